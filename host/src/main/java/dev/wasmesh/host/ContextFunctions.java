@@ -1,0 +1,111 @@
+package dev.wasmesh.host;
+
+import static dev.wasmesh.host.HostFunctions.i32;
+import static dev.wasmesh.host.HostFunctions.ok;
+
+import dev.wasmesh.host.abi.AbiException;
+import dev.wasmesh.host.abi.BufferType;
+import dev.wasmesh.host.abi.HeaderPairs;
+import dev.wasmesh.host.abi.LogLevel;
+import dev.wasmesh.host.abi.StreamType;
+
+/**
+ * Logging, time, timers, effective context, stream control, local responses, foreign functions, and the 0.1.0
+ * names of some of these.
+ */
+final class ContextFunctions {
+    private ContextFunctions() {}
+
+    static Context effective(WasmVm vm) {
+        Context c = vm.effectiveContext();
+        if (c == null) {
+            throw AbiException.NOT_FOUND; // start-up code runs outside any context
+        }
+        return c;
+    }
+
+    static void register(HostFunctions b, WasmVm vm) {
+        b.add("proxy_log", 3, a -> {
+            LogLevel level = LogLevel.ofCode(i32(a[0]));
+            vm.log(level, vm.memory().readString(a[1], a[2]));
+            return ok();
+        });
+        b.add("proxy_get_log_level", 1, a -> {
+            vm.memory().writeU32(a[0], vm.logLevel().ordinal());
+            return ok();
+        });
+        b.add("proxy_get_current_time_nanoseconds", 1, a -> {
+            vm.memory().writeU64(a[0], vm.env().clock().realtimeNanos());
+            return ok();
+        });
+        b.add("proxy_set_tick_period_milliseconds", 1, a -> {
+            effective(vm).rootContext().tickPeriodMillis(a[0] & 0xFFFFFFFFL);
+            return ok();
+        });
+        b.add("proxy_set_effective_context", 1, a -> {
+            if (!vm.setEffectiveContext(i32(a[0]))) {
+                throw AbiException.BAD_ARGUMENT;
+            }
+            return ok();
+        });
+        b.add("proxy_done", 0, a -> {
+            effective(vm).done();
+            return ok();
+        });
+        b.add("proxy_continue_stream", 1, a -> {
+            effective(vm).continueStream(StreamType.ofCode(i32(a[0])));
+            return ok();
+        });
+        b.add("proxy_close_stream", 1, a -> {
+            effective(vm).closeStream(StreamType.ofCode(i32(a[0])));
+            return ok();
+        });
+        b.add("proxy_send_local_response", 8, a -> {
+            String details = vm.memory().readString(a[1], a[2]);
+            byte[] body = vm.memory().read(a[3], a[4]);
+            HeaderMap headers = HeaderPairs.decode(vm.memory().read(a[5], a[6]));
+            int status = i32(a[0]);
+            if (status < 100 || status > 999) {
+                throw AbiException.BAD_ARGUMENT;
+            }
+            effective(vm).sendLocalResponse(new LocalResponse(status, details, body, headers, i32(a[7])));
+            return ok();
+        });
+        b.add("proxy_call_foreign_function", 6, a -> {
+            String name = vm.memory().readString(a[0], a[1]);
+            byte[] args = vm.memory().read(a[2], a[3]);
+            ForeignFunction f = vm.env().foreignFunction(name).orElseThrow(() -> AbiException.NOT_FOUND);
+            byte[] result = f.call(args, effective(vm));
+            vm.memory().returnBytes(result == null ? new byte[0] : result, a[4], a[5]);
+            return ok();
+        });
+        b.add("proxy_get_status", 3, a -> {
+            if (vm.statusCode() < 0) {
+                throw AbiException.NOT_FOUND;
+            }
+            vm.memory().writeU32(a[0], vm.statusCode());
+            vm.memory().returnString(vm.statusMessage(), a[1], a[2]);
+            return ok();
+        });
+
+        // ABI 0.1.0 names.
+        b.add("proxy_get_configuration", 2, a -> {
+            Context c = effective(vm);
+            Body config = c.buffer(BufferType.PLUGIN_CONFIGURATION)
+                    .or(() -> c.buffer(BufferType.VM_CONFIGURATION))
+                    .orElseThrow(() -> AbiException.NOT_FOUND);
+            vm.memory().returnBytes(config.toByteArray(), a[0], a[1]);
+            return ok();
+        });
+        b.add("proxy_continue_request", 0, a -> {
+            effective(vm).continueStream(StreamType.HTTP_REQUEST);
+            return ok();
+        });
+        b.add("proxy_continue_response", 0, a -> {
+            effective(vm).continueStream(StreamType.HTTP_RESPONSE);
+            return ok();
+        });
+        // The proxy picks the route after the filter chain has run, so there is no cached route to clear.
+        b.add("proxy_clear_route_cache", 0, a -> ok());
+    }
+}

@@ -1,0 +1,218 @@
+package dev.wasmesh.host;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * An ordered multimap of HTTP headers (or trailers, or gRPC metadata) with lower-cased names, as Envoy keeps
+ * them. Pseudo-headers such as {@code :path} are ordinary entries. Not thread-safe: a map belongs to one stream.
+ */
+public final class HeaderMap {
+    private String[] entries; // name0, value0, name1, value1, ...
+    private int size;
+
+    public HeaderMap() {
+        entries = new String[16];
+    }
+
+    public static HeaderMap of(String... namesAndValues) {
+        if (namesAndValues.length % 2 != 0) {
+            throw new IllegalArgumentException("names and values must come in pairs");
+        }
+        HeaderMap m = new HeaderMap();
+        for (int i = 0; i < namesAndValues.length; i += 2) {
+            m.add(namesAndValues[i], namesAndValues[i + 1]);
+        }
+        return m;
+    }
+
+    public static HeaderMap copyOf(Map<String, String> map) {
+        HeaderMap m = new HeaderMap();
+        map.forEach(m::add);
+        return m;
+    }
+
+    public HeaderMap copy() {
+        HeaderMap m = new HeaderMap();
+        m.entries = Arrays.copyOf(entries, entries.length);
+        m.size = size;
+        return m;
+    }
+
+    private static String lower(String name) {
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            if (c >= 'A' && c <= 'Z') {
+                return name.toLowerCase(Locale.ROOT);
+            }
+        }
+        return name;
+    }
+
+    public int size() {
+        return size;
+    }
+
+    public boolean isEmpty() {
+        return size == 0;
+    }
+
+    public String nameAt(int i) {
+        return entries[2 * i];
+    }
+
+    public String valueAt(int i) {
+        return entries[2 * i + 1];
+    }
+
+    /** The first value of {@code name}, as Envoy's header lookups return. */
+    public Optional<String> get(String name) {
+        return Optional.ofNullable(first(name));
+    }
+
+    public String first(String name) {
+        String n = lower(name);
+        for (int i = 0; i < size; i++) {
+            if (entries[2 * i].equals(n)) {
+                return entries[2 * i + 1];
+            }
+        }
+        return null;
+    }
+
+    public List<String> all(String name) {
+        String n = lower(name);
+        List<String> out = new ArrayList<>(2);
+        for (int i = 0; i < size; i++) {
+            if (entries[2 * i].equals(n)) {
+                out.add(entries[2 * i + 1]);
+            }
+        }
+        return out;
+    }
+
+    public boolean contains(String name) {
+        return first(name) != null;
+    }
+
+    public void add(String name, String value) {
+        if (2 * size + 2 > entries.length) {
+            entries = Arrays.copyOf(entries, entries.length * 2);
+        }
+        entries[2 * size] = lower(name);
+        entries[2 * size + 1] = value;
+        size++;
+    }
+
+    /** Replaces every value of {@code name} with one, keeping the position of the first; adds it if absent. */
+    public void set(String name, String value) {
+        String n = lower(name);
+        int i = 0;
+        boolean found = false;
+        while (i < size) {
+            if (entries[2 * i].equals(n)) {
+                if (!found) {
+                    entries[2 * i + 1] = value;
+                    found = true;
+                    i++;
+                } else {
+                    removeAt(i);
+                }
+            } else {
+                i++;
+            }
+        }
+        if (!found) {
+            add(n, value);
+        }
+    }
+
+    public boolean remove(String name) {
+        String n = lower(name);
+        boolean removed = false;
+        int i = 0;
+        while (i < size) {
+            if (entries[2 * i].equals(n)) {
+                removeAt(i);
+                removed = true;
+            } else {
+                i++;
+            }
+        }
+        return removed;
+    }
+
+    private void removeAt(int i) {
+        System.arraycopy(entries, 2 * i + 2, entries, 2 * i, 2 * (size - i - 1));
+        size--;
+        entries[2 * size] = null;
+        entries[2 * size + 1] = null;
+    }
+
+    public void clear() {
+        Arrays.fill(entries, 0, 2 * size, null);
+        size = 0;
+    }
+
+    /** Replaces this map's content with {@code other}'s. */
+    public void replaceAll(HeaderMap other) {
+        clear();
+        for (int i = 0; i < other.size; i++) {
+            add(other.nameAt(i), other.valueAt(i));
+        }
+    }
+
+    /** The first value of each name, in order; handy for assertions and JSON. */
+    public Map<String, String> toMap() {
+        Map<String, String> m = new LinkedHashMap<>();
+        for (int i = 0; i < size; i++) {
+            m.putIfAbsent(entries[2 * i], entries[2 * i + 1]);
+        }
+        return m;
+    }
+
+    /** Serialised size in the proxy-wasm pairs format, for Envoy-like size limits. */
+    public long byteSize() {
+        long n = 0;
+        for (int i = 0; i < 2 * size; i++) {
+            n += entries[i].length();
+        }
+        return n;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        if (!(o instanceof HeaderMap)) {
+            return false;
+        }
+        HeaderMap other = (HeaderMap) o;
+        return size == other.size
+                && Arrays.equals(entries, 0, 2 * size, other.entries, 0, 2 * size);
+    }
+
+    @Override
+    public int hashCode() {
+        int h = 1;
+        for (int i = 0; i < 2 * size; i++) {
+            h = 31 * h + entries[i].hashCode();
+        }
+        return h;
+    }
+
+    @Override
+    public String toString() {
+        StringBuilder sb = new StringBuilder("{");
+        for (int i = 0; i < size; i++) {
+            if (i > 0) {
+                sb.append(", ");
+            }
+            sb.append(entries[2 * i]).append(": ").append(entries[2 * i + 1]);
+        }
+        return sb.append('}').toString();
+    }
+}

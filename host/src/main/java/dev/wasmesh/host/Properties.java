@@ -1,0 +1,191 @@
+package dev.wasmesh.host;
+
+import dev.wasmesh.host.abi.HeaderPairs;
+import dev.wasmesh.host.abi.MapType;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+
+/**
+ * Envoy's attributes as proxy_get_property answers them: strings raw, integers as 8-byte little-endian, booleans as
+ * one byte, timestamps and durations as 8-byte nanoseconds, maps in the header-pairs encoding.
+ */
+final class Properties {
+    private Properties() {}
+
+    static byte[] string(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    static byte[] int64(long v) {
+        return ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(v).array();
+    }
+
+    static byte[] bool(boolean b) {
+        return new byte[] {(byte) (b ? 1 : 0)};
+    }
+
+    static Optional<byte[]> resolve(Context ctx, String[] path) {
+        if (path.length == 0) {
+            return Optional.empty();
+        }
+        PluginConfig plugin = ctx.plugin();
+        switch (path[0]) {
+            case "plugin_name":
+                return Optional.of(string(plugin.name()));
+            case "plugin_root_id":
+                return Optional.of(string(plugin.rootId()));
+            case "plugin_vm_id":
+                return Optional.of(string(plugin.vmId()));
+            case "node":
+                return ctx.vm().env().nodeProperty(String.join(".", path));
+            default:
+                break;
+        }
+        StreamInfo info = ctx.streamInfo();
+        if (info == null) {
+            return Optional.empty();
+        }
+        switch (path[0]) {
+            case "request":
+                return path.length < 2 ? Optional.empty() : request(ctx, info, path);
+            case "response":
+                return path.length < 2 ? Optional.empty() : response(ctx, info, path);
+            case "source":
+                return address(path, info.sourceAddress(), info.sourcePort());
+            case "destination":
+                return address(path, info.destinationAddress(), info.destinationPort());
+            case "upstream":
+                return address(path, info.upstreamAddress(), info.upstreamPort());
+            case "connection":
+                return path.length < 2 ? Optional.empty() : connection(info, path[1]);
+            case "cluster_name":
+                return nonEmpty(info.clusterName());
+            case "route_name":
+                return nonEmpty(info.routeName());
+            case "listener_direction":
+                return Optional.of(int64(info.listenerDirection()));
+            default:
+                return Optional.empty();
+        }
+    }
+
+    private static Optional<byte[]> nonEmpty(String s) {
+        return s.isEmpty() ? Optional.empty() : Optional.of(string(s));
+    }
+
+    private static Optional<byte[]> address(String[] path, String address, int port) {
+        if (path.length != 2 || address.isEmpty()) {
+            return Optional.empty();
+        }
+        switch (path[1]) {
+            case "address":
+                return Optional.of(string(address + ":" + port));
+            case "port":
+                return Optional.of(int64(port));
+            default:
+                return Optional.empty();
+        }
+    }
+
+    private static Optional<byte[]> header(Context ctx, MapType map, String name) {
+        return ctx.headerMap(map).flatMap(h -> h.get(name)).map(Properties::string);
+    }
+
+    private static Optional<byte[]> request(Context ctx, StreamInfo info, String[] path) {
+        HeaderMap headers = ctx.headerMap(MapType.HTTP_REQUEST_HEADERS).orElse(null);
+        switch (path[1]) {
+            case "headers":
+                if (headers == null) {
+                    return Optional.empty();
+                }
+                return path.length == 3 ? headers.get(path[2]).map(Properties::string)
+                        : Optional.of(HeaderPairs.encode(headers));
+            case "path":
+                return header(ctx, MapType.HTTP_REQUEST_HEADERS, ":path");
+            case "url_path":
+                return header(ctx, MapType.HTTP_REQUEST_HEADERS, ":path").map(p -> {
+                    String s = new String(p, StandardCharsets.UTF_8);
+                    int q = s.indexOf('?');
+                    return string(q < 0 ? s : s.substring(0, q));
+                });
+            case "query":
+                return header(ctx, MapType.HTTP_REQUEST_HEADERS, ":path").map(p -> {
+                    String s = new String(p, StandardCharsets.UTF_8);
+                    int q = s.indexOf('?');
+                    return string(q < 0 ? "" : s.substring(q + 1));
+                });
+            case "host":
+                return header(ctx, MapType.HTTP_REQUEST_HEADERS, ":authority");
+            case "scheme":
+                return header(ctx, MapType.HTTP_REQUEST_HEADERS, ":scheme");
+            case "method":
+                return header(ctx, MapType.HTTP_REQUEST_HEADERS, ":method");
+            case "referer":
+                return header(ctx, MapType.HTTP_REQUEST_HEADERS, "referer");
+            case "useragent":
+                return header(ctx, MapType.HTTP_REQUEST_HEADERS, "user-agent");
+            case "id":
+                return header(ctx, MapType.HTTP_REQUEST_HEADERS, "x-request-id");
+            case "protocol":
+                return Optional.of(string(info.protocol()));
+            case "time":
+                return Optional.of(int64(info.startTimeNanos()));
+            case "duration":
+                return info.startTimeNanos() == 0 ? Optional.empty()
+                        : Optional.of(int64(ctx.vm().env().clock().realtimeNanos() - info.startTimeNanos()));
+            case "size":
+                return Optional.of(int64(info.requestBodySize()));
+            case "total_size":
+                return Optional.of(int64(info.requestBodySize() + (headers == null ? 0 : headers.byteSize())));
+            default:
+                return Optional.empty();
+        }
+    }
+
+    private static Optional<byte[]> response(Context ctx, StreamInfo info, String[] path) {
+        switch (path[1]) {
+            case "code":
+                return info.responseCode() == 0 ? Optional.empty() : Optional.of(int64(info.responseCode()));
+            case "code_details":
+                return nonEmpty(info.responseCodeDetails());
+            case "flags":
+                return Optional.of(int64(info.responseFlags()));
+            case "grpc_status":
+                return header(ctx, MapType.HTTP_RESPONSE_TRAILERS, "grpc-status")
+                        .or(() -> header(ctx, MapType.HTTP_RESPONSE_HEADERS, "grpc-status"))
+                        .map(b -> int64(Long.parseLong(new String(b, StandardCharsets.UTF_8).trim())));
+            case "headers":
+            case "trailers": {
+                MapType type = path[1].equals("headers") ? MapType.HTTP_RESPONSE_HEADERS
+                        : MapType.HTTP_RESPONSE_TRAILERS;
+                Optional<HeaderMap> map = ctx.headerMap(type);
+                return path.length == 3 ? map.flatMap(h -> h.get(path[2])).map(Properties::string)
+                        : map.map(HeaderPairs::encode);
+            }
+            case "size":
+                return Optional.of(int64(info.responseBodySize()));
+            case "total_size":
+                return Optional.of(int64(info.responseBodySize()
+                        + ctx.headerMap(MapType.HTTP_RESPONSE_HEADERS).map(HeaderMap::byteSize).orElse(0L)));
+            default:
+                return Optional.empty();
+        }
+    }
+
+    private static Optional<byte[]> connection(StreamInfo info, String field) {
+        switch (field) {
+            case "id":
+                return Optional.of(int64(info.connectionId()));
+            case "mtls":
+                return Optional.of(bool(info.mtls()));
+            case "requested_server_name":
+                return Optional.of(string(info.requestedServerName()));
+            case "tls_version":
+                return nonEmpty(info.tlsVersion());
+            default:
+                return Optional.empty();
+        }
+    }
+}

@@ -1,0 +1,233 @@
+package dev.wasmesh.host;
+
+import com.dylibso.chicory.compiler.InterpreterFallback;
+import com.dylibso.chicory.compiler.MachineFactoryCompiler;
+import com.dylibso.chicory.runtime.Instance;
+import com.dylibso.chicory.runtime.Machine;
+import com.dylibso.chicory.wasm.ChicoryException;
+import com.dylibso.chicory.wasm.Parser;
+import com.dylibso.chicory.wasm.WasmModule;
+import com.dylibso.chicory.wasm.types.Export;
+import com.dylibso.chicory.wasm.types.ExternalType;
+import com.dylibso.chicory.wasm.types.FunctionImport;
+import com.dylibso.chicory.wasm.types.FunctionType;
+import com.dylibso.chicory.wasm.types.Import;
+import com.dylibso.chicory.wasm.types.NameCustomSection;
+import dev.wasmesh.host.abi.AbiVersion;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * A checked and compiled proxy-wasm module. Loading parses the bytes, finds the ABI marker, checks that every import
+ * is one this host provides and that there is an allocator, then compiles the code once; every VM instantiated from
+ * it reuses the compiled code.
+ */
+public final class ProxyWasmModule {
+    /** How the module's code runs. */
+    public enum Engine {
+        /** Chicory's runtime compiler to JVM bytecode (the default; much faster). */
+        COMPILER,
+        /** Chicory's interpreter. */
+        INTERPRETER
+    }
+
+    private static final byte[] WASM_MAGIC = {0x00, 0x61, 0x73, 0x6d};
+
+    private final String name;
+    private final WasmModule module;
+    private final AbiVersion abiVersion;
+    private final Engine engine;
+    private final Function<Instance, Machine> machineFactory;
+    private final Map<String, FunctionType> exportedFunctions;
+    private final String allocator;
+    private final NameCustomSection names;
+    private final int sizeBytes;
+
+    private ProxyWasmModule(String name, WasmModule module, AbiVersion abiVersion, Engine engine,
+                            Map<String, FunctionType> exportedFunctions, String allocator, int sizeBytes) {
+        this.name = name;
+        this.module = module;
+        this.abiVersion = abiVersion;
+        this.engine = engine;
+        this.exportedFunctions = exportedFunctions;
+        this.allocator = allocator;
+        this.names = module.nameSection();
+        this.sizeBytes = sizeBytes;
+        this.machineFactory = engine == Engine.COMPILER
+                ? MachineFactoryCompiler.builder(module).withInterpreterFallback(InterpreterFallback.WARN).compile()
+                : null;
+    }
+
+    public static ProxyWasmModule load(Path file) throws ModuleLoadException {
+        return load(file, Engine.COMPILER);
+    }
+
+    public static ProxyWasmModule load(Path file, Engine engine) throws ModuleLoadException {
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(file);
+        } catch (NoSuchFileException e) {
+            throw new ModuleLoadException(file + ": no such file");
+        } catch (IOException e) {
+            throw new ModuleLoadException(file + ": cannot read: " + e.getMessage(), e);
+        }
+        return fromBytes(file.getFileName().toString(), bytes, engine);
+    }
+
+    public static ProxyWasmModule fromBytes(String name, byte[] bytes) throws ModuleLoadException {
+        return fromBytes(name, bytes, Engine.COMPILER);
+    }
+
+    public static ProxyWasmModule fromBytes(String name, byte[] bytes, Engine engine) throws ModuleLoadException {
+        WasmModule module = parse(name, bytes);
+        Map<String, FunctionType> exports = exportedFunctions(module);
+        AbiVersion abi = abiVersion(name, exports);
+        checkImports(name, module);
+        String allocator = exports.containsKey("proxy_on_memory_allocate") ? "proxy_on_memory_allocate"
+                : exports.containsKey("malloc") ? "malloc" : null;
+        if (allocator == null) {
+            throw new ModuleLoadException(name + ": no allocator export: a proxy-wasm module must export "
+                    + "proxy_on_memory_allocate or malloc so the host can hand it data");
+        }
+        try {
+            return new ProxyWasmModule(name, module, abi, engine, exports, allocator, bytes.length);
+        } catch (ChicoryException | IllegalArgumentException | IllegalStateException e) {
+            throw new ModuleLoadException(name + ": cannot compile module: " + e.getMessage(), e);
+        }
+    }
+
+    /** Parses and validates; a file that is not wasm at all gets its own message. */
+    static WasmModule parse(String name, byte[] bytes) throws ModuleLoadException {
+        if (bytes.length < 8 || bytes[0] != WASM_MAGIC[0] || bytes[1] != WASM_MAGIC[1]
+                || bytes[2] != WASM_MAGIC[2] || bytes[3] != WASM_MAGIC[3]) {
+            throw new ModuleLoadException(name + ": not a WebAssembly module (no \\0asm header)");
+        }
+        if (bytes[4] != 1 || bytes[5] != 0 || bytes[6] != 0 || bytes[7] != 0) {
+            throw new ModuleLoadException(name + ": unsupported WebAssembly binary version "
+                    + (bytes[4] & 0xff) + " (only version 1 modules run here; components do not)");
+        }
+        try {
+            return Parser.parse(bytes);
+        } catch (ChicoryException | IllegalArgumentException | IllegalStateException
+                 | IndexOutOfBoundsException e) {
+            throw new ModuleLoadException(name + ": malformed module: " + e.getMessage(), e);
+        }
+    }
+
+    static Map<String, FunctionType> exportedFunctions(WasmModule module) {
+        Map<String, FunctionType> out = new LinkedHashMap<>();
+        int imported = module.importSection().count(ExternalType.FUNCTION);
+        for (int i = 0; i < module.exportSection().exportCount(); i++) {
+            Export e = module.exportSection().getExport(i);
+            if (e.exportType() == ExternalType.FUNCTION) {
+                out.put(e.name(), functionType(module, e.index(), imported));
+            }
+        }
+        return out;
+    }
+
+    private static FunctionType functionType(WasmModule module, int index, int imported) {
+        if (index < imported) {
+            int seen = 0;
+            for (int i = 0; i < module.importSection().importCount(); i++) {
+                Import imp = module.importSection().getImport(i);
+                if (imp instanceof FunctionImport && seen++ == index) {
+                    return module.typeSection().getType(((FunctionImport) imp).typeIndex());
+                }
+            }
+        }
+        return module.typeSection().getType(module.functionSection().getFunctionType(index - imported));
+    }
+
+    private static AbiVersion abiVersion(String name, Map<String, FunctionType> exports)
+            throws ModuleLoadException {
+        for (String export : exports.keySet()) {
+            Optional<AbiVersion> v = AbiVersion.ofMarker(export);
+            if (v.isPresent()) {
+                return v.get();
+            }
+        }
+        List<String> proxyExports = exports.keySet().stream().filter(e -> e.startsWith("proxy_"))
+                .sorted().collect(Collectors.toList());
+        throw new ModuleLoadException(name + ": missing or unknown proxy-wasm ABI version: no export "
+                + "proxy_abi_version_0_1_0, _0_2_0 or _0_2_1 (proxy_* exports found: "
+                + (proxyExports.isEmpty() ? "none" : String.join(", ", proxyExports)) + ")");
+    }
+
+    private static void checkImports(String name, WasmModule module) throws ModuleLoadException {
+        List<String> unknown = unknownImports(module);
+        if (!unknown.isEmpty()) {
+            throw new ModuleLoadException(name + ": imports this host does not provide: "
+                    + String.join(", ", unknown));
+        }
+    }
+
+    /** Imports that no host function answers, as module.name; memories, tables and globals are never provided. */
+    static List<String> unknownImports(WasmModule module) {
+        List<String> unknown = new ArrayList<>();
+        for (int i = 0; i < module.importSection().importCount(); i++) {
+            Import imp = module.importSection().getImport(i);
+            if (!(imp instanceof FunctionImport) || !HostFunctions.provides(imp.module(), imp.name())) {
+                unknown.add(imp.module() + "." + imp.name()
+                        + (imp instanceof FunctionImport ? "" : " (" + imp.importType().name().toLowerCase() + ")"));
+            }
+        }
+        return unknown;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public AbiVersion abiVersion() {
+        return abiVersion;
+    }
+
+    public Engine engine() {
+        return engine;
+    }
+
+    public int sizeBytes() {
+        return sizeBytes;
+    }
+
+    WasmModule wasmModule() {
+        return module;
+    }
+
+    Function<Instance, Machine> machineFactory() {
+        return machineFactory;
+    }
+
+    String allocator() {
+        return allocator;
+    }
+
+    public boolean exportsFunction(String export) {
+        return exportedFunctions.containsKey(export);
+    }
+
+    Optional<FunctionType> exportType(String export) {
+        return Optional.ofNullable(exportedFunctions.get(export));
+    }
+
+    public List<String> exportedFunctionNames() {
+        return Collections.unmodifiableList(new ArrayList<>(exportedFunctions.keySet()));
+    }
+
+    /** The name-section name of function {@code index}, or {@code func[index]}. */
+    String functionName(int index) {
+        String n = names == null ? null : names.nameOfFunction(index);
+        return n == null ? "func[" + index + "]" : n;
+    }
+}

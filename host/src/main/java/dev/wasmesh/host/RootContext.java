@@ -1,0 +1,227 @@
+package dev.wasmesh.host;
+
+import dev.wasmesh.host.abi.BufferType;
+import dev.wasmesh.host.abi.StreamType;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A plugin's root context in one VM: it gets the VM and plugin configuration, timer ticks, queue notifications and
+ * call-out responses, and is the parent of the plugin's stream contexts.
+ */
+public final class RootContext extends Context {
+    private final PluginConfig config;
+    private final Body pluginConfiguration;
+    private final Body vmConfiguration;
+    private final Map<Integer, GrpcCallout> grpcCalls = new HashMap<>();
+    private final Map<Integer, HttpCallout> httpCalls = new HashMap<>();
+    private long tickPeriodMillis;
+    private boolean configuring;
+    private boolean awaitingDone;
+    private boolean deleted;
+
+    RootContext(WasmVm vm, int id, PluginConfig config) {
+        super(vm, id);
+        this.config = config;
+        this.pluginConfiguration = new Body(config.pluginConfiguration());
+        this.vmConfiguration = new Body(config.vmConfiguration());
+    }
+
+    @Override
+    public RootContext rootContext() {
+        return this;
+    }
+
+    public PluginConfig config() {
+        return config;
+    }
+
+    @Override
+    public Optional<Body> buffer(BufferType type) {
+        switch (type) {
+            case VM_CONFIGURATION:
+                return Optional.of(vmConfiguration);
+            case PLUGIN_CONFIGURATION:
+                return configuring ? Optional.of(pluginConfiguration) : super.buffer(type);
+            default:
+                return super.buffer(type);
+        }
+    }
+
+    @Override
+    void continueStream(StreamType type) {
+        throw dev.wasmesh.host.abi.AbiException.NOT_FOUND;
+    }
+
+    /** The tick period the filter asked for with proxy_set_tick_period_milliseconds; 0 means no timer. */
+    public long tickPeriodMillis() {
+        return tickPeriodMillis;
+    }
+
+    void tickPeriodMillis(long millis) {
+        this.tickPeriodMillis = millis;
+        vm().timerListener().tickPeriodChanged(this, millis);
+    }
+
+    /** Creates the root context in the guest and runs proxy_on_vm_start and proxy_on_configure. */
+    boolean start() {
+        vm().callVoid(Callback.ON_CONTEXT_CREATE, this, id(), 0);
+        if (vm().call(Callback.ON_VM_START, this, 1, id(), vmConfiguration.length()) == 0) {
+            vm().fail(WasmFailure.Kind.START_FAILED, Callback.ON_VM_START.exportName(),
+                    "proxy_on_vm_start returned false");
+            return false;
+        }
+        return configure();
+    }
+
+    private boolean configure() {
+        configuring = true;
+        try {
+            if (vm().call(Callback.ON_CONFIGURE, this, 1, id(), pluginConfiguration.length()) == 0) {
+                vm().fail(WasmFailure.Kind.CONFIGURE_FAILED, Callback.ON_CONFIGURE.exportName(),
+                        "proxy_on_configure returned false for plugin configuration '"
+                                + abbreviate(pluginConfiguration.toString()) + "'");
+                return false;
+            }
+            return true;
+        } finally {
+            configuring = false;
+        }
+    }
+
+    private static String abbreviate(String s) {
+        return s.length() > 80 ? s.substring(0, 77) + "..." : s;
+    }
+
+    /** Opens a new HTTP stream context under this plugin. */
+    public HttpContext newHttpContext(StreamControl control, StreamInfo info) {
+        return vm().newHttpContext(this, control, info);
+    }
+
+    public HttpContext newHttpContext() {
+        return newHttpContext(StreamControl.NONE, new StreamInfo());
+    }
+
+    /** Runs proxy_on_tick once. */
+    public void tick() {
+        vm().callVoid(Callback.ON_TICK, this, id());
+    }
+
+    void registerHttpCall(HttpCallout call) {
+        httpCalls.put(call.token(), call);
+    }
+
+    void registerGrpcCall(GrpcCallout call) {
+        grpcCalls.put(call.token(), call);
+    }
+
+    GrpcCallout grpcCall(int token) {
+        GrpcCallout c = grpcCalls.get(token);
+        if (c == null) {
+            throw dev.wasmesh.host.abi.AbiException.NOT_FOUND;
+        }
+        return c;
+    }
+
+    void deliverHttpCallResponse(int token, HeaderMap headers, byte[] body, HeaderMap trailers) {
+        if (httpCalls.remove(token) == null || deleted) {
+            return;
+        }
+        vm().withCalloutResponse(headers, new Body(body), trailers,
+                headers == null ? 0 : parseStatus(headers), "",
+                () -> vm().callVoid(Callback.ON_HTTP_CALL_RESPONSE, this, id(), token,
+                        headers == null ? 0 : headers.size(), body.length, trailers == null ? 0 : trailers.size()));
+    }
+
+    private static int parseStatus(HeaderMap headers) {
+        try {
+            return Integer.parseInt(headers.get(":status").orElse("0"));
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
+
+    void deliverGrpcInitialMetadata(int token, HeaderMap metadata) {
+        if (!grpcCalls.containsKey(token) || deleted) {
+            return;
+        }
+        vm().withGrpcMetadata(metadata, null, () -> vm().callVoid(Callback.ON_GRPC_RECEIVE_INITIAL_METADATA, this,
+                id(), token, metadata.size()));
+    }
+
+    void deliverGrpcMessage(int token, byte[] message) {
+        if (!grpcCalls.containsKey(token) || deleted) {
+            return;
+        }
+        vm().withGrpcMessage(new Body(message),
+                () -> vm().callVoid(Callback.ON_GRPC_RECEIVE, this, id(), token, message.length));
+    }
+
+    void deliverGrpcTrailingMetadata(int token, HeaderMap metadata) {
+        if (!grpcCalls.containsKey(token) || deleted) {
+            return;
+        }
+        vm().withGrpcMetadata(null, metadata, () -> vm().callVoid(Callback.ON_GRPC_RECEIVE_TRAILING_METADATA, this,
+                id(), token, metadata.size()));
+    }
+
+    void deliverGrpcClose(int token, int status, String message) {
+        if (grpcCalls.remove(token) == null || deleted) {
+            return;
+        }
+        vm().withStatus(status, message, () -> vm().callVoid(Callback.ON_GRPC_CLOSE, this, id(), token, status));
+    }
+
+    void onQueueReady(int token) {
+        if (!deleted) {
+            vm().callVoid(Callback.ON_QUEUE_READY, this, id(), token);
+        }
+    }
+
+    /** Runs proxy_on_foreign_function with {@code arguments} readable as FOREIGN_FUNCTION_ARGUMENTS. */
+    public void callForeignFunction(int functionId, byte[] arguments) {
+        vm().withForeignArguments(new Body(arguments),
+                () -> vm().callVoid(Callback.ON_FOREIGN_FUNCTION, this, id(), functionId, arguments.length));
+    }
+
+    /**
+     * Shuts the plugin down: proxy_on_done, and proxy_on_delete once the filter is done (at once if on_done said
+     * true, otherwise when it calls proxy_done).
+     *
+     * @return whether the context is deleted now
+     */
+    public boolean shutdown() {
+        if (deleted) {
+            return true;
+        }
+        tickPeriodMillis(0);
+        if (vm().call(Callback.ON_DONE, this, 1, id()) == 0) {
+            awaitingDone = true;
+            return false;
+        }
+        delete();
+        return true;
+    }
+
+    @Override
+    void done() {
+        if (!awaitingDone) {
+            throw dev.wasmesh.host.abi.AbiException.NOT_FOUND;
+        }
+        awaitingDone = false;
+        vm().post(this::delete);
+    }
+
+    private void delete() {
+        if (!deleted) {
+            deleted = true;
+            vm().callVoid(Callback.ON_DELETE, this, id());
+            vm().forget(this);
+        }
+    }
+
+    public boolean deleted() {
+        return deleted;
+    }
+}

@@ -1,0 +1,242 @@
+package dev.wasmesh.host;
+
+import static com.dylibso.chicory.wasm.types.ValType.I32;
+import static com.dylibso.chicory.wasm.types.ValType.I64;
+
+import com.dylibso.chicory.runtime.HostFunction;
+import com.dylibso.chicory.runtime.ImportFunction;
+import com.dylibso.chicory.wasm.types.FunctionType;
+import com.dylibso.chicory.wasm.types.ValType;
+import dev.wasmesh.host.abi.AbiException;
+import dev.wasmesh.host.abi.GuestMemory;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The WASI preview 1 functions, as a proxy has them: stdout and stderr become logs, the clock and randomness are
+ * real, the environment is the VM's configured one, there are no arguments and no files. Every function of the
+ * preview exists, so any WASI import links; file-system and socket calls answer BADF or NOTSUP. Errors here are
+ * WASI errno values, not proxy-wasm statuses.
+ */
+final class WasiFunctions {
+    static final int SUCCESS = 0;
+    static final int BADF = 8;
+    static final int FAULT = 21;
+    static final int INVAL = 28;
+    static final int NOSYS = 52;
+    static final int NOTSUP = 58;
+    static final int SPIPE = 70;
+
+    private static final int FILETYPE_CHARACTER_DEVICE = 2;
+    private static final long ALL_RIGHTS = 0x1FFFFFFFL;
+
+    private final WasmVm vm;
+    private final String module;
+    private final List<ImportFunction> functions = new ArrayList<>();
+    private SecureRandom random;
+
+    WasiFunctions(WasmVm vm, String module) {
+        this.vm = vm;
+        this.module = module;
+    }
+
+    @FunctionalInterface
+    private interface Errno {
+        int run(GuestMemory m, long[] a);
+    }
+
+    private void add(String name, ValType[] params, Errno impl) {
+        functions.add(new HostFunction(module, name, FunctionType.of(params, new ValType[] {I32}),
+                (inst, args) -> {
+                    try {
+                        return new long[] {impl.run(vm.memory(), args)};
+                    } catch (AbiException e) {
+                        return new long[] {FAULT}; // a bad pointer from the guest
+                    }
+                }));
+    }
+
+    private static ValType[] types(ValType... t) {
+        return t;
+    }
+
+    private static ValType[] i32s(int n) {
+        ValType[] t = new ValType[n];
+        java.util.Arrays.fill(t, I32);
+        return t;
+    }
+
+    private static boolean stdio(long fd) {
+        return fd >= 0 && fd <= 2;
+    }
+
+    List<ImportFunction> functions() {
+        add("args_sizes_get", i32s(2), (m, a) -> {
+            m.writeU32(a[0], 0);
+            m.writeU32(a[1], 0);
+            return SUCCESS;
+        });
+        add("args_get", i32s(2), (m, a) -> SUCCESS);
+        add("environ_sizes_get", i32s(2), (m, a) -> {
+            List<byte[]> env = environment();
+            m.writeU32(a[0], env.size());
+            m.writeU32(a[1], env.stream().mapToInt(e -> e.length).sum());
+            return SUCCESS;
+        });
+        add("environ_get", i32s(2), (m, a) -> {
+            long ptrs = a[0];
+            long buf = a[1];
+            for (byte[] e : environment()) {
+                m.writeU32(ptrs, (int) buf);
+                m.write(buf, e);
+                ptrs += 4;
+                buf += e.length;
+            }
+            return SUCCESS;
+        });
+        add("clock_res_get", i32s(2), (m, a) -> {
+            if (a[0] < 0 || a[0] > 3) {
+                return INVAL;
+            }
+            m.writeU64(a[1], 1_000L);
+            return SUCCESS;
+        });
+        add("clock_time_get", types(I32, I64, I32), (m, a) -> {
+            HostClock clock = vm.env().clock();
+            switch ((int) a[0]) {
+                case 0:
+                    m.writeU64(a[2], clock.realtimeNanos());
+                    return SUCCESS;
+                case 1:
+                case 2:
+                case 3:
+                    m.writeU64(a[2], clock.monotonicNanos());
+                    return SUCCESS;
+                default:
+                    return INVAL;
+            }
+        });
+        add("fd_write", i32s(4), (m, a) -> {
+            if (a[0] != 1 && a[0] != 2) {
+                return BADF;
+            }
+            long total = 0;
+            for (int i = 0; i < (int) a[2]; i++) {
+                long iov = a[1] + 8L * i;
+                byte[] data = m.read(m.readU32AsInt(iov), m.readU32AsInt(iov + 4));
+                vm.writeStdio((int) a[0], data);
+                total += data.length;
+            }
+            m.writeU32(a[3], (int) total);
+            return SUCCESS;
+        });
+        add("fd_read", i32s(4), (m, a) -> {
+            if (a[0] != 0) {
+                return BADF;
+            }
+            m.writeU32(a[3], 0); // stdin is always at its end
+            return SUCCESS;
+        });
+        add("fd_close", i32s(1), (m, a) -> stdio(a[0]) ? SUCCESS : BADF);
+        add("fd_fdstat_get", i32s(2), (m, a) -> {
+            if (!stdio(a[0])) {
+                return BADF;
+            }
+            m.write(a[1], new byte[24]);
+            m.writeByte(a[1], (byte) FILETYPE_CHARACTER_DEVICE);
+            m.writeU64(a[1] + 8, ALL_RIGHTS);
+            m.writeU64(a[1] + 16, ALL_RIGHTS);
+            return SUCCESS;
+        });
+        add("fd_fdstat_set_flags", i32s(2), (m, a) -> stdio(a[0]) ? SUCCESS : BADF);
+        add("fd_fdstat_set_rights", types(I32, I64, I64), (m, a) -> stdio(a[0]) ? SUCCESS : BADF);
+        add("fd_filestat_get", i32s(2), (m, a) -> {
+            if (!stdio(a[0])) {
+                return BADF;
+            }
+            m.write(a[1], new byte[64]);
+            m.writeByte(a[1] + 16, (byte) FILETYPE_CHARACTER_DEVICE);
+            return SUCCESS;
+        });
+        // No directories are preopened, as in Envoy.
+        add("fd_prestat_get", i32s(2), (m, a) -> BADF);
+        add("fd_prestat_dir_name", i32s(3), (m, a) -> BADF);
+        add("fd_seek", types(I32, I64, I32, I32), (m, a) -> stdio(a[0]) ? SPIPE : BADF);
+        add("fd_tell", i32s(2), (m, a) -> stdio(a[0]) ? SPIPE : BADF);
+        add("fd_sync", i32s(1), (m, a) -> stdio(a[0]) ? SUCCESS : BADF);
+        add("fd_datasync", i32s(1), (m, a) -> stdio(a[0]) ? SUCCESS : BADF);
+        add("fd_advise", types(I32, I64, I64, I32), (m, a) -> stdio(a[0]) ? NOTSUP : BADF);
+        add("fd_allocate", types(I32, I64, I64), (m, a) -> stdio(a[0]) ? NOTSUP : BADF);
+        add("fd_filestat_set_size", types(I32, I64), (m, a) -> stdio(a[0]) ? NOTSUP : BADF);
+        add("fd_filestat_set_times", types(I32, I64, I64, I32), (m, a) -> stdio(a[0]) ? NOTSUP : BADF);
+        add("fd_pread", types(I32, I32, I32, I64, I32), (m, a) -> stdio(a[0]) ? SPIPE : BADF);
+        add("fd_pwrite", types(I32, I32, I32, I64, I32), (m, a) -> stdio(a[0]) ? SPIPE : BADF);
+        add("fd_readdir", types(I32, I32, I32, I64, I32), (m, a) -> BADF);
+        add("fd_renumber", i32s(2), (m, a) -> BADF);
+        add("path_create_directory", i32s(3), (m, a) -> BADF);
+        add("path_filestat_get", i32s(5), (m, a) -> BADF);
+        add("path_filestat_set_times", types(I32, I32, I32, I32, I64, I64, I32), (m, a) -> BADF);
+        add("path_link", i32s(7), (m, a) -> BADF);
+        add("path_open", types(I32, I32, I32, I32, I32, I64, I64, I32, I32), (m, a) -> BADF);
+        add("path_readlink", i32s(6), (m, a) -> BADF);
+        add("path_remove_directory", i32s(3), (m, a) -> BADF);
+        add("path_rename", i32s(6), (m, a) -> BADF);
+        add("path_symlink", i32s(5), (m, a) -> BADF);
+        add("path_unlink_file", i32s(3), (m, a) -> BADF);
+        add("poll_oneoff", i32s(4), this::pollOneoff);
+        functions.add(new HostFunction(module, "proc_exit", FunctionType.of(List.of(I32), List.of()),
+                (inst, args) -> {
+                    throw new ProcExitException((int) args[0]);
+                }));
+        add("proc_raise", i32s(1), (m, a) -> NOSYS);
+        add("sched_yield", i32s(0), (m, a) -> SUCCESS);
+        add("random_get", i32s(2), (m, a) -> {
+            if (random == null) {
+                random = new SecureRandom();
+            }
+            byte[] bytes = new byte[(int) (a[1] & 0x7FFFFFFFL)];
+            random.nextBytes(bytes);
+            m.write(a[0], bytes);
+            return SUCCESS;
+        });
+        add("sock_accept", i32s(3), (m, a) -> BADF);
+        add("sock_recv", i32s(6), (m, a) -> BADF);
+        add("sock_send", i32s(5), (m, a) -> BADF);
+        add("sock_shutdown", i32s(2), (m, a) -> BADF);
+        return functions;
+    }
+
+    private List<byte[]> environment() {
+        List<byte[]> out = new ArrayList<>();
+        for (Map.Entry<String, String> e : vm.vmConfig().environment().entrySet()) {
+            out.add((e.getKey() + "=" + e.getValue() + "\0").getBytes(StandardCharsets.UTF_8));
+        }
+        return out;
+    }
+
+    /**
+     * Reports every subscription as ready at once. A filter runs on a proxy worker and must never block it, so a
+     * clock subscription (Go's runtime sleeps this way) fires immediately instead of sleeping.
+     */
+    private int pollOneoff(GuestMemory m, long[] a) {
+        int n = (int) a[2];
+        if (n <= 0) {
+            return INVAL;
+        }
+        for (int i = 0; i < n; i++) {
+            long sub = a[0] + 48L * i;
+            long event = a[1] + 32L * i;
+            byte[] userdata = m.read(sub, 8);
+            byte tag = m.read(sub + 8, 1)[0];
+            m.write(event, new byte[32]);
+            m.write(event, userdata);
+            m.writeU16(event + 8, (short) SUCCESS);
+            m.writeByte(event + 10, tag);
+        }
+        m.writeU32(a[3], n);
+        return SUCCESS;
+    }
+}

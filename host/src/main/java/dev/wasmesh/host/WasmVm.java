@@ -1,0 +1,527 @@
+package dev.wasmesh.host;
+
+import com.dylibso.chicory.runtime.ChicoryInterruptedException;
+import com.dylibso.chicory.runtime.ExportFunction;
+import com.dylibso.chicory.runtime.ImportValues;
+import com.dylibso.chicory.runtime.Instance;
+import com.dylibso.chicory.wasm.ChicoryException;
+import com.dylibso.chicory.wasm.types.MemoryLimits;
+import dev.wasmesh.host.abi.BufferType;
+import dev.wasmesh.host.abi.GuestMemory;
+import dev.wasmesh.host.abi.LogLevel;
+import dev.wasmesh.host.abi.MapType;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * One instance of a proxy-wasm module with its contexts, as Envoy keeps one per worker thread. Not thread-safe:
+ * every call must come from the thread that owns the VM; work from other threads (queue notifications, call-out
+ * responses) is handed over with {@link #post}.
+ */
+public final class WasmVm {
+    private static final Pattern COMPILED_FRAME = Pattern.compile("func_(\\d+)");
+
+    private final ProxyWasmModule module;
+    private final HostEnvironment env;
+    private final PluginConfig vmConfig;
+    private final Executor executor;
+    private final TimerListener timerListener;
+    private final Instance instance;
+    private final GuestMemory memory;
+    private final ExportFunction[] callbacks = new ExportFunction[Callback.values().length];
+    private final int[] callbackArity = new int[Callback.values().length];
+    private final Map<Integer, Context> contexts = new HashMap<>();
+    private final Map<String, RootContext> rootsById = new HashMap<>();
+    private final Queue<Runnable> pending = new ConcurrentLinkedQueue<>();
+    private final StringBuilder stdout = new StringBuilder();
+    private final StringBuilder stderr = new StringBuilder();
+    final AtomicReference<Thread> runningThread = new AtomicReference<>();
+    volatile long callStartNanos;
+    volatile boolean deadlineHit;
+    private final long deadlineNanos;
+
+    private int nextContextId = 1;
+    private int nextCalloutToken = 1;
+    private int depth;
+    private Context current;
+    private Context effective;
+    private volatile WasmFailure failure;
+
+    // What the callback in progress may read besides its context's own maps and buffers.
+    private HeaderMap calloutHeaders;
+    private HeaderMap calloutTrailers;
+    private Body calloutBody;
+    private HeaderMap grpcInitialMetadata;
+    private HeaderMap grpcTrailingMetadata;
+    private Body grpcMessage;
+    private Body foreignArguments;
+    private int statusCode = -1;
+    private String statusMessage = "";
+
+    /** Options for {@link #create}: where posted work runs and who schedules timers. */
+    public static final class Options {
+        private Executor executor;
+        private TimerListener timerListener = TimerListener.NONE;
+
+        /** Runs work handed to the VM from other threads; by default it waits in a queue for {@link #runPending}. */
+        public Options executor(Executor executor) {
+            this.executor = executor;
+            return this;
+        }
+
+        public Options timerListener(TimerListener listener) {
+            this.timerListener = Objects.requireNonNull(listener);
+            return this;
+        }
+    }
+
+    private WasmVm(ProxyWasmModule module, HostEnvironment env, PluginConfig vmConfig, Options options) {
+        this.module = module;
+        this.env = env;
+        this.vmConfig = vmConfig;
+        this.executor = options.executor;
+        this.timerListener = options.timerListener;
+        this.deadlineNanos = vmConfig.callbackDeadline().toNanos();
+        Instance.Builder builder = Instance.builder(module.wasmModule())
+                .withImportValues(ImportValues.builder().withFunctions(HostFunctions.create(this)).build())
+                .withStart(false);
+        module.wasmModule().memorySection().filter(s -> s.memoryCount() > 0).ifPresent(s -> {
+            MemoryLimits declared = s.getMemory(0).limits();
+            int max = Math.min(declared.maximumPages(), vmConfig.memoryLimitPages());
+            if (declared.initialPages() > max) {
+                throw new WasmFailureException(new WasmFailure(WasmFailure.Kind.INSTANTIATION, "instantiate",
+                        "module needs " + declared.initialPages() + " memory pages at start but the limit is "
+                                + max, List.of()));
+            }
+            builder.withMemoryLimits(new MemoryLimits(declared.initialPages(), max));
+        });
+        if (module.machineFactory() != null) {
+            builder.withMachineFactory(module.machineFactory());
+        }
+        try {
+            this.instance = builder.build();
+        } catch (ChicoryException | StackOverflowError | IllegalArgumentException e) {
+            throw new WasmFailureException(new WasmFailure(WasmFailure.Kind.INSTANTIATION, "instantiate",
+                    oneLine(e), List.of()));
+        }
+        this.memory = new GuestMemory(instance.memory(), instance.export(module.allocator()));
+        for (Callback cb : Callback.values()) {
+            String name = cb.exportName();
+            if (cb == Callback.ON_GRPC_RECEIVE_TRAILING_METADATA && !module.exportsFunction(name)) {
+                name = Callback.LEGACY_GRPC_TRAILING_METADATA;
+            }
+            if (module.exportsFunction(name)) {
+                callbacks[cb.ordinal()] = instance.export(name);
+                callbackArity[cb.ordinal()] = module.exportType(name).orElseThrow().params().size();
+            }
+        }
+    }
+
+    /**
+     * Instantiates {@code module} and runs its start-up as Envoy does: the start section, then {@code _initialize}
+     * if exported, else {@code _start}. VM-wide settings (vm_id, VM configuration, environment, memory limit,
+     * deadline) come from {@code vmConfig}.
+     *
+     * @throws WasmFailureException if the module cannot be instantiated or its start-up traps
+     */
+    public static WasmVm create(ProxyWasmModule module, HostEnvironment env, PluginConfig vmConfig, Options options) {
+        WasmVm vm = new WasmVm(module, env, vmConfig, options);
+        vm.initialize();
+        return vm;
+    }
+
+    public static WasmVm create(ProxyWasmModule module, HostEnvironment env, PluginConfig vmConfig) {
+        return create(module, env, vmConfig, new Options());
+    }
+
+    private void initialize() {
+        String init = module.exportsFunction("_initialize") ? "_initialize"
+                : module.exportsFunction("_start") ? "_start" : null;
+        if (init != null) {
+            try {
+                invoke(init, instance.export(init), null, new long[0]);
+            } catch (WasmFailureException e) {
+                if (!(e.getCause() instanceof ProcExitException)
+                        || ((ProcExitException) e.getCause()).exitCode() != 0) {
+                    throw e;
+                }
+                failure = null; // a command-style _start that exits 0 has simply finished its set-up
+            }
+        }
+    }
+
+    /**
+     * Creates a plugin's root context: proxy_on_context_create, proxy_on_vm_start, proxy_on_configure.
+     *
+     * @throws WasmFailureException if any of them fails or returns false
+     */
+    public RootContext createRootContext(PluginConfig config) {
+        failIfFailed();
+        RootContext root = new RootContext(this, nextContextId++, config);
+        contexts.put(root.id(), root);
+        rootsById.put(config.rootId(), root);
+        if (!root.start()) {
+            throw new WasmFailureException(failure);
+        }
+        return root;
+    }
+
+    HttpContext newHttpContext(RootContext root, StreamControl control, StreamInfo info) {
+        failIfFailed();
+        HttpContext ctx = new HttpContext(this, nextContextId++, root, control, info);
+        contexts.put(ctx.id(), ctx);
+        callVoid(Callback.ON_CONTEXT_CREATE, ctx, ctx.id(), root.id());
+        return ctx;
+    }
+
+    void forget(Context ctx) {
+        contexts.remove(ctx.id());
+        if (ctx instanceof RootContext) {
+            rootsById.remove(((RootContext) ctx).config().rootId(), ctx);
+        }
+    }
+
+    public ProxyWasmModule module() {
+        return module;
+    }
+
+    public HostEnvironment env() {
+        return env;
+    }
+
+    public PluginConfig vmConfig() {
+        return vmConfig;
+    }
+
+    public GuestMemory memory() {
+        return memory;
+    }
+
+    TimerListener timerListener() {
+        return timerListener;
+    }
+
+    public Collection<RootContext> rootContexts() {
+        return List.copyOf(rootsById.values());
+    }
+
+    public int liveContexts() {
+        return contexts.size();
+    }
+
+    /** The context host functions act on: the callback's own, or the one chosen with proxy_set_effective_context. */
+    public Context effectiveContext() {
+        return effective;
+    }
+
+    /** proxy_set_effective_context; false if no such context. */
+    public boolean setEffectiveContext(int contextId) {
+        Context c = contexts.get(contextId);
+        if (c == null) {
+            return false;
+        }
+        effective = c;
+        return true;
+    }
+
+    public int nextCalloutToken() {
+        return nextCalloutToken++;
+    }
+
+    // ---- failure handling -------------------------------------------------------------------------------------
+
+    public boolean failed() {
+        return failure != null;
+    }
+
+    public WasmFailure failure() {
+        return failure;
+    }
+
+    private void failIfFailed() {
+        WasmFailure f = failure;
+        if (f != null) {
+            throw new WasmFailureException(f);
+        }
+    }
+
+    WasmFailureException fail(WasmFailure.Kind kind, String callback, String message) {
+        return fail(kind, callback, message, List.of(), null);
+    }
+
+    private WasmFailureException fail(WasmFailure.Kind kind, String callback, String message, List<String> stack,
+                                      Throwable cause) {
+        if (failure == null) {
+            failure = new WasmFailure(kind, callback, message, stack);
+            env.logSink().log(LogLevel.CRITICAL, vmConfig, failure.toString());
+        }
+        WasmFailureException e = new WasmFailureException(failure);
+        if (cause != null) {
+            e.initCause(cause);
+        }
+        return e;
+    }
+
+    private static String oneLine(Throwable e) {
+        String m = e.getMessage();
+        if (m == null || m.isBlank()) {
+            m = e.getClass().getSimpleName();
+        }
+        int nl = m.indexOf('\n');
+        return nl < 0 ? m : m.substring(0, nl);
+    }
+
+    /** Wasm function names from a Java stack of compiled code (frames named func_N), innermost first. */
+    private List<String> wasmStack(Throwable e) {
+        List<String> names = new ArrayList<>();
+        for (StackTraceElement frame : e.getStackTrace()) {
+            Matcher m = COMPILED_FRAME.matcher(frame.getMethodName());
+            if (m.matches()) {
+                String n = module.functionName(Integer.parseInt(m.group(1)));
+                if (names.isEmpty() || !names.get(names.size() - 1).equals(n)) {
+                    names.add(n);
+                }
+            }
+            if (names.size() == 16) {
+                break;
+            }
+        }
+        return names;
+    }
+
+    // ---- calling into the guest ------------------------------------------------------------------------------
+
+    long call(Callback cb, Context ctx, long missing, long... args) {
+        failIfFailed();
+        ExportFunction fn = callbacks[cb.ordinal()];
+        if (fn == null) {
+            return missing;
+        }
+        int arity = callbackArity[cb.ordinal()];
+        if (arity < args.length) {
+            args = java.util.Arrays.copyOf(args, arity); // 0.1.0 header callbacks have no end_of_stream
+        }
+        return invoke(cb.exportName(), fn, ctx, args);
+    }
+
+    void callVoid(Callback cb, Context ctx, long... args) {
+        call(cb, ctx, 0, args);
+    }
+
+    /** Stream callbacks: a missing export means "continue". */
+    long callStream(Callback cb, Context ctx, long... args) {
+        return call(cb, ctx, 0, args);
+    }
+
+    private long invoke(String name, ExportFunction fn, Context ctx, long[] args) {
+        Context prevCurrent = current;
+        Context prevEffective = effective;
+        current = ctx;
+        effective = ctx;
+        boolean outermost = depth++ == 0;
+        if (outermost && deadlineNanos > 0) {
+            Watchdog.begin(this);
+        }
+        try {
+            long[] result = fn.apply(args);
+            return result == null || result.length == 0 ? 0 : result[0];
+        } catch (WasmFailureException e) {
+            throw e;
+        } catch (ChicoryInterruptedException e) {
+            throw deadlineHit
+                    ? fail(WasmFailure.Kind.DEADLINE, name, "ran longer than "
+                            + vmConfig.callbackDeadline().toMillis() + " ms and was interrupted", wasmStack(e), e)
+                    : fail(WasmFailure.Kind.TRAP, name, "interrupted", wasmStack(e), e);
+        } catch (ProcExitException e) {
+            throw fail(WasmFailure.Kind.TRAP, name, "proc_exit(" + e.exitCode() + ")", wasmStack(e), e);
+        } catch (StackOverflowError e) {
+            throw fail(WasmFailure.Kind.TRAP, name, "call stack exhausted", wasmStack(e), e);
+        } catch (RuntimeException e) {
+            throw fail(WasmFailure.Kind.TRAP, name, oneLine(e), wasmStack(e), e);
+        } finally {
+            depth--;
+            if (outermost) {
+                if (deadlineNanos > 0) {
+                    Watchdog.end(this);
+                }
+                flushStdio();
+            }
+            current = prevCurrent;
+            effective = prevEffective;
+        }
+    }
+
+    long deadlineNanos() {
+        return deadlineNanos;
+    }
+
+    // ---- work from other threads -------------------------------------------------------------------------------
+
+    /** Runs {@code task} on the VM's thread: through the executor, or queued for {@link #runPending}. */
+    public void post(Runnable task) {
+        Runnable guarded = () -> {
+            if (failure == null) {
+                task.run();
+            }
+        };
+        if (executor != null) {
+            executor.execute(guarded);
+        } else {
+            pending.add(guarded);
+        }
+    }
+
+    /** Runs queued work (when no executor was given); returns how many tasks ran. */
+    public int runPending() {
+        int n = 0;
+        Runnable r;
+        while ((r = pending.poll()) != null) {
+            r.run();
+            n++;
+        }
+        return n;
+    }
+
+    // ---- state visible only during particular callbacks --------------------------------------------------------
+
+    HeaderMap calloutMap(MapType type) {
+        switch (type) {
+            case HTTP_CALL_RESPONSE_HEADERS:
+                return calloutHeaders;
+            case HTTP_CALL_RESPONSE_TRAILERS:
+                return calloutTrailers;
+            case GRPC_CALL_INITIAL_METADATA:
+                return grpcInitialMetadata;
+            case GRPC_CALL_TRAILING_METADATA:
+                return grpcTrailingMetadata;
+            default:
+                return null;
+        }
+    }
+
+    Body callbackBuffer(BufferType type) {
+        switch (type) {
+            case HTTP_CALL_RESPONSE_BODY:
+                return calloutBody;
+            case GRPC_CALL_MESSAGE:
+                return grpcMessage;
+            case FOREIGN_FUNCTION_ARGUMENTS:
+                return foreignArguments;
+            default:
+                return null;
+        }
+    }
+
+    void withCalloutResponse(HeaderMap headers, Body body, HeaderMap trailers, int status, String message,
+                             Runnable callback) {
+        calloutHeaders = headers == null ? new HeaderMap() : headers;
+        calloutBody = body;
+        calloutTrailers = trailers == null ? new HeaderMap() : trailers;
+        try {
+            withStatus(status, message, callback);
+        } finally {
+            calloutHeaders = null;
+            calloutBody = null;
+            calloutTrailers = null;
+        }
+    }
+
+    void withGrpcMetadata(HeaderMap initial, HeaderMap trailing, Runnable callback) {
+        grpcInitialMetadata = initial;
+        grpcTrailingMetadata = trailing;
+        try {
+            callback.run();
+        } finally {
+            grpcInitialMetadata = null;
+            grpcTrailingMetadata = null;
+        }
+    }
+
+    void withGrpcMessage(Body message, Runnable callback) {
+        grpcMessage = message;
+        try {
+            callback.run();
+        } finally {
+            grpcMessage = null;
+        }
+    }
+
+    void withForeignArguments(Body args, Runnable callback) {
+        foreignArguments = args;
+        try {
+            callback.run();
+        } finally {
+            foreignArguments = null;
+        }
+    }
+
+    void withStatus(int code, String message, Runnable callback) {
+        statusCode = code;
+        statusMessage = message;
+        try {
+            callback.run();
+        } finally {
+            statusCode = -1;
+            statusMessage = "";
+        }
+    }
+
+    /** proxy_get_status: the status of the call-out whose callback is running, or -1 outside one. */
+    public int statusCode() {
+        return statusCode;
+    }
+
+    public String statusMessage() {
+        return statusMessage;
+    }
+
+    // ---- logs -------------------------------------------------------------------------------------------------
+
+    /** The level below which logs are dropped: the effective plugin's, else the VM's. */
+    public LogLevel logLevel() {
+        return pluginOfEffective().logLevel();
+    }
+
+    private PluginConfig pluginOfEffective() {
+        return effective == null ? vmConfig : effective.plugin();
+    }
+
+    public void log(LogLevel level, String message) {
+        if (level.compareTo(logLevel()) >= 0) {
+            env.logSink().log(level, pluginOfEffective(), message);
+        }
+    }
+
+    /** WASI stdout is an info log and stderr an error log, a line at a time. */
+    public void writeStdio(int fd, byte[] data) {
+        StringBuilder sb = fd == 1 ? stdout : stderr;
+        sb.append(new String(data, StandardCharsets.UTF_8));
+        int nl;
+        while ((nl = sb.indexOf("\n")) >= 0) {
+            log(fd == 1 ? LogLevel.INFO : LogLevel.ERROR, sb.substring(0, nl));
+            sb.delete(0, nl + 1);
+        }
+    }
+
+    private void flushStdio() {
+        if (stdout.length() > 0) {
+            log(LogLevel.INFO, stdout.toString());
+            stdout.setLength(0);
+        }
+        if (stderr.length() > 0) {
+            log(LogLevel.ERROR, stderr.toString());
+            stderr.setLength(0);
+        }
+    }
+}

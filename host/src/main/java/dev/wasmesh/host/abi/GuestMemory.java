@@ -1,0 +1,96 @@
+package dev.wasmesh.host.abi;
+
+import com.dylibso.chicory.runtime.ExportFunction;
+import com.dylibso.chicory.runtime.Memory;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The one place where raw guest pointers are read and written. Every access is bounds-checked against the
+ * current memory size, so a bad pointer from the guest becomes INVALID_MEMORY_ACCESS instead of a Java
+ * exception. Pointers and lengths are unsigned 32-bit values that arrive as Java longs.
+ */
+public final class GuestMemory {
+    private static final byte[] EMPTY = new byte[0];
+
+    private final Memory memory;
+    private final ExportFunction allocator;
+
+    public GuestMemory(Memory memory, ExportFunction allocator) {
+        this.memory = memory;
+        this.allocator = allocator;
+    }
+
+    private int checked(long ptr, long len) {
+        long p = ptr & 0xFFFFFFFFL;
+        long l = len & 0xFFFFFFFFL;
+        long size = (long) memory.pages() * Memory.PAGE_SIZE;
+        if (p + l > size) {
+            throw AbiException.INVALID_MEMORY_ACCESS;
+        }
+        return (int) p;
+    }
+
+    public byte[] read(long ptr, long len) {
+        int p = checked(ptr, len);
+        int l = (int) (len & 0xFFFFFFFFL);
+        return l == 0 ? EMPTY : memory.readBytes(p, l);
+    }
+
+    public String readString(long ptr, long len) {
+        return new String(read(ptr, len), StandardCharsets.UTF_8);
+    }
+
+    public int readU32AsInt(long ptr) {
+        return memory.readInt(checked(ptr, 4));
+    }
+
+    public void write(long ptr, byte[] data) {
+        memory.write(checked(ptr, data.length), data);
+    }
+
+    public void writeU32(long ptr, int value) {
+        memory.writeI32(checked(ptr, 4), value);
+    }
+
+    public void writeU64(long ptr, long value) {
+        memory.writeLong(checked(ptr, 8), value);
+    }
+
+    public void writeByte(long ptr, byte value) {
+        memory.writeByte(checked(ptr, 1), value);
+    }
+
+    public void writeU16(long ptr, short value) {
+        memory.writeShort(checked(ptr, 2), value);
+    }
+
+    /** Copies {@code data} into guest memory obtained from the module's allocator. */
+    public int allocate(byte[] data) {
+        if (allocator == null) {
+            throw new AbiException(Status.INTERNAL_FAILURE);
+        }
+        long ptr = allocator.apply(data.length)[0] & 0xFFFFFFFFL;
+        if (ptr == 0 && data.length > 0) {
+            throw new AbiException(Status.INTERNAL_FAILURE);
+        }
+        write(ptr, data);
+        return (int) ptr;
+    }
+
+    /**
+     * Hands {@code data} to the guest: allocates, copies, and stores pointer and length in the two out-parameters.
+     * An empty result writes zero to both without allocating, as the SDKs expect.
+     */
+    public void returnBytes(byte[] data, long ptrPtr, long sizePtr) {
+        // Validate the out-parameters before allocating so a bad pointer does not leak guest memory.
+        checked(ptrPtr, 4);
+        checked(sizePtr, 4);
+        int ptr = data.length == 0 ? 0 : allocate(data);
+        writeU32(ptrPtr, ptr);
+        writeU32(sizePtr, data.length);
+    }
+
+    public void returnString(String s, long ptrPtr, long sizePtr) {
+        returnBytes(s.getBytes(StandardCharsets.UTF_8), ptrPtr, sizePtr);
+    }
+}
