@@ -47,7 +47,8 @@ public final class WasmVm {
     private final StringBuilder stdout = new StringBuilder();
     private final StringBuilder stderr = new StringBuilder();
     final AtomicReference<Thread> runningThread = new AtomicReference<>();
-    volatile long callStartNanos;
+    /** Counts outermost calls, so the watchdog can tell one long call from many short ones; see Watchdog. */
+    int callNumber;
     volatile boolean deadlineHit;
     private final long deadlineNanos;
 
@@ -125,6 +126,9 @@ public final class WasmVm {
                 callbacks[cb.ordinal()] = instance.export(name);
                 callbackArity[cb.ordinal()] = module.exportType(name).orElseThrow().params().size();
             }
+        }
+        if (deadlineNanos > 0) {
+            Watchdog.watch(this);
         }
     }
 

@@ -1,0 +1,235 @@
+package dev.wasmesh.host;
+
+import static dev.wasmesh.host.Probe.Cb.CONFIGURE;
+import static dev.wasmesh.host.Probe.Cb.REQUEST_HEADERS;
+import static dev.wasmesh.host.Probe.Cb.TICK;
+import static dev.wasmesh.host.Probe.Op.PROXY_CALL_FOREIGN_FUNCTION;
+import static dev.wasmesh.host.Probe.Op.PROXY_CLEAR_ROUTE_CACHE;
+import static dev.wasmesh.host.Probe.Op.PROXY_CLOSE_STREAM;
+import static dev.wasmesh.host.Probe.Op.PROXY_CONTINUE_REQUEST;
+import static dev.wasmesh.host.Probe.Op.PROXY_CONTINUE_RESPONSE;
+import static dev.wasmesh.host.Probe.Op.PROXY_CONTINUE_STREAM;
+import static dev.wasmesh.host.Probe.Op.PROXY_DONE;
+import static dev.wasmesh.host.Probe.Op.PROXY_GET_CONFIGURATION;
+import static dev.wasmesh.host.Probe.Op.PROXY_GET_CURRENT_TIME_NANOSECONDS;
+import static dev.wasmesh.host.Probe.Op.PROXY_GET_LOG_LEVEL;
+import static dev.wasmesh.host.Probe.Op.PROXY_GET_STATUS;
+import static dev.wasmesh.host.Probe.Op.PROXY_LOG;
+import static dev.wasmesh.host.Probe.Op.PROXY_SEND_LOCAL_RESPONSE;
+import static dev.wasmesh.host.Probe.Op.PROXY_SET_EFFECTIVE_CONTEXT;
+import static dev.wasmesh.host.Probe.Op.PROXY_SET_TICK_PERIOD_MILLISECONDS;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.wasmesh.host.abi.AbiVersion;
+import dev.wasmesh.host.abi.HeaderPairs;
+import dev.wasmesh.host.abi.LogLevel;
+import dev.wasmesh.host.abi.Status;
+import dev.wasmesh.host.abi.StreamType;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class ContextFunctionsTest {
+    private Probe p = Probe.create(ProxyWasmModule.Engine.COMPILER);
+
+    @Test
+    void logsAreFilteredByThePluginLogLevel() {
+        Probe.Step[] steps = new Probe.Step[6];
+        for (int level = 0; level < 6; level++) {
+            steps[level] = p.call(PROXY_LOG, level, p.str("at " + level));
+        }
+        Probe.Step bad = p.call(PROXY_LOG, 6, p.str("bad level"));
+        Probe.Out level = p.out(4);
+        Probe.Step getLevel = p.call(PROXY_GET_LOG_LEVEL, level);
+        p.on(CONFIGURE, concat(steps, bad, getLevel));
+        p.vm.createRootContext(Probe.plugin("probe").toBuilder().logLevel(LogLevel.WARN).build());
+        assertThat(p.logs).extracting(Probe.LogLine::message).containsExactly("at 3", "at 4", "at 5");
+        assertThat(p.logs).extracting(Probe.LogLine::level)
+                .containsExactly(LogLevel.WARN, LogLevel.ERROR, LogLevel.CRITICAL);
+        assertThat(bad.status()).isEqualTo(Status.BAD_ARGUMENT);
+        assertThat(level.u32()).isEqualTo(LogLevel.WARN.ordinal());
+    }
+
+    private static Probe.Step[] concat(Probe.Step[] a, Probe.Step... b) {
+        List<Probe.Step> all = new ArrayList<>(List.of(a));
+        all.addAll(List.of(b));
+        return all.toArray(Probe.Step[]::new);
+    }
+
+    @Test
+    void timeComesFromTheEnvironmentClock() {
+        p.env.clock(new HostClock() {
+            @Override
+            public long realtimeNanos() {
+                return 1_234_567_890_123L;
+            }
+
+            @Override
+            public long monotonicNanos() {
+                return 5;
+            }
+        });
+        Probe.Out now = p.out(8);
+        Probe.Step get = p.call(PROXY_GET_CURRENT_TIME_NANOSECONDS, now);
+        Probe.Step bad = p.call(PROXY_GET_CURRENT_TIME_NANOSECONDS, 0x7FFFFFFF);
+        p.on(CONFIGURE, get, bad);
+        p.vm.createRootContext(Probe.plugin("probe"));
+        assertThat(now.u64()).isEqualTo(1_234_567_890_123L);
+        assertThat(bad.status()).isEqualTo(Status.INVALID_MEMORY_ACCESS);
+    }
+
+    @Test
+    void tickPeriodIsReportedToTheTimerListenerAndTicksRunTheRootContext() {
+        List<Long> periods = new ArrayList<>();
+        p = Probe.create(ProxyWasmModule.Engine.COMPILER, AbiVersion.V0_2_1, Probe.plugin("probe"),
+                new HostEnvironment(), new WasmVm.Options().timerListener((root, ms) -> periods.add(ms)));
+        p.on(CONFIGURE, p.call(PROXY_SET_TICK_PERIOD_MILLISECONDS, 250));
+        RootContext root = p.vm.createRootContext(Probe.plugin("probe"));
+        assertThat(root.tickPeriodMillis()).isEqualTo(250);
+        p.on(TICK, p.call(PROXY_SET_TICK_PERIOD_MILLISECONDS, 0));
+        root.tick();
+        assertThat(root.tickPeriodMillis()).isZero();
+        assertThat(periods).containsExactly(250L, 0L);
+        assertThat(p.events()).filteredOn(e -> e.cb() == TICK).singleElement()
+                .satisfies(e -> assertThat(e.args().get(0)).isEqualTo(root.id()));
+    }
+
+    @Test
+    void effectiveContextMustExist() {
+        Probe.Step unknown = p.call(PROXY_SET_EFFECTIVE_CONTEXT, 999);
+        Probe.Step own = p.call(PROXY_SET_EFFECTIVE_CONTEXT, 1);
+        p.on(CONFIGURE, unknown, own);
+        p.vm.createRootContext(Probe.plugin("probe"));
+        assertThat(unknown.status()).isEqualTo(Status.BAD_ARGUMENT);
+        assertThat(own.status()).isEqualTo(Status.OK);
+    }
+
+    @Test
+    void continueAndCloseStreamReachTheStreamControl() {
+        RecordingControl control = new RecordingControl();
+        HttpContext http = p.vm.createRootContext(Probe.plugin("probe")).newHttpContext(control, new StreamInfo());
+        Probe.Step cont = p.call(PROXY_CONTINUE_STREAM, StreamType.HTTP_REQUEST.ordinal());
+        Probe.Step close = p.call(PROXY_CLOSE_STREAM, StreamType.HTTP_RESPONSE.ordinal());
+        Probe.Step downstream = p.call(PROXY_CONTINUE_STREAM, StreamType.DOWNSTREAM.ordinal());
+        Probe.Step badType = p.call(PROXY_CLOSE_STREAM, 4);
+        p.on(REQUEST_HEADERS, cont, close, downstream, badType);
+        http.onRequestHeaders(HeaderMap.of(":path", "/"), true);
+        assertThat(List.of(cont, close)).extracting(Probe.Step::status).containsOnly(Status.OK);
+        assertThat(downstream.status()).isEqualTo(Status.BAD_ARGUMENT);
+        assertThat(badType.status()).isEqualTo(Status.BAD_ARGUMENT);
+        assertThat(control.actions).containsExactly("continue HTTP_REQUEST", "close HTTP_RESPONSE");
+    }
+
+    @Test
+    void rootContextsHaveNoStreamToSteer() {
+        Probe.Step cont = p.call(PROXY_CONTINUE_STREAM, 0);
+        Probe.Step local = p.call(PROXY_SEND_LOCAL_RESPONSE, 403, p.str(""), p.str(""), p.str(""), -1);
+        p.on(CONFIGURE, cont, local);
+        p.vm.createRootContext(Probe.plugin("probe"));
+        assertThat(cont.status()).isNotEqualTo(Status.OK);
+        assertThat(local.status()).isEqualTo(Status.BAD_ARGUMENT);
+    }
+
+    @Test
+    void sendLocalResponseOncePerStream() {
+        RecordingControl control = new RecordingControl();
+        HttpContext http = p.vm.createRootContext(Probe.plugin("probe")).newHttpContext(control, new StreamInfo());
+        Probe.Step send = p.call(PROXY_SEND_LOCAL_RESPONSE, 429, p.str("slow down"), p.str("too many"),
+                p.bytes(HeaderPairs.encode(HeaderMap.of("retry-after", "1"))), 8);
+        Probe.Step again = p.call(PROXY_SEND_LOCAL_RESPONSE, 500, p.str(""), p.str(""), p.str(""), -1);
+        Probe.Step badStatus = p.call(PROXY_SEND_LOCAL_RESPONSE, 42, p.str(""), p.str(""), p.str(""), -1);
+        Probe.Step badHeaders = p.call(PROXY_SEND_LOCAL_RESPONSE, 400, p.str(""), p.str(""),
+                p.bytes(new byte[] {9, 0, 0, 0, 0}), -1);
+        p.on(REQUEST_HEADERS, badStatus, badHeaders, send, again);
+        http.onRequestHeaders(HeaderMap.of(":path", "/"), true);
+        assertThat(send.status()).isEqualTo(Status.OK);
+        assertThat(again.status()).isEqualTo(Status.BAD_ARGUMENT);
+        assertThat(badStatus.status()).isEqualTo(Status.BAD_ARGUMENT);
+        assertThat(badHeaders.status()).isEqualTo(Status.BAD_ARGUMENT);
+        assertThat(http.localResponse()).hasValueSatisfying(r -> {
+            assertThat(r.statusCode()).isEqualTo(429);
+            assertThat(r.details()).isEqualTo("slow down");
+            assertThat(r.bodyText()).isEqualTo("too many");
+            assertThat(r.headers().get("retry-after")).contains("1");
+            assertThat(r.grpcStatus()).isEqualTo(8);
+        });
+        assertThat(control.localResponses).hasSize(1);
+    }
+
+    @Test
+    void foreignFunctionsGetArgumentsAndCallerAndReturnBytes() {
+        List<Integer> callers = new ArrayList<>();
+        p.env.registerForeignFunction("reverse", (args, caller) -> {
+            callers.add(caller.id());
+            return new StringBuilder(new String(args, StandardCharsets.UTF_8)).reverse().toString()
+                    .getBytes(StandardCharsets.UTF_8);
+        });
+        p.env.registerForeignFunction("nothing", (args, caller) -> null);
+        Probe.OutBytes out = p.outBytes();
+        Probe.OutBytes none = p.outBytes();
+        Probe.Step call = p.call(PROXY_CALL_FOREIGN_FUNCTION, p.str("reverse"), p.str("abc"), out);
+        Probe.Step empty = p.call(PROXY_CALL_FOREIGN_FUNCTION, p.str("nothing"), p.str(""), none);
+        Probe.Step missing = p.call(PROXY_CALL_FOREIGN_FUNCTION, p.str("missing"), p.str("x"), p.outBytes());
+        p.on(CONFIGURE, call, empty, missing);
+        RootContext root = p.vm.createRootContext(Probe.plugin("probe"));
+        assertThat(call.status()).isEqualTo(Status.OK);
+        assertThat(out.string()).isEqualTo("cba");
+        assertThat(empty.status()).isEqualTo(Status.OK);
+        assertThat(none.length()).isZero();
+        assertThat(missing.status()).isEqualTo(Status.NOT_FOUND);
+        assertThat(callers).containsExactly(root.id());
+    }
+
+    @Test
+    void statusIsOnlyAvailableDuringCalloutCallbacks() {
+        Probe.Step status = p.call(PROXY_GET_STATUS, p.out(4), p.outBytes());
+        p.on(CONFIGURE, status);
+        p.vm.createRootContext(Probe.plugin("probe"));
+        assertThat(status.status()).isEqualTo(Status.NOT_FOUND);
+    }
+
+    @Test
+    void doneIsNotFoundUnlessOnDoneDeferred() {
+        Probe.Step early = p.call(PROXY_DONE);
+        p.on(CONFIGURE, early);
+        RootContext root = p.vm.createRootContext(Probe.plugin("probe"));
+        assertThat(early.status()).isEqualTo(Status.NOT_FOUND);
+
+        p.returns(Probe.Cb.DONE, 0);
+        assertThat(root.shutdown()).isFalse();
+        assertThat(root.deleted()).isFalse();
+        Probe.Step done = p.call(PROXY_DONE);
+        p.on(TICK, done);
+        root.tick();
+        assertThat(done.status()).isEqualTo(Status.OK);
+        p.vm.runPending();
+        assertThat(root.deleted()).isTrue();
+        assertThat(p.callbacks()).endsWith(Probe.Cb.DONE, TICK, Probe.Cb.DELETE);
+    }
+
+    @Test
+    void abi010NamesWork() {
+        p = Probe.create(ProxyWasmModule.Engine.COMPILER, AbiVersion.V0_1_0, Probe.plugin("probe"),
+                new HostEnvironment(), new WasmVm.Options());
+        Probe.OutBytes config = p.outBytes();
+        Probe.Step getConfig = p.call(PROXY_GET_CONFIGURATION, config);
+        p.on(CONFIGURE, getConfig);
+        RecordingControl control = new RecordingControl();
+        HttpContext http = p.vm.createRootContext(Probe.plugin("probe").toBuilder().pluginConfiguration("cfg-010")
+                .build()).newHttpContext(control, new StreamInfo());
+        Probe.Step req = p.call(PROXY_CONTINUE_REQUEST);
+        Probe.Step resp = p.call(PROXY_CONTINUE_RESPONSE);
+        Probe.Step clear = p.call(PROXY_CLEAR_ROUTE_CACHE);
+        p.on(REQUEST_HEADERS, req, resp, clear);
+        http.onRequestHeaders(HeaderMap.of(":path", "/"), true);
+        http.onResponseHeaders(HeaderMap.of(":status", "200"), true);
+        assertThat(getConfig.status()).isEqualTo(Status.OK);
+        assertThat(config.string()).isEqualTo("cfg-010");
+        assertThat(List.of(req, resp, clear)).extracting(Probe.Step::status).containsOnly(Status.OK);
+        assertThat(control.actions).containsExactly("continue HTTP_REQUEST", "continue HTTP_RESPONSE");
+        // 0.1.0 header callbacks have no end_of_stream argument: the probe records -1 for it.
+        assertThat(p.events()).filteredOn(e -> e.cb() == REQUEST_HEADERS || e.cb() == Probe.Cb.RESPONSE_HEADERS)
+                .extracting(e -> e.args().get(2)).containsExactly(-1, -1);
+    }
+}

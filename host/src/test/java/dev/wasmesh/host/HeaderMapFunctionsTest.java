@@ -1,0 +1,195 @@
+package dev.wasmesh.host;
+
+import static dev.wasmesh.host.Probe.Cb.REQUEST_BODY;
+import static dev.wasmesh.host.Probe.Cb.REQUEST_HEADERS;
+import static dev.wasmesh.host.Probe.Cb.RESPONSE_BODY;
+import static dev.wasmesh.host.Probe.Op.PROXY_ADD_HEADER_MAP_VALUE;
+import static dev.wasmesh.host.Probe.Op.PROXY_GET_HEADER_MAP_PAIRS;
+import static dev.wasmesh.host.Probe.Op.PROXY_GET_HEADER_MAP_SIZE;
+import static dev.wasmesh.host.Probe.Op.PROXY_GET_HEADER_MAP_VALUE;
+import static dev.wasmesh.host.Probe.Op.PROXY_REMOVE_HEADER_MAP_VALUE;
+import static dev.wasmesh.host.Probe.Op.PROXY_REPLACE_HEADER_MAP_VALUE;
+import static dev.wasmesh.host.Probe.Op.PROXY_SET_HEADER_MAP_PAIRS;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.wasmesh.host.abi.AbiVersion;
+import dev.wasmesh.host.abi.HeaderPairs;
+import dev.wasmesh.host.abi.MapType;
+import dev.wasmesh.host.abi.Status;
+import org.junit.jupiter.api.Test;
+
+class HeaderMapFunctionsTest {
+    private static final int REQ = MapType.HTTP_REQUEST_HEADERS.ordinal();
+    private static final int REQ_TRAILERS = MapType.HTTP_REQUEST_TRAILERS.ordinal();
+    private static final int RESP = MapType.HTTP_RESPONSE_HEADERS.ordinal();
+    private static final int RESP_TRAILERS = MapType.HTTP_RESPONSE_TRAILERS.ordinal();
+
+    private final Probe p = Probe.create(ProxyWasmModule.Engine.COMPILER);
+    private final HttpContext http = p.vm.createRootContext(Probe.plugin("probe")).newHttpContext();
+
+    private HeaderMap request() {
+        return HeaderMap.of(":method", "GET", ":path", "/a", "x-multi", "1", "X-Multi", "2");
+    }
+
+    @Test
+    void getValueFindsFirstValueCaseInsensitively() {
+        Probe.OutBytes value = p.outBytes();
+        Probe.Step get = p.call(PROXY_GET_HEADER_MAP_VALUE, REQ, p.str("X-MULTI"), value);
+        p.on(REQUEST_HEADERS, get);
+        http.onRequestHeaders(request(), false);
+        assertThat(get.status()).isEqualTo(Status.OK);
+        assertThat(value.string()).isEqualTo("1");
+    }
+
+    @Test
+    void missingKeyIsNotFoundInAbi02() {
+        Probe.OutBytes value = p.outBytes();
+        Probe.Step get = p.call(PROXY_GET_HEADER_MAP_VALUE, REQ, p.str("absent"), value);
+        p.on(REQUEST_HEADERS, get);
+        http.onRequestHeaders(request(), false);
+        assertThat(get.status()).isEqualTo(Status.NOT_FOUND);
+    }
+
+    @Test
+    void missingKeyIsOkAndEmptyInAbi01() {
+        Probe p01 = Probe.create(ProxyWasmModule.Engine.COMPILER, AbiVersion.V0_1_0, Probe.plugin("probe"),
+                new HostEnvironment(), new WasmVm.Options());
+        HttpContext h = p01.vm.createRootContext(Probe.plugin("probe")).newHttpContext();
+        Probe.OutBytes value = p01.outBytes();
+        p01.memory().writeU32(value.ptrPtr, 77);
+        p01.memory().writeU32(value.lenPtr, 77);
+        Probe.Step get = p01.call(PROXY_GET_HEADER_MAP_VALUE, REQ, p01.str("absent"), value);
+        p01.on(REQUEST_HEADERS, get);
+        h.onRequestHeaders(request(), false);
+        assertThat(get.status()).isEqualTo(Status.OK);
+        assertThat(value.length()).isZero();
+        assertThat(value.pointer()).isZero();
+    }
+
+    @Test
+    void addReplaceRemoveChangeTheLiveMap() {
+        p.on(REQUEST_HEADERS,
+                p.call(PROXY_ADD_HEADER_MAP_VALUE, REQ, p.str("X-Added"), p.str("a")),
+                p.call(PROXY_ADD_HEADER_MAP_VALUE, REQ, p.str("x-added"), p.str("b")),
+                p.call(PROXY_REPLACE_HEADER_MAP_VALUE, REQ, p.str("x-multi"), p.str("only")),
+                p.call(PROXY_REPLACE_HEADER_MAP_VALUE, REQ, p.str("x-new"), p.str("n")),
+                p.call(PROXY_REMOVE_HEADER_MAP_VALUE, REQ, p.str(":method")),
+                p.call(PROXY_REMOVE_HEADER_MAP_VALUE, REQ, p.str("never-there")));
+        HeaderMap headers = request();
+        http.onRequestHeaders(headers, false);
+        assertThat(headers.all("x-added")).containsExactly("a", "b");
+        assertThat(headers.all("x-multi")).containsExactly("only");
+        assertThat(headers.get("x-new")).contains("n");
+        assertThat(headers.contains(":method")).isFalse();
+    }
+
+    @Test
+    void pairsAndSizeDescribeTheMap() {
+        Probe.OutBytes pairs = p.outBytes();
+        Probe.Out size = p.out(4);
+        Probe.Step get = p.call(PROXY_GET_HEADER_MAP_PAIRS, REQ, pairs);
+        Probe.Step sizeStep = p.call(PROXY_GET_HEADER_MAP_SIZE, REQ, size);
+        p.on(REQUEST_HEADERS, get, sizeStep);
+        HeaderMap headers = request();
+        http.onRequestHeaders(headers, false);
+        assertThat(get.status()).isEqualTo(Status.OK);
+        assertThat(pairs.bytes()).isEqualTo(HeaderPairs.encode(headers));
+        assertThat(HeaderPairs.decode(pairs.bytes())).isEqualTo(headers);
+        assertThat(sizeStep.status()).isEqualTo(Status.OK);
+        assertThat(size.u32()).isEqualTo(headers.byteSize());
+    }
+
+    @Test
+    void pairsOfTheSpecExampleAreEncodedExactly() {
+        byte[] expected = {2, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 2, 0, 0, 0,
+            'a', 0, '1', 0, 'b', 0, '2', '2', 0};
+        assertThat(HeaderPairs.encode(HeaderMap.of("a", "1", "b", "22"))).isEqualTo(expected);
+    }
+
+    @Test
+    void setPairsReplacesTheWholeMap() {
+        Probe.Step set = p.call(PROXY_SET_HEADER_MAP_PAIRS, REQ,
+                p.bytes(HeaderPairs.encode(HeaderMap.of(":path", "/b", "x-one", "1"))));
+        Probe.Step garbage = p.call(PROXY_SET_HEADER_MAP_PAIRS, REQ, p.bytes(new byte[] {5, 0, 0, 0, 1, 0}));
+        p.on(REQUEST_HEADERS, set, garbage);
+        HeaderMap headers = request();
+        http.onRequestHeaders(headers, false);
+        assertThat(set.status()).isEqualTo(Status.OK);
+        assertThat(garbage.status()).isEqualTo(Status.BAD_ARGUMENT);
+        assertThat(headers.toMap()).containsExactly(
+                java.util.Map.entry(":path", "/b"), java.util.Map.entry("x-one", "1"));
+    }
+
+    @Test
+    void badMapTypeIsBadArgument() {
+        Probe.OutBytes value = p.outBytes();
+        Probe.Step get = p.call(PROXY_GET_HEADER_MAP_VALUE, 8, p.str("a"), value);
+        Probe.Step add = p.call(PROXY_ADD_HEADER_MAP_VALUE, -1, p.str("a"), p.str("b"));
+        p.on(REQUEST_HEADERS, get, add);
+        http.onRequestHeaders(request(), false);
+        assertThat(get.status()).isEqualTo(Status.BAD_ARGUMENT);
+        assertThat(add.status()).isEqualTo(Status.BAD_ARGUMENT);
+    }
+
+    @Test
+    void mapsNotAvailableInThisPhaseAreNotFound() {
+        Probe.OutBytes value = p.outBytes();
+        Probe.Step response = p.call(PROXY_GET_HEADER_MAP_VALUE, RESP, p.str("a"), value);
+        Probe.Step addTrailer = p.call(PROXY_ADD_HEADER_MAP_VALUE, REQ_TRAILERS, p.str("t"), p.str("1"));
+        Probe.Step calloutHeaders = p.call(PROXY_GET_HEADER_MAP_PAIRS, MapType.HTTP_CALL_RESPONSE_HEADERS.ordinal(),
+                p.outBytes());
+        p.on(REQUEST_HEADERS, response, addTrailer, calloutHeaders);
+        http.onRequestHeaders(request(), false);
+        assertThat(response.status()).isEqualTo(Status.NOT_FOUND);
+        assertThat(addTrailer.status()).isEqualTo(Status.NOT_FOUND);
+        assertThat(calloutHeaders.status()).isEqualTo(Status.NOT_FOUND);
+    }
+
+    @Test
+    void badPointersAreInvalidMemoryAccess() {
+        Probe.OutBytes value = p.outBytes();
+        Probe.Step badKey = p.call(PROXY_GET_HEADER_MAP_VALUE, REQ, 0xFFFFFFF0, 100, value);
+        Probe.Step badOut = p.call(PROXY_GET_HEADER_MAP_VALUE, REQ, p.str(":path"), 0x7FFFFFF0, value.lenPtr);
+        Probe.Step badPairsOut = p.call(PROXY_GET_HEADER_MAP_PAIRS, REQ, value.ptrPtr, -1);
+        Probe.Step badSizeOut = p.call(PROXY_GET_HEADER_MAP_SIZE, REQ, 0x00300000);
+        Probe.Step badValue = p.call(PROXY_ADD_HEADER_MAP_VALUE, REQ, p.str("x"), 0x00300000, 1);
+        p.on(REQUEST_HEADERS, badKey, badOut, badPairsOut, badSizeOut, badValue);
+        HeaderMap headers = request();
+        http.onRequestHeaders(headers, false);
+        assertThat(java.util.List.of(badKey, badOut, badPairsOut, badSizeOut, badValue))
+                .extracting(Probe.Step::status).containsOnly(Status.INVALID_MEMORY_ACCESS);
+        assertThat(headers.contains("x")).isFalse();
+    }
+
+    @Test
+    void trailersCanBeAddedOnlyInTheEndOfStreamBodyCallback() {
+        Probe.Step early = p.call(PROXY_ADD_HEADER_MAP_VALUE, REQ_TRAILERS, p.str("x-early"), p.str("1"));
+        p.on(REQUEST_BODY, early);
+        http.onRequestHeaders(request(), false);
+        http.onRequestBody(Body.of("part"), false);
+        assertThat(early.status()).isEqualTo(Status.NOT_FOUND);
+        assertThat(http.requestTrailers()).isEmpty();
+
+        Probe.Step atEnd = p.call(PROXY_ADD_HEADER_MAP_VALUE, REQ_TRAILERS, p.str("x-late"), p.str("2"));
+        p.on(REQUEST_BODY, atEnd);
+        http.onRequestBody(Body.of("partrest"), true);
+        assertThat(atEnd.status()).isEqualTo(Status.OK);
+        assertThat(http.requestTrailers()).hasValueSatisfying(t -> assertThat(t.get("x-late")).contains("2"));
+
+        Probe.Step response = p.call(PROXY_ADD_HEADER_MAP_VALUE, RESP_TRAILERS, p.str("x-r"), p.str("3"));
+        p.on(RESPONSE_BODY, response);
+        http.onResponseHeaders(HeaderMap.of(":status", "200"), false);
+        http.onResponseBody(Body.of("r"), true);
+        assertThat(http.responseTrailers()).hasValueSatisfying(t -> assertThat(t.get("x-r")).contains("3"));
+    }
+
+    @Test
+    void existingTrailersAreTheOnesChanged() {
+        Probe.Step add = p.call(PROXY_ADD_HEADER_MAP_VALUE, REQ_TRAILERS, p.str("x-t"), p.str("1"));
+        p.on(Probe.Cb.REQUEST_TRAILERS, add);
+        http.onRequestHeaders(request(), false);
+        HeaderMap trailers = HeaderMap.of("grpc-status", "0");
+        http.onRequestTrailers(trailers);
+        assertThat(trailers.get("x-t")).contains("1");
+    }
+}

@@ -1,0 +1,125 @@
+package dev.wasmesh.host;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.wasmesh.host.abi.AbiVersion;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ModuleLoadingTest {
+    private static final String MINIMAL = "(module (memory (export \"memory\") 1)"
+            + " (func (export \"proxy_abi_version_0_2_1\"))"
+            + " (func (export \"proxy_on_memory_allocate\") (param i32) (result i32) (i32.const 0)) %s)";
+
+    private static String loadError(byte[] bytes) {
+        Throwable t = org.assertj.core.api.Assertions.catchThrowable(() -> ProxyWasmModule.fromBytes("f.wasm", bytes));
+        assertThat(t).isInstanceOf(ModuleLoadException.class);
+        assertThat(t.getMessage()).doesNotContain("\n").startsWith("f.wasm: ");
+        return t.getMessage();
+    }
+
+    private static byte[] wat(String extra) {
+        return Wat.compile(String.format(MINIMAL, extra));
+    }
+
+    @Test
+    void aMinimalModuleLoadsWithBothEngines() throws Exception {
+        for (ProxyWasmModule.Engine engine : ProxyWasmModule.Engine.values()) {
+            ProxyWasmModule m = ProxyWasmModule.fromBytes("f.wasm", wat(""), engine);
+            assertThat(m.abiVersion()).isEqualTo(AbiVersion.V0_2_1);
+            assertThat(m.engine()).isEqualTo(engine);
+        }
+    }
+
+    @Test
+    void notAWasmFile() {
+        assertThat(loadError("hello world, not wasm".getBytes(StandardCharsets.UTF_8)))
+                .contains("not a WebAssembly module");
+        assertThat(loadError(new byte[0])).contains("not a WebAssembly module");
+    }
+
+    @Test
+    void wrongBinaryVersion() {
+        byte[] component = {0x00, 0x61, 0x73, 0x6d, 0x0d, 0x00, 0x01, 0x00};
+        assertThat(loadError(component)).contains("unsupported WebAssembly binary version 13");
+    }
+
+    @Test
+    void malformedModule() {
+        byte[] truncated = wat("");
+        byte[] cut = java.util.Arrays.copyOf(truncated, truncated.length / 2);
+        assertThat(loadError(cut)).contains("malformed module");
+    }
+
+    @Test
+    void missingAbiMarkerListsTheProxyExportsFound() {
+        byte[] bytes = Wat.compile("(module (memory (export \"memory\") 1)"
+                + " (func (export \"proxy_on_memory_allocate\") (param i32) (result i32) (i32.const 0))"
+                + " (func (export \"proxy_on_request_headers\") (param i32 i32 i32) (result i32) (i32.const 0)))");
+        assertThat(loadError(bytes)).contains("missing or unknown proxy-wasm ABI version")
+                .contains("proxy_on_memory_allocate, proxy_on_request_headers");
+    }
+
+    @Test
+    void unknownImportsAreListedAsModuleDotName() {
+        byte[] bytes = Wat.compile("(module (import \"env\" \"proxy_teleport\" (func (param i32) (result i32)))"
+                + " (import \"custom\" \"thing\" (func))"
+                + " (memory (export \"memory\") 1) (func (export \"proxy_abi_version_0_2_1\"))"
+                + " (func (export \"proxy_on_memory_allocate\") (param i32) (result i32) (i32.const 0)))");
+        assertThat(loadError(bytes)).contains("imports this host does not provide: env.proxy_teleport, custom.thing");
+    }
+
+    @Test
+    void memoryAndTableImportsAreRefused() {
+        byte[] bytes = Wat.compile("(module (import \"env\" \"memory\" (memory 1))"
+                + " (import \"env\" \"table\" (table 1 funcref))"
+                + " (func (export \"proxy_abi_version_0_2_1\"))"
+                + " (func (export \"proxy_on_memory_allocate\") (param i32) (result i32) (i32.const 0)))");
+        assertThat(loadError(bytes)).contains("env.memory (memory)").contains("env.table (table)");
+    }
+
+    @Test
+    void noAllocatorExport() {
+        byte[] bytes = Wat.compile("(module (memory (export \"memory\") 1)"
+                + " (func (export \"proxy_abi_version_0_2_0\")))");
+        assertThat(loadError(bytes)).contains("no allocator export").contains("proxy_on_memory_allocate")
+                .contains("malloc");
+    }
+
+    @Test
+    void everyAbiMarkerIsRecognised() throws Exception {
+        for (String marker : new String[] {"proxy_abi_version_0_1_0", "proxy_abi_version_0_2_0",
+            "proxy_abi_version_0_2_1", "proxy_abi_version_0_x_x"}) {
+            byte[] bytes = Wat.compile("(module (memory (export \"memory\") 1) (func (export \"" + marker + "\"))"
+                    + " (func (export \"malloc\") (param i32) (result i32) (i32.const 0)))");
+            assertThat(ProxyWasmModule.fromBytes("f.wasm", bytes, ProxyWasmModule.Engine.INTERPRETER).abiVersion())
+                    .isEqualTo(AbiVersion.ofMarker(marker).orElseThrow());
+        }
+    }
+
+    @Test
+    void filesThatDoNotExistOrAreNotWasm(@TempDir Path dir) throws Exception {
+        assertThatThrownBy(() -> ProxyWasmModule.load(dir.resolve("nope.wasm")))
+                .isInstanceOf(ModuleLoadException.class).hasMessageEndingWith("nope.wasm: no such file");
+        Path text = Files.writeString(dir.resolve("filter.wasm"), "#!/bin/sh\n");
+        assertThatThrownBy(() -> ProxyWasmModule.load(text)).isInstanceOf(ModuleLoadException.class)
+                .hasMessageStartingWith("filter.wasm: not a WebAssembly module");
+    }
+
+    @Test
+    void aModuleNeedingMoreMemoryThanTheLimitFailsToInstantiate() throws Exception {
+        ProxyWasmModule m = ProxyWasmModule.fromBytes("f.wasm", Wat.compile(
+                "(module (memory (export \"memory\") 10) (func (export \"proxy_abi_version_0_2_1\"))"
+                        + " (func (export \"proxy_on_memory_allocate\") (param i32) (result i32) (i32.const 0)))"));
+        PluginConfig config = PluginConfig.builder().memoryLimitPages(4).build();
+        assertThatThrownBy(() -> WasmVm.create(m, new HostEnvironment(), config))
+                .isInstanceOfSatisfying(WasmFailureException.class, e -> {
+                    assertThat(e.failure().kind()).isEqualTo(WasmFailure.Kind.INSTANTIATION);
+                    assertThat(e.failure().message()).contains("10 memory pages").contains("limit is 4");
+                });
+    }
+}

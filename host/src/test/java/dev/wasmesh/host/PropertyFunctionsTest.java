@@ -1,0 +1,152 @@
+package dev.wasmesh.host;
+
+import static dev.wasmesh.host.Probe.Cb.CONTEXT_CREATE;
+import static dev.wasmesh.host.Probe.Cb.REQUEST_HEADERS;
+import static dev.wasmesh.host.Probe.Cb.RESPONSE_HEADERS;
+import static dev.wasmesh.host.Probe.Op.PROXY_GET_PROPERTY;
+import static dev.wasmesh.host.Probe.Op.PROXY_SET_PROPERTY;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.wasmesh.host.abi.HeaderPairs;
+import dev.wasmesh.host.abi.Status;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+
+class PropertyFunctionsTest {
+    private final Probe p = Probe.create(ProxyWasmModule.Engine.COMPILER);
+
+    private Probe.Step get(String path, Probe.OutBytes out) {
+        return p.call(PROXY_GET_PROPERTY, p.str(path.replace('.', '\0')), out);
+    }
+
+    private static long int64(byte[] b) {
+        assertThat(b).hasSize(8);
+        return ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN).getLong();
+    }
+
+    @Test
+    void pluginPropertiesWorkInsideRootContextCreate() {
+        Probe.OutBytes rootId = p.outBytes();
+        Probe.OutBytes name = p.outBytes();
+        Probe.OutBytes vmId = p.outBytes();
+        Probe.Step r = get("plugin_root_id", rootId);
+        Probe.Step n = get("plugin_name", name);
+        Probe.Step v = get("plugin_vm_id", vmId);
+        p.on(CONTEXT_CREATE, r, n, v);
+        p.vm.createRootContext(PluginConfig.builder().name("my-plugin").rootId("my_root").vmId("my-vm").build());
+        assertThat(rootId.string()).isEqualTo("my_root");
+        assertThat(name.string()).isEqualTo("my-plugin");
+        assertThat(vmId.string()).isEqualTo("my-vm");
+    }
+
+    @Test
+    void requestPropertiesComeFromTheRequestHeadersAndStreamInfo() {
+        RootContext root = p.vm.createRootContext(Probe.plugin("probe"));
+        StreamInfo info = new StreamInfo().source("10.0.0.1", 5555).destination("10.0.0.2", 8080)
+                .protocol("HTTP/2").connectionId(42).startTimeNanos(1_700_000_000_000_000_000L);
+        HttpContext http = root.newHttpContext(StreamControl.NONE, info);
+        String[] paths = {"request.path", "request.url_path", "request.query", "request.host", "request.method",
+            "request.scheme", "request.id", "request.useragent", "request.referer", "request.protocol",
+            "request.headers.x-custom", "source.address", "destination.address", "destination.port", "source.port",
+            "connection.id", "request.time"};
+        Probe.OutBytes[] outs = new Probe.OutBytes[paths.length];
+        Probe.Step[] steps = new Probe.Step[paths.length];
+        for (int i = 0; i < paths.length; i++) {
+            outs[i] = p.outBytes();
+            steps[i] = get(paths[i], outs[i]);
+        }
+        p.on(REQUEST_HEADERS, steps);
+        http.onRequestHeaders(HeaderMap.of(":method", "POST", ":path", "/p/q?x=1", ":authority", "svc.local",
+                ":scheme", "https", "x-request-id", "rid", "user-agent", "ua", "referer", "ref", "x-custom", "c"),
+                false);
+        assertThat(steps).extracting(Probe.Step::status).containsOnly(Status.OK);
+        assertThat(outs[0].string()).isEqualTo("/p/q?x=1");
+        assertThat(outs[1].string()).isEqualTo("/p/q");
+        assertThat(outs[2].string()).isEqualTo("x=1");
+        assertThat(outs[3].string()).isEqualTo("svc.local");
+        assertThat(outs[4].string()).isEqualTo("POST");
+        assertThat(outs[5].string()).isEqualTo("https");
+        assertThat(outs[6].string()).isEqualTo("rid");
+        assertThat(outs[7].string()).isEqualTo("ua");
+        assertThat(outs[8].string()).isEqualTo("ref");
+        assertThat(outs[9].string()).isEqualTo("HTTP/2");
+        assertThat(outs[10].string()).isEqualTo("c");
+        assertThat(outs[11].string()).isEqualTo("10.0.0.1:5555");
+        assertThat(outs[12].string()).isEqualTo("10.0.0.2:8080");
+        assertThat(int64(outs[13].bytes())).isEqualTo(8080);
+        assertThat(int64(outs[14].bytes())).isEqualTo(5555);
+        assertThat(int64(outs[15].bytes())).isEqualTo(42);
+        assertThat(int64(outs[16].bytes())).isEqualTo(1_700_000_000_000_000_000L);
+    }
+
+    @Test
+    void responsePropertiesAndMaps() {
+        RootContext root = p.vm.createRootContext(Probe.plugin("probe"));
+        StreamInfo info = new StreamInfo().response(201, "via_upstream");
+        HttpContext http = root.newHttpContext(StreamControl.NONE, info);
+        Probe.OutBytes code = p.outBytes();
+        Probe.OutBytes details = p.outBytes();
+        Probe.OutBytes header = p.outBytes();
+        Probe.OutBytes headers = p.outBytes();
+        Probe.Step[] steps = {get("response.code", code), get("response.code_details", details),
+            get("response.headers.x-r", header), get("response.headers", headers)};
+        p.on(RESPONSE_HEADERS, steps);
+        http.onRequestHeaders(HeaderMap.of(":path", "/"), true);
+        HeaderMap response = HeaderMap.of(":status", "201", "x-r", "v");
+        http.onResponseHeaders(response, true);
+        assertThat(steps).extracting(Probe.Step::status).containsOnly(Status.OK);
+        assertThat(int64(code.bytes())).isEqualTo(201);
+        assertThat(details.string()).isEqualTo("via_upstream");
+        assertThat(header.string()).isEqualTo("v");
+        assertThat(headers.bytes()).isEqualTo(HeaderPairs.encode(response));
+    }
+
+    @Test
+    void nodePropertiesComeFromTheEnvironment() {
+        p.env.setNodeProperty("node.id", "sidecar~1".getBytes(StandardCharsets.UTF_8));
+        p.env.setNodeProperty("node.metadata.NAME", "pod-a".getBytes(StandardCharsets.UTF_8));
+        Probe.OutBytes id = p.outBytes();
+        Probe.OutBytes meta = p.outBytes();
+        Probe.Step a = get("node.id", id);
+        Probe.Step b = get("node.metadata.NAME", meta);
+        Probe.Step missing = get("node.cluster", p.outBytes());
+        p.on(CONTEXT_CREATE, a, b, missing);
+        p.vm.createRootContext(Probe.plugin("probe"));
+        assertThat(id.string()).isEqualTo("sidecar~1");
+        assertThat(meta.string()).isEqualTo("pod-a");
+        assertThat(missing.status()).isEqualTo(Status.NOT_FOUND);
+    }
+
+    @Test
+    void setPropertyRoundTripsAndUnknownPathsAreNotFound() {
+        Probe.OutBytes back = p.outBytes();
+        Probe.Step set = p.call(PROXY_SET_PROPERTY, p.str("wasmesh\0custom"), p.str("value"));
+        Probe.Step read = get("wasmesh.custom", back);
+        Probe.Step unknown = get("no.such.thing", p.outBytes());
+        Probe.Step rootHasNoRequest = get("request.path", p.outBytes());
+        Probe.Step empty = p.call(PROXY_GET_PROPERTY, 0, 0, p.outBytes());
+        Probe.Step badPath = p.call(PROXY_GET_PROPERTY, 0x00400000, 8, p.outBytes());
+        Probe.Step badOut = p.call(PROXY_GET_PROPERTY, p.str("plugin_name"), 0x00400000, 0);
+        p.on(Probe.Cb.CONFIGURE, set, read, unknown, rootHasNoRequest, empty, badPath, badOut);
+        p.vm.createRootContext(Probe.plugin("probe"));
+        assertThat(set.status()).isEqualTo(Status.OK);
+        assertThat(read.status()).isEqualTo(Status.OK);
+        assertThat(back.string()).isEqualTo("value");
+        assertThat(unknown.status()).isEqualTo(Status.NOT_FOUND);
+        assertThat(rootHasNoRequest.status()).isEqualTo(Status.NOT_FOUND);
+        assertThat(empty.status()).isEqualTo(Status.BAD_ARGUMENT);
+        assertThat(badPath.status()).isEqualTo(Status.INVALID_MEMORY_ACCESS);
+        assertThat(badOut.status()).isEqualTo(Status.INVALID_MEMORY_ACCESS);
+    }
+
+    @Test
+    void aTrailingNulInThePathIsAccepted() {
+        Probe.OutBytes out = p.outBytes();
+        Probe.Step step = p.call(PROXY_GET_PROPERTY, p.str("plugin_root_id\0"), out);
+        p.on(CONTEXT_CREATE, step);
+        p.vm.createRootContext(Probe.plugin("probe"));
+        assertThat(out.string()).isEqualTo("probe");
+    }
+}
