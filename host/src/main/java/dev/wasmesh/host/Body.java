@@ -67,14 +67,14 @@ public final class Body {
     }
 
     /**
-     * proxy_get_buffer_bytes: {@code start} and {@code maxSize} are unsigned; a size past the end (the SDKs pass
-     * 0xFFFFFFFF or 0x7FFFFFFF for "all") is clamped. A start beyond the end is BAD_ARGUMENT.
+     * proxy_get_buffer_bytes as Envoy reads it: {@code start} and {@code maxSize} are unsigned; a size past the end
+     * (the SDKs pass 0xFFFFFFFF or 0x7FFFFFFF for "all") is clamped, and a start beyond the end reads nothing.
      */
     public byte[] slice(long start, long maxSize) {
         long s = start & 0xFFFFFFFFL;
         long n = maxSize & 0xFFFFFFFFL;
-        if (s > length) {
-            throw AbiException.BAD_ARGUMENT;
+        if (s >= length) {
+            return new byte[0];
         }
         long end = Math.min(length, s + n);
         return Arrays.copyOfRange(bytes, (int) s, (int) end);

@@ -47,8 +47,9 @@ public final class WasmVm {
     private final StringBuilder stdout = new StringBuilder();
     private final StringBuilder stderr = new StringBuilder();
     final AtomicReference<Thread> runningThread = new AtomicReference<>();
-    /** Counts outermost calls, so the watchdog can tell one long call from many short ones; see Watchdog. */
+    // Watchdog state: the call number tells one long call from many short ones; watched says it scans this VM.
     int callNumber;
+    volatile boolean watched;
     volatile boolean deadlineHit;
     private final long deadlineNanos;
 
@@ -126,9 +127,6 @@ public final class WasmVm {
                 callbacks[cb.ordinal()] = instance.export(name);
                 callbackArity[cb.ordinal()] = module.exportType(name).orElseThrow().params().size();
             }
-        }
-        if (deadlineNanos > 0) {
-            Watchdog.watch(this);
         }
     }
 

@@ -1,28 +1,30 @@
 package dev.wasmesh.host;
 
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.List;
 import java.util.Map;
-import java.util.WeakHashMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * Interrupts callbacks that overrun their deadline. One daemon thread scans the VMs that have a deadline every
- * {@value #SCAN_NANOS} ns; a call is timed from the scan that first sees it running, so the hot path reads no clock
- * and takes no lock: it bumps a call number and publishes the running thread, and a CAS ends the call. (A clock read
- * and a concurrent-set insert and remove around every callback used to cost more than a small filter's callbacks.)
- * A call may so run up to one scan period longer than its deadline before it is interrupted, never shorter.
- * VMs are registered once, when created, and held weakly.
+ * Interrupts callbacks that overrun their deadline. One daemon thread scans, every {@value #SCAN_NANOS} ns, the VMs
+ * that ran guest code since its last scan. The hot path reads no clock and touches no shared set: a call bumps the
+ * VM's call number and publishes its thread, and a CAS ends it; a call is timed from the scan that first sees it,
+ * so it is interrupted at most one scan period later than before, never sooner. A VM joins the scanned set on its
+ * first call after being idle through a scan (one set insert per scan period at most), so the scan costs nothing for
+ * idle or dropped VMs. (A clock read plus a set insert and remove around every callback used to cost more than
+ * the callbacks of a small filter.)
  */
 final class Watchdog {
     private static final long SCAN_NANOS = 5_000_000L;
-    private static final Map<WasmVm, Sighting> WATCHED = Collections.synchronizedMap(new WeakHashMap<>());
+    private static final Map<WasmVm, Sighting> WATCHED = new ConcurrentHashMap<>();
 
-    /** The call the scanner last saw running in one VM and since when; touched only by the scanner thread. */
+    /** The call the scanner last saw running in one VM, and since when; touched only by the scanner thread. */
     private static final class Sighting {
         int callNumber;
         long sinceNanos;
+
+        Sighting(int callNumber) {
+            this.callNumber = callNumber;
+        }
     }
 
     static {
@@ -33,17 +35,22 @@ final class Watchdog {
 
     private Watchdog() {}
 
-    static void watch(WasmVm vm) {
-        WATCHED.put(vm, new Sighting());
-    }
-
     static void begin(WasmVm vm) {
         if (vm.deadlineHit) {
             vm.deadlineHit = false; // a volatile write costs a fence; it is rarely needed
         }
         vm.callNumber++;
-        // Publishes the call number with it; the scanner may see it a little late, which only delays an interrupt.
-        vm.runningThread.lazySet(Thread.currentThread());
+        // A volatile write, then a volatile read of watched: the scanner does the opposite when it stops watching
+        // an idle VM, so one of the two always sees the other and a running VM is never left unwatched.
+        vm.runningThread.set(Thread.currentThread());
+        if (!vm.watched) {
+            synchronized (vm) {
+                if (!vm.watched) {
+                    vm.watched = true;
+                    WATCHED.put(vm, new Sighting(vm.callNumber - 1));
+                }
+            }
+        }
     }
 
     static void end(WasmVm vm) {
@@ -56,26 +63,17 @@ final class Watchdog {
     }
 
     private static void scan() {
-        List<Map.Entry<WasmVm, Sighting>> vms = new ArrayList<>();
         while (true) {
             LockSupport.parkNanos(SCAN_NANOS);
-            vms.clear(); // entries hold their VMs weakly, so the list keeps none alive while parked
-            synchronized (WATCHED) {
-                vms.addAll(WATCHED.entrySet());
-            }
             long now = System.nanoTime();
-            for (Map.Entry<WasmVm, Sighting> e : vms) {
-                WasmVm vm = e.getKey(); // null once the VM has been collected
-                if (vm != null) {
-                    check(vm, e.getValue(), now);
-                }
-            }
+            WATCHED.forEach((vm, seen) -> check(vm, seen, now));
         }
     }
 
     private static void check(WasmVm vm, Sighting seen, long now) {
         Thread t = vm.runningThread.get();
         if (t == null) {
+            unwatchIfIdle(vm);
             return;
         }
         int call = vm.callNumber;
@@ -88,6 +86,17 @@ final class Watchdog {
                     vm.deadlineHit = true;
                     t.interrupt();
                 }
+            }
+        }
+    }
+
+    private static void unwatchIfIdle(WasmVm vm) {
+        synchronized (vm) {
+            vm.watched = false;
+            if (vm.runningThread.get() == null) {
+                WATCHED.remove(vm);
+            } else {
+                vm.watched = true; // a call began meanwhile: keep watching it
             }
         }
     }

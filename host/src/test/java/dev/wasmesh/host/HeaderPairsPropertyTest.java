@@ -91,7 +91,7 @@ class HeaderPairsPropertyTest {
         long s = start & 0xFFFFFFFFL;
         long len = size & 0xFFFFFFFFL;
         if (s > content.length()) {
-            assertThatThrownBy(() -> body.slice(start, size)).isInstanceOf(AbiException.class);
+            assertThat(body.slice(start, size)).isEmpty();
         } else {
             String expected = content.substring((int) s, (int) Math.min(content.length(), s + len));
             assertThat(new String(body.slice(start, size), StandardCharsets.UTF_8)).isEqualTo(expected);
