@@ -1,0 +1,332 @@
+package dev.wasmesh.testing;
+
+import dev.wasmesh.host.ForeignFunction;
+import dev.wasmesh.host.HostEnvironment;
+import dev.wasmesh.host.PluginConfig;
+import dev.wasmesh.host.ProxyWasmModule;
+import dev.wasmesh.host.RootContext;
+import dev.wasmesh.host.SharedData;
+import dev.wasmesh.host.StreamInfo;
+import dev.wasmesh.host.WasmFailure;
+import dev.wasmesh.host.WasmFailureException;
+import dev.wasmesh.host.WasmVm;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Runs a real proxy-wasm module in-process for unit tests, standing in for Envoy: one VM with one plugin, HTTP
+ * streams driven phase by phase, call-outs the test answers, timers on a test clock, and everything the filter
+ * wrote (logs, metrics, shared data) readable afterwards.
+ *
+ * <pre>{@code
+ * try (ProxyWasmHarness h = ProxyWasmHarness.load(Path.of("filter.wasm")).rootId("my_root").start()) {
+ *     HttpStream s = h.newHttpStream();
+ *     s.sendRequestHeaders(Map.of(":method", "GET", ":path", "/", ":authority", "example.com"), true);
+ *     s.sendResponseHeaders(Map.of(":status", "200"), true);
+ *     assertEquals("world", s.responseHeaders().first("hello"));
+ * }
+ * }</pre>
+ *
+ * <p>Everything runs on the calling thread. Work the filter starts for later (queue notifications, call-out
+ * callbacks, deferred deletes) runs before each harness or stream method returns. Not thread-safe.
+ */
+public final class ProxyWasmHarness implements AutoCloseable {
+    private final PluginConfig config;
+    private final HostEnvironment env;
+    private final LogRecorder logs;
+    private final TestClock clock;
+    private final TickTimer timer;
+    private final CalloutRecorder callouts;
+    private final Map<String, byte[]> streamProperties;
+    private final List<HttpStream> streams = new ArrayList<>();
+    private final WasmVm vm;
+    private final RootContext root;
+
+    ProxyWasmHarness(ProxyWasmModule module, PluginConfig config, LogRecorder logs, TestClock clock,
+                     Set<String> clusters, Map<String, byte[]> nodeProperties, Map<String, byte[]> streamProperties,
+                     Map<String, ForeignFunction> foreignFunctions) {
+        this.config = config;
+        this.logs = logs;
+        this.clock = clock;
+        this.timer = new TickTimer(clock);
+        this.callouts = new CalloutRecorder(clusters, clock, this::drain);
+        this.streamProperties = Map.copyOf(streamProperties);
+        this.env = new HostEnvironment().logSink(logs).clock(clock).transport(callouts);
+        nodeProperties.forEach(env::setNodeProperty);
+        foreignFunctions.forEach(env::registerForeignFunction);
+        try {
+            this.vm = WasmVm.create(module, env, config, new WasmVm.Options().timerListener(timer));
+            this.root = vm.createRootContext(config);
+            vm.runPending();
+        } catch (WasmFailureException e) {
+            throw new PluginStartException(e.failure(), logs, e);
+        }
+    }
+
+    /** Starts configuring a harness for the module in {@code file}. */
+    public static HarnessBuilder load(Path file) {
+        return new HarnessBuilder(file);
+    }
+
+    /** Starts configuring a harness for a module given as bytes; {@code name} appears in messages. */
+    public static HarnessBuilder load(String name, byte[] wasm) {
+        return new HarnessBuilder(name, wasm);
+    }
+
+    /** Starts configuring a harness for an already loaded module (its engine is the one it was loaded with). */
+    public static HarnessBuilder load(ProxyWasmModule module) {
+        return new HarnessBuilder(module);
+    }
+
+    // ---- streams -----------------------------------------------------------------------------------------------
+
+    /** Opens an HTTP stream (proxy_on_context_create) with default stream facts. */
+    public HttpStream newHttpStream() {
+        return newHttpStream(new StreamInfo().startTimeNanos(clock.realtimeNanos()));
+    }
+
+    /** Opens an HTTP stream whose properties ({@code source.address}, {@code response.code}, ...) come from info. */
+    public HttpStream newHttpStream(StreamInfo info) {
+        HttpStream s = new HttpStream(this, root, info, streamProperties);
+        streams.add(s);
+        return s;
+    }
+
+    // ---- what the filter wrote -------------------------------------------------------------------------------
+
+    public LogRecorder logs() {
+        return logs;
+    }
+
+    public FilterMetrics metrics() {
+        return new FilterMetrics(env.metrics());
+    }
+
+    /** A shared-data value as text, if set. */
+    public Optional<String> sharedData(String key) {
+        return sharedDataBytes(key).map(b -> new String(b, StandardCharsets.UTF_8));
+    }
+
+    public Optional<byte[]> sharedDataBytes(String key) {
+        return env.sharedData().get(key).map(SharedData.Entry::value);
+    }
+
+    /** Sets shared data unconditionally, as another VM or plugin would. */
+    public ProxyWasmHarness setSharedData(String key, String value) {
+        env.sharedData().set(key, value.getBytes(StandardCharsets.UTF_8), 0);
+        return this;
+    }
+
+    // ---- queues and foreign functions ------------------------------------------------------------------------
+
+    /** Enqueues onto a queue the filter registered in this VM; proxy_on_queue_ready runs before this returns. */
+    public ProxyWasmHarness enqueue(String queueName, String value) {
+        return enqueue(config.vmId(), queueName, value.getBytes(StandardCharsets.UTF_8));
+    }
+
+    public ProxyWasmHarness enqueue(String vmId, String queueName, byte[] value) {
+        int token = env.queues().resolve(vmId, queueName).orElseThrow(() -> new NoSuchElementException(
+                "no shared queue '" + queueName + "' registered under vm_id '" + vmId + "'"));
+        env.queues().enqueue(token, value);
+        drain();
+        return this;
+    }
+
+    /** Items waiting in a queue of this VM (0 if it does not exist). */
+    public int queueSize(String queueName) {
+        return env.queues().resolve(config.vmId(), queueName).map(t -> env.queues().size(t)).orElse(0);
+    }
+
+    public ProxyWasmHarness registerForeignFunction(String name, ForeignFunction function) {
+        env.registerForeignFunction(name, function);
+        return this;
+    }
+
+    /** Runs proxy_on_foreign_function on the root context with {@code arguments} readable by the filter. */
+    public ProxyWasmHarness callForeignFunction(int functionId, byte[] arguments) {
+        root.callForeignFunction(functionId, arguments);
+        drain();
+        return this;
+    }
+
+    // ---- call-outs -------------------------------------------------------------------------------------------
+
+    /** Every HTTP call-out made so far, answered or not, oldest first. */
+    public List<PendingHttpCall> httpCalls() {
+        return callouts.httpCalls();
+    }
+
+    /** HTTP call-outs still waiting for an answer, oldest first. */
+    public List<PendingHttpCall> pendingHttpCalls() {
+        return callouts.pendingHttpCalls();
+    }
+
+    /** The oldest unanswered HTTP call-out. @throws NoSuchElementException if there is none */
+    public PendingHttpCall nextHttpCall() {
+        return pendingHttpCalls().stream().findFirst()
+                .orElseThrow(() -> new NoSuchElementException("the filter has no pending HTTP call-out"));
+    }
+
+    public List<PendingGrpcCall> grpcCalls() {
+        return callouts.grpcCalls();
+    }
+
+    /** gRPC calls and streams not yet closed or cancelled, oldest first. */
+    public List<PendingGrpcCall> pendingGrpcCalls() {
+        return callouts.pendingGrpcCalls();
+    }
+
+    public PendingGrpcCall nextGrpcCall() {
+        return pendingGrpcCalls().stream().findFirst()
+                .orElseThrow(() -> new NoSuchElementException("the filter has no open gRPC call"));
+    }
+
+    // ---- time ------------------------------------------------------------------------------------------------
+
+    public TestClock clock() {
+        return clock;
+    }
+
+    /** The period the filter set with proxy_set_tick_period_milliseconds; zero if none. */
+    public Duration tickPeriod() {
+        return timer.period();
+    }
+
+    /** Runs proxy_on_tick once, now, whatever the period. */
+    public ProxyWasmHarness tick() {
+        root.tick();
+        drain();
+        return this;
+    }
+
+    public ProxyWasmHarness tick(int times) {
+        for (int i = 0; i < times; i++) {
+            tick();
+        }
+        return this;
+    }
+
+    /**
+     * Moves the test clock forward and fires, in time order, every timer tick that comes due (the clock reads
+     * each tick's due time while it runs) and every call-out whose timeout passes (HTTP calls fail, gRPC calls
+     * close with DEADLINE_EXCEEDED), as Envoy would in that time.
+     */
+    public ProxyWasmHarness advanceClock(Duration by) {
+        if (by.isNegative()) {
+            throw new IllegalArgumentException("cannot go back in time: " + by);
+        }
+        long target = clock.monotonicNanos() + by.toNanos();
+        while (true) {
+            long tickAt = timer.nextDueNanos();
+            Optional<PendingHttpCall> http = pendingHttpCalls().stream()
+                    .min(Comparator.comparingLong(PendingHttpCall::deadlineNanos));
+            Optional<PendingGrpcCall> grpc = pendingGrpcCalls().stream()
+                    .min(Comparator.comparingLong(PendingGrpcCall::deadlineNanos));
+            long httpAt = http.map(PendingHttpCall::deadlineNanos).orElse(Long.MAX_VALUE);
+            long grpcAt = grpc.map(PendingGrpcCall::deadlineNanos).orElse(Long.MAX_VALUE);
+            long next = Math.min(tickAt, Math.min(httpAt, grpcAt));
+            if (next > target) {
+                break;
+            }
+            clock.advance(Duration.ofNanos(Math.max(0, next - clock.monotonicNanos())));
+            if (next == tickAt) {
+                tick();
+                timer.fired(next);
+            } else if (next == httpAt) {
+                http.get().fail();
+            } else {
+                grpc.get().close(PendingGrpcCall.DEADLINE_EXCEEDED, "deadline exceeded");
+            }
+        }
+        clock.advance(Duration.ofNanos(target - clock.monotonicNanos()));
+        return this;
+    }
+
+    // ---- failures and lifecycle ------------------------------------------------------------------------------
+
+    /** Whether the VM has failed (trap, deadline, ...): Envoy would then apply the plugin's failure policy. */
+    public boolean failed() {
+        return vm.failed();
+    }
+
+    public Optional<WasmFailure> failure() {
+        return Optional.ofNullable(vm.failure());
+    }
+
+    /**
+     * Shuts the plugin down (proxy_on_done; proxy_on_delete once the filter is done).
+     *
+     * @return whether the root context is gone now; false if the filter deferred with proxy_on_done returning
+     *     false and has not called proxy_done yet
+     */
+    public boolean shutdown() {
+        root.shutdown();
+        drain();
+        return root.deleted();
+    }
+
+    public boolean rootDeleted() {
+        return root.deleted();
+    }
+
+    /**
+     * Completes every open stream and shuts the plugin down. A filter that traps while shutting down does not make
+     * this throw (it would hide the test's own outcome): the failure stays readable through {@link #failure()} and
+     * the CRITICAL log. Call {@link #shutdown()} to see such a failure as an exception.
+     */
+    @Override
+    public void close() {
+        try {
+            for (HttpStream s : streams) {
+                if (!s.completed() && !vm.failed()) {
+                    s.complete();
+                }
+            }
+            if (!vm.failed() && !root.deleted()) {
+                shutdown();
+            }
+        } catch (WasmFailureException e) {
+            // Recorded by the VM; see the method comment.
+        }
+    }
+
+    // ---- escape hatches --------------------------------------------------------------------------------------
+
+    public WasmVm vm() {
+        return vm;
+    }
+
+    public RootContext rootContext() {
+        return root;
+    }
+
+    public HostEnvironment environment() {
+        return env;
+    }
+
+    public PluginConfig pluginConfig() {
+        return config;
+    }
+
+    /** Runs work the VM queued for later (call-out callbacks, queue notifications, deferred deletes). */
+    void drain() {
+        if (vm != null) {
+            vm.runPending();
+        }
+    }
+
+    static String[] propertyPath(String dotted) {
+        if (dotted.isEmpty() || dotted.startsWith(".") || dotted.endsWith(".")) {
+            throw new IllegalArgumentException("bad property path '" + dotted + "' (expected e.g. node.id)");
+        }
+        return dotted.split("\\.");
+    }
+}

@@ -1,0 +1,84 @@
+package dev.wasmesh.testing;
+
+import dev.wasmesh.host.Action;
+import dev.wasmesh.host.Body;
+import dev.wasmesh.host.HeaderMap;
+import java.io.ByteArrayOutputStream;
+import java.util.function.BiFunction;
+
+/**
+ * One direction (request or response) of a stream as Envoy's filter manager keeps it: the headers, the body the
+ * filter holds back while it pauses, what it let through, and whether it is paused.
+ */
+final class StreamDirection {
+    private HeaderMap headers;
+    private Body buffered;
+    private Body lastSeen;
+    private final ByteArrayOutputStream forwarded = new ByteArrayOutputStream();
+    private Action action = Action.CONTINUE;
+
+    HeaderMap headers() {
+        return headers;
+    }
+
+    Action headers(HeaderMap map, Action result) {
+        headers = map;
+        return settle(result);
+    }
+
+    /**
+     * Envoy's body handling: while the filter's last body callback paused, new data is appended to the buffered
+     * body and the callback sees all of it (a growing body_size); once it continues, the buffer is passed on and
+     * the next data starts a new one.
+     */
+    Action body(byte[] chunk, boolean endOfStream, BiFunction<Body, Boolean, Action> callback) {
+        if (buffered == null) {
+            buffered = new Body();
+        }
+        buffered.append(chunk);
+        lastSeen = buffered;
+        return settle(callback.apply(buffered, endOfStream));
+    }
+
+    Action trailers(Action result) {
+        return settle(result);
+    }
+
+    private Action settle(Action result) {
+        action = result;
+        if (result == Action.CONTINUE) {
+            release();
+        }
+        return result;
+    }
+
+    /** The filter continued (by returning CONTINUE or calling proxy_continue_stream): buffered data flows on. */
+    void continued() {
+        action = Action.CONTINUE;
+        release();
+    }
+
+    private void release() {
+        if (buffered != null) {
+            forwarded.writeBytes(buffered.toByteArray());
+            buffered = null;
+        }
+    }
+
+    Action action() {
+        return action;
+    }
+
+    /** The body as the filter left it in its latest body callback, or null if none ran. */
+    Body lastSeen() {
+        return lastSeen;
+    }
+
+    byte[] forwarded() {
+        return forwarded.toByteArray();
+    }
+
+    boolean holdsBody() {
+        return buffered != null;
+    }
+}

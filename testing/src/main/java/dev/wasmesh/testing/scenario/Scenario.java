@@ -1,0 +1,18 @@
+package dev.wasmesh.testing.scenario;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * One scenario from a scenario file: how to start the filter, and the steps to run.
+ *
+ * @param line where the scenario starts in {@code file}
+ * @param expectStartFailure if not null, the scenario expects the plugin to fail to start with a message
+ *     containing this text, and has no steps to run
+ */
+public record Scenario(Path file, int line, String name, Path filter, PluginSettings settings,
+                       String expectStartFailure, List<Step> steps) {
+    public Scenario {
+        steps = List.copyOf(steps);
+    }
+}

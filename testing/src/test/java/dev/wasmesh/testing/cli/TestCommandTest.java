@@ -1,0 +1,145 @@
+package dev.wasmesh.testing.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.wasmesh.testing.Examples;
+import dev.wasmesh.testing.scenario.ScenarioFiles;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import javax.xml.parsers.DocumentBuilderFactory;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.w3c.dom.Document;
+import org.w3c.dom.Element;
+import picocli.CommandLine;
+
+class TestCommandTest {
+    /** One in-process run of {@code wasmesh test}. */
+    private record Run(int exit, String out, String err) {
+        List<String> outLines() {
+            return out.lines().toList();
+        }
+    }
+
+    private static Run run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine cmd = new CommandLine(new TestCommand());
+        cmd.setOut(new PrintWriter(out, true));
+        cmd.setErr(new PrintWriter(err, true));
+        int exit = cmd.execute(args);
+        return new Run(exit, out.toString(), err.toString());
+    }
+
+    @Test
+    void allSamplesPass() {
+        Run r = run(ScenarioFiles.samples().toString());
+        assertThat(r.exit()).as(r.out() + r.err()).isZero();
+        assertThat(r.outLines()).filteredOn(l -> l.startsWith("PASS ")).hasSize(13);
+        assertThat(r.outLines()).noneMatch(l -> l.startsWith("FAIL "));
+        assertThat(r.outLines()).last().isEqualTo("13 passed, 0 failed");
+        assertThat(r.out()).contains("PASS " + ScenarioFiles.samples().resolve("c-all.yaml")
+                + ": callout is answered through the harness");
+    }
+
+    @Test
+    void failureShowsExpectedAndActualAndExitsOne() {
+        Path wrong = ScenarioFiles.bad("wrong-header.yaml");
+        Run r = run(ScenarioFiles.samples().resolve("seed.yaml").toString(), wrong.toString());
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.out()).contains("FAIL " + wrong + ": expects the wrong header value")
+                .contains("step 2 (responseHeaders) at " + wrong + ":6")
+                .contains("response header \"hello\" (line 10)")
+                .contains("expected: \"mars\"")
+                .contains("actual:   \"world\"");
+        assertThat(r.outLines()).last().isEqualTo("1 passed, 1 failed");
+    }
+
+    @Test
+    void malformedFilesNameFileAndLineAndExitTwo() {
+        Path badYaml = ScenarioFiles.bad("bad-yaml.yaml");
+        Path unknownKey = ScenarioFiles.bad("unknown-key.yaml");
+        Run r = run(badYaml.toString(), unknownKey.toString(), ScenarioFiles.samples().resolve("seed.yaml").toString());
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err()).containsPattern("ERROR " + java.util.regex.Pattern.quote(badYaml.toString())
+                + ":[45]: invalid YAML");
+        assertThat(r.err()).contains("ERROR " + unknownKey + ":8: unknown key 'header' in 'expect'");
+        assertThat(r.outLines()).last().isEqualTo("1 passed, 2 failed");
+    }
+
+    @Test
+    void junitReportIsWritten(@TempDir Path dir) throws Exception {
+        Path xml = dir.resolve("reports/junit.xml");
+        Run r = run("--junit", xml.toString(), ScenarioFiles.samples().resolve("seed.yaml").toString(),
+                ScenarioFiles.bad("wrong-header.yaml").toString(), ScenarioFiles.bad("unknown-key.yaml").toString());
+        assertThat(r.exit()).isEqualTo(2);
+        Document doc = DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(xml.toFile());
+        Element root = doc.getDocumentElement();
+        assertThat(root.getTagName()).isEqualTo("testsuites");
+        assertThat(root.getAttribute("tests")).isEqualTo("3");
+        assertThat(root.getAttribute("failures")).isEqualTo("1");
+        assertThat(root.getAttribute("errors")).isEqualTo("1");
+        assertThat(doc.getElementsByTagName("testsuite").getLength()).isEqualTo(3);
+        Element failure = (Element) doc.getElementsByTagName("failure").item(0);
+        assertThat(failure.getTextContent()).contains("expected: \"mars\"").contains("actual:   \"world\"");
+        Element error = (Element) doc.getElementsByTagName("error").item(0);
+        assertThat(error.getAttribute("message")).contains("unknown-key.yaml:8");
+        Element first = (Element) doc.getElementsByTagName("testcase").item(0);
+        assertThat(first.getAttribute("name")).isEqualTo("seed sets hello on the response");
+        assertThat(first.getElementsByTagName("failure").getLength()).isZero();
+    }
+
+    @Test
+    void withoutFilesRunsTheProjectsTestsDirectory(@TempDir Path project) throws Exception {
+        Run none = run("-C", project.toString());
+        assertThat(none.exit()).isEqualTo(2);
+        assertThat(none.err()).contains("no scenario files").contains("tests");
+
+        Files.createDirectories(project.resolve("tests"));
+        Files.writeString(project.resolve("tests/hello.yaml"), """
+                filter: %s
+                steps:
+                  - responseHeaders: {":status": "200"}
+                    expect: {headers: {hello: world}}
+                """.formatted(Examples.wasm("seed")));
+        Files.writeString(project.resolve("tests/notes.txt"), "not a scenario");
+        Run r = run("-C", project.toString());
+        assertThat(r.exit()).as(r.out() + r.err()).isZero();
+        assertThat(r.outLines()).hasSize(2).last().isEqualTo("1 passed, 0 failed");
+    }
+
+    @Test
+    void usageErrorsExitTwo() {
+        assertThat(run("--engine", "jit", ScenarioFiles.samples().toString()).exit()).isEqualTo(2);
+        assertThat(run("--no-such-option").exit()).isEqualTo(2);
+        Run missing = run("/nonexistent/scenario.yaml");
+        assertThat(missing.exit()).isEqualTo(2);
+        assertThat(missing.err()).contains("/nonexistent/scenario.yaml: no such file");
+    }
+
+    @Test
+    void engineOverrideRunsOnTheInterpreter() {
+        Run r = run("--engine", "interpreter", ScenarioFiles.samples().resolve("seed.yaml").toString());
+        assertThat(r.exit()).isZero();
+    }
+
+    @Test
+    void runsAsARealProcess() throws Exception {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process p = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
+                TestCommand.class.getName(), ScenarioFiles.samples().resolve("seed.yaml").toString(),
+                ScenarioFiles.bad("wrong-header.yaml").toString())
+                .redirectErrorStream(true).start();
+        p.getOutputStream().close();
+        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as(output).isEqualTo(1);
+        assertThat(output.lines().toList()).contains("1 passed, 1 failed");
+        assertThat(output).contains("FAIL ").contains("expected: \"mars\"");
+    }
+}

@@ -1,0 +1,73 @@
+package dev.wasmesh.testing.scenario;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class ScenarioRunnerTest {
+    private final ScenarioRunner runner = new ScenarioRunner(null);
+
+    private List<ScenarioResult> run(Path file) throws ScenarioException {
+        return ScenarioParser.parse(file).stream().map(runner::run).toList();
+    }
+
+    @Test
+    void sampleScenariosForEveryExamplePass() throws Exception {
+        for (String file : List.of("seed.yaml", "c-all.yaml", "others.yaml")) {
+            for (ScenarioResult r : run(ScenarioFiles.samples().resolve(file))) {
+                assertThat(r.passed()).as(file + ": " + r.scenario().name() + "\n" + String.join("\n", r.details())
+                        + "\n" + String.join("\n", r.logTail())).isTrue();
+            }
+        }
+    }
+
+    @Test
+    void wrongExpectationShowsExpectedAndActualWithFileAndStep() throws Exception {
+        Path file = ScenarioFiles.bad("wrong-header.yaml");
+        ScenarioResult r = run(file).get(0);
+        assertThat(r.passed()).isFalse();
+        assertThat(r.details()).containsExactly(
+                "step 2 (responseHeaders) at " + file + ":6",
+                "  response header \"hello\" (line 10)",
+                "    expected: \"mars\"",
+                "    actual:   \"world\"");
+    }
+
+    @Test
+    void unansweredCalloutAndUnexpectedFailureAreReported(@org.junit.jupiter.api.io.TempDir Path dir)
+            throws Exception {
+        String cAll = dev.wasmesh.testing.Examples.wasm("c-all").toString();
+        List<Scenario> scenarios = ScenarioParser.parse(dir.resolve("t.yaml"), """
+                - name: nothing to answer
+                  filter: %1$s
+                  steps:
+                    - httpCallResponse: {status: 200}
+                - name: start failure that was not expected
+                  filter: %1$s
+                  pluginConfig: fail
+                  steps: [{tick: 1}]
+                - name: start failure expected but absent
+                  filter: %1$s
+                  expectStartFailure: proxy_on_configure
+                - name: missing filter
+                  filter: nowhere.wasm
+                  steps: [{tick: 1}]
+                - name: expectation on a stream never opened
+                  filter: %1$s
+                  steps: [{expect: {action: continue}}]
+                """.formatted(cAll));
+        List<ScenarioResult> results = scenarios.stream().map(runner::run).toList();
+        assertThat(results).noneMatch(ScenarioResult::passed);
+        assertThat(results.get(0).details()).last().asString()
+                .contains("no pending HTTP call-out to answer");
+        assertThat(results.get(1).details()).singleElement().asString()
+                .contains("the plugin failed to start").contains("proxy_on_configure");
+        assertThat(results.get(1).logTail()).anyMatch(l -> l.contains("c-all: plugin configuration rejected"));
+        assertThat(results.get(2).details()).contains("  actual:   the plugin started");
+        assertThat(results.get(3).details()).singleElement().asString()
+                .contains("cannot load the filter").contains("nowhere.wasm").contains("no such file");
+        assertThat(results.get(4).details()).contains("  stream 'main' (line 17)");
+    }
+}
