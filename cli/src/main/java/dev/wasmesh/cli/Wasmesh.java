@@ -2,6 +2,8 @@ package dev.wasmesh.cli;
 
 import dev.wasmesh.cli.build.BuildCommand;
 import dev.wasmesh.cli.init.InitCommand;
+import dev.wasmesh.proxy.cli.EchoCommand;
+import dev.wasmesh.proxy.cli.RunCommand;
 import dev.wasmesh.testing.cli.TestCommand;
 import java.io.PrintWriter;
 import java.util.LinkedHashMap;
@@ -25,6 +27,8 @@ import picocli.CommandLine.Spec;
       BuildCommand.class,
       InspectCommand.class,
       TestCommand.class,
+      RunCommand.class,
+      EchoCommand.class,
       CompletionCommand.class,
       CommandLine.HelpCommand.class,
     },
@@ -35,6 +39,7 @@ import picocli.CommandLine.Spec;
       "  wasmesh build my-filter --output json",
       "  wasmesh inspect my-filter/filter.wasm",
       "  wasmesh test -C my-filter",
+      "  wasmesh run my-filter/filter.wasm",
       "  wasmesh help build",
     })
 public final class Wasmesh implements Runnable {

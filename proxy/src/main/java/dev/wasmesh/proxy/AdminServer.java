@@ -1,0 +1,163 @@
+package dev.wasmesh.proxy;
+
+import dev.wasmesh.host.Metrics;
+import dev.wasmesh.host.abi.LogLevel;
+import dev.wasmesh.host.abi.MetricType;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Envoy's admin endpoints that matter here: {@code /ready}, {@code /stats}, {@code /stats/prometheus},
+ * {@code /config_dump} and {@code /logging}.
+ */
+final class AdminServer implements AutoCloseable {
+    private final Channel channel;
+
+    private AdminServer(Channel channel) {
+        this.channel = channel;
+    }
+
+    static AdminServer start(ProxyServer server, Endpoint listen, EventLoopGroup group) throws InterruptedException {
+        Channel ch = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
+                .childHandler(new ChannelInitializer<Channel>() {
+                    @Override
+                    protected void initChannel(Channel c) {
+                        c.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(64 * 1024),
+                                new Handler(server));
+                    }
+                })
+                .bind(listen.host(), listen.port()).sync().channel();
+        return new AdminServer(ch);
+    }
+
+    Endpoint address() {
+        InetSocketAddress a = (InetSocketAddress) channel.localAddress();
+        return new Endpoint(a.getAddress().getHostAddress(), a.getPort());
+    }
+
+    @Override
+    public void close() {
+        channel.close().syncUninterruptibly();
+    }
+
+    private static final class Handler extends SimpleChannelInboundHandler<FullHttpRequest> {
+        private final ProxyServer server;
+
+        Handler(ProxyServer server) {
+            this.server = server;
+        }
+
+        @Override
+        protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
+            QueryStringDecoder q = new QueryStringDecoder(req.uri());
+            String contentType = "text/plain; charset=UTF-8";
+            HttpResponseStatus status = HttpResponseStatus.OK;
+            String body;
+            switch (q.path()) {
+                case "/ready":
+                    boolean ready = !server.draining();
+                    status = ready ? HttpResponseStatus.OK : HttpResponseStatus.SERVICE_UNAVAILABLE;
+                    body = ready ? "LIVE\n" : "DRAINING\n";
+                    break;
+                case "/stats":
+                    body = stats();
+                    break;
+                case "/stats/prometheus":
+                    body = prometheus();
+                    contentType = "text/plain; version=0.0.4";
+                    break;
+                case "/config_dump":
+                    body = ConfigDump.of(server);
+                    contentType = "application/json";
+                    break;
+                case "/logging":
+                    List<String> level = q.parameters().get("level");
+                    if (level != null && !"POST".equals(req.method().name())) {
+                        status = HttpResponseStatus.METHOD_NOT_ALLOWED;
+                        body = "This endpoint requires POST to change the level\n";
+                    } else if (level != null) {
+                        try {
+                            server.log().level(LogLevel.parse(level.get(0)));
+                            body = "active loggers:\n  wasm: " + server.log().level().lowerName() + "\n";
+                        } catch (IllegalArgumentException e) {
+                            status = HttpResponseStatus.BAD_REQUEST;
+                            body = e.getMessage() + "\n";
+                        }
+                    } else {
+                        body = "active loggers:\n  wasm: " + server.log().level().lowerName() + "\n";
+                    }
+                    break;
+                default:
+                    status = HttpResponseStatus.NOT_FOUND;
+                    body = "invalid path; admin endpoints: /ready /stats /stats/prometheus /config_dump /logging\n";
+            }
+            byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+            FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status,
+                    Unpooled.wrappedBuffer(bytes));
+            r.headers().set("content-type", contentType);
+            HttpUtil.setContentLength(r, bytes.length);
+            if (HttpUtil.isKeepAlive(req)) {
+                ctx.writeAndFlush(r);
+            } else {
+                ctx.writeAndFlush(r).addListener(ChannelFutureListener.CLOSE);
+            }
+        }
+
+        /** Envoy's text format: {@code name: value}, sorted, custom filter metrics under {@code wasmcustom.}. */
+        private String stats() {
+            Map<String, String> all = new TreeMap<>();
+            server.stats().counters().forEach((k, v) -> all.put(k, Long.toString(v)));
+            server.stats().gauges().forEach((k, v) -> all.put(k, Long.toString(v)));
+            for (Metrics.Metric m : server.env().metrics().all()) {
+                all.put("wasmcustom." + m.name(), m.type() == MetricType.HISTOGRAM
+                        ? Histogram.envoyText(m.samples()) : Long.toString(m.value()));
+            }
+            StringBuilder sb = new StringBuilder();
+            all.forEach((k, v) -> sb.append(k).append(": ").append(v).append('\n'));
+            return sb.toString();
+        }
+
+        /**
+         * Prometheus text. Proxy stats are named as Envoy's tag extraction names them ({@code cluster.X.stat} becomes
+         * {@code envoy_cluster_stat{envoy_cluster_name="X"}}); metrics in Envoy's custom {@code wasmcustom} namespace
+         * are exported without the {@code envoy_} prefix and the namespace, as Envoy does.
+         */
+        private String prometheus() {
+            StringBuilder sb = new StringBuilder();
+            server.stats().counters().forEach((k, v) -> Prometheus.sample(sb, k, "counter", v));
+            server.stats().gauges().forEach((k, v) -> Prometheus.sample(sb, k, "gauge", v));
+            for (Metrics.Metric m : server.env().metrics().all()) {
+                String name = Prometheus.sanitize(m.name());
+                if (m.type() == MetricType.HISTOGRAM) {
+                    Histogram.prometheus(sb, name, m.value(), m.samples());
+                } else {
+                    sb.append("# TYPE ").append(name).append(' ')
+                            .append(m.type() == MetricType.COUNTER ? "counter" : "gauge").append('\n');
+                    sb.append(name).append(' ').append(m.value()).append('\n');
+                }
+            }
+            return sb.toString();
+        }
+    }
+}

@@ -1,0 +1,32 @@
+package dev.wasmesh.proxy;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+
+/** An upstream cluster: named endpoints the router and call-outs connect to, picked round-robin. */
+public record ClusterConfig(String name, List<Endpoint> endpoints, Duration connectTimeout) {
+    public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
+
+    public ClusterConfig {
+        if (endpoints.isEmpty()) {
+            throw new IllegalArgumentException("cluster '" + name + "' has no endpoints");
+        }
+        endpoints = List.copyOf(endpoints);
+    }
+
+    /** A cluster from an {@code http://host:port} URL (https is not supported: no TLS upstream). */
+    public static ClusterConfig fromUrl(String name, String url) {
+        URI uri;
+        try {
+            uri = URI.create(url);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("cluster " + name + ": bad URL '" + url + "'", e);
+        }
+        if (!"http".equals(uri.getScheme()) || uri.getHost() == null) {
+            throw new IllegalArgumentException("cluster " + name + ": expected http://HOST:PORT, got '" + url + "'");
+        }
+        int port = uri.getPort() < 0 ? 80 : uri.getPort();
+        return new ClusterConfig(name, List.of(new Endpoint(uri.getHost(), port)), DEFAULT_CONNECT_TIMEOUT);
+    }
+}

@@ -1,0 +1,106 @@
+package dev.wasmesh.proxy;
+
+import dev.wasmesh.host.CallTransport;
+import dev.wasmesh.host.GrpcCallout;
+import dev.wasmesh.host.HeaderMap;
+import dev.wasmesh.host.HttpCallout;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.io.ByteArrayOutputStream;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Carries filters' HTTP call-outs (over the worker's pooled HTTP/1.1 connections) and gRPC calls (over h2c) to
+ * the named clusters. Calls start on the calling VM's worker; answers are posted back to that VM by the host.
+ */
+final class ClusterTransport implements CallTransport {
+    private final ProxyServer server;
+
+    ClusterTransport(ProxyServer server) {
+        this.server = server;
+    }
+
+    @Override
+    public boolean hasCluster(String cluster) {
+        return server.cluster(cluster) != null;
+    }
+
+    @Override
+    public void httpCall(HttpCallout call) {
+        ClusterConfig cluster = server.cluster(call.cluster());
+        Worker worker = server.currentWorker();
+        HttpCall listener = new HttpCall(call);
+        UpstreamExchange exchange = worker.pool().open(cluster, listener);
+        if (!call.timeout().isZero()) {
+            listener.timer = worker.loop().schedule(() -> {
+                exchange.cancel();
+                call.fail();
+            }, call.timeout().toMillis(), TimeUnit.MILLISECONDS);
+        }
+        Framer framer = new Framer(Headers::toRequest, m -> false, exchange::write);
+        byte[] body = call.body();
+        HeaderMap trailers = call.trailers();
+        framer.headers(call.headers(), body.length == 0 && trailers.isEmpty());
+        if (body.length > 0) {
+            framer.data(body, trailers.isEmpty());
+        }
+        if (!trailers.isEmpty()) {
+            framer.trailers(trailers);
+        }
+    }
+
+    @Override
+    public void grpcCall(GrpcCallout call) {
+        ClusterConfig cluster = server.cluster(call.cluster());
+        GrpcConnection.start(call, cluster, server.currentWorker().loop());
+    }
+
+    /** Collects a call-out's response and hands it to the filter whole, as Envoy's async client does. */
+    private static final class HttpCall implements UpstreamExchange.Listener {
+        private final HttpCallout call;
+        private final ByteArrayOutputStream body = new ByteArrayOutputStream();
+        private HeaderMap headers;
+        private ScheduledFuture<?> timer;
+
+        HttpCall(HttpCallout call) {
+            this.call = call;
+        }
+
+        private void done() {
+            if (timer != null) {
+                timer.cancel(false);
+            }
+        }
+
+        @Override
+        public void connectFailed(Throwable cause) {
+            done();
+            call.fail();
+        }
+
+        @Override
+        public void response(HttpResponse response) {
+            headers = Headers.ofResponse(response);
+        }
+
+        @Override
+        public void content(HttpContent content, boolean last) {
+            byte[] b = ByteBufUtil.getBytes(content.content());
+            body.write(b, 0, b.length);
+            if (last) {
+                done();
+                call.respond(headers, body.toByteArray(),
+                        Headers.ofTrailers(((LastHttpContent) content).trailingHeaders()));
+            }
+        }
+
+        @Override
+        public void disconnected() {
+            done();
+            call.fail();
+        }
+    }
+}

@@ -1,0 +1,65 @@
+package dev.wasmesh.proxy;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.handler.codec.http.HttpDecoderConfig;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpServerExpectContinueHandler;
+import io.netty.handler.codec.http.HttpServerUpgradeHandler;
+import io.netty.handler.codec.http2.CleartextHttp2ServerUpgradeHandler;
+import io.netty.handler.codec.http2.Http2CodecUtil;
+import io.netty.handler.codec.http2.Http2FrameCodec;
+import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
+import io.netty.handler.codec.http2.Http2MultiplexHandler;
+import io.netty.handler.codec.http2.Http2ServerUpgradeCodec;
+import io.netty.handler.codec.http2.Http2Settings;
+import io.netty.handler.codec.http2.Http2StreamChannel;
+import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
+import io.netty.util.AsciiString;
+
+/**
+ * A downstream connection's pipeline: HTTP/1.1 with keep-alive, and h2c both by prior knowledge and by
+ * {@code Upgrade: h2c}. Each HTTP/2 stream becomes a child channel that speaks the same HTTP objects as HTTP/1.1.
+ */
+final class DownstreamInitializer extends ChannelInitializer<Channel> {
+    private final ProxyServer server;
+
+    DownstreamInitializer(ProxyServer server) {
+        this.server = server;
+    }
+
+    @Override
+    protected void initChannel(Channel ch) {
+        Worker worker = server.workerFor(ch.eventLoop());
+        int headerLimit = server.config().limits().maxRequestHeadersBytes();
+        HttpServerCodec http1 = new HttpServerCodec(new HttpDecoderConfig()
+                .setMaxInitialLineLength(headerLimit).setMaxHeaderSize(headerLimit));
+        Http2FrameCodec frames = Http2FrameCodecBuilder.forServer()
+                .initialSettings(Http2Settings.defaultSettings().maxHeaderListSize(headerLimit)).build();
+        Http2MultiplexHandler streams = new Http2MultiplexHandler(new ChannelInitializer<Http2StreamChannel>() {
+            @Override
+            protected void initChannel(Http2StreamChannel child) {
+                child.pipeline().addLast(new Http2StreamFrameToHttpObjectCodec(true),
+                        new DownstreamHandler(server, worker, false));
+            }
+        });
+        HttpServerUpgradeHandler upgrade = new HttpServerUpgradeHandler(http1, protocol ->
+                AsciiString.contentEquals(Http2CodecUtil.HTTP_UPGRADE_PROTOCOL_NAME, protocol)
+                        ? new Http2ServerUpgradeCodec(frames, streams) : null,
+                (int) Math.min(Integer.MAX_VALUE, server.config().limits().bufferLimitBytes()));
+        ch.pipeline().addLast(new CleartextHttp2ServerUpgradeHandler(http1, upgrade,
+                new ChannelInitializer<Channel>() {
+                    @Override
+                    protected void initChannel(Channel c) {
+                        // Prior knowledge: the connection is HTTP/2 only, so the HTTP/1.1 handlers go.
+                        c.pipeline().remove(HttpServerExpectContinueHandler.class);
+                        c.pipeline().remove(DownstreamHandler.class);
+                        c.pipeline().addLast(frames, streams);
+                    }
+                }));
+        ch.pipeline().addLast(new HttpServerExpectContinueHandler(), new DownstreamHandler(server, worker, true));
+        server.stats().inc(server.httpStat("downstream_cx_total"));
+        server.stats().gauge(server.httpStat("downstream_cx_active"), 1);
+        ch.closeFuture().addListener(f -> server.stats().gauge(server.httpStat("downstream_cx_active"), -1));
+    }
+}

@@ -1,0 +1,109 @@
+package dev.wasmesh.proxy;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpServerExpectContinueHandler;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The built-in echo upstream: answers every request with 200 and a JSON document of what it received
+ * ({@code method}, {@code path}, {@code headers} with repeated values joined by ", ", {@code body}, and
+ * {@code trailers} when there are any).
+ */
+public final class EchoServer implements AutoCloseable {
+    private static final int MAX_BODY = 64 * 1024 * 1024;
+
+    private final Channel channel;
+
+    private EchoServer(Channel channel) {
+        this.channel = channel;
+    }
+
+    public static EchoServer start(Endpoint listen, EventLoopGroup group) throws InterruptedException {
+        Channel ch = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
+                .childHandler(new ChannelInitializer<Channel>() {
+                    @Override
+                    protected void initChannel(Channel c) {
+                        c.pipeline().addLast(new HttpServerCodec(), new HttpServerExpectContinueHandler(),
+                                new HttpObjectAggregator(MAX_BODY), new Handler());
+                    }
+                })
+                .bind(listen.host(), listen.port()).sync().channel();
+        return new EchoServer(ch);
+    }
+
+    public Endpoint address() {
+        InetSocketAddress a = (InetSocketAddress) channel.localAddress();
+        return new Endpoint(a.getAddress().getHostAddress(), a.getPort());
+    }
+
+    public void closeFuture() throws InterruptedException {
+        channel.closeFuture().sync();
+    }
+
+    @Override
+    public void close() {
+        channel.close().syncUninterruptibly();
+    }
+
+    static String describe(FullHttpRequest req) {
+        Map<String, String> headers = new LinkedHashMap<>();
+        for (Map.Entry<String, String> e : req.headers()) {
+            headers.merge(e.getKey().toLowerCase(Locale.ROOT), e.getValue(), (a, b) -> a + ", " + b);
+        }
+        Map<String, Object> doc = new LinkedHashMap<>();
+        doc.put("method", req.method().name());
+        doc.put("path", req.uri());
+        doc.put("headers", headers);
+        doc.put("body", req.content().toString(StandardCharsets.UTF_8));
+        if (!req.trailingHeaders().isEmpty()) {
+            Map<String, String> trailers = new LinkedHashMap<>();
+            for (Map.Entry<String, String> e : req.trailingHeaders()) {
+                trailers.merge(e.getKey().toLowerCase(Locale.ROOT), e.getValue(), (a, b) -> a + ", " + b);
+            }
+            doc.put("trailers", trailers);
+        }
+        return Json.write(doc);
+    }
+
+    private static final class Handler extends SimpleChannelInboundHandler<FullHttpRequest> {
+        @Override
+        protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
+            if (!req.decoderResult().isSuccess()) {
+                ctx.close();
+                return;
+            }
+            byte[] body = describe(req).getBytes(StandardCharsets.UTF_8);
+            FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK,
+                    Unpooled.wrappedBuffer(body));
+            r.headers().set("content-type", "application/json");
+            HttpUtil.setContentLength(r, body.length);
+            boolean keepAlive = HttpUtil.isKeepAlive(req);
+            HttpUtil.setKeepAlive(r, keepAlive);
+            if (keepAlive) {
+                ctx.writeAndFlush(r);
+            } else {
+                ctx.writeAndFlush(r).addListener(ChannelFutureListener.CLOSE);
+            }
+        }
+    }
+}

@@ -1,0 +1,181 @@
+package dev.wasmesh.proxy;
+
+import dev.wasmesh.host.FailurePolicy;
+import dev.wasmesh.host.HttpContext;
+import dev.wasmesh.host.RootContext;
+import dev.wasmesh.host.StreamControl;
+import dev.wasmesh.host.StreamInfo;
+import dev.wasmesh.host.WasmFailure;
+import dev.wasmesh.host.WasmFailureException;
+import dev.wasmesh.host.WasmVm;
+import dev.wasmesh.host.abi.LogLevel;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One filter's VM and root context on one worker, as Envoy keeps one VM per (plugin, worker). It applies the
+ * failure policy to its VM: a failed instance is skipped (FAIL_OPEN), answers 503 (FAIL_CLOSED), or is recreated
+ * with a backoff starting at 1 s (FAIL_RELOAD). Used only on its worker's event loop.
+ */
+final class FilterInstance {
+    private static final long MAX_BACKOFF_MILLIS = 10_000;
+
+    private final LoadedFilter filter;
+    private final Worker worker;
+    private final ProxyServer server;
+    private final Map<RootContext, ScheduledFuture<?>> timers = new HashMap<>();
+    private WasmVm vm;
+    private RootContext root;
+    private WasmFailure failure;
+    private long backoffMillis = 1000;
+    private int activeStreams;
+    private boolean retired;
+
+    private FilterInstance(LoadedFilter filter, Worker worker, ProxyServer server) {
+        this.filter = filter;
+        this.worker = worker;
+        this.server = server;
+    }
+
+    /** Creates the VM and root context; must run on the worker's loop. */
+    static FilterInstance start(LoadedFilter filter, Worker worker, ProxyServer server) {
+        FilterInstance fi = new FilterInstance(filter, worker, server);
+        fi.create();
+        return fi;
+    }
+
+    private void create() {
+        WasmVm.Options options = new WasmVm.Options().executor(worker.loop())
+                .timerListener(this::tickPeriodChanged);
+        try {
+            vm = WasmVm.create(filter.module(), server.env(), filter.plugin(), options);
+            root = vm.createRootContext(filter.plugin());
+        } catch (WasmFailureException e) {
+            cancelTimers();
+            throw e;
+        }
+    }
+
+    LoadedFilter filter() {
+        return filter;
+    }
+
+    FailurePolicy policy() {
+        return filter.plugin().failurePolicy();
+    }
+
+    boolean failed() {
+        return failure != null;
+    }
+
+    /** Opens a stream context; the caller applies the policy if this throws or the instance has failed. */
+    HttpContext open(StreamControl control, StreamInfo info) {
+        if (failure != null) {
+            throw new WasmFailureException(failure);
+        }
+        try {
+            return root.newHttpContext(control, info);
+        } catch (WasmFailureException e) {
+            onFailure(e);
+            throw e;
+        }
+    }
+
+    void streamStarted() {
+        activeStreams++;
+    }
+
+    void streamEnded() {
+        if (--activeStreams == 0 && retired) {
+            shutdown();
+        }
+    }
+
+    /** Records a VM failure once and, under FAIL_RELOAD, schedules the VM's recreation. */
+    void onFailure(WasmFailureException e) {
+        if (failure != null) {
+            return;
+        }
+        failure = e.failure();
+        cancelTimers();
+        server.stats().inc("wasm." + filter.label() + ".vm_failed");
+        server.log().proxy(LogLevel.ERROR, "filter " + filter.label() + " failed on worker " + worker.index()
+                + " (" + policy() + "): " + failure);
+        if (policy() == FailurePolicy.FAIL_RELOAD && !retired) {
+            scheduleReload();
+        }
+    }
+
+    private void scheduleReload() {
+        long delay = backoffMillis;
+        worker.loop().schedule(this::reload, delay, TimeUnit.MILLISECONDS);
+    }
+
+    private void reload() {
+        if (retired) {
+            return;
+        }
+        try {
+            create();
+            failure = null;
+            backoffMillis = 1000;
+            server.stats().inc("wasm." + filter.label() + ".vm_reloaded");
+            server.log().proxy(LogLevel.INFO, "filter " + filter.label() + " reloaded on worker " + worker.index());
+        } catch (WasmFailureException e) {
+            failure = e.failure();
+            backoffMillis = Math.min(backoffMillis * 2, MAX_BACKOFF_MILLIS);
+            server.log().proxy(LogLevel.ERROR, "filter " + filter.label() + " reload failed on worker "
+                    + worker.index() + ", next try in " + backoffMillis + " ms: " + failure);
+            scheduleReload();
+        }
+    }
+
+    private void tickPeriodChanged(RootContext ctx, long periodMillis) {
+        ScheduledFuture<?> old = timers.remove(ctx);
+        if (old != null) {
+            old.cancel(false);
+        }
+        if (periodMillis > 0) {
+            timers.put(ctx, worker.loop().scheduleAtFixedRate(() -> tick(ctx), periodMillis, periodMillis,
+                    TimeUnit.MILLISECONDS));
+        }
+    }
+
+    private void tick(RootContext ctx) {
+        if (failure != null || ctx.vm() != vm) {
+            return;
+        }
+        try {
+            ctx.tick();
+        } catch (WasmFailureException e) {
+            onFailure(e);
+        }
+    }
+
+    private void cancelTimers() {
+        timers.values().forEach(f -> f.cancel(false));
+        timers.clear();
+    }
+
+    /** A newer chain replaced this one: shut the plugin down once its last stream ends. */
+    void retire() {
+        retired = true;
+        if (activeStreams == 0) {
+            shutdown();
+        }
+    }
+
+    private void shutdown() {
+        cancelTimers();
+        if (failure == null && root != null) {
+            try {
+                root.shutdown();
+            } catch (WasmFailureException e) {
+                server.log().proxy(LogLevel.WARN, "filter " + filter.label() + " failed while shutting down: "
+                        + e.getMessage());
+            }
+        }
+    }
+}

@@ -1,0 +1,281 @@
+package dev.wasmesh.proxy;
+
+import dev.wasmesh.host.HostEnvironment;
+import dev.wasmesh.host.ModuleLoadException;
+import dev.wasmesh.host.ProxyWasmModule;
+import dev.wasmesh.host.WasmFailureException;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.util.concurrent.EventExecutor;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The proxy: a listener whose connections are spread over the workers (one event loop each, each with its own
+ * VM per filter), the filter chain, routes and clusters, the admin endpoint, and optionally the built-in echo
+ * upstream and a watcher that reloads changed filters.
+ */
+public final class ProxyServer implements AutoCloseable {
+    private final ProxyConfig config;
+    private final ModuleSources sources;
+    private final ProxyLog log;
+    private final ProxyStats stats = new ProxyStats();
+    private final HostEnvironment env;
+    private final MultiThreadIoEventLoopGroup boss;
+    private final MultiThreadIoEventLoopGroup workerGroup;
+    private final List<Worker> workers = new ArrayList<>();
+    private final Map<EventExecutor, Worker> byLoop = new IdentityHashMap<>();
+    private final Map<String, ClusterConfig> clusters = new LinkedHashMap<>();
+    private final List<RouteConfig> routes = new ArrayList<>();
+    private volatile FilterChain chain;
+    private volatile boolean draining;
+    private Channel listener;
+    private AdminServer admin;
+    private EchoServer echo;
+    private FileWatcher watcher;
+
+    private ProxyServer(ProxyConfig config, ModuleSources sources, ProxyLog log) {
+        this.config = config;
+        this.sources = sources;
+        this.log = log;
+        this.env = new HostEnvironment().logSink(log).transport(new ClusterTransport(this));
+        this.boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+        this.workerGroup = new MultiThreadIoEventLoopGroup(config.workers(), NioIoHandler.newFactory());
+        for (EventExecutor e : workerGroup) {
+            Worker w = new Worker(workers.size(), (EventLoop) e, this);
+            workers.add(w);
+            byLoop.put(e, w);
+        }
+    }
+
+    /**
+     * Loads and starts every filter on every worker, then binds the listener and the admin endpoint.
+     *
+     * @throws StartupException with a one-line reason; nothing is left running then
+     */
+    public static ProxyServer start(ProxyConfig config, ModuleSources sources, ProxyLog log)
+            throws StartupException, InterruptedException {
+        ProxyServer s = new ProxyServer(config, sources, log);
+        try {
+            s.startUp();
+            return s;
+        } catch (StartupException | InterruptedException | RuntimeException e) {
+            s.close();
+            throw e;
+        }
+    }
+
+    private void startUp() throws StartupException, InterruptedException {
+        List<LoadedFilter> filters = new ArrayList<>();
+        for (FilterConfig f : config.filters()) {
+            try {
+                filters.add(load(f));
+            } catch (IOException | ModuleLoadException e) {
+                throw new StartupException(e.getMessage(), e);
+            }
+        }
+        clusters.putAll(config.clusters());
+        routes.addAll(config.routes());
+        if (config.needsEchoUpstream()) {
+            echo = EchoServer.start(new Endpoint("127.0.0.1", 0), boss);
+            clusters.put(ProxyConfig.DEFAULT_CLUSTER, new ClusterConfig(ProxyConfig.DEFAULT_CLUSTER,
+                    List.of(echo.address()), ClusterConfig.DEFAULT_CONNECT_TIMEOUT));
+            routes.add(RouteConfig.catchAll(ProxyConfig.DEFAULT_CLUSTER));
+        }
+        for (RouteConfig r : routes) {
+            if (!clusters.containsKey(r.cluster())) {
+                throw new StartupException("route '" + r.name() + "' names unknown cluster '" + r.cluster() + "'");
+            }
+        }
+        try {
+            chain = FilterChain.start(filters, workers, this);
+        } catch (WasmFailureException e) {
+            throw new StartupException("filter failed to start: " + e.getMessage(), e);
+        }
+        try {
+            listener = new ServerBootstrap().group(boss, workerGroup).channel(NioServerSocketChannel.class)
+                    .option(ChannelOption.SO_BACKLOG, 1024)
+                    .childOption(ChannelOption.TCP_NODELAY, true)
+                    .childHandler(new DownstreamInitializer(this))
+                    .bind(config.listen().host(), config.listen().port()).sync().channel();
+        } catch (Exception e) {
+            throw new StartupException("cannot listen on " + config.listen() + ": " + e.getMessage(), e);
+        }
+        if (config.admin() != null) {
+            try {
+                admin = AdminServer.start(this, config.admin(), boss);
+            } catch (Exception e) {
+                throw new StartupException("cannot listen on admin " + config.admin() + ": " + e.getMessage(), e);
+            }
+        }
+        if (config.watch()) {
+            watcher = FileWatcher.start(config.filters(), this::reload);
+        }
+    }
+
+    LoadedFilter load(FilterConfig f) throws IOException, ModuleLoadException {
+        byte[] code = f.inlineCode() != null ? f.inlineCode() : sources.fetch(f.location(), f.sha256());
+        String name = f.localFile() != null ? f.localFile().getFileName().toString() : f.location();
+        return new LoadedFilter(f, ProxyWasmModule.fromBytes(name, code), code);
+    }
+
+    /** Reloads the filters read from {@code file}: new streams use the new VMs if they start, else nothing changes. */
+    void reload(Path file) {
+        FilterChain current = chain;
+        List<LoadedFilter> next = new ArrayList<>(current.filters());
+        try {
+            for (int i = 0; i < next.size(); i++) {
+                FilterConfig fc = next.get(i).config();
+                if (Objects.equals(fc.localFile(), file)) {
+                    next.set(i, load(fc));
+                }
+            }
+            FilterChain fresh = FilterChain.start(next, workers, this);
+            chain = fresh;
+            current.retire(workers);
+            stats.inc("wasmesh.filter_reloads");
+            log.stdout("wasmesh: reloaded " + file + " (proxy-wasm ABI " + next.get(0).module().abiVersion() + ")");
+        } catch (IOException | ModuleLoadException | RuntimeException e) {
+            stats.inc("wasmesh.filter_reload_failures");
+            log.stdout("wasmesh: reload of " + file + " failed, still serving the previous filter: " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** The line {@code run} prints when ready. */
+    public String readyLine() {
+        StringBuilder sb = new StringBuilder("wasmesh proxy ready: listening on http://").append(listenAddress());
+        if (admin != null) {
+            sb.append(", admin http://").append(admin.address());
+        }
+        List<LoadedFilter> fs = chain.filters();
+        if (fs.isEmpty()) {
+            sb.append(", no filters");
+        }
+        for (LoadedFilter f : fs) {
+            sb.append(", filter ").append(f.config().location()).append(" (proxy-wasm ABI ")
+                    .append(f.module().abiVersion()).append(')');
+        }
+        if (echo != null) {
+            sb.append(", upstream built-in echo at http://").append(echo.address());
+        }
+        return sb.toString();
+    }
+
+    public Endpoint listenAddress() {
+        InetSocketAddress a = (InetSocketAddress) listener.localAddress();
+        return new Endpoint(a.getAddress().getHostAddress(), a.getPort());
+    }
+
+    /** The admin endpoint's bound address, or null if there is none. */
+    public Endpoint adminAddress() {
+        return admin == null ? null : admin.address();
+    }
+
+    public ProxyStats stats() {
+        return stats;
+    }
+
+    public HostEnvironment env() {
+        return env;
+    }
+
+    public ProxyConfig config() {
+        return config;
+    }
+
+    ProxyLog log() {
+        return log;
+    }
+
+    FilterChain chain() {
+        return chain;
+    }
+
+    List<RouteConfig> routes() {
+        return routes;
+    }
+
+    Map<String, ClusterConfig> clusters() {
+        return clusters;
+    }
+
+    ClusterConfig cluster(String name) {
+        return clusters.get(name);
+    }
+
+    boolean draining() {
+        return draining;
+    }
+
+    String httpStat(String name) {
+        return "http." + config.statPrefix() + "." + name;
+    }
+
+    Worker workerFor(EventExecutor loop) {
+        return byLoop.get(loop);
+    }
+
+    /** The worker whose loop is running now (call-outs start on the calling VM's worker). */
+    Worker currentWorker() {
+        for (Worker w : workers) {
+            if (w.loop().inEventLoop()) {
+                return w;
+            }
+        }
+        return workers.get(0);
+    }
+
+    void accessLog(AccessLog.Entry entry) {
+        log.stdout(AccessLog.format(entry));
+    }
+
+    /** Graceful shutdown: stop accepting, let in-flight requests finish (up to the drain timeout), then stop. */
+    public void shutdown() throws InterruptedException {
+        draining = true;
+        if (listener != null) {
+            listener.close().sync();
+        }
+        long deadline = System.nanoTime() + config.limits().drainTimeout().toNanos();
+        while (stats.gaugeValue(httpStat("downstream_rq_active")) > 0 && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        close();
+    }
+
+    @Override
+    public void close() {
+        if (watcher != null) {
+            watcher.close();
+        }
+        if (listener != null) {
+            listener.close().syncUninterruptibly();
+        }
+        if (admin != null) {
+            admin.close();
+        }
+        if (echo != null) {
+            echo.close();
+        }
+        FilterChain c = chain;
+        if (c != null) {
+            c.retire(workers);
+        }
+        workerGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+}

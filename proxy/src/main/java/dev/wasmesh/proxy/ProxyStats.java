@@ -1,0 +1,43 @@
+package dev.wasmesh.proxy;
+
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+
+/** The proxy's own counters and gauges, named as Envoy names its stats (e.g. {@code cluster.X.upstream_rq_total}). */
+public final class ProxyStats {
+    private final Map<String, LongAdder> counters = new ConcurrentHashMap<>();
+    private final Map<String, AtomicLong> gauges = new ConcurrentHashMap<>();
+
+    public void inc(String name) {
+        counters.computeIfAbsent(name, k -> new LongAdder()).increment();
+    }
+
+    public void gauge(String name, long delta) {
+        gauges.computeIfAbsent(name, k -> new AtomicLong()).addAndGet(delta);
+    }
+
+    public long counter(String name) {
+        LongAdder a = counters.get(name);
+        return a == null ? 0 : a.sum();
+    }
+
+    public long gaugeValue(String name) {
+        AtomicLong g = gauges.get(name);
+        return g == null ? 0 : g.get();
+    }
+
+    public Map<String, Long> counters() {
+        Map<String, Long> out = new TreeMap<>();
+        counters.forEach((k, v) -> out.put(k, v.sum()));
+        return out;
+    }
+
+    public Map<String, Long> gauges() {
+        Map<String, Long> out = new TreeMap<>();
+        gauges.forEach((k, v) -> out.put(k, v.get()));
+        return out;
+    }
+}

@@ -1,0 +1,117 @@
+package dev.wasmesh.proxy;
+
+import dev.wasmesh.host.HeaderMap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.handler.codec.http.HttpObject;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.LastHttpContent;
+
+/**
+ * Writes a stream's response to the downstream channel (an HTTP/1.1 connection or one HTTP/2 stream channel).
+ * Tells the stream when the last byte is written; an HTTP/1.1 connection that cannot be kept alive closes then.
+ */
+final class ResponseWriter {
+    private final Channel channel;
+    private final boolean http1;
+    private final boolean headRequest;
+    private final Runnable onComplete;
+    private Framer framer;
+    private boolean keepAlive;
+    private boolean started;
+    private boolean complete;
+    private int status;
+
+    ResponseWriter(Channel channel, boolean http1, boolean keepAlive, boolean headRequest, Runnable onComplete) {
+        this.channel = channel;
+        this.http1 = http1;
+        this.keepAlive = keepAlive;
+        this.headRequest = headRequest;
+        this.onComplete = onComplete;
+        this.framer = newFramer();
+    }
+
+    private Framer newFramer() {
+        return new Framer(Headers::toResponse, m -> {
+            int code = ((HttpResponse) m).status().code();
+            return headRequest || code == 204 || code == 304;
+        }, this::emit);
+    }
+
+    /** An HTTP/1.1 connection whose request was not read to its end cannot carry another request. */
+    void noKeepAlive() {
+        keepAlive = false;
+    }
+
+    boolean keepAlive() {
+        return keepAlive;
+    }
+
+    boolean started() {
+        return started;
+    }
+
+    boolean complete() {
+        return complete;
+    }
+
+    int status() {
+        return status;
+    }
+
+    long bodyBytes() {
+        return framer.bytes();
+    }
+
+    void headers(HeaderMap headers, boolean endOfStream) {
+        framer.headers(headers, endOfStream);
+    }
+
+    void data(byte[] data, boolean endOfStream) {
+        framer.data(data, endOfStream);
+    }
+
+    void trailers(HeaderMap trailers) {
+        framer.trailers(trailers);
+    }
+
+    /** Replaces whatever was pending (nothing has been written yet) with this response. */
+    void replace(HeaderMap headers, byte[] body) {
+        framer = newFramer();
+        framer.headers(headers, body.length == 0);
+        if (body.length > 0) {
+            framer.data(body, true);
+        }
+    }
+
+    private void emit(HttpObject o) {
+        if (complete) {
+            return;
+        }
+        if (o instanceof HttpResponse) {
+            started = true;
+            HttpResponse r = (HttpResponse) o;
+            status = r.status().code();
+            if (http1 && !keepAlive) {
+                r.headers().set("connection", "close");
+            }
+        }
+        if (o instanceof LastHttpContent) {
+            complete = true;
+            if (http1 && !keepAlive) {
+                channel.writeAndFlush(o).addListener(ChannelFutureListener.CLOSE);
+            } else {
+                channel.writeAndFlush(o);
+            }
+            onComplete.run();
+        } else {
+            channel.writeAndFlush(o);
+        }
+    }
+
+    /** Resets the stream: closes the HTTP/1.1 connection, or sends RST_STREAM on HTTP/2. */
+    void reset() {
+        complete = true;
+        channel.close();
+    }
+}

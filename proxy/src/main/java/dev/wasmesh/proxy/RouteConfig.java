@@ -1,0 +1,69 @@
+package dev.wasmesh.proxy;
+
+import dev.wasmesh.host.HeaderMap;
+import java.time.Duration;
+import java.util.List;
+
+/** One route: a match on path and headers, and the cluster it sends to with its timeout (0 = none). */
+public record RouteConfig(String name, List<String> domains, String prefix, String path, List<HeaderMatch> headers,
+                          String cluster, Duration timeout) {
+    public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(15);
+
+    /** A header condition: exact value, value prefix, or just present. */
+    public record HeaderMatch(String name, String exact, String prefix, boolean invert) {
+        boolean matches(HeaderMap h) {
+            String v = h.first(name);
+            boolean m = v != null && (exact == null || exact.equals(v)) && (prefix == null || v.startsWith(prefix));
+            return m != invert;
+        }
+    }
+
+    public RouteConfig {
+        domains = List.copyOf(domains);
+        headers = List.copyOf(headers);
+    }
+
+    public static RouteConfig catchAll(String cluster) {
+        return new RouteConfig("default", List.of(), "/", null, List.of(), cluster, DEFAULT_TIMEOUT);
+    }
+
+    /** Whether the request (its {@code :authority}, {@code :path} without the query, and headers) matches. */
+    public boolean matches(HeaderMap request) {
+        if (!domains.isEmpty() && !domainMatches(request.first(":authority"))) {
+            return false;
+        }
+        String p = request.first(":path");
+        if (p == null) {
+            return false;
+        }
+        int q = p.indexOf('?');
+        String pathOnly = q < 0 ? p : p.substring(0, q);
+        if (path != null && !path.equals(pathOnly)) {
+            return false;
+        }
+        if (prefix != null && !pathOnly.startsWith(prefix)) {
+            return false;
+        }
+        for (HeaderMatch hm : headers) {
+            if (!hm.matches(request)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Envoy's virtual-host domains: {@code *}, an exact host (with or without port), {@code *.suffix} or {@code prefix.*}. */
+    private boolean domainMatches(String authority) {
+        String host = authority == null ? "" : authority.toLowerCase(java.util.Locale.ROOT);
+        String noPort = host.replaceFirst(":\\d+$", "");
+        for (String d : domains) {
+            String dl = d.toLowerCase(java.util.Locale.ROOT);
+            if (dl.equals("*") || dl.equals(host) || dl.equals(noPort)
+                    || (dl.startsWith("*") && noPort.endsWith(dl.substring(1)))
+                    || (dl.endsWith("*") && noPort.startsWith(dl.substring(0, dl.length() - 1)))) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

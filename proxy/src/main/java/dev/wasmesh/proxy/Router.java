@@ -1,0 +1,190 @@
+package dev.wasmesh.proxy;
+
+import dev.wasmesh.host.HeaderMap;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.channel.EventLoop;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The last stage of the request path (Envoy's router filter): picks the route from the headers as the filters
+ * left them (a changed {@code :path} or {@code :authority} counts), forwards the request to the cluster and reports
+ * the upstream's response, or Envoy's local answers when there is none (503 connect failure or reset, 504
+ * timeout, 404 no route).
+ */
+final class Router implements Pipeline.Sink {
+    /** What the router tells its stream. */
+    interface Events {
+        void routed(RouteConfig route, ClusterConfig cluster);
+
+        void upstreamHeaders(HeaderMap headers, boolean endOfStream);
+
+        void upstreamData(byte[] data, boolean endOfStream);
+
+        void upstreamTrailers(HeaderMap trailers);
+
+        /** No usable response: answer locally (before response headers) or reset (after). */
+        void upstreamFailed(int status, String details, String body, String flag);
+
+        void requestOverflow();
+    }
+
+    private final List<RouteConfig> routes;
+    private final ProxyServer server;
+    private final UpstreamPool pool;
+    private final EventLoop loop;
+    private final Events events;
+    private UpstreamExchange exchange;
+    private Framer framer;
+    private RouteConfig route;
+    private ScheduledFuture<?> timeout;
+    private boolean responseStarted;
+    private boolean finished;
+
+    Router(List<RouteConfig> routes, ProxyServer server, Worker worker, Events events) {
+        this.routes = routes;
+        this.server = server;
+        this.pool = worker.pool();
+        this.loop = worker.loop();
+        this.events = events;
+    }
+
+    String upstreamHost() {
+        return exchange == null ? "" : exchange.remote();
+    }
+
+    @Override
+    public void headers(HeaderMap headers, boolean endOfStream) {
+        route = routes.stream().filter(r -> r.matches(headers)).findFirst().orElse(null);
+        if (route == null) {
+            events.upstreamFailed(404, "route_not_found", "", "NR");
+            return;
+        }
+        ClusterConfig cluster = server.cluster(route.cluster());
+        if (cluster == null) {
+            events.upstreamFailed(503, "cluster_not_found", "", "NC");
+            return;
+        }
+        events.routed(route, cluster);
+        exchange = pool.open(cluster, new Upstream());
+        framer = new Framer(Headers::toRequest, m -> false, exchange::write);
+        framer.headers(headers, endOfStream);
+        if (endOfStream) {
+            requestComplete();
+        }
+    }
+
+    @Override
+    public void data(byte[] data, boolean endOfStream) {
+        if (framer != null) {
+            framer.data(data, endOfStream);
+            if (endOfStream) {
+                requestComplete();
+            }
+        }
+    }
+
+    @Override
+    public void trailers(HeaderMap trailers) {
+        if (framer != null) {
+            framer.trailers(trailers);
+            requestComplete();
+        }
+    }
+
+    @Override
+    public void overflow() {
+        events.requestOverflow();
+    }
+
+    /** Envoy's route timeout runs from the end of the request to the end of the response. */
+    private void requestComplete() {
+        if (route != null && !route.timeout().isZero() && !finished) {
+            timeout = loop.schedule(this::timedOut, route.timeout().toMillis(), TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private void timedOut() {
+        if (finished) {
+            return;
+        }
+        server.stats().inc("cluster." + route.cluster() + ".upstream_rq_timeout");
+        cancel();
+        events.upstreamFailed(504, "upstream_response_timeout", "upstream request timeout", "UT");
+    }
+
+    /** Abandons the upstream request (local reply, reset, downstream gone). */
+    void cancel() {
+        finished = true;
+        if (timeout != null) {
+            timeout.cancel(false);
+        }
+        if (exchange != null) {
+            exchange.cancel();
+        }
+    }
+
+    private final class Upstream implements UpstreamExchange.Listener {
+        @Override
+        public void connectFailed(Throwable cause) {
+            if (finished) {
+                return;
+            }
+            finished = true;
+            events.upstreamFailed(503, "upstream_reset_before_response_started{connection_failure}",
+                    "upstream connect error or disconnect/reset before headers. reset reason: connection failure",
+                    "UF");
+        }
+
+        @Override
+        public void response(HttpResponse response) {
+            if (finished) {
+                return;
+            }
+            responseStarted = true;
+            events.upstreamHeaders(Headers.ofResponse(response), false);
+        }
+
+        @Override
+        public void content(HttpContent content, boolean last) {
+            if (finished) {
+                return;
+            }
+            byte[] bytes = ByteBufUtil.getBytes(content.content());
+            if (last) {
+                finished = true;
+                if (timeout != null) {
+                    timeout.cancel(false);
+                }
+                HeaderMap trailers = Headers.ofTrailers(((LastHttpContent) content).trailingHeaders());
+                if (trailers.isEmpty()) {
+                    events.upstreamData(bytes, true);
+                } else {
+                    events.upstreamData(bytes, false);
+                    events.upstreamTrailers(trailers);
+                }
+            } else if (bytes.length > 0) {
+                events.upstreamData(bytes, false);
+            }
+        }
+
+        @Override
+        public void disconnected() {
+            if (finished) {
+                return;
+            }
+            finished = true;
+            if (timeout != null) {
+                timeout.cancel(false);
+            }
+            events.upstreamFailed(503, responseStarted ? "upstream_reset_after_response_started{connection_termination}"
+                            : "upstream_reset_before_response_started{connection_termination}",
+                    "upstream connect error or disconnect/reset before headers. reset reason: connection termination",
+                    "UC");
+        }
+    }
+}

@@ -1,0 +1,43 @@
+package dev.wasmesh.proxy;
+
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpObject;
+import io.netty.handler.codec.http.HttpResponse;
+
+/** Hands what an upstream connection receives to the exchange that currently owns the connection. */
+final class UpstreamHandler extends SimpleChannelInboundHandler<HttpObject> {
+    private UpstreamExchange exchange;
+    private boolean skippingInformational;
+
+    void exchange(UpstreamExchange exchange) {
+        this.exchange = exchange;
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, HttpObject msg) {
+        if (msg instanceof HttpResponse) {
+            // 1xx answers (100 Continue) are not the response; Envoy does not forward them either by default.
+            skippingInformational = ((HttpResponse) msg).status().code() / 100 == 1;
+            if (!skippingInformational && exchange != null) {
+                exchange.onResponse((HttpResponse) msg);
+            }
+        }
+        if (msg instanceof HttpContent && !skippingInformational && exchange != null) {
+            exchange.onContent((HttpContent) msg);
+        }
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        if (exchange != null) {
+            exchange.onDisconnect();
+        }
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        ctx.close();
+    }
+}

@@ -1,0 +1,81 @@
+package dev.wasmesh.proxy;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.codec.http.HttpClientCodec;
+import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * A worker's keep-alive HTTP/1.1 connections to upstream clusters, picked round-robin over a cluster's endpoints.
+ * Every connection lives on the worker's own event loop, so streams and their upstreams never cross threads.
+ */
+final class UpstreamPool {
+    private final EventLoop loop;
+    private final ProxyServer server;
+    private final Map<String, ArrayDeque<Channel>> idle = new HashMap<>();
+    private final Map<String, Integer> nextEndpoint = new HashMap<>();
+
+    UpstreamPool(EventLoop loop, ProxyServer server) {
+        this.loop = loop;
+        this.server = server;
+    }
+
+    /** Starts an exchange with {@code cluster}: a pooled connection if one is idle, else a new one. */
+    UpstreamExchange open(ClusterConfig cluster, UpstreamExchange.Listener listener) {
+        UpstreamExchange exchange = new UpstreamExchange(this, cluster, listener);
+        server.stats().inc("cluster." + cluster.name() + ".upstream_rq_total");
+        ArrayDeque<Channel> q = idle.get(cluster.name());
+        while (q != null && !q.isEmpty()) {
+            Channel ch = q.pollFirst();
+            if (ch.isActive()) {
+                exchange.attach(ch);
+                return exchange;
+            }
+        }
+        Endpoint ep = pick(cluster);
+        ChannelFuture f = new Bootstrap().group(loop).channel(NioSocketChannel.class)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) cluster.connectTimeout().toMillis())
+                .option(ChannelOption.TCP_NODELAY, true)
+                .handler(new ChannelInitializer<Channel>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                        ch.pipeline().addLast(new HttpClientCodec(), new UpstreamHandler());
+                    }
+                })
+                .connect(ep.host(), ep.port());
+        server.stats().inc("cluster." + cluster.name() + ".upstream_cx_total");
+        f.addListener(done -> {
+            if (done.isSuccess()) {
+                exchange.attach(f.channel());
+            } else {
+                server.stats().inc("cluster." + cluster.name() + ".upstream_cx_connect_fail");
+                exchange.connectFailed(done.cause());
+            }
+        });
+        return exchange;
+    }
+
+    private Endpoint pick(ClusterConfig cluster) {
+        int i = nextEndpoint.merge(cluster.name(), 1, Integer::sum);
+        return cluster.endpoints().get(Math.floorMod(i, cluster.endpoints().size()));
+    }
+
+    void release(String cluster, Channel ch) {
+        if (ch.isActive()) {
+            idle.computeIfAbsent(cluster, k -> new ArrayDeque<>()).addLast(ch);
+            ch.closeFuture().addListener(f -> {
+                ArrayDeque<Channel> q = idle.get(cluster);
+                if (q != null) {
+                    q.remove(ch);
+                }
+            });
+        }
+    }
+}

@@ -1,0 +1,204 @@
+package dev.wasmesh.proxy.cli;
+
+import dev.wasmesh.host.FailurePolicy;
+import dev.wasmesh.host.PluginConfig;
+import dev.wasmesh.host.abi.LogLevel;
+import dev.wasmesh.proxy.ClusterConfig;
+import dev.wasmesh.proxy.Endpoint;
+import dev.wasmesh.proxy.FilterConfig;
+import dev.wasmesh.proxy.ModuleSources;
+import dev.wasmesh.proxy.ProxyConfig;
+import dev.wasmesh.proxy.ProxyLog;
+import dev.wasmesh.proxy.ProxyServer;
+import dev.wasmesh.proxy.RouteConfig;
+import dev.wasmesh.proxy.StartupException;
+import dev.wasmesh.proxy.envoy.EnvoyConfigException;
+import dev.wasmesh.proxy.envoy.EnvoyConfigLoader;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code wasmesh run}: an Envoy-compatible HTTP proxy running proxy-wasm filters on real traffic. */
+@Command(name = "run", mixinStandardHelpOptions = true,
+        description = "Run an HTTP proxy with FILTER.wasm in the request path, as inside an Istio sidecar.")
+public final class RunCommand implements Callable<Integer> {
+    @Parameters(index = "0", arity = "0..1", paramLabel = "FILTER",
+            description = "The filter: a path, http(s):// URL (with --sha256), or another registered source (oci://).")
+    String filter;
+
+    @Option(names = "--config", paramLabel = "FILE",
+            description = "Envoy v3 static bootstrap (YAML or JSON) with listeners, wasm filters, routes and clusters.")
+    Path config;
+
+    @Option(names = "--listen", paramLabel = "HOST:PORT", description = "Listener address (default 127.0.0.1:10000).")
+    String listen;
+
+    @Option(names = "--upstream", paramLabel = "URL", description = "Where requests go (default: the built-in echo).")
+    String upstream;
+
+    @Option(names = "--root-id", paramLabel = "ID", defaultValue = "", description = "The plugin's root id.")
+    String rootId;
+
+    @Option(names = "--vm-id", paramLabel = "ID", defaultValue = "", description = "The VM id.")
+    String vmId;
+
+    @Option(names = "--plugin-config", paramLabel = "TEXT|@FILE",
+            description = "Bytes handed to proxy_on_configure.")
+    String pluginConfig;
+
+    @Option(names = "--vm-config", paramLabel = "TEXT|@FILE", description = "Bytes handed to proxy_on_vm_start.")
+    String vmConfig;
+
+    @Option(names = "--cluster", paramLabel = "NAME=URL",
+            description = "Repeatable: a cluster for HTTP call-outs and gRPC calls, e.g. backend=http://127.0.0.1:8081.")
+    Map<String, String> clusters = new LinkedHashMap<>();
+
+    @Option(names = "--fail-strategy", paramLabel = "POLICY", defaultValue = "FAIL_CLOSE",
+            description = "FAIL_CLOSE (503), FAIL_OPEN (skip the filter) or FAIL_RELOAD (recreate the VM).")
+    String failStrategy;
+
+    @Option(names = "--workers", paramLabel = "N", description = "Worker threads (default: number of cores).")
+    Integer workers;
+
+    @Option(names = "--admin", paramLabel = "HOST:PORT", description = "Admin address (default 127.0.0.1:9901).")
+    String admin;
+
+    @Option(names = "--log-level", paramLabel = "LEVEL", defaultValue = "info",
+            description = "trace, debug, info, warn, error or critical.")
+    String logLevel;
+
+    @Option(names = "--watch", description = "Reload the filter when its file changes.")
+    boolean watch;
+
+    @Option(names = "--sha256", paramLabel = "HEX", description = "Expected SHA-256 of a downloaded filter.")
+    String sha256;
+
+    private final ModuleSources sources;
+    private final PrintStream out;
+    private final PrintStream err;
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private volatile ProxyServer server;
+
+    public RunCommand() {
+        this(new ModuleSources(), System.out, System.err);
+    }
+
+    /** @param sources where filters come from; register extra schemes (oci://) on it before running */
+    public RunCommand(ModuleSources sources, PrintStream out, PrintStream err) {
+        this.sources = sources;
+        this.out = out;
+        this.err = err;
+    }
+
+    @Override
+    public Integer call() throws InterruptedException {
+        ProxyConfig cfg;
+        LogLevel level;
+        try {
+            level = LogLevel.parse(logLevel);
+            cfg = buildConfig(level);
+        } catch (IllegalArgumentException | IOException | EnvoyConfigException e) {
+            err.println("wasmesh run: " + e.getMessage());
+            return 2;
+        }
+        ProxyLog log = new ProxyLog(level, out, err);
+        try {
+            server = ProxyServer.start(cfg, sources, log);
+        } catch (StartupException e) {
+            err.println("wasmesh run: " + e.getMessage());
+            return 1;
+        }
+        Thread hook = new Thread(this::stop, "wasmesh-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        out.println(server.readyLine());
+        out.flush();
+        stopped.await();
+        return 0;
+    }
+
+    /** Drains and stops a running proxy (what SIGTERM does). */
+    public void stop() {
+        ProxyServer s = server;
+        if (s != null) {
+            try {
+                s.shutdown();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        stopped.countDown();
+    }
+
+    /** The running proxy, once {@link #call} has started it. */
+    public ProxyServer server() {
+        return server;
+    }
+
+    ProxyConfig buildConfig(LogLevel level) throws IOException, EnvoyConfigException {
+        ProxyConfig cfg;
+        if (config != null) {
+            if (filter != null) {
+                throw new IllegalArgumentException("give either FILTER or --config, not both");
+            }
+            cfg = EnvoyConfigLoader.load(config, Path.of(""), level);
+        } else {
+            if (filter == null) {
+                throw new IllegalArgumentException("missing FILTER (a .wasm file) or --config envoy.yaml");
+            }
+            cfg = new ProxyConfig();
+            PluginConfig plugin = PluginConfig.builder().name(rootId.isEmpty() ? baseName(filter) : rootId)
+                    .rootId(rootId).vmId(vmId)
+                    .pluginConfiguration(bytes(pluginConfig, "--plugin-config"))
+                    .vmConfiguration(bytes(vmConfig, "--vm-config"))
+                    .failurePolicy(FailurePolicy.parse(failStrategy)).logLevel(level).build();
+            cfg.addFilter(FilterConfig.at(filter, sha256, plugin));
+            if (upstream != null) {
+                cfg.addCluster(ClusterConfig.fromUrl(ProxyConfig.DEFAULT_CLUSTER, upstream));
+                cfg.addRoute(RouteConfig.catchAll(ProxyConfig.DEFAULT_CLUSTER));
+            }
+            if (listen != null) {
+                cfg.listen(Endpoint.parse(listen));
+            }
+            if (admin != null) {
+                cfg.admin(Endpoint.parse(admin));
+            }
+        }
+        for (Map.Entry<String, String> c : clusters.entrySet()) {
+            cfg.addCluster(ClusterConfig.fromUrl(c.getKey(), c.getValue()));
+        }
+        if (workers != null) {
+            cfg.workers(workers);
+        }
+        return cfg.watch(watch).logLevel(level);
+    }
+
+    private static String baseName(String location) {
+        String name = location.replaceFirst("[?#].*$", "");
+        name = name.substring(name.lastIndexOf('/') + 1);
+        return name.endsWith(".wasm") ? name.substring(0, name.length() - 5) : name;
+    }
+
+    /** TEXT, or the contents of FILE for @FILE. */
+    static byte[] bytes(String value, String option) throws IOException {
+        if (value == null) {
+            return new byte[0];
+        }
+        if (value.startsWith("@")) {
+            try {
+                return Files.readAllBytes(Path.of(value.substring(1)));
+            } catch (NoSuchFileException e) {
+                throw new IOException(option + ": no such file: " + value.substring(1), e);
+            }
+        }
+        return value.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,81 @@
+package dev.wasmesh.proxy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Envoy's answers when limits are hit or the upstream fails. */
+class LimitsTest {
+    @Test
+    void tooLargeRequestHeadersGet431() throws Exception {
+        try (TestProxy p = TestProxy.start(TestProxy.config("seed"))) {
+            Endpoint ep = p.server.listenAddress();
+            String req = "GET / HTTP/1.1\r\nHost: t\r\nx-big: " + "a".repeat(70 * 1024) + "\r\n\r\n";
+            try (Socket s = new Socket(ep.host(), ep.port())) {
+                s.setSoTimeout(20_000);
+                OutputStream os = s.getOutputStream();
+                os.write(req.getBytes(StandardCharsets.ISO_8859_1));
+                os.flush();
+                InputStream in = s.getInputStream();
+                String resp = new String(in.readAllBytes(), StandardCharsets.ISO_8859_1);
+                assertThat(resp).startsWith("HTTP/1.1 431");
+            }
+            assertThat(p.awaitOutput("http1.headers_too_large", Duration.ofSeconds(5))).isTrue();
+        }
+    }
+
+    @Test
+    void bufferedBodyOverTheLimitGets413() throws Exception {
+        ProxyConfig c = TestProxy.config("c-all").limits(new Limits(60 * 1024, 1024, Duration.ofSeconds(1)));
+        try (TestProxy p = TestProxy.start(c)) {
+            HttpResponse<String> r = p.post("/big", "x".repeat(4096), "x-buffer", "yes");
+            assertThat(r.statusCode()).isEqualTo(413);
+            assertThat(r.body()).isEqualTo("Payload Too Large");
+            assertThat(p.awaitOutput("request_payload_too_large", Duration.ofSeconds(5))).isTrue();
+            HttpResponse<String> small = p.post("/small", "abc", "x-buffer", "yes");
+            assertThat(small.body()).contains("\"body\":\"ABC\"");
+        }
+    }
+
+    @Test
+    void upstreamConnectFailureGets503WithEnvoysBody() throws Exception {
+        ProxyConfig c = TestProxy.config("seed")
+                .addCluster(ClusterConfig.fromUrl("dead", "http://127.0.0.1:1"))
+                .addRoute(RouteConfig.catchAll("dead"));
+        try (TestProxy p = TestProxy.start(c)) {
+            HttpResponse<String> r = p.get("/x");
+            assertThat(r.statusCode()).isEqualTo(503);
+            assertThat(r.body()).isEqualTo(
+                    "upstream connect error or disconnect/reset before headers. reset reason: connection failure");
+            assertThat(r.headers().firstValue("hello")).hasValue("world");
+            assertThat(p.awaitOutput("upstream_reset_before_response_started{connection_failure}",
+                    Duration.ofSeconds(5))).isTrue();
+            assertThat(p.stdout()).contains("\" 503 UF ");
+            assertThat(p.server.stats().counter("cluster.dead.upstream_cx_connect_fail")).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void upstreamTimeoutGets504() throws Exception {
+        try (Backend slow = new Backend()) {
+            ProxyConfig c = TestProxy.config("seed")
+                    .addCluster(ClusterConfig.fromUrl("slow", slow.url()))
+                    .addRoute(new RouteConfig("slow", List.of(), "/", null, List.of(), "slow",
+                            Duration.ofMillis(300)));
+            try (TestProxy p = TestProxy.start(c)) {
+                HttpResponse<String> r = p.get("/slow");
+                assertThat(r.statusCode()).isEqualTo(504);
+                assertThat(r.body()).isEqualTo("upstream request timeout");
+                assertThat(p.awaitOutput("upstream_response_timeout", Duration.ofSeconds(5))).isTrue();
+                assertThat(p.stdout()).contains("\" 504 UT ");
+            }
+        }
+    }
+}

@@ -1,0 +1,123 @@
+package dev.wasmesh.proxy;
+
+import dev.wasmesh.host.PluginConfig;
+import dev.wasmesh.host.abi.LogLevel;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/** A proxy started in-process on loopback ports chosen by the OS, with its output captured. */
+final class TestProxy implements AutoCloseable {
+    final ProxyServer server;
+    private final ByteArrayOutputStream out;
+    private final ByteArrayOutputStream err;
+    final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(10)).build();
+
+    private TestProxy(ProxyServer server, ByteArrayOutputStream out, ByteArrayOutputStream err) {
+        this.server = server;
+        this.out = out;
+        this.err = err;
+    }
+
+    static TestProxy start(ProxyConfig config) throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        ProxyLog log = new ProxyLog(config.logLevel(), new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+        config.listen(new Endpoint("127.0.0.1", 0));
+        if (config.admin() != null) {
+            config.admin(new Endpoint("127.0.0.1", 0));
+        }
+        return new TestProxy(ProxyServer.start(config, new ModuleSources(), log), out, err);
+    }
+
+    static ProxyConfig config(String... examples) {
+        ProxyConfig c = new ProxyConfig().workers(2);
+        for (String e : examples) {
+            c.addFilter(filter(e, PluginConfig.builder().name(e).rootId(e)));
+        }
+        return c;
+    }
+
+    static FilterConfig filter(String example, PluginConfig.Builder plugin) {
+        return FilterConfig.at(wasm(example).toString(), null, plugin.logLevel(LogLevel.INFO).build());
+    }
+
+    static Path examples() {
+        Path dir = Path.of("").toAbsolutePath();
+        while (dir != null && !Files.isDirectory(dir.resolve("examples/seed"))) {
+            dir = dir.getParent();
+        }
+        if (dir == null) {
+            throw new IllegalStateException("examples/ not found");
+        }
+        return dir.resolve("examples");
+    }
+
+    static Path wasm(String example) {
+        return examples().resolve(example).resolve("filter.wasm");
+    }
+
+    URI uri(String path) {
+        return URI.create("http://" + server.listenAddress() + path);
+    }
+
+    URI admin(String path) {
+        return URI.create("http://" + server.adminAddress() + path);
+    }
+
+    HttpResponse<String> get(String path, String... headers) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(30));
+        if (headers.length > 0) {
+            b.headers(headers);
+        }
+        return client.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    HttpResponse<String> post(String path, String body, String... headers) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(30))
+                .POST(HttpRequest.BodyPublishers.ofString(body));
+        if (headers.length > 0) {
+            b.headers(headers);
+        }
+        return client.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    HttpResponse<String> adminGet(String path) throws Exception {
+        return client.send(HttpRequest.newBuilder(admin(path)).timeout(Duration.ofSeconds(30)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    String stdout() {
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    String stderr() {
+        return err.toString(StandardCharsets.UTF_8);
+    }
+
+    /** Waits (bounded) until stdout or stderr contains {@code text}. */
+    boolean awaitOutput(String text, Duration max) throws InterruptedException {
+        long end = System.nanoTime() + max.toNanos();
+        while (System.nanoTime() < end) {
+            if (stdout().contains(text) || stderr().contains(text)) {
+                return true;
+            }
+            Thread.sleep(20);
+        }
+        return false;
+    }
+
+    @Override
+    public void close() {
+        server.close();
+    }
+}
