@@ -105,17 +105,9 @@ final class Properties {
             case "path":
                 return header(ctx, MapType.HTTP_REQUEST_HEADERS, ":path");
             case "url_path":
-                return header(ctx, MapType.HTTP_REQUEST_HEADERS, ":path").map(p -> {
-                    String s = new String(p, StandardCharsets.UTF_8);
-                    int q = s.indexOf('?');
-                    return string(q < 0 ? s : s.substring(0, q));
-                });
+                return pathPart(headers, false);
             case "query":
-                return header(ctx, MapType.HTTP_REQUEST_HEADERS, ":path").map(p -> {
-                    String s = new String(p, StandardCharsets.UTF_8);
-                    int q = s.indexOf('?');
-                    return string(q < 0 ? "" : s.substring(q + 1));
-                });
+                return pathPart(headers, true);
             case "host":
                 return header(ctx, MapType.HTTP_REQUEST_HEADERS, ":authority");
             case "scheme":
@@ -142,6 +134,19 @@ final class Properties {
             default:
                 return Optional.empty();
         }
+    }
+
+    /** {@code :path} split at the first '?': the path before it, or the query after it (empty if none). */
+    private static Optional<byte[]> pathPart(HeaderMap headers, boolean query) {
+        String path = headers == null ? null : headers.first(":path");
+        if (path == null) {
+            return Optional.empty();
+        }
+        int q = path.indexOf('?');
+        if (query) {
+            return Optional.of(string(q < 0 ? "" : path.substring(q + 1)));
+        }
+        return Optional.of(string(q < 0 ? path : path.substring(0, q)));
     }
 
     private static Optional<byte[]> response(Context ctx, StreamInfo info, String[] path) {
