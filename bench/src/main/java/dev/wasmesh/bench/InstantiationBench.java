@@ -1,0 +1,25 @@
+package dev.wasmesh.bench;
+
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+
+/**
+ * A new worker from an already compiled module: instantiate the VM, run its start-up (_initialize), create the
+ * plugin's root context (proxy_on_context_create, proxy_on_vm_start, proxy_on_configure).
+ */
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+public class InstantiationBench {
+    @Benchmark
+    public WasmeshWorker wasmesh(WasmeshState state) {
+        return WasmeshWorker.start(state.module);
+    }
+
+    @Benchmark
+    public RoastedrootWorker roastedroot(RoastedrootState state) {
+        return RoastedrootWorker.start(state.factory);
+    }
+}

@@ -1,0 +1,63 @@
+package dev.wasmesh.bench;
+
+import dev.wasmesh.host.HeaderMap;
+import dev.wasmesh.host.HostEnvironment;
+import dev.wasmesh.host.HttpContext;
+import dev.wasmesh.host.ModuleLoadException;
+import dev.wasmesh.host.PluginConfig;
+import dev.wasmesh.host.ProxyWasmModule;
+import dev.wasmesh.host.RootContext;
+import dev.wasmesh.host.WasmVm;
+
+/** One worker's VM on the wasmesh host with its plugin's root context, serving requests one at a time. */
+public final class WasmeshWorker {
+    private final WasmVm vm;
+    private final RootContext root;
+
+    private WasmeshWorker(ProxyWasmModule module) {
+        // Logs are discarded, as the roastedroot worker does; the host still formats and filters them.
+        HostEnvironment env = new HostEnvironment().logSink((level, plugin, message) -> { });
+        PluginConfig config = PluginConfig.builder().name("bench").rootId("bench").vmId("bench").build();
+        this.vm = WasmVm.create(module, env, config);
+        this.root = vm.createRootContext(config);
+    }
+
+    public static ProxyWasmModule compile(ExampleFilter filter, ProxyWasmModule.Engine engine) {
+        return compile(filter.directory(), filter.wasm(), engine);
+    }
+
+    public static ProxyWasmModule compile(String name, byte[] wasm, ProxyWasmModule.Engine engine) {
+        try {
+            return ProxyWasmModule.fromBytes(name, wasm, engine);
+        } catch (ModuleLoadException e) {
+            throw new IllegalStateException(e.getMessage(), e);
+        }
+    }
+
+    /** Instantiates the compiled module and starts the plugin: what a new worker thread does. */
+    public static WasmeshWorker start(ProxyWasmModule module) {
+        return new WasmeshWorker(module);
+    }
+
+    /**
+     * One request's lifecycle on fresh sample headers: create the HTTP context, request headers, response headers,
+     * then done, log and delete. Returns the response headers as the filter left them.
+     */
+    public HeaderMap serve() {
+        HeaderMap response = HeaderMap.of(SampleExchange.RESPONSE_HEADERS);
+        serve(HeaderMap.of(SampleExchange.REQUEST_HEADERS), response);
+        return response;
+    }
+
+    /** The same lifecycle on the given maps, which the filter changes in place. */
+    void serve(HeaderMap request, HeaderMap response) {
+        HttpContext http = root.newHttpContext();
+        http.onRequestHeaders(request, true);
+        http.onResponseHeaders(response, true);
+        http.finish();
+    }
+
+    WasmVm vm() {
+        return vm;
+    }
+}
