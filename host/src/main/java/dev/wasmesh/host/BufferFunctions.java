@@ -12,7 +12,11 @@ final class BufferFunctions {
     private BufferFunctions() {}
 
     private static Body buffer(WasmVm vm, long type) {
-        return effective(vm).buffer(BufferType.ofCode(i32(type))).orElseThrow(() -> AbiException.NOT_FOUND);
+        Body body = effective(vm).bufferOrNull(BufferType.ofCode(i32(type)));
+        if (body == null) {
+            throw AbiException.NOT_FOUND;
+        }
+        return body;
     }
 
     static void register(HostFunctions b, WasmVm vm) {

@@ -16,7 +16,7 @@ import java.util.Optional;
 public abstract class Context {
     private final WasmVm vm;
     private final int id;
-    private final Map<String, byte[]> setProperties = new HashMap<>();
+    private Map<String, byte[]> setProperties; // created on the first proxy_set_property: most streams never set one
 
     Context(WasmVm vm, int id) {
         this.vm = vm;
@@ -38,23 +38,42 @@ public abstract class Context {
     }
 
     /** The header map of this type visible from this context, or empty if there is none right now. */
-    public Optional<HeaderMap> headerMap(MapType type) {
-        return Optional.ofNullable(vm.calloutMap(type));
+    public final Optional<HeaderMap> headerMap(MapType type) {
+        return Optional.ofNullable(headerMapOrNull(type));
+    }
+
+    /** {@link #headerMap} without the Optional, for the host functions on every request's path. */
+    HeaderMap headerMapOrNull(MapType type) {
+        return vm.calloutMap(type);
+    }
+
+    /** A header map the guest reads; NOT_FOUND if there is none right now. */
+    final HeaderMap readableHeaderMap(MapType type) {
+        HeaderMap map = headerMapOrNull(type);
+        if (map == null) {
+            throw AbiException.NOT_FOUND;
+        }
+        return map;
     }
 
     /** A header map the guest writes to; trailers may be created on demand by stream contexts. */
     HeaderMap writableHeaderMap(MapType type) {
-        return headerMap(type).orElseThrow(() -> AbiException.NOT_FOUND);
+        return readableHeaderMap(type);
     }
 
     /** The buffer of this type visible from this context, or empty if there is none right now. */
-    public Optional<Body> buffer(BufferType type) {
-        return Optional.ofNullable(vm.callbackBuffer(type));
+    public final Optional<Body> buffer(BufferType type) {
+        return Optional.ofNullable(bufferOrNull(type));
+    }
+
+    /** {@link #buffer} without the Optional. */
+    Body bufferOrNull(BufferType type) {
+        return vm.callbackBuffer(type);
     }
 
     /** A property value in Envoy's encoding, or empty if unknown. */
     public Optional<byte[]> property(String[] path) {
-        byte[] set = setProperties.get(String.join("\0", path));
+        byte[] set = setProperties == null ? null : setProperties.get(String.join("\0", path));
         if (set != null) {
             return Optional.of(set);
         }
@@ -62,6 +81,9 @@ public abstract class Context {
     }
 
     public void setProperty(String[] path, byte[] value) {
+        if (setProperties == null) {
+            setProperties = new HashMap<>();
+        }
         setProperties.put(String.join("\0", path), value.clone());
     }
 

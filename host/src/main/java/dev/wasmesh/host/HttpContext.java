@@ -128,18 +128,18 @@ public final class HttpContext extends Context {
     }
 
     @Override
-    public Optional<HeaderMap> headerMap(MapType type) {
+    HeaderMap headerMapOrNull(MapType type) {
         switch (type) {
             case HTTP_REQUEST_HEADERS:
-                return Optional.ofNullable(requestHeaders);
+                return requestHeaders;
             case HTTP_REQUEST_TRAILERS:
-                return Optional.ofNullable(requestTrailers);
+                return requestTrailers;
             case HTTP_RESPONSE_HEADERS:
-                return Optional.ofNullable(responseHeaders);
+                return responseHeaders;
             case HTTP_RESPONSE_TRAILERS:
-                return Optional.ofNullable(responseTrailers);
+                return responseTrailers;
             default:
-                return super.headerMap(type);
+                return super.headerMapOrNull(type);
         }
     }
 
@@ -155,14 +155,14 @@ public final class HttpContext extends Context {
     }
 
     @Override
-    public Optional<Body> buffer(BufferType type) {
+    Body bufferOrNull(BufferType type) {
         switch (type) {
             case HTTP_REQUEST_BODY:
-                return Optional.ofNullable(requestBody);
+                return requestBody;
             case HTTP_RESPONSE_BODY:
-                return Optional.ofNullable(responseBody);
+                return responseBody;
             default:
-                return super.buffer(type);
+                return super.bufferOrNull(type);
         }
     }
 

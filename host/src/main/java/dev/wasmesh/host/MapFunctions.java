@@ -14,7 +14,7 @@ final class MapFunctions {
     private MapFunctions() {}
 
     private static HeaderMap readable(WasmVm vm, long type) {
-        return effective(vm).headerMap(MapType.ofCode(i32(type))).orElseThrow(() -> AbiException.NOT_FOUND);
+        return effective(vm).readableHeaderMap(MapType.ofCode(i32(type)));
     }
 
     private static HeaderMap writable(WasmVm vm, long type) {

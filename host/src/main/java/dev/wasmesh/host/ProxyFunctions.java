@@ -2,17 +2,21 @@ package dev.wasmesh.host;
 
 import com.dylibso.chicory.runtime.ImportFunction;
 import java.util.List;
+import java.util.Set;
 
 /** The env.proxy_* imports, assembled from one class per concern. */
 final class ProxyFunctions {
     private final WasmVm vm;
+    private final Set<String> wanted;
 
-    ProxyFunctions(WasmVm vm) {
+    /** @param wanted see {@link HostFunctions#create} */
+    ProxyFunctions(WasmVm vm, Set<String> wanted) {
         this.vm = vm;
+        this.wanted = wanted;
     }
 
     List<ImportFunction> functions() {
-        HostFunctions b = new HostFunctions("env");
+        HostFunctions b = new HostFunctions("env", wanted);
         ContextFunctions.register(b, vm);
         MapFunctions.register(b, vm);
         BufferFunctions.register(b, vm);

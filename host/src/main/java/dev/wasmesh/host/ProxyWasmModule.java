@@ -20,10 +20,12 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
@@ -49,6 +51,7 @@ public final class ProxyWasmModule {
     private final Engine engine;
     private final Function<Instance, Machine> machineFactory;
     private final Map<String, FunctionType> exportedFunctions;
+    private final Set<String> functionImports;
     private final String allocator;
     private final NameCustomSection names;
     private final int sizeBytes;
@@ -60,6 +63,7 @@ public final class ProxyWasmModule {
         this.abiVersion = abiVersion;
         this.engine = engine;
         this.exportedFunctions = exportedFunctions;
+        this.functionImports = functionImports(module);
         this.allocator = allocator;
         this.names = module.nameSection();
         this.sizeBytes = sizeBytes;
@@ -172,6 +176,18 @@ public final class ProxyWasmModule {
         }
     }
 
+    /** The module's function imports as {@link HostFunctions#key}s: the host functions each VM binds. */
+    private static Set<String> functionImports(WasmModule module) {
+        Set<String> keys = new HashSet<>();
+        for (int i = 0; i < module.importSection().importCount(); i++) {
+            Import imp = module.importSection().getImport(i);
+            if (imp instanceof FunctionImport) {
+                keys.add(HostFunctions.key(imp.module(), imp.name()));
+            }
+        }
+        return Set.copyOf(keys);
+    }
+
     /** Imports that no host function answers, as module.name; memories, tables and globals are never provided. */
     static List<String> unknownImports(WasmModule module) {
         List<String> unknown = new ArrayList<>();
@@ -207,6 +223,10 @@ public final class ProxyWasmModule {
 
     Function<Instance, Machine> machineFactory() {
         return machineFactory;
+    }
+
+    Set<String> functionImports() {
+        return functionImports;
     }
 
     String allocator() {

@@ -4,7 +4,6 @@ import dev.wasmesh.host.abi.BufferType;
 import dev.wasmesh.host.abi.StreamType;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * A plugin's root context in one VM: it gets the VM and plugin configuration, timer ticks, queue notifications and
@@ -38,14 +37,14 @@ public final class RootContext extends Context {
     }
 
     @Override
-    public Optional<Body> buffer(BufferType type) {
+    Body bufferOrNull(BufferType type) {
         switch (type) {
             case VM_CONFIGURATION:
-                return Optional.of(vmConfiguration);
+                return vmConfiguration;
             case PLUGIN_CONFIGURATION:
-                return configuring ? Optional.of(pluginConfiguration) : super.buffer(type);
+                return configuring ? pluginConfiguration : super.bufferOrNull(type);
             default:
-                return super.buffer(type);
+                return super.bufferOrNull(type);
         }
     }
 

@@ -14,6 +14,7 @@ import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The WASI preview 1 functions, as a proxy has them: stdout and stderr become logs, the clock and randomness are
@@ -35,12 +36,19 @@ final class WasiFunctions {
 
     private final WasmVm vm;
     private final String module;
+    private final Set<String> wanted;
     private final List<ImportFunction> functions = new ArrayList<>();
     private SecureRandom random;
 
-    WasiFunctions(WasmVm vm, String module) {
+    /** @param wanted see {@link HostFunctions#create} */
+    WasiFunctions(WasmVm vm, String module, Set<String> wanted) {
         this.vm = vm;
         this.module = module;
+        this.wanted = wanted;
+    }
+
+    private boolean wants(String name) {
+        return wanted == null || wanted.contains(HostFunctions.key(module, name));
     }
 
     @FunctionalInterface
@@ -49,6 +57,9 @@ final class WasiFunctions {
     }
 
     private void add(String name, ValType[] params, Errno impl) {
+        if (!wants(name)) {
+            return;
+        }
         functions.add(new HostFunction(module, name, FunctionType.of(params, new ValType[] {I32}),
                 (inst, args) -> {
                     try {
@@ -187,10 +198,12 @@ final class WasiFunctions {
         add("path_symlink", i32s(5), (m, a) -> BADF);
         add("path_unlink_file", i32s(3), (m, a) -> BADF);
         add("poll_oneoff", i32s(4), this::pollOneoff);
-        functions.add(new HostFunction(module, "proc_exit", FunctionType.of(List.of(I32), List.of()),
-                (inst, args) -> {
-                    throw new ProcExitException((int) args[0]);
-                }));
+        if (wants("proc_exit")) {
+            functions.add(new HostFunction(module, "proc_exit", FunctionType.of(List.of(I32), List.of()),
+                    (inst, args) -> {
+                        throw new ProcExitException((int) args[0]);
+                    }));
+        }
         add("proc_raise", i32s(1), (m, a) -> NOSYS);
         add("sched_yield", i32s(0), (m, a) -> SUCCESS);
         add("random_get", i32s(2), (m, a) -> {

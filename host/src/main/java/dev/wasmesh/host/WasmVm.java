@@ -41,7 +41,7 @@ public final class WasmVm {
     private final GuestMemory memory;
     private final ExportFunction[] callbacks = new ExportFunction[Callback.values().length];
     private final int[] callbackArity = new int[Callback.values().length];
-    private final Map<Integer, Context> contexts = new HashMap<>();
+    private final ContextTable contexts = new ContextTable();
     private final Map<String, RootContext> rootsById = new HashMap<>();
     private final Queue<Runnable> pending = new ConcurrentLinkedQueue<>();
     private final StringBuilder stdout = new StringBuilder();
@@ -96,7 +96,7 @@ public final class WasmVm {
         this.timerListener = options.timerListener;
         this.deadlineNanos = vmConfig.callbackDeadline().toNanos();
         Instance.Builder builder = Instance.builder(module.wasmModule())
-                .withImportValues(ImportValues.builder().withFunctions(HostFunctions.create(this)).build())
+                .withImportValues(ImportValues.builder().withFunctions(HostFunctions.create(this, module.functionImports())).build())
                 .withStart(false);
         module.wasmModule().memorySection().filter(s -> s.memoryCount() > 0).ifPresent(s -> {
             MemoryLimits declared = s.getMemory(0).limits();
@@ -171,7 +171,7 @@ public final class WasmVm {
     public RootContext createRootContext(PluginConfig config) {
         failIfFailed();
         RootContext root = new RootContext(this, nextContextId++, config);
-        contexts.put(root.id(), root);
+        contexts.put(root);
         rootsById.put(config.rootId(), root);
         if (!root.start()) {
             throw new WasmFailureException(failure);
@@ -182,7 +182,7 @@ public final class WasmVm {
     HttpContext newHttpContext(RootContext root, StreamControl control, StreamInfo info) {
         failIfFailed();
         HttpContext ctx = new HttpContext(this, nextContextId++, root, control, info);
-        contexts.put(ctx.id(), ctx);
+        contexts.put(ctx);
         callVoid(Callback.ON_CONTEXT_CREATE, ctx, ctx.id(), root.id());
         return ctx;
     }
