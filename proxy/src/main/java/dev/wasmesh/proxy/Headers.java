@@ -38,7 +38,7 @@ final class Headers {
 
     static HeaderMap ofResponse(HttpResponse r) {
         HeaderMap h = new HeaderMap();
-        h.add(":status", Integer.toString(r.status().code()));
+        h.add(":status", r.status().codeAsText().toString()); // cached by Netty for the standard codes
         copyInto(r.headers(), h, null);
         return h;
     }

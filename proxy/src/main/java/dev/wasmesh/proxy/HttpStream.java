@@ -18,6 +18,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Function;
 
 /**
@@ -78,8 +79,8 @@ final class HttpStream implements Router.Events {
         }
         info.protocol(protocol).startTimeNanos(server.env().clock().realtimeNanos())
                 .connectionId(System.identityHashCode(conn));
-        server.stats().inc(server.httpStat("downstream_rq_total"));
-        server.stats().gauge(server.httpStat("downstream_rq_active"), 1);
+        server.stats().inc(server.rqTotalStat);
+        server.stats().gauge(server.rqActiveStat, 1);
     }
 
     /** The request's headers arrived; {@code endOfStream} if it has no body. */
@@ -89,7 +90,7 @@ final class HttpStream implements Router.Events {
             requestHeaders.add("x-forwarded-proto", "http");
         }
         if (!requestHeaders.contains("x-request-id")) {
-            requestHeaders.add("x-request-id", UUID.randomUUID().toString());
+            requestHeaders.add("x-request-id", requestId());
         }
         requestComplete = endOfStream;
         boolean unavailable = false;
@@ -110,6 +111,17 @@ final class HttpStream implements Router.Events {
             return;
         }
         request.onHeaders(requestHeaders, endOfStream);
+    }
+
+    /**
+     * A random (version 4) UUID. Like Envoy's, it comes from a fast non-cryptographic generator: a request id
+     * traces, it guards nothing, and {@link UUID#randomUUID()}'s shared SecureRandom is a per-request lock.
+     */
+    private static String requestId() {
+        ThreadLocalRandom r = ThreadLocalRandom.current();
+        long msb = (r.nextLong() & ~0xF000L) | 0x4000L;
+        long lsb = (r.nextLong() & ~(0xC000_0000_0000_0000L)) | 0x8000_0000_0000_0000L;
+        return new UUID(msb, lsb).toString();
     }
 
     void requestData(byte[] data, boolean endOfStream) {
@@ -445,9 +457,9 @@ final class HttpStream implements Router.Events {
         }
         instances.forEach(FilterInstance::streamEnded);
         ProxyStats stats = server.stats();
-        stats.gauge(server.httpStat("downstream_rq_active"), -1);
+        stats.gauge(server.rqActiveStat, -1);
         if (code > 0) {
-            stats.inc(server.httpStat("downstream_rq_" + code / 100 + "xx"));
+            stats.inc(server.responseClassStat(code));
         }
         HeaderMap h = requestHeaders == null ? new HeaderMap() : requestHeaders;
         server.accessLog(new AccessLog.Entry(start, h.get(":method").orElse("-"), h.get(":path").orElse("-"),

@@ -137,6 +137,9 @@ final class Pipeline {
     }
 
     private void replayWaiting() {
+        if (waiting.isEmpty()) {
+            return;
+        }
         List<Waiting> events = new ArrayList<>(waiting);
         waiting.clear();
         waitingBytes = 0;

@@ -7,11 +7,16 @@ import java.io.PrintStream;
 
 /**
  * The proxy's log: its own messages and the filters' logs go to stderr at or above a level that /logging can
- * change at run time; access-log lines and the ready line go to stdout.
+ * change at run time; access-log lines and the ready line go to stdout. Access-log lines are buffered, as Envoy
+ * buffers its access-log files, so that requests do not each pay for a write to stdout.
  */
 public final class ProxyLog implements LogSink {
+    /** Buffered access-log text is written once it reaches this size, or at the next {@link #flush}. */
+    private static final int FLUSH_CHARS = 64 * 1024;
+
     private final PrintStream out;
     private final PrintStream err;
+    private final StringBuilder pending = new StringBuilder();
     private volatile LogLevel level;
 
     public ProxyLog(LogLevel level, PrintStream out, PrintStream err) {
@@ -41,8 +46,32 @@ public final class ProxyLog implements LogSink {
         }
     }
 
-    /** stdout: the ready line and access-log lines, never filtered by level. */
+    /** stdout, after the access-log lines before it; never filtered by level. */
     public void stdout(String line) {
-        out.println(line);
+        synchronized (pending) {
+            flush();
+            out.println(line);
+        }
+    }
+
+    /** An access-log line for stdout: buffered until {@link #flush} (the proxy calls it every 100 ms). */
+    public void access(String line) {
+        synchronized (pending) {
+            pending.append(line).append(System.lineSeparator());
+            if (pending.length() >= FLUSH_CHARS) {
+                flush();
+            }
+        }
+    }
+
+    /** Writes the buffered access-log lines to stdout. */
+    public void flush() {
+        synchronized (pending) {
+            if (pending.length() > 0) {
+                out.append(pending);
+                out.flush();
+                pending.setLength(0);
+            }
+        }
     }
 }

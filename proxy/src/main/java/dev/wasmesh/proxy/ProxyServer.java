@@ -5,6 +5,7 @@ import dev.wasmesh.host.ModuleLoadException;
 import dev.wasmesh.host.ProxyWasmModule;
 import dev.wasmesh.host.WasmFailureException;
 import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
@@ -29,6 +30,9 @@ import java.util.concurrent.TimeUnit;
  * upstream and a watcher that reloads changed filters.
  */
 public final class ProxyServer implements AutoCloseable {
+    /** How long an access-log line may wait in the buffer before it reaches stdout. */
+    private static final long ACCESS_LOG_FLUSH_MILLIS = 100;
+
     private final ProxyConfig config;
     private final ModuleSources sources;
     private final ProxyLog log;
@@ -39,6 +43,10 @@ public final class ProxyServer implements AutoCloseable {
     private final List<Worker> workers = new ArrayList<>();
     private final Map<EventExecutor, Worker> byLoop = new IdentityHashMap<>();
     private final Map<String, ClusterConfig> clusters = new LinkedHashMap<>();
+    /** Stat names counted per request, built once: index 1-5 for downstream_rq_1xx ... 5xx. */
+    private final String[] responseClassStats = new String[6];
+    final String rqTotalStat;
+    final String rqActiveStat;
     private final List<RouteConfig> routes = new ArrayList<>();
     private volatile FilterChain chain;
     private volatile boolean draining;
@@ -52,6 +60,11 @@ public final class ProxyServer implements AutoCloseable {
         this.sources = sources;
         this.log = log;
         this.env = new HostEnvironment().logSink(log).transport(new ClusterTransport(this));
+        for (int c = 1; c <= 5; c++) {
+            responseClassStats[c] = httpStat("downstream_rq_" + c + "xx");
+        }
+        this.rqTotalStat = httpStat("downstream_rq_total");
+        this.rqActiveStat = httpStat("downstream_rq_active");
         this.boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         this.workerGroup = new MultiThreadIoEventLoopGroup(config.workers(), NioIoHandler.newFactory());
         for (EventExecutor e : workerGroup) {
@@ -109,6 +122,8 @@ public final class ProxyServer implements AutoCloseable {
             listener = new ServerBootstrap().group(boss, workerGroup).channel(NioServerSocketChannel.class)
                     .option(ChannelOption.SO_BACKLOG, 1024)
                     .childOption(ChannelOption.TCP_NODELAY, true)
+                    // Netty 4.2's default (adaptive) allocator costs ~8% more CPU per proxied request (bench/load).
+                    .childOption(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
                     .childHandler(new DownstreamInitializer(this))
                     .bind(config.listen().host(), config.listen().port()).sync().channel();
         } catch (Exception e) {
@@ -124,6 +139,7 @@ public final class ProxyServer implements AutoCloseable {
         if (config.watch()) {
             watcher = FileWatcher.start(config.filters(), this::reload);
         }
+        boss.scheduleAtFixedRate(log::flush, ACCESS_LOG_FLUSH_MILLIS, ACCESS_LOG_FLUSH_MILLIS, TimeUnit.MILLISECONDS);
     }
 
     LoadedFilter load(FilterConfig f) throws IOException, ModuleLoadException {
@@ -226,6 +242,12 @@ public final class ProxyServer implements AutoCloseable {
         return "http." + config.statPrefix() + "." + name;
     }
 
+    /** The name of {@code downstream_rq_Nxx} for a status code, built once per class (it is counted per request). */
+    String responseClassStat(int code) {
+        int c = code / 100;
+        return c >= 1 && c <= 5 ? responseClassStats[c] : httpStat("downstream_rq_" + c + "xx");
+    }
+
     Worker workerFor(EventExecutor loop) {
         return byLoop.get(loop);
     }
@@ -241,7 +263,7 @@ public final class ProxyServer implements AutoCloseable {
     }
 
     void accessLog(AccessLog.Entry entry) {
-        log.stdout(AccessLog.format(entry));
+        log.access(AccessLog.format(entry));
     }
 
     /** Graceful shutdown: stop accepting, let in-flight requests finish (up to the drain timeout), then stop. */
@@ -251,7 +273,7 @@ public final class ProxyServer implements AutoCloseable {
             listener.close().sync();
         }
         long deadline = System.nanoTime() + config.limits().drainTimeout().toNanos();
-        while (stats.gaugeValue(httpStat("downstream_rq_active")) > 0 && System.nanoTime() < deadline) {
+        while (stats.gaugeValue(rqActiveStat) > 0 && System.nanoTime() < deadline) {
             Thread.sleep(20);
         }
         close();
@@ -277,5 +299,6 @@ public final class ProxyServer implements AutoCloseable {
         }
         workerGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        log.flush();
     }
 }

@@ -10,6 +10,7 @@ import io.netty.handler.codec.http.LastHttpContent;
 /**
  * Writes a stream's response to the downstream channel (an HTTP/1.1 connection or one HTTP/2 stream channel).
  * Tells the stream when the last byte is written; an HTTP/1.1 connection that cannot be kept alive closes then.
+ * What one call writes goes out with a single flush (headers and a whole body in one syscall).
  */
 final class ResponseWriter {
     private final Channel channel;
@@ -20,6 +21,7 @@ final class ResponseWriter {
     private boolean keepAlive;
     private boolean started;
     private boolean complete;
+    private boolean unflushed;
     private int status;
 
     ResponseWriter(Channel channel, boolean http1, boolean keepAlive, boolean headRequest, Runnable onComplete) {
@@ -65,14 +67,17 @@ final class ResponseWriter {
 
     void headers(HeaderMap headers, boolean endOfStream) {
         framer.headers(headers, endOfStream);
+        flush();
     }
 
     void data(byte[] data, boolean endOfStream) {
         framer.data(data, endOfStream);
+        flush();
     }
 
     void trailers(HeaderMap trailers) {
         framer.trailers(trailers);
+        flush();
     }
 
     /** Replaces whatever was pending (nothing has been written yet) with this response. */
@@ -81,6 +86,14 @@ final class ResponseWriter {
         framer.headers(headers, body.length == 0);
         if (body.length > 0) {
             framer.data(body, true);
+        }
+        flush();
+    }
+
+    private void flush() {
+        if (unflushed) {
+            unflushed = false;
+            channel.flush();
         }
     }
 
@@ -98,6 +111,7 @@ final class ResponseWriter {
         }
         if (o instanceof LastHttpContent) {
             complete = true;
+            unflushed = false;
             if (http1 && !keepAlive) {
                 channel.writeAndFlush(o).addListener(ChannelFutureListener.CLOSE);
             } else {
@@ -105,7 +119,8 @@ final class ResponseWriter {
             }
             onComplete.run();
         } else {
-            channel.writeAndFlush(o);
+            channel.write(o);
+            unflushed = true;
         }
     }
 

@@ -3,11 +3,13 @@ package dev.wasmesh.proxy;
 import dev.wasmesh.host.HeaderMap;
 import java.time.Duration;
 import java.util.List;
+import java.util.regex.Pattern;
 
 /** One route: a match on path and headers, and the cluster it sends to with its timeout (0 = none). */
 public record RouteConfig(String name, List<String> domains, String prefix, String path, List<HeaderMatch> headers,
                           String cluster, Duration timeout) {
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(15);
+    private static final Pattern PORT = Pattern.compile(":\\d+$");
 
     /** A header condition: exact value, value prefix, or just present. */
     public record HeaderMatch(String name, String exact, String prefix, boolean invert) {
@@ -55,7 +57,7 @@ public record RouteConfig(String name, List<String> domains, String prefix, Stri
     /** Envoy's virtual-host domains: {@code *}, an exact host (with or without port), {@code *.suffix} or {@code prefix.*}. */
     private boolean domainMatches(String authority) {
         String host = authority == null ? "" : authority.toLowerCase(java.util.Locale.ROOT);
-        String noPort = host.replaceFirst(":\\d+$", "");
+        String noPort = PORT.matcher(host).replaceFirst("");
         for (String d : domains) {
             String dl = d.toLowerCase(java.util.Locale.ROOT);
             if (dl.equals("*") || dl.equals(host) || dl.equals(noPort)

@@ -59,7 +59,13 @@ final class Router implements Pipeline.Sink {
 
     @Override
     public void headers(HeaderMap headers, boolean endOfStream) {
-        route = routes.stream().filter(r -> r.matches(headers)).findFirst().orElse(null);
+        route = null;
+        for (RouteConfig r : routes) {
+            if (r.matches(headers)) {
+                route = r;
+                break;
+            }
+        }
         if (route == null) {
             events.upstreamFailed(404, "route_not_found", "", "NR");
             return;
@@ -73,6 +79,7 @@ final class Router implements Pipeline.Sink {
         exchange = pool.open(cluster, new Upstream());
         framer = new Framer(Headers::toRequest, m -> false, exchange::write);
         framer.headers(headers, endOfStream);
+        exchange.flush();
         if (endOfStream) {
             requestComplete();
         }
@@ -82,6 +89,7 @@ final class Router implements Pipeline.Sink {
     public void data(byte[] data, boolean endOfStream) {
         if (framer != null) {
             framer.data(data, endOfStream);
+            exchange.flush();
             if (endOfStream) {
                 requestComplete();
             }

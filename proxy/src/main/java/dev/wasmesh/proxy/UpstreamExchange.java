@@ -37,6 +37,8 @@ final class UpstreamExchange {
     private boolean responseDone;
     private boolean keepAlive = true;
     private boolean closed;
+    private boolean unflushed;
+    private UpstreamHandler handler;
 
     UpstreamExchange(UpstreamPool pool, ClusterConfig cluster, Listener listener) {
         this.pool = pool;
@@ -50,8 +52,7 @@ final class UpstreamExchange {
 
     /** The upstream's address once connected, for logs and properties. */
     String remote() {
-        return channel == null || channel.remoteAddress() == null ? "" : channel.remoteAddress().toString()
-                .replaceFirst("^[^/]*/", "");
+        return handler == null ? "" : handler.remote();
     }
 
     void attach(Channel ch) {
@@ -60,7 +61,9 @@ final class UpstreamExchange {
             return;
         }
         channel = ch;
-        ch.pipeline().get(UpstreamHandler.class).exchange(this);
+        // Kept here: a connection closed (e.g. on timeout) has an empty pipeline, but its address is still logged.
+        handler = ch.pipeline().get(UpstreamHandler.class);
+        handler.exchange(this);
         for (HttpObject o : queued) {
             ch.write(o);
         }
@@ -77,20 +80,33 @@ final class UpstreamExchange {
         }
     }
 
+    /** Writes without flushing, except the request's end; the caller flushes what one call wrote. */
     void write(HttpObject o) {
         if (closed) {
             ReferenceCountUtil.release(o);
             return;
         }
-        if (o instanceof LastHttpContent) {
+        boolean last = o instanceof LastHttpContent;
+        if (last) {
             requestDone = true;
         }
         if (channel == null) {
             queued.add(o);
-        } else {
+        } else if (last) {
             channel.writeAndFlush(o);
+            unflushed = false;
+        } else {
+            channel.write(o);
+            unflushed = true;
         }
         maybeRelease();
+    }
+
+    void flush() {
+        if (unflushed) {
+            unflushed = false;
+            channel.flush();
+        }
     }
 
     void onResponse(HttpResponse r) {
@@ -102,9 +118,10 @@ final class UpstreamExchange {
         boolean last = c instanceof LastHttpContent;
         if (last) {
             responseDone = true;
+            // Before the listener runs: the stream it completes cancels an exchange still open, closing the connection.
+            maybeRelease();
         }
         listener.content(c, last);
-        maybeRelease();
     }
 
     void onDisconnect() {

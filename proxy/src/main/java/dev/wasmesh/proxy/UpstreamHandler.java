@@ -1,15 +1,38 @@
 package dev.wasmesh.proxy;
 
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpResponse;
+import java.util.regex.Pattern;
 
 /** Hands what an upstream connection receives to the exchange that currently owns the connection. */
 final class UpstreamHandler extends SimpleChannelInboundHandler<HttpObject> {
+    /** The "name/" in front of an address's text. */
+    private static final Pattern HOST_NAME = Pattern.compile("^[^/]*/");
+
     private UpstreamExchange exchange;
     private boolean skippingInformational;
+    private String remote;
+    private Channel channel;
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        channel = ctx.channel();
+    }
+
+    /** The connection's remote address as text ("" before it connects), worked out once per connection. */
+    String remote() {
+        if (remote == null) {
+            if (channel.remoteAddress() == null) {
+                return "";
+            }
+            remote = HOST_NAME.matcher(channel.remoteAddress().toString()).replaceFirst("");
+        }
+        return remote;
+    }
 
     void exchange(UpstreamExchange exchange) {
         this.exchange = exchange;

@@ -1,6 +1,7 @@
 package dev.wasmesh.proxy;
 
 import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
@@ -21,6 +22,8 @@ final class UpstreamPool {
     private final ProxyServer server;
     private final Map<String, ArrayDeque<Channel>> idle = new HashMap<>();
     private final Map<String, Integer> nextEndpoint = new HashMap<>();
+    /** upstream_rq_total's name per cluster, built once (it is counted per request). */
+    private final Map<String, String> rqTotalStats = new HashMap<>();
 
     UpstreamPool(EventLoop loop, ProxyServer server) {
         this.loop = loop;
@@ -30,7 +33,7 @@ final class UpstreamPool {
     /** Starts an exchange with {@code cluster}: a pooled connection if one is idle, else a new one. */
     UpstreamExchange open(ClusterConfig cluster, UpstreamExchange.Listener listener) {
         UpstreamExchange exchange = new UpstreamExchange(this, cluster, listener);
-        server.stats().inc("cluster." + cluster.name() + ".upstream_rq_total");
+        server.stats().inc(rqTotalStats.computeIfAbsent(cluster.name(), n -> "cluster." + n + ".upstream_rq_total"));
         ArrayDeque<Channel> q = idle.get(cluster.name());
         while (q != null && !q.isEmpty()) {
             Channel ch = q.pollFirst();
@@ -43,6 +46,7 @@ final class UpstreamPool {
         ChannelFuture f = new Bootstrap().group(loop).channel(NioSocketChannel.class)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) cluster.connectTimeout().toMillis())
                 .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
                 .handler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {
