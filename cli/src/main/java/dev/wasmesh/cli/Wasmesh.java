@@ -2,6 +2,11 @@ package dev.wasmesh.cli;
 
 import dev.wasmesh.cli.build.BuildCommand;
 import dev.wasmesh.cli.init.InitCommand;
+import dev.wasmesh.deploy.cli.DeployCommand;
+import dev.wasmesh.deploy.cli.PullCommand;
+import dev.wasmesh.deploy.cli.PushCommand;
+import dev.wasmesh.deploy.cli.UndeployCommand;
+import dev.wasmesh.proxy.ModuleSources;
 import dev.wasmesh.proxy.cli.EchoCommand;
 import dev.wasmesh.proxy.cli.RunCommand;
 import dev.wasmesh.testing.cli.TestCommand;
@@ -29,6 +34,10 @@ import picocli.CommandLine.Spec;
       TestCommand.class,
       RunCommand.class,
       EchoCommand.class,
+      PushCommand.class,
+      PullCommand.class,
+      DeployCommand.class,
+      UndeployCommand.class,
       CompletionCommand.class,
       CommandLine.HelpCommand.class,
     },
@@ -40,6 +49,9 @@ import picocli.CommandLine.Spec;
       "  wasmesh inspect my-filter/filter.wasm",
       "  wasmesh test -C my-filter",
       "  wasmesh run my-filter/filter.wasm",
+      "  wasmesh push my-filter/filter.wasm localhost:5000/my-filter:v1 --plain-http",
+      "  wasmesh run oci://localhost:5000/my-filter:v1",
+      "  wasmesh deploy istio my-filter/filter.wasm --namespace default --selector app=productpage --dry-run",
       "  wasmesh help build",
     })
 public final class Wasmesh implements Runnable {
@@ -61,13 +73,22 @@ public final class Wasmesh implements Runnable {
   }
 
   static CommandLine commandLine() {
-    CommandLine commandLine = new CommandLine(new Wasmesh());
+    CommandLine commandLine = new CommandLine(new Wasmesh(), Wasmesh::create);
     commandLine.setCaseInsensitiveEnumValuesAllowed(true);
     commandLine.setUsageHelpAutoWidth(true);
     commandLine.setColorScheme(Help.defaultColorScheme(Style.ansi()));
     commandLine.setExecutionExceptionHandler(Wasmesh::handleFailure);
     applyToAll(commandLine, new VersionProvider(), ExitCode.descriptions());
     return commandLine;
+  }
+
+  /** Builds commands; {@code run} also learns to load filters from OCI registries. */
+  private static <K> K create(Class<K> type) throws Exception {
+    if (type == RunCommand.class) {
+      ModuleSources sources = new ModuleSources().register(new OciModuleSource());
+      return type.cast(new RunCommand(sources, System.out, System.err));
+    }
+    return CommandLine.defaultFactory().create(type);
   }
 
   /** Every command, including those added later, answers --version alike and lists the same exit codes. */

@@ -1,0 +1,59 @@
+package dev.wasmesh.deploy.istio;
+
+import dev.wasmesh.deploy.DeployException;
+import dev.wasmesh.deploy.ProxyWasmModuleCheck;
+import dev.wasmesh.deploy.oci.Digests;
+import dev.wasmesh.deploy.oci.ImageReference;
+import dev.wasmesh.deploy.oci.RegistryClient;
+import dev.wasmesh.deploy.oci.RemoteModuleFetcher;
+import dev.wasmesh.deploy.oci.WasmImagePuller;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+
+/**
+ * The module being deployed, already fetched and inspected, so that a bad module is refused before anything in the
+ * cluster changes.
+ *
+ * @param source what the user named: a file path, or a URL
+ * @param remoteUrl the URL istio-agent can fetch the module from, or null for a local file that must be copied in
+ * @param remoteSha256 the checksum Istio verifies for {@code remoteUrl} (for oci:// the manifest digest), hex
+ */
+public record ModuleSource(String source, byte[] module, String remoteUrl, String remoteSha256) {
+  /** Loads {@code source} and runs the module check on it. */
+  public static ModuleSource load(String source, RegistryClient.Settings registry) {
+    ModuleSource loaded;
+    if (source.startsWith("oci://")) {
+      ImageReference ref = ImageReference.parse(source);
+      WasmImagePuller.Pulled pulled = new WasmImagePuller(new RegistryClient(registry)).pull(ref);
+      String manifestHex = pulled.pinned().digest().substring("sha256:".length());
+      loaded = new ModuleSource(source, pulled.module(), source, manifestHex);
+    } else if (source.startsWith("https://") || source.startsWith("http://")) {
+      byte[] module = new RemoteModuleFetcher(registry).fetch(source);
+      loaded = new ModuleSource(source, module, source, Digests.sha256Hex(module));
+    } else {
+      loaded = new ModuleSource(source, readFile(Path.of(source)), null, null);
+    }
+    ProxyWasmModuleCheck.check(loaded.module(), source);
+    return loaded;
+  }
+
+  public boolean isLocal() {
+    return remoteUrl == null;
+  }
+
+  public String moduleSha256() {
+    return Digests.sha256Hex(module);
+  }
+
+  private static byte[] readFile(Path path) {
+    try {
+      return Files.readAllBytes(path);
+    } catch (NoSuchFileException e) {
+      throw new DeployException("module file " + path + " does not exist");
+    } catch (IOException e) {
+      throw new DeployException("cannot read module file " + path + ": " + e.getMessage());
+    }
+  }
+}

@@ -1,0 +1,173 @@
+package dev.wasmesh.deploy.oci;
+
+import dev.wasmesh.deploy.DeployException;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.GZIPOutputStream;
+
+/**
+ * Just enough tar for Wasm images: write one regular file, and find a file by its base name (as Istio's fetcher does)
+ * in archives written by Docker, buildah or Go's archive/tar, including PAX and GNU long names.
+ */
+final class Tar {
+  private static final int BLOCK = 512;
+
+  private Tar() {}
+
+  /** A gzip-compressed tar holding one file, with fixed timestamps so that the same module gives the same digest. */
+  static byte[] gzipSingleFile(String name, byte[] content) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream(content.length + 3 * BLOCK);
+    try (GZIPOutputStream gzip = new GZIPOutputStream(out)) {
+      gzip.write(header(name, content.length));
+      gzip.write(content);
+      gzip.write(new byte[padding(content.length) + 2 * BLOCK]);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return out.toByteArray();
+  }
+
+  static byte[] gunzip(byte[] gzipped, String what) {
+    try (InputStream in = new GZIPInputStream(new ByteArrayInputStream(gzipped))) {
+      return in.readAllBytes();
+    } catch (IOException e) {
+      throw new DeployException(what + " is not gzip-compressed: " + e.getMessage());
+    }
+  }
+
+  static boolean isGzip(byte[] content) {
+    return content.length > 2 && (content[0] & 0xff) == 0x1f && (content[1] & 0xff) == 0x8b;
+  }
+
+  /** A POSIX tar has "ustar" at offset 257 of its first header. */
+  static boolean isTar(byte[] content) {
+    return content.length >= BLOCK
+        && new String(content, 257, 5, StandardCharsets.US_ASCII).equals("ustar");
+  }
+
+  /** The first regular file whose base name is {@code baseNameSuffix}, or ends with it when it starts with '.'. */
+  static Optional<byte[]> find(byte[] tar, String baseNameSuffix, String what) {
+    int pos = 0;
+    String longName = null;
+    while (pos + BLOCK <= tar.length) {
+      if (isZeroBlock(tar, pos)) {
+        return Optional.empty();
+      }
+      String name = longName != null ? longName : headerName(tar, pos);
+      longName = null;
+      long size = octal(tar, pos + 124, 12, what);
+      char type = (char) tar[pos + 156];
+      int dataStart = pos + BLOCK;
+      if (size < 0 || dataStart + size > tar.length) {
+        throw new DeployException(what + " is a truncated tar archive");
+      }
+      String data = null;
+      if (type == 'x' || type == 'L') {
+        data = new String(tar, dataStart, (int) size, StandardCharsets.UTF_8);
+      }
+      if (type == 'x') {
+        longName = paxPath(data);
+      } else if (type == 'L') {
+        longName = data.replace("\0", "");
+      } else if ((type == '0' || type == '\0') && matches(name, baseNameSuffix)) {
+        byte[] content = new byte[(int) size];
+        System.arraycopy(tar, dataStart, content, 0, (int) size);
+        return Optional.of(content);
+      }
+      pos = dataStart + (int) size + padding(size);
+    }
+    return Optional.empty();
+  }
+
+  private static boolean matches(String path, String wanted) {
+    String base = path.substring(path.lastIndexOf('/') + 1);
+    return wanted.startsWith(".") ? base.endsWith(wanted) : base.equals(wanted);
+  }
+
+  private static String paxPath(String records) {
+    for (String record : records.split("\n")) {
+      int space = record.indexOf(' ');
+      if (space > 0 && record.startsWith("path=", space + 1)) {
+        return record.substring(space + 1 + "path=".length());
+      }
+    }
+    return null;
+  }
+
+  private static byte[] header(String name, long size) {
+    byte[] h = new byte[BLOCK];
+    put(h, 0, name);
+    put(h, 100, "0000644");
+    put(h, 108, "0000000");
+    put(h, 116, "0000000");
+    put(h, 124, String.format("%011o", size));
+    put(h, 136, "00000000000");
+    h[156] = '0';
+    put(h, 257, "ustar");
+    put(h, 263, "00");
+    java.util.Arrays.fill(h, 148, 156, (byte) ' ');
+    long sum = 0;
+    for (byte b : h) {
+      sum += b & 0xff;
+    }
+    put(h, 148, String.format("%06o", sum));
+    h[154] = 0;
+    h[155] = ' ';
+    return h;
+  }
+
+  private static void put(byte[] header, int offset, String value) {
+    byte[] bytes = value.getBytes(StandardCharsets.US_ASCII);
+    System.arraycopy(bytes, 0, header, offset, bytes.length);
+  }
+
+  private static String headerName(byte[] tar, int pos) {
+    String name = field(tar, pos, 100);
+    boolean ustar = new String(tar, pos + 257, 5, StandardCharsets.US_ASCII).equals("ustar");
+    String prefix = ustar ? field(tar, pos + 345, 155) : "";
+    return prefix.isEmpty() ? name : prefix + "/" + name;
+  }
+
+  private static String field(byte[] tar, int offset, int length) {
+    int end = offset;
+    while (end < offset + length && tar[end] != 0) {
+      end++;
+    }
+    return new String(tar, offset, end - offset, StandardCharsets.UTF_8);
+  }
+
+  private static long octal(byte[] tar, int offset, int length, String what) {
+    if ((tar[offset] & 0x80) != 0) { // base-256, used by GNU tar for sizes of 8 GiB and more
+      long value = tar[offset] & 0x7f;
+      for (int i = 1; i < length; i++) {
+        value = (value << 8) | (tar[offset + i] & 0xff);
+      }
+      return value;
+    }
+    String text = field(tar, offset, length).trim();
+    try {
+      return text.isEmpty() ? 0 : Long.parseLong(text, 8);
+    } catch (NumberFormatException e) {
+      throw new DeployException(what + " is not a tar archive (bad size field '" + text + "')");
+    }
+  }
+
+  private static boolean isZeroBlock(byte[] tar, int pos) {
+    for (int i = pos; i < pos + BLOCK; i++) {
+      if (tar[i] != 0) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static int padding(long size) {
+    return (int) ((BLOCK - size % BLOCK) % BLOCK);
+  }
+}

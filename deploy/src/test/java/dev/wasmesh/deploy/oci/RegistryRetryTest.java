@@ -1,0 +1,96 @@
+package dev.wasmesh.deploy.oci;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.sun.net.httpserver.HttpServer;
+import dev.wasmesh.deploy.DeployException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Registries that are overloaded for a moment: a stub that fails the first requests, then serves a manifest. */
+class RegistryRetryTest {
+  private final byte[] manifest = Manifest.image(MediaTypes.OCI_MANIFEST,
+      new Descriptor(MediaTypes.OCI_CONFIG, "sha256:" + "0".repeat(64), 2, null), List.of(), null).toJson();
+  private final AtomicInteger requests = new AtomicInteger();
+  private HttpServer server;
+  private volatile int failuresLeft;
+  private volatile int failureStatus;
+
+  @BeforeEach
+  void start() throws Exception {
+    server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    server.createContext("/v2/", exchange -> {
+      try (exchange) {
+        requests.incrementAndGet();
+        if (failuresLeft > 0) {
+          failuresLeft--;
+          exchange.getResponseHeaders().add("Retry-After", "0");
+          exchange.sendResponseHeaders(failureStatus, -1);
+          return;
+        }
+        exchange.getResponseHeaders().add("Content-Type", MediaTypes.OCI_MANIFEST);
+        exchange.getResponseHeaders().add("Docker-Content-Digest", Digests.sha256(manifest));
+        exchange.sendResponseHeaders(200, manifest.length);
+        exchange.getResponseBody().write(manifest);
+      }
+    });
+    server.start();
+  }
+
+  @AfterEach
+  void stop() {
+    server.stop(0);
+  }
+
+  private RegistryClient client(int attempts) {
+    return new RegistryClient(RegistryClient.Settings.defaults()
+        .withPlainHttp(true)
+        .withCredentials(CredentialSource.anonymous())
+        .withRetry(new RetryPolicy(attempts, Duration.ofMillis(5), Duration.ofMillis(20))));
+  }
+
+  private ImageReference ref() {
+    return ImageReference.parse("127.0.0.1:" + server.getAddress().getPort() + "/flaky/filter:v1");
+  }
+
+  @Test
+  void retriesTooManyRequestsAndServerErrors() {
+    failuresLeft = 3;
+    failureStatus = 429;
+    assertThat(client(5).getManifest(ref(), "v1").digest()).isEqualTo(Digests.sha256(manifest));
+    assertThat(requests).hasValue(4);
+
+    requests.set(0);
+    failuresLeft = 2;
+    failureStatus = 503;
+    assertThat(client(5).getManifest(ref(), "v1").bytes()).isEqualTo(manifest);
+    assertThat(requests).hasValue(3);
+  }
+
+  @Test
+  void givesUpAfterTheLastAttempt() {
+    failuresLeft = 10;
+    failureStatus = 502;
+
+    assertThatThrownBy(() -> client(3).getManifest(ref(), "v1"))
+        .isInstanceOf(DeployException.class)
+        .hasMessage("registry " + ref().registry() + " failed on image " + ref() + " (HTTP 502)");
+    assertThat(requests).hasValue(3);
+  }
+
+  @Test
+  void doesNotRetryClientErrors() {
+    failuresLeft = 1;
+    failureStatus = 400;
+
+    assertThatThrownBy(() -> client(5).getManifest(ref(), "v1")).isInstanceOf(DeployException.class);
+    assertThat(requests).hasValue(1);
+  }
+}
