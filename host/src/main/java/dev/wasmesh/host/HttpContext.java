@@ -102,9 +102,14 @@ public final class HttpContext extends Context {
         }
         finished = true;
         if (!vm().failed()) {
-            vm().call(Callback.ON_DONE, this, 1, id());
-            vm().callVoid(Callback.ON_LOG, this, id());
-            vm().callVoid(Callback.ON_DELETE, this, id());
+            boolean outermost = vm().enterGuest();
+            try {
+                vm().call(Callback.ON_DONE, this, 1, id());
+                vm().callVoid(Callback.ON_LOG, this, id());
+                vm().callVoid(Callback.ON_DELETE, this, id());
+            } finally {
+                vm().exitGuest(outermost);
+            }
         }
         vm().forget(this);
     }

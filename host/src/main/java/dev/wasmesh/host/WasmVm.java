@@ -1,5 +1,6 @@
 package dev.wasmesh.host;
 
+import com.dylibso.chicory.runtime.ByteArrayMemory;
 import com.dylibso.chicory.runtime.ChicoryInterruptedException;
 import com.dylibso.chicory.runtime.ExportFunction;
 import com.dylibso.chicory.runtime.ImportValues;
@@ -47,9 +48,10 @@ public final class WasmVm {
     private final StringBuilder stdout = new StringBuilder();
     private final StringBuilder stderr = new StringBuilder();
     final AtomicReference<Thread> runningThread = new AtomicReference<>();
-    // Watchdog state: the call number tells one long call from many short ones; watched says it scans this VM.
+    // Watchdog state: the call number tells one long call from many short ones; watched says it scans this VM
+    // (set once, under the VM's monitor).
     int callNumber;
-    volatile boolean watched;
+    boolean watched;
     volatile boolean deadlineHit;
     private final long deadlineNanos;
 
@@ -97,7 +99,10 @@ public final class WasmVm {
         this.deadlineNanos = vmConfig.callbackDeadline().toNanos();
         Instance.Builder builder = Instance.builder(module.wasmModule())
                 .withImportValues(ImportValues.builder().withFunctions(HostFunctions.create(this, module.functionImports())).build())
-                .withStart(false);
+                .withStart(false)
+                // One byte[] per VM: bulk reads (every header name and value a filter passes) are one copy, where
+                // the default ByteBuffer memory copies page by page.
+                .withMemoryFactory(ByteArrayMemory::new);
         module.wasmModule().memorySection().filter(s -> s.memoryCount() > 0).ifPresent(s -> {
             MemoryLimits declared = s.getMemory(0).limits();
             int max = Math.min(declared.maximumPages(), vmConfig.memoryLimitPages());
@@ -331,10 +336,8 @@ public final class WasmVm {
         Context prevEffective = effective;
         current = ctx;
         effective = ctx;
-        boolean outermost = depth++ == 0;
-        if (outermost && deadlineNanos > 0) {
-            Watchdog.begin(this);
-        }
+        callNumber++; // progress for the watchdog, also between the calls of one guest section
+        boolean outermost = enterGuest();
         try {
             long[] result = fn.apply(args);
             return result == null || result.length == 0 ? 0 : result[0];
@@ -352,15 +355,34 @@ public final class WasmVm {
         } catch (RuntimeException e) {
             throw fail(WasmFailure.Kind.TRAP, name, oneLine(e), wasmStack(e), e);
         } finally {
-            depth--;
-            if (outermost) {
-                if (deadlineNanos > 0) {
-                    Watchdog.end(this);
-                }
-                flushStdio();
-            }
+            exitGuest(outermost);
             current = prevCurrent;
             effective = prevEffective;
+        }
+    }
+
+    /**
+     * Opens a guest section: callbacks the host makes one after another (proxy_on_done, _log, _delete) share one
+     * watchdog registration, while each callback still gets its own deadline. Returns whether it is the outermost,
+     * to hand to {@link #exitGuest}.
+     */
+    boolean enterGuest() {
+        if (depth++ != 0) {
+            return false;
+        }
+        if (deadlineNanos > 0) {
+            Watchdog.begin(this);
+        }
+        return true;
+    }
+
+    void exitGuest(boolean outermost) {
+        depth--;
+        if (outermost) {
+            if (deadlineNanos > 0) {
+                Watchdog.end(this);
+            }
+            flushStdio();
         }
     }
 

@@ -1,29 +1,35 @@
 package dev.wasmesh.host;
 
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
+import java.lang.ref.WeakReference;
+import java.util.Iterator;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.locks.LockSupport;
 
 /**
  * Interrupts callbacks that overrun their deadline. One daemon thread scans, every {@value #SCAN_NANOS} ns, the VMs
- * that ran guest code since its last scan. The hot path reads no clock and touches no shared set: a call bumps the
- * VM's call number and publishes its thread, and a CAS ends it; a call is timed from the scan that first sees it,
- * so it is interrupted at most one scan period later than before, never sooner. A VM joins the scanned set on its
- * first call after being idle through a scan (one set insert per scan period at most), so the scan costs nothing for
- * idle or dropped VMs. (A clock read plus a set insert and remove around every callback used to cost more than
- * the callbacks of a small filter.)
+ * that have run guest code. The hot path reads no clock, takes no lock and has one atomic instruction: every call
+ * bumps the VM's call number; a guest section publishes its thread with a release store (a plain store on x86), and
+ * a CAS ends it. A call is timed from the scan that first sees it, so it is interrupted at most one scan period later than its
+ * deadline, never sooner.
+ *
+ * <p>The CAS at the end is what makes the interrupt safe: the scanner claims a call with the same CAS, so exactly one
+ * of the two wins, and an interrupt only ever lands on a thread that is still inside the overrunning call (or that
+ * waits for it on the VM's monitor and clears it). A VM joins the scan on its first call and is held weakly, so a
+ * dropped VM leaves the scan when it is collected; a VM cannot be collected while a thread runs it.
  */
 final class Watchdog {
     private static final long SCAN_NANOS = 5_000_000L;
-    private static final Map<WasmVm, Sighting> WATCHED = new ConcurrentHashMap<>();
+    private static final ConcurrentLinkedQueue<Sighting> WATCHED = new ConcurrentLinkedQueue<>();
 
     /** The call the scanner last saw running in one VM, and since when; touched only by the scanner thread. */
     private static final class Sighting {
+        final WeakReference<WasmVm> vm;
         int callNumber;
         long sinceNanos;
 
-        Sighting(int callNumber) {
-            this.callNumber = callNumber;
+        Sighting(WasmVm vm) {
+            this.vm = new WeakReference<>(vm);
+            this.callNumber = vm.callNumber - 1;
         }
     }
 
@@ -36,19 +42,22 @@ final class Watchdog {
     private Watchdog() {}
 
     static void begin(WasmVm vm) {
+        if (!vm.watched) {
+            watch(vm);
+        }
         if (vm.deadlineHit) {
             vm.deadlineHit = false; // a volatile write costs a fence; it is rarely needed
         }
-        vm.callNumber++;
-        // A volatile write, then a volatile read of watched: the scanner does the opposite when it stops watching
-        // an idle VM, so one of the two always sees the other and a running VM is never left unwatched.
-        vm.runningThread.set(Thread.currentThread());
-        if (!vm.watched) {
-            synchronized (vm) {
-                if (!vm.watched) {
-                    vm.watched = true;
-                    WATCHED.put(vm, new Sighting(vm.callNumber - 1));
-                }
+        // The VM bumped its call number before this: the scanner reads the thread first, then a call number at
+        // least that new, so it never times this call from an earlier one's sighting.
+        vm.runningThread.setRelease(Thread.currentThread());
+    }
+
+    private static void watch(WasmVm vm) {
+        synchronized (vm) {
+            if (!vm.watched) {
+                WATCHED.add(new Sighting(vm));
+                vm.watched = true;
             }
         }
     }
@@ -66,14 +75,21 @@ final class Watchdog {
         while (true) {
             LockSupport.parkNanos(SCAN_NANOS);
             long now = System.nanoTime();
-            WATCHED.forEach((vm, seen) -> check(vm, seen, now));
+            for (Iterator<Sighting> it = WATCHED.iterator(); it.hasNext(); ) {
+                Sighting seen = it.next();
+                WasmVm vm = seen.vm.get();
+                if (vm == null) {
+                    it.remove();
+                } else {
+                    check(vm, seen, now);
+                }
+            }
         }
     }
 
     private static void check(WasmVm vm, Sighting seen, long now) {
-        Thread t = vm.runningThread.get();
+        Thread t = vm.runningThread.getAcquire();
         if (t == null) {
-            unwatchIfIdle(vm);
             return;
         }
         int call = vm.callNumber;
@@ -86,17 +102,6 @@ final class Watchdog {
                     vm.deadlineHit = true;
                     t.interrupt();
                 }
-            }
-        }
-    }
-
-    private static void unwatchIfIdle(WasmVm vm) {
-        synchronized (vm) {
-            vm.watched = false;
-            if (vm.runningThread.get() == null) {
-                WATCHED.remove(vm);
-            } else {
-                vm.watched = true; // a call began meanwhile: keep watching it
             }
         }
     }
