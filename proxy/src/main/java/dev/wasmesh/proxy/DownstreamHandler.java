@@ -125,7 +125,7 @@ final class DownstreamHandler extends ChannelInboundHandlerAdapter {
         FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, Unpooled.wrappedBuffer(body));
         r.headers().set("content-type", "text/plain").set("connection", "close");
         HttpUtil.setContentLength(r, body.length);
-        server.stats().inc(server.responseClassStat(status.code()));
+        server.countResponse(status.code());
         server.accessLog(new AccessLog.Entry(java.time.Instant.now(), "-", "-", "HTTP/1.1", status.code(), "DPE",
                 0, body.length, 0, null, null, null, null, details));
         discarding = true;

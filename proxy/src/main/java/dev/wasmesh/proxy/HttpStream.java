@@ -13,7 +13,6 @@ import dev.wasmesh.host.abi.StreamType;
 import io.netty.channel.Channel;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpUtil;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
@@ -69,18 +68,10 @@ final class HttpStream implements Router.Events {
         this.request = new Pipeline(new Stages(false), router, limit);
         this.response = new Pipeline(new Stages(true), new Downstream(), limit);
         Channel conn = channel.parent() != null ? channel.parent() : channel;
-        if (conn.remoteAddress() instanceof InetSocketAddress) {
-            InetSocketAddress a = (InetSocketAddress) conn.remoteAddress();
-            info.source(a.getAddress().getHostAddress(), a.getPort());
-        }
-        if (conn.localAddress() instanceof InetSocketAddress) {
-            InetSocketAddress a = (InetSocketAddress) conn.localAddress();
-            info.destination(a.getAddress().getHostAddress(), a.getPort());
-        }
-        info.protocol(protocol).startTimeNanos(server.env().clock().realtimeNanos())
-                .connectionId(System.identityHashCode(conn));
-        server.stats().inc(server.rqTotalStat);
-        server.stats().gauge(server.rqActiveStat, 1);
+        ConnectionInfo.of(conn).applyTo(info);
+        info.protocol(protocol).startTimeNanos(server.env().clock().realtimeNanos());
+        server.rqTotal.increment();
+        server.rqActive.incrementAndGet();
     }
 
     /** The request's headers arrived; {@code endOfStream} if it has no body. */
@@ -456,10 +447,9 @@ final class HttpStream implements Router.Events {
             }
         }
         instances.forEach(FilterInstance::streamEnded);
-        ProxyStats stats = server.stats();
-        stats.gauge(server.rqActiveStat, -1);
+        server.rqActive.decrementAndGet();
         if (code > 0) {
-            stats.inc(server.responseClassStat(code));
+            server.countResponse(code);
         }
         HeaderMap h = requestHeaders == null ? new HeaderMap() : requestHeaders;
         server.accessLog(new AccessLog.Entry(start, h.get(":method").orElse("-"), h.get(":path").orElse("-"),

@@ -10,8 +10,6 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.util.concurrent.EventExecutor;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -23,6 +21,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The proxy: a listener whose connections are spread over the workers (one event loop each, each with its own
@@ -43,10 +43,10 @@ public final class ProxyServer implements AutoCloseable {
     private final List<Worker> workers = new ArrayList<>();
     private final Map<EventExecutor, Worker> byLoop = new IdentityHashMap<>();
     private final Map<String, ClusterConfig> clusters = new LinkedHashMap<>();
-    /** Stat names counted per request, built once: index 1-5 for downstream_rq_1xx ... 5xx. */
-    private final String[] responseClassStats = new String[6];
-    final String rqTotalStat;
-    final String rqActiveStat;
+    /** Stats counted per request, looked up once: index 1-5 for downstream_rq_1xx ... 5xx. */
+    private final LongAdder[] responseClassStats = new LongAdder[6];
+    final LongAdder rqTotal;
+    final AtomicLong rqActive;
     private final List<RouteConfig> routes = new ArrayList<>();
     private volatile FilterChain chain;
     private volatile boolean draining;
@@ -61,12 +61,12 @@ public final class ProxyServer implements AutoCloseable {
         this.log = log;
         this.env = new HostEnvironment().logSink(log).transport(new ClusterTransport(this));
         for (int c = 1; c <= 5; c++) {
-            responseClassStats[c] = httpStat("downstream_rq_" + c + "xx");
+            responseClassStats[c] = stats.counterCell(httpStat("downstream_rq_" + c + "xx"));
         }
-        this.rqTotalStat = httpStat("downstream_rq_total");
-        this.rqActiveStat = httpStat("downstream_rq_active");
-        this.boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
-        this.workerGroup = new MultiThreadIoEventLoopGroup(config.workers(), NioIoHandler.newFactory());
+        this.rqTotal = stats.counterCell(httpStat("downstream_rq_total"));
+        this.rqActive = stats.gaugeCell(httpStat("downstream_rq_active"));
+        this.boss = Transport.group(1);
+        this.workerGroup = Transport.group(config.workers());
         for (EventExecutor e : workerGroup) {
             Worker w = new Worker(workers.size(), (EventLoop) e, this);
             workers.add(w);
@@ -119,7 +119,7 @@ public final class ProxyServer implements AutoCloseable {
             throw new StartupException("filter failed to start: " + e.getMessage(), e);
         }
         try {
-            listener = new ServerBootstrap().group(boss, workerGroup).channel(NioServerSocketChannel.class)
+            listener = new ServerBootstrap().group(boss, workerGroup).channel(Transport.serverChannel())
                     .option(ChannelOption.SO_BACKLOG, 1024)
                     .childOption(ChannelOption.TCP_NODELAY, true)
                     // Netty 4.2's default (adaptive) allocator costs ~8% more CPU per proxied request (bench/load).
@@ -242,10 +242,14 @@ public final class ProxyServer implements AutoCloseable {
         return "http." + config.statPrefix() + "." + name;
     }
 
-    /** The name of {@code downstream_rq_Nxx} for a status code, built once per class (it is counted per request). */
-    String responseClassStat(int code) {
+    /** Counts a response in {@code downstream_rq_Nxx}. */
+    void countResponse(int code) {
         int c = code / 100;
-        return c >= 1 && c <= 5 ? responseClassStats[c] : httpStat("downstream_rq_" + c + "xx");
+        if (c >= 1 && c <= 5) {
+            responseClassStats[c].increment();
+        } else {
+            stats.inc(httpStat("downstream_rq_" + c + "xx"));
+        }
     }
 
     Worker workerFor(EventExecutor loop) {
@@ -273,7 +277,7 @@ public final class ProxyServer implements AutoCloseable {
             listener.close().sync();
         }
         long deadline = System.nanoTime() + config.limits().drainTimeout().toNanos();
-        while (stats.gaugeValue(rqActiveStat) > 0 && System.nanoTime() < deadline) {
+        while (rqActive.get() > 0 && System.nanoTime() < deadline) {
             Thread.sleep(20);
         }
         close();

@@ -12,11 +12,21 @@ public final class ProxyStats {
     private final Map<String, AtomicLong> gauges = new ConcurrentHashMap<>();
 
     public void inc(String name) {
-        counters.computeIfAbsent(name, k -> new LongAdder()).increment();
+        counterCell(name).increment();
     }
 
     public void gauge(String name, long delta) {
-        gauges.computeIfAbsent(name, k -> new AtomicLong()).addAndGet(delta);
+        gaugeCell(name).addAndGet(delta);
+    }
+
+    /** The counter itself, for code that bumps it on every request and so should not look it up each time. */
+    LongAdder counterCell(String name) {
+        return counters.computeIfAbsent(name, k -> new LongAdder());
+    }
+
+    /** The gauge itself; see {@link #counterCell}. */
+    AtomicLong gaugeCell(String name) {
+        return gauges.computeIfAbsent(name, k -> new AtomicLong());
     }
 
     public long counter(String name) {

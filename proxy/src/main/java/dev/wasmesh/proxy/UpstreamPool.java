@@ -7,11 +7,11 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
-import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.http.HttpClientCodec;
 import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * A worker's keep-alive HTTP/1.1 connections to upstream clusters, picked round-robin over a cluster's endpoints.
@@ -22,8 +22,8 @@ final class UpstreamPool {
     private final ProxyServer server;
     private final Map<String, ArrayDeque<Channel>> idle = new HashMap<>();
     private final Map<String, Integer> nextEndpoint = new HashMap<>();
-    /** upstream_rq_total's name per cluster, built once (it is counted per request). */
-    private final Map<String, String> rqTotalStats = new HashMap<>();
+    /** upstream_rq_total per cluster, looked up once (it is counted per request). */
+    private final Map<String, LongAdder> rqTotalStats = new HashMap<>();
 
     UpstreamPool(EventLoop loop, ProxyServer server) {
         this.loop = loop;
@@ -33,7 +33,8 @@ final class UpstreamPool {
     /** Starts an exchange with {@code cluster}: a pooled connection if one is idle, else a new one. */
     UpstreamExchange open(ClusterConfig cluster, UpstreamExchange.Listener listener) {
         UpstreamExchange exchange = new UpstreamExchange(this, cluster, listener);
-        server.stats().inc(rqTotalStats.computeIfAbsent(cluster.name(), n -> "cluster." + n + ".upstream_rq_total"));
+        rqTotalStats.computeIfAbsent(cluster.name(),
+                n -> server.stats().counterCell("cluster." + n + ".upstream_rq_total")).increment();
         ArrayDeque<Channel> q = idle.get(cluster.name());
         while (q != null && !q.isEmpty()) {
             Channel ch = q.pollFirst();
@@ -43,7 +44,7 @@ final class UpstreamPool {
             }
         }
         Endpoint ep = pick(cluster);
-        ChannelFuture f = new Bootstrap().group(loop).channel(NioSocketChannel.class)
+        ChannelFuture f = new Bootstrap().group(loop).channel(Transport.socketChannel())
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) cluster.connectTimeout().toMillis())
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)

@@ -8,7 +8,6 @@ import dev.wasmesh.host.abi.LogLevel;
 import dev.wasmesh.proxy.envoy.EnvoyConfigException;
 import dev.wasmesh.proxy.envoy.EnvoyConfigLoader;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -26,7 +25,7 @@ class EnvoyConfigTest {
 
     @Test
     void exampleEnvoyYamlRunsTheSeedFilterInFrontOfTheEchoCluster() throws Exception {
-        MultiThreadIoEventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+        MultiThreadIoEventLoopGroup group = Transport.group(1);
         try (EchoServer echo = EchoServer.start(new Endpoint("127.0.0.1", 0), group)) {
             // The example's fixed ports, moved to free ones for the test.
             String yaml = exampleYaml().replace("port_value: 8080", "port_value: " + echo.address().port());

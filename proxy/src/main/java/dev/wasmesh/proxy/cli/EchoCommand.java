@@ -3,7 +3,7 @@ package dev.wasmesh.proxy.cli;
 import dev.wasmesh.proxy.EchoServer;
 import dev.wasmesh.proxy.Endpoint;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
+import dev.wasmesh.proxy.Transport;
 import java.io.PrintStream;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -38,7 +38,7 @@ public final class EchoCommand implements Callable<Integer> {
             err.println("wasmesh echo: " + e.getMessage());
             return 2;
         }
-        MultiThreadIoEventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+        MultiThreadIoEventLoopGroup group = Transport.group(1);
         EchoServer echo;
         try {
             echo = EchoServer.start(ep, group);
