@@ -3,6 +3,7 @@ package dev.wasmesh.cli;
 import dev.wasmesh.host.ModuleInspector;
 import dev.wasmesh.host.ModuleLoadException;
 import dev.wasmesh.host.ModuleReport;
+import dev.wasmesh.testing.cli.OutputOptions;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -22,6 +23,7 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "inspect",
     mixinStandardHelpOptions = true,
+    header = "Describe a module and say whether it loads here.",
     description = {
       "Show a module's proxy-wasm ABI, callbacks, imports (and which this host lacks), start-up, allocator,",
       "memory, size and producing toolchain, then a verdict: loadable here or not, and why."
@@ -39,6 +41,10 @@ public final class InspectCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    if (Files.isDirectory(file)) {
+      throw new CliException(
+          ExitCode.USAGE, file + " is a directory: give the .wasm file, e.g. " + file.resolve("filter.wasm"));
+    }
     byte[] bytes;
     try {
       bytes = Files.readAllBytes(file);
@@ -64,17 +70,30 @@ public final class InspectCommand implements Callable<Integer> {
     m.put("size", r.sizeBytes());
     m.put("abiVersion", r.abiVersion());
     m.put("callbacks", r.callbacks());
-    m.put("imports", Map.of("proxyWasm", r.proxyImports(), "wasi", r.wasiImports(), "other", r.otherImports()));
+    Map<String, Object> imports = new LinkedHashMap<>();
+    imports.put("proxyWasm", r.proxyImports());
+    imports.put("wasi", r.wasiImports());
+    imports.put("other", r.otherImports());
+    m.put("imports", imports);
     m.put("missingImports", r.missingImports());
     m.put("start", r.startFunction());
     m.put("allocator", r.allocator());
-    m.put("memory", Map.of("initialPages", r.initialMemoryPages(), "maximumPages", r.maximumMemoryPages()));
-    m.put("customSections", r.customSections());
+    Map<String, Object> memory = new LinkedHashMap<>();
+    memory.put("initialPages", r.initialMemoryPages());
+    // null rather than the report's -1: JSON readers should not mistake "no maximum" for a number of pages.
+    memory.put("maximumPages", r.maximumMemoryPages() < 0 ? null : r.maximumMemoryPages());
+    m.put("memory", memory);
+    m.put("customSections", customSections(r));
     m.put("producers", r.producers());
     m.put("toolchain", r.toolchain());
     m.put("loadable", r.loadable());
     m.put("verdict", r.verdict());
     return m;
+  }
+
+  /** Sorted: the inspector's list comes in no fixed order, and output that changes between runs confuses diffs. */
+  private static List<String> customSections(ModuleReport r) {
+    return r.customSections().stream().sorted().toList();
   }
 
   private static String text(ModuleReport r) {
@@ -95,6 +114,7 @@ public final class InspectCommand implements Callable<Integer> {
     list(sb, "WASI imports", r.wasiImports());
     list(sb, "other imports", r.otherImports());
     list(sb, "missing here", r.missingImports());
+    list(sb, "custom sections", customSections(r));
     r.producers().forEach((field, values) -> line(sb, "producers." + field, String.join(", ", values)));
     sb.append("verdict: ").append(r.verdict());
     return sb.toString();

@@ -9,16 +9,18 @@ import dev.wasmesh.deploy.cli.UndeployCommand;
 import dev.wasmesh.proxy.ModuleSources;
 import dev.wasmesh.proxy.cli.EchoCommand;
 import dev.wasmesh.proxy.cli.RunCommand;
+import dev.wasmesh.testing.cli.Json;
+import dev.wasmesh.testing.cli.OutputOptions;
 import dev.wasmesh.testing.cli.TestCommand;
 import java.io.PrintWriter;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Help;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParseResult;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine;
 
 /** The {@code wasmesh} command: parses arguments, runs the chosen subcommand and turns failures into exit codes. */
 @Command(

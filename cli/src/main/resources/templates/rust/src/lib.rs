@@ -31,7 +31,9 @@ impl Context for Hello {}
 
 impl HttpContext for Hello {
     fn on_http_response_headers(&mut self, _num_headers: usize, _end_of_stream: bool) -> Action {
-        if let Err(status) = hostcalls::set_map_value(MapType::HttpResponseHeaders, "hello", Some("world")) {
+        if let Err(status) =
+            hostcalls::set_map_value(MapType::HttpResponseHeaders, "hello", Some("world"))
+        {
             let _ = hostcalls::log(
                 LogLevel::Critical,
                 &format!("{{name}}: failed to set hello header: {:?}", status),

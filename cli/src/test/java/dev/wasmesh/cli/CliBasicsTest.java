@@ -17,13 +17,14 @@ class CliBasicsTest {
 
     assertThat(result.exitCode()).as(result.toString()).isZero();
     assertThat(result.stdout())
-        .contains("Usage: wasmesh", "init", "build", "completion", "Exit codes:", "3     a required tool is not installed")
+        .contains("Usage: wasmesh", "init", "build", "inspect", "test", "completion")
+        .contains("Exit codes:", "3     a required tool is not installed")
         .contains("Examples:");
   }
 
   @Test
   void everyCommandHasHelpWithExamples() throws Exception {
-    for (String command : new String[] {"init", "build", "completion"}) {
+    for (String command : new String[] {"init", "build", "inspect", "test", "completion"}) {
       Result result = wasmesh().run(command, "--help");
 
       assertThat(result.exitCode()).as(result.toString()).isZero();

@@ -22,7 +22,8 @@ final class Recipes {
   private static final String GO = "install Go >= 1.24 (https://go.dev/dl/)";
   private static final String TINYGO = "install TinyGo >= 0.32 (https://tinygo.org/getting-started/install/)";
   private static final String CLANG =
-      "apt-get install clang lld wasi-libc libclang-rt-14-dev-wasm32, or set WASM_CXX to a wasi-sdk clang++";
+      "apt-get install clang lld wasi-libc libc++-14-dev-wasm32 libclang-rt-14-dev-wasm32, or set WASM_CXX to a"
+          + " wasi-sdk clang++";
   private static final Pattern SECTION = Pattern.compile("(?m)^\\s*\\[([^\\]]+)]\\s*$");
   private static final Pattern NAME = Pattern.compile("(?m)^\\s*name\\s*=\\s*\"([^\"]+)\"");
 
@@ -113,6 +114,16 @@ final class Recipes {
       requirements.add(Toolchain.executable("wasm-ld", "apt-get install lld"));
       requirements.add(
           Toolchain.directory(Path.of(sysroot, "lib", "wasm32-wasi"), "wasi-libc", "apt-get install wasi-libc"));
+      // The C++ headers (<cstdint>...) and clang's builtins are separate packages; without them the compile fails
+      // with a "file not found" deep in the output instead.
+      requirements.add(
+          Toolchain.anyDirectory(
+              List.of(
+                  Path.of(sysroot, "include", "wasm32-wasi", "c++", "v1"), Path.of(sysroot, "include", "c++", "v1")),
+              "libc++ for wasm32",
+              "apt-get install libc++-14-dev-wasm32 (the version of your clang)"));
+      requirements.add(
+          Toolchain.clangBuiltins(compiler, "apt-get install libclang-rt-14-dev-wasm32 (the version of your clang)"));
     }
     return new BuildRecipe(Language.CPP, requirements, List.of(new BuildStep("make")), dir.resolve(OUTPUT));
   }

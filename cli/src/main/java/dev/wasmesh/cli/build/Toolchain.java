@@ -41,6 +41,26 @@ final class Toolchain {
     return () -> Files.isDirectory(dir) ? Optional.empty() : Optional.of(what + " not found at " + dir + ": " + install);
   }
 
+  /** Like {@link #directory}, for something that installs in one of several places; the message names the first. */
+  static Requirement anyDirectory(List<Path> dirs, String what, String install) {
+    return () ->
+        dirs.stream().anyMatch(Files::isDirectory)
+            ? Optional.empty()
+            : Optional.of(what + " not found at " + dirs.get(0) + ": " + install);
+  }
+
+  /** clang links every wasm32 module against its compiler-rt builtins, which distributions package separately. */
+  static Requirement clangBuiltins(String compiler, String install) {
+    return () -> {
+      Optional<String> library =
+          ProcessRunner.capture(List.of(compiler, "--target=wasm32-wasi", "-print-libgcc-file-name"));
+      return library.map(Path::of).filter(Files::isRegularFile).isPresent()
+          ? Optional.empty()
+          : Optional.of(
+              "clang's wasm32 builtins not found" + library.map(l -> " at " + l).orElse("") + ": " + install);
+    };
+  }
+
   /** Go builds WASI reactors ({@code -buildmode=c-shared}, {@code go:wasmexport}) only from 1.24 on. */
   static Requirement goAtLeast(int major, int minor, String install) {
     return () -> {

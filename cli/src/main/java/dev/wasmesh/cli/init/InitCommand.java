@@ -2,10 +2,10 @@ package dev.wasmesh.cli.init;
 
 import dev.wasmesh.cli.CliException;
 import dev.wasmesh.cli.ExitCode;
-import dev.wasmesh.cli.OutputOptions;
 import dev.wasmesh.cli.Style;
 import dev.wasmesh.cli.project.Language;
 import dev.wasmesh.cli.project.ProjectMarker;
+import dev.wasmesh.testing.cli.OutputOptions;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;

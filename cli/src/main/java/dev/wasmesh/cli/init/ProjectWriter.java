@@ -38,6 +38,7 @@ final class ProjectWriter {
 
   static void write(Path dir, Map<String, byte[]> files) {
     Path target = dir.toAbsolutePath().normalize();
+    checkNoConflicts(target, files);
     Path staging = null;
     try {
       Path parent = target.getParent();
@@ -61,6 +62,27 @@ final class ProjectWriter {
         deleteTree(staging);
       }
       throw new CliException(ExitCode.IO_ERROR, "cannot write the project to " + target + ": " + e, e);
+    }
+  }
+
+  /**
+   * With --force the files move into an existing directory one by one, so anything that would stop a move part way
+   * (a directory where a file goes, a file where a directory goes) is refused before the first one.
+   */
+  private static void checkNoConflicts(Path target, Map<String, byte[]> files) {
+    for (String relative : files.keySet()) {
+      Path destination = target.resolve(relative);
+      if (Files.isDirectory(destination)) {
+        throw new CliException(
+            ExitCode.USAGE, "cannot add the project to " + target + ": " + relative + " is a directory there");
+      }
+      for (Path parent = destination.getParent(); !parent.equals(target); parent = parent.getParent()) {
+        if (Files.exists(parent) && !Files.isDirectory(parent)) {
+          throw new CliException(
+              ExitCode.USAGE,
+              "cannot add the project to " + target + ": " + target.relativize(parent) + " is a file there");
+        }
+      }
     }
   }
 

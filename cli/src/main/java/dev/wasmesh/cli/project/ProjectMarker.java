@@ -2,7 +2,7 @@ package dev.wasmesh.cli.project;
 
 import dev.wasmesh.cli.CliException;
 import dev.wasmesh.cli.ExitCode;
-import dev.wasmesh.cli.Json;
+import dev.wasmesh.testing.cli.Json;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -3,11 +3,12 @@ package dev.wasmesh.cli.build;
 import static dev.wasmesh.cli.Cli.wasmesh;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.wasmesh.cli.Cli;
 import dev.wasmesh.cli.Cli.Result;
 import dev.wasmesh.cli.ExitCode;
-import dev.wasmesh.cli.Json;
 import dev.wasmesh.cli.Wasmesh;
 import dev.wasmesh.cli.project.Language;
+import dev.wasmesh.testing.cli.Json;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -223,6 +224,34 @@ class BuildCommandTest {
     assertThat(noSdk.stderr()).contains("PROXY_WASM_CPP_SDK not found at " + tmp.resolve("nowhere"));
     assertThat(noEmscripten.exitCode()).as(noEmscripten.toString()).isEqualTo(ExitCode.TOOL_MISSING);
     assertThat(noEmscripten.stderr()).contains("em++ not found on PATH: install emscripten");
+  }
+
+  @Test
+  void theStandaloneCppBuildNamesTheMissingLibcxxOrBuiltinsPackage() throws Exception {
+    Path dir = init(Language.CPP);
+    Path sysroot = Files.createDirectories(tmp.resolve("sysroot/lib/wasm32-wasi"));
+    Path builtins = tmp.resolve("clang-rt/libclang_rt.builtins-wasm32.a");
+    FakeTools tools =
+        new FakeTools(tmp.resolve("bin"))
+            .script("make", "exit 0")
+            .script("wasm-ld", "exit 0")
+            .script("clang++", "[ \"$*\" = '--target=wasm32-wasi -print-libgcc-file-name' ] && echo " + builtins);
+    Cli compiler = wasmesh().env("PATH", tools.path()).env("WASI_SYSROOT", sysroot.getParent().getParent().toString());
+
+    Result noLibcxx = compiler.run("build", dir.toString());
+    Files.createDirectories(tmp.resolve("sysroot/include/wasm32-wasi/c++/v1"));
+    Result noBuiltins = compiler.run("build", dir.toString());
+
+    assertThat(noLibcxx.exitCode()).as(noLibcxx.toString()).isEqualTo(ExitCode.TOOL_MISSING);
+    assertThat(noLibcxx.stderr().strip())
+        .isEqualTo(
+            "error: libc++ for wasm32 not found at " + tmp.resolve("sysroot/include/wasm32-wasi/c++/v1")
+                + ": apt-get install libc++-14-dev-wasm32 (the version of your clang)");
+    assertThat(noBuiltins.exitCode()).as(noBuiltins.toString()).isEqualTo(ExitCode.TOOL_MISSING);
+    assertThat(noBuiltins.stderr().strip())
+        .isEqualTo(
+            "error: clang's wasm32 builtins not found at " + builtins
+                + ": apt-get install libclang-rt-14-dev-wasm32 (the version of your clang)");
   }
 
   @Test

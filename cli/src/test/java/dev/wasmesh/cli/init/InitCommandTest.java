@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.wasmesh.cli.Cli.Result;
 import dev.wasmesh.cli.ExitCode;
-import dev.wasmesh.cli.Json;
 import dev.wasmesh.cli.project.Language;
+import dev.wasmesh.testing.cli.Json;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -171,6 +171,24 @@ class InitCommandTest {
     assertThat(read(dir, "README.md")).contains("# busy");
     assertThat(files(dir)).contains("Cargo.toml", "src/lib.rs");
     assertThat(tmp.toFile().list()).containsExactly("busy");
+  }
+
+  @Test
+  void forceStopsBeforeWritingAnythingWhenAFileCannotBePlaced() throws Exception {
+    Path dir = Files.createDirectories(tmp.resolve("busy"));
+    Files.createDirectories(dir.resolve("README.md"));
+    Files.writeString(dir.resolve("src"), "a file where the project wants a directory");
+
+    Result readme = wasmesh().run("init", dir.toString(), "-l", "cpp", "--force");
+    Files.delete(dir.resolve("README.md"));
+    Result src = wasmesh().run("init", dir.toString(), "-l", "rust", "--force");
+
+    assertThat(readme.exitCode()).as(readme.toString()).isEqualTo(ExitCode.USAGE);
+    assertThat(readme.stderr()).contains("cannot add the project to " + dir + ": README.md is a directory there");
+    assertThat(src.exitCode()).as(src.toString()).isEqualTo(ExitCode.USAGE);
+    assertThat(src.stderr()).contains(": src is a file there");
+    assertThat(files(dir)).as("nothing half-written").containsExactly("src");
+    assertThat(tmp.toFile().list()).as("no staging directory left behind").containsExactly("busy");
   }
 
   @Test

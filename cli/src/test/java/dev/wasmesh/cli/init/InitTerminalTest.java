@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.wasmesh.cli.Cli;
 import dev.wasmesh.cli.ExitCode;
-import dev.wasmesh.cli.Json;
+import dev.wasmesh.testing.cli.Json;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

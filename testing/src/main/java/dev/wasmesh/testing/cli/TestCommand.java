@@ -13,13 +13,16 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -27,18 +30,28 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code wasmesh test}: runs YAML scenario files against filters through the test harness. Prints a PASS or FAIL
- * line per scenario (with expected and actual values for a failure) and a closing {@code N passed, N failed} line.
- * Exit status: 0 all passed, 1 some failed, 2 usage error or a malformed scenario file.
+ * line per scenario (with expected and actual values for a failure) and a closing {@code N passed, N failed} line;
+ * with {@code --output json} those lines go to stderr and stdout carries one JSON object with every result.
  */
 @Command(name = "test", mixinStandardHelpOptions = true,
-        description = {"Run YAML scenario files against proxy-wasm filters.",
-            "Without FILE arguments, runs tests/*.yaml of the project directory."},
-        exitCodeListHeading = "%nExit status:%n",
+        header = "Run YAML scenario files against proxy-wasm filters.",
+        description = {"Run YAML scenario files against proxy-wasm filters through the test harness: each scenario"
+                + " starts a fresh VM with its plugin settings, sends its steps and checks its expectations.",
+            "Without FILE arguments, runs tests/*.yaml (and *.yml) of the project directory.",
+            "The format is described in testing/README.md of the wasmesh repository."},
+        footerHeading = "%nExamples:%n",
+        footer = {"  wasmesh test                              # tests/*.yaml of this project",
+            "  wasmesh test -C my-filter",
+            "  wasmesh test tests/hello.yaml tests/more/",
+            "  wasmesh test --junit target/wasmesh-tests.xml",
+            "  wasmesh test --output json --engine interpreter"},
+        exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:every scenario passed", "1:some scenario failed",
-            "2:usage error, or a scenario file is malformed"})
+            "2:usage error, or a scenario file is malformed", "4:the JUnit report cannot be written"})
 public final class TestCommand implements Callable<Integer> {
     static final int FAILED = 1;
     static final int USAGE = 2;
+    static final int IO_ERROR = 4;
 
     @Spec
     private CommandSpec spec;
@@ -58,44 +71,98 @@ public final class TestCommand implements Callable<Integer> {
             description = "Project directory whose tests/ to run when no FILE is given (default: current).")
     private Path projectDir = Path.of("");
 
+    @Mixin(name = OutputOptions.MIXIN_NAME)
+    private OutputOptions output = new OutputOptions();
+
     public static void main(String[] args) {
         System.exit(new CommandLine(new TestCommand()).execute(args));
     }
 
     @Override
     public Integer call() {
-        PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        // With --output json stdout is the JSON object alone; the readable report moves to stderr.
+        PrintWriter report = output.json() ? err : spec.commandLine().getOut();
         ProxyWasmModule.Engine chosen;
         List<Path> targets;
         try {
             chosen = engine();
             targets = targets();
         } catch (CommandLine.ParameterException e) {
-            err.println("wasmesh test: " + e.getMessage());
-            return USAGE;
+            return fail(USAGE, e.getMessage());
         }
         ScenarioRunner runner = new ScenarioRunner(chosen);
         List<FileOutcome> outcomes = new ArrayList<>();
         for (Path file : targets) {
-            outcomes.add(runFile(file, runner, out, err));
+            outcomes.add(runFile(file, runner, report, err));
         }
         long passed = outcomes.stream().mapToLong(FileOutcome::passed).sum();
         long failed = outcomes.stream().mapToLong(FileOutcome::failed).sum();
-        out.println(passed + " passed, " + failed + " failed");
-        out.flush();
+        report.println(passed + " passed, " + failed + " failed");
+        report.flush();
         if (junit != null) {
             try {
                 JUnitXmlReport.write(junit, outcomes);
             } catch (IOException e) {
-                err.println("wasmesh test: cannot write the JUnit report " + junit + ": " + e.getMessage());
-                return USAGE;
+                return fail(IO_ERROR, "cannot write the JUnit report " + junit + ": " + e.getMessage());
             }
         }
-        if (outcomes.stream().anyMatch(o -> o.error() != null)) {
-            return USAGE;
+        int exit = outcomes.stream().anyMatch(o -> o.error() != null) ? USAGE : failed > 0 ? FAILED : 0;
+        if (output.json()) {
+            printJson(toJson(outcomes, passed, failed, exit));
         }
-        return failed > 0 ? FAILED : 0;
+        return exit;
+    }
+
+    /** Reports a failure that ends the run on stderr, and as {@code {"error", "exitCode"}} in json mode. */
+    private int fail(int exitCode, String message) {
+        PrintWriter err = spec.commandLine().getErr();
+        err.println("error: " + message);
+        err.flush();
+        if (output.json()) {
+            Map<String, Object> json = new LinkedHashMap<>();
+            json.put("error", message);
+            json.put("exitCode", exitCode);
+            printJson(json);
+        }
+        return exitCode;
+    }
+
+    private void printJson(Map<String, Object> json) {
+        PrintWriter out = spec.commandLine().getOut();
+        out.println(Json.write(json));
+        out.flush();
+    }
+
+    private static Map<String, Object> toJson(List<FileOutcome> outcomes, long passed, long failed, int exit) {
+        List<Object> files = new ArrayList<>();
+        for (FileOutcome o : outcomes) {
+            Map<String, Object> file = new LinkedHashMap<>();
+            file.put("file", o.file().toString());
+            if (o.error() != null) {
+                file.put("error", o.error().getMessage());
+                file.put("line", o.error().line());
+            }
+            List<Object> scenarios = new ArrayList<>();
+            for (ScenarioResult r : o.results()) {
+                Map<String, Object> scenario = new LinkedHashMap<>();
+                scenario.put("name", r.scenario().name());
+                scenario.put("line", r.scenario().line());
+                scenario.put("passed", r.passed());
+                scenario.put("timeMs", r.time().toMillis());
+                scenario.put("details", r.details());
+                scenario.put("logs", r.logTail());
+                scenarios.add(scenario);
+            }
+            file.put("scenarios", scenarios);
+            files.add(file);
+        }
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("passed", passed);
+        json.put("failed", failed);
+        json.put("exitCode", exit);
+        json.put("files", files);
+        return json;
     }
 
     private static FileOutcome runFile(Path file, ScenarioRunner runner, PrintWriter out, PrintWriter err) {

@@ -11,6 +11,7 @@ import dev.wasmesh.testing.PendingHttpCall;
 import dev.wasmesh.testing.PluginStartException;
 import dev.wasmesh.testing.ProxyWasmHarness;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,7 +37,10 @@ public final class ScenarioRunner {
         try {
             harness = scenario.settings().apply(ProxyWasmHarness.load(scenario.filter()), engineOverride).start();
         } catch (FilterLoadException e) {
-            return result(scenario, start, List.of("cannot load the filter: " + e.getMessage()), List.of());
+            // The usual cause in a new project: the scenario ran before the first build.
+            String hint = Files.exists(scenario.filter()) ? "" : " (build it first, e.g. with `wasmesh build`)";
+            return result(scenario, start, List.of("cannot load the filter: " + e.getMessage() + hint,
+                    "  scenario at " + scenario.file() + ":" + scenario.line()), List.of());
         } catch (PluginStartException e) {
             String expected = scenario.expectStartFailure();
             if (expected != null && e.getMessage().contains(expected)) {

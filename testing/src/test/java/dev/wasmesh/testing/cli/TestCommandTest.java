@@ -10,8 +10,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import javax.xml.parsers.DocumentBuilderFactory;
+import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.w3c.dom.Document;
@@ -92,6 +94,58 @@ class TestCommandTest {
         Element first = (Element) doc.getElementsByTagName("testcase").item(0);
         assertThat(first.getAttribute("name")).isEqualTo("seed sets hello on the response");
         assertThat(first.getElementsByTagName("failure").getLength()).isZero();
+    }
+
+    @Test
+    void jsonOutputIsOneObjectOnStdoutWithTheReportOnStderr() {
+        Path seed = ScenarioFiles.samples().resolve("seed.yaml");
+        Path wrong = ScenarioFiles.bad("wrong-header.yaml");
+        Path unknownKey = ScenarioFiles.bad("unknown-key.yaml");
+        Run r = run("--output", "json", seed.toString(), wrong.toString(), unknownKey.toString());
+
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err()).contains("FAIL " + wrong, "ERROR " + unknownKey + ":8:", "1 passed, 2 failed");
+        Map<?, ?> json = (Map<?, ?>) Json.parse(r.out());
+        assertThat(json.get("passed")).isEqualTo(1L);
+        assertThat(json.get("failed")).isEqualTo(2L);
+        assertThat(json.get("exitCode")).isEqualTo(2L);
+        List<?> files = (List<?>) json.get("files");
+        assertThat(files).hasSize(3);
+        Map<?, ?> failedFile = (Map<?, ?>) files.get(1);
+        Map<?, ?> failedScenario = (Map<?, ?>) ((List<?>) failedFile.get("scenarios")).get(0);
+        assertThat(failedScenario.get("name")).isEqualTo("expects the wrong header value");
+        assertThat(failedScenario.get("passed")).isEqualTo(false);
+        assertThat(failedScenario.get("details")).asInstanceOf(InstanceOfAssertFactories.LIST).contains("    expected: \"mars\"", "    actual:   \"world\"");
+        Map<?, ?> malformed = (Map<?, ?>) files.get(2);
+        assertThat(malformed.get("line")).isEqualTo(8L);
+        assertThat((String) malformed.get("error")).contains("unknown key 'header' in 'expect'");
+    }
+
+    @Test
+    void aUsageErrorIsJsonTooInJsonMode(@TempDir Path project) {
+        Run r = run("--output", "json", "-C", project.toString());
+
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err()).startsWith("error: no scenario files");
+        assertThat(((Map<?, ?>) Json.parse(r.out())).get("exitCode")).isEqualTo(2L);
+    }
+
+    @Test
+    void aJunitReportThatCannotBeWrittenIsAnIoError(@TempDir Path dir) throws Exception {
+        Path occupied = Files.createDirectories(dir.resolve("report.xml"));
+        Run r = run("--junit", occupied.toString(), ScenarioFiles.samples().resolve("seed.yaml").toString());
+
+        assertThat(r.exit()).isEqualTo(4);
+        assertThat(r.err()).contains("cannot write the JUnit report " + occupied);
+    }
+
+    @Test
+    void helpHasExamplesAndTheExitCodes() {
+        Run r = run("--help");
+
+        assertThat(r.exit()).isZero();
+        assertThat(r.out()).contains("Usage: test", "Examples:", "wasmesh test --junit", "Exit codes:",
+                "2   usage error, or a scenario file is malformed");
     }
 
     @Test

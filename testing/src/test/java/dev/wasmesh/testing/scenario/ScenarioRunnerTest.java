@@ -66,8 +66,11 @@ class ScenarioRunnerTest {
                 .contains("the plugin failed to start").contains("proxy_on_configure");
         assertThat(results.get(1).logTail()).anyMatch(l -> l.contains("c-all: plugin configuration rejected"));
         assertThat(results.get(2).details()).contains("  actual:   the plugin started");
-        assertThat(results.get(3).details()).singleElement().asString()
-                .contains("cannot load the filter").contains("nowhere.wasm").contains("no such file");
+        assertThat(results.get(3).details()).hasSize(2).first().asString()
+                .contains("cannot load the filter").contains("nowhere.wasm").contains("no such file")
+                .endsWith("(build it first, e.g. with `wasmesh build`)");
+        assertThat(results.get(3).details().get(1)).startsWith("  scenario at ").endsWith(":" + results.get(3)
+                .scenario().line());
         assertThat(results.get(4).details()).contains("  stream 'main' (line 17)");
     }
 }
