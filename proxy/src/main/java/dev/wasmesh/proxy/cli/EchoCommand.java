@@ -11,7 +11,12 @@ import picocli.CommandLine.Option;
 
 /** {@code wasmesh echo}: the built-in echo upstream on its own. */
 @Command(name = "echo", mixinStandardHelpOptions = true,
-        description = "Answer every request with 200 and a JSON document of what was received.")
+        description = "Answer every request with 200 and a JSON document of what was received.",
+        footerHeading = "%nExamples:%n",
+        footer = {
+            "  wasmesh echo                             # on 127.0.0.1:8080",
+            "  wasmesh echo --listen 127.0.0.1:9000 &  wasmesh run filter.wasm --upstream http://127.0.0.1:9000",
+        })
 public final class EchoCommand implements Callable<Integer> {
     @Option(names = "--listen", paramLabel = "HOST:PORT", defaultValue = "127.0.0.1:8080",
             description = "Address to listen on (default ${DEFAULT-VALUE}).")

@@ -29,7 +29,15 @@ import picocli.CommandLine.Parameters;
 
 /** {@code wasmesh run}: an Envoy-compatible HTTP proxy running proxy-wasm filters on real traffic. */
 @Command(name = "run", mixinStandardHelpOptions = true,
-        description = "Run an HTTP proxy with FILTER.wasm in the request path, as inside an Istio sidecar.")
+        description = "Run an HTTP proxy with FILTER.wasm in the request path, as inside an Istio sidecar.",
+        footerHeading = "%nExamples:%n",
+        footer = {
+            "  wasmesh run filter.wasm                  # then: curl -si http://127.0.0.1:10000/",
+            "  wasmesh run filter.wasm --upstream http://127.0.0.1:8080 --plugin-config @config.json --watch",
+            "  wasmesh run filter.wasm --cluster auth=http://127.0.0.1:9000 --fail-strategy FAIL_OPEN",
+            "  wasmesh run oci://localhost:5000/my-filter:v1",
+            "  wasmesh run --config examples/envoy.yaml",
+        })
 public final class RunCommand implements Callable<Integer> {
     @Parameters(index = "0", arity = "0..1", paramLabel = "FILTER",
             description = "The filter: a path, http(s):// URL (with --sha256), or another registered source (oci://).")
