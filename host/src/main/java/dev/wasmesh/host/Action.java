@@ -24,4 +24,9 @@ public enum Action {
     static Action ofTrailers(long raw) {
         return raw == 0 ? CONTINUE : PAUSE;
     }
+
+    /** Network filters (new connection, downstream and upstream data): 0 continue; anything else stops. */
+    static Action ofNetwork(long raw) {
+        return raw == 0 ? CONTINUE : PAUSE;
+    }
 }

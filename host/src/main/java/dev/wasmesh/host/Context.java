@@ -66,9 +66,9 @@ public abstract class Context {
         return Optional.ofNullable(bufferOrNull(type));
     }
 
-    /** {@link #buffer} without the Optional. */
+    /** {@link #buffer} without the Optional. As in Envoy, the VM configuration is readable from every context. */
     Body bufferOrNull(BufferType type) {
-        return vm.callbackBuffer(type);
+        return type == BufferType.VM_CONFIGURATION ? rootContext().bufferOrNull(type) : vm.callbackBuffer(type);
     }
 
     /** A property value in Envoy's encoding, or empty if unknown. */
@@ -103,6 +103,24 @@ public abstract class Context {
     /** proxy_done: only meaningful for contexts whose proxy_on_done returned false. */
     void done() {
         throw AbiException.NOT_FOUND;
+    }
+
+    /**
+     * Ends a stream context as Envoy does: proxy_on_done, proxy_on_log, proxy_on_delete in one guest section. After
+     * a failure nothing reaches the guest; the context is forgotten either way.
+     */
+    final void endStream() {
+        if (!vm.failed()) {
+            boolean outermost = vm.enterGuest();
+            try {
+                vm.call(Callback.ON_DONE, this, 1, id);
+                vm.callVoid(Callback.ON_LOG, this, id);
+                vm.callVoid(Callback.ON_DELETE, this, id);
+            } finally {
+                vm.exitGuest(outermost);
+            }
+        }
+        vm.forget(this);
     }
 
     /** Stream info for property lookups; root contexts have none. */

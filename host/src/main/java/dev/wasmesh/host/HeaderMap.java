@@ -1,5 +1,6 @@
 package dev.wasmesh.host;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -183,13 +184,26 @@ public final class HeaderMap {
         return m;
     }
 
-    /** Serialised size in the proxy-wasm pairs format, for Envoy-like size limits. */
+    /**
+     * The map's size as Envoy's HeaderMap::byteSize counts it and proxy_get_header_map_size reports it: the bytes of
+     * every name and value in UTF-8 (no framing, no NULs).
+     */
     public long byteSize() {
         long n = 0;
         for (int i = 0; i < 2 * size; i++) {
-            n += entries[i].length();
+            n += utf8Length(entries[i]);
         }
         return n;
+    }
+
+    private static int utf8Length(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            if (s.charAt(i) >= 0x80) {
+                // Rare in headers: let the encoder count, so the size always matches what the guest is sent.
+                return s.getBytes(StandardCharsets.UTF_8).length;
+            }
+        }
+        return s.length();
     }
 
     @Override

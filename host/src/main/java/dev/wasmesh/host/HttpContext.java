@@ -101,17 +101,7 @@ public final class HttpContext extends Context {
             return;
         }
         finished = true;
-        if (!vm().failed()) {
-            boolean outermost = vm().enterGuest();
-            try {
-                vm().call(Callback.ON_DONE, this, 1, id());
-                vm().callVoid(Callback.ON_LOG, this, id());
-                vm().callVoid(Callback.ON_DELETE, this, id());
-            } finally {
-                vm().exitGuest(outermost);
-            }
-        }
-        vm().forget(this);
+        endStream();
     }
 
     public boolean finished() {

@@ -47,11 +47,13 @@ final class Properties {
         if (info == null) {
             return Optional.empty();
         }
+        // request.* and response.* describe an HTTP stream; a TCP connection has neither.
+        boolean http = !(ctx instanceof NetworkContext);
         switch (path[0]) {
             case "request":
-                return path.length < 2 ? Optional.empty() : request(ctx, info, path);
+                return path.length < 2 || !http ? Optional.empty() : request(ctx, info, path);
             case "response":
-                return path.length < 2 ? Optional.empty() : response(ctx, info, path);
+                return path.length < 2 || !http ? Optional.empty() : response(ctx, info, path);
             case "source":
                 return address(path, info.sourceAddress(), info.sourcePort());
             case "destination":

@@ -102,6 +102,15 @@ public final class RootContext extends Context {
         return newHttpContext(StreamControl.NONE, new StreamInfo());
     }
 
+    /** Opens a new network (TCP) connection context under this plugin; proxy_on_new_connection is separate. */
+    public NetworkContext newNetworkContext(NetworkControl control, StreamInfo info) {
+        return vm().newNetworkContext(this, control, info);
+    }
+
+    public NetworkContext newNetworkContext() {
+        return newNetworkContext(NetworkControl.NONE, new StreamInfo());
+    }
+
     /** Runs proxy_on_tick once. */
     public void tick() {
         vm().callVoid(Callback.ON_TICK, this, id());

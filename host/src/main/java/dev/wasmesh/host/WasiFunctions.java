@@ -37,6 +37,10 @@ final class WasiFunctions {
     private final WasmVm vm;
     private final String module;
     private final Set<String> wanted;
+    // wasi_unstable (snapshot 0) lays out two records differently: its subscription_clock starts with a u64
+    // identifier (a subscription is 56 bytes, not 48) and its filestat has a u32 nlink (56 bytes, not 64).
+    private final int subscriptionSize;
+    private final int filestatSize;
     private final List<ImportFunction> functions = new ArrayList<>();
     private SecureRandom random;
 
@@ -45,6 +49,9 @@ final class WasiFunctions {
         this.vm = vm;
         this.module = module;
         this.wanted = wanted;
+        boolean snapshot0 = module.equals("wasi_unstable");
+        this.subscriptionSize = snapshot0 ? 56 : 48;
+        this.filestatSize = snapshot0 ? 56 : 64;
     }
 
     private boolean wants(String name) {
@@ -168,8 +175,8 @@ final class WasiFunctions {
             if (!stdio(a[0])) {
                 return BADF;
             }
-            m.write(a[1], new byte[64]);
-            m.writeByte(a[1] + 16, (byte) FILETYPE_CHARACTER_DEVICE);
+            m.write(a[1], new byte[filestatSize]);
+            m.writeByte(a[1] + 16, (byte) FILETYPE_CHARACTER_DEVICE); // the filetype is at 16 in both layouts
             return SUCCESS;
         });
         // No directories are preopened, as in Envoy.
@@ -240,7 +247,7 @@ final class WasiFunctions {
             return INVAL;
         }
         for (int i = 0; i < n; i++) {
-            long sub = a[0] + 48L * i;
+            long sub = a[0] + (long) subscriptionSize * i; // userdata at 0 and the tag at 8 in both layouts
             long event = a[1] + 32L * i;
             byte[] userdata = m.read(sub, 8);
             byte tag = m.read(sub + 8, 1)[0];

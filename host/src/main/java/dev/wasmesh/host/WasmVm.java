@@ -192,6 +192,14 @@ public final class WasmVm {
         return ctx;
     }
 
+    NetworkContext newNetworkContext(RootContext root, NetworkControl control, StreamInfo info) {
+        failIfFailed();
+        NetworkContext ctx = new NetworkContext(this, nextContextId++, root, control, info);
+        contexts.put(ctx);
+        callVoid(Callback.ON_CONTEXT_CREATE, ctx, ctx.id(), root.id());
+        return ctx;
+    }
+
     void forget(Context ctx) {
         contexts.remove(ctx.id());
         if (ctx instanceof RootContext) {

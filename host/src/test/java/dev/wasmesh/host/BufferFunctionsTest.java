@@ -170,4 +170,35 @@ class BufferFunctionsTest {
                 .containsOnly(Status.INVALID_MEMORY_ACCESS);
         assertThat(body.toString()).isEqualTo("data");
     }
+
+    @Test
+    void statusAndWritesNeedABufferThatExistsNow() {
+        HttpContext http = p.vm.createRootContext(Probe.plugin("probe")).newHttpContext();
+        Probe.Step statusNotNow = p.call(PROXY_GET_BUFFER_STATUS, RESP_BODY, p.out(4), p.out(4));
+        Probe.Step statusBadType = p.call(PROXY_GET_BUFFER_STATUS, 9, p.out(4), p.out(4));
+        Probe.Step writeNotNow = p.call(PROXY_SET_BUFFER_BYTES, REQ_BODY, 0, 0, p.str("x"));
+        Probe.Step writeBadType = p.call(PROXY_SET_BUFFER_BYTES, -1, 0, 0, p.str("x"));
+        p.on(Probe.Cb.REQUEST_HEADERS, statusNotNow, statusBadType, writeNotNow, writeBadType);
+        http.onRequestHeaders(HeaderMap.of(":path", "/"), false);
+        assertThat(List.of(statusNotNow, statusBadType, writeNotNow, writeBadType)).extracting(Probe.Step::status)
+                .containsExactly(Status.NOT_FOUND, Status.BAD_ARGUMENT, Status.NOT_FOUND, Status.BAD_ARGUMENT);
+    }
+
+    @Test
+    void theVmConfigurationIsReadableFromAStreamContextAsInEnvoy() {
+        PluginConfig vmConfig = Probe.plugin("probe").toBuilder().vmConfiguration("vm-cfg").build();
+        Probe q = Probe.create(ProxyWasmModule.Engine.COMPILER, dev.wasmesh.host.abi.AbiVersion.V0_2_1, vmConfig,
+                new HostEnvironment(), new WasmVm.Options());
+        HttpContext http = q.vm.createRootContext(vmConfig.toBuilder().pluginConfiguration("plugin-cfg").build())
+                .newHttpContext();
+        Probe.OutBytes vm = q.outBytes();
+        Probe.Step vmRead = q.call(PROXY_GET_BUFFER_BYTES, BufferType.VM_CONFIGURATION.ordinal(), 0, -1, vm);
+        Probe.Step pluginRead = q.call(PROXY_GET_BUFFER_BYTES, BufferType.PLUGIN_CONFIGURATION.ordinal(), 0, -1,
+                q.outBytes());
+        q.on(Probe.Cb.REQUEST_HEADERS, vmRead, pluginRead);
+        http.onRequestHeaders(HeaderMap.of(":path", "/"), true);
+        assertThat(vmRead.status()).isEqualTo(Status.OK);
+        assertThat(vm.string()).isEqualTo("vm-cfg");
+        assertThat(pluginRead.status()).isEqualTo(Status.NOT_FOUND); // only during proxy_on_configure
+    }
 }

@@ -98,4 +98,27 @@ class CallbackOrderTest {
         assertThat(p.callbacks()).containsExactly(CONTEXT_CREATE, VM_START, CONFIGURE, CONTEXT_CREATE, VM_START,
                 CONFIGURE);
     }
+
+    @ParameterizedTest
+    @EnumSource(ProxyWasmModule.Engine.class)
+    void bodyAndTrailerReturnValuesAreReadAsEnvoyReadsThem(ProxyWasmModule.Engine engine) {
+        Probe p = Probe.create(engine);
+        HttpContext http = p.vm.createRootContext(Probe.plugin("probe")).newHttpContext();
+        http.onRequestHeaders(HeaderMap.of(":path", "/"), false);
+        // Bodies: StopIterationAndBuffer 1, ...AndWatermark 2 and StopIterationNoBuffer 3 all stop.
+        for (int raw : new int[] {1, 2, 3}) {
+            p.returns(REQUEST_BODY, raw);
+            assertThat(http.onRequestBody(Body.of("b"), false)).as("body returns %d", raw).isEqualTo(Action.PAUSE);
+        }
+        p.returns(REQUEST_BODY, 0);
+        assertThat(http.onRequestBody(Body.of("b"), false)).isEqualTo(Action.CONTINUE);
+        for (int raw : new int[] {1, 2, 4}) {
+            p.returns(REQUEST_TRAILERS, raw).returns(RESPONSE_TRAILERS, raw);
+            assertThat(http.onRequestTrailers(HeaderMap.of("t", "1"))).as("trailers return %d", raw)
+                    .isEqualTo(Action.PAUSE);
+            assertThat(http.onResponseTrailers(HeaderMap.of("t", "1"))).isEqualTo(Action.PAUSE);
+        }
+        p.returns(REQUEST_TRAILERS, 0);
+        assertThat(http.onRequestTrailers(HeaderMap.of("t", "1"))).isEqualTo(Action.CONTINUE);
+    }
 }

@@ -247,4 +247,71 @@ class CalloutFunctionsTest {
         p.vm.runPending();
         assertThat(p.callbacks()).doesNotContain(HTTP_CALL_RESPONSE);
     }
+
+    @Test
+    void statusDuringAnHttpCallResponseIsTheResponseStatus() {
+        Probe.Out ok = p.out(4);
+        Probe.Out failed = p.out(4);
+        p.on(REQUEST_HEADERS, httpCall("backend", headers(":method", "GET", ":path", "/", ":authority", "b"), ok),
+                httpCall("backend", headers(":method", "GET", ":path", "/", ":authority", "b"), failed));
+        http.onRequestHeaders(HeaderMap.of(":path", "/"), true);
+
+        Probe.Out code = p.out(4);
+        Probe.OutBytes message = p.outBytes();
+        Probe.Step status = p.call(PROXY_GET_STATUS, code, message);
+        p.on(HTTP_CALL_RESPONSE, status);
+        transport.httpCalls.get(0).respond(HeaderMap.of(":status", "503"), new byte[0], new HeaderMap());
+        p.vm.runPending();
+        assertThat(status.status()).isEqualTo(Status.OK);
+        assertThat(code.u32()).isEqualTo(503);
+        assertThat(message.length()).isZero();
+
+        Probe.Out failedCode = p.out(4);
+        Probe.Step afterFailure = p.call(PROXY_GET_STATUS, failedCode, p.outBytes());
+        p.on(HTTP_CALL_RESPONSE, afterFailure);
+        p.memory().writeU32(failedCode.ptr, 77);
+        transport.httpCalls.get(1).fail();
+        p.vm.runPending();
+        assertThat(afterFailure.status()).isEqualTo(Status.OK);
+        assertThat(failedCode.u32()).isZero(); // no response, so no :status
+    }
+
+    @Test
+    void sendingOnAUnaryCallIsBadArgumentAndUnknownTokensAreNotFound() {
+        Probe.Out token = p.out(4);
+        p.on(REQUEST_HEADERS, p.call(PROXY_GRPC_CALL, p.str("backend"), p.str("S"), p.str("M"), p.str(""),
+                p.str("m"), 100, token));
+        http.onRequestHeaders(HeaderMap.of(":path", "/"), true);
+        Probe.Step sendUnary = p.call(PROXY_GRPC_SEND, token.u32(), p.str("more"), 0);
+        Probe.Step closeUnknown = p.call(PROXY_GRPC_CLOSE, 9999);
+        p.on(Probe.Cb.REQUEST_BODY, sendUnary, closeUnknown);
+        http.onRequestBody(Body.of("b"), true);
+        assertThat(List.of(sendUnary, closeUnknown)).extracting(Probe.Step::status)
+                .containsExactly(Status.BAD_ARGUMENT, Status.NOT_FOUND);
+        assertThat(transport.lastGrpc().sentMessages()).isEmpty();
+        assertThat(transport.outbound).isEmpty();
+    }
+
+    @Test
+    void theOlderTrailingMetadataExportIsCalledWhenTheSpecNameIsMissing() {
+        String legacy = Probe.wat(AbiVersion.V0_2_1).replace("(export \"proxy_on_grpc_receive_trailing_metadata\")",
+                "(export \"proxy_on_grpc_trailing_metadata\")");
+        assertThat(legacy).doesNotContain("proxy_on_grpc_receive_trailing_metadata");
+        RecordingTransport t = new RecordingTransport("backend");
+        Probe q = Probe.create(Wat.module(legacy, ProxyWasmModule.Engine.COMPILER), Probe.plugin("probe"),
+                new HostEnvironment().transport(t), new WasmVm.Options());
+        HttpContext stream = q.vm.createRootContext(Probe.plugin("probe")).newHttpContext();
+        q.on(REQUEST_HEADERS, q.call(PROXY_GRPC_CALL, q.str("backend"), q.str("S"), q.str("M"), q.str(""),
+                q.str("m"), 100, q.out(4)));
+        stream.onRequestHeaders(HeaderMap.of(":path", "/"), true);
+        Probe.OutBytes value = q.outBytes();
+        Probe.Step read = q.call(PROXY_GET_HEADER_MAP_VALUE, MapType.GRPC_CALL_TRAILING_METADATA.ordinal(),
+                q.str("grpc-status"), value);
+        q.on(GRPC_RECEIVE_TRAILING_METADATA, read);
+        t.lastGrpc().receiveTrailingMetadata(HeaderMap.of("grpc-status", "0"));
+        q.vm.runPending();
+        assertThat(q.callbacks()).contains(GRPC_RECEIVE_TRAILING_METADATA);
+        assertThat(read.status()).isEqualTo(Status.OK);
+        assertThat(value.string()).isEqualTo("0");
+    }
 }

@@ -123,12 +123,117 @@ class ContextFunctionsTest {
 
     @Test
     void rootContextsHaveNoStreamToSteer() {
-        Probe.Step cont = p.call(PROXY_CONTINUE_STREAM, 0);
+        Probe.Step cont = p.call(PROXY_CONTINUE_STREAM, StreamType.HTTP_REQUEST.ordinal());
+        Probe.Step contDownstream = p.call(PROXY_CONTINUE_STREAM, StreamType.DOWNSTREAM.ordinal());
+        Probe.Step contBadType = p.call(PROXY_CONTINUE_STREAM, 4);
+        Probe.Step cont010 = p.call(PROXY_CONTINUE_RESPONSE);
+        Probe.Step close = p.call(PROXY_CLOSE_STREAM, StreamType.HTTP_RESPONSE.ordinal());
         Probe.Step local = p.call(PROXY_SEND_LOCAL_RESPONSE, 403, p.str(""), p.str(""), p.str(""), -1);
-        p.on(CONFIGURE, cont, local);
+        p.on(CONFIGURE, cont, contDownstream, contBadType, cont010, close, local);
         p.vm.createRootContext(Probe.plugin("probe"));
-        assertThat(cont.status()).isNotEqualTo(Status.OK);
-        assertThat(local.status()).isEqualTo(Status.BAD_ARGUMENT);
+        assertThat(List.of(cont, contDownstream, contBadType, cont010, close, local)).extracting(Probe.Step::status)
+                .containsExactly(Status.NOT_FOUND, Status.NOT_FOUND, Status.BAD_ARGUMENT, Status.NOT_FOUND,
+                        Status.BAD_ARGUMENT, Status.BAD_ARGUMENT);
+    }
+
+    @Test
+    void sendLocalResponseChecksEveryPointer() {
+        RecordingControl control = new RecordingControl();
+        HttpContext http = p.vm.createRootContext(Probe.plugin("probe")).newHttpContext(control, new StreamInfo());
+        Probe.Step badDetails = p.call(PROXY_SEND_LOCAL_RESPONSE, 403, 0x00400000, 4, p.str(""), p.str(""), -1);
+        Probe.Step badBody = p.call(PROXY_SEND_LOCAL_RESPONSE, 403, p.str(""), 0xFFFFFFF0, 32, p.str(""), -1);
+        Probe.Step badHeaders = p.call(PROXY_SEND_LOCAL_RESPONSE, 403, p.str(""), p.str(""), 0x00400000, 8, -1);
+        p.on(REQUEST_HEADERS, badDetails, badBody, badHeaders);
+        http.onRequestHeaders(HeaderMap.of(":path", "/"), true);
+        assertThat(List.of(badDetails, badBody, badHeaders)).extracting(Probe.Step::status)
+                .containsOnly(Status.INVALID_MEMORY_ACCESS);
+        assertThat(http.localResponse()).isEmpty();
+        assertThat(control.actions).isEmpty();
+    }
+
+    @Test
+    void callForeignFunctionChecksEveryPointer() {
+        List<String> calls = new ArrayList<>();
+        p.env.registerForeignFunction("f", (args, caller) -> {
+            calls.add("called");
+            return new byte[] {1};
+        });
+        Probe.Step badName = p.call(PROXY_CALL_FOREIGN_FUNCTION, 0x00400000, 1, p.str("x"), p.outBytes());
+        Probe.Step badArgs = p.call(PROXY_CALL_FOREIGN_FUNCTION, p.str("f"), 0x00400000, 1, p.outBytes());
+        Probe.Step badOut = p.call(PROXY_CALL_FOREIGN_FUNCTION, p.str("f"), p.str("x"), 0x00400000, 0x00400004);
+        p.on(CONFIGURE, badName, badArgs, badOut);
+        p.vm.createRootContext(Probe.plugin("probe"));
+        assertThat(List.of(badName, badArgs, badOut)).extracting(Probe.Step::status)
+                .containsOnly(Status.INVALID_MEMORY_ACCESS);
+        assertThat(calls).containsExactly("called"); // a bad result pointer is found only after the call
+    }
+
+    /** Calls host functions from _initialize, where no context exists yet, and stores each status. */
+    private static final String NO_CONTEXT_WAT = """
+            (module
+              (import "env" "proxy_log" (func $log (param i32 i32 i32) (result i32)))
+              (import "env" "proxy_get_property" (func $get_property (param i32 i32 i32 i32) (result i32)))
+              (import "env" "proxy_set_tick_period_milliseconds" (func $tick (param i32) (result i32)))
+              (import "env" "proxy_get_buffer_bytes" (func $buffer (param i32 i32 i32 i32 i32) (result i32)))
+              (import "env" "proxy_continue_stream" (func $continue (param i32) (result i32)))
+              (import "env" "proxy_get_current_time_nanoseconds" (func $now (param i32) (result i32)))
+              (import "env" "proxy_define_metric" (func $metric (param i32 i32 i32 i32) (result i32)))
+              (memory (export "memory") 1)
+              (data (i32.const 16) "starting")
+              (data (i32.const 32) "plugin_root_id")
+              (data (i32.const 48) "boot")
+              (global $heap (mut i32) (i32.const 1024))
+              (func (export "proxy_abi_version_0_2_1"))
+              (func (export "proxy_on_memory_allocate") (param $n i32) (result i32) (local $p i32)
+                (local.set $p (global.get $heap))
+                (global.set $heap (i32.add (global.get $heap) (local.get $n)))
+                (local.get $p))
+              (func (export "_initialize")
+                (i32.store (i32.const 256) (call $log (i32.const 2) (i32.const 16) (i32.const 8)))
+                (i32.store (i32.const 260) (call $get_property (i32.const 32) (i32.const 14) (i32.const 512)
+                  (i32.const 516)))
+                (i32.store (i32.const 264) (call $tick (i32.const 100)))
+                (i32.store (i32.const 268) (call $buffer (i32.const 6) (i32.const 0) (i32.const -1) (i32.const 512)
+                  (i32.const 516)))
+                (i32.store (i32.const 272) (call $continue (i32.const 0)))
+                (i32.store (i32.const 276) (call $now (i32.const 520)))
+                (i32.store (i32.const 280) (call $metric (i32.const 0) (i32.const 48) (i32.const 4) (i32.const 528))))
+              (func (export "proxy_on_context_create") (param i32 i32))
+              (func (export "proxy_on_vm_start") (param i32 i32) (result i32) (i32.const 1))
+              (func (export "proxy_on_configure") (param i32 i32) (result i32) (i32.const 1)))
+            """;
+
+    @Test
+    void withoutAContextOnlyContextFreeFunctionsWork() {
+        Probe q = Probe.create(Wat.module(NO_CONTEXT_WAT, ProxyWasmModule.Engine.COMPILER), Probe.plugin("probe"),
+                new HostEnvironment(), new WasmVm.Options());
+        List<Status> statuses = new ArrayList<>();
+        for (int at = 256; at <= 280; at += 4) {
+            statuses.add(Status.of(q.memory().readU32AsInt(at)));
+        }
+        // log, get_property, set_tick_period, get_buffer_bytes, continue_stream, current time, define_metric
+        assertThat(statuses).containsExactly(Status.OK, Status.NOT_FOUND, Status.NOT_FOUND, Status.NOT_FOUND,
+                Status.NOT_FOUND, Status.OK, Status.OK);
+        assertThat(q.messages(LogLevel.INFO)).containsExactly("starting");
+        assertThat(q.env.metrics().find("boot")).isPresent();
+        assertThat(q.vm.failed()).isFalse();
+    }
+
+    @Test
+    void abi010GetConfigurationInAStreamContextIsTheVmConfiguration() {
+        PluginConfig vmConfig = Probe.plugin("probe").toBuilder().vmConfiguration("vm-010").build();
+        p = Probe.create(ProxyWasmModule.Engine.COMPILER, AbiVersion.V0_1_0, vmConfig, new HostEnvironment(),
+                new WasmVm.Options());
+        HttpContext http = p.vm.createRootContext(vmConfig.toBuilder().pluginConfiguration("plugin-010").build())
+                .newHttpContext();
+        Probe.OutBytes config = p.outBytes();
+        Probe.Step get = p.call(PROXY_GET_CONFIGURATION, config);
+        Probe.Step badOut = p.call(PROXY_GET_CONFIGURATION, 0x00400000, 0x00400004);
+        p.on(REQUEST_HEADERS, get, badOut);
+        http.onRequestHeaders(HeaderMap.of(":path", "/"), true);
+        assertThat(get.status()).isEqualTo(Status.OK);
+        assertThat(config.string()).isEqualTo("vm-010"); // as Envoy: the plugin configuration only in on_configure
+        assertThat(badOut.status()).isEqualTo(Status.INVALID_MEMORY_ACCESS);
     }
 
     @Test

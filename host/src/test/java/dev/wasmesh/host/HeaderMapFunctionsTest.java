@@ -192,4 +192,96 @@ class HeaderMapFunctionsTest {
         http.onRequestTrailers(trailers);
         assertThat(trailers.get("x-t")).contains("1");
     }
+
+    @Test
+    void replaceAndRemoveErrorsLeaveTheMapAlone() {
+        Probe.Step replaceBadType = p.call(PROXY_REPLACE_HEADER_MAP_VALUE, 8, p.str("x"), p.str("1"));
+        Probe.Step removeBadType = p.call(PROXY_REMOVE_HEADER_MAP_VALUE, -1, p.str(":path"));
+        Probe.Step replaceNotNow = p.call(PROXY_REPLACE_HEADER_MAP_VALUE, RESP, p.str("x"), p.str("1"));
+        Probe.Step removeNotNow = p.call(PROXY_REMOVE_HEADER_MAP_VALUE, REQ_TRAILERS, p.str("x"));
+        Probe.Step replaceBadKey = p.call(PROXY_REPLACE_HEADER_MAP_VALUE, REQ, 0x00400000, 4, p.str("1"));
+        Probe.Step replaceBadValue = p.call(PROXY_REPLACE_HEADER_MAP_VALUE, REQ, p.str(":path"), 0xFFFFFFF0, 32);
+        Probe.Step removeBadKey = p.call(PROXY_REMOVE_HEADER_MAP_VALUE, REQ, 0x00400000, 5);
+        p.on(REQUEST_HEADERS, replaceBadType, removeBadType, replaceNotNow, removeNotNow, replaceBadKey,
+                replaceBadValue, removeBadKey);
+        HeaderMap headers = request();
+        http.onRequestHeaders(headers, false);
+        assertThat(java.util.List.of(replaceBadType, removeBadType, replaceNotNow, removeNotNow, replaceBadKey,
+                replaceBadValue, removeBadKey)).extracting(Probe.Step::status).containsExactly(
+                        Status.BAD_ARGUMENT, Status.BAD_ARGUMENT, Status.NOT_FOUND, Status.NOT_FOUND,
+                        Status.INVALID_MEMORY_ACCESS, Status.INVALID_MEMORY_ACCESS, Status.INVALID_MEMORY_ACCESS);
+        assertThat(headers).isEqualTo(request());
+    }
+
+    /** A map of {@code pairs} entries whose one value pads the serialised map to exactly {@code bytes}. */
+    private static byte[] pairsOfSize(int pairs, int bytes) {
+        HeaderMap m = new HeaderMap();
+        for (int i = 0; i < pairs - 1; i++) {
+            m.add(String.format("k%04d", i), "v");
+        }
+        m.add("last", "");
+        int padding = bytes - HeaderPairs.encode(m).length;
+        m.set("last", "x".repeat(padding));
+        byte[] encoded = HeaderPairs.encode(m);
+        assertThat(encoded).hasSize(bytes);
+        return encoded;
+    }
+
+    private Probe.Bytes inGuest(byte[] data) {
+        return new Probe.Bytes(p.memory().allocate(data), data.length); // too big for the probe's scratch area
+    }
+
+    @Test
+    void setPairsTakesAtMost1024PairsAnd1MiBLikeEveryMapFromTheGuest() {
+        Probe.Step maxPairs = p.call(PROXY_SET_HEADER_MAP_PAIRS, REQ, inGuest(pairsOfSize(1024, 20_000)));
+        Probe.Step tooManyPairs = p.call(PROXY_SET_HEADER_MAP_PAIRS, REQ, inGuest(pairsOfSize(1025, 20_000)));
+        Probe.Step maxBytes = p.call(PROXY_SET_HEADER_MAP_PAIRS, REQ_TRAILERS,
+                inGuest(pairsOfSize(2, HeaderPairs.MAX_BYTES)));
+        Probe.Step tooManyBytes = p.call(PROXY_SET_HEADER_MAP_PAIRS, REQ_TRAILERS,
+                inGuest(pairsOfSize(2, HeaderPairs.MAX_BYTES + 1)));
+        p.on(Probe.Cb.REQUEST_TRAILERS, maxPairs, tooManyPairs, maxBytes, tooManyBytes);
+        HeaderMap headers = request();
+        HeaderMap trailers = HeaderMap.of("t", "1");
+        http.onRequestHeaders(headers, false);
+        http.onRequestTrailers(trailers);
+        assertThat(java.util.List.of(maxPairs, tooManyPairs, maxBytes, tooManyBytes))
+                .extracting(Probe.Step::status)
+                .containsExactly(Status.OK, Status.BAD_ARGUMENT, Status.OK, Status.BAD_ARGUMENT);
+        assertThat(headers.size()).isEqualTo(1024);
+        assertThat(trailers.size()).isEqualTo(2);
+        assertThat(HeaderPairs.encode(trailers)).hasSize(HeaderPairs.MAX_BYTES);
+    }
+
+    @Test
+    void setPairsNeedsAnAvailableMapAndValidMemory() {
+        byte[] pairs = HeaderPairs.encode(HeaderMap.of("a", "1"));
+        Probe.Step notNow = p.call(PROXY_SET_HEADER_MAP_PAIRS, RESP, p.bytes(pairs));
+        Probe.Step badType = p.call(PROXY_SET_HEADER_MAP_PAIRS, 8, p.bytes(pairs));
+        Probe.Step badMemory = p.call(PROXY_SET_HEADER_MAP_PAIRS, REQ, 0x00400000, pairs.length);
+        p.on(REQUEST_HEADERS, notNow, badType, badMemory);
+        HeaderMap headers = request();
+        http.onRequestHeaders(headers, false);
+        assertThat(java.util.List.of(notNow, badType, badMemory)).extracting(Probe.Step::status)
+                .containsExactly(Status.NOT_FOUND, Status.BAD_ARGUMENT, Status.INVALID_MEMORY_ACCESS);
+        assertThat(headers).isEqualTo(request());
+    }
+
+    @Test
+    void sizeIsNotFoundForAMapNotAvailableNowAndBadArgumentForABadType() {
+        Probe.Step notNow = p.call(PROXY_GET_HEADER_MAP_SIZE, RESP, p.out(4));
+        Probe.Step badType = p.call(PROXY_GET_HEADER_MAP_SIZE, 8, p.out(4));
+        p.on(REQUEST_HEADERS, notNow, badType);
+        http.onRequestHeaders(request(), false);
+        assertThat(notNow.status()).isEqualTo(Status.NOT_FOUND);
+        assertThat(badType.status()).isEqualTo(Status.BAD_ARGUMENT);
+    }
+
+    @Test
+    void sizeCountsTheUtf8BytesOfNamesAndValues() {
+        Probe.Out size = p.out(4);
+        p.on(REQUEST_HEADERS, p.call(PROXY_GET_HEADER_MAP_SIZE, REQ, size));
+        // U+00E9 is 2 bytes in UTF-8 and U+1F600 (one code point, two Java chars) is 4.
+        http.onRequestHeaders(HeaderMap.of(":path", "/", "x-name", "h\u00e9llo", "x-emoji", "\ud83d\ude00"), false);
+        assertThat(size.u32()).isEqualTo(5 + 1 + 6 + 6 + 7 + 4);
+    }
 }

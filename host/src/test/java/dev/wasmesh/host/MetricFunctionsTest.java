@@ -95,4 +95,14 @@ class MetricFunctionsTest {
         assertThat(sizes.type()).isEqualTo(MetricType.HISTOGRAM);
         assertThat(sizes.samples()).containsExactly(100L, 300L);
     }
+
+    @Test
+    void incrementingAnUnknownMetricIsNotFound() {
+        define();
+        Probe.Step unknown = p.call(PROXY_INCREMENT_METRIC, 0x7FFF0, 1);
+        Probe.Step unknownGauge = p.call(PROXY_INCREMENT_METRIC, 0x7FFF1, 1);
+        p.on(TICK, unknown, unknownGauge);
+        root.tick();
+        assertThat(List.of(unknown, unknownGauge)).extracting(Probe.Step::status).containsOnly(Status.NOT_FOUND);
+    }
 }

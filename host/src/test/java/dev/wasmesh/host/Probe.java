@@ -90,6 +90,74 @@ final class Probe {
         UNSTABLE_CLOCK_TIME_GET(66),
         UNSTABLE_RANDOM_GET(67),
         UNSTABLE_PROC_EXIT(68),
+        WASI_FD_FDSTAT_SET_RIGHTS(69),
+        WASI_FD_FILESTAT_GET(70),
+        WASI_FD_TELL(71),
+        WASI_FD_SYNC(72),
+        WASI_FD_DATASYNC(73),
+        WASI_FD_ADVISE(74),
+        WASI_FD_ALLOCATE(75),
+        WASI_FD_FILESTAT_SET_SIZE(76),
+        WASI_FD_FILESTAT_SET_TIMES(77),
+        WASI_FD_PREAD(78),
+        WASI_FD_PWRITE(79),
+        WASI_FD_READDIR(80),
+        WASI_FD_RENUMBER(81),
+        WASI_PATH_CREATE_DIRECTORY(82),
+        WASI_PATH_FILESTAT_GET(83),
+        WASI_PATH_FILESTAT_SET_TIMES(84),
+        WASI_PATH_LINK(85),
+        WASI_PATH_OPEN(86),
+        WASI_PATH_READLINK(87),
+        WASI_PATH_REMOVE_DIRECTORY(88),
+        WASI_PATH_RENAME(89),
+        WASI_PATH_SYMLINK(90),
+        WASI_PATH_UNLINK_FILE(91),
+        WASI_PROC_RAISE(92),
+        WASI_SOCK_ACCEPT(93),
+        WASI_SOCK_RECV(94),
+        WASI_SOCK_SEND(95),
+        WASI_SOCK_SHUTDOWN(96),
+        UNSTABLE_ARGS_GET(97),
+        UNSTABLE_ENVIRON_GET(98),
+        UNSTABLE_CLOCK_RES_GET(99),
+        UNSTABLE_FD_READ(100),
+        UNSTABLE_FD_CLOSE(101),
+        UNSTABLE_FD_FDSTAT_GET(102),
+        UNSTABLE_FD_FDSTAT_SET_FLAGS(103),
+        UNSTABLE_FD_FDSTAT_SET_RIGHTS(104),
+        UNSTABLE_FD_FILESTAT_GET(105),
+        UNSTABLE_FD_PRESTAT_DIR_NAME(106),
+        UNSTABLE_FD_SEEK(107),
+        UNSTABLE_FD_TELL(108),
+        UNSTABLE_FD_SYNC(109),
+        UNSTABLE_FD_DATASYNC(110),
+        UNSTABLE_FD_ADVISE(111),
+        UNSTABLE_FD_ALLOCATE(112),
+        UNSTABLE_FD_FILESTAT_SET_SIZE(113),
+        UNSTABLE_FD_FILESTAT_SET_TIMES(114),
+        UNSTABLE_FD_PREAD(115),
+        UNSTABLE_FD_PWRITE(116),
+        UNSTABLE_FD_READDIR(117),
+        UNSTABLE_FD_RENUMBER(118),
+        UNSTABLE_PATH_CREATE_DIRECTORY(119),
+        UNSTABLE_PATH_FILESTAT_GET(120),
+        UNSTABLE_PATH_FILESTAT_SET_TIMES(121),
+        UNSTABLE_PATH_LINK(122),
+        UNSTABLE_PATH_OPEN(123),
+        UNSTABLE_PATH_READLINK(124),
+        UNSTABLE_PATH_REMOVE_DIRECTORY(125),
+        UNSTABLE_PATH_RENAME(126),
+        UNSTABLE_PATH_SYMLINK(127),
+        UNSTABLE_PATH_UNLINK_FILE(128),
+        UNSTABLE_POLL_ONEOFF(129),
+        UNSTABLE_PROC_RAISE(130),
+        UNSTABLE_SCHED_YIELD(131),
+        UNSTABLE_SOCK_ACCEPT(132),
+        UNSTABLE_SOCK_RECV(133),
+        UNSTABLE_SOCK_SEND(134),
+        UNSTABLE_SOCK_SHUTDOWN(135),
+        EMSCRIPTEN_NOTIFY_MEMORY_GROWTH(136),
         TRAP(200),
         SPIN(201),
         MEMORY_GROW(202),
@@ -108,7 +176,8 @@ final class Probe {
     enum Cb {
         CONTEXT_CREATE, VM_START, CONFIGURE, TICK, FOREIGN_FUNCTION, QUEUE_READY, REQUEST_HEADERS, REQUEST_BODY,
         REQUEST_TRAILERS, RESPONSE_HEADERS, RESPONSE_BODY, RESPONSE_TRAILERS, HTTP_CALL_RESPONSE,
-        GRPC_RECEIVE_INITIAL_METADATA, GRPC_RECEIVE, GRPC_RECEIVE_TRAILING_METADATA, GRPC_CLOSE, DONE, LOG, DELETE;
+        GRPC_RECEIVE_INITIAL_METADATA, GRPC_RECEIVE, GRPC_RECEIVE_TRAILING_METADATA, GRPC_CLOSE, DONE, LOG, DELETE,
+        NEW_CONNECTION, DOWNSTREAM_DATA, UPSTREAM_DATA, DOWNSTREAM_CONNECTION_CLOSE, UPSTREAM_CONNECTION_CLOSE;
 
         int id() {
             return ordinal() + 1;
@@ -231,14 +300,16 @@ final class Probe {
 
     /** The probe module for an ABI version, compiled once per engine. */
     static ProxyWasmModule module(ProxyWasmModule.Engine engine, AbiVersion abi) {
-        return MODULES.computeIfAbsent(engine + "/" + abi, k -> {
-            boolean eos = abi.atLeast(AbiVersion.V0_2_0);
-            String wat = Wat.fixture("probe")
-                    .replace("{{ABI}}", abi.marker())
-                    .replace("{{EOS_PARAM}}", eos ? "(param i32)" : "")
-                    .replace("{{EOS_ARG}}", eos ? "(local.get 2)" : "(i32.const -1)");
-            return Wat.module(wat, engine);
-        });
+        return MODULES.computeIfAbsent(engine + "/" + abi, k -> Wat.module(wat(abi), engine));
+    }
+
+    /** The probe's text for an ABI version, for tests that compile a variant of it. */
+    static String wat(AbiVersion abi) {
+        boolean eos = abi.atLeast(AbiVersion.V0_2_0);
+        return Wat.fixture("probe")
+                .replace("{{ABI}}", abi.marker())
+                .replace("{{EOS_PARAM}}", eos ? "(param i32)" : "")
+                .replace("{{EOS_ARG}}", eos ? "(local.get 2)" : "(i32.const -1)");
     }
 
     static PluginConfig plugin(String rootId) {
@@ -252,9 +323,14 @@ final class Probe {
     /** A new VM of the probe; its logs are recorded (and {@code env}'s log sink replaced). */
     static Probe create(ProxyWasmModule.Engine engine, AbiVersion abi, PluginConfig vmConfig, HostEnvironment env,
                         WasmVm.Options options) {
+        return create(module(engine, abi), vmConfig, env, options);
+    }
+
+    /** A new VM of a probe variant compiled from {@link #wat}. */
+    static Probe create(ProxyWasmModule module, PluginConfig vmConfig, HostEnvironment env, WasmVm.Options options) {
         List<LogLine> logs = new CopyOnWriteArrayList<>();
         env.logSink((level, plugin, message) -> logs.add(new LogLine(level, message)));
-        return new Probe(env, WasmVm.create(module(engine, abi), env, vmConfig, options), logs);
+        return new Probe(env, WasmVm.create(module, env, vmConfig, options), logs);
     }
 
     GuestMemory memory() {

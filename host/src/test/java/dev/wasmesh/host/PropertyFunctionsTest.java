@@ -149,4 +149,18 @@ class PropertyFunctionsTest {
         p.vm.createRootContext(Probe.plugin("probe"));
         assertThat(out.string()).isEqualTo("probe");
     }
+
+    @Test
+    void setPropertyErrors() {
+        Probe.Step emptyPath = p.call(PROXY_SET_PROPERTY, 0, 0, p.str("v"));
+        Probe.Step onlyNul = p.call(PROXY_SET_PROPERTY, p.str("\0"), p.str("v"));
+        Probe.Step badPath = p.call(PROXY_SET_PROPERTY, 0x00400000, 4, p.str("v"));
+        Probe.Step badValue = p.call(PROXY_SET_PROPERTY, p.str("wasmesh\0k"), 0xFFFFFFF0, 32);
+        Probe.Step readBack = get("wasmesh.k", p.outBytes());
+        p.on(Probe.Cb.CONFIGURE, emptyPath, onlyNul, badPath, badValue, readBack);
+        p.vm.createRootContext(Probe.plugin("probe"));
+        assertThat(java.util.List.of(emptyPath, onlyNul, badPath, badValue, readBack)).extracting(Probe.Step::status)
+                .containsExactly(Status.BAD_ARGUMENT, Status.BAD_ARGUMENT, Status.INVALID_MEMORY_ACCESS,
+                        Status.INVALID_MEMORY_ACCESS, Status.NOT_FOUND);
+    }
 }

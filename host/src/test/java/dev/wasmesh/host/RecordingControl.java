@@ -4,8 +4,11 @@ import dev.wasmesh.host.abi.StreamType;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
-/** A {@link StreamControl} that remembers what the filter asked for, as "continue HTTP_REQUEST" etc. */
-final class RecordingControl implements StreamControl {
+/**
+ * A {@link StreamControl} and {@link NetworkControl} that remembers what the filter asked for, as "continue
+ * HTTP_REQUEST" etc.
+ */
+final class RecordingControl implements StreamControl, NetworkControl {
     final List<String> actions = new CopyOnWriteArrayList<>();
     final List<LocalResponse> localResponses = new CopyOnWriteArrayList<>();
 

@@ -106,4 +106,28 @@ class SharedFunctionsTest {
         a.vm.createRootContext(Probe.plugin("a"));
         assertThat(resolved.u32()).isEqualTo(token.u32()).isNotZero();
     }
+
+    @Test
+    void queueFunctionsRejectBadPointers() {
+        Probe.Out token = a.out(4);
+        Probe.Step register = a.call(PROXY_REGISTER_SHARED_QUEUE, a.str("q"), token);
+        Probe.Step enqueue = a.call(PROXY_ENQUEUE_SHARED_QUEUE, 0, a.str("item"));
+        a.on(CONFIGURE, register);
+        RootContext root = a.vm.createRootContext(Probe.plugin("a"));
+        enqueue.args[0] = token.u32();
+        List<Probe.Step> bad = List.of(
+                a.call(PROXY_REGISTER_SHARED_QUEUE, 0x00400000, 1, a.out(4)),
+                a.call(PROXY_REGISTER_SHARED_QUEUE, a.str("q2"), 0x00400000),
+                a.call(PROXY_RESOLVE_SHARED_QUEUE, 0x00400000, 1, a.str("q"), a.out(4)),
+                a.call(PROXY_RESOLVE_SHARED_QUEUE, a.str(""), 0x00400000, 1, a.out(4)),
+                a.call(PROXY_RESOLVE_SHARED_QUEUE, a.str(""), a.str("q"), 0x00400000),
+                a.call(PROXY_ENQUEUE_SHARED_QUEUE, token.u32(), 0x00400000, 4),
+                a.call(PROXY_DEQUEUE_SHARED_QUEUE, token.u32(), 0x00400000, a.out(4).ptr));
+        List<Probe.Step> steps = new java.util.ArrayList<>(List.of(enqueue));
+        steps.addAll(bad);
+        a.on(TICK, steps.toArray(Probe.Step[]::new));
+        root.tick();
+        assertThat(enqueue.status()).isEqualTo(Status.OK);
+        assertThat(bad).extracting(Probe.Step::status).containsOnly(Status.INVALID_MEMORY_ACCESS);
+    }
 }

@@ -5,8 +5,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.wasmesh.host.abi.AbiVersion;
 import dev.wasmesh.host.abi.LogLevel;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -16,6 +24,9 @@ class WasiFunctionsTest {
     private static final int BADF = 8;
     private static final int FAULT = 21;
     private static final int INVAL = 28;
+    private static final int NOSYS = 52;
+    private static final int NOTSUP = 58;
+    private static final int SPIPE = 70;
 
     /** The same function imported as wasi_snapshot_preview1 and as wasi_unstable. */
     enum Module {
@@ -115,7 +126,7 @@ class WasiFunctionsTest {
 
     @ParameterizedTest
     @EnumSource(ProxyWasmModule.Engine.class)
-    void thePreview1OnlyFunctions(ProxyWasmModule.Engine engine) {
+    void resultsAreWrittenWhereTheGuestAsked(ProxyWasmModule.Engine engine) {
         Probe q = Probe.create(engine, AbiVersion.V0_2_1,
                 Probe.plugin("probe").toBuilder().env("K", "v").build(), new HostEnvironment(), new WasmVm.Options());
         Probe.Out fdstat = q.out(24);
@@ -149,5 +160,181 @@ class WasiFunctionsTest {
         assertThat(q.memory().read(ptrs.u32(), 4)).isEqualTo("K=v\0".getBytes(StandardCharsets.UTF_8));
         assertThat(nevents.u32()).isEqualTo(1);
         assertThat(events.bytes(1)[0]).isEqualTo((byte) 0x55);
+    }
+
+    /** One WASI call and the errno it must answer. */
+    private record Expect(String function, Probe.Step step, int errno) {}
+
+    private Expect expect(Module m, int errno, String name, Object... args) {
+        return new Expect(name.toLowerCase(java.util.Locale.ROOT), p.call(m.op(name), args), errno);
+    }
+
+    /** Every WASI function but proc_exit (which ends the callback), at least once, with the errno it answers. */
+    private List<Expect> everyFunction(Module m) {
+        Probe.Bytes iov = iovecs("x");
+        Probe.Bytes path = p.str("file");
+        Probe.Bytes subscription = p.bytes(new byte[64]); // one clock subscription
+        return List.of(
+                expect(m, SUCCESS, "ARGS_SIZES_GET", p.out(4), p.out(4)),
+                expect(m, FAULT, "ARGS_SIZES_GET", 0x7FFFFFF0, p.out(4)),
+                expect(m, SUCCESS, "ARGS_GET", p.out(4), p.out(4)),
+                expect(m, SUCCESS, "ENVIRON_SIZES_GET", p.out(4), p.out(4)),
+                expect(m, SUCCESS, "ENVIRON_GET", p.out(8), p.out(32)),
+                expect(m, FAULT, "ENVIRON_GET", 0x7FFFFFF0, p.out(32)),
+                expect(m, SUCCESS, "CLOCK_RES_GET", 1, p.out(8)),
+                expect(m, INVAL, "CLOCK_RES_GET", 4, p.out(8)),
+                expect(m, SUCCESS, "CLOCK_TIME_GET", 3, 0, p.out(8)),
+                expect(m, INVAL, "CLOCK_TIME_GET", 4, 0, p.out(8)),
+                expect(m, SUCCESS, "FD_WRITE", 1, iov.ptr(), 1, p.out(4)),
+                expect(m, BADF, "FD_WRITE", 0, iov.ptr(), 1, p.out(4)),
+                expect(m, SUCCESS, "FD_READ", 0, iov.ptr(), 1, p.out(4)),
+                expect(m, BADF, "FD_READ", 1, iov.ptr(), 1, p.out(4)),
+                expect(m, SUCCESS, "FD_CLOSE", 2),
+                expect(m, BADF, "FD_CLOSE", 3),
+                expect(m, SUCCESS, "FD_FDSTAT_GET", 0, p.out(24)),
+                expect(m, BADF, "FD_FDSTAT_GET", 3, p.out(24)),
+                expect(m, SUCCESS, "FD_FDSTAT_SET_FLAGS", 1, 0),
+                expect(m, BADF, "FD_FDSTAT_SET_FLAGS", 3, 0),
+                expect(m, SUCCESS, "FD_FDSTAT_SET_RIGHTS", 1, 0, 0),
+                expect(m, BADF, "FD_FDSTAT_SET_RIGHTS", 3, 0, 0),
+                expect(m, SUCCESS, "FD_FILESTAT_GET", 2, p.out(64)),
+                expect(m, BADF, "FD_FILESTAT_GET", 3, p.out(64)),
+                expect(m, BADF, "FD_PRESTAT_GET", 3, p.out(8)),
+                expect(m, BADF, "FD_PRESTAT_DIR_NAME", 3, p.out(8), 8),
+                expect(m, SPIPE, "FD_SEEK", 1, 0, 0, p.out(8)),
+                expect(m, BADF, "FD_SEEK", 3, 0, 0, p.out(8)),
+                expect(m, SPIPE, "FD_TELL", 1, p.out(8)),
+                expect(m, BADF, "FD_TELL", 3, p.out(8)),
+                expect(m, SUCCESS, "FD_SYNC", 1),
+                expect(m, BADF, "FD_SYNC", 3),
+                expect(m, SUCCESS, "FD_DATASYNC", 2),
+                expect(m, BADF, "FD_DATASYNC", 3),
+                expect(m, NOTSUP, "FD_ADVISE", 1, 0, 0, 0),
+                expect(m, BADF, "FD_ADVISE", 3, 0, 0, 0),
+                expect(m, NOTSUP, "FD_ALLOCATE", 1, 0, 0),
+                expect(m, BADF, "FD_ALLOCATE", 3, 0, 0),
+                expect(m, NOTSUP, "FD_FILESTAT_SET_SIZE", 1, 0),
+                expect(m, BADF, "FD_FILESTAT_SET_SIZE", 3, 0),
+                expect(m, NOTSUP, "FD_FILESTAT_SET_TIMES", 1, 0, 0, 0),
+                expect(m, BADF, "FD_FILESTAT_SET_TIMES", 3, 0, 0, 0),
+                expect(m, SPIPE, "FD_PREAD", 0, iov.ptr(), 1, 0, p.out(4)),
+                expect(m, BADF, "FD_PREAD", 3, iov.ptr(), 1, 0, p.out(4)),
+                expect(m, SPIPE, "FD_PWRITE", 1, iov.ptr(), 1, 0, p.out(4)),
+                expect(m, BADF, "FD_PWRITE", 3, iov.ptr(), 1, 0, p.out(4)),
+                expect(m, BADF, "FD_READDIR", 3, p.out(8), 8, 0, p.out(4)),
+                expect(m, BADF, "FD_RENUMBER", 1, 2),
+                expect(m, BADF, "PATH_CREATE_DIRECTORY", 3, path),
+                expect(m, BADF, "PATH_FILESTAT_GET", 3, 0, path, p.out(64)),
+                expect(m, BADF, "PATH_FILESTAT_SET_TIMES", 3, 0, path, 0, 0, 0),
+                expect(m, BADF, "PATH_LINK", 3, 0, path, 3, path),
+                expect(m, BADF, "PATH_OPEN", 3, 0, path, 0, 0, 0, 0, p.out(4)),
+                expect(m, BADF, "PATH_READLINK", 3, path, p.out(8), 8, p.out(4)),
+                expect(m, BADF, "PATH_REMOVE_DIRECTORY", 3, path),
+                expect(m, BADF, "PATH_RENAME", 3, path, 3, path),
+                expect(m, BADF, "PATH_SYMLINK", path, 3, path),
+                expect(m, BADF, "PATH_UNLINK_FILE", 3, path),
+                expect(m, SUCCESS, "POLL_ONEOFF", subscription.ptr(), p.out(32), 1, p.out(4)),
+                expect(m, INVAL, "POLL_ONEOFF", subscription.ptr(), p.out(32), 0, p.out(4)),
+                expect(m, NOSYS, "PROC_RAISE", 15),
+                expect(m, SUCCESS, "SCHED_YIELD"),
+                expect(m, SUCCESS, "RANDOM_GET", p.out(16), 16),
+                expect(m, FAULT, "RANDOM_GET", 0x7FFFFFF0, 32),
+                expect(m, BADF, "SOCK_ACCEPT", 3, 0, p.out(4)),
+                expect(m, BADF, "SOCK_RECV", 3, iov.ptr(), 1, 0, p.out(4), p.out(4)),
+                expect(m, BADF, "SOCK_SEND", 3, iov.ptr(), 1, 0, p.out(4)),
+                expect(m, BADF, "SOCK_SHUTDOWN", 3, 0));
+    }
+
+    @ParameterizedTest
+    @EnumSource(Module.class)
+    void everyFunctionAnswersItsErrno(Module m) {
+        List<Expect> expected = everyFunction(m);
+        run(expected.stream().map(Expect::step).toArray(Probe.Step[]::new));
+        assertThat(expected).allSatisfy(e -> assertThat(e.step().result()).as(e.function()).isEqualTo(e.errno()));
+    }
+
+    @Test
+    void everyProvidedWasiFunctionIsCalledUnderBothNames() {
+        for (Module m : Module.values()) {
+            String module = m == Module.PREVIEW1 ? "wasi_snapshot_preview1" : "wasi_unstable";
+            Set<String> provided = HostFunctions.create(null, null).stream().filter(f -> f.module().equals(module))
+                    .map(f -> f.name()).collect(Collectors.toCollection(TreeSet::new));
+            Set<String> called = everyFunction(m).stream().map(Expect::function)
+                    .collect(Collectors.toCollection(TreeSet::new));
+            called.add("proc_exit"); // see procExitEndsTheCallback
+            assertThat(called).as(module).isEqualTo(provided);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Module.class)
+    void readingStdinFindsItAtItsEnd(Module m) {
+        Probe.Out read = p.out(4);
+        p.memory().writeU32(read.ptr, 99);
+        Probe.Step step = p.call(m.op("FD_READ"), 0, iovecs("buffer").ptr(), 1, read);
+        run(step);
+        assertThat(step.result()).isEqualTo(SUCCESS);
+        assertThat(read.u32()).isZero();
+    }
+
+    @ParameterizedTest
+    @EnumSource(Module.class)
+    void filestatHasEachSnapshotsSize(Module m) {
+        Probe.Out stat = p.out(64);
+        byte[] sentinel = new byte[64];
+        Arrays.fill(sentinel, (byte) 0x7F);
+        p.memory().write(stat.ptr, sentinel);
+        Probe.Step step = p.call(m.op("FD_FILESTAT_GET"), 1, stat);
+        run(step);
+        assertThat(step.result()).isEqualTo(SUCCESS);
+        byte[] written = stat.bytes(64);
+        assertThat(written[16]).isEqualTo((byte) 2); // character device
+        int size = m == Module.UNSTABLE ? 56 : 64; // snapshot 0's nlink is a u32
+        byte[] expected = new byte[64];
+        expected[16] = 2;
+        Arrays.fill(expected, size, 64, (byte) 0x7F);
+        assertThat(written).isEqualTo(expected);
+    }
+
+    /** Subscriptions of {@code size} bytes: userdata u64 at 0, the tag u8 at 8. */
+    private Probe.Bytes subscriptions(int size, long... userdataAndTag) {
+        ByteBuffer b = ByteBuffer.allocate(size * userdataAndTag.length / 2).order(ByteOrder.LITTLE_ENDIAN);
+        for (int i = 0; i < userdataAndTag.length; i += 2) {
+            b.putLong(size * i / 2, userdataAndTag[i]);
+            b.put(size * i / 2 + 8, (byte) userdataAndTag[i + 1]);
+        }
+        return p.bytes(b.array());
+    }
+
+    @ParameterizedTest
+    @EnumSource(Module.class)
+    void pollOneoffReadsEachSnapshotsSubscriptionLayout(Module m) {
+        // wasi_unstable's subscription_clock starts with a u64 identifier: 56-byte subscriptions, not 48.
+        int size = m == Module.UNSTABLE ? 56 : 48;
+        Probe.Bytes subs = subscriptions(size, 0x1111, 0, 0x2222, 1, 0x3333, 2);
+        Probe.Out events = p.out(96);
+        Probe.Out count = p.out(4);
+        Probe.Step poll = p.call(m.op("POLL_ONEOFF"), subs.ptr(), events, 3, count);
+        run(poll);
+        assertThat(poll.result()).isEqualTo(SUCCESS);
+        assertThat(count.u32()).isEqualTo(3);
+        ByteBuffer e = ByteBuffer.wrap(events.bytes(96)).order(ByteOrder.LITTLE_ENDIAN);
+        List<String> got = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            got.add(Long.toHexString(e.getLong(32 * i)) + " errno " + e.getShort(32 * i + 8) + " type "
+                    + e.get(32 * i + 10));
+        }
+        assertThat(got).containsExactly("1111 errno 0 type 0", "2222 errno 0 type 1", "3333 errno 0 type 2");
+    }
+
+    @Test
+    void emscriptenMemoryGrowthNotificationsAreAccepted() {
+        Probe.Step notify = p.call(Probe.Op.EMSCRIPTEN_NOTIFY_MEMORY_GROWTH, 1);
+        Probe.Step after = p.call(Probe.Op.PROXY_LOG, LogLevel.INFO.ordinal(), p.str("still running"));
+        run(notify, after);
+        assertThat(notify.result()).isZero();
+        assertThat(after.result()).isZero();
+        assertThat(p.messages(LogLevel.INFO)).containsExactly("still running");
+        assertThat(p.vm.failed()).isFalse();
     }
 }

@@ -23,8 +23,8 @@ import java.util.Set;
 
 /**
  * Runs a real proxy-wasm module in-process for unit tests, standing in for Envoy: one VM with one plugin, HTTP
- * streams driven phase by phase, call-outs the test answers, timers on a test clock, and everything the filter
- * wrote (logs, metrics, shared data) readable afterwards.
+ * streams driven phase by phase, TCP connections for network filters, call-outs the test answers, timers on a test
+ * clock, and everything the filter wrote (logs, metrics, shared data) readable afterwards.
  *
  * <pre>{@code
  * try (ProxyWasmHarness h = ProxyWasmHarness.load(Path.of("filter.wasm")).rootId("my_root").start()) {
@@ -47,6 +47,7 @@ public final class ProxyWasmHarness implements AutoCloseable {
     private final CalloutRecorder callouts;
     private final Map<String, byte[]> streamProperties;
     private final List<HttpStream> streams = new ArrayList<>();
+    private final List<TcpStream> connections = new ArrayList<>();
     private final WasmVm vm;
     private final RootContext root;
 
@@ -97,6 +98,21 @@ public final class ProxyWasmHarness implements AutoCloseable {
     public HttpStream newHttpStream(StreamInfo info) {
         HttpStream s = new HttpStream(this, root, info, streamProperties);
         streams.add(s);
+        return s;
+    }
+
+    /**
+     * Opens a TCP connection through a network filter (proxy_on_context_create, proxy_on_new_connection) with
+     * default connection facts.
+     */
+    public TcpStream newTcpStream() {
+        return newTcpStream(new StreamInfo().startTimeNanos(clock.realtimeNanos()));
+    }
+
+    /** Opens a TCP connection whose properties ({@code source.address}, {@code connection.id}, ...) come from info. */
+    public TcpStream newTcpStream(StreamInfo info) {
+        TcpStream s = new TcpStream(this, root, info, streamProperties);
+        connections.add(s);
         return s;
     }
 
@@ -278,9 +294,10 @@ public final class ProxyWasmHarness implements AutoCloseable {
     }
 
     /**
-     * Completes every open stream and shuts the plugin down. A filter that traps while shutting down does not make
-     * this throw (it would hide the test's own outcome): the failure stays readable through {@link #failure()} and
-     * the CRITICAL log. Call {@link #shutdown()} to see such a failure as an exception.
+     * Completes every open stream, closes every open TCP connection and shuts the plugin down. A filter that traps
+     * while shutting down does not make this throw (it would hide the test's own outcome): the failure stays
+     * readable through {@link #failure()} and the CRITICAL log. Call {@link #shutdown()} to see such a failure as an
+     * exception.
      */
     @Override
     public void close() {
@@ -288,6 +305,11 @@ public final class ProxyWasmHarness implements AutoCloseable {
             for (HttpStream s : streams) {
                 if (!s.completed() && !vm.failed()) {
                     s.complete();
+                }
+            }
+            for (TcpStream s : connections) {
+                if (!s.closed() && !vm.failed()) {
+                    s.close();
                 }
             }
             if (!vm.failed() && !root.deleted()) {

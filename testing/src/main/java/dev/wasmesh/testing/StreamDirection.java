@@ -7,8 +7,9 @@ import java.io.ByteArrayOutputStream;
 import java.util.function.BiFunction;
 
 /**
- * One direction (request or response) of a stream as Envoy's filter manager keeps it: the headers, the body the
- * filter holds back while it pauses, what it let through, and whether it is paused.
+ * One direction of a stream as Envoy keeps it (request or response of an HTTP stream, downstream or upstream data
+ * of a TCP connection): the headers (HTTP only), the data the filter holds back while it pauses, what it let
+ * through, and whether it is paused.
  */
 final class StreamDirection {
     private HeaderMap headers;
@@ -27,8 +28,8 @@ final class StreamDirection {
     }
 
     /**
-     * Envoy's body handling: while the filter's last body callback paused, new data is appended to the buffered
-     * body and the callback sees all of it (a growing body_size); once it continues, the buffer is passed on and
+     * Envoy's body (and TCP data) handling: while the filter's last callback paused, new data is appended to the
+     * buffered data and the callback sees all of it (a growing size); once it continues, the buffer is passed on and
      * the next data starts a new one.
      */
     Action body(byte[] chunk, boolean endOfStream, BiFunction<Body, Boolean, Action> callback) {

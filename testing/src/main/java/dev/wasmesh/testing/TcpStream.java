@@ -1,0 +1,276 @@
+package dev.wasmesh.testing;
+
+import dev.wasmesh.host.Action;
+import dev.wasmesh.host.Body;
+import dev.wasmesh.host.NetworkContext;
+import dev.wasmesh.host.NetworkControl;
+import dev.wasmesh.host.RootContext;
+import dev.wasmesh.host.StreamInfo;
+import dev.wasmesh.host.abi.PeerType;
+import dev.wasmesh.host.abi.StreamType;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * One TCP connection through a network filter, driven as Envoy drives it. Opening it runs proxy_on_context_create
+ * and proxy_on_new_connection; each send runs a data callback and returns the filter's {@link Action}; afterwards
+ * the getters show the data as the filter left it, what it let through, and the continue/close calls it made. Work
+ * the filter started (call-out callbacks, queue notifications) runs before each method returns.
+ *
+ * <p>Data follows Envoy: while the filter's last data callback in a direction paused, the next chunk is appended and
+ * the filter sees all it holds; when it continues, the held data is forwarded. Downstream data also goes on when the
+ * filter calls proxy_continue_stream(DOWNSTREAM); Envoy cannot resume upstream data (that call answers
+ * UNIMPLEMENTED), so held upstream data goes on only with a later chunk the filter continues. As in Envoy, upstream
+ * data with end_of_stream is followed by proxy_on_upstream_connection_close(UNKNOWN), and a proxy_close_stream
+ * closes the downstream connection: proxy_on_downstream_connection_close(LOCAL), then the context ends.
+ */
+public final class TcpStream implements AutoCloseable {
+    private final ProxyWasmHarness harness;
+    private final NetworkContext context;
+    private final StreamDirection downstream = new StreamDirection();
+    private final StreamDirection upstream = new StreamDirection();
+    private final List<StreamType> continueCalls = new ArrayList<>();
+    private final List<StreamType> closeCalls = new ArrayList<>();
+    private final Action newConnectionAction;
+    private boolean inCallback;
+    private boolean continuedDuringCallback;
+    private boolean closing;
+    private boolean upstreamClosed;
+    private Action lastAction;
+
+    TcpStream(ProxyWasmHarness harness, RootContext root, StreamInfo info, Map<String, byte[]> properties) {
+        this.harness = harness;
+        this.context = root.newNetworkContext(new Control(), info);
+        properties.forEach((path, value) -> context.setProperty(ProxyWasmHarness.propertyPath(path), value));
+        this.newConnectionAction = call(context::onNewConnection);
+        harness.drain();
+    }
+
+    /** The connection's context id in the VM. */
+    public int contextId() {
+        return context.id();
+    }
+
+    /** The connection facts filters read as properties; change them before the callback that should see them. */
+    public StreamInfo info() {
+        return context.info();
+    }
+
+    /** Sets a property (dotted path) as this connection's filter will read it. */
+    public TcpStream setProperty(String dottedPath, String value) {
+        context.setProperty(ProxyWasmHarness.propertyPath(dottedPath), value.getBytes(StandardCharsets.UTF_8));
+        return this;
+    }
+
+    /** A property as this connection's filter reads it, in Envoy's encoding. */
+    public Optional<byte[]> property(String dottedPath) {
+        return context.property(ProxyWasmHarness.propertyPath(dottedPath));
+    }
+
+    public Optional<String> propertyText(String dottedPath) {
+        return property(dottedPath).map(b -> new String(b, StandardCharsets.UTF_8));
+    }
+
+    // ---- data and closes -------------------------------------------------------------------------------------
+
+    public Action sendDownstreamData(String chunk, boolean endOfStream) {
+        return sendDownstreamData(chunk.getBytes(StandardCharsets.UTF_8), endOfStream);
+    }
+
+    /** proxy_on_downstream_data with {@code chunk} added to whatever the filter still holds (see class doc). */
+    public Action sendDownstreamData(byte[] chunk, boolean endOfStream) {
+        requireOpen();
+        Action action = call(() -> downstream.body(chunk, endOfStream, context::onDownstreamData));
+        harness.drain();
+        return action;
+    }
+
+    public Action sendUpstreamData(String chunk, boolean endOfStream) {
+        return sendUpstreamData(chunk.getBytes(StandardCharsets.UTF_8), endOfStream);
+    }
+
+    /**
+     * proxy_on_upstream_data with {@code chunk} added to whatever the filter still holds; with {@code endOfStream},
+     * proxy_on_upstream_connection_close(UNKNOWN) follows, as in Envoy.
+     */
+    public Action sendUpstreamData(byte[] chunk, boolean endOfStream) {
+        requireOpen();
+        Action action = call(() -> upstream.body(chunk, endOfStream, context::onUpstreamData));
+        if (endOfStream && !upstreamClosed) {
+            upstreamClosed = true;
+            context.onUpstreamConnectionClose(PeerType.UNKNOWN);
+        }
+        harness.drain();
+        return action;
+    }
+
+    /**
+     * The downstream connection closed: proxy_on_downstream_connection_close, then the context ends as in Envoy
+     * (proxy_on_done, proxy_on_log, proxy_on_delete).
+     */
+    public void closeDownstream(PeerType peer) {
+        requireOpen();
+        try {
+            context.onDownstreamConnectionClose(peer);
+        } finally {
+            context.finish();
+        }
+        harness.drain();
+    }
+
+    /** proxy_on_upstream_connection_close (Envoy reports UNKNOWN, after upstream data with end_of_stream). */
+    public void closeUpstream(PeerType peer) {
+        requireOpen();
+        if (upstreamClosed) {
+            throw new IllegalStateException("the upstream connection of " + context.id() + " is already closed");
+        }
+        upstreamClosed = true;
+        context.onUpstreamConnectionClose(peer);
+        harness.drain();
+    }
+
+    /** Whether the context has ended (the downstream connection closed). */
+    public boolean closed() {
+        return context.finished();
+    }
+
+    /** Closes the downstream connection from the proxy's side (LOCAL) if it is still open. */
+    @Override
+    public void close() {
+        if (!context.finished()) {
+            closeDownstream(PeerType.LOCAL);
+        }
+    }
+
+    // ---- what the filter did ---------------------------------------------------------------------------------
+
+    /** What proxy_on_new_connection returned. */
+    public Action newConnectionAction() {
+        return newConnectionAction;
+    }
+
+    /** What the most recent callback with a result returned (new connection or data). */
+    public Action lastAction() {
+        return lastAction;
+    }
+
+    /** PAUSE while the filter holds downstream data, else CONTINUE. */
+    public Action downstreamAction() {
+        return downstream.action();
+    }
+
+    public Action upstreamAction() {
+        return upstream.action();
+    }
+
+    /** The downstream data as the filter left it in its latest downstream callback ("" if none ran). */
+    public String downstreamData() {
+        return text(downstream.lastSeen());
+    }
+
+    public byte[] downstreamDataBytes() {
+        return bytes(downstream.lastSeen());
+    }
+
+    public String upstreamData() {
+        return text(upstream.lastSeen());
+    }
+
+    public byte[] upstreamDataBytes() {
+        return bytes(upstream.lastSeen());
+    }
+
+    /** Every downstream byte the filter let through so far (towards the upstream), with its changes. */
+    public String forwardedDownstream() {
+        return new String(downstream.forwarded(), StandardCharsets.UTF_8);
+    }
+
+    public byte[] forwardedDownstreamBytes() {
+        return downstream.forwarded();
+    }
+
+    /** Every upstream byte the filter let through so far (towards the client), with its changes. */
+    public String forwardedUpstream() {
+        return new String(upstream.forwarded(), StandardCharsets.UTF_8);
+    }
+
+    public byte[] forwardedUpstreamBytes() {
+        return upstream.forwarded();
+    }
+
+    /** Each proxy_continue_stream the filter made that reached the connection (DOWNSTREAM), in order. */
+    public List<StreamType> continueCalls() {
+        return List.copyOf(continueCalls);
+    }
+
+    /** Each proxy_close_stream call the filter made (DOWNSTREAM or UPSTREAM), in order. */
+    public List<StreamType> closeCalls() {
+        return List.copyOf(closeCalls);
+    }
+
+    // ---- internals -------------------------------------------------------------------------------------------
+
+    private interface Callback {
+        Action call();
+    }
+
+    /** Runs one callback; work it queued is left for the caller's {@link ProxyWasmHarness#drain}. */
+    private Action call(Callback callback) {
+        inCallback = true;
+        try {
+            lastAction = callback.call();
+        } finally {
+            inCallback = false;
+        }
+        // A continue the filter asked for during its own callback takes effect once the callback has returned.
+        if (continuedDuringCallback) {
+            continuedDuringCallback = false;
+            downstream.continued();
+        }
+        return lastAction;
+    }
+
+    private void requireOpen() {
+        if (context.finished()) {
+            throw new IllegalStateException("connection " + context.id() + " is already closed");
+        }
+    }
+
+    private static String text(Body body) {
+        return body == null ? "" : body.toString();
+    }
+
+    private static byte[] bytes(Body body) {
+        return body == null ? new byte[0] : body.toByteArray();
+    }
+
+    /** The filter's connection steering, recorded; Envoy acts on it once the filter's call has returned. */
+    private final class Control implements NetworkControl {
+        @Override
+        public void continueStream(StreamType type) {
+            continueCalls.add(type);
+            if (inCallback) {
+                continuedDuringCallback = true;
+            } else {
+                downstream.continued();
+            }
+        }
+
+        @Override
+        public void closeStream(StreamType type) {
+            closeCalls.add(type);
+            if (!closing) {
+                closing = true;
+                // Envoy closes the downstream connection after the VM call, so do it from the VM's queue.
+                context.vm().post(() -> {
+                    if (!context.finished()) {
+                        closeDownstream(PeerType.LOCAL);
+                    }
+                });
+            }
+        }
+    }
+}
