@@ -77,6 +77,8 @@ public final class Wasmesh implements Runnable {
   static CommandLine commandLine() {
     CommandLine commandLine = new CommandLine(new Wasmesh(), Wasmesh::create);
     commandLine.setCaseInsensitiveEnumValuesAllowed(true);
+    // --plugin-config @FILE is the option's own syntax (the file's bytes), not picocli's argument file.
+    commandLine.setExpandAtFiles(false);
     commandLine.setUsageHelpAutoWidth(true);
     commandLine.setColorScheme(Help.defaultColorScheme(Style.ansi()));
     commandLine.setExecutionExceptionHandler(Wasmesh::handleFailure);

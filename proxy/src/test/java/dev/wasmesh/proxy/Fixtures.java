@@ -17,6 +17,13 @@ final class Fixtures {
         }
     }
 
+    /** Compiles the fixture {@code name}.wat into {@code dir/name.wasm}. */
+    static Path compile(Path dir, String name) throws IOException {
+        Path p = dir.resolve(name + ".wasm");
+        Files.write(p, Wat2Wasm.parse(wat(name + ".wat")));
+        return p;
+    }
+
     /** The trap-on-header filter, optionally with proxy_on_vm_start answering false. */
     static Path trapFilter(Path dir, boolean failStart) throws IOException {
         String wat = wat("trap-on-header.wat");

@@ -2,16 +2,16 @@ package dev.wasmesh.proxy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -19,61 +19,76 @@ import org.junit.jupiter.api.Test;
 
 /** {@code wasmesh run} as a real process: it prints its ready line, proxies a request, and stops on SIGTERM. */
 class RunCommandProcessTest {
-    private static final Pattern READY = Pattern.compile("listening on http://([0-9.]+:\\d+)");
-
-    private static Process launch(String... args) throws Exception {
-        List<String> cmd = new java.util.ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), "dev.wasmesh.proxy.cli.ProxyMain"));
-        cmd.addAll(List.of(args));
-        return new ProcessBuilder(cmd).redirectErrorStream(true).start();
-    }
+    private static final Duration WAIT = Duration.ofSeconds(20);
 
     @Test
-    void runPrintsReadyLineProxiesAndDrainsOnSigterm() throws Exception {
-        Process p = launch("run", TestProxy.wasm("seed").toString(), "--listen", "127.0.0.1:0",
-                "--admin", "127.0.0.1:0", "--workers", "1");
-        try {
-            BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
-            String line = out.readLine();
-            assertThat(line).contains("wasmesh proxy ready").contains("seed/filter.wasm")
+    void runPrintsReadyLineProxiesAndStopsWithZeroOnSigterm() throws Exception {
+        try (RunProcess p = RunProcess.run(TestProxy.wasm("seed").toString())) {
+            assertThat(p.output()).contains("wasmesh proxy ready").contains("seed/filter.wasm")
                     .contains("proxy-wasm ABI 0.2.1");
-            Matcher m = READY.matcher(line);
-            assertThat(m.find()).isTrue();
             HttpClient h2c = HttpClient.newBuilder().version(HttpClient.Version.HTTP_2).build();
-            HttpResponse<String> r = h2c.send(
-                    HttpRequest.newBuilder(URI.create("http://" + m.group(1) + "/process"))
-                            .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> r = h2c.send(HttpRequest.newBuilder(p.uri("/process"))
+                    .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
             assertThat(r.statusCode()).isEqualTo(200);
             assertThat(r.headers().firstValue("hello")).hasValue("world");
-            assertThat(out.readLine()).contains("\"GET /process HTTP/2\" 200"); // h2c by Upgrade
-            p.destroy();
-            assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
-        } finally {
-            p.destroyForcibly();
+            assertThat(p.awaitOutput("\"GET /process HTTP/2\" 200", WAIT)).isTrue(); // h2c by Upgrade
+            p.sigterm();
+            assertThat(p.awaitExit()).isZero();
         }
     }
 
     @Test
+    void sigtermRefusesNewConnectionsDrainsTheRequestInFlightAndExitsWithZero() throws Exception {
+        try (TestUpstream upstream = new TestUpstream("slow");
+             RunProcess p = RunProcess.run(TestProxy.wasm("seed").toString(), "--upstream", upstream.url())) {
+            HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+            CompletableFuture<HttpResponse<String>> inFlight = client.sendAsync(HttpRequest.newBuilder(p.uri("/hold"))
+                    .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(upstream.awaitHolding(WAIT)).isTrue();
+            p.sigterm();
+            assertThat(refusesConnections(p.listen())).isTrue();
+            assertThat(inFlight).isNotDone();
+            upstream.release();
+            HttpResponse<String> r = inFlight.get(30, TimeUnit.SECONDS);
+            assertThat(r.statusCode()).isEqualTo(200);
+            assertThat(r.body()).startsWith("slow GET /hold ");
+            assertThat(r.headers().firstValue("hello")).hasValue("world");
+            assertThat(p.awaitExit()).isZero();
+            assertThat(p.output()).contains("\"GET /hold HTTP/1.1\" 200"); // the access log is flushed on the way out
+        }
+    }
+
+    /** Waits (bounded) until connecting to {@code hostPort} is refused. */
+    private static boolean refusesConnections(String hostPort) throws InterruptedException {
+        URI u = URI.create("http://" + hostPort);
+        long end = System.nanoTime() + WAIT.toNanos();
+        while (System.nanoTime() < end) {
+            try (Socket s = new Socket()) {
+                s.connect(new InetSocketAddress(u.getHost(), u.getPort()), 1000);
+            } catch (ConnectException e) {
+                return true;
+            } catch (IOException e) {
+                // a timeout or reset: try again
+            }
+            Thread.sleep(20);
+        }
+        return false;
+    }
+
+    @Test
     void runWithAMissingFilterFailsWithOneLine() throws Exception {
-        Process p = launch("run", "/nonexistent/filter.wasm", "--listen", "127.0.0.1:0", "--admin", "127.0.0.1:0");
-        try {
-            assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-            String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            assertThat(p.exitValue()).isEqualTo(1);
-            assertThat(output.strip()).isEqualTo("wasmesh run: /nonexistent/filter.wasm: no such file");
-        } finally {
-            p.destroyForcibly();
+        try (RunProcess p = RunProcess.start("run", "/nonexistent/filter.wasm", "--listen", "127.0.0.1:0",
+                "--admin", "127.0.0.1:0")) {
+            assertThat(p.awaitExit()).isEqualTo(1);
+            assertThat(p.output().strip()).isEqualTo("wasmesh run: /nonexistent/filter.wasm: no such file");
         }
     }
 
     @Test
     void echoCommandAnswersWithWhatItReceived() throws Exception {
-        Process p = launch("echo", "--listen", "127.0.0.1:0");
-        try {
-            BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
-            String line = out.readLine();
-            Matcher m = Pattern.compile("http://([0-9.]+:\\d+)").matcher(line);
+        try (RunProcess p = RunProcess.start("echo", "--listen", "127.0.0.1:0")) {
+            assertThat(p.awaitOutput("http://", WAIT)).isTrue();
+            Matcher m = Pattern.compile("http://([0-9.]+:\\d+)").matcher(p.output());
             assertThat(m.find()).isTrue();
             HttpResponse<String> r = HttpClient.newHttpClient().send(
                     HttpRequest.newBuilder(URI.create("http://" + m.group(1) + "/e?q=1"))
@@ -82,10 +97,6 @@ class RunCommandProcessTest {
             assertThat(r.statusCode()).isEqualTo(200);
             assertThat(r.body()).contains("\"method\":\"POST\"").contains("\"path\":\"/e?q=1\"")
                     .contains("\"body\":\"data\"");
-        } finally {
-            p.destroy();
-            p.waitFor(30, TimeUnit.SECONDS);
-            p.destroyForcibly();
         }
     }
 }

@@ -16,6 +16,7 @@ public final class ProxyMain implements Runnable {
     }
 
     public static void main(String[] args) {
-        System.exit(new CommandLine(new ProxyMain()).execute(args));
+        // No @file argument expansion: --plugin-config and --vm-config take @FILE as the file's bytes, unsplit.
+        System.exit(new CommandLine(new ProxyMain()).setExpandAtFiles(false).execute(args));
     }
 }

@@ -20,12 +20,15 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 /** {@code wasmesh run}: an Envoy-compatible HTTP proxy running proxy-wasm filters on real traffic. */
 @Command(name = "run", mixinStandardHelpOptions = true,
@@ -39,6 +42,13 @@ import picocli.CommandLine.Parameters;
             "  wasmesh run --config examples/envoy.yaml",
         })
 public final class RunCommand implements Callable<Integer> {
+    /** Options that describe the one filter of {@code run FILTER}; an Envoy config file says all of that itself. */
+    private static final List<String> FILTER_ONLY = List.of("--upstream", "--root-id", "--vm-id", "--plugin-config",
+            "--vm-config", "--fail-strategy", "--sha256");
+
+    @Spec
+    CommandSpec spec;
+
     @Parameters(index = "0", arity = "0..1", paramLabel = "FILTER",
             description = "The filter: a path, http(s):// URL (with --sha256), or another registered source (oci://).")
     String filter;
@@ -47,7 +57,8 @@ public final class RunCommand implements Callable<Integer> {
             description = "Envoy v3 static bootstrap (YAML or JSON) with listeners, wasm filters, routes and clusters.")
     Path config;
 
-    @Option(names = "--listen", paramLabel = "HOST:PORT", description = "Listener address (default 127.0.0.1:10000).")
+    @Option(names = "--listen", paramLabel = "HOST:PORT",
+            description = "Listener address (default 127.0.0.1:10000; with --config, replaces the file's).")
     String listen;
 
     @Option(names = "--upstream", paramLabel = "URL", description = "Where requests go (default: the built-in echo).")
@@ -77,7 +88,8 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--workers", paramLabel = "N", description = "Worker threads (default: number of cores).")
     Integer workers;
 
-    @Option(names = "--admin", paramLabel = "HOST:PORT", description = "Admin address (default 127.0.0.1:9901).")
+    @Option(names = "--admin", paramLabel = "HOST:PORT",
+            description = "Admin address (default 127.0.0.1:9901; with --config, replaces the file's).")
     String admin;
 
     @Option(names = "--log-level", paramLabel = "LEVEL", defaultValue = "info",
@@ -125,11 +137,21 @@ public final class RunCommand implements Callable<Integer> {
             err.println("wasmesh run: " + e.getMessage());
             return 1;
         }
-        Thread hook = new Thread(this::stop, "wasmesh-shutdown");
+        Thread hook = new Thread(() -> {
+            stop();
+            // A drained stop on SIGTERM is a normal end, as in Envoy: exit 0, not the JVM's 128 + signal.
+            Runtime.getRuntime().halt(0);
+        }, "wasmesh-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         out.println(server.readyLine());
         out.flush();
         stopped.await();
+        try {
+            // Stopped in-process by stop(): the hook must not decide the JVM's exit status later.
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException e) {
+            // The JVM is shutting down, so the hook stopped the proxy and ends the process.
+        }
         return 0;
     }
 
@@ -157,6 +179,12 @@ public final class RunCommand implements Callable<Integer> {
             if (filter != null) {
                 throw new IllegalArgumentException("give either FILTER or --config, not both");
             }
+            for (String option : FILTER_ONLY) {
+                if (spec.commandLine().getParseResult().hasMatchedOption(option)) {
+                    throw new IllegalArgumentException(option + " configures FILTER; with --config it comes from "
+                            + config + " (the wasm filter's config and its clusters)");
+                }
+            }
             cfg = EnvoyConfigLoader.load(config, Path.of(""), level);
         } else {
             if (filter == null) {
@@ -173,12 +201,13 @@ public final class RunCommand implements Callable<Integer> {
                 cfg.addCluster(ClusterConfig.fromUrl(ProxyConfig.DEFAULT_CLUSTER, upstream));
                 cfg.addRoute(RouteConfig.catchAll(ProxyConfig.DEFAULT_CLUSTER));
             }
-            if (listen != null) {
-                cfg.listen(Endpoint.parse(listen));
-            }
-            if (admin != null) {
-                cfg.admin(Endpoint.parse(admin));
-            }
+        }
+        // With --config too, so that one envoy.yaml can run beside another copy of itself.
+        if (listen != null) {
+            cfg.listen(Endpoint.parse(listen));
+        }
+        if (admin != null) {
+            cfg.admin(Endpoint.parse(admin));
         }
         for (Map.Entry<String, String> c : clusters.entrySet()) {
             cfg.addCluster(ClusterConfig.fromUrl(c.getKey(), c.getValue()));

@@ -1,0 +1,53 @@
+;; A proxy-wasm filter with state of two kinds. Per VM: a request counter in a wasm global, which
+;; proxy_on_response_headers increments and reports as x-vm-requests (so each VM counts only its own requests).
+;; Process-wide: a request header x-put is stored as shared data fixture_key (proxy_on_request_headers), and every
+;; response reports the current fixture_key as x-shared once it exists.
+(module
+  (import "env" "proxy_get_header_map_value" (func $get (param i32 i32 i32 i32 i32) (result i32)))
+  (import "env" "proxy_replace_header_map_value" (func $replace (param i32 i32 i32 i32 i32) (result i32)))
+  (import "env" "proxy_get_shared_data" (func $get_shared (param i32 i32 i32 i32 i32) (result i32)))
+  (import "env" "proxy_set_shared_data" (func $set_shared (param i32 i32 i32 i32 i32) (result i32)))
+  (memory (export "memory") 2)
+  ;; A bump allocator that never frees: enough for the few requests of a test.
+  (global $heap (mut i32) (i32.const 4096))
+  (global $requests (mut i32) (i32.const 0))
+  (data (i32.const 16) "x-vm-requests")
+  (data (i32.const 32) "x-put")
+  (data (i32.const 48) "x-shared")
+  (data (i32.const 64) "fixture_key")
+  ;; 96/100: a value's pointer and size as the host returns them, 104: shared data cas; 128-159: decimal digits.
+  (func (export "proxy_abi_version_0_2_1"))
+  (func (export "proxy_on_memory_allocate") (param $n i32) (result i32)
+    (local $p i32)
+    (local.set $p (global.get $heap))
+    (global.set $heap (i32.add (global.get $heap) (local.get $n)))
+    (local.get $p))
+  (func (export "proxy_on_context_create") (param i32 i32))
+  (func (export "proxy_on_vm_start") (param i32 i32) (result i32) (i32.const 1))
+  (func (export "proxy_on_configure") (param i32 i32) (result i32) (i32.const 1))
+  (func (export "proxy_on_request_headers") (param i32 i32 i32) (result i32)
+    (if (i32.eqz (call $get (i32.const 0) (i32.const 32) (i32.const 5) (i32.const 96) (i32.const 100)))
+      (then (drop (call $set_shared (i32.const 64) (i32.const 11)
+        (i32.load (i32.const 96)) (i32.load (i32.const 100)) (i32.const 0)))))
+    (i32.const 0))
+  ;; Writes $n in decimal so that it ends at 160; returns where it starts.
+  (func $decimal (param $n i32) (result i32)
+    (local $p i32)
+    (local.set $p (i32.const 160))
+    (loop $digit
+      (local.set $p (i32.sub (local.get $p) (i32.const 1)))
+      (i32.store8 (local.get $p) (i32.add (i32.const 48) (i32.rem_u (local.get $n) (i32.const 10))))
+      (local.set $n (i32.div_u (local.get $n) (i32.const 10)))
+      (br_if $digit (local.get $n)))
+    (local.get $p))
+  (func (export "proxy_on_response_headers") (param i32 i32 i32) (result i32)
+    (local $p i32)
+    (global.set $requests (i32.add (global.get $requests) (i32.const 1)))
+    (local.set $p (call $decimal (global.get $requests)))
+    (drop (call $replace (i32.const 2) (i32.const 16) (i32.const 13)
+      (local.get $p) (i32.sub (i32.const 160) (local.get $p))))
+    (if (i32.eqz (call $get_shared (i32.const 64) (i32.const 11) (i32.const 96) (i32.const 100) (i32.const 104)))
+      (then (drop (call $replace (i32.const 2) (i32.const 48) (i32.const 8)
+        (i32.load (i32.const 96)) (i32.load (i32.const 100))))))
+    (i32.const 0))
+)
