@@ -20,7 +20,8 @@ public final class DeployListCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
 
-  @Option(names = {"-n", "--namespace"}, paramLabel = "NS", defaultValue = "default", description = "Default: default.")
+  @Option(names = {"-n", "--namespace"}, paramLabel = "NS",
+      description = "Default: the kubeconfig context's namespace, else default.")
   String namespace;
 
   @Option(names = {"-A", "--all-namespaces"}, description = "List deployments in every namespace.")
@@ -43,12 +44,14 @@ public final class DeployListCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     return Failures.run(spec, () -> {
       List<IstioDeployer.Listed> deployments;
+      String listed;
       try (KubernetesClient client = connector.apply(kube)) {
-        deployments = new IstioDeployer(client).list(allNamespaces ? null : namespace);
+        listed = allNamespaces ? null : KubeOptions.namespace(namespace, client.getNamespace());
+        deployments = new IstioDeployer(client).list(listed);
       }
       PrintWriter out = spec.commandLine().getOut();
       if (deployments.isEmpty()) {
-        out.println("no wasmesh deployments " + (allNamespaces ? "in any namespace" : "in namespace " + namespace));
+        out.println("no wasmesh deployments " + (listed == null ? "in any namespace" : "in namespace " + listed));
         return 0;
       }
       List<String[]> rows = new ArrayList<>();

@@ -50,7 +50,8 @@ public final class IstioDeployCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "MODULE", description = "FILE.wasm, oci://REF or https://URL.")
   String module;
 
-  @Option(names = {"-n", "--namespace"}, paramLabel = "NS", defaultValue = "default", description = "Default: default.")
+  @Option(names = {"-n", "--namespace"}, paramLabel = "NS",
+      description = "Default: the kubeconfig context's namespace, else default.")
   String namespace;
 
   @Option(names = {"-l", "--selector"}, paramLabel = "LABEL=VALUE", split = ",",
@@ -124,6 +125,11 @@ public final class IstioDeployCommand implements Callable<Integer> {
       description = "Where modules are copied in the istio-proxy container (default: ${DEFAULT-VALUE}).")
   String podDirectory;
 
+  @Option(names = "--sha256", paramLabel = "HEX",
+      description = "The module's expected SHA-256 (for oci://, the image manifest's, as in Istio); a mismatch"
+          + " deploys nothing. Default: pin what the source serves now.")
+  String sha256;
+
   @Option(names = "--dry-run", description = "Print the manifests and change nothing; needs no cluster.")
   boolean dryRun;
 
@@ -148,33 +154,39 @@ public final class IstioDeployCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     return Failures.run(spec, () -> {
-      ModuleSource source = ModuleSource.load(module, registry.settings(stdin, false));
-      String deploymentName = name != null ? name : DeploymentNames.from(module);
-      List<TargetRef> targets = targetRefs.stream().map(TargetRef::parse).toList();
-      DeploySpec deploySpec = new DeploySpec(deploymentName, namespace, source, mode, context, selector, targets, port,
-          pluginName, vmId, runtime, pluginConfig(), env, hostEnv, failStrategy, phase, priority, pullPolicy,
-          pullSecret, podDirectory);
       PrintWriter out = spec.commandLine().getOut();
       if (dryRun) {
+        DeploySpec deploySpec = deploySpec(KubeOptions.namespace(namespace, kube.config().getNamespace()));
         String yaml = Manifests.toYaml(List.of(Manifests.build(deploySpec)));
         if (deploySpec.copiesToPods()) {
           out.println("# wasmesh copies " + module + " into the istio-proxy container of each running pod matching "
               + String.join(",", selector.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList())
-              + " in namespace " + namespace + ", at " + deploySpec.podPath());
+              + " in namespace " + deploySpec.namespace() + ", at " + deploySpec.podPath());
         }
         out.print(yaml);
         out.flush();
         return 0;
       }
       try (KubernetesClient client = connector.apply(kube)) {
+        DeploySpec deploySpec = deploySpec(KubeOptions.namespace(namespace, client.getNamespace()));
         IstioDeployer.Deployed deployed = new IstioDeployer(client).deploy(deploySpec);
         String kind = deployed.resource().getKind();
-        out.println("deployed " + kind + " " + namespace + "/" + deploySpec.name()
+        out.println("deployed " + kind + " " + deploySpec.namespace() + "/" + deploySpec.name()
             + (deployed.pods().isEmpty() ? "" : ", module copied into " + deployed.pods().size() + " pod"
                 + (deployed.pods().size() == 1 ? "" : "s") + ": " + String.join(", ", deployed.pods())));
       }
       return 0;
     });
+  }
+
+  /** Fetches and inspects the module, so that a bad one is refused before the cluster is touched. */
+  private DeploySpec deploySpec(String targetNamespace) {
+    ModuleSource source = ModuleSource.load(module, registry.settings(stdin, false), sha256);
+    String deploymentName = name != null ? name : DeploymentNames.from(module);
+    List<TargetRef> targets = targetRefs.stream().map(TargetRef::parse).toList();
+    return new DeploySpec(deploymentName, targetNamespace, source, mode, context, selector, targets, port,
+        pluginName, vmId, runtime, pluginConfig(), env, hostEnv, failStrategy, phase, priority, pullPolicy,
+        pullSecret, podDirectory);
   }
 
   private String pluginConfig() {

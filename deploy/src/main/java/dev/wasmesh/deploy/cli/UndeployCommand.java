@@ -22,7 +22,8 @@ public final class UndeployCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "NAME", description = "The deployment's name, as deploy list shows it.")
   String name;
 
-  @Option(names = {"-n", "--namespace"}, paramLabel = "NS", defaultValue = "default", description = "Default: default.")
+  @Option(names = {"-n", "--namespace"}, paramLabel = "NS",
+      description = "Default: the kubeconfig context's namespace, else default.")
   String namespace;
 
   @Mixin
@@ -42,7 +43,8 @@ public final class UndeployCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     return Failures.run(spec, () -> {
       try (KubernetesClient client = connector.apply(kube)) {
-        IstioDeployer.Removed removed = new IstioDeployer(client).undeploy(namespace, name);
+        IstioDeployer.Removed removed =
+            new IstioDeployer(client).undeploy(KubeOptions.namespace(namespace, client.getNamespace()), name);
         spec.commandLine().getOut().println("removed " + String.join(", ", removed.resources())
             + (removed.filesRemoved() == 0 ? "" : " and the module from " + removed.filesRemoved() + " pod"
                 + (removed.filesRemoved() == 1 ? "" : "s")));

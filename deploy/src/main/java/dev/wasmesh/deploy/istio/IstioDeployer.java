@@ -2,15 +2,20 @@ package dev.wasmesh.deploy.istio;
 
 import dev.wasmesh.deploy.DeployException;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.ListOptionsBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
+import java.util.EnumMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Applies, lists and removes deployments in a cluster. Everything it creates carries the {@link Ownership} marks, and
@@ -35,35 +40,70 @@ public final class IstioDeployer {
 
   /**
    * Creates the deployment or brings it up to date: the same spec applied twice changes nothing the second time. A
-   * deployment of the same name under another kind (an earlier {@code --mode}) is removed.
+   * deployment of the same name under another kind (an earlier {@code --mode}) is removed once the new one is in
+   * place. If copying or applying fails, the copies this call made are removed again.
    */
   public Deployed deploy(DeploySpec spec) {
     GenericKubernetesResource resource = Manifests.build(spec);
     requireNamespace(spec.namespace());
+    IstioKind kind = spec.mode().kind();
+    requireKind(kind, spec.namespace());
     List<Pod> pods = spec.selector().isEmpty() ? List.of()
         : WorkloadPods.withSidecar(client, spec.namespace(), spec.selector());
-    IstioKind kind = spec.mode().kind();
-    Optional<GenericKubernetesResource> previous = get(kind, spec.namespace(), spec.name());
-    if (previous.isPresent() && !isOurs(previous.get())) {
+    Map<IstioKind, GenericKubernetesResource> existing = new EnumMap<>(IstioKind.class);
+    for (IstioKind any : IstioKind.values()) {
+      get(any, spec.namespace(), spec.name()).ifPresent(r -> existing.put(any, r));
+    }
+    if (existing.containsKey(kind) && !isOurs(existing.get(kind))) {
       throw new DeployException(kind.kind() + " " + spec.namespace() + "/" + spec.name()
           + " exists and was not created by wasmesh; choose another --name");
     }
-    for (IstioKind other : IstioKind.values()) {
-      if (other != kind) { // first, so that its files are gone before ours, maybe of the same name, arrive
-        get(other, spec.namespace(), spec.name()).filter(IstioDeployer::isOurs).ifPresent(this::delete);
-      }
-    }
+    existing.values().removeIf(r -> !isOurs(r));
+    String path = spec.copiesToPods() ? spec.podPath() : null;
     List<String> podNames = pods.stream().map(p -> p.getMetadata().getName()).toList();
-    if (spec.copiesToPods()) {
-      for (String pod : podNames) {
-        PodFiles.copy(client, spec.namespace(), pod, spec.podPath(), spec.module().module());
+    List<String> copied = new ArrayList<>();
+    try {
+      if (spec.copiesToPods()) {
+        for (String pod : podNames) {
+          PodFiles.copy(client, spec.namespace(), pod, path, spec.module().module());
+          copied.add(pod);
+        }
+        resource.getMetadata().getAnnotations().put(Ownership.PODS, String.join(",", podNames));
       }
-      resource.getMetadata().getAnnotations().put(Ownership.PODS, String.join(",", podNames));
+      client.genericKubernetesResources(kind.context()).inNamespace(spec.namespace()).resource(resource)
+          .createOr(NonDeletingOperation::update);
+    } catch (RuntimeException e) {
+      undoCopies(spec.namespace(), path, copied, existing.values(), e);
+      throw e;
     }
-    client.genericKubernetesResources(kind.context()).inNamespace(spec.namespace()).resource(resource)
-        .createOr(NonDeletingOperation::update);
-    previous.ifPresent(old -> removeStaleFiles(old, resource));
+    for (Map.Entry<IstioKind, GenericKubernetesResource> old : existing.entrySet()) {
+      if (old.getKey() == kind) {
+        removeFiles(old.getValue(), path, copied);
+      } else {
+        delete(old.getValue(), path, copied);
+      }
+    }
     return new Deployed(resource, spec.copiesToPods() ? podNames : List.of());
+  }
+
+  /** Takes back the copies of a failed deploy, but not a file an earlier deployment put at the same path. */
+  private void undoCopies(String namespace, String path, List<String> copied,
+      Collection<GenericKubernetesResource> earlier, RuntimeException failure) {
+    Set<String> hadIt = new HashSet<>();
+    for (GenericKubernetesResource r : earlier) {
+      if (path != null && path.equals(r.getMetadata().getAnnotations().get(Ownership.MODULE_PATH))) {
+        hadIt.addAll(pods(r));
+      }
+    }
+    for (String pod : copied) {
+      if (!hadIt.contains(pod)) {
+        try {
+          PodFiles.remove(client, namespace, pod, path);
+        } catch (DeployException e) {
+          failure.addSuppressed(e);
+        }
+      }
+    }
   }
 
   /** @param namespace a namespace, or null for all of them */
@@ -91,7 +131,7 @@ public final class IstioDeployer {
     int files = 0;
     for (IstioKind kind : IstioKind.values()) {
       for (GenericKubernetesResource r : listOurs(kind, namespace, name)) {
-        files += delete(r);
+        files += delete(r, null, List.of());
         removed.add(kind.kind() + " " + namespace + "/" + name);
       }
     }
@@ -114,16 +154,24 @@ public final class IstioDeployer {
     }
   }
 
-  private Optional<GenericKubernetesResource> get(IstioKind kind, String namespace, String name) {
+  /** A cluster without the kind's CRD answers 404 to a list; say so before anything changes. */
+  private void requireKind(IstioKind kind, String namespace) {
     try {
-      return Optional.ofNullable(
-          client.genericKubernetesResources(kind.context()).inNamespace(namespace).withName(name).get());
+      client.genericKubernetesResources(kind.context()).inNamespace(namespace)
+          .list(new ListOptionsBuilder().withLimit(1L).build());
     } catch (KubernetesClientException e) {
-      if (e.getCode() == 404) { // the CRD is not installed: nothing of this kind exists
-        return Optional.empty();
+      if (e.getCode() == 404) {
+        throw new DeployException("this cluster does not serve " + kind.kind() + " (" + kind.apiVersion() + "):"
+            + " install Istio, or a release of it that has " + kind.kind() + ", or choose another --mode");
       }
       throw e;
     }
+  }
+
+  /** Nothing of a kind whose CRD is not installed exists: fabric8's get answers null for any 404. */
+  private Optional<GenericKubernetesResource> get(IstioKind kind, String namespace, String name) {
+    return Optional.ofNullable(
+        client.genericKubernetesResources(kind.context()).inNamespace(namespace).withName(name).get());
   }
 
   private List<GenericKubernetesResource> listOurs(IstioKind kind, String namespace, String name) {
@@ -144,31 +192,36 @@ public final class IstioDeployer {
   }
 
   /** @return how many module files it removed from pods */
-  private int delete(GenericKubernetesResource resource) {
+  private int delete(GenericKubernetesResource resource, String keepPath, List<String> keepPods) {
     IstioKind kind = Arrays.stream(IstioKind.values())
         .filter(k -> k.kind().equals(resource.getKind()))
         .findFirst()
         .orElseThrow();
-    String path = resource.getMetadata().getAnnotations().get(Ownership.MODULE_PATH);
-    List<String> pods = path == null ? List.of() : pods(resource);
-    for (String pod : pods) {
-      PodFiles.remove(client, resource.getMetadata().getNamespace(), pod, path);
-    }
+    int removed = removeFiles(resource, keepPath, keepPods);
     client.genericKubernetesResources(kind.context()).inNamespace(resource.getMetadata().getNamespace())
         .withName(resource.getMetadata().getName()).delete();
-    return pods.size();
+    return removed;
   }
 
-  /** After a new module replaced an old one, the old file is no longer referenced. */
-  private void removeStaleFiles(GenericKubernetesResource old, GenericKubernetesResource current) {
-    String oldPath = old.getMetadata().getAnnotations().get(Ownership.MODULE_PATH);
-    String newPath = current.getMetadata().getAnnotations().get(Ownership.MODULE_PATH);
-    if (oldPath == null || oldPath.equals(newPath)) {
-      return;
+  /**
+   * Removes the module files a resource put into pods, except the one at {@code keepPath} in {@code keepPods}, which
+   * the deployment that replaces it uses.
+   *
+   * @return how many files it removed
+   */
+  private int removeFiles(GenericKubernetesResource resource, String keepPath, List<String> keepPods) {
+    String path = resource.getMetadata().getAnnotations().get(Ownership.MODULE_PATH);
+    if (path == null) {
+      return 0;
     }
-    for (String pod : pods(old)) {
-      PodFiles.remove(client, old.getMetadata().getNamespace(), pod, oldPath);
+    int removed = 0;
+    for (String pod : pods(resource)) {
+      if (!(path.equals(keepPath) && keepPods.contains(pod))) {
+        PodFiles.remove(client, resource.getMetadata().getNamespace(), pod, path);
+        removed++;
+      }
     }
+    return removed;
   }
 
   private static boolean isOurs(GenericKubernetesResource resource) {

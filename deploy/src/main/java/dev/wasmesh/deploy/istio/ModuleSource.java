@@ -21,19 +21,34 @@ import java.nio.file.Path;
  * @param remoteSha256 the checksum Istio verifies for {@code remoteUrl} (for oci:// the manifest digest), hex
  */
 public record ModuleSource(String source, byte[] module, String remoteUrl, String remoteSha256) {
-  /** Loads {@code source} and runs the module check on it. */
-  public static ModuleSource load(String source, RegistryClient.Settings registry) {
+  /**
+   * Loads {@code source} and runs the module check on it.
+   *
+   * @param expectedSha256 hex or {@code sha256:}hex that the module (for oci://, the image manifest, as in Istio)
+   *     must have, or null to trust what the source serves now
+   */
+  public static ModuleSource load(String source, RegistryClient.Settings registry, String expectedSha256) {
+    String expected = expectedSha256 == null ? null : Digests.normalizeHex(expectedSha256);
     ModuleSource loaded;
     if (source.startsWith("oci://")) {
       ImageReference ref = ImageReference.parse(source);
       WasmImagePuller.Pulled pulled = new WasmImagePuller(new RegistryClient(registry)).pull(ref);
       String manifestHex = pulled.pinned().digest().substring("sha256:".length());
+      if (expected != null && !expected.equals(manifestHex)) {
+        throw new DeployException("digest mismatch for " + source + ": the image's manifest is "
+            + pulled.pinned().digest() + " but --sha256 " + expected + " was expected (for oci:// it names the"
+            + " manifest, as in Istio)");
+      }
       loaded = new ModuleSource(source, pulled.module(), source, manifestHex);
     } else if (source.startsWith("https://") || source.startsWith("http://")) {
-      byte[] module = new RemoteModuleFetcher(registry).fetch(source);
+      byte[] module = new RemoteModuleFetcher(registry).fetch(source, expected);
       loaded = new ModuleSource(source, module, source, Digests.sha256Hex(module));
     } else {
-      loaded = new ModuleSource(source, readFile(Path.of(source)), null, null);
+      byte[] module = readFile(Path.of(source));
+      if (expected != null) {
+        Digests.verify("sha256:" + expected, module, source);
+      }
+      loaded = new ModuleSource(source, module, null, null);
     }
     ProxyWasmModuleCheck.check(loaded.module(), source);
     return loaded;

@@ -2,37 +2,45 @@ package dev.wasmesh.deploy.istio;
 
 import dev.wasmesh.deploy.DeployException;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.dsl.ExecWatch;
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
-import java.nio.charset.StandardCharsets;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 
 /**
- * Files in a pod's istio-proxy container, over the exec protocol {@code kubectl cp} uses: fabric8 streams the bytes
- * into {@code sh -c 'cat - > FILE'} and then checks the size with {@code wc -c}.
+ * Files in a pod's istio-proxy container, over exec and tar as {@code kubectl cp} copies them: a tar archive of the
+ * file streams into the container, and {@code tar -xmf} unpacks it there. The v4 exec protocol can end stdin only by
+ * closing the stream, which loses the exit status; so the archive lands in a file first, its size is checked, and
+ * unpacking it is a second command whose status comes back.
  */
 final class PodFiles {
-  private static final long EXEC_TIMEOUT_SECONDS = 30;
+  private static final Duration EXEC_TIMEOUT = Duration.ofSeconds(60);
+  /** How long an archive may take to land after its stream closed: the container still writes it out. */
+  private static final long ARRIVAL_TIMEOUT_MILLIS = 10_000;
 
   private PodFiles() {}
 
   static void copy(KubernetesClient client, String namespace, String pod, String path, byte[] content) {
-    boolean uploaded;
-    try {
-      uploaded = client.pods().inNamespace(namespace).withName(pod).inContainer(WorkloadPods.SIDECAR)
-          .file(path).upload(new ByteArrayInputStream(content));
-    } catch (KubernetesClientException e) {
-      throw new DeployException("copying the module into " + namespace + "/" + pod + " failed: "
-          + KubernetesErrors.firstLine(e), e);
+    int slash = path.lastIndexOf('/');
+    String directory = path.substring(0, slash);
+    String archive = directory + "/." + path.substring(slash + 1) + ".tar";
+    String where = namespace + "/" + pod + ":" + path;
+    byte[] tar = tar(path.substring(slash + 1), content);
+
+    PodExec.Result streamed = exec(client, namespace, pod, tar,
+        "sh", "-c", "mkdir -p " + quote(directory) + " && cat > " + quote(archive));
+    if (streamed.exitCode() != null && !streamed.succeeded()) {
+      throw new DeployException("copying the module to " + where + " failed: " + streamed.reason() + " ("
+          + directory + " must be writable)");
     }
-    if (!uploaded) {
-      throw new DeployException("copying the module into " + namespace + "/" + pod + ":" + path
-          + " failed (the container must have sh, cat and wc, and " + path.substring(0, path.lastIndexOf('/'))
-          + " must be writable)");
+    awaitSize(client, namespace, pod, archive, tar.length, where, directory);
+    PodExec.Result unpacked = exec(client, namespace, pod, null, "sh", "-c", "tar -C " + quote(directory) + " -xmf "
+        + quote(archive) + "; e=$?; rm -f " + quote(archive) + "; exit $e");
+    if (!unpacked.succeeded()) {
+      throw new DeployException("copying the module to " + where + " failed: " + unpacked.reason()
+          + " (the istio-proxy container needs sh, cat, wc and tar)");
     }
   }
 
@@ -41,20 +49,62 @@ final class PodFiles {
     if (client.pods().inNamespace(namespace).withName(pod).get() == null) {
       return;
     }
-    ByteArrayOutputStream errors = new ByteArrayOutputStream();
-    try (ExecWatch exec = client.pods().inNamespace(namespace).withName(pod).inContainer(WorkloadPods.SIDECAR)
-        .writingError(errors).exec("rm", "-f", path)) {
-      Integer code = exec.exitCode().get(EXEC_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-      if (code != null && code != 0) {
-        throw new DeployException("removing " + path + " from " + namespace + "/" + pod + " failed: "
-            + errors.toString(StandardCharsets.UTF_8).trim());
-      }
-    } catch (ExecutionException | TimeoutException | KubernetesClientException e) {
-      throw new DeployException(
-          "removing " + path + " from " + namespace + "/" + pod + " failed: " + e.getMessage(), e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new DeployException("interrupted while removing " + path + " from " + namespace + "/" + pod);
+    PodExec.Result removed = exec(client, namespace, pod, null, "rm", "-f", path);
+    if (!removed.succeeded()) {
+      throw new DeployException("removing " + path + " from " + namespace + "/" + pod + " failed: "
+          + removed.reason());
     }
+  }
+
+  /** The archive is complete once the container has written all of it. */
+  private static void awaitSize(KubernetesClient client, String namespace, String pod, String archive, long size,
+      String where, String directory) {
+    long deadline = System.currentTimeMillis() + ARRIVAL_TIMEOUT_MILLIS;
+    for (long pause = 20; ; pause = Math.min(pause * 2, 1000)) {
+      PodExec.Result counted = exec(client, namespace, pod, null, "sh", "-c", "wc -c < " + quote(archive));
+      String bytes = counted.stdout().strip();
+      if (counted.succeeded() && bytes.equals(Long.toString(size))) {
+        return;
+      }
+      if (System.currentTimeMillis() > deadline) {
+        throw new DeployException("copying the module to " + where + " failed: "
+            + (counted.succeeded() ? bytes + " of the archive's " + size + " bytes arrived"
+                : "the archive did not arrive (" + counted.reason() + ")")
+            + "; " + directory + " must be writable");
+      }
+      try {
+        Thread.sleep(pause);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new DeployException("interrupted while copying the module to " + where);
+      }
+    }
+  }
+
+  private static PodExec.Result exec(KubernetesClient client, String namespace, String pod, byte[] stdin,
+      String... command) {
+    return PodExec.run(client, namespace, pod, WorkloadPods.SIDECAR, stdin, EXEC_TIMEOUT, command);
+  }
+
+  /** One world-readable file, so that Envoy can read the module whichever user it runs as. */
+  private static byte[] tar(String name, byte[] content) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream(content.length + 3 * 512);
+    try (TarArchiveOutputStream tar = new TarArchiveOutputStream(out)) {
+      tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
+      TarArchiveEntry entry = new TarArchiveEntry(name);
+      entry.setSize(content.length);
+      entry.setMode(0100644);
+      tar.putArchiveEntry(entry);
+      tar.write(content);
+      tar.closeArchiveEntry();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return out.toByteArray();
+  }
+
+  /** A single-quoted shell word. */
+  private static String quote(String word) {
+    return "'" + word.replace("'", "'\\''") + "'";
   }
 }

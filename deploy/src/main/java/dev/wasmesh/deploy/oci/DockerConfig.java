@@ -3,16 +3,19 @@ package dev.wasmesh.deploy.oci;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.wasmesh.deploy.DeployException;
+import java.io.File;
 import java.io.IOException;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Base64;
 import java.util.Iterator;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
  * The credentials that {@code docker login} left: {@code auths} entries in {@code config.json} (in
@@ -21,10 +24,15 @@ import java.util.concurrent.TimeUnit;
  */
 public final class DockerConfig implements CredentialSource {
   private static final String DOCKER_HUB_KEY = "https://index.docker.io/v1/";
+  private static final Pattern SCHEME = Pattern.compile("^[A-Za-z][A-Za-z0-9+.-]*://");
   private final JsonNode config;
+  private final Path file;
+  private final String searchPath;
 
-  private DockerConfig(JsonNode config) {
+  private DockerConfig(JsonNode config, Path file, String searchPath) {
     this.config = config;
+    this.file = file;
+    this.searchPath = searchPath;
   }
 
   /** The user's configuration; an absent file means no credentials. */
@@ -35,28 +43,35 @@ public final class DockerConfig implements CredentialSource {
   }
 
   public static DockerConfig load(Path file) {
+    return load(file, System.getenv().getOrDefault("PATH", ""));
+  }
+
+  /** @param searchPath where to look for credential helper programs, as {@code $PATH} lists directories */
+  static DockerConfig load(Path file, String searchPath) {
     if (!Files.isRegularFile(file)) {
-      return new DockerConfig(new ObjectMapper().createObjectNode());
+      return new DockerConfig(new ObjectMapper().createObjectNode(), file, searchPath);
     }
     try {
-      return new DockerConfig(new ObjectMapper().readTree(file.toFile()));
+      return new DockerConfig(new ObjectMapper().readTree(file.toFile()), file, searchPath);
     } catch (IOException e) {
-      throw new DeployException("cannot read Docker credentials from " + file + ": " + e.getMessage());
+      throw new DeployException("cannot read Docker credentials from " + file + ": "
+          + e.getMessage().lines().findFirst().orElse(""));
     }
   }
 
   @Override
   public Optional<Credentials> lookup(String registry) {
-    String helper = config.path("credHelpers").path(registry).asText(null);
+    JsonNode helpers = config.path("credHelpers");
+    String helper = helpers.path(registry).asText(helpers.path(serverKey(registry)).asText(null));
     if (helper != null) {
-      return fromHelper(helper, serverKey(registry));
+      return fromHelper(helper, "credHelpers", serverKey(registry));
     }
     Optional<Credentials> stored = fromAuths(registry);
     if (stored.isPresent()) {
       return stored;
     }
     String store = config.path("credsStore").asText(null);
-    return store != null ? fromHelper(store, serverKey(registry)) : Optional.empty();
+    return store != null ? fromHelper(store, "credsStore", serverKey(registry)) : Optional.empty();
   }
 
   private static String serverKey(String registry) {
@@ -74,27 +89,31 @@ public final class DockerConfig implements CredentialSource {
     return Optional.empty();
   }
 
-  /** Keys may be a bare host or a URL such as {@code https://index.docker.io/v1/}. */
+  /** Keys may be a bare host[:port] or a URL such as {@code https://index.docker.io/v1/}. */
   private static String hostOf(String key) {
-    if (key.contains("://")) {
-      URI uri = URI.create(key);
-      return uri.getPort() > 0 ? uri.getHost() + ":" + uri.getPort() : uri.getHost();
-    }
-    int slash = key.indexOf('/');
-    return slash > 0 ? key.substring(0, slash) : key;
+    String rest = SCHEME.matcher(key).replaceFirst("");
+    int slash = rest.indexOf('/');
+    return slash >= 0 ? rest.substring(0, slash) : rest;
   }
 
-  private static Optional<Credentials> decode(JsonNode entry, String key) {
+  private Optional<Credentials> decode(JsonNode entry, String key) {
     String identityToken = entry.path("identitytoken").asText("");
     if (!identityToken.isEmpty()) {
       return Optional.of(Credentials.identityToken(identityToken));
     }
     String auth = entry.path("auth").asText("");
     if (!auth.isEmpty()) {
-      String decoded = new String(Base64.getDecoder().decode(auth.trim()), StandardCharsets.UTF_8);
+      String decoded;
+      try {
+        decoded = new String(Base64.getDecoder().decode(auth.trim()), StandardCharsets.UTF_8);
+      } catch (IllegalArgumentException e) {
+        throw new DeployException("the Docker credentials for " + key + " in " + file + " are malformed (auth is"
+            + " not base64)");
+      }
       int colon = decoded.indexOf(':');
       if (colon < 0) {
-        throw new DeployException("the Docker credentials for " + key + " are malformed (auth is not user:password)");
+        throw new DeployException("the Docker credentials for " + key + " in " + file + " are malformed (auth is"
+            + " not user:password)");
       }
       return Optional.of(Credentials.basic(decoded.substring(0, colon), decoded.substring(colon + 1)));
     }
@@ -103,17 +122,40 @@ public final class DockerConfig implements CredentialSource {
         : Optional.of(Credentials.basic(username, entry.path("password").asText("")));
   }
 
-  /** Runs {@code docker-credential-<helper> get}, which reads the server on stdin and answers JSON. */
-  private static Optional<Credentials> fromHelper(String helper, String server) {
+  /**
+   * Runs {@code docker-credential-<helper> get}, which reads the server on stdin and answers JSON, and reads its
+   * answer as Docker does: "credentials not found" means there are none for this server, any other failure is one.
+   */
+  private Optional<Credentials> fromHelper(String helper, String setting, String server) {
     String program = "docker-credential-" + helper;
+    Path executable = Stream.of(searchPath.split(File.pathSeparator))
+        .filter(dir -> !dir.isEmpty())
+        .map(dir -> Path.of(dir, program))
+        .filter(Files::isExecutable)
+        .findFirst()
+        .orElseThrow(() -> new DeployException("Docker's credential helper " + program + " (" + setting + " in "
+            + file + ") is not installed: install it, or remove it from that file"));
     try {
-      Process process = new ProcessBuilder(program, "get").redirectErrorStream(true).start();
-      process.getOutputStream().write(server.getBytes(StandardCharsets.UTF_8));
-      process.getOutputStream().close();
+      Process process = new ProcessBuilder(executable.toString(), "get")
+          .redirectError(ProcessBuilder.Redirect.DISCARD)
+          .start();
+      try (var stdin = process.getOutputStream()) {
+        stdin.write(server.getBytes(StandardCharsets.UTF_8));
+      } catch (IOException e) {
+        // A helper that failed before reading the server says why on stdout, read below.
+      }
       byte[] output = process.getInputStream().readAllBytes();
-      if (!process.waitFor(30, TimeUnit.SECONDS) || process.exitValue() != 0) {
-        // Helpers exit non-zero with "credentials not found" for servers they don't know.
-        return Optional.empty();
+      if (!process.waitFor(30, TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+        throw new DeployException(program + " get did not answer within 30 s");
+      }
+      String text = new String(output, StandardCharsets.UTF_8).strip();
+      if (process.exitValue() != 0) {
+        if (text.toLowerCase(Locale.ROOT).contains("credentials not found")) {
+          return Optional.empty();
+        }
+        throw new DeployException(program + " get failed for " + server + ": "
+            + text.lines().findFirst().orElse("exit code " + process.exitValue()));
       }
       JsonNode answer = new ObjectMapper().readTree(output);
       String username = answer.path("Username").asText("");
@@ -121,7 +163,8 @@ public final class DockerConfig implements CredentialSource {
       return Optional.of(username.equals("<token>") ? Credentials.identityToken(secret)
           : Credentials.basic(username, secret));
     } catch (IOException e) {
-      throw new DeployException("Docker's credential helper " + program + " failed: " + e.getMessage());
+      throw new DeployException(program + " get failed for " + server + ": "
+          + String.valueOf(e.getMessage()).lines().findFirst().orElse(""));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new DeployException("interrupted while asking " + program + " for credentials");

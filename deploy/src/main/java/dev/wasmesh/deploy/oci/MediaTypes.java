@@ -17,6 +17,8 @@ public final class MediaTypes {
 
   /** The manifest annotation that marks the compat variant. */
   public static final String VARIANT_ANNOTATION = "module.wasm.image/variant";
+  /** The file name of a layer, which {@code oras pull} writes it to. */
+  public static final String TITLE_ANNOTATION = "org.opencontainers.image.title";
 
   /** What a pull accepts, in the Accept header: every manifest and index form above. */
   public static final String MANIFEST_ACCEPT =

@@ -6,8 +6,10 @@ import dev.wasmesh.deploy.DeployException;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.PrintStream;
 import java.net.ConnectException;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -16,6 +18,7 @@ import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -105,7 +108,8 @@ public final class RegistryClient {
     String location = start.header("Location")
         .orElseThrow(() -> new DeployException("registry " + ref.registry() + " opened an upload without a Location"));
     String separator = location.contains("?") ? "&" : "?";
-    URI put = start.uri().resolve(location + separator + "digest=" + URLEncoder.encode(digest, StandardCharsets.UTF_8));
+    URI put = served(ref, start.uri(), location + separator + "digest="
+        + URLEncoder.encode(digest, StandardCharsets.UTF_8), "upload location");
     Reply done = exchange(ref, "pull,push", new Request("PUT", put,
         Map.of("Content-Type", "application/octet-stream"), blob.content(), "push " + shortDigest(digest)));
     if (done.status() != 201) {
@@ -158,7 +162,7 @@ public final class RegistryClient {
       Request get = new Request("GET", uri, Map.of(), null, progressTask);
       Reply reply = sameHost ? exchange(ref, "pull", get) : exchangeWithoutAuth(ref, get);
       if (reply.status() / 100 == 3 && reply.header("Location").isPresent()) {
-        uri = reply.uri().resolve(reply.header("Location").get());
+        uri = served(ref, reply.uri(), reply.header("Location").get(), "redirect");
         continue;
       }
       if (reply.status() != 200) {
@@ -186,6 +190,23 @@ public final class RegistryClient {
 
   private URI manifestUri(ImageReference ref, String reference) {
     return base(ref).resolve("manifests/" + reference);
+  }
+
+  /** A URL the registry handed out (a Location, a token realm), resolved against where it came from. */
+  private static URI served(ImageReference ref, URI base, String location, String what) {
+    DeployException unusable =
+        new DeployException("registry " + ref.registry() + " sent an unusable " + what + " '" + location + "'");
+    URI uri;
+    try {
+      uri = base == null ? new URI(location) : base.resolve(new URI(location));
+    } catch (URISyntaxException | IllegalArgumentException e) {
+      throw unusable;
+    }
+    String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+    if (!(scheme.equals("http") || scheme.equals("https")) || uri.getHost() == null) {
+      throw unusable;
+    }
+    return uri;
   }
 
   private static Request request(String method, URI uri, Map<String, String> headers, byte[] body) {
@@ -254,7 +275,7 @@ public final class RegistryClient {
     } else if (request.progressTask() != null) {
       publisher = HttpRequest.BodyPublishers.fromPublisher(HttpRequest.BodyPublishers.ofInputStream(
           () -> TransferProgress.wrap(new ByteArrayInputStream(body), request.progressTask(), body.length,
-              settings.progress())), body.length);
+              progressSink())), body.length);
     } else {
       publisher = HttpRequest.BodyPublishers.ofByteArray(body);
     }
@@ -262,15 +283,19 @@ public final class RegistryClient {
     try {
       HttpResponse<InputStream> response = http.send(builder.build(), HttpResponse.BodyHandlers.ofInputStream());
       long length = response.headers().firstValueAsLong("Content-Length").orElse(-1);
-      boolean showProgress = settings.progress() && request.progressTask() != null && body == null
-          && response.statusCode() == 200;
-      try (InputStream in = TransferProgress.wrap(response.body(), request.progressTask(), length, showProgress)) {
+      boolean download = request.progressTask() != null && body == null && response.statusCode() == 200;
+      try (InputStream in = TransferProgress.wrap(response.body(), request.progressTask(), length,
+          download ? progressSink() : null)) {
         return new Reply(response.statusCode(), response.headers(), in.readAllBytes(), response.uri());
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new DeployException("interrupted while talking to " + request.uri().getAuthority());
     }
+  }
+
+  private PrintStream progressSink() {
+    return settings.progress() ? System.err : null;
   }
 
   private String authorization(String host, String scope) {
@@ -313,11 +338,12 @@ public final class RegistryClient {
       query.put("grant_type", "refresh_token");
       query.put("client_id", "wasmesh");
       query.put("refresh_token", credentials.get().identityToken());
-      request = new Request("POST", URI.create(realm), Map.of("Content-Type", "application/x-www-form-urlencoded"),
-          form(query).getBytes(StandardCharsets.UTF_8), null);
-    } else {
-      request = new Request("GET", URI.create(realm + (realm.contains("?") ? "&" : "?") + form(query)), Map.of(), null,
+      request = new Request("POST", served(ref, null, realm, "token realm"),
+          Map.of("Content-Type", "application/x-www-form-urlencoded"), form(query).getBytes(StandardCharsets.UTF_8),
           null);
+    } else {
+      request = new Request("GET", served(ref, null, realm + (realm.contains("?") ? "&" : "?") + form(query),
+          "token realm"), Map.of(), null, null);
     }
     String authorization =
         credentials.filter(Credentials::hasPassword).map(Credentials::basicAuthorization).orElse(null);

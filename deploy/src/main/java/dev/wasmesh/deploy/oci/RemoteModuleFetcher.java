@@ -4,6 +4,7 @@ import dev.wasmesh.deploy.DeployException;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -19,6 +20,8 @@ import java.util.Locale;
  * local file.
  */
 public final class RemoteModuleFetcher {
+  /** tar.gz is two; more is a server playing games. */
+  private static final int MAX_WRAPPINGS = 4;
   private final RegistryClient.Settings settings;
   private final HttpClient http;
 
@@ -48,11 +51,31 @@ public final class RemoteModuleFetcher {
     String scheme = uri.contains("://") ? uri.substring(0, uri.indexOf("://")).toLowerCase(Locale.ROOT) : "";
     return switch (scheme) {
       case "oci" -> fromRegistry(uri, expected);
-      case "http", "https" -> checked(uri, unwrap(download(URI.create(uri)), uri), expected);
-      case "file" -> checked(uri, readFile(Path.of(URI.create(uri))), expected);
+      case "http", "https" -> checked(uri, unwrap(download(parse(uri)), uri), expected);
+      case "file" -> checked(uri, readFile(filePath(uri)), expected);
       default -> throw new DeployException("cannot load a module from '" + uri
           + "': expected an oci://, https://, http:// or file:// URL");
     };
+  }
+
+  private static URI parse(String uri) {
+    try {
+      URI parsed = new URI(uri);
+      if (parsed.getHost() == null && !parsed.getScheme().equalsIgnoreCase("file")) {
+        throw new DeployException("'" + uri + "' is not a valid URL: it names no host");
+      }
+      return parsed;
+    } catch (URISyntaxException e) {
+      throw new DeployException("'" + uri + "' is not a valid URL: " + e.getMessage());
+    }
+  }
+
+  private static Path filePath(String uri) {
+    try {
+      return Path.of(parse(uri));
+    } catch (IllegalArgumentException e) {
+      throw new DeployException("'" + uri + "' is not a file URL (file:///absolute/path): " + e.getMessage());
+    }
   }
 
   private byte[] fromRegistry(String uri, String expected) {
@@ -93,14 +116,30 @@ public final class RemoteModuleFetcher {
     }
   }
 
-  /** Servers often hand out modules gzip-compressed or in a tarball; Istio's agent unwraps both. */
+  /**
+   * Servers often hand out modules gzip-compressed or in a tarball. As istio-agent does, peel gzip and tar (its first
+   * entry) off until Wasm shows, and otherwise keep what was served, for the module check to refuse.
+   */
   private static byte[] unwrap(byte[] body, String uri) {
-    byte[] content = Tar.isGzip(body) ? Tar.gunzip(body, uri) : body;
-    if (Tar.isTar(content)) {
-      return Tar.find(content, ".wasm", uri)
-          .orElseThrow(() -> new DeployException(uri + " is a tar archive without a .wasm file"));
+    byte[] content = body;
+    for (int layer = 0; layer < MAX_WRAPPINGS && !isWasm(content); layer++) {
+      try {
+        if (Tar.isGzip(content)) {
+          content = Tar.gunzip(content, uri);
+        } else if (Tar.isTar(content) && Tar.first(content, uri).isPresent()) {
+          content = Tar.first(content, uri).get();
+        } else {
+          return body;
+        }
+      } catch (DeployException e) {
+        return body;
+      }
     }
-    return content;
+    return isWasm(content) ? content : body;
+  }
+
+  private static boolean isWasm(byte[] content) {
+    return content.length >= 4 && content[0] == 0 && content[1] == 'a' && content[2] == 's' && content[3] == 'm';
   }
 
   private static byte[] checked(String uri, byte[] module, String expected) {

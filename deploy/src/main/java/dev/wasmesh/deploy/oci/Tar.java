@@ -12,8 +12,9 @@ import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
 
 /**
- * Just enough tar for Wasm images: write one regular file, and find a file by its base name (as Istio's fetcher does)
- * in archives written by Docker, buildah or Go's archive/tar, including PAX and GNU long names.
+ * Just enough tar for Wasm images: write one regular file, and find a file by its base name or take the first
+ * entry (as Istio's fetchers do) in archives written by Docker, buildah or Go's archive/tar, including PAX and GNU long
+ * names.
  */
 final class Tar {
   private static final int BLOCK = 512;
@@ -51,8 +52,18 @@ final class Tar {
         && new String(content, 257, 5, StandardCharsets.US_ASCII).equals("ustar");
   }
 
-  /** The first regular file whose base name is {@code baseNameSuffix}, or ends with it when it starts with '.'. */
-  static Optional<byte[]> find(byte[] tar, String baseNameSuffix, String what) {
+  /** The first regular file whose base name is {@code baseName}, as Istio's image fetcher looks for plugin.wasm. */
+  static Optional<byte[]> find(byte[] tar, String baseName, String what) {
+    return scan(tar, baseName, what);
+  }
+
+  /** The first entry's content, as Go's archive/tar yields it: PAX and GNU long-name records are not entries. */
+  static Optional<byte[]> first(byte[] tar, String what) {
+    return scan(tar, null, what);
+  }
+
+  /** @param baseName the regular file wanted, or null for the first entry of any type */
+  private static Optional<byte[]> scan(byte[] tar, String baseName, String what) {
     int pos = 0;
     String longName = null;
     while (pos + BLOCK <= tar.length) {
@@ -67,15 +78,11 @@ final class Tar {
       if (size < 0 || dataStart + size > tar.length) {
         throw new DeployException(what + " is a truncated tar archive");
       }
-      String data = null;
       if (type == 'x' || type == 'L') {
-        data = new String(tar, dataStart, (int) size, StandardCharsets.UTF_8);
-      }
-      if (type == 'x') {
-        longName = paxPath(data);
-      } else if (type == 'L') {
-        longName = data.replace("\0", "");
-      } else if ((type == '0' || type == '\0') && matches(name, baseNameSuffix)) {
+        String data = new String(tar, dataStart, (int) size, StandardCharsets.UTF_8);
+        longName = type == 'x' ? paxPath(data) : data.replace("\0", "");
+      } else if (type != 'g' && (baseName == null
+          || ((type == '0' || type == '\0') && name.substring(name.lastIndexOf('/') + 1).equals(baseName)))) {
         byte[] content = new byte[(int) size];
         System.arraycopy(tar, dataStart, content, 0, (int) size);
         return Optional.of(content);
@@ -83,11 +90,6 @@ final class Tar {
       pos = dataStart + (int) size + padding(size);
     }
     return Optional.empty();
-  }
-
-  private static boolean matches(String path, String wanted) {
-    String base = path.substring(path.lastIndexOf('/') + 1);
-    return wanted.startsWith(".") ? base.endsWith(wanted) : base.equals(wanted);
   }
 
   private static String paxPath(String records) {

@@ -1,6 +1,7 @@
 package dev.wasmesh.deploy.oci;
 
 import java.io.InputStream;
+import java.io.PrintStream;
 import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
@@ -13,8 +14,9 @@ final class TransferProgress {
 
   private TransferProgress() {}
 
-  static InputStream wrap(InputStream in, String task, long size, boolean enabled) {
-    if (!enabled || size < THRESHOLD) {
+  /** @param sink where to draw the bar, or null for no bar */
+  static InputStream wrap(InputStream in, String task, long size, PrintStream sink) {
+    if (sink == null || size < THRESHOLD) {
       return in;
     }
     // A fixed width spares progressbar from probing the terminal through JLine.
@@ -23,6 +25,6 @@ final class TransferProgress {
         .setInitialMax(size)
         .setUnit("KiB", 1024)
         .setStyle(ProgressBarStyle.ASCII)
-        .setConsumer(new ConsoleProgressBarConsumer(System.err, WIDTH)));
+        .setConsumer(new ConsoleProgressBarConsumer(sink, WIDTH)));
   }
 }

@@ -11,6 +11,7 @@ import java.util.Map;
 /** Lays a module out as an image of the chosen variant, byte for byte reproducible for the same inputs. */
 public final class WasmImageBuilder {
   static final String PLUGIN_FILE = "plugin.wasm";
+  static final String RUNTIME_CONFIG_FILE = "runtime-config.json";
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private WasmImageBuilder() {}
@@ -46,12 +47,23 @@ public final class WasmImageBuilder {
         List.of(new WasmImage.Blob(configDescriptor, configBytes), new WasmImage.Blob(layerDescriptor, layer)));
   }
 
+  /**
+   * The Wasm artifact spec's two layers, the runtime config and then the module, named as oras names files; Istio's
+   * agent refuses an oci image without both. The runtime config is the manifest's config as well.
+   */
   private static WasmImage oci(byte[] module, byte[] runtimeConfig) {
     Descriptor configDescriptor = Descriptor.of(MediaTypes.WASM_CONFIG, runtimeConfig);
-    Descriptor layerDescriptor = Descriptor.of(MediaTypes.WASM_LAYER, module);
-    Manifest manifest = Manifest.image(MediaTypes.OCI_MANIFEST, configDescriptor, List.of(layerDescriptor), null);
+    Descriptor configLayer = titled(configDescriptor, RUNTIME_CONFIG_FILE);
+    Descriptor moduleLayer = titled(Descriptor.of(MediaTypes.WASM_LAYER, module), PLUGIN_FILE);
+    Manifest manifest = Manifest.image(MediaTypes.OCI_MANIFEST, configDescriptor, List.of(configLayer, moduleLayer),
+        null);
     return new WasmImage(ImageVariant.OCI, manifest,
-        List.of(new WasmImage.Blob(configDescriptor, runtimeConfig), new WasmImage.Blob(layerDescriptor, module)));
+        List.of(new WasmImage.Blob(configDescriptor, runtimeConfig), new WasmImage.Blob(moduleLayer, module)));
+  }
+
+  private static Descriptor titled(Descriptor descriptor, String title) {
+    return new Descriptor(descriptor.mediaType(), descriptor.digest(), descriptor.size(),
+        Map.of(MediaTypes.TITLE_ANNOTATION, title));
   }
 
   /** The shape the Wasm image spec gives {@code runtime-config.json}. */

@@ -2,13 +2,15 @@ package dev.wasmesh.deploy.oci;
 
 import dev.wasmesh.deploy.DeployException;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Function;
+import java.util.stream.Collectors;
 
 /**
  * Takes the module out of a pulled image with the rules of Istio's image fetcher, so that whatever wasmesh can pull,
- * Istio's agent can pull too: a Docker manifest means the module is {@code plugin.wasm} in the last tar.gz layer; an
- * OCI manifest with the Wasm config type means the raw Wasm layer; any other OCI manifest must have exactly one tar.gz
- * layer holding {@code plugin.wasm}.
+ * Istio's agent can pull too. A Docker manifest: {@code plugin.wasm} in the last layer, a Docker tar.gz. Any other
+ * manifest: {@code plugin.wasm} in the last layer if that is an OCI tar.gz (compat), else the raw module layer of an
+ * image with exactly two layers (oci, the runtime config being the other one).
  */
 public final class WasmImageReader {
   /** The module and the variant it was found in. */
@@ -24,29 +26,30 @@ public final class WasmImageReader {
       if (layers.isEmpty()) {
         throw new DeployException(what + " has no layers");
       }
-      return new Extracted(ImageVariant.DOCKER, pluginFromTarGz(blobs.apply(layers.get(layers.size() - 1)), what));
+      Descriptor last = layers.get(layers.size() - 1);
+      if (!MediaTypes.DOCKER_LAYER_TAR_GZIP.equals(last.mediaType())) {
+        throw new DeployException(what + " is a Docker image whose last layer is " + last.mediaType() + ", not "
+            + MediaTypes.DOCKER_LAYER_TAR_GZIP + " holding " + WasmImageBuilder.PLUGIN_FILE);
+      }
+      return new Extracted(ImageVariant.DOCKER, pluginFromTarGz(blobs.apply(last), what));
     }
-    if (!(MediaTypes.OCI_MANIFEST.equals(type) || type == null) || manifest.config() == null) {
+    if (!(MediaTypes.OCI_MANIFEST.equals(type) || type == null)) {
       throw new DeployException(what + " has manifest media type " + type + ", which holds no Wasm module");
     }
-    if (MediaTypes.WASM_CONFIG.equals(manifest.config().mediaType())) {
-      Descriptor wasmLayer = layers.stream()
-          .filter(l -> MediaTypes.WASM_LAYER.equals(l.mediaType()))
-          .findFirst()
-          .orElseThrow(() -> new DeployException(
-              what + " has the Wasm config type but no " + MediaTypes.WASM_LAYER + " layer"));
-      return new Extracted(ImageVariant.OCI, blobs.apply(wasmLayer));
+    if (!layers.isEmpty() && MediaTypes.OCI_LAYER_TAR_GZIP.equals(layers.get(layers.size() - 1).mediaType())) {
+      return new Extracted(ImageVariant.COMPAT, pluginFromTarGz(blobs.apply(layers.get(layers.size() - 1)), what));
     }
-    if (layers.size() != 1) {
-      throw new DeployException(
-          what + " must have exactly one layer to be a compat Wasm image, it has " + layers.size());
+    Optional<Descriptor> wasmLayer = layers.stream().filter(l -> MediaTypes.WASM_LAYER.equals(l.mediaType()))
+        .findFirst();
+    if (wasmLayer.isPresent() && layers.size() == 2) {
+      return new Extracted(ImageVariant.OCI, blobs.apply(wasmLayer.get()));
     }
-    Descriptor layer = layers.get(0);
-    if (!MediaTypes.OCI_LAYER_TAR_GZIP.equals(layer.mediaType())) {
-      throw new DeployException(what + " has a layer of type " + layer.mediaType() + ", expected "
-          + MediaTypes.OCI_LAYER_TAR_GZIP);
-    }
-    return new Extracted(ImageVariant.COMPAT, pluginFromTarGz(blobs.apply(layer), what));
+    String found = layers.isEmpty() ? "no layers"
+        : layers.size() + " layer" + (layers.size() == 1 ? "" : "s") + " ("
+            + layers.stream().map(Descriptor::mediaType).collect(Collectors.joining(", ")) + ")";
+    throw new DeployException(what + " is not a Wasm image Istio can load: it has " + found + "; expected a last"
+        + " layer " + MediaTypes.OCI_LAYER_TAR_GZIP + " holding " + WasmImageBuilder.PLUGIN_FILE + " (compat), or"
+        + " two layers, " + MediaTypes.WASM_CONFIG + " and " + MediaTypes.WASM_LAYER + " (oci)");
   }
 
   private static byte[] pluginFromTarGz(byte[] layer, String what) {

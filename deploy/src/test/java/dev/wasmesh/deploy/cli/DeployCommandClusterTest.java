@@ -4,13 +4,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.wasmesh.deploy.istio.IstioKind;
 import dev.wasmesh.deploy.testing.TestModules;
+import dev.wasmesh.deploy.oci.Digests;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The deploy, list and undeploy commands against fabric8's mock API server, with modules istio-agent fetches. */
 @EnableKubernetesMockClient(crud = true)
@@ -21,9 +29,16 @@ class DeployCommandClusterTest {
   private String url;
   private com.sun.net.httpserver.HttpServer web;
 
+  /** The mock server logs every request through JUL at INFO; the tests' output is more useful without. */
+  private static final java.util.logging.Logger MOCK_LOG =
+      java.util.logging.Logger.getLogger("io.fabric8.mockwebserver");
+
+  static {
+    MOCK_LOG.setLevel(java.util.logging.Level.WARNING);
+  }
+
   @BeforeEach
   void cluster() throws Exception {
-    java.util.logging.Logger.getLogger("io.fabric8.mockwebserver").setLevel(java.util.logging.Level.WARNING);
     client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("shop").endMetadata().build())
         .create();
     client.pods().inNamespace("shop").resource(new PodBuilder()
@@ -35,20 +50,111 @@ class DeployCommandClusterTest {
     // A module istio-agent would fetch from the web; the test serves it so that deploy can inspect it first.
     web = com.sun.net.httpserver.HttpServer.create(
         new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 0);
-    byte[] module = TestModules.seedFilter();
-    web.createContext("/cart-filter.wasm", exchange -> {
-      try (exchange) {
-        exchange.sendResponseHeaders(200, module.length);
-        exchange.getResponseBody().write(module);
-      }
-    });
+    serve("/cart-filter.wasm", TestModules.seedFilter());
+    serve("/app.wasm", TestModules.minimal("_start", 0));
     web.start();
     url = "http://127.0.0.1:" + web.getAddress().getPort() + "/cart-filter.wasm";
+  }
+
+  private void serve(String path, byte[] body) {
+    web.createContext(path, exchange -> {
+      try (exchange) {
+        exchange.sendResponseHeaders(200, body.length);
+        exchange.getResponseBody().write(body);
+      }
+    });
   }
 
   @org.junit.jupiter.api.AfterEach
   void stopServing() {
     web.stop(0);
+  }
+
+  private List<GenericKubernetesResource> everything() {
+    List<GenericKubernetesResource> all = new ArrayList<>();
+    for (IstioKind kind : IstioKind.values()) {
+      all.addAll(client.genericKubernetesResources(kind.context()).inAnyNamespace().list().getItems());
+    }
+    return all;
+  }
+
+  @Test
+  void aModuleThatFailsInspectOrItsChecksumIsRefusedBeforeTheClusterChanges(@TempDir Path dir) throws Exception {
+    String app = url.replace("cart-filter", "app");
+    CliHarness.Result notProxyWasm = cli.run(new DeployCommand(), "istio", app, "--mode", "wasmplugin", "-n", "shop",
+        "-l", "app=cart");
+    assertThat(notProxyWasm.exitCode()).isEqualTo(1);
+    assertThat(notProxyWasm.err()).isEqualTo("error: " + app + ": missing or unknown proxy-wasm ABI version: no"
+        + " export proxy_abi_version_0_1_0, _0_2_0 or _0_2_1 (proxy_* exports found: none)\n");
+
+    Path text = Files.writeString(dir.resolve("cart.wasm"), "not wasm");
+    CliHarness.Result notWasm = cli.run(new DeployCommand(), "istio", text.toString(), "-n", "shop", "-l",
+        "app=cart");
+    assertThat(notWasm.err()).isEqualTo("error: " + text + ": not a WebAssembly module (no \\0asm header)\n");
+
+    String wrong = "ab".repeat(32);
+    CliHarness.Result mismatch = cli.run(new DeployCommand(), "istio", url, "--mode", "wasmplugin", "-n", "shop",
+        "-l", "app=cart", "--sha256", wrong);
+    assertThat(mismatch.err()).isEqualTo("error: digest mismatch for " + url + ": expected sha256:" + wrong
+        + " but the content is " + Digests.sha256(TestModules.seedFilter()) + "; refusing it\n");
+
+    assertThat(everything()).isEmpty();
+
+    String sha = Digests.sha256Hex(TestModules.seedFilter());
+    CliHarness.Result pinned = cli.run(new DeployCommand(), "istio", url, "--mode", "wasmplugin", "-n", "shop",
+        "-l", "app=cart", "--sha256", sha);
+    assertThat(pinned.err()).isEmpty();
+    assertThat(everything()).singleElement()
+        .satisfies(r -> assertThat(((Map<?, ?>) r.getAdditionalProperties().get("spec")).get("sha256")).isEqualTo(sha));
+  }
+
+  @Test
+  void theKubeconfigContextChoosesTheClusterAndTheNamespace(@TempDir Path dir) throws Exception {
+    Path kubeconfig = Files.writeString(dir.resolve("config"), """
+        apiVersion: v1
+        kind: Config
+        clusters:
+        - name: mock
+          cluster:
+            server: %s
+            insecure-skip-tls-verify: true
+        users:
+        - name: tester
+          user:
+            token: any
+        contexts:
+        - name: shop
+          context: {cluster: mock, user: tester, namespace: shop}
+        - name: elsewhere
+          context: {cluster: mock, user: tester, namespace: nowhere}
+        current-context: elsewhere
+        """.formatted(server.url("/")));
+
+    CliHarness.Result deployed = new CliHarness().run(new IstioDeployCommand(), url, "--mode", "wasmplugin",
+        "-l", "app=cart", "--kubeconfig", kubeconfig.toString(), "--context", "shop");
+    assertThat(deployed.err()).isEmpty();
+    assertThat(deployed.out()).isEqualTo("deployed WasmPlugin shop/cart-filter\n");
+
+    CliHarness.Result listed = new CliHarness().run(new DeployListCommand(), "--kubeconfig", kubeconfig.toString(),
+        "--context", "shop");
+    assertThat(listed.out()).contains("shop        cart-filter   WasmPlugin");
+
+    CliHarness.Result current = new CliHarness().run(new UndeployCommand(), "cart-filter", "--kubeconfig",
+        kubeconfig.toString());
+    assertThat(current.err()).as("the current context's namespace").isEqualTo("error: namespace nowhere not found\n");
+
+    CliHarness.Result typo = new CliHarness().run(new DeployListCommand(), "--kubeconfig", kubeconfig.toString(),
+        "--context", "shoop");
+    assertThat(typo.exitCode()).isEqualTo(1);
+    assertThat(typo.err()).isEqualTo("error: context shoop not found in " + kubeconfig + " (it has shop,"
+        + " elsewhere)\n");
+
+    Path missing = dir.resolve("missing");
+    CliHarness.Result noFile = new CliHarness().run(new DeployListCommand(), "--kubeconfig", missing.toString());
+    assertThat(noFile.err()).isEqualTo("error: kubeconfig " + missing + " does not exist\n");
+
+    assertThat(everything()).singleElement()
+        .satisfies(r -> assertThat(r.getMetadata().getNamespace()).isEqualTo("shop"));
   }
 
   @Test

@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -33,7 +34,7 @@ class IstioDeployerTest {
   private MockCluster cluster;
   private KubernetesClient client;
   private final ModuleSource seed = ModuleSource.load(TestModules.seedFilterPath().toString(),
-      RegistryClient.Settings.defaults());
+      RegistryClient.Settings.defaults(), null);
 
   @BeforeEach
   void cluster() {
@@ -71,11 +72,20 @@ class IstioDeployerTest {
     assertThat(deployed.pods()).containsExactlyInAnyOrder("productpage-v1-a", "productpage-v1-b");
     for (String pod : List.of("productpage-v1-a", "productpage-v1-b")) {
       assertThat(cluster.sidecarFile("default", pod, spec.podPath())).hasValue(seed.module());
+      assertThat(cluster.sidecarFiles("default", pod)).as("the archive is gone once unpacked")
+          .containsExactly(spec.podPath());
     }
     for (String pod : List.of("productpage-v1-pending", "productpage-v2-a", "legacy-a")) {
-      assertThat(cluster.sidecarFile("default", pod, spec.podPath())).isEmpty();
+      assertThat(cluster.sidecarFiles("default", pod)).isEmpty();
     }
-    assertThat(cluster.ran("wc -c < '" + spec.podPath() + "'")).as("fabric8 checks the size").isEqualTo(2);
+    String archive = "'" + DeploySpec.DEFAULT_POD_DIRECTORY + "/." + spec.podPath().substring(
+        spec.podPath().lastIndexOf('/') + 1) + ".tar'";
+    assertThat(cluster.ran("sh -c mkdir -p '" + DeploySpec.DEFAULT_POD_DIRECTORY + "' && cat > " + archive))
+        .as("the archive is streamed in").isEqualTo(2);
+    assertThat(cluster.ran(Pattern.compile("sh -c wc -c < " + Pattern.quote(archive))))
+        .as("its size is checked until all of it has landed").isGreaterThanOrEqualTo(4);
+    assertThat(cluster.ran("sh -c tar -C '" + DeploySpec.DEFAULT_POD_DIRECTORY + "' -xmf " + archive + "; e=$?; rm -f "
+        + archive + "; exit $e")).as("then tar unpacks it").isEqualTo(2);
     GenericKubernetesResource filter = stored(IstioKind.ENVOY_FILTER, "filter");
     assertThat(filter).isNotNull();
     JsonNode json = JSON.valueToTree(filter);
@@ -85,6 +95,21 @@ class IstioDeployerTest {
     assertThat(filter.getMetadata().getAnnotations())
         .containsEntry(Ownership.PODS, String.join(",", deployed.pods()))
         .containsEntry(Ownership.MODULE_SHA256, seed.moduleSha256());
+  }
+
+  /** Many websocket frames each, into several pods one after the other: every frame must wait for the one before. */
+  @Test
+  void largeModulesArriveWhole() throws Exception {
+    Path large = Files.write(Files.createTempDirectory("wasmesh").resolve("filter.wasm"),
+        TestModules.minimal("proxy_abi_version_0_2_1", 3 << 20));
+    DeploySpec spec = spec(DeployMode.ENVOYFILTER,
+        ModuleSource.load(large.toString(), RegistryClient.Settings.defaults(), null));
+
+    new IstioDeployer(client).deploy(spec);
+
+    for (String pod : List.of("productpage-v1-a", "productpage-v1-b")) {
+      assertThat(cluster.sidecarFile("default", pod, spec.podPath())).hasValue(Files.readAllBytes(large));
+    }
   }
 
   /** A module istio-agent fetches itself: nothing is copied into pods. */
@@ -125,7 +150,7 @@ class IstioDeployerTest {
     Path newer = Files.write(Files.createTempDirectory("wasmesh").resolve("filter.wasm"),
         TestModules.minimal("proxy_abi_version_0_2_1", 10));
     DeploySpec second = spec(DeployMode.ENVOYFILTER,
-        ModuleSource.load(newer.toString(), RegistryClient.Settings.defaults()));
+        ModuleSource.load(newer.toString(), RegistryClient.Settings.defaults(), null));
     deployer.deploy(second);
 
     assertThat(second.podPath()).isNotEqualTo(first.podPath());
@@ -218,14 +243,65 @@ class IstioDeployerTest {
         .hasMessage("none of the 1 pods matching app=legacy in namespace default has an istio-proxy container:"
             + " is sidecar injection enabled?");
     Path notProxyWasm = Files.write(dir.resolve("app.wasm"), TestModules.minimal("_start", 0));
-    assertThatThrownBy(() -> ModuleSource.load(notProxyWasm.toString(), RegistryClient.Settings.defaults()))
+    assertThatThrownBy(() -> ModuleSource.load(notProxyWasm.toString(), RegistryClient.Settings.defaults(), null))
         .hasMessageContaining(notProxyWasm + ": missing or unknown proxy-wasm ABI version");
     assertThatThrownBy(() -> ModuleSource.load(dir.resolve("missing.wasm").toString(),
-        RegistryClient.Settings.defaults()))
+        RegistryClient.Settings.defaults(), null))
         .hasMessage("module file " + dir.resolve("missing.wasm") + " does not exist");
 
     assertThat(deployer.list(null)).isEmpty();
     assertThat(cluster.sidecarFile("default", "productpage-v1-a", spec.podPath())).isEmpty();
+  }
+
+  @Test
+  void aSidecarThatCannotBeWrittenToIsNamedAndNothingIsApplied() {
+    cluster.readOnlySidecar("default", "productpage-v1-b");
+    DeploySpec spec = spec(DeployMode.ENVOYFILTER, seed);
+
+    assertThatThrownBy(() -> new IstioDeployer(client).deploy(spec))
+        .isInstanceOf(DeployException.class)
+        .hasMessage("copying the module to default/productpage-v1-b:" + spec.podPath() + " failed: sh: can't create "
+            + DeploySpec.DEFAULT_POD_DIRECTORY + "/." + spec.podPath().substring(spec.podPath().lastIndexOf('/') + 1)
+            + ".tar: Read-only file system (" + DeploySpec.DEFAULT_POD_DIRECTORY + " must be writable)");
+    assertThat(stored(IstioKind.ENVOY_FILTER, "filter")).isNull();
+    assertThat(cluster.sidecarFiles("default", "productpage-v1-a")).as("the copy that worked is taken back").isEmpty();
+  }
+
+  @Test
+  void switchingModesWithTheSameLocalModuleKeepsTheFileTheNewResourceUses() {
+    IstioDeployer deployer = new IstioDeployer(client);
+    DeploySpec envoyFilter = spec(DeployMode.ENVOYFILTER, seed);
+    deployer.deploy(envoyFilter);
+
+    DeploySpec plugin = spec(DeployMode.WASMPLUGIN, seed);
+    deployer.deploy(plugin);
+
+    assertThat(plugin.podPath()).isEqualTo(envoyFilter.podPath());
+    assertThat(stored(IstioKind.ENVOY_FILTER, "filter")).isNull();
+    assertThat(JSON.valueToTree(stored(IstioKind.WASM_PLUGIN, "filter")).at("/spec/url").asText())
+        .isEqualTo("file://" + plugin.podPath());
+    for (String pod : List.of("productpage-v1-a", "productpage-v1-b")) {
+      assertThat(cluster.sidecarFiles("default", pod)).containsExactly(plugin.podPath());
+    }
+  }
+
+  @Test
+  void aClusterWithoutTheKindsCrdIsToldBeforeAnythingIsCopied() {
+    cluster.without(IstioKind.TRAFFIC_EXTENSION);
+    IstioDeployer deployer = new IstioDeployer(client);
+    DeploySpec spec = spec(DeployMode.TRAFFICEXTENSION, seed);
+
+    assertThatThrownBy(() -> deployer.deploy(spec))
+        .isInstanceOf(DeployException.class)
+        .hasMessage("this cluster does not serve TrafficExtension (extensions.istio.io/v1alpha1): install Istio, or a"
+            + " release of it that has TrafficExtension, or choose another --mode");
+    assertThat(cluster.sidecarFiles("default", "productpage-v1-a")).isEmpty();
+    assertThat(deployer.list("default")).as("list skips the kind the cluster lacks").isEmpty();
+
+    deployer.deploy(spec(DeployMode.WASMPLUGIN, seed));
+    assertThat(deployer.list("default")).singleElement()
+        .satisfies(d -> assertThat(d.kind()).isEqualTo(IstioKind.WASM_PLUGIN));
+    assertThat(deployer.undeploy("default", "filter").resources()).containsExactly("WasmPlugin default/filter");
   }
 
   private static DeploySpec withNamespace(DeploySpec s, String namespace) {

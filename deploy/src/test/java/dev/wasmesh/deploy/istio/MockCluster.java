@@ -16,9 +16,11 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Queue;
+import java.util.regex.Pattern;
 
 /**
  * A cluster for deploy tests: fabric8's mock API server in CRUD mode with Istio's real CRDs, namespaces and pods, and
@@ -72,19 +74,44 @@ final class MockCluster implements AutoCloseable {
     return this;
   }
 
+  /** The pod's istio-proxy container cannot be written to. */
+  MockCluster readOnlySidecar(String namespace, String pod) {
+    shells.readOnly(namespace, pod, "istio-proxy");
+    return this;
+  }
+
+  /** A cluster whose Istio lacks this kind: its CRD is gone and its API answers 404. */
+  MockCluster without(IstioKind kind) {
+    client.apiextensions().v1().customResourceDefinitions()
+        .withName(kind.plural() + "." + kind.apiVersion().substring(0, kind.apiVersion().indexOf('/'))).delete();
+    shells.unserve(kind.apiVersion(), kind.plural());
+    return this;
+  }
+
   /** A file in the pod's istio-proxy container. */
   Optional<byte[]> sidecarFile(String namespace, String pod, String path) {
     return shells.file(namespace, pod, "istio-proxy", path);
   }
 
-  /** How many execs ran this command line (its words joined by spaces). */
-  long ran(String commandLine) {
+  /** Every file in the pod's istio-proxy container. */
+  List<String> sidecarFiles(String namespace, String pod) {
+    return shells.files(namespace, pod, "istio-proxy");
+  }
+
+  /** How many execs ran a command line (its words joined by spaces) that matches {@code commandLine}. */
+  long ran(Pattern commandLine) {
     return shells.ran(commandLine);
+  }
+
+  /** How many execs ran exactly this command line. */
+  long ran(String commandLine) {
+    return shells.ran(Pattern.compile(Pattern.quote(commandLine)));
   }
 
   @Override
   public void close() {
     client.close();
     server.destroy();
+    shells.close();
   }
 }

@@ -2,10 +2,13 @@ package dev.wasmesh.deploy.oci;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 import dev.wasmesh.deploy.DeployException;
 import dev.wasmesh.deploy.testing.LocalRegistry;
 import dev.wasmesh.deploy.testing.TestModules;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -56,6 +59,33 @@ class OciRoundTripTest {
   }
 
   @Test
+  void largeBlobsShowProgressOnStderr() {
+    RegistryClient showing = new RegistryClient(RegistryClient.Settings.defaults()
+        .withPlainHttp(true)
+        .withCredentials(CredentialSource.anonymous())
+        .withProgress(true));
+    byte[] module = TestModules.minimal("proxy_abi_version_0_2_1", 2 << 20);
+    WasmImage image = WasmImageBuilder.build(ImageVariant.OCI, module, "0.2.1", null);
+    ImageReference ref = ImageReference.parse(registry.host() + "/progress/large:v1");
+    String task = RegistryClient.shortDigest(Digests.sha256(module));
+    ByteArrayOutputStream stderr = new ByteArrayOutputStream();
+    PrintStream original = System.err;
+    System.setErr(new PrintStream(stderr, true, StandardCharsets.UTF_8));
+    try {
+      new WasmImagePusher(showing).push(image, ref);
+      String config = RegistryClient.shortDigest(image.manifest().config().digest());
+      assertThat(stderr.toString(StandardCharsets.UTF_8)).contains("push " + task, "100%")
+          .as("the config blob is too small for a bar").doesNotContain(config);
+
+      stderr.reset();
+      assertThat(new WasmImagePuller(showing).pull(ref).module()).isEqualTo(module);
+      assertThat(stderr.toString(StandardCharsets.UTF_8)).contains("pull " + task, "100%");
+    } finally {
+      System.setErr(original);
+    }
+  }
+
+  @Test
   void theRegistryServesTheLayoutEachVariantPromises() {
     byte[] module = TestModules.seedFilter();
     ImageReference compat = push(ImageVariant.COMPAT, module, "layout/compat");
@@ -70,12 +100,13 @@ class OciRoundTripTest {
 
     Manifest ociManifest = client.getManifest(oci, oci.digest()).manifest();
     assertThat(ociManifest.config().mediaType()).isEqualTo("application/vnd.module.wasm.config.v1+json");
-    assertThat(ociManifest.layers()).singleElement().satisfies(layer -> {
-      assertThat(layer.mediaType()).isEqualTo("application/vnd.module.wasm.content.layer.v1+wasm");
-      assertThat(layer.digest()).isEqualTo(Digests.sha256(module));
-    });
+    assertThat(ociManifest.layers()).as("Istio's agent wants the runtime config and the module as layers")
+        .extracting(Descriptor::mediaType, Descriptor::digest, d -> d.annotations().get(MediaTypes.TITLE_ANNOTATION))
+        .containsExactly(
+            tuple("application/vnd.module.wasm.config.v1+json", ociManifest.config().digest(), "runtime-config.json"),
+            tuple("application/vnd.module.wasm.content.layer.v1+wasm", Digests.sha256(module), "plugin.wasm"));
     String runtimeConfig = new String(client.getBlob(oci, ociManifest.config()), StandardCharsets.UTF_8);
-    assertThat(runtimeConfig).contains("\"abiVersions\":[\"v0.2.1\"]");
+    assertThat(runtimeConfig).isEqualTo("{\"type\":\"envoy_proxy\",\"abiVersions\":[\"v0.2.1\"]}");
 
     Manifest dockerManifest = client.getManifest(docker, docker.digest()).manifest();
     assertThat(dockerManifest.mediaType()).isEqualTo(MediaTypes.DOCKER_MANIFEST);

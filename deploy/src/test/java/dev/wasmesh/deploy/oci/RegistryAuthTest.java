@@ -9,6 +9,7 @@ import dev.wasmesh.deploy.testing.TestModules;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.Base64;
 import org.junit.jupiter.api.Nested;
@@ -77,6 +78,25 @@ class RegistryAuthTest {
       ImageReference pushed = push(client(DockerConfig.load(config)), registry.host() + "/docker-config/seed:v1");
 
       assertThat(pushed.digest()).startsWith("sha256:");
+    }
+
+    @Test
+    void aDockerCredentialHelperLogsIn(@TempDir Path home) throws Exception {
+      Path helper = home.resolve("docker-credential-wasmesh-test");
+      Files.writeString(helper, "#!/bin/sh\nread -r server\n"
+          + "printf '{\"ServerURL\":\"%s\",\"Username\":\"" + LocalRegistry.USER + "\",\"Secret\":\""
+          + LocalRegistry.PASSWORD + "\"}' \"$server\"\n");
+      Files.setPosixFilePermissions(helper, PosixFilePermissions.fromString("rwx------"));
+      Path config = Files.writeString(home.resolve("config.json"),
+          "{\"credHelpers\":{\"" + registry.host() + "\":\"wasmesh-test\"}}");
+      RegistryClient client = client(DockerConfig.load(config, home.toString()));
+
+      ImageReference pushed = push(client, registry.host() + "/cred-helper/seed:v1");
+      WasmImagePuller.Pulled pulled = new WasmImagePuller(client).pull(ImageReference.parse(registry.host()
+          + "/cred-helper/seed:v1"));
+
+      assertThat(pulled.module()).isEqualTo(TestModules.seedFilter());
+      assertThat(pulled.pinned().digest()).isEqualTo(pushed.digest());
     }
   }
 

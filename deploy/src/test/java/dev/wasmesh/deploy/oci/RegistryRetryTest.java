@@ -22,6 +22,7 @@ class RegistryRetryTest {
   private HttpServer server;
   private volatile int failuresLeft;
   private volatile int failureStatus;
+  private volatile String retryAfter = "0";
 
   @BeforeEach
   void start() throws Exception {
@@ -31,7 +32,7 @@ class RegistryRetryTest {
         requests.incrementAndGet();
         if (failuresLeft > 0) {
           failuresLeft--;
-          exchange.getResponseHeaders().add("Retry-After", "0");
+          exchange.getResponseHeaders().add("Retry-After", retryAfter);
           exchange.sendResponseHeaders(failureStatus, -1);
           return;
         }
@@ -72,6 +73,19 @@ class RegistryRetryTest {
     failureStatus = 503;
     assertThat(client(5).getManifest(ref(), "v1").bytes()).isEqualTo(manifest);
     assertThat(requests).hasValue(3);
+  }
+
+  @Test
+  void waitsAsLongAsRetryAfterAsks() {
+    failuresLeft = 1;
+    failureStatus = 429;
+    retryAfter = "1";
+
+    long started = System.nanoTime();
+    assertThat(client(3).getManifest(ref(), "v1").bytes()).isEqualTo(manifest);
+
+    assertThat(Duration.ofNanos(System.nanoTime() - started)).isGreaterThanOrEqualTo(Duration.ofSeconds(1));
+    assertThat(requests).hasValue(2);
   }
 
   @Test

@@ -8,8 +8,11 @@ import dev.wasmesh.deploy.DeployException;
 import dev.wasmesh.deploy.testing.LocalRegistry;
 import dev.wasmesh.deploy.testing.TestModules;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -25,6 +28,7 @@ class RemoteModuleFetcherTest {
   static final LocalRegistry registry = LocalRegistry.anonymous();
 
   private static final byte[] MODULE = TestModules.seedFilter();
+  private static final byte[] NOT_WASM = Tar.gzipSingleFile("README", "read me".getBytes(StandardCharsets.UTF_8));
   private static HttpServer web;
 
   private final RegistryClient.Settings settings = RegistryClient.Settings.defaults()
@@ -35,15 +39,23 @@ class RemoteModuleFetcherTest {
 
   @BeforeAll
   static void serveModules() throws Exception {
-    ByteArrayOutputStream gzipped = new ByteArrayOutputStream();
-    try (GZIPOutputStream gzip = new GZIPOutputStream(gzipped)) {
-      gzip.write(MODULE);
-    }
     web = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
     serve("/plain.wasm", MODULE);
-    serve("/filter.wasm.gz", gzipped.toByteArray());
+    serve("/filter.wasm.gz", gzip(MODULE));
     serve("/filter.tar.gz", Tar.gzipSingleFile("dist/filter.wasm", MODULE));
+    serve("/twice.gz", gzip(gzip(MODULE)));
+    serve("/not-wasm.tar.gz", NOT_WASM);
     web.start();
+  }
+
+  private static byte[] gzip(byte[] content) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try (GZIPOutputStream gzip = new GZIPOutputStream(out)) {
+      gzip.write(content);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return out.toByteArray();
   }
 
   private static void serve(String path, byte[] body) {
@@ -70,6 +82,9 @@ class RemoteModuleFetcherTest {
     assertThat(fetcher.fetch(url("/plain.wasm"), sha)).isEqualTo(MODULE);
     assertThat(fetcher.fetch(url("/filter.wasm.gz"), "sha256:" + sha)).isEqualTo(MODULE);
     assertThat(fetcher.fetch(url("/filter.tar.gz"))).isEqualTo(MODULE);
+    assertThat(fetcher.fetch(url("/twice.gz"))).isEqualTo(MODULE);
+    assertThat(fetcher.fetch(url("/not-wasm.tar.gz"))).as("kept as served, for the module check to refuse")
+        .isEqualTo(NOT_WASM);
   }
 
   @Test
@@ -85,6 +100,13 @@ class RemoteModuleFetcherTest {
   void namesMissingDownloads() {
     assertThatThrownBy(() -> fetcher.fetch(url("/missing.wasm")))
         .hasMessage("cannot download " + url("/missing.wasm") + ": HTTP 404");
+    assertThatThrownBy(() -> fetcher.fetch("https://exa mple.test/x.wasm"))
+        .isInstanceOf(DeployException.class)
+        .hasMessageStartingWith("'https://exa mple.test/x.wasm' is not a valid URL: Illegal character");
+    assertThatThrownBy(() -> fetcher.fetch("https:///x.wasm"))
+        .hasMessage("'https:///x.wasm' is not a valid URL: it names no host");
+    assertThatThrownBy(() -> fetcher.fetch("file://host/x.wasm"))
+        .hasMessage("'file://host/x.wasm' is not a file URL (file:///absolute/path): URI has an authority component");
     assertThatThrownBy(() -> fetcher.fetch("ftp://example/x.wasm"))
         .hasMessage("cannot load a module from 'ftp://example/x.wasm': expected an oci://, https://, http:// or"
             + " file:// URL");

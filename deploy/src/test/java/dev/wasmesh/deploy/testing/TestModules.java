@@ -7,21 +7,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** Proxy-wasm modules for tests: the seed filter when it has been built, and hand-assembled ones. */
+/** Proxy-wasm modules for tests: the repository's seed filter, and hand-assembled ones. */
 public final class TestModules {
   private TestModules() {}
 
   public static Path seedFilterPath() {
-    return RepoFiles.find("examples/seed/filter.wasm").orElseGet(() -> {
-      try {
-        Path file = Files.createTempFile("seed", ".wasm");
-        Files.write(file, minimal("proxy_abi_version_0_2_1", 0));
-        file.toFile().deleteOnExit();
-        return file;
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-    });
+    return RepoFiles.require("examples/seed/filter.wasm");
   }
 
   public static byte[] seedFilter() {
