@@ -86,10 +86,10 @@ public final class Wasmesh implements Runnable {
     return commandLine;
   }
 
-  /** Builds commands; {@code run} also learns to load filters from OCI registries. */
+  /** Builds commands; {@code run} also learns to load filters from OCI registries and URLs. */
   private static <K> K create(Class<K> type) throws Exception {
     if (type == RunCommand.class) {
-      ModuleSources sources = new ModuleSources().register(new OciModuleSource());
+      ModuleSources sources = new ModuleSources().register(new RemoteModuleSource());
       return type.cast(new RunCommand(sources, System.out, System.err));
     }
     return CommandLine.defaultFactory().create(type);

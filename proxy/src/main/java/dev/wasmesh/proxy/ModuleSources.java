@@ -8,16 +8,15 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 
-/** The module sources a proxy consults in order; local files and http(s) URLs are always known. */
+/** The module sources a proxy consults in order; local files are always known, remote schemes are registered. */
 public final class ModuleSources {
     private final List<ModuleSource> sources = new ArrayList<>();
 
     public ModuleSources() {
-        sources.add(new HttpModuleSource());
         sources.add(new LocalFileSource());
     }
 
-    /** Adds a source (e.g. an OCI fetcher) consulted before the built-in ones. */
+    /** Adds a source (e.g. the CLI's oci:// and http(s):// fetcher) consulted before the built-in one. */
     public ModuleSources register(ModuleSource source) {
         sources.add(0, source);
         return this;

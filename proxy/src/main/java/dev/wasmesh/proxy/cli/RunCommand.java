@@ -50,7 +50,7 @@ public final class RunCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Parameters(index = "0", arity = "0..1", paramLabel = "FILTER",
-            description = "The filter: a path, http(s):// URL (with --sha256), or another registered source (oci://).")
+            description = "The filter: a path, an oci:// image or an http(s):// URL (with --sha256).")
     String filter;
 
     @Option(names = "--config", paramLabel = "FILE",
@@ -99,7 +99,8 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--watch", description = "Reload the filter when its file changes.")
     boolean watch;
 
-    @Option(names = "--sha256", paramLabel = "HEX", description = "Expected SHA-256 of a downloaded filter.")
+    @Option(names = "--sha256", paramLabel = "HEX", description = "Expected SHA-256: of the module for a path or "
+            + "an http(s):// URL, of the image manifest for oci:// (as Istio checks them).")
     String sha256;
 
     private final ModuleSources sources;
