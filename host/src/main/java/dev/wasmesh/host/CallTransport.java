@@ -6,7 +6,10 @@ package dev.wasmesh.host;
  * the call objects, which take care of running the callback on the VM's own thread.
  */
 public interface CallTransport {
-    /** Whether {@code cluster} names a known upstream; an unknown one makes the call fail with BAD_ARGUMENT. */
+    /**
+     * Whether {@code cluster} names a known upstream. For an unknown one proxy_http_call answers BAD_ARGUMENT and a
+     * gRPC call PARSE_FAILURE, as Envoy does.
+     */
     boolean hasCluster(String cluster);
 
     void httpCall(HttpCallout call);

@@ -8,6 +8,7 @@ import dev.wasmesh.host.abi.AbiException;
 import dev.wasmesh.host.abi.HeaderPairs;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Arrays;
 
 /** HTTP call-outs and gRPC calls and streams, handed to the environment's {@link CallTransport}. */
 final class CalloutFunctions {
@@ -16,19 +17,21 @@ final class CalloutFunctions {
     static void register(HostFunctions b, WasmVm vm) {
         b.add("proxy_http_call", 10, a -> {
             String cluster = vm.memory().readString(a[0], a[1]);
-            HeaderMap headers = HeaderPairs.decode(vm.memory().read(a[2], a[3]));
+            HeaderMap headers = HeaderRules.check(HeaderPairs.decode(vm.memory().read(a[2], a[3])));
             byte[] body = vm.memory().read(a[4], a[5]);
-            HeaderMap trailers = HeaderPairs.decode(vm.memory().read(a[6], a[7]));
-            Duration timeout = Duration.ofMillis(a[8] & 0xFFFFFFFFL);
-            // Envoy refuses a call-out without the three pseudo-headers a request needs, or to an unknown cluster.
-            if (!headers.contains(":method") || !headers.contains(":path") || !headers.contains(":authority")
-                    || !vm.env().transport().hasCluster(cluster)) {
+            HeaderMap trailers = HeaderRules.check(HeaderPairs.decode(vm.memory().read(a[6], a[7])));
+            // Envoy reads the timeout as a signed int and refuses a negative one, an unknown cluster, and a request
+            // without the three pseudo-headers it needs.
+            int timeoutMillis = i32(a[8]);
+            if (timeoutMillis < 0 || !vm.env().transport().hasCluster(cluster) || !headers.contains(":method")
+                    || !headers.contains(":path") || !headers.contains(":authority")) {
                 throw AbiException.BAD_ARGUMENT;
             }
             RootContext root = effective(vm).rootContext();
             int token = vm.nextCalloutToken();
             vm.memory().writeU32(a[9], token);
-            HttpCallout call = new HttpCallout(root, token, cluster, headers, body, trailers, timeout);
+            HttpCallout call = new HttpCallout(root, token, cluster, headers, body, trailers,
+                    Duration.ofMillis(timeoutMillis));
             root.registerHttpCall(call);
             vm.env().transport().httpCall(call);
             return ok();
@@ -54,28 +57,40 @@ final class CalloutFunctions {
             return ok();
         });
         b.add("proxy_grpc_cancel", 1, a -> {
-            effective(vm).rootContext().grpcCall(i32(a[0])).cancel();
+            effective(vm).rootContext().removeGrpcCall(i32(a[0])).cancel();
             return ok();
         });
         b.add("proxy_grpc_close", 1, a -> {
-            effective(vm).rootContext().grpcCall(i32(a[0])).closeFromFilter();
+            RootContext root = effective(vm).rootContext();
+            GrpcCallout call = root.grpcCall(i32(a[0]));
+            if (call.streaming()) {
+                call.closeFromFilter(); // the token stays known until the server's close has been delivered
+            } else {
+                root.removeGrpcCall(call.token()).cancel(); // as Envoy: closing a unary call cancels it
+            }
             return ok();
         });
     }
 
     private static GrpcCallout grpc(WasmVm vm, long[] a, long msgPtr, long msgLen, Duration timeout,
                                     boolean streaming) {
-        String cluster = clusterName(vm.memory().read(a[0], a[1]));
+        byte[] upstream = vm.memory().read(a[0], a[1]);
         String service = vm.memory().readString(a[2], a[3]);
         String method = vm.memory().readString(a[4], a[5]);
-        HeaderMap metadata = HeaderPairs.decode(vm.memory().read(a[6], a[7]));
+        HeaderMap metadata = HeaderRules.check(HeaderPairs.decode(vm.memory().read(a[6], a[7])));
         byte[] message = vm.memory().read(msgPtr, msgLen);
-        if (service.isEmpty() || method.isEmpty() || !vm.env().transport().hasCluster(cluster)) {
+        GrpcTarget target = GrpcTarget.of(upstream);
+        if (!vm.env().transport().hasCluster(target.cluster)) {
+            // Envoy: PARSE_FAILURE for an unknown cluster name; a GrpcService it would accept and fail later.
+            throw target.fromService ? AbiException.BAD_ARGUMENT : AbiException.PARSE_FAILURE;
+        }
+        // Service and method become the request's :path.
+        if (service.isEmpty() || method.isEmpty() || !HeaderRules.safe(service) || !HeaderRules.safe(method)) {
             throw AbiException.BAD_ARGUMENT;
         }
         RootContext root = effective(vm).rootContext();
-        return new GrpcCallout(root, vm.nextCalloutToken(), cluster, service, method, metadata, message, timeout,
-                streaming);
+        return new GrpcCallout(root, vm.nextCalloutToken(), target.cluster, service, method, metadata, message,
+                timeout, streaming);
     }
 
     private static void start(WasmVm vm, GrpcCallout call) {
@@ -84,33 +99,79 @@ final class CalloutFunctions {
     }
 
     /**
-     * The upstream is either a cluster name (Rust and Go SDKs) or a serialised envoy.config.core.v3.GrpcService
-     * (C++ SDK), whose field 1 (envoy_grpc) holds field 1 (cluster_name).
+     * Where a gRPC call goes. Envoy first parses the upstream as a serialised envoy.config.core.v3.GrpcService (the
+     * C++ SDK sends one) and takes it as a cluster name (the Rust and Go SDKs) only if that fails. Of a GrpcService
+     * wasmesh can serve only envoy_grpc (field 1) with its cluster_name (field 1); anything else names no cluster.
      */
-    static String clusterName(byte[] upstream) {
-        if (upstream.length > 2 && upstream[0] == 0x0a) {
-            int[] pos = {1};
-            int outerLen = varint(upstream, pos);
-            if (outerLen > 0 && pos[0] + outerLen <= upstream.length && upstream[pos[0]] == 0x0a) {
-                pos[0]++;
-                int nameLen = varint(upstream, pos);
-                if (nameLen >= 0 && pos[0] + nameLen <= upstream.length) {
-                    return new String(upstream, pos[0], nameLen, StandardCharsets.UTF_8);
+    private record GrpcTarget(String cluster, boolean fromService) {
+        private static final int ENVOY_GRPC = 1;
+        private static final int CLUSTER_NAME = 1;
+
+        static GrpcTarget of(byte[] upstream) {
+            byte[] envoyGrpc = field(upstream, ENVOY_GRPC);
+            if (envoyGrpc == null) {
+                return new GrpcTarget(new String(upstream, StandardCharsets.UTF_8), false);
+            }
+            byte[] cluster = field(envoyGrpc, CLUSTER_NAME);
+            return new GrpcTarget(cluster == null ? "" : new String(cluster, StandardCharsets.UTF_8), true);
+        }
+
+        /**
+         * The last length-delimited field {@code number} of a well-formed protobuf message, an empty array if the
+         * message is well-formed without it, or null if {@code message} is not a protobuf message at all.
+         */
+        private static byte[] field(byte[] message, int number) {
+            byte[] found = new byte[0];
+            int[] pos = {0};
+            while (pos[0] < message.length) {
+                long tag = varint(message, pos);
+                if (tag < 8) {
+                    return null;
+                }
+                switch ((int) (tag & 7)) {
+                    case 0:
+                        if (varint(message, pos) < 0) {
+                            return null;
+                        }
+                        break;
+                    case 1:
+                        pos[0] += 8;
+                        break;
+                    case 2: {
+                        long len = varint(message, pos);
+                        if (len < 0 || pos[0] + len > message.length) {
+                            return null;
+                        }
+                        if (tag >>> 3 == number) {
+                            found = Arrays.copyOfRange(message, pos[0], pos[0] + (int) len);
+                        }
+                        pos[0] += (int) len;
+                        break;
+                    }
+                    case 5:
+                        pos[0] += 4;
+                        break;
+                    default:
+                        return null; // groups (3, 4) and invalid wire types: read as a cluster name
+                }
+                if (pos[0] > message.length) {
+                    return null;
                 }
             }
+            return found;
         }
-        return new String(upstream, StandardCharsets.UTF_8);
-    }
 
-    private static int varint(byte[] b, int[] pos) {
-        int value = 0;
-        for (int shift = 0; shift < 32 && pos[0] < b.length; shift += 7) {
-            byte x = b[pos[0]++];
-            value |= (x & 0x7f) << shift;
-            if ((x & 0x80) == 0) {
-                return value;
+        /** A base-128 varint of at most 64 bits, or -1 if it is cut short or too long. */
+        private static long varint(byte[] b, int[] pos) {
+            long value = 0;
+            for (int shift = 0; shift < 64 && pos[0] < b.length; shift += 7) {
+                byte x = b[pos[0]++];
+                value |= (long) (x & 0x7f) << shift;
+                if ((x & 0x80) == 0) {
+                    return value;
+                }
             }
+            return -1;
         }
-        return -1;
     }
 }

@@ -3,7 +3,6 @@ package dev.wasmesh.host;
 import dev.wasmesh.host.abi.AbiException;
 import dev.wasmesh.host.abi.BufferType;
 import dev.wasmesh.host.abi.MapType;
-import dev.wasmesh.host.abi.Status;
 import dev.wasmesh.host.abi.StreamType;
 import java.util.HashMap;
 import java.util.Map;
@@ -37,28 +36,27 @@ public abstract class Context {
         return rootContext().config();
     }
 
-    /** The header map of this type visible from this context, or empty if there is none right now. */
+    /** The header map of this type the filter can read now (Envoy's const map), or empty. */
     public final Optional<HeaderMap> headerMap(MapType type) {
         return Optional.ofNullable(headerMapOrNull(type));
     }
 
-    /** {@link #headerMap} without the Optional, for the host functions on every request's path. */
+    /**
+     * {@link #headerMap} without the Optional, for the host functions on every request's path. A call-out response
+     * and gRPC metadata are readable from any context while their callback runs.
+     */
     HeaderMap headerMapOrNull(MapType type) {
         return vm.calloutMap(type);
     }
 
-    /** A header map the guest reads; NOT_FOUND if there is none right now. */
-    final HeaderMap readableHeaderMap(MapType type) {
-        HeaderMap map = headerMapOrNull(type);
-        if (map == null) {
-            throw AbiException.NOT_FOUND;
-        }
-        return map;
+    /** The header map of this type the filter can change now, or null: as in Envoy, only a stream's own maps. */
+    HeaderMap mutableHeaderMapOrNull(MapType type) {
+        return null;
     }
 
-    /** A header map the guest writes to; trailers may be created on demand by stream contexts. */
-    HeaderMap writableHeaderMap(MapType type) {
-        return readableHeaderMap(type);
+    /** Whether an HTTP stream's proxy_on_log is running: Envoy's access-log phase, which reads maps differently. */
+    boolean inAccessLog() {
+        return false;
     }
 
     /** The buffer of this type visible from this context, or empty if there is none right now. */
@@ -87,17 +85,19 @@ public abstract class Context {
         setProperties.put(String.join("\0", path), value.clone());
     }
 
-    /** Stream contexts override; anywhere else there is no stream to steer. */
+    /**
+     * proxy_continue_stream where this context has no stream of that type: as Envoy, OK and nothing happens, except
+     * that a write filter (UPSTREAM) can never be resumed.
+     */
     void continueStream(StreamType type) {
-        throw new AbiException(Status.BAD_ARGUMENT);
+        if (type == StreamType.UPSTREAM) {
+            throw AbiException.UNIMPLEMENTED;
+        }
     }
 
+    /** proxy_close_stream where this context has no stream of that type: as Envoy, OK and nothing happens. */
     void closeStream(StreamType type) {
-        throw new AbiException(Status.BAD_ARGUMENT);
-    }
-
-    void sendLocalResponse(LocalResponse response) {
-        throw new AbiException(Status.BAD_ARGUMENT);
+        // Nothing to close.
     }
 
     /** proxy_done: only meaningful for contexts whose proxy_on_done returned false. */
@@ -114,13 +114,18 @@ public abstract class Context {
             boolean outermost = vm.enterGuest();
             try {
                 vm.call(Callback.ON_DONE, this, 1, id);
-                vm.callVoid(Callback.ON_LOG, this, id);
+                onLog();
                 vm.callVoid(Callback.ON_DELETE, this, id);
             } finally {
                 vm.exitGuest(outermost);
             }
         }
         vm.forget(this);
+    }
+
+    /** proxy_on_log, between done and delete. */
+    void onLog() {
+        vm.callVoid(Callback.ON_LOG, this, id);
     }
 
     /** Stream info for property lookups; root contexts have none. */

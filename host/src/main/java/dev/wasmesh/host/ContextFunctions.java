@@ -63,12 +63,16 @@ final class ContextFunctions {
         b.add("proxy_send_local_response", 8, a -> {
             String details = vm.memory().readString(a[1], a[2]);
             byte[] body = vm.memory().read(a[3], a[4]);
-            HeaderMap headers = HeaderPairs.decode(vm.memory().read(a[5], a[6]));
-            int status = i32(a[0]);
-            if (status < 100 || status > 999) {
-                throw AbiException.BAD_ARGUMENT;
+            byte[] headers = vm.memory().read(a[5], a[6]);
+            // As Envoy: without an HTTP stream there is nothing to answer, and that is OK.
+            if (effective(vm) instanceof HttpContext http) {
+                int status = i32(a[0]);
+                if (status < 100 || status > 999) {
+                    throw AbiException.BAD_ARGUMENT;
+                }
+                http.sendLocalResponse(new LocalResponse(status, details, body,
+                        HeaderRules.check(HeaderPairs.decode(headers)), i32(a[7])));
             }
-            effective(vm).sendLocalResponse(new LocalResponse(status, details, body, headers, i32(a[7])));
             return ok();
         });
         b.add("proxy_call_foreign_function", 6, a -> {
@@ -80,11 +84,9 @@ final class ContextFunctions {
             return ok();
         });
         b.add("proxy_get_status", 3, a -> {
-            if (vm.statusCode() < 0) {
-                throw AbiException.NOT_FOUND;
-            }
-            vm.memory().writeU32(a[0], vm.statusCode());
-            vm.memory().returnString(vm.statusMessage(), a[1], a[2]);
+            RootContext root = effective(vm).rootContext();
+            vm.memory().writeU32(a[0], root.statusCode());
+            vm.memory().returnString(root.statusMessage(), a[1], a[2]);
             return ok();
         });
 

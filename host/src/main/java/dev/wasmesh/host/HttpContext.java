@@ -1,9 +1,7 @@
 package dev.wasmesh.host;
 
-import dev.wasmesh.host.abi.AbiException;
 import dev.wasmesh.host.abi.BufferType;
 import dev.wasmesh.host.abi.MapType;
-import dev.wasmesh.host.abi.Status;
 import dev.wasmesh.host.abi.StreamType;
 import java.util.Optional;
 
@@ -15,14 +13,22 @@ public final class HttpContext extends Context {
     private final RootContext root;
     private final StreamControl control;
     private final StreamInfo info;
+    // The stream's maps as last seen (trailers also when the filter created them): for proxy_on_log and the embedder.
     private HeaderMap requestHeaders;
-    private Body requestBody;
     private HeaderMap requestTrailers;
     private HeaderMap responseHeaders;
-    private Body responseBody;
     private HeaderMap responseTrailers;
+    // What the filter reaches now. As in Envoy, a map or body from its callback until the filter lets that phase go
+    // on (the callback returns CONTINUE, or proxy_continue_stream); null otherwise.
+    private HeaderMap liveRequestHeaders;
+    private Body liveRequestBody;
+    private HeaderMap liveRequestTrailers;
+    private HeaderMap liveResponseHeaders;
+    private Body liveResponseBody;
+    private HeaderMap liveResponseTrailers;
     private boolean inRequestBodyAtEnd;
     private boolean inResponseBodyAtEnd;
+    private boolean inLog;
     private LocalResponse localResponse;
     private boolean finished;
 
@@ -49,47 +55,78 @@ public final class HttpContext extends Context {
 
     public Action onRequestHeaders(HeaderMap headers, boolean endOfStream) {
         requestHeaders = headers;
-        return Action.ofHeaders(vm().callStream(Callback.ON_REQUEST_HEADERS, this, id(), headers.size(),
+        liveRequestHeaders = headers;
+        Action action = Action.ofHeaders(vm().callStream(Callback.ON_REQUEST_HEADERS, this, id(), headers.size(),
                 endOfStream ? 1 : 0));
+        if (action == Action.CONTINUE) {
+            liveRequestHeaders = null;
+        }
+        return action;
     }
 
     /** @param body the whole request body buffered so far (the filter may change it) */
     public Action onRequestBody(Body body, boolean endOfStream) {
-        requestBody = body;
+        liveRequestBody = body;
         inRequestBodyAtEnd = endOfStream;
+        Action action;
         try {
-            return Action.ofBody(vm().callStream(Callback.ON_REQUEST_BODY, this, id(), body.length(),
+            action = Action.ofBody(vm().callStream(Callback.ON_REQUEST_BODY, this, id(), body.length(),
                     endOfStream ? 1 : 0));
         } finally {
             inRequestBodyAtEnd = false;
         }
+        if (action == Action.CONTINUE) {
+            liveRequestBody = null;
+        }
+        return action;
     }
 
     public Action onRequestTrailers(HeaderMap trailers) {
         requestTrailers = trailers;
-        return Action.ofTrailers(vm().callStream(Callback.ON_REQUEST_TRAILERS, this, id(), trailers.size()));
+        liveRequestTrailers = trailers;
+        Action action = Action.ofTrailers(vm().callStream(Callback.ON_REQUEST_TRAILERS, this, id(), trailers.size()));
+        if (action == Action.CONTINUE) {
+            liveRequestTrailers = null;
+        }
+        return action;
     }
 
     public Action onResponseHeaders(HeaderMap headers, boolean endOfStream) {
         responseHeaders = headers;
-        return Action.ofHeaders(vm().callStream(Callback.ON_RESPONSE_HEADERS, this, id(), headers.size(),
+        liveResponseHeaders = headers;
+        Action action = Action.ofHeaders(vm().callStream(Callback.ON_RESPONSE_HEADERS, this, id(), headers.size(),
                 endOfStream ? 1 : 0));
+        if (action == Action.CONTINUE) {
+            liveResponseHeaders = null;
+        }
+        return action;
     }
 
     public Action onResponseBody(Body body, boolean endOfStream) {
-        responseBody = body;
+        liveResponseBody = body;
         inResponseBodyAtEnd = endOfStream;
+        Action action;
         try {
-            return Action.ofBody(vm().callStream(Callback.ON_RESPONSE_BODY, this, id(), body.length(),
+            action = Action.ofBody(vm().callStream(Callback.ON_RESPONSE_BODY, this, id(), body.length(),
                     endOfStream ? 1 : 0));
         } finally {
             inResponseBodyAtEnd = false;
         }
+        if (action == Action.CONTINUE) {
+            liveResponseBody = null;
+        }
+        return action;
     }
 
     public Action onResponseTrailers(HeaderMap trailers) {
         responseTrailers = trailers;
-        return Action.ofTrailers(vm().callStream(Callback.ON_RESPONSE_TRAILERS, this, id(), trailers.size()));
+        liveResponseTrailers = trailers;
+        Action action = Action.ofTrailers(vm().callStream(Callback.ON_RESPONSE_TRAILERS, this, id(),
+                trailers.size()));
+        if (action == Action.CONTINUE) {
+            liveResponseTrailers = null;
+        }
+        return action;
     }
 
     /**
@@ -113,7 +150,7 @@ public final class HttpContext extends Context {
         return Optional.ofNullable(localResponse);
     }
 
-    /** Trailers the filter added in a body callback at end of stream, when the stream had none. */
+    /** The request trailers: the ones the stream had, or the ones the filter added at the end of the body. */
     public Optional<HeaderMap> requestTrailers() {
         return Optional.ofNullable(requestTrailers);
     }
@@ -123,16 +160,32 @@ public final class HttpContext extends Context {
     }
 
     @Override
+    void onLog() {
+        inLog = true;
+        try {
+            super.onLog();
+        } finally {
+            inLog = false;
+        }
+    }
+
+    @Override
+    boolean inAccessLog() {
+        return inLog;
+    }
+
+    /** In proxy_on_log, Envoy reads the final request and response headers and response trailers. */
+    @Override
     HeaderMap headerMapOrNull(MapType type) {
         switch (type) {
             case HTTP_REQUEST_HEADERS:
-                return requestHeaders;
+                return inLog ? requestHeaders : liveRequestHeaders;
             case HTTP_REQUEST_TRAILERS:
-                return requestTrailers;
+                return inLog ? null : liveRequestTrailers;
             case HTTP_RESPONSE_HEADERS:
-                return responseHeaders;
+                return inLog ? responseHeaders : liveResponseHeaders;
             case HTTP_RESPONSE_TRAILERS:
-                return responseTrailers;
+                return inLog ? responseTrailers : liveResponseTrailers;
             default:
                 return super.headerMapOrNull(type);
         }
@@ -140,22 +193,36 @@ public final class HttpContext extends Context {
 
     /** Envoy lets a body callback at end of stream add trailers when there were none. */
     @Override
-    HeaderMap writableHeaderMap(MapType type) {
-        if (type == MapType.HTTP_REQUEST_TRAILERS && requestTrailers == null && inRequestBodyAtEnd) {
-            requestTrailers = new HeaderMap();
-        } else if (type == MapType.HTTP_RESPONSE_TRAILERS && responseTrailers == null && inResponseBodyAtEnd) {
-            responseTrailers = new HeaderMap();
+    HeaderMap mutableHeaderMapOrNull(MapType type) {
+        switch (type) {
+            case HTTP_REQUEST_HEADERS:
+                return liveRequestHeaders;
+            case HTTP_REQUEST_TRAILERS:
+                if (liveRequestTrailers == null && requestTrailers == null && inRequestBodyAtEnd) {
+                    requestTrailers = new HeaderMap();
+                    liveRequestTrailers = requestTrailers;
+                }
+                return liveRequestTrailers;
+            case HTTP_RESPONSE_HEADERS:
+                return liveResponseHeaders;
+            case HTTP_RESPONSE_TRAILERS:
+                if (liveResponseTrailers == null && responseTrailers == null && inResponseBodyAtEnd) {
+                    responseTrailers = new HeaderMap();
+                    liveResponseTrailers = responseTrailers;
+                }
+                return liveResponseTrailers;
+            default:
+                return null;
         }
-        return super.writableHeaderMap(type);
     }
 
     @Override
     Body bufferOrNull(BufferType type) {
         switch (type) {
             case HTTP_REQUEST_BODY:
-                return requestBody;
+                return liveRequestBody;
             case HTTP_RESPONSE_BODY:
-                return responseBody;
+                return liveResponseBody;
             default:
                 return super.bufferOrNull(type);
         }
@@ -164,25 +231,31 @@ public final class HttpContext extends Context {
     @Override
     void continueStream(StreamType type) {
         if (type != StreamType.HTTP_REQUEST && type != StreamType.HTTP_RESPONSE) {
-            throw AbiException.BAD_ARGUMENT;
+            super.continueStream(type);
+            return;
         }
+        // As Envoy, which lets go of the request's maps and body whichever direction the filter continues.
+        liveRequestHeaders = null;
+        liveRequestBody = null;
+        liveRequestTrailers = null;
         control.continueStream(type);
     }
 
     @Override
     void closeStream(StreamType type) {
-        if (type != StreamType.HTTP_REQUEST && type != StreamType.HTTP_RESPONSE) {
-            throw AbiException.BAD_ARGUMENT;
+        if (type == StreamType.HTTP_REQUEST || type == StreamType.HTTP_RESPONSE) {
+            control.closeStream(type);
         }
-        control.closeStream(type);
     }
 
-    @Override
+    /**
+     * proxy_send_local_response on this stream. Envoy answers every call with OK; the first reply is the one that
+     * stands, so a later one is dropped here.
+     */
     void sendLocalResponse(LocalResponse response) {
-        if (localResponse != null) {
-            throw new AbiException(Status.BAD_ARGUMENT); // Envoy sends one local reply per stream
+        if (localResponse == null) {
+            localResponse = response;
+            control.sendLocalResponse(response);
         }
-        localResponse = response;
-        control.sendLocalResponse(response);
     }
 }

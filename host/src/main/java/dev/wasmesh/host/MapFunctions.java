@@ -9,35 +9,51 @@ import dev.wasmesh.host.abi.AbiVersion;
 import dev.wasmesh.host.abi.HeaderPairs;
 import dev.wasmesh.host.abi.MapType;
 
-/** Header maps: request/response headers and trailers, call-out response headers, gRPC metadata. */
+/**
+ * Header maps: request/response headers and trailers, call-out response headers, gRPC metadata. As in Envoy, reads
+ * see a stream's maps while they are available plus call-out maps during their callbacks; writes and sizes reach
+ * only the stream's own four maps, and a map that cannot be reached now is BAD_ARGUMENT.
+ */
 final class MapFunctions {
+    private static final byte[] NONE = new byte[0];
+
     private MapFunctions() {}
 
-    private static HeaderMap readable(WasmVm vm, long type) {
-        return effective(vm).readableHeaderMap(MapType.ofCode(i32(type)));
-    }
-
-    private static HeaderMap writable(WasmVm vm, long type) {
-        return effective(vm).writableHeaderMap(MapType.ofCode(i32(type)));
+    private static HeaderMap mutable(WasmVm vm, MapType type) {
+        HeaderMap map = effective(vm).mutableHeaderMapOrNull(type);
+        if (map == null) {
+            throw AbiException.BAD_ARGUMENT;
+        }
+        return map;
     }
 
     static void register(HostFunctions b, WasmVm vm) {
         b.add("proxy_get_header_map_pairs", 3, a -> {
-            vm.memory().returnBytes(HeaderPairs.encode(readable(vm, a[0])), a[1], a[2]);
+            // A map that is not there reads as empty, and an empty map is handed over as 0 bytes, as in Envoy.
+            HeaderMap map = effective(vm).headerMapOrNull(MapType.ofCode(i32(a[0])));
+            vm.memory().returnBytes(map == null || map.isEmpty() ? NONE : HeaderPairs.encode(map), a[1], a[2]);
             return ok();
         });
         b.add("proxy_set_header_map_pairs", 3, a -> {
-            HeaderMap replacement = HeaderPairs.decode(vm.memory().read(a[1], a[2]));
-            writable(vm, a[0]).replaceAll(replacement);
+            MapType type = MapType.ofCode(i32(a[0]));
+            HeaderMap replacement = HeaderRules.check(HeaderPairs.decode(vm.memory().read(a[1], a[2])));
+            mutable(vm, type).replaceAll(replacement);
             return ok();
         });
         b.add("proxy_get_header_map_size", 2, a -> {
-            vm.memory().writeU32(a[1], (int) readable(vm, a[0]).byteSize());
+            vm.memory().writeU32(a[1], (int) mutable(vm, MapType.ofCode(i32(a[0]))).byteSize());
             return ok();
         });
         b.add("proxy_get_header_map_value", 5, a -> {
-            HeaderMap map = readable(vm, a[0]);
-            String value = map.first(vm.memory().readString(a[1], a[2]));
+            MapType type = MapType.ofCode(i32(a[0]));
+            String key = vm.memory().readString(a[1], a[2]);
+            Context ctx = effective(vm);
+            HeaderMap map = ctx.headerMapOrNull(type);
+            if (map == null && !ctx.inAccessLog()) {
+                throw AbiException.BAD_ARGUMENT;
+            }
+            // In proxy_on_log a missing map reads like a missing key.
+            String value = map == null ? null : map.first(key);
             if (value == null) {
                 // 0.1.0 answered a missing key with an empty value; 0.2.0 made it NOT_FOUND.
                 if (vm.module().abiVersion().atLeast(AbiVersion.V0_2_0)) {
@@ -49,19 +65,25 @@ final class MapFunctions {
             return ok();
         });
         b.add("proxy_add_header_map_value", 5, a -> {
+            MapType type = MapType.ofCode(i32(a[0]));
             String name = vm.memory().readString(a[1], a[2]);
             String value = vm.memory().readString(a[3], a[4]);
-            writable(vm, a[0]).add(name, value);
+            HeaderRules.check(name, value);
+            mutable(vm, type).add(name, value);
             return ok();
         });
         b.add("proxy_replace_header_map_value", 5, a -> {
+            MapType type = MapType.ofCode(i32(a[0]));
             String name = vm.memory().readString(a[1], a[2]);
             String value = vm.memory().readString(a[3], a[4]);
-            writable(vm, a[0]).set(name, value);
+            HeaderRules.check(name, value);
+            mutable(vm, type).set(name, value);
             return ok();
         });
         b.add("proxy_remove_header_map_value", 3, a -> {
-            writable(vm, a[0]).remove(vm.memory().readString(a[1], a[2]));
+            MapType type = MapType.ofCode(i32(a[0]));
+            String name = vm.memory().readString(a[1], a[2]);
+            mutable(vm, type).remove(name);
             return ok();
         });
     }

@@ -1,6 +1,5 @@
 package dev.wasmesh.host;
 
-import dev.wasmesh.host.abi.AbiException;
 import dev.wasmesh.host.abi.BufferType;
 import dev.wasmesh.host.abi.PeerType;
 import dev.wasmesh.host.abi.StreamType;
@@ -112,23 +111,17 @@ public final class NetworkContext extends Context {
 
     @Override
     void continueStream(StreamType type) {
-        switch (type) {
-            case DOWNSTREAM:
-                control.continueStream(type);
-                return;
-            case UPSTREAM:
-                // As Envoy: a write filter cannot be resumed; paused upstream data goes on with the next chunk.
-                throw AbiException.UNIMPLEMENTED;
-            default:
-                throw AbiException.BAD_ARGUMENT;
+        if (type == StreamType.DOWNSTREAM) {
+            control.continueStream(type);
+        } else {
+            super.continueStream(type); // UPSTREAM cannot be resumed; paused upstream data goes on with the next chunk
         }
     }
 
     @Override
     void closeStream(StreamType type) {
-        if (type != StreamType.DOWNSTREAM && type != StreamType.UPSTREAM) {
-            throw AbiException.BAD_ARGUMENT;
+        if (type == StreamType.DOWNSTREAM || type == StreamType.UPSTREAM) {
+            control.closeStream(type);
         }
-        control.closeStream(type);
     }
 }

@@ -99,11 +99,7 @@ final class Properties {
         HeaderMap headers = ctx.headerMap(MapType.HTTP_REQUEST_HEADERS).orElse(null);
         switch (path[1]) {
             case "headers":
-                if (headers == null) {
-                    return Optional.empty();
-                }
-                return path.length == 3 ? headers.get(path[2]).map(Properties::string)
-                        : Optional.of(HeaderPairs.encode(headers));
+                return headerMap(headers, path);
             case "path":
                 return header(ctx, MapType.HTTP_REQUEST_HEADERS, ":path");
             case "url_path":
@@ -138,6 +134,17 @@ final class Properties {
         }
     }
 
+    /**
+     * A map attribute, or one entry of it. As in Envoy, the map exists while its headers are out of reach too (it is
+     * empty then), and a missing entry is NOT_FOUND.
+     */
+    private static Optional<byte[]> headerMap(HeaderMap headers, String[] path) {
+        if (path.length == 2) {
+            return Optional.of(HeaderPairs.encode(headers == null ? new HeaderMap() : headers));
+        }
+        return path.length == 3 && headers != null ? headers.get(path[2]).map(Properties::string) : Optional.empty();
+    }
+
     /** {@code :path} split at the first '?': the path before it, or the query after it (empty if none). */
     private static Optional<byte[]> pathPart(HeaderMap headers, boolean query) {
         String path = headers == null ? null : headers.first(":path");
@@ -167,9 +174,7 @@ final class Properties {
             case "trailers": {
                 MapType type = path[1].equals("headers") ? MapType.HTTP_RESPONSE_HEADERS
                         : MapType.HTTP_RESPONSE_TRAILERS;
-                Optional<HeaderMap> map = ctx.headerMap(type);
-                return path.length == 3 ? map.flatMap(h -> h.get(path[2])).map(Properties::string)
-                        : map.map(HeaderPairs::encode);
+                return headerMap(ctx.headerMap(type).orElse(null), path);
             }
             case "size":
                 return Optional.of(int64(info.responseBodySize()));

@@ -30,7 +30,12 @@ final class PropertyFunctions {
         });
         b.add("proxy_set_property", 4, a -> {
             String[] path = path(vm.memory().read(a[0], a[1]));
-            effective(vm).setProperty(path, vm.memory().read(a[2], a[3]));
+            byte[] value = vm.memory().read(a[2], a[3]);
+            Context ctx = effective(vm);
+            if (ctx.streamInfo() == null) {
+                throw AbiException.NOT_FOUND; // as Envoy: a value lives in a stream's state, and a root has none
+            }
+            ctx.setProperty(path, value);
             return ok();
         });
     }

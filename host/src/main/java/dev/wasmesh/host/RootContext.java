@@ -1,7 +1,8 @@
 package dev.wasmesh.host;
 
+import dev.wasmesh.host.abi.AbiException;
 import dev.wasmesh.host.abi.BufferType;
-import dev.wasmesh.host.abi.StreamType;
+import dev.wasmesh.host.abi.Status;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -15,6 +16,10 @@ public final class RootContext extends Context {
     private final Body vmConfiguration;
     private final Map<Integer, GrpcCallout> grpcCalls = new HashMap<>();
     private final Map<Integer, HttpCallout> httpCalls = new HashMap<>();
+    // proxy_get_status, as Envoy keeps it per root context: the code of the last failed HTTP call-out or closed gRPC
+    // call (0 before any), and a message only while that callback runs.
+    private int statusCode;
+    private String statusMessage = "";
     private long tickPeriodMillis;
     private boolean configuring;
     private boolean awaitingDone;
@@ -46,11 +51,6 @@ public final class RootContext extends Context {
             default:
                 return super.bufferOrNull(type);
         }
-    }
-
-    @Override
-    void continueStream(StreamType type) {
-        throw dev.wasmesh.host.abi.AbiException.NOT_FOUND;
     }
 
     /** The tick period the filter asked for with proxy_set_tick_period_milliseconds; 0 means no timer. */
@@ -127,26 +127,49 @@ public final class RootContext extends Context {
     GrpcCallout grpcCall(int token) {
         GrpcCallout c = grpcCalls.get(token);
         if (c == null) {
-            throw dev.wasmesh.host.abi.AbiException.NOT_FOUND;
+            throw AbiException.NOT_FOUND;
         }
         return c;
     }
 
+    /** Forgets a call the filter ended: as Envoy, its token is unknown from now on and nothing more is delivered. */
+    GrpcCallout removeGrpcCall(int token) {
+        GrpcCallout c = grpcCalls.remove(token);
+        if (c == null) {
+            throw AbiException.NOT_FOUND;
+        }
+        return c;
+    }
+
+    int statusCode() {
+        return statusCode;
+    }
+
+    String statusMessage() {
+        return statusMessage;
+    }
+
+    /**
+     * A response, or a failure (null headers): Envoy then hands over no maps and no body, and records status 11
+     * (BROKEN_CONNECTION) with the message "reset". A response without trailers has no trailer map.
+     */
     void deliverHttpCallResponse(int token, HeaderMap headers, byte[] body, HeaderMap trailers) {
         if (httpCalls.remove(token) == null || deleted) {
             return;
         }
-        vm().withCalloutResponse(headers, new Body(body), trailers,
-                headers == null ? 0 : parseStatus(headers), "",
-                () -> vm().callVoid(Callback.ON_HTTP_CALL_RESPONSE, this, id(), token,
-                        headers == null ? 0 : headers.size(), body.length, trailers == null ? 0 : trailers.size()));
-    }
-
-    private static int parseStatus(HeaderMap headers) {
+        boolean failed = headers == null;
+        HeaderMap responseTrailers = trailers == null || trailers.isEmpty() ? null : trailers;
+        if (failed) {
+            statusCode = Status.BROKEN_CONNECTION.code();
+            statusMessage = "reset";
+        }
         try {
-            return Integer.parseInt(headers.get(":status").orElse("0"));
-        } catch (NumberFormatException e) {
-            return 0;
+            vm().withCalloutResponse(headers, failed ? null : new Body(body), responseTrailers,
+                    () -> vm().callVoid(Callback.ON_HTTP_CALL_RESPONSE, this, id(), token,
+                            failed ? 0 : headers.size(), body.length,
+                            responseTrailers == null ? 0 : responseTrailers.size()));
+        } finally {
+            statusMessage = "";
         }
     }
 
@@ -178,7 +201,13 @@ public final class RootContext extends Context {
         if (grpcCalls.remove(token) == null || deleted) {
             return;
         }
-        vm().withStatus(status, message, () -> vm().callVoid(Callback.ON_GRPC_CLOSE, this, id(), token, status));
+        statusCode = status;
+        statusMessage = message;
+        try {
+            vm().callVoid(Callback.ON_GRPC_CLOSE, this, id(), token, status);
+        } finally {
+            statusMessage = "";
+        }
     }
 
     void onQueueReady(int token) {
@@ -215,7 +244,7 @@ public final class RootContext extends Context {
     @Override
     void done() {
         if (!awaitingDone) {
-            throw dev.wasmesh.host.abi.AbiException.NOT_FOUND;
+            throw AbiException.NOT_FOUND;
         }
         awaitingDone = false;
         vm().post(this::delete);

@@ -70,8 +70,6 @@ public final class WasmVm {
     private HeaderMap grpcTrailingMetadata;
     private Body grpcMessage;
     private Body foreignArguments;
-    private int statusCode = -1;
-    private String statusMessage = "";
 
     /** Options for {@link #create}: where posted work runs and who schedules timers. */
     public static final class Options {
@@ -455,13 +453,13 @@ public final class WasmVm {
         }
     }
 
-    void withCalloutResponse(HeaderMap headers, Body body, HeaderMap trailers, int status, String message,
-                             Runnable callback) {
-        calloutHeaders = headers == null ? new HeaderMap() : headers;
+    /** Runs {@code callback} with a call-out's response readable; any part may be null (not there). */
+    void withCalloutResponse(HeaderMap headers, Body body, HeaderMap trailers, Runnable callback) {
+        calloutHeaders = headers;
         calloutBody = body;
-        calloutTrailers = trailers == null ? new HeaderMap() : trailers;
+        calloutTrailers = trailers;
         try {
-            withStatus(status, message, callback);
+            callback.run();
         } finally {
             calloutHeaders = null;
             calloutBody = null;
@@ -496,26 +494,6 @@ public final class WasmVm {
         } finally {
             foreignArguments = null;
         }
-    }
-
-    void withStatus(int code, String message, Runnable callback) {
-        statusCode = code;
-        statusMessage = message;
-        try {
-            callback.run();
-        } finally {
-            statusCode = -1;
-            statusMessage = "";
-        }
-    }
-
-    /** proxy_get_status: the status of the call-out whose callback is running, or -1 outside one. */
-    public int statusCode() {
-        return statusCode;
-    }
-
-    public String statusMessage() {
-        return statusMessage;
     }
 
     // ---- logs -------------------------------------------------------------------------------------------------

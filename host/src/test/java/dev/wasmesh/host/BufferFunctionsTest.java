@@ -88,6 +88,7 @@ class BufferFunctionsTest {
 
     @Test
     void startZeroDrainsSizeBytesThenPrepends() {
+        // Envoy's Buffer::copyFrom: at start 0 it drains `size` bytes (fewer if there are fewer), then prepends.
         assertThat(write(0, 2, "J").toString()).isEqualTo("Jllo");
     }
 
@@ -117,13 +118,44 @@ class BufferFunctionsTest {
     void responseBodyIsSeparateFromRequestBody() {
         HttpContext http = stream();
         Probe.OutBytes read = p.outBytes();
-        Probe.Step requestInResponse = p.call(PROXY_GET_BUFFER_BYTES, REQ_BODY, 0, -1, p.outBytes());
+        Probe.OutBytes requestBody = p.outBytes();
+        Probe.Step requestInResponse = p.call(PROXY_GET_BUFFER_BYTES, REQ_BODY, 0, -1, requestBody);
         Probe.Step get = p.call(PROXY_GET_BUFFER_BYTES, RESP_BODY, 0, -1, read);
         p.on(RESPONSE_BODY, requestInResponse, get);
         http.onResponseHeaders(HeaderMap.of(":status", "200"), false);
         http.onResponseBody(Body.of("resp"), true);
-        assertThat(requestInResponse.status()).isEqualTo(Status.NOT_FOUND); // no request body was ever seen
+        assertThat(List.of(requestInResponse, get)).extracting(Probe.Step::status).containsOnly(Status.OK);
+        assertThat(requestBody.length()).isZero(); // no request body was ever seen: Envoy hands over an empty one
         assertThat(read.string()).isEqualTo("resp");
+    }
+
+    @Test
+    void aBodyIsReachableUntilTheFilterLetsItGoOn() {
+        HttpContext http = stream();
+        Body paused = Body.of("held");
+        p.returns(REQUEST_BODY, 1);
+        assertThat(http.onRequestBody(paused, false)).isEqualTo(Action.PAUSE);
+        Probe.OutBytes whilePaused = p.outBytes();
+        Probe.Step read = p.call(PROXY_GET_BUFFER_BYTES, REQ_BODY, 0, -1, whilePaused);
+        Probe.Step append = p.call(PROXY_SET_BUFFER_BYTES, REQ_BODY, 4, 0, p.str("!"));
+        p.on(Probe.Cb.TICK, p.call(Probe.Op.PROXY_SET_EFFECTIVE_CONTEXT, http.id()), read, append);
+        http.rootContext().tick();
+        assertThat(List.of(read, append)).extracting(Probe.Step::status).containsOnly(Status.OK);
+        assertThat(whilePaused.string()).isEqualTo("held");
+        assertThat(paused.toString()).isEqualTo("held!");
+
+        p.returns(REQUEST_BODY, 0);
+        http.onRequestBody(paused, true);
+        Probe.Out length = p.out(4);
+        Probe.Step status = p.call(PROXY_GET_BUFFER_STATUS, REQ_BODY, length, p.out(4));
+        Probe.Step write = p.call(PROXY_SET_BUFFER_BYTES, REQ_BODY, 0, 0, p.str("late"));
+        p.on(Probe.Cb.TICK, p.call(Probe.Op.PROXY_SET_EFFECTIVE_CONTEXT, http.id()), status, write);
+        p.memory().writeU32(length.ptr, 77);
+        http.rootContext().tick();
+        assertThat(status.status()).isEqualTo(Status.OK);
+        assertThat(length.u32()).isZero();
+        assertThat(write.status()).isEqualTo(Status.BAD_ARGUMENT);
+        assertThat(paused.toString()).isEqualTo("held!");
     }
 
     @Test
@@ -172,16 +204,31 @@ class BufferFunctionsTest {
     }
 
     @Test
-    void statusAndWritesNeedABufferThatExistsNow() {
+    void aStreamBufferNotThereNowIsEmptyAndReadOnlyAndTheOthersAreNotFound() {
         HttpContext http = p.vm.createRootContext(Probe.plugin("probe")).newHttpContext();
-        Probe.Step statusNotNow = p.call(PROXY_GET_BUFFER_STATUS, RESP_BODY, p.out(4), p.out(4));
+        Probe.Out length = p.out(4);
+        Probe.Step statusNotNow = p.call(PROXY_GET_BUFFER_STATUS, RESP_BODY, length, p.out(4));
         Probe.Step statusBadType = p.call(PROXY_GET_BUFFER_STATUS, 9, p.out(4), p.out(4));
         Probe.Step writeNotNow = p.call(PROXY_SET_BUFFER_BYTES, REQ_BODY, 0, 0, p.str("x"));
         Probe.Step writeBadType = p.call(PROXY_SET_BUFFER_BYTES, -1, 0, 0, p.str("x"));
-        p.on(Probe.Cb.REQUEST_HEADERS, statusNotNow, statusBadType, writeNotNow, writeBadType);
+        Probe.Step calloutBody = p.call(PROXY_GET_BUFFER_BYTES, BufferType.HTTP_CALL_RESPONSE_BODY.ordinal(), 0, -1,
+                p.outBytes());
+        Probe.Step writePluginConfig = p.call(PROXY_SET_BUFFER_BYTES, BufferType.PLUGIN_CONFIGURATION.ordinal(), 0,
+                0, p.str("x"));
+        Probe.Step foreignArgs = p.call(PROXY_GET_BUFFER_STATUS, BufferType.FOREIGN_FUNCTION_ARGUMENTS.ordinal(),
+                p.out(4), p.out(4));
+        Probe.Step grpcMessage = p.call(PROXY_GET_BUFFER_STATUS, BufferType.GRPC_CALL_MESSAGE.ordinal(), p.out(4),
+                p.out(4));
+        Probe.Step badData = p.call(PROXY_SET_BUFFER_BYTES, REQ_BODY, 0, 0, 0x00400000, 4);
+        p.on(Probe.Cb.REQUEST_HEADERS, statusNotNow, statusBadType, writeNotNow, writeBadType, calloutBody,
+                writePluginConfig, foreignArgs, grpcMessage, badData);
+        p.memory().writeU32(length.ptr, 77);
         http.onRequestHeaders(HeaderMap.of(":path", "/"), false);
-        assertThat(List.of(statusNotNow, statusBadType, writeNotNow, writeBadType)).extracting(Probe.Step::status)
-                .containsExactly(Status.NOT_FOUND, Status.BAD_ARGUMENT, Status.NOT_FOUND, Status.BAD_ARGUMENT);
+        assertThat(List.of(statusNotNow, statusBadType, writeNotNow, writeBadType, calloutBody, writePluginConfig,
+                foreignArgs, grpcMessage, badData)).extracting(Probe.Step::status).containsExactly(Status.OK,
+                        Status.BAD_ARGUMENT, Status.BAD_ARGUMENT, Status.BAD_ARGUMENT, Status.NOT_FOUND,
+                        Status.NOT_FOUND, Status.NOT_FOUND, Status.OK, Status.INVALID_MEMORY_ACCESS);
+        assertThat(length.u32()).isZero();
     }
 
     @Test

@@ -10,6 +10,7 @@ import static dev.wasmesh.host.Probe.Op.PROXY_ADD_HEADER_MAP_VALUE;
 import static dev.wasmesh.host.Probe.Op.PROXY_CONTINUE_STREAM;
 import static dev.wasmesh.host.Probe.Op.PROXY_GET_BUFFER_BYTES;
 import static dev.wasmesh.host.Probe.Op.PROXY_GET_HEADER_MAP_PAIRS;
+import static dev.wasmesh.host.Probe.Op.PROXY_GET_HEADER_MAP_SIZE;
 import static dev.wasmesh.host.Probe.Op.PROXY_GET_HEADER_MAP_VALUE;
 import static dev.wasmesh.host.Probe.Op.PROXY_GET_STATUS;
 import static dev.wasmesh.host.Probe.Op.PROXY_GRPC_CALL;
@@ -18,7 +19,11 @@ import static dev.wasmesh.host.Probe.Op.PROXY_GRPC_CLOSE;
 import static dev.wasmesh.host.Probe.Op.PROXY_GRPC_SEND;
 import static dev.wasmesh.host.Probe.Op.PROXY_GRPC_STREAM;
 import static dev.wasmesh.host.Probe.Op.PROXY_HTTP_CALL;
+import static dev.wasmesh.host.Probe.Op.PROXY_REMOVE_HEADER_MAP_VALUE;
+import static dev.wasmesh.host.Probe.Op.PROXY_REPLACE_HEADER_MAP_VALUE;
+import static dev.wasmesh.host.Probe.Op.PROXY_SET_BUFFER_BYTES;
 import static dev.wasmesh.host.Probe.Op.PROXY_SET_EFFECTIVE_CONTEXT;
+import static dev.wasmesh.host.Probe.Op.PROXY_SET_HEADER_MAP_PAIRS;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.wasmesh.host.abi.AbiVersion;
@@ -27,6 +32,7 @@ import dev.wasmesh.host.abi.HeaderPairs;
 import dev.wasmesh.host.abi.MapType;
 import dev.wasmesh.host.abi.Status;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -53,9 +59,9 @@ class CalloutFunctionsTest {
         Probe.Out token = p.out(4);
         Probe.Step call = httpCall("backend",
                 headers(":method", "POST", ":path", "/x", ":authority", "backend", "x-h", "1"), token);
-        p.on(REQUEST_HEADERS, call);
+        p.on(REQUEST_HEADERS, call).returns(REQUEST_HEADERS, 1);
         HeaderMap request = HeaderMap.of(":path", "/");
-        http.onRequestHeaders(request, true);
+        assertThat(http.onRequestHeaders(request, true)).isEqualTo(Action.PAUSE);
         assertThat(call.status()).isEqualTo(Status.OK);
         HttpCallout out = transport.lastHttp();
         assertThat(out.token()).isEqualTo(token.u32());
@@ -96,11 +102,64 @@ class CalloutFunctionsTest {
         Probe.Out token = p.out(4);
         p.on(REQUEST_HEADERS, httpCall("backend", headers(":method", "GET", ":path", "/", ":authority", "b"), token));
         http.onRequestHeaders(HeaderMap.of(":path", "/"), true);
+        Probe.OutBytes pairs = p.outBytes();
+        Probe.Out code = p.out(4);
+        Probe.OutBytes message = p.outBytes();
+        Probe.Step value = p.call(PROXY_GET_HEADER_MAP_VALUE, MapType.HTTP_CALL_RESPONSE_HEADERS.ordinal(),
+                p.str(":status"), p.outBytes());
+        Probe.Step allPairs = p.call(PROXY_GET_HEADER_MAP_PAIRS, MapType.HTTP_CALL_RESPONSE_HEADERS.ordinal(), pairs);
+        Probe.Step body = p.call(PROXY_GET_BUFFER_BYTES, BufferType.HTTP_CALL_RESPONSE_BODY.ordinal(), 0, -1,
+                p.outBytes());
+        Probe.Step status = p.call(PROXY_GET_STATUS, code, message);
+        p.on(HTTP_CALL_RESPONSE, value, allPairs, body, status);
         transport.lastHttp().fail();
         transport.lastHttp().respond(HeaderMap.of(":status", "200"), new byte[0], new HeaderMap()); // ignored
         p.vm.runPending();
         assertThat(p.events()).filteredOn(e -> e.cb() == HTTP_CALL_RESPONSE).singleElement()
                 .satisfies(e -> assertThat(e.args()).containsExactly(root.id(), token.u32(), 0, 0, 0));
+        // As Envoy: no response at all, so no maps (BAD_ARGUMENT, empty pairs) and no body (NOT_FOUND).
+        assertThat(List.of(value, allPairs, body, status)).extracting(Probe.Step::status).containsExactly(
+                Status.BAD_ARGUMENT, Status.OK, Status.NOT_FOUND, Status.OK);
+        assertThat(pairs.length()).isZero();
+        assertThat(code.u32()).isEqualTo(Status.BROKEN_CONNECTION.code());
+        assertThat(message.string()).isEqualTo("reset");
+    }
+
+    @Test
+    void callOutResponsesAreReadOnly() {
+        p.on(REQUEST_HEADERS, httpCall("backend", headers(":method", "GET", ":path", "/", ":authority", "b"),
+                p.out(4)));
+        http.onRequestHeaders(HeaderMap.of(":path", "/"), true);
+        int headersMap = MapType.HTTP_CALL_RESPONSE_HEADERS.ordinal();
+        Probe.OutBytes noTrailers = p.outBytes();
+        List<Probe.Step> refused = List.of(
+                p.call(PROXY_ADD_HEADER_MAP_VALUE, headersMap, p.str("x"), p.str("1")),
+                p.call(PROXY_REPLACE_HEADER_MAP_VALUE, headersMap, p.str(":status"), p.str("500")),
+                p.call(PROXY_REMOVE_HEADER_MAP_VALUE, headersMap, p.str(":status")),
+                p.call(PROXY_SET_HEADER_MAP_PAIRS, headersMap, headers("a", "b")),
+                p.call(PROXY_GET_HEADER_MAP_SIZE, headersMap, p.out(4)),
+                p.call(PROXY_SET_BUFFER_BYTES, BufferType.HTTP_CALL_RESPONSE_BODY.ordinal(), 0, 0, p.str("x")),
+                p.call(PROXY_GET_HEADER_MAP_VALUE, MapType.HTTP_CALL_RESPONSE_TRAILERS.ordinal(), p.str("t"),
+                        p.outBytes()));
+        Probe.Step trailerPairs = p.call(PROXY_GET_HEADER_MAP_PAIRS, MapType.HTTP_CALL_RESPONSE_TRAILERS.ordinal(),
+                noTrailers);
+        Probe.OutBytes status = p.outBytes();
+        Probe.OutBytes body = p.outBytes();
+        Probe.Step readStatus = p.call(PROXY_GET_HEADER_MAP_VALUE, headersMap, p.str(":status"), status);
+        Probe.Step readBody = p.call(PROXY_GET_BUFFER_BYTES, BufferType.HTTP_CALL_RESPONSE_BODY.ordinal(), 0, -1,
+                body);
+        List<Probe.Step> steps = new ArrayList<>(refused);
+        steps.addAll(List.of(trailerPairs, readStatus, readBody));
+        p.on(HTTP_CALL_RESPONSE, steps.toArray(Probe.Step[]::new));
+        transport.lastHttp().respond(HeaderMap.of(":status", "200"), "ok".getBytes(StandardCharsets.UTF_8),
+                new HeaderMap());
+        p.vm.runPending();
+        assertThat(refused).extracting(Probe.Step::status).containsOnly(Status.BAD_ARGUMENT);
+        assertThat(List.of(trailerPairs, readStatus, readBody)).extracting(Probe.Step::status)
+                .containsOnly(Status.OK);
+        assertThat(noTrailers.length()).isZero(); // a response without trailers has no trailer map
+        assertThat(status.string()).isEqualTo("200");
+        assertThat(body.string()).isEqualTo("ok");
     }
 
     @Test
@@ -110,11 +169,26 @@ class CalloutFunctionsTest {
         Probe.Step noAuthority = httpCall("backend", headers(":method", "GET", ":path", "/"), p.out(4));
         Probe.Step unknownCluster = httpCall("nowhere", headers(":method", "GET", ":path", "/", ":authority", "b"),
                 p.out(4));
-        p.on(REQUEST_HEADERS, noPath, noMethod, noAuthority, unknownCluster);
+        Probe.Bytes fine = headers(":method", "GET", ":path", "/", ":authority", "b");
+        // Envoy takes the timeout as a signed int: 2^31 ms and more are negative there.
+        Probe.Step negativeTimeout = p.call(PROXY_HTTP_CALL, p.str("backend"), fine, p.str(""), p.str(""),
+                0x80000000, p.out(4));
+        Probe.Step allOnesTimeout = p.call(PROXY_HTTP_CALL, p.str("backend"), fine, p.str(""), p.str(""), -1,
+                p.out(4));
+        Probe.Step injectedHeader = httpCall("backend",
+                headers(":method", "GET", ":path", "/\r\nx-injected: 1", ":authority", "b"), p.out(4));
+        Probe.Step injectedTrailer = p.call(PROXY_HTTP_CALL, p.str("backend"), fine, p.str(""),
+                headers("t", "1\n2"), 100, p.out(4));
+        Probe.Step longestTimeout = p.call(PROXY_HTTP_CALL, p.str("backend"), fine, p.str(""), p.str(""),
+                0x7FFFFFFF, p.out(4));
+        p.on(REQUEST_HEADERS, noPath, noMethod, noAuthority, unknownCluster, negativeTimeout, allOnesTimeout,
+                injectedHeader, injectedTrailer, longestTimeout);
         http.onRequestHeaders(HeaderMap.of(":path", "/"), true);
-        assertThat(List.of(noPath, noMethod, noAuthority, unknownCluster)).extracting(Probe.Step::status)
-                .containsOnly(Status.BAD_ARGUMENT);
-        assertThat(transport.httpCalls).isEmpty();
+        assertThat(List.of(noPath, noMethod, noAuthority, unknownCluster, negativeTimeout, allOnesTimeout,
+                injectedHeader, injectedTrailer)).extracting(Probe.Step::status).containsOnly(Status.BAD_ARGUMENT);
+        assertThat(longestTimeout.status()).isEqualTo(Status.OK);
+        assertThat(transport.httpCalls).singleElement()
+                .satisfies(c -> assertThat(c.timeout().toMillis()).isEqualTo(Integer.MAX_VALUE));
     }
 
     @Test
@@ -155,18 +229,30 @@ class CalloutFunctionsTest {
         Probe.Step readTrailing = p.call(PROXY_GET_HEADER_MAP_VALUE, MapType.GRPC_CALL_TRAILING_METADATA.ordinal(),
                 p.str("tm"), trailing);
         Probe.Step readStatus = p.call(PROXY_GET_STATUS, code, statusMessage);
-        p.on(GRPC_RECEIVE_INITIAL_METADATA, readInitial).on(GRPC_RECEIVE, readMessage)
-                .on(GRPC_RECEIVE_TRAILING_METADATA, readTrailing).on(GRPC_CLOSE, readStatus);
+        Probe.Step addInitial = p.call(PROXY_ADD_HEADER_MAP_VALUE, MapType.GRPC_CALL_INITIAL_METADATA.ordinal(),
+                p.str("x"), p.str("1"));
+        Probe.Step sizeTrailing = p.call(PROXY_GET_HEADER_MAP_SIZE, MapType.GRPC_CALL_TRAILING_METADATA.ordinal(),
+                p.out(4));
+        Probe.Step removeTrailing = p.call(PROXY_REMOVE_HEADER_MAP_VALUE,
+                MapType.GRPC_CALL_TRAILING_METADATA.ordinal(), p.str("tm"));
+        Probe.Step appendMessage = p.call(PROXY_SET_BUFFER_BYTES, BufferType.GRPC_CALL_MESSAGE.ordinal(), 5, 0,
+                p.str("!"));
+        p.on(GRPC_RECEIVE_INITIAL_METADATA, readInitial, addInitial).on(GRPC_RECEIVE, appendMessage, readMessage)
+                .on(GRPC_RECEIVE_TRAILING_METADATA, readTrailing, sizeTrailing, removeTrailing)
+                .on(GRPC_CLOSE, readStatus);
         grpc.receiveInitialMetadata(HeaderMap.of("im", "a"));
         grpc.receiveMessage("reply".getBytes(StandardCharsets.UTF_8));
         grpc.receiveTrailingMetadata(HeaderMap.of("tm", "b", "tm2", "c"));
         grpc.close(5, "not found");
         assertThat(p.vm.runPending()).isEqualTo(4);
 
-        assertThat(List.of(readInitial, readMessage, readTrailing, readStatus)).extracting(Probe.Step::status)
-                .containsOnly(Status.OK);
+        assertThat(List.of(readInitial, readMessage, readTrailing, readStatus, appendMessage))
+                .extracting(Probe.Step::status).containsOnly(Status.OK);
+        // As Envoy: gRPC metadata is read-only, the received message is a buffer the filter may change.
+        assertThat(List.of(addInitial, sizeTrailing, removeTrailing)).extracting(Probe.Step::status)
+                .containsOnly(Status.BAD_ARGUMENT);
         assertThat(initial.string()).isEqualTo("a");
-        assertThat(message.string()).isEqualTo("reply");
+        assertThat(message.string()).isEqualTo("reply!");
         assertThat(trailing.string()).isEqualTo("b");
         assertThat(code.u32()).isEqualTo(5);
         assertThat(statusMessage.string()).isEqualTo("not found");
@@ -196,32 +282,80 @@ class CalloutFunctionsTest {
         Probe.Step close = p.call(PROXY_GRPC_CLOSE, token.u32());
         Probe.Step cancel = p.call(PROXY_GRPC_CANCEL, second.u32());
         Probe.Step sendAfterCancel = p.call(PROXY_GRPC_SEND, second.u32(), p.str("late"), 0);
+        Probe.Step cancelAgain = p.call(PROXY_GRPC_CANCEL, second.u32());
+        Probe.Step closeAfterCancel = p.call(PROXY_GRPC_CLOSE, second.u32());
         Probe.Step unknown = p.call(PROXY_GRPC_SEND, 9999, p.str("x"), 0);
         Probe.Step cancelUnknown = p.call(PROXY_GRPC_CANCEL, 9999);
-        p.on(Probe.Cb.REQUEST_BODY, send, sendEnd, close, cancel, sendAfterCancel, unknown, cancelUnknown);
+        p.on(Probe.Cb.REQUEST_BODY, send, sendEnd, close, cancel, sendAfterCancel, cancelAgain, closeAfterCancel,
+                unknown, cancelUnknown);
         http.onRequestBody(Body.of("b"), true);
         assertThat(List.of(send, sendEnd, close, cancel)).extracting(Probe.Step::status).containsOnly(Status.OK);
-        assertThat(sendAfterCancel.status()).isEqualTo(Status.BAD_ARGUMENT);
-        assertThat(unknown.status()).isEqualTo(Status.NOT_FOUND);
-        assertThat(cancelUnknown.status()).isEqualTo(Status.NOT_FOUND);
+        // As Envoy: a cancelled call is forgotten at once, so its token is unknown from then on.
+        assertThat(List.of(sendAfterCancel, cancelAgain, closeAfterCancel, unknown, cancelUnknown))
+                .extracting(Probe.Step::status).containsOnly(Status.NOT_FOUND);
         assertThat(transport.outbound).containsExactly("send m1", "send m2 end", "close " + token.u32(),
                 "cancel " + second.u32());
         assertThat(transport.grpcCalls.get(0).sentMessages()).hasSize(2);
+
+        // Whatever the server still sends for the cancelled call reaches no callback; the other stream goes on.
+        GrpcCallout cancelled = transport.grpcCalls.get(1);
+        cancelled.receiveMessage("late".getBytes(StandardCharsets.UTF_8));
+        cancelled.receiveTrailingMetadata(HeaderMap.of("grpc-status", "0"));
+        cancelled.close(0, "");
+        transport.grpcCalls.get(0).receiveMessage("live".getBytes(StandardCharsets.UTF_8));
+        p.vm.runPending();
+        assertThat(p.events()).filteredOn(e -> e.cb().name().startsWith("GRPC"))
+                .extracting(e -> e.cb() + " " + e.args().get(1)).containsExactly("GRPC_RECEIVE " + token.u32());
     }
 
     @Test
     void grpcNeedsServiceMethodAndKnownCluster() {
+        // envoy.config.core.v3.GrpcService{envoy_grpc{cluster_name: "nowhere"}} and GrpcService{google_grpc{}}
+        byte[] unknownService = {0x0a, 0x09, 0x0a, 0x07, 'n', 'o', 'w', 'h', 'e', 'r', 'e'};
+        byte[] googleGrpc = {0x12, 0x00};
         Probe.Step unknownCluster = p.call(PROXY_GRPC_CALL, p.str("nowhere"), p.str("S"), p.str("M"), p.str(""),
+                p.str("m"), 100, p.out(4));
+        Probe.Step unknownStreamCluster = p.call(PROXY_GRPC_STREAM, p.str("nowhere"), p.str("S"), p.str("M"),
+                p.str(""), p.out(4));
+        Probe.Step unknownServiceCluster = p.call(PROXY_GRPC_CALL, p.bytes(unknownService), p.str("S"), p.str("M"),
+                p.str(""), p.str("m"), 100, p.out(4));
+        Probe.Step google = p.call(PROXY_GRPC_CALL, p.bytes(googleGrpc), p.str("S"), p.str("M"), p.str(""),
                 p.str("m"), 100, p.out(4));
         Probe.Step noService = p.call(PROXY_GRPC_CALL, p.str("backend"), p.str(""), p.str("M"), p.str(""),
                 p.str("m"), 100, p.out(4));
         Probe.Step noMethod = p.call(PROXY_GRPC_STREAM, p.str("backend"), p.str("S"), p.str(""), p.str(""),
                 p.out(4));
-        p.on(REQUEST_HEADERS, unknownCluster, noService, noMethod);
+        Probe.Step injectedMethod = p.call(PROXY_GRPC_STREAM, p.str("backend"), p.str("S"), p.str("M\r\nx: 1"),
+                p.str(""), p.out(4));
+        Probe.Step injectedMetadata = p.call(PROXY_GRPC_CALL, p.str("backend"), p.str("S"), p.str("M"),
+                headers("x-md", "1\r\nx-injected: 1"), p.str("m"), 100, p.out(4));
+        p.on(REQUEST_HEADERS, unknownCluster, unknownStreamCluster, unknownServiceCluster, google, noService,
+                noMethod, injectedMethod, injectedMetadata);
         http.onRequestHeaders(HeaderMap.of(":path", "/"), true);
-        assertThat(List.of(unknownCluster, noService, noMethod)).extracting(Probe.Step::status)
-                .containsOnly(Status.BAD_ARGUMENT);
+        // As Envoy: PARSE_FAILURE for an unknown cluster name.
+        assertThat(List.of(unknownCluster, unknownStreamCluster)).extracting(Probe.Step::status)
+                .containsOnly(Status.PARSE_FAILURE);
+        assertThat(List.of(unknownServiceCluster, google, noService, noMethod, injectedMethod, injectedMetadata))
+                .extracting(Probe.Step::status).containsOnly(Status.BAD_ARGUMENT);
         assertThat(transport.grpcCalls).isEmpty();
+    }
+
+    @Test
+    void closingAUnaryCallCancelsIt() {
+        Probe.Out token = p.out(4);
+        p.on(REQUEST_HEADERS, p.call(PROXY_GRPC_CALL, p.str("backend"), p.str("S"), p.str("M"), p.str(""),
+                p.str("m"), 100, token));
+        http.onRequestHeaders(HeaderMap.of(":path", "/"), true);
+        Probe.Step close = p.call(PROXY_GRPC_CLOSE, token.u32());
+        Probe.Step closeAgain = p.call(PROXY_GRPC_CLOSE, token.u32());
+        p.on(Probe.Cb.TICK, close, closeAgain);
+        root.tick();
+        transport.lastGrpc().close(0, "");
+        p.vm.runPending();
+        assertThat(close.status()).isEqualTo(Status.OK);
+        assertThat(closeAgain.status()).isEqualTo(Status.NOT_FOUND);
+        assertThat(transport.outbound).containsExactly("cancel " + token.u32());
+        assertThat(p.callbacks()).doesNotContain(GRPC_CLOSE);
     }
 
     @Test
@@ -249,31 +383,41 @@ class CalloutFunctionsTest {
     }
 
     @Test
-    void statusDuringAnHttpCallResponseIsTheResponseStatus() {
-        Probe.Out ok = p.out(4);
-        Probe.Out failed = p.out(4);
-        p.on(REQUEST_HEADERS, httpCall("backend", headers(":method", "GET", ":path", "/", ":authority", "b"), ok),
-                httpCall("backend", headers(":method", "GET", ":path", "/", ":authority", "b"), failed));
+    void statusIsTheLastFailureTheRootContextRecorded() {
+        Probe.Out first = p.out(4);
+        p.on(REQUEST_HEADERS,
+                httpCall("backend", headers(":method", "GET", ":path", "/", ":authority", "b"), first),
+                httpCall("backend", headers(":method", "GET", ":path", "/", ":authority", "b"), p.out(4)),
+                httpCall("backend", headers(":method", "GET", ":path", "/", ":authority", "b"), p.out(4)),
+                p.call(PROXY_GRPC_CALL, p.str("backend"), p.str("S"), p.str("M"), p.str(""), p.str("m"), 100,
+                        p.out(4)));
         http.onRequestHeaders(HeaderMap.of(":path", "/"), true);
 
-        Probe.Out code = p.out(4);
-        Probe.OutBytes message = p.outBytes();
-        Probe.Step status = p.call(PROXY_GET_STATUS, code, message);
-        p.on(HTTP_CALL_RESPONSE, status);
+        // As Envoy: a response records nothing (not its :status), a failure records 11 and "reset" for its callback.
+        List<Probe.Out> codes = new ArrayList<>();
+        List<Probe.OutBytes> messages = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            codes.add(p.out(4));
+            messages.add(p.outBytes());
+        }
+        p.on(HTTP_CALL_RESPONSE, p.call(PROXY_GET_STATUS, codes.get(0), messages.get(0)));
         transport.httpCalls.get(0).respond(HeaderMap.of(":status", "503"), new byte[0], new HeaderMap());
         p.vm.runPending();
-        assertThat(status.status()).isEqualTo(Status.OK);
-        assertThat(code.u32()).isEqualTo(503);
-        assertThat(message.length()).isZero();
-
-        Probe.Out failedCode = p.out(4);
-        Probe.Step afterFailure = p.call(PROXY_GET_STATUS, failedCode, p.outBytes());
-        p.on(HTTP_CALL_RESPONSE, afterFailure);
-        p.memory().writeU32(failedCode.ptr, 77);
+        p.on(HTTP_CALL_RESPONSE, p.call(PROXY_GET_STATUS, codes.get(1), messages.get(1)));
         transport.httpCalls.get(1).fail();
         p.vm.runPending();
-        assertThat(afterFailure.status()).isEqualTo(Status.OK);
-        assertThat(failedCode.u32()).isZero(); // no response, so no :status
+        p.on(HTTP_CALL_RESPONSE, p.call(PROXY_GET_STATUS, codes.get(2), messages.get(2)));
+        transport.httpCalls.get(2).respond(HeaderMap.of(":status", "200"), new byte[0], new HeaderMap());
+        p.vm.runPending();
+        p.on(GRPC_CLOSE, p.call(PROXY_GET_STATUS, codes.get(3), messages.get(3)));
+        transport.lastGrpc().close(14, "unavailable");
+        p.vm.runPending();
+        // From a stream context too: the status belongs to its root context.
+        p.on(Probe.Cb.REQUEST_BODY, p.call(PROXY_GET_STATUS, codes.get(4), messages.get(4)));
+        http.onRequestBody(Body.of("b"), true);
+
+        assertThat(codes).extracting(Probe.Out::u32).containsExactly(0, 11, 11, 14, 14);
+        assertThat(messages).extracting(Probe.OutBytes::string).containsExactly("", "reset", "", "unavailable", "");
     }
 
     @Test

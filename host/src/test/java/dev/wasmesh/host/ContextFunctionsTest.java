@@ -112,28 +112,42 @@ class ContextFunctionsTest {
         Probe.Step cont = p.call(PROXY_CONTINUE_STREAM, StreamType.HTTP_REQUEST.ordinal());
         Probe.Step close = p.call(PROXY_CLOSE_STREAM, StreamType.HTTP_RESPONSE.ordinal());
         Probe.Step downstream = p.call(PROXY_CONTINUE_STREAM, StreamType.DOWNSTREAM.ordinal());
+        Probe.Step upstream = p.call(PROXY_CONTINUE_STREAM, StreamType.UPSTREAM.ordinal());
+        Probe.Step closeDownstream = p.call(PROXY_CLOSE_STREAM, StreamType.DOWNSTREAM.ordinal());
+        Probe.Step closeUpstream = p.call(PROXY_CLOSE_STREAM, StreamType.UPSTREAM.ordinal());
         Probe.Step badType = p.call(PROXY_CLOSE_STREAM, 4);
-        p.on(REQUEST_HEADERS, cont, close, downstream, badType);
+        Probe.Step badContinueType = p.call(PROXY_CONTINUE_STREAM, -1);
+        p.on(REQUEST_HEADERS, cont, close, downstream, upstream, closeDownstream, closeUpstream, badType,
+                badContinueType);
         http.onRequestHeaders(HeaderMap.of(":path", "/"), true);
-        assertThat(List.of(cont, close)).extracting(Probe.Step::status).containsOnly(Status.OK);
-        assertThat(downstream.status()).isEqualTo(Status.BAD_ARGUMENT);
-        assertThat(badType.status()).isEqualTo(Status.BAD_ARGUMENT);
+        // As Envoy: a network stream type on an HTTP stream is OK and does nothing, but UPSTREAM never continues.
+        assertThat(List.of(cont, close, downstream, upstream, closeDownstream, closeUpstream, badType,
+                badContinueType)).extracting(Probe.Step::status).containsExactly(Status.OK, Status.OK, Status.OK,
+                        Status.UNIMPLEMENTED, Status.OK, Status.OK, Status.BAD_ARGUMENT, Status.BAD_ARGUMENT);
         assertThat(control.actions).containsExactly("continue HTTP_REQUEST", "close HTTP_RESPONSE");
     }
 
     @Test
-    void rootContextsHaveNoStreamToSteer() {
+    void rootContextsAnswerOkAndNothingHappens() {
         Probe.Step cont = p.call(PROXY_CONTINUE_STREAM, StreamType.HTTP_REQUEST.ordinal());
         Probe.Step contDownstream = p.call(PROXY_CONTINUE_STREAM, StreamType.DOWNSTREAM.ordinal());
+        Probe.Step contUpstream = p.call(PROXY_CONTINUE_STREAM, StreamType.UPSTREAM.ordinal());
         Probe.Step contBadType = p.call(PROXY_CONTINUE_STREAM, 4);
         Probe.Step cont010 = p.call(PROXY_CONTINUE_RESPONSE);
         Probe.Step close = p.call(PROXY_CLOSE_STREAM, StreamType.HTTP_RESPONSE.ordinal());
+        Probe.Step closeUpstream = p.call(PROXY_CLOSE_STREAM, StreamType.UPSTREAM.ordinal());
         Probe.Step local = p.call(PROXY_SEND_LOCAL_RESPONSE, 403, p.str(""), p.str(""), p.str(""), -1);
-        p.on(CONFIGURE, cont, contDownstream, contBadType, cont010, close, local);
+        // Nothing is sent, so nothing about the reply is checked either (Envoy does not look at it).
+        Probe.Step oddLocal = p.call(PROXY_SEND_LOCAL_RESPONSE, 42, p.str(""), p.str(""),
+                p.bytes(new byte[] {9, 0, 0, 0, 0}), -1);
+        Probe.Step badPointer = p.call(PROXY_SEND_LOCAL_RESPONSE, 403, 0x00400000, 4, p.str(""), p.str(""), -1);
+        p.on(CONFIGURE, cont, contDownstream, contUpstream, contBadType, cont010, close, closeUpstream, local,
+                oddLocal, badPointer);
         p.vm.createRootContext(Probe.plugin("probe"));
-        assertThat(List.of(cont, contDownstream, contBadType, cont010, close, local)).extracting(Probe.Step::status)
-                .containsExactly(Status.NOT_FOUND, Status.NOT_FOUND, Status.BAD_ARGUMENT, Status.NOT_FOUND,
-                        Status.BAD_ARGUMENT, Status.BAD_ARGUMENT);
+        assertThat(List.of(cont, contDownstream, contUpstream, contBadType, cont010, close, closeUpstream, local,
+                oddLocal, badPointer)).extracting(Probe.Step::status).containsExactly(Status.OK, Status.OK,
+                        Status.UNIMPLEMENTED, Status.BAD_ARGUMENT, Status.OK, Status.OK, Status.OK, Status.OK,
+                        Status.OK, Status.INVALID_MEMORY_ACCESS);
     }
 
     @Test
@@ -246,12 +260,16 @@ class ContextFunctionsTest {
         Probe.Step badStatus = p.call(PROXY_SEND_LOCAL_RESPONSE, 42, p.str(""), p.str(""), p.str(""), -1);
         Probe.Step badHeaders = p.call(PROXY_SEND_LOCAL_RESPONSE, 400, p.str(""), p.str(""),
                 p.bytes(new byte[] {9, 0, 0, 0, 0}), -1);
-        p.on(REQUEST_HEADERS, badStatus, badHeaders, send, again);
+        Probe.Step injected = p.call(PROXY_SEND_LOCAL_RESPONSE, 400, p.str(""), p.str(""),
+                p.bytes(HeaderPairs.encode(HeaderMap.of("x-a", "1\r\nset-cookie: stolen"))), -1);
+        Probe.Step emptyName = p.call(PROXY_SEND_LOCAL_RESPONSE, 400, p.str(""), p.str(""),
+                p.bytes(HeaderPairs.encode(HeaderMap.of("", "1"))), -1);
+        p.on(REQUEST_HEADERS, badStatus, badHeaders, injected, emptyName, send, again);
         http.onRequestHeaders(HeaderMap.of(":path", "/"), true);
         assertThat(send.status()).isEqualTo(Status.OK);
-        assertThat(again.status()).isEqualTo(Status.BAD_ARGUMENT);
-        assertThat(badStatus.status()).isEqualTo(Status.BAD_ARGUMENT);
-        assertThat(badHeaders.status()).isEqualTo(Status.BAD_ARGUMENT);
+        assertThat(again.status()).isEqualTo(Status.OK); // as Envoy; the first reply stands
+        assertThat(List.of(badStatus, badHeaders, injected, emptyName)).extracting(Probe.Step::status)
+                .containsOnly(Status.BAD_ARGUMENT);
         assertThat(http.localResponse()).hasValueSatisfying(r -> {
             assertThat(r.statusCode()).isEqualTo(429);
             assertThat(r.details()).isEqualTo("slow down");
@@ -287,11 +305,18 @@ class ContextFunctionsTest {
     }
 
     @Test
-    void statusIsOnlyAvailableDuringCalloutCallbacks() {
-        Probe.Step status = p.call(PROXY_GET_STATUS, p.out(4), p.outBytes());
-        p.on(CONFIGURE, status);
+    void statusIsOkAndZeroBeforeAnyCallFinished() {
+        Probe.Out code = p.out(4);
+        Probe.OutBytes message = p.outBytes();
+        Probe.Step status = p.call(PROXY_GET_STATUS, code, message);
+        Probe.Step badOut = p.call(PROXY_GET_STATUS, 0x00400000, p.outBytes());
+        p.on(CONFIGURE, status, badOut);
+        p.memory().writeU32(code.ptr, 77);
         p.vm.createRootContext(Probe.plugin("probe"));
-        assertThat(status.status()).isEqualTo(Status.NOT_FOUND);
+        assertThat(status.status()).isEqualTo(Status.OK);
+        assertThat(code.u32()).isZero();
+        assertThat(message.length()).isZero();
+        assertThat(badOut.status()).isEqualTo(Status.INVALID_MEMORY_ACCESS);
     }
 
     @Test

@@ -94,25 +94,32 @@ class NetworkContextTest {
         Probe.Step status = p.call(PROXY_GET_BUFFER_STATUS, DOWNSTREAM, length, p.out(4));
         Probe.Step prepend = p.call(PROXY_SET_BUFFER_BYTES, DOWNSTREAM, 0, 0, p.str(">"));
         Probe.Step append = p.call(PROXY_SET_BUFFER_BYTES, DOWNSTREAM, 100, 0, p.str("<"));
-        Probe.Step otherDirection = p.call(PROXY_GET_BUFFER_BYTES, UPSTREAM, 0, -1, p.outBytes());
-        p.on(DOWNSTREAM_DATA, get, status, prepend, append, otherDirection);
+        Probe.OutBytes other = p.outBytes();
+        Probe.Step otherDirection = p.call(PROXY_GET_BUFFER_BYTES, UPSTREAM, 0, -1, other);
+        Probe.Step writeOtherDirection = p.call(PROXY_SET_BUFFER_BYTES, UPSTREAM, 0, 0, p.str("x"));
+        p.on(DOWNSTREAM_DATA, get, status, prepend, append, otherDirection, writeOtherDirection);
         Body data = Body.of("ping");
         tcp.onDownstreamData(data, false);
         assertThat(List.of(get, status, prepend, append)).extracting(Probe.Step::status).containsOnly(Status.OK);
         assertThat(read.string()).isEqualTo("ping");
         assertThat(length.u32()).isEqualTo(4);
         assertThat(data.toString()).isEqualTo(">ping<");
-        assertThat(otherDirection.status()).isEqualTo(Status.NOT_FOUND);
+        // As Envoy: data not there now reads as an empty buffer that cannot be written.
+        assertThat(otherDirection.status()).isEqualTo(Status.OK);
+        assertThat(other.length()).isZero();
+        assertThat(writeOtherDirection.status()).isEqualTo(Status.BAD_ARGUMENT);
 
         Probe.Step replace = p.call(PROXY_SET_BUFFER_BYTES, UPSTREAM, 0, -1, p.str("pong!"));
-        Probe.Step downstreamNow = p.call(PROXY_GET_BUFFER_BYTES, DOWNSTREAM, 0, -1, p.outBytes());
+        Probe.OutBytes downstreamBytes = p.outBytes();
+        Probe.Step downstreamNow = p.call(PROXY_GET_BUFFER_BYTES, DOWNSTREAM, 0, -1, downstreamBytes);
         p.on(UPSTREAM_DATA, replace, downstreamNow);
         Body reply = Body.of("pong");
         tcp.onUpstreamData(reply, true);
         assertThat(replace.status()).isEqualTo(Status.OK);
         assertThat(reply.toString()).isEqualTo("pong!");
         // The downstream callback continued, so its data is gone (as in Envoy).
-        assertThat(downstreamNow.status()).isEqualTo(Status.NOT_FOUND);
+        assertThat(downstreamNow.status()).isEqualTo(Status.OK);
+        assertThat(downstreamBytes.length()).isZero();
     }
 
     @Test
@@ -153,21 +160,29 @@ class NetworkContextTest {
         tcp.onDownstreamData(Body.of("x"), false);
         assertThat(List.of(continueDownstream, continueUpstream, continueRequest, continueRequest010,
                 closeUpstream, closeDownstream, closeResponse, badType, local)).extracting(Probe.Step::status)
-                .containsExactly(Status.OK, Status.UNIMPLEMENTED, Status.BAD_ARGUMENT, Status.BAD_ARGUMENT,
-                        Status.OK, Status.OK, Status.BAD_ARGUMENT, Status.BAD_ARGUMENT, Status.BAD_ARGUMENT);
+                .containsExactly(Status.OK, Status.UNIMPLEMENTED, Status.OK, Status.OK, Status.OK, Status.OK,
+                        Status.OK, Status.BAD_ARGUMENT, Status.OK);
         assertThat(control.actions).containsExactly("continue DOWNSTREAM", "close UPSTREAM", "close DOWNSTREAM");
     }
 
     @Test
-    void httpMapsAndBodiesDoNotExistOnAConnection() {
+    void httpMapsAndBodiesAreOutOfReachOnAConnection() {
         NetworkContext tcp = root.newNetworkContext();
-        Probe.Step headers = p.call(PROXY_GET_HEADER_MAP_PAIRS, MapType.HTTP_REQUEST_HEADERS.ordinal(),
-                p.outBytes());
-        Probe.Step body = p.call(PROXY_GET_BUFFER_BYTES, BufferType.HTTP_REQUEST_BODY.ordinal(), 0, -1,
-                p.outBytes());
-        p.on(NEW_CONNECTION, headers, body);
+        Probe.OutBytes pairs = p.outBytes();
+        Probe.OutBytes bytes = p.outBytes();
+        Probe.Step headers = p.call(PROXY_GET_HEADER_MAP_PAIRS, MapType.HTTP_REQUEST_HEADERS.ordinal(), pairs);
+        Probe.Step value = p.call(Probe.Op.PROXY_GET_HEADER_MAP_VALUE, MapType.HTTP_REQUEST_HEADERS.ordinal(),
+                p.str(":path"), p.outBytes());
+        Probe.Step add = p.call(Probe.Op.PROXY_ADD_HEADER_MAP_VALUE, MapType.HTTP_RESPONSE_HEADERS.ordinal(),
+                p.str("x"), p.str("1"));
+        Probe.Step body = p.call(PROXY_GET_BUFFER_BYTES, BufferType.HTTP_REQUEST_BODY.ordinal(), 0, -1, bytes);
+        p.on(NEW_CONNECTION, headers, value, add, body);
         tcp.onNewConnection();
-        assertThat(List.of(headers, body)).extracting(Probe.Step::status).containsOnly(Status.NOT_FOUND);
+        // As Envoy: the maps read as empty or BAD_ARGUMENT, a body as an empty buffer.
+        assertThat(List.of(headers, value, add, body)).extracting(Probe.Step::status)
+                .containsExactly(Status.OK, Status.BAD_ARGUMENT, Status.BAD_ARGUMENT, Status.OK);
+        assertThat(pairs.length()).isZero();
+        assertThat(bytes.length()).isZero();
     }
 
     private Probe.Step property(String dotted, Probe.OutBytes out) {

@@ -12,6 +12,7 @@ import dev.wasmesh.host.abi.Status;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class PropertyFunctionsTest {
@@ -120,25 +121,52 @@ class PropertyFunctionsTest {
     }
 
     @Test
-    void setPropertyRoundTripsAndUnknownPathsAreNotFound() {
+    void setPropertyRoundTripsOnAStreamAndUnknownPathsAreNotFound() {
         Probe.OutBytes back = p.outBytes();
-        Probe.Step set = p.call(PROXY_SET_PROPERTY, p.str("wasmesh\0custom"), p.str("value"));
-        Probe.Step read = get("wasmesh.custom", back);
+        Probe.Step setOnRoot = p.call(PROXY_SET_PROPERTY, p.str("wasmesh\0custom"), p.str("root"));
+        Probe.Step readOnRoot = get("wasmesh.custom", p.outBytes());
         Probe.Step unknown = get("no.such.thing", p.outBytes());
         Probe.Step rootHasNoRequest = get("request.path", p.outBytes());
         Probe.Step empty = p.call(PROXY_GET_PROPERTY, 0, 0, p.outBytes());
         Probe.Step badPath = p.call(PROXY_GET_PROPERTY, 0x00400000, 8, p.outBytes());
         Probe.Step badOut = p.call(PROXY_GET_PROPERTY, p.str("plugin_name"), 0x00400000, 0);
-        p.on(Probe.Cb.CONFIGURE, set, read, unknown, rootHasNoRequest, empty, badPath, badOut);
-        p.vm.createRootContext(Probe.plugin("probe"));
-        assertThat(set.status()).isEqualTo(Status.OK);
-        assertThat(read.status()).isEqualTo(Status.OK);
+        Probe.Step badValueOnRoot = p.call(PROXY_SET_PROPERTY, p.str("wasmesh\0k"), 0xFFFFFFF0, 32);
+        p.on(Probe.Cb.CONFIGURE, setOnRoot, readOnRoot, unknown, rootHasNoRequest, empty, badPath, badOut,
+                badValueOnRoot);
+        RootContext root = p.vm.createRootContext(Probe.plugin("probe"));
+        // As Envoy: a root context has no stream state to keep a value in.
+        assertThat(List.of(setOnRoot, readOnRoot, unknown, rootHasNoRequest, empty, badPath, badOut,
+                badValueOnRoot)).extracting(Probe.Step::status).containsExactly(Status.NOT_FOUND,
+                        Status.NOT_FOUND, Status.NOT_FOUND, Status.NOT_FOUND, Status.BAD_ARGUMENT,
+                        Status.INVALID_MEMORY_ACCESS, Status.INVALID_MEMORY_ACCESS, Status.INVALID_MEMORY_ACCESS);
+
+        Probe.Step set = p.call(PROXY_SET_PROPERTY, p.str("wasmesh\0custom"), p.str("value"));
+        Probe.Step read = get("wasmesh.custom", back);
+        p.on(REQUEST_HEADERS, set, read);
+        root.newHttpContext().onRequestHeaders(HeaderMap.of(":path", "/"), true);
+        assertThat(List.of(set, read)).extracting(Probe.Step::status).containsOnly(Status.OK);
         assertThat(back.string()).isEqualTo("value");
-        assertThat(unknown.status()).isEqualTo(Status.NOT_FOUND);
-        assertThat(rootHasNoRequest.status()).isEqualTo(Status.NOT_FOUND);
-        assertThat(empty.status()).isEqualTo(Status.BAD_ARGUMENT);
-        assertThat(badPath.status()).isEqualTo(Status.INVALID_MEMORY_ACCESS);
-        assertThat(badOut.status()).isEqualTo(Status.INVALID_MEMORY_ACCESS);
+    }
+
+    @Test
+    void requestAttributesFollowTheRequestHeadersReach() {
+        RootContext root = p.vm.createRootContext(Probe.plugin("probe"));
+        HttpContext http = root.newHttpContext(StreamControl.NONE, new StreamInfo().protocol("HTTP/1.1"));
+        Probe.OutBytes headers = p.outBytes();
+        Probe.OutBytes protocol = p.outBytes();
+        Probe.Step all = get("request.headers", headers);
+        Probe.Step one = get("request.headers.x-a", p.outBytes());
+        Probe.Step path = get("request.path", p.outBytes());
+        Probe.Step proto = get("request.protocol", protocol);
+        Probe.Step tooDeep = get("response.headers.x-r.more", p.outBytes());
+        p.on(RESPONSE_HEADERS, all, one, path, proto, tooDeep);
+        http.onRequestHeaders(HeaderMap.of(":path", "/p", "x-a", "1"), true);
+        http.onResponseHeaders(HeaderMap.of(":status", "200", "x-r", "v"), true);
+        // As Envoy: in the response phase the request headers are out of reach; the map reads as empty.
+        assertThat(List.of(all, proto)).extracting(Probe.Step::status).containsOnly(Status.OK);
+        assertThat(headers.bytes()).isEqualTo(new byte[4]);
+        assertThat(protocol.string()).isEqualTo("HTTP/1.1");
+        assertThat(List.of(one, path, tooDeep)).extracting(Probe.Step::status).containsOnly(Status.NOT_FOUND);
     }
 
     @Test
@@ -157,9 +185,9 @@ class PropertyFunctionsTest {
         Probe.Step badPath = p.call(PROXY_SET_PROPERTY, 0x00400000, 4, p.str("v"));
         Probe.Step badValue = p.call(PROXY_SET_PROPERTY, p.str("wasmesh\0k"), 0xFFFFFFF0, 32);
         Probe.Step readBack = get("wasmesh.k", p.outBytes());
-        p.on(Probe.Cb.CONFIGURE, emptyPath, onlyNul, badPath, badValue, readBack);
-        p.vm.createRootContext(Probe.plugin("probe"));
-        assertThat(java.util.List.of(emptyPath, onlyNul, badPath, badValue, readBack)).extracting(Probe.Step::status)
+        p.on(REQUEST_HEADERS, emptyPath, onlyNul, badPath, badValue, readBack);
+        p.vm.createRootContext(Probe.plugin("probe")).newHttpContext().onRequestHeaders(new HeaderMap(), true);
+        assertThat(List.of(emptyPath, onlyNul, badPath, badValue, readBack)).extracting(Probe.Step::status)
                 .containsExactly(Status.BAD_ARGUMENT, Status.BAD_ARGUMENT, Status.INVALID_MEMORY_ACCESS,
                         Status.INVALID_MEMORY_ACCESS, Status.NOT_FOUND);
     }

@@ -22,5 +22,6 @@ public final class AbiException extends RuntimeException {
     public static final AbiException INVALID_MEMORY_ACCESS = new AbiException(Status.INVALID_MEMORY_ACCESS);
     public static final AbiException EMPTY = new AbiException(Status.EMPTY);
     public static final AbiException CAS_MISMATCH = new AbiException(Status.CAS_MISMATCH);
+    public static final AbiException PARSE_FAILURE = new AbiException(Status.PARSE_FAILURE);
     public static final AbiException UNIMPLEMENTED = new AbiException(Status.UNIMPLEMENTED);
 }

@@ -37,11 +37,14 @@ public final class HeaderPairs {
         return buf.array();
     }
 
-    /** Decodes guest-supplied pairs; malformed or oversized input is a BAD_ARGUMENT. */
+    /**
+     * Decodes guest-supplied pairs. 0 bytes or a single NUL is an empty map; anything Envoy's parser would not read
+     * exactly (short, over the caps, a missing NUL terminator, bytes left over) is a BAD_ARGUMENT.
+     */
     public static HeaderMap decode(byte[] data) {
         HeaderMap map = new HeaderMap();
         if (data.length <= 1) {
-            return map; // an empty map may be sent as 0 bytes or a single NUL
+            return map;
         }
         if (data.length > MAX_BYTES || data.length < 4) {
             throw AbiException.BAD_ARGUMENT;
@@ -60,17 +63,22 @@ public final class HeaderPairs {
         }
         int pos = buf.position();
         for (int i = 0; i < n; i++) {
-            int kl = lengths[2 * i];
-            int vl = lengths[2 * i + 1];
-            if ((long) pos + kl + vl + 2 > data.length) {
-                throw AbiException.BAD_ARGUMENT;
-            }
-            String name = new String(data, pos, kl, StandardCharsets.UTF_8);
-            pos += kl + 1;
-            String value = new String(data, pos, vl, StandardCharsets.UTF_8);
-            pos += vl + 1;
+            String name = terminated(data, pos, lengths[2 * i]);
+            pos += lengths[2 * i] + 1;
+            String value = terminated(data, pos, lengths[2 * i + 1]);
+            pos += lengths[2 * i + 1] + 1;
             map.add(name, value);
         }
+        if (pos != data.length) {
+            throw AbiException.BAD_ARGUMENT;
+        }
         return map;
+    }
+
+    private static String terminated(byte[] data, int pos, int length) {
+        if ((long) pos + length + 1 > data.length || data[pos + length] != 0) {
+            throw AbiException.BAD_ARGUMENT;
+        }
+        return new String(data, pos, length, StandardCharsets.UTF_8);
     }
 }

@@ -11,6 +11,7 @@ public enum Status {
     EMPTY(7),
     CAS_MISMATCH(8),
     INTERNAL_FAILURE(10),
+    BROKEN_CONNECTION(11),
     UNIMPLEMENTED(12);
 
     private final int code;
