@@ -2,11 +2,11 @@ package dev.wasmesh.cli.build;
 
 import static dev.wasmesh.cli.Cli.wasmesh;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.wasmesh.cli.Cli.Result;
 import dev.wasmesh.cli.ExitCode;
 import dev.wasmesh.cli.Wasmesh;
+import dev.wasmesh.deploy.testing.RequiredTools;
 import dev.wasmesh.testing.cli.Json;
 import java.io.File;
 import java.nio.charset.StandardCharsets;
@@ -38,7 +38,7 @@ class RealToolchainBuildTest {
 
   @Test
   void assemblyScriptProjectInstallsBuildsAndBehaves() throws Exception {
-    assumeTrue(Toolchain.onPath("npm").isPresent(), "npm is not installed (apt-get install nodejs npm)");
+    RequiredTools.assume(Toolchain.onPath("npm").isPresent(), "npm is not installed (apt-get install nodejs npm)");
     Path dir = init("assemblyscript");
 
     Result first = wasmesh().timeout(300).run("build", dir.toString());
@@ -58,9 +58,9 @@ class RealToolchainBuildTest {
 
   @Test
   void cppProjectBuildsWithClangAndWasiLibcAndBehaves() throws Exception {
-    assumeTrue(Toolchain.onPath("clang++").isPresent(), "clang is not installed (apt-get install clang)");
-    assumeTrue(Toolchain.onPath("wasm-ld").isPresent(), "wasm-ld is not installed (apt-get install lld)");
-    assumeTrue(Files.isDirectory(Path.of("/usr/lib/wasm32-wasi")), "wasi-libc is not installed (apt-get install wasi-libc)");
+    RequiredTools.assume(Toolchain.onPath("clang++").isPresent(), "clang is not installed (apt-get install clang)");
+    RequiredTools.assume(Toolchain.onPath("wasm-ld").isPresent(), "wasm-ld is not installed (apt-get install lld)");
+    RequiredTools.assume(Files.isDirectory(Path.of("/usr/lib/wasm32-wasi")), "wasi-libc is not installed (apt-get install wasi-libc)");
     Path dir = init("cpp");
 
     Result result = wasmesh().run("build", dir.toString());
@@ -82,9 +82,9 @@ class RealToolchainBuildTest {
 
   @Test
   void aCppCompileErrorFailsTheBuild() throws Exception {
-    assumeTrue(Toolchain.onPath("clang++").isPresent(), "clang is not installed (apt-get install clang)");
-    assumeTrue(Toolchain.onPath("wasm-ld").isPresent(), "wasm-ld is not installed (apt-get install lld)");
-    assumeTrue(Files.isDirectory(Path.of("/usr/lib/wasm32-wasi")), "wasi-libc is not installed (apt-get install wasi-libc)");
+    RequiredTools.assume(Toolchain.onPath("clang++").isPresent(), "clang is not installed (apt-get install clang)");
+    RequiredTools.assume(Toolchain.onPath("wasm-ld").isPresent(), "wasm-ld is not installed (apt-get install lld)");
+    RequiredTools.assume(Files.isDirectory(Path.of("/usr/lib/wasm32-wasi")), "wasi-libc is not installed (apt-get install wasi-libc)");
     Path dir = init("cpp");
     Path source = dir.resolve("standalone/filter.cc");
     Files.writeString(source, Files.readString(source).replace("return Action::Continue;", "return Action::Continue"));
@@ -103,8 +103,8 @@ class RealToolchainBuildTest {
    */
   @Test
   void rustProjectIsAValidCargoPackageOnTheProxyWasmCrate() throws Exception {
-    assumeTrue(Toolchain.onPath("cargo").isPresent(), "cargo is not installed (https://rustup.rs)");
-    assumeTrue(Toolchain.onPath("rustfmt").isPresent(), "rustfmt is not installed (rustup component add rustfmt)");
+    RequiredTools.assume(Toolchain.onPath("cargo").isPresent(), "cargo is not installed (https://rustup.rs)");
+    RequiredTools.assume(Toolchain.onPath("rustfmt").isPresent(), "rustfmt is not installed (rustup component add rustfmt)");
     Path dir = init("rust");
 
     ProcessResult verify = run(dir, "cargo", "verify-project", "--offline");
@@ -125,9 +125,9 @@ class RealToolchainBuildTest {
 
   @Test
   void rustWithoutTheWasiTargetIsAMissingToolchainNamingTheRustupCommand() throws Exception {
-    assumeTrue(Toolchain.onPath("rustc").isPresent(), "rustc is not installed (https://rustup.rs)");
+    RequiredTools.assume(Toolchain.onPath("rustc").isPresent(), "rustc is not installed (https://rustup.rs)");
     String sysroot = ProcessRunner.capture(List.of("rustc", "--print", "sysroot")).orElseThrow();
-    assumeTrue(
+    RequiredTools.assume(
         !Files.isDirectory(Path.of(sysroot, "lib", "rustlib", Recipes.RUST_TARGET)),
         "this Rust has the " + Recipes.RUST_TARGET + " target: the missing-target path cannot be seen here");
     Path dir = init("rust");

@@ -2,10 +2,10 @@ package dev.wasmesh.cli.e2e;
 
 import static dev.wasmesh.cli.Cli.wasmesh;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.wasmesh.cli.Cli;
 import dev.wasmesh.cli.ProxyProcess;
+import dev.wasmesh.deploy.testing.RequiredTools;
 import java.io.File;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
@@ -19,7 +19,7 @@ class AssemblyScriptLoopTest {
 
   @Test
   void initBuildTestAndRunServeHelloWorld() throws Exception {
-    assumeTrue(onPath("npm"), "npm is not installed (apt-get install nodejs npm)");
+    RequiredTools.assume(onPath("npm"), "npm is not installed (apt-get install nodejs npm)");
     Path project = tmp.resolve("hello-as");
 
     Cli.Result init = wasmesh().run("init", project.toString(), "--language", "assemblyscript", "--yes");

@@ -1,10 +1,10 @@
 package dev.wasmesh.cli.init;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.wasmesh.cli.Cli;
 import dev.wasmesh.cli.ExitCode;
+import dev.wasmesh.deploy.testing.RequiredTools;
 import dev.wasmesh.testing.cli.Json;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,7 +25,7 @@ class InitTerminalTest {
 
   @BeforeAll
   static void needsTmux() {
-    assumeTrue(onPath("tmux"), "tmux is not installed (apt-get install tmux): the terminal tests need it");
+    RequiredTools.assume(onPath("tmux"), "tmux is not installed (apt-get install tmux): the terminal tests need it");
   }
 
   @Test

@@ -38,7 +38,8 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 /**
  * A real registry for a test class: Debian's {@code docker-registry} (CNCF distribution) on 127.0.0.1 and a free port,
  * storing in a temporary directory, open to anyone, behind htpasswd Basic auth, or behind the Bearer token flow with a
- * token service of this class's own. Tests are skipped, saying why, only when the binary is not installed.
+ * token service of this class's own. Tests are skipped, saying why, only when the binary is not installed (and
+ * then fail under CI: {@link RequiredTools}).
  */
 public final class LocalRegistry implements ExecutionCondition, BeforeAllCallback, AfterAllCallback {
   public static final String USER = "wasmesh";
@@ -82,8 +83,9 @@ public final class LocalRegistry implements ExecutionCondition, BeforeAllCallbac
 
   @Override
   public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
-    return binary().isPresent()
-        ? ConditionEvaluationResult.enabled("docker-registry found")
+    // Under CI a missing registry must fail the tests (in beforeAll), not skip them.
+    return binary().isPresent() || RequiredTools.required()
+        ? ConditionEvaluationResult.enabled("docker-registry found, or required")
         : ConditionEvaluationResult.disabled("docker-registry is not installed (apt-get install -y docker-registry);"
             + " the registry tests need a real registry");
   }
@@ -106,6 +108,7 @@ public final class LocalRegistry implements ExecutionCondition, BeforeAllCallbac
 
   @Override
   public void beforeAll(ExtensionContext context) throws Exception {
+    RequiredTools.assume(binary().isPresent(), "docker-registry is not installed (apt-get install -y docker-registry)");
     dir = Files.createTempDirectory("wasmesh-registry");
     port = freePort();
     String authConfig = switch (auth) {
