@@ -55,6 +55,7 @@ final class UpstreamPool {
                     }
                 })
                 .connect(ep.host(), ep.port());
+        forgetWhenClosed(cluster.name(), f.channel());
         server.stats().inc("cluster." + cluster.name() + ".upstream_cx_total");
         f.addListener(done -> {
             if (done.isSuccess()) {
@@ -75,12 +76,16 @@ final class UpstreamPool {
     void release(String cluster, Channel ch) {
         if (ch.isActive()) {
             idle.computeIfAbsent(cluster, k -> new ArrayDeque<>()).addLast(ch);
-            ch.closeFuture().addListener(f -> {
-                ArrayDeque<Channel> q = idle.get(cluster);
-                if (q != null) {
-                    q.remove(ch);
-                }
-            });
         }
+    }
+
+    /** An idle connection the upstream closes leaves the pool; registered once per connection, not per reuse. */
+    private void forgetWhenClosed(String cluster, Channel ch) {
+        ch.closeFuture().addListener(f -> {
+            ArrayDeque<Channel> q = idle.get(cluster);
+            if (q != null) {
+                q.remove(ch);
+            }
+        });
     }
 }
