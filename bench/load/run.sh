@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Load test for `wasmesh run`, side by side in one run on loopback: the upstream direct, nginx as reverse proxy,
 # wasmesh without a filter, wasmesh with the seed filter. Same upstream, connections, threads and duration for all.
-# See bench/load/README.md. Settings (environment): DURATION (s, default 10), WARMUP (s, default 5),
-# THREADS (wrk -t, default 2), CONNECTIONS (wrk -c, default 32), WORKERS (proxy workers, default 2),
+# See bench/README.md ("Load test"). Settings (environment): DURATION (s, default 10), WARMUP (s, default 10: the
+# JIT's compile work must be over before the CPU per request is read), THREADS (wrk -t, default 2), CONNECTIONS (wrk -c, default 32), WORKERS (proxy workers, default 2),
 # JAVA_OPTS (wasmesh's JVM, default -Xmx512m), FILTER (default examples/seed/filter.wasm), CASES (default all four:
 # "direct nginx wasmesh-nofilter wasmesh-seed"), BASELINE (another build's wasmesh launcher: adds the cases
 # baseline-nofilter and baseline-seed, run with it, for before/after comparisons in the same run).
@@ -10,7 +10,7 @@ set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 DURATION="${DURATION:-10}"
-WARMUP="${WARMUP:-5}"
+WARMUP="${WARMUP:-10}"
 THREADS="${THREADS:-2}"
 CONNECTIONS="${CONNECTIONS:-32}"
 WORKERS="${WORKERS:-2}"
@@ -91,6 +91,16 @@ rss_mib() {
   awk -v kb="$total" 'BEGIN { printf "%.0f", kb / 1024 }'
 }
 
+# CPU time (user + system, in clock ticks) used so far by a process and its children (nginx: master plus workers).
+cpu_ticks() {
+  local total=0 pid t
+  for pid in "$1" $(pgrep -P "$1" || true); do
+    t="$(awk '{print $14 + $15}' "/proc/$pid/stat" 2>/dev/null || echo 0)"
+    total=$((total + t))
+  done
+  echo "$total"
+}
+
 stop() {
   kill "$1" 2>/dev/null || true
   wait "$1" 2>/dev/null || true
@@ -139,7 +149,10 @@ results=()
 run_wrk() { # case name, url, pid or "-"
   local name="$1" url="$2" pid="$3" out rps p50 p99 errors rss
   wrk -t"$THREADS" -c"$CONNECTIONS" -d"${WARMUP}s" "$url" >/dev/null
+  local ticks0=0 ticks1=0 cpu="-"
+  [[ "$pid" != "-" ]] && ticks0="$(cpu_ticks "$pid")"
   out="$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --latency "$url")"
+  [[ "$pid" != "-" ]] && ticks1="$(cpu_ticks "$pid")"
   echo "$out" >"$work/wrk-$name.txt"
   rps="$(awk '/^Requests\/sec:/ {printf "%.0f", $2}' <<<"$out")"
   p50="$(awk '$1 == "50%" {print $2}' <<<"$out")"
@@ -147,9 +160,15 @@ run_wrk() { # case name, url, pid or "-"
   errors="$(awk '/Non-2xx or 3xx responses:/ {n += $NF} /Socket errors:/ {gsub(",", ""); n += $4 + $6 + $8 + $10}
                  END {print n + 0}' <<<"$out")"
   rss="-"
-  [[ "$pid" != "-" ]] && rss="$(rss_mib "$pid")"
-  results+=("$name|$rps|$p50|$p99|$errors|$rss")
-  printf '  %-18s %8s req/s  p50 %-9s p99 %-9s errors %s  RSS %s MiB\n' "$name" "$rps" "$p50" "$p99" "$errors" "$rss" >&2
+  if [[ "$pid" != "-" ]]; then
+    rss="$(rss_mib "$pid")"
+    # The proxy's CPU per request: less sensitive than requests/s to what else the shared machine runs.
+    cpu="$(awk -v t=$((ticks1 - ticks0)) -v hz="$(getconf CLK_TCK)" -v n="$(awk '/ requests in / {print $1}' <<<"$out")" \
+      'BEGIN { printf "%.1f", t / hz * 1e6 / n }')"
+  fi
+  results+=("$name|$rps|$p50|$p99|$errors|$cpu|$rss")
+  printf '  %-18s %8s req/s  p50 %-9s p99 %-9s errors %s  CPU %s us/req  RSS %s MiB\n' "$name" "$rps" "$p50" "$p99" \
+    "$errors" "$cpu" "$rss" >&2
 }
 
 # wrk reports latencies as 1.23ms / 456.78us / 1.02s: in microseconds for the ratios.
@@ -280,19 +299,22 @@ done
 
 declare -A rps p99
 echo
-echo "| case | requests/s | p50 | p99 | errors | RSS after run (MiB) |"
-echo "|---|---:|---:|---:|---:|---:|"
+declare -A cpu
+echo "| case | requests/s | p50 | p99 | errors | proxy CPU per request (µs) | RSS after run (MiB) |"
+echo "|---|---:|---:|---:|---:|---:|---:|"
 for r in "${results[@]}"; do
-  IFS='|' read -r name r_rps r_p50 r_p99 r_err r_rss <<<"$r"
+  IFS='|' read -r name r_rps r_p50 r_p99 r_err r_cpu r_rss <<<"$r"
   rps[$name]=$r_rps
   p99[$name]=$(to_us "$r_p99")
-  echo "| $name | $r_rps | $r_p50 | $r_p99 | $r_err | $r_rss |"
+  cpu[$name]=$r_cpu
+  echo "| $name | $r_rps | $r_p50 | $r_p99 | $r_err | $r_cpu | $r_rss |"
 done
 echo
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", a / b }'; }
 if [[ -n "${rps[wasmesh-seed]:-}" && -n "${rps[nginx]:-}" ]]; then
   echo "seed / nginx requests/s: $(ratio "${rps[wasmesh-seed]}" "${rps[nginx]}") (target >= 1)"
   echo "seed / nginx p99: $(ratio "${p99[wasmesh-seed]}" "${p99[nginx]}") (target <= 1)"
+  echo "seed / nginx CPU per request: $(ratio "${cpu[wasmesh-seed]}" "${cpu[nginx]}")"
 fi
 if [[ -n "${rps[wasmesh-seed]:-}" && -n "${rps[wasmesh-nofilter]:-}" ]]; then
   echo "seed / no filter requests/s: $(ratio "${rps[wasmesh-seed]}" "${rps[wasmesh-nofilter]}") (target >= 0.95)"
