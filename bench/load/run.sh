@@ -1,11 +1,16 @@
 #!/usr/bin/env bash
 # Load test for `wasmesh run`, side by side in one run on loopback: the upstream direct, nginx as reverse proxy,
 # wasmesh without a filter, wasmesh with the seed filter. Same upstream, connections, threads and duration for all.
-# See bench/README.md ("Load test"). Settings (environment): DURATION (s, default 10), WARMUP (s, default 10: the
-# JIT's compile work must be over before the CPU per request is read), THREADS (wrk -t, default 2), CONNECTIONS (wrk -c, default 32), WORKERS (proxy workers, default 2),
-# JAVA_OPTS (wasmesh's JVM, default -Xmx512m), FILTER (default examples/seed/filter.wasm), CASES (default all four:
-# "direct nginx wasmesh-nofilter wasmesh-seed"), BASELINE (another build's wasmesh launcher: adds the cases
-# baseline-nofilter and baseline-seed, run with it, for before/after comparisons in the same run).
+# See bench/README.md ("Load test"). Settings (environment):
+#   DURATION     seconds measured per case (default 10)
+#   WARMUP       seconds of load before that (default 10: the JIT's compile work must be over first)
+#   THREADS, CONNECTIONS   wrk -t and -c (default 2 and 32)
+#   WORKERS      proxy workers: nginx worker_processes and wasmesh --workers (default 2)
+#   JAVA_OPTS    wasmesh's JVM (default -Xmx512m)
+#   FILTER       the filter of the seed case (default examples/seed/filter.wasm)
+#   CASES        default "direct nginx wasmesh-nofilter wasmesh-seed"
+#   BASELINE     another build's wasmesh launcher: adds the cases baseline-nofilter and baseline-seed, run with it,
+#                for before/after comparisons in the same run
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
