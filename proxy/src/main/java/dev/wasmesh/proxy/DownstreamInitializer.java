@@ -3,10 +3,9 @@ package dev.wasmesh.proxy;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.handler.codec.http.HttpDecoderConfig;
-import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpRequestDecoder;
 import io.netty.handler.codec.http.HttpServerExpectContinueHandler;
 import io.netty.handler.codec.http.HttpServerUpgradeHandler;
-import io.netty.handler.codec.http2.CleartextHttp2ServerUpgradeHandler;
 import io.netty.handler.codec.http2.Http2CodecUtil;
 import io.netty.handler.codec.http2.Http2FrameCodec;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
@@ -32,8 +31,9 @@ final class DownstreamInitializer extends ChannelInitializer<Channel> {
     protected void initChannel(Channel ch) {
         Worker worker = server.workerFor(ch.eventLoop());
         int headerLimit = server.config().limits().maxRequestHeadersBytes();
-        HttpServerCodec http1 = new HttpServerCodec(new HttpDecoderConfig()
+        HttpRequestDecoder decoder = new HttpRequestDecoder(new HttpDecoderConfig()
                 .setMaxInitialLineLength(headerLimit).setMaxHeaderSize(headerLimit));
+        Http1ResponseEncoder encoder = new Http1ResponseEncoder();
         Http2FrameCodec frames = Http2FrameCodecBuilder.forServer()
                 .initialSettings(Http2Settings.defaultSettings().maxHeaderListSize(headerLimit)).build();
         Http2MultiplexHandler streams = new Http2MultiplexHandler(new ChannelInitializer<Http2StreamChannel>() {
@@ -43,21 +43,20 @@ final class DownstreamInitializer extends ChannelInitializer<Channel> {
                         new DownstreamHandler(server, worker, false));
             }
         });
-        HttpServerUpgradeHandler upgrade = new HttpServerUpgradeHandler(http1, protocol ->
-                AsciiString.contentEquals(Http2CodecUtil.HTTP_UPGRADE_PROTOCOL_NAME, protocol)
-                        ? new Http2ServerUpgradeCodec(frames, streams) : null,
+        // On `Upgrade: h2c` the upgrade handler answers 101 through the encoder, then the HTTP/1.1 codec goes.
+        HttpServerUpgradeHandler upgrade = new HttpServerUpgradeHandler(ctx -> {
+            ctx.pipeline().remove(decoder);
+            ctx.pipeline().remove(encoder);
+        }, protocol -> AsciiString.contentEquals(Http2CodecUtil.HTTP_UPGRADE_PROTOCOL_NAME, protocol)
+                ? new Http2ServerUpgradeCodec(frames, streams) : null,
                 (int) Math.min(Integer.MAX_VALUE, server.config().limits().bufferLimitBytes()));
-        ch.pipeline().addLast(new CleartextHttp2ServerUpgradeHandler(http1, upgrade,
-                new ChannelInitializer<Channel>() {
-                    @Override
-                    protected void initChannel(Channel c) {
-                        // Prior knowledge: the connection is HTTP/2 only, so the HTTP/1.1 handlers go.
-                        c.pipeline().remove(HttpServerExpectContinueHandler.class);
-                        c.pipeline().remove(DownstreamHandler.class);
-                        c.pipeline().addLast(frames, streams);
-                    }
-                }));
-        ch.pipeline().addLast(new HttpServerExpectContinueHandler(), new DownstreamHandler(server, worker, true));
+        HttpServerExpectContinueHandler expectContinue = new HttpServerExpectContinueHandler();
+        DownstreamHandler http1 = new DownstreamHandler(server, worker, true);
+        ch.pipeline().addLast(new PriorKnowledge(() -> {
+            // The connection is HTTP/2 only: every HTTP/1.1 handler goes.
+            ch.pipeline().remove(decoder).remove(encoder).remove(upgrade).remove(expectContinue).remove(http1);
+            ch.pipeline().addLast(frames, streams);
+        }), decoder, encoder, upgrade, expectContinue, http1);
         server.stats().inc(server.httpStat("downstream_cx_total"));
         server.stats().gauge(server.httpStat("downstream_cx_active"), 1);
         ch.closeFuture().addListener(f -> server.stats().gauge(server.httpStat("downstream_cx_active"), -1));

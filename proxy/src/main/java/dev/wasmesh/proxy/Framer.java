@@ -1,34 +1,44 @@
 package dev.wasmesh.proxy;
 
 import dev.wasmesh.host.HeaderMap;
-import io.netty.buffer.Unpooled;
-import io.netty.handler.codec.http.DefaultHttpContent;
-import io.netty.handler.codec.http.DefaultLastHttpContent;
-import io.netty.handler.codec.http.HttpMessage;
-import io.netty.handler.codec.http.HttpObject;
-import io.netty.handler.codec.http.HttpResponse;
-import io.netty.handler.codec.http.HttpUtil;
-import io.netty.handler.codec.http.LastHttpContent;
-import java.util.function.Consumer;
-import java.util.function.Function;
 import java.util.function.Predicate;
 
 /**
  * Frames a message whose headers and body the filters may have changed. Headers are held until the next event so
  * that a body known whole gets an exact content-length; a body that streams, or has trailers, is sent chunked.
- * Messages that never carry a body (HEAD responses, 204, 304) keep their headers as they are.
+ * Messages that never carry a body (HEAD responses, 204, 304) keep their headers as they are and drop any body.
  */
 final class Framer {
-    private final Function<HeaderMap, HttpMessage> toMessage;
-    private final Predicate<HttpMessage> bodyless;
-    private final Consumer<HttpObject> out;
+    /** How a framed message is written: HTTP/1.1 bytes, or Netty's HTTP objects for an HTTP/2 stream. */
+    interface Sink {
+        /** @param length the body's content-length, {@link Http1Encoder#CHUNKED} or {@link Http1Encoder#AS_IS} */
+        void head(HeaderMap headers, long length);
+
+        void body(byte[] data, boolean last);
+
+        /** Ends a chunked body with trailers. */
+        void trailers(HeaderMap trailers);
+    }
+
+    /** Where a sink's messages go; {@code last} marks the message's final write. */
+    interface Output {
+        void write(Object message, boolean last);
+    }
+
+    private static final byte[] NONE = new byte[0];
+
+    private final boolean response;
+    private final Predicate<HeaderMap> bodyless;
+    private final Sink sink;
     private HeaderMap pending;
+    private boolean dropBody;
     private long bytes;
 
-    Framer(Function<HeaderMap, HttpMessage> toMessage, Predicate<HttpMessage> bodyless, Consumer<HttpObject> out) {
-        this.toMessage = toMessage;
+    /** @param response a response always states its length; a request without a body needs none (a GET) */
+    Framer(boolean response, Predicate<HeaderMap> bodyless, Sink sink) {
+        this.response = response;
         this.bodyless = bodyless;
-        this.out = out;
+        this.sink = sink;
     }
 
     /** Body bytes written so far. */
@@ -38,49 +48,39 @@ final class Framer {
 
     void headers(HeaderMap headers, boolean endOfStream) {
         if (endOfStream) {
-            HttpMessage m = toMessage.apply(headers);
-            // A request without a body needs no content-length (GET); a response always states its length.
-            if (!bodyless.test(m) && (m instanceof HttpResponse || m.headers().contains("content-length"))) {
-                HttpUtil.setContentLength(m, 0);
-            }
-            out.accept(m);
-            out.accept(LastHttpContent.EMPTY_LAST_CONTENT);
+            boolean stated = response || headers.contains("content-length");
+            sink.head(headers, bodyless.test(headers) || !stated ? Http1Encoder.AS_IS : 0);
+            sink.body(NONE, true);
         } else {
             pending = headers;
         }
     }
 
     void data(byte[] data, boolean endOfStream) {
-        bytes += data.length;
         if (pending != null) {
-            HttpMessage m = toMessage.apply(pending);
-            pending = null;
-            if (bodyless.test(m)) {
-                out.accept(m);
-            } else if (endOfStream) {
-                HttpUtil.setContentLength(m, data.length);
-                out.accept(m);
-            } else {
-                HttpUtil.setTransferEncodingChunked(m, true);
-                out.accept(m);
-            }
+            sendHead(endOfStream ? data.length : Http1Encoder.CHUNKED);
         }
-        if (endOfStream) {
-            out.accept(new DefaultLastHttpContent(Unpooled.wrappedBuffer(data)));
-        } else if (data.length > 0) {
-            out.accept(new DefaultHttpContent(Unpooled.wrappedBuffer(data)));
+        if (!dropBody) {
+            bytes += data.length;
         }
+        sink.body(dropBody ? NONE : data, endOfStream);
     }
 
     void trailers(HeaderMap trailers) {
         if (pending != null) {
-            HttpMessage m = toMessage.apply(pending);
-            pending = null;
-            HttpUtil.setTransferEncodingChunked(m, true);
-            out.accept(m);
+            sendHead(Http1Encoder.CHUNKED);
         }
-        LastHttpContent last = new DefaultLastHttpContent(Unpooled.EMPTY_BUFFER);
-        Headers.copyTrailers(trailers, last.trailingHeaders());
-        out.accept(last);
+        if (dropBody) {
+            sink.body(NONE, true);
+        } else {
+            sink.trailers(trailers);
+        }
+    }
+
+    private void sendHead(long length) {
+        HeaderMap h = pending;
+        pending = null;
+        dropBody = bodyless.test(h);
+        sink.head(h, dropBody ? Http1Encoder.AS_IS : length);
     }
 }

@@ -1,11 +1,9 @@
 package dev.wasmesh.proxy;
 
 import dev.wasmesh.host.HeaderMap;
-import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMessage;
-import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
@@ -58,25 +56,10 @@ final class Headers {
         }
     }
 
-    static HttpRequest toRequest(HeaderMap h) {
-        HttpRequest r = new DefaultHttpRequest(HttpVersion.HTTP_1_1,
-                HttpMethod.valueOf(orDefault(h.first(":method"), "GET")), orDefault(h.first(":path"), "/"));
-        String authority = h.first(":authority");
-        if (authority != null && !authority.isEmpty()) {
-            r.headers().set("host", authority);
-        }
-        copyOut(h, r);
-        return r;
-    }
-
+    /** A response for an HTTP/2 stream channel; HTTP/1.1 responses are written as bytes by {@link Http1Encoder}. */
     static HttpResponse toResponse(HeaderMap h) {
-        int status;
-        try {
-            status = Integer.parseInt(orDefault(h.first(":status"), "200"));
-        } catch (NumberFormatException e) {
-            status = 502;
-        }
-        HttpResponse r = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(status));
+        HttpResponse r = new DefaultHttpResponse(HttpVersion.HTTP_1_1,
+                HttpResponseStatus.valueOf(Http1Encoder.status(h)));
         copyOut(h, r);
         return r;
     }
@@ -96,9 +79,5 @@ final class Headers {
                 m.headers().add(name, h.valueAt(i));
             }
         }
-    }
-
-    private static String orDefault(String v, String d) {
-        return v == null || v.isEmpty() ? d : v;
     }
 }

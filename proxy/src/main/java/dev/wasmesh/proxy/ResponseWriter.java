@@ -3,16 +3,13 @@ package dev.wasmesh.proxy;
 import dev.wasmesh.host.HeaderMap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
-import io.netty.handler.codec.http.HttpObject;
-import io.netty.handler.codec.http.HttpResponse;
-import io.netty.handler.codec.http.LastHttpContent;
 
 /**
- * Writes a stream's response to the downstream channel (an HTTP/1.1 connection or one HTTP/2 stream channel).
- * Tells the stream when the last byte is written; an HTTP/1.1 connection that cannot be kept alive closes then.
- * What one call writes goes out with a single flush (headers and a whole body in one syscall).
+ * Writes a stream's response to the downstream channel: HTTP/1.1 bytes on a connection, HTTP objects on an HTTP/2
+ * stream channel. Tells the stream when the last byte is written; an HTTP/1.1 connection that cannot be kept alive
+ * closes then. What one call writes goes out with a single flush (headers and a whole body in one syscall).
  */
-final class ResponseWriter {
+final class ResponseWriter implements Framer.Output {
     private final Channel channel;
     private final boolean http1;
     private final boolean headRequest;
@@ -34,10 +31,37 @@ final class ResponseWriter {
     }
 
     private Framer newFramer() {
-        return new Framer(Headers::toResponse, m -> {
-            int code = ((HttpResponse) m).status().code();
-            return headRequest || code == 204 || code == 304;
-        }, this::emit);
+        Framer.Sink sink = http1 ? new Http1Sink(channel.alloc(), true, () -> !keepAlive, this)
+                : new HttpObjectSink(this);
+        return new Framer(true, this::bodyless, new Framer.Sink() {
+            @Override
+            public void head(HeaderMap headers, long length) {
+                if (!complete) {
+                    started = true;
+                    status = Http1Encoder.status(headers);
+                    sink.head(headers, length);
+                }
+            }
+
+            @Override
+            public void body(byte[] data, boolean last) {
+                if (!complete) {
+                    sink.body(data, last);
+                }
+            }
+
+            @Override
+            public void trailers(HeaderMap trailers) {
+                if (!complete) {
+                    sink.trailers(trailers);
+                }
+            }
+        });
+    }
+
+    private boolean bodyless(HeaderMap headers) {
+        int code = Http1Encoder.status(headers);
+        return headRequest || code == 204 || code == 304;
     }
 
     /** An HTTP/1.1 connection whose request was not read to its end cannot carry another request. */
@@ -97,31 +121,21 @@ final class ResponseWriter {
         }
     }
 
-    private void emit(HttpObject o) {
-        if (complete) {
+    @Override
+    public void write(Object message, boolean last) {
+        if (!last) {
+            channel.write(message);
+            unflushed = true;
             return;
         }
-        if (o instanceof HttpResponse) {
-            started = true;
-            HttpResponse r = (HttpResponse) o;
-            status = r.status().code();
-            if (http1 && !keepAlive) {
-                r.headers().set("connection", "close");
-            }
-        }
-        if (o instanceof LastHttpContent) {
-            complete = true;
-            unflushed = false;
-            if (http1 && !keepAlive) {
-                channel.writeAndFlush(o).addListener(ChannelFutureListener.CLOSE);
-            } else {
-                channel.writeAndFlush(o);
-            }
-            onComplete.run();
+        complete = true;
+        unflushed = false;
+        if (http1 && !keepAlive) {
+            channel.writeAndFlush(message).addListener(ChannelFutureListener.CLOSE);
         } else {
-            channel.write(o);
-            unflushed = true;
+            channel.writeAndFlush(message);
         }
+        onComplete.run();
     }
 
     /** Resets the stream: closes the HTTP/1.1 connection, or sends RST_STREAM on HTTP/2. */

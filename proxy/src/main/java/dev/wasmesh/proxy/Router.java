@@ -77,7 +77,7 @@ final class Router implements Pipeline.Sink {
         }
         events.routed(route, cluster);
         exchange = pool.open(cluster, new Upstream());
-        framer = new Framer(Headers::toRequest, m -> false, exchange::write);
+        framer = exchange.requestFramer();
         framer.headers(headers, endOfStream);
         exchange.flush();
         if (endOfStream) {
@@ -100,6 +100,7 @@ final class Router implements Pipeline.Sink {
     public void trailers(HeaderMap trailers) {
         if (framer != null) {
             framer.trailers(trailers);
+            exchange.flush();
             requestComplete();
         }
     }

@@ -1,8 +1,9 @@
 package dev.wasmesh.proxy;
 
+import dev.wasmesh.host.HeaderMap;
+import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.handler.codec.http.HttpContent;
-import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.LastHttpContent;
@@ -31,7 +32,7 @@ final class UpstreamExchange {
     private final UpstreamPool pool;
     private final ClusterConfig cluster;
     private final Listener listener;
-    private final List<HttpObject> queued = new ArrayList<>();
+    private final List<Object> queued = new ArrayList<>();
     private Channel channel;
     private boolean requestDone;
     private boolean responseDone;
@@ -39,6 +40,7 @@ final class UpstreamExchange {
     private boolean closed;
     private boolean unflushed;
     private UpstreamHandler handler;
+    private boolean bodylessResponse;
 
     UpstreamExchange(UpstreamPool pool, ClusterConfig cluster, Listener listener) {
         this.pool = pool;
@@ -64,7 +66,8 @@ final class UpstreamExchange {
         // Kept here: a connection closed (e.g. on timeout) has an empty pipeline, but its address is still logged.
         handler = ch.pipeline().get(UpstreamHandler.class);
         handler.exchange(this);
-        for (HttpObject o : queued) {
+        ch.pipeline().get(UpstreamResponseDecoder.class).expectBodyless(bodylessResponse);
+        for (Object o : queued) {
             ch.write(o);
         }
         queued.clear();
@@ -80,13 +83,42 @@ final class UpstreamExchange {
         }
     }
 
-    /** Writes without flushing, except the request's end; the caller flushes what one call wrote. */
-    void write(HttpObject o) {
+    /** Frames this exchange's request (the headers and body the filters left) into HTTP/1.1 bytes. */
+    Framer requestFramer() {
+        Http1Sink bytes = new Http1Sink(PooledByteBufAllocator.DEFAULT, false, () -> false, this::write);
+        return new Framer(false, h -> false, new Framer.Sink() {
+            @Override
+            public void head(HeaderMap headers, long length) {
+                expectBodylessResponse("HEAD".equals(headers.first(":method")));
+                bytes.head(headers, length);
+            }
+
+            @Override
+            public void body(byte[] data, boolean last) {
+                bytes.body(data, last);
+            }
+
+            @Override
+            public void trailers(HeaderMap trailers) {
+                bytes.trailers(trailers);
+            }
+        });
+    }
+
+    /** A response to HEAD has headers only, whatever its content-length says. */
+    private void expectBodylessResponse(boolean bodyless) {
+        bodylessResponse = bodyless;
+        if (channel != null) {
+            channel.pipeline().get(UpstreamResponseDecoder.class).expectBodyless(bodyless);
+        }
+    }
+
+    /** Writes without flushing, except the request's end ({@code last}); the caller flushes what one call wrote. */
+    private void write(Object o, boolean last) {
         if (closed) {
             ReferenceCountUtil.release(o);
             return;
         }
-        boolean last = o instanceof LastHttpContent;
         if (last) {
             requestDone = true;
         }

@@ -7,7 +7,6 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
-import io.netty.handler.codec.http.HttpClientCodec;
 import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Map;
@@ -51,7 +50,7 @@ final class UpstreamPool {
                 .handler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {
-                        ch.pipeline().addLast(new HttpClientCodec(), new UpstreamHandler());
+                        ch.pipeline().addLast(new UpstreamResponseDecoder(), new UpstreamHandler());
                     }
                 })
                 .connect(ep.host(), ep.port());

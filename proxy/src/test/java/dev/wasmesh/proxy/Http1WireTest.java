@@ -1,0 +1,116 @@
+package dev.wasmesh.proxy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The proxy's HTTP/1.1 bytes on both sides, over raw sockets: framing that a client and the echo upstream must
+ * both be able to follow on one keep-alive connection.
+ */
+class Http1WireTest {
+    static TestProxy proxy;
+
+    @BeforeAll
+    static void start() throws Exception {
+        proxy = TestProxy.start(TestProxy.config("seed"));
+    }
+
+    @AfterAll
+    static void stop() {
+        proxy.close();
+    }
+
+    private Socket connect() throws IOException {
+        String[] hostPort = proxy.server.listenAddress().toString().split(":");
+        Socket s = new Socket(hostPort[0], Integer.parseInt(hostPort[1]));
+        s.setSoTimeout(10_000);
+        return s;
+    }
+
+    /** One response: its head, then exactly as many body bytes as its framing says (none after a HEAD). */
+    private static String[] readResponse(InputStream in, boolean toHead) throws IOException {
+        String head = readLine(in, "\r\n\r\n");
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        String lower = head.toLowerCase();
+        if (toHead) {
+            return new String[] {head, ""};
+        }
+        if (lower.contains("transfer-encoding: chunked")) {
+            while (true) {
+                int size = Integer.parseInt(readLine(in, "\r\n").strip(), 16);
+                if (size == 0) {
+                    readLine(in, "\r\n");
+                    break;
+                }
+                body.write(in.readNBytes(size));
+                readLine(in, "\r\n");
+            }
+        } else if (lower.contains("content-length: ")) {
+            int i = lower.indexOf("content-length: ") + 16;
+            body.write(in.readNBytes(Integer.parseInt(lower.substring(i, lower.indexOf("\r\n", i)))));
+        }
+        return new String[] {head, body.toString(StandardCharsets.UTF_8)};
+    }
+
+    private static String readLine(InputStream in, String end) throws IOException {
+        StringBuilder sb = new StringBuilder();
+        while (!sb.toString().endsWith(end)) {
+            int c = in.read();
+            if (c < 0) {
+                throw new IOException("connection closed after: " + sb);
+            }
+            sb.append((char) c);
+        }
+        return sb.toString();
+    }
+
+    @Test
+    void aHeadResponseHasTheUpstreamsLengthButNoBodyAndTheConnectionGoesOn() throws Exception {
+        try (Socket s = connect()) {
+            OutputStream out = s.getOutputStream();
+            out.write("HEAD /h HTTP/1.1\r\nhost: t\r\n\r\nGET /after HTTP/1.1\r\nhost: t\r\n\r\n"
+                    .getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            String[] head = readResponse(s.getInputStream(), true);
+            assertThat(head[0]).startsWith("HTTP/1.1 200 OK\r\n").containsIgnoringCase("content-length: ")
+                    .contains("hello: world");
+            // The next bytes are the second response: nothing of a body came after the HEAD's headers.
+            String[] get = readResponse(s.getInputStream(), false);
+            assertThat(get[0]).startsWith("HTTP/1.1 200 OK\r\n");
+            assertThat(get[1]).contains("\"path\":\"/after\"");
+        }
+    }
+
+    @Test
+    void aChunkedRequestBodyArrivesWholeAndTheResponseIsFramed() throws Exception {
+        try (Socket s = connect()) {
+            OutputStream out = s.getOutputStream();
+            out.write(("POST /chunks HTTP/1.1\r\nhost: t\r\ntransfer-encoding: chunked\r\n\r\n"
+                    + "5\r\nhello\r\n6\r\n world\r\n0\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            String[] r = readResponse(s.getInputStream(), false);
+            assertThat(r[0]).startsWith("HTTP/1.1 200 OK\r\n").doesNotContainIgnoringCase("connection: close");
+            assertThat(r[1]).contains("\"body\":\"hello world\"").contains("\"method\":\"POST\"");
+        }
+    }
+
+    @Test
+    void anHttp10ClientGetsItsResponseAndTheConnectionCloses() throws Exception {
+        try (Socket s = connect()) {
+            s.getOutputStream().write("GET /old HTTP/1.0\r\nhost: t\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            String[] r = readResponse(s.getInputStream(), false);
+            assertThat(r[0]).startsWith("HTTP/1.1 200 OK\r\n").containsIgnoringCase("connection: close");
+            assertThat(r[1]).contains("\"path\":\"/old\"");
+            assertThat(s.getInputStream().read()).isEqualTo(-1);
+        }
+    }
+}
