@@ -14,6 +14,7 @@ import dev.wasmesh.proxy.RouteConfig;
 import dev.wasmesh.proxy.StartupException;
 import dev.wasmesh.proxy.envoy.EnvoyConfigException;
 import dev.wasmesh.proxy.envoy.EnvoyConfigLoader;
+import io.netty.util.ResourceLeakDetector;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -122,6 +123,11 @@ public final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
+        // Netty's default leak detection records a stack trace for every 128th buffer, several per hundred requests
+        // (seen with JFR under load). The tests run with it; -Dio.netty.leakDetection.level=simple turns it back on.
+        if (System.getProperty("io.netty.leakDetection.level") == null) {
+            ResourceLeakDetector.setLevel(ResourceLeakDetector.Level.DISABLED);
+        }
         ProxyConfig cfg;
         LogLevel level;
         try {
