@@ -32,7 +32,8 @@ final class DownstreamInitializer extends ChannelInitializer<Channel> {
         Worker worker = server.workerFor(ch.eventLoop());
         int headerLimit = server.config().limits().maxRequestHeadersBytes();
         HttpRequestDecoder decoder = new HttpRequestDecoder(new HttpDecoderConfig()
-                .setMaxInitialLineLength(headerLimit).setMaxHeaderSize(headerLimit));
+                .setMaxInitialLineLength(headerLimit).setMaxHeaderSize(headerLimit)
+                .setHeadersFactory(HeaderMapHeaders.FACTORY));
         Http1ResponseEncoder encoder = new Http1ResponseEncoder();
         Http2FrameCodec frames = Http2FrameCodecBuilder.forServer()
                 .initialSettings(Http2Settings.defaultSettings().maxHeaderListSize(headerLimit)).build();

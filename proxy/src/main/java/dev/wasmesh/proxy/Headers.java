@@ -48,6 +48,17 @@ final class Headers {
     }
 
     private static void copyInto(HttpHeaders from, HeaderMap to, String skip) {
+        if (from instanceof HeaderMapHeaders) {
+            // Filled by an HTTP/1.1 decoder: the names are lower-case already.
+            HeaderMap m = ((HeaderMapHeaders) from).map();
+            for (int i = 0; i < m.size(); i++) {
+                String name = m.nameAt(i);
+                if (forwardable(name) && !name.equals(skip)) {
+                    to.add(name, m.valueAt(i));
+                }
+            }
+            return;
+        }
         for (Map.Entry<String, String> e : from) {
             String name = e.getKey().toLowerCase(Locale.ROOT);
             if (forwardable(name) && !name.equals(skip)) {

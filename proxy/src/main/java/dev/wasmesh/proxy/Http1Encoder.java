@@ -138,7 +138,7 @@ final class Http1Encoder {
     }
 
     /** RFC 9110 tchar. */
-    private static boolean token(char c) {
+    static boolean token(char c) {
         return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
                 || "!#$%&'*+-.^_`|~".indexOf(c) >= 0;
     }

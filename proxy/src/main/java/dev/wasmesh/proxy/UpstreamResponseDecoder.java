@@ -1,5 +1,6 @@
 package dev.wasmesh.proxy;
 
+import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpMessage;
 import io.netty.handler.codec.http.HttpResponseDecoder;
 
@@ -9,6 +10,10 @@ import io.netty.handler.codec.http.HttpResponseDecoder;
  */
 final class UpstreamResponseDecoder extends HttpResponseDecoder {
     private boolean bodyless;
+
+    UpstreamResponseDecoder() {
+        super(new HttpDecoderConfig().setHeadersFactory(HeaderMapHeaders.FACTORY));
+    }
 
     void expectBodyless(boolean bodyless) {
         this.bodyless = bodyless;

@@ -113,4 +113,27 @@ class Http1WireTest {
             assertThat(s.getInputStream().read()).isEqualTo(-1);
         }
     }
+
+    @Test
+    void headersTheCodecCannotAcceptAreRefusedWith400AndTheConnectionCloses() throws Exception {
+        for (String bad : new String[] {"x{bad}: 1\r\n", "x-bad: a\u0001b\r\n"}) {
+            try (Socket s = connect()) {
+                s.getOutputStream().write(("GET / HTTP/1.1\r\nhost: t\r\n" + bad + "\r\n")
+                        .getBytes(StandardCharsets.ISO_8859_1));
+                String[] r = readResponse(s.getInputStream(), false);
+                assertThat(r[0]).as(bad).startsWith("HTTP/1.1 400 Bad Request\r\n");
+                assertThat(s.getInputStream().read()).isEqualTo(-1);
+            }
+        }
+    }
+
+    @Test
+    void receivedHeaderNamesReachTheUpstreamLowerCasedWithTheirValuesAsSent() throws Exception {
+        try (Socket s = connect()) {
+            s.getOutputStream().write("GET /case HTTP/1.1\r\nHost: t\r\nX-Mixed-Case: Value As Sent\r\n\r\n"
+                    .getBytes(StandardCharsets.US_ASCII));
+            String[] r = readResponse(s.getInputStream(), false);
+            assertThat(r[1]).contains("\"x-mixed-case\":\"Value As Sent\"").contains("\"host\":\"t\"");
+        }
+    }
 }

@@ -1,0 +1,235 @@
+package dev.wasmesh.proxy;
+
+import dev.wasmesh.host.HeaderMap;
+import io.netty.handler.codec.DateFormatter;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpHeadersFactory;
+import java.util.AbstractMap;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.Set;
+
+/**
+ * Netty's HTTP headers kept in a {@link HeaderMap}, so that the HTTP/1.1 decoders fill the map the filters see
+ * directly: no hashed copy to build and then convert for every request and every upstream response. Names are
+ * checked as Netty's default headers check them (RFC 9110 tokens) and values for control characters, so a request
+ * with a malformed header is still refused by the decoder with a 400.
+ */
+final class HeaderMapHeaders extends HttpHeaders {
+    /** For {@code HttpDecoderConfig.setHeadersFactory}. */
+    static final HttpHeadersFactory FACTORY = new HttpHeadersFactory() {
+        @Override
+        public HttpHeaders newHeaders() {
+            return new HeaderMapHeaders();
+        }
+
+        @Override
+        public HttpHeaders newEmptyHeaders() {
+            return new HeaderMapHeaders();
+        }
+    };
+
+    private final HeaderMap map = new HeaderMap();
+
+    /** The headers as received, names lower-cased. */
+    HeaderMap map() {
+        return map;
+    }
+
+    @Override
+    public String get(String name) {
+        return map.first(name);
+    }
+
+    @Override
+    public Integer getInt(CharSequence name) {
+        String v = map.first(name.toString());
+        try {
+            return v == null ? null : Integer.valueOf(v.trim());
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
+    @Override
+    public int getInt(CharSequence name, int defaultValue) {
+        Integer v = getInt(name);
+        return v == null ? defaultValue : v;
+    }
+
+    @Override
+    public Short getShort(CharSequence name) {
+        Integer v = getInt(name);
+        return v == null || v != v.shortValue() ? null : v.shortValue();
+    }
+
+    @Override
+    public short getShort(CharSequence name, short defaultValue) {
+        Short v = getShort(name);
+        return v == null ? defaultValue : v;
+    }
+
+    @Override
+    public Long getTimeMillis(CharSequence name) {
+        String v = map.first(name.toString());
+        Date d = v == null ? null : DateFormatter.parseHttpDate(v);
+        return d == null ? null : d.getTime();
+    }
+
+    @Override
+    public long getTimeMillis(CharSequence name, long defaultValue) {
+        Long v = getTimeMillis(name);
+        return v == null ? defaultValue : v;
+    }
+
+    @Override
+    public List<String> getAll(String name) {
+        return map.all(name);
+    }
+
+    @Override
+    public List<Map.Entry<String, String>> entries() {
+        List<Map.Entry<String, String>> out = new ArrayList<>(map.size());
+        for (int i = 0; i < map.size(); i++) {
+            out.add(new AbstractMap.SimpleImmutableEntry<>(map.nameAt(i), map.valueAt(i)));
+        }
+        return out;
+    }
+
+    @Override
+    public boolean contains(String name) {
+        return map.contains(name);
+    }
+
+    @Override
+    public Iterator<Map.Entry<String, String>> iterator() {
+        return entries().iterator();
+    }
+
+    @Override
+    public Iterator<Map.Entry<CharSequence, CharSequence>> iteratorCharSequence() {
+        return new Iterator<>() {
+            private int next;
+
+            @Override
+            public boolean hasNext() {
+                return next < map.size();
+            }
+
+            @Override
+            public Map.Entry<CharSequence, CharSequence> next() {
+                if (!hasNext()) {
+                    throw new NoSuchElementException();
+                }
+                int i = next++;
+                return new AbstractMap.SimpleImmutableEntry<>(map.nameAt(i), map.valueAt(i));
+            }
+        };
+    }
+
+    @Override
+    public boolean isEmpty() {
+        return map.isEmpty();
+    }
+
+    @Override
+    public int size() {
+        return map.size();
+    }
+
+    @Override
+    public Set<String> names() {
+        Set<String> names = new LinkedHashSet<>();
+        for (int i = 0; i < map.size(); i++) {
+            names.add(map.nameAt(i));
+        }
+        return names;
+    }
+
+    @Override
+    public HttpHeaders add(String name, Object value) {
+        map.add(checkedName(name), checkedValue(value));
+        return this;
+    }
+
+    @Override
+    public HttpHeaders add(String name, Iterable<?> values) {
+        for (Object v : values) {
+            add(name, v);
+        }
+        return this;
+    }
+
+    @Override
+    public HttpHeaders addInt(CharSequence name, int value) {
+        return add(name.toString(), Integer.toString(value));
+    }
+
+    @Override
+    public HttpHeaders addShort(CharSequence name, short value) {
+        return add(name.toString(), Short.toString(value));
+    }
+
+    @Override
+    public HttpHeaders set(String name, Object value) {
+        map.set(checkedName(name), checkedValue(value));
+        return this;
+    }
+
+    @Override
+    public HttpHeaders set(String name, Iterable<?> values) {
+        remove(name);
+        return add(name, values);
+    }
+
+    @Override
+    public HttpHeaders setInt(CharSequence name, int value) {
+        return set(name.toString(), Integer.toString(value));
+    }
+
+    @Override
+    public HttpHeaders setShort(CharSequence name, short value) {
+        return set(name.toString(), Short.toString(value));
+    }
+
+    @Override
+    public HttpHeaders remove(String name) {
+        map.remove(name);
+        return this;
+    }
+
+    @Override
+    public HttpHeaders clear() {
+        map.clear();
+        return this;
+    }
+
+    private static String checkedName(String name) {
+        if (name.isEmpty()) {
+            throw new IllegalArgumentException("empty header name");
+        }
+        for (int i = 0; i < name.length(); i++) {
+            if (!Http1Encoder.token(name.charAt(i))) {
+                throw new IllegalArgumentException("a header name is not a token: " + name);
+            }
+        }
+        return name;
+    }
+
+    /** Field values may hold visible characters, spaces, tabs and obs-text; no other control character. */
+    private static String checkedValue(Object value) {
+        String v = value.toString();
+        for (int i = 0; i < v.length(); i++) {
+            char c = v.charAt(i);
+            if ((c < ' ' && c != '\t') || c == 0x7F) {
+                throw new IllegalArgumentException("a header value contains a control character");
+            }
+        }
+        return v;
+    }
+}
