@@ -107,6 +107,7 @@ final class HeaderMapHeaders extends HttpHeaders {
     }
 
     @Override
+    @SuppressWarnings("deprecation") // deprecated in HttpHeaders but still abstract there
     public Iterator<Map.Entry<String, String>> iterator() {
         return entries().iterator();
     }

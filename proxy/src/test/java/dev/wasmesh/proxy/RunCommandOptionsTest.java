@@ -169,10 +169,11 @@ class RunCommandOptionsTest {
 
     @Test
     void configTakesTheListenAddressFromTheCommandLineButRefusesFilterOptions() throws Exception {
-        try (TestUpstream upstream = new TestUpstream("from-yaml");
-             ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            int port = probe.getLocalPort();
-            probe.close();
+        int port;
+        try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            port = probe.getLocalPort();
+        }
+        try (TestUpstream upstream = new TestUpstream("from-yaml")) {
             Path yaml = envoyYaml(upstream.port(), "");
             try (RunProcess p = RunProcess.start("run", "--config", yaml.toString(), "--listen", "127.0.0.1:" + port,
                     "--workers", "1")) {
