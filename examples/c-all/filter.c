@@ -505,14 +505,16 @@ static void handle_remove(void) {
   if (s != PW_OK) report_error("proxy_remove_header_map_value", s);
 }
 
+/* Envoy keeps a set value in the stream's filter state under the whole path but resolves a get by
+ * the path's first segment, so only a one-segment name (one Envoy does not answer itself) reads
+ * back what was set. */
 static void handle_property(void) {
-  static const char path[] = "wasmesh\0custom"; /* segments wasmesh, custom */
-  pw_status s = proxy_set_property(path, sizeof(path) - 1, LIT("v"));
+  pw_status s = proxy_set_property(LIT("c_all_custom"), LIT("v"));
   if (s != PW_OK) {
     report_error("proxy_set_property", s);
     return;
   }
-  pw_bytes back = get_property(path, sizeof(path) - 1, &s);
+  pw_bytes back = get_property(LIT("c_all_custom"), &s);
   if (s != PW_OK) {
     report_error("proxy_get_property", s);
     return;

@@ -31,7 +31,11 @@ public interface CallTransport {
 
         @Override
         public void grpcCall(GrpcCallout call) {
-            call.close(14, "no transport");
+            if (call.streaming()) {
+                call.close(14, "no transport");
+            } else {
+                call.fail(14, "no transport");
+            }
         }
     };
 }

@@ -12,7 +12,16 @@ import java.util.Arrays;
 
 /** HTTP call-outs and gRPC calls and streams, handed to the environment's {@link CallTransport}. */
 final class CalloutFunctions {
+    /** Call-out kinds, the low two bits of their tokens (as in Envoy). */
+    static final int HTTP_CALL = 0;
+    static final int GRPC_CALL = 1;
+    static final int GRPC_STREAM = 2;
+
     private CalloutFunctions() {}
+
+    private static int kind(long token) {
+        return (int) token & 3;
+    }
 
     static void register(HostFunctions b, WasmVm vm) {
         b.add("proxy_http_call", 10, a -> {
@@ -28,7 +37,7 @@ final class CalloutFunctions {
                 throw AbiException.BAD_ARGUMENT;
             }
             RootContext root = effective(vm).rootContext();
-            int token = vm.nextCalloutToken();
+            int token = vm.nextCalloutToken(HTTP_CALL);
             vm.memory().writeU32(a[9], token);
             HttpCallout call = new HttpCallout(root, token, cluster, headers, body, trailers,
                     Duration.ofMillis(timeoutMillis));
@@ -48,28 +57,41 @@ final class CalloutFunctions {
             start(vm, call);
             return ok();
         });
+        // As Envoy, a token is checked for its kind before it is looked up.
         b.add("proxy_grpc_send", 4, a -> {
-            GrpcCallout call = effective(vm).rootContext().grpcCall(i32(a[0]));
-            if (!call.streaming() || call.closed()) {
+            byte[] message = vm.memory().read(a[1], a[2]);
+            if (kind(a[0]) != GRPC_STREAM) {
                 throw AbiException.BAD_ARGUMENT;
             }
-            call.send(vm.memory().read(a[1], a[2]), a[3] != 0);
+            effective(vm).rootContext().grpcCall(i32(a[0])).send(message, a[3] != 0);
             return ok();
         });
         b.add("proxy_grpc_cancel", 1, a -> {
+            requireGrpc(a[0]);
             effective(vm).rootContext().removeGrpcCall(i32(a[0])).cancel();
             return ok();
         });
         b.add("proxy_grpc_close", 1, a -> {
+            requireGrpc(a[0]);
             RootContext root = effective(vm).rootContext();
             GrpcCallout call = root.grpcCall(i32(a[0]));
-            if (call.streaming()) {
-                call.closeFromFilter(); // the token stays known until the server's close has been delivered
-            } else {
+            if (!call.streaming()) {
                 root.removeGrpcCall(call.token()).cancel(); // as Envoy: closing a unary call cancels it
+            } else {
+                call.closeFromFilter();
+                if (call.remoteClosed()) {
+                    root.removeGrpcCall(call.token()); // as Envoy: closed on both sides, the stream is gone
+                }
+                // otherwise the token stays known until the server's close has been delivered
             }
             return ok();
         });
+    }
+
+    private static void requireGrpc(long token) {
+        if (kind(token) != GRPC_CALL && kind(token) != GRPC_STREAM) {
+            throw AbiException.BAD_ARGUMENT;
+        }
     }
 
     private static GrpcCallout grpc(WasmVm vm, long[] a, long msgPtr, long msgLen, Duration timeout,
@@ -89,8 +111,8 @@ final class CalloutFunctions {
             throw AbiException.BAD_ARGUMENT;
         }
         RootContext root = effective(vm).rootContext();
-        return new GrpcCallout(root, vm.nextCalloutToken(), target.cluster, service, method, metadata, message,
-                timeout, streaming);
+        return new GrpcCallout(root, vm.nextCalloutToken(streaming ? GRPC_STREAM : GRPC_CALL), target.cluster, service,
+                method, metadata, message, timeout, streaming);
     }
 
     private static void start(WasmVm vm, GrpcCallout call) {

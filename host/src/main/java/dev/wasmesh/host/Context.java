@@ -4,8 +4,6 @@ import dev.wasmesh.host.abi.AbiException;
 import dev.wasmesh.host.abi.BufferType;
 import dev.wasmesh.host.abi.MapType;
 import dev.wasmesh.host.abi.StreamType;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -15,7 +13,6 @@ import java.util.Optional;
 public abstract class Context {
     private final WasmVm vm;
     private final int id;
-    private Map<String, byte[]> setProperties; // created on the first proxy_set_property: most streams never set one
 
     Context(WasmVm vm, int id) {
         this.vm = vm;
@@ -69,20 +66,25 @@ public abstract class Context {
         return type == BufferType.VM_CONFIGURATION ? rootContext().bufferOrNull(type) : vm.callbackBuffer(type);
     }
 
-    /** A property value in Envoy's encoding, or empty if unknown. */
+    /**
+     * A property value in Envoy's encoding, or empty if unknown: an attribute the embedder gave at this path, else
+     * Envoy's lookup, which resolves the first segment alone. A name Envoy or wasmesh answers itself is that
+     * attribute; any other is what proxy_set_property stored at that one-segment path (Envoy's filter state), and a
+     * stored value is plain bytes, so nothing lies below it.
+     */
     public Optional<byte[]> property(String[] path) {
-        byte[] set = setProperties == null ? null : setProperties.get(String.join("\0", path));
-        if (set != null) {
-            return Optional.of(set);
+        if (path.length == 0) {
+            return Optional.empty();
         }
-        return Properties.resolve(this, path);
-    }
-
-    public void setProperty(String[] path, byte[] value) {
-        if (setProperties == null) {
-            setProperties = new HashMap<>();
+        StreamInfo info = streamInfo();
+        byte[] given = info == null ? null : info.attribute(path);
+        if (given != null) {
+            return Optional.of(given);
         }
-        setProperties.put(String.join("\0", path), value.clone());
+        if (Properties.isAttribute(path[0])) {
+            return Properties.resolve(this, path);
+        }
+        return info == null || path.length != 1 ? Optional.empty() : Optional.ofNullable(info.filterState(path[0]));
     }
 
     /**

@@ -73,6 +73,7 @@ final class ContextFunctions {
                 http.sendLocalResponse(new LocalResponse(status, details, body,
                         HeaderRules.check(HeaderPairs.decode(headers)), i32(a[7])));
             }
+            vm.localReplySent();
             return ok();
         });
         b.add("proxy_call_foreign_function", 6, a -> {

@@ -56,8 +56,8 @@ public final class HttpContext extends Context {
     public Action onRequestHeaders(HeaderMap headers, boolean endOfStream) {
         requestHeaders = headers;
         liveRequestHeaders = headers;
-        Action action = Action.ofHeaders(vm().callStream(Callback.ON_REQUEST_HEADERS, this, id(), headers.size(),
-                endOfStream ? 1 : 0));
+        Action action = vm().callHttp(Callback.ON_REQUEST_HEADERS, this, Action::ofHeaders, id(), headers.size(),
+                endOfStream ? 1 : 0);
         if (action == Action.CONTINUE) {
             liveRequestHeaders = null;
         }
@@ -70,8 +70,8 @@ public final class HttpContext extends Context {
         inRequestBodyAtEnd = endOfStream;
         Action action;
         try {
-            action = Action.ofBody(vm().callStream(Callback.ON_REQUEST_BODY, this, id(), body.length(),
-                    endOfStream ? 1 : 0));
+            action = vm().callHttp(Callback.ON_REQUEST_BODY, this, Action::ofBody, id(), body.length(),
+                    endOfStream ? 1 : 0);
         } finally {
             inRequestBodyAtEnd = false;
         }
@@ -84,7 +84,7 @@ public final class HttpContext extends Context {
     public Action onRequestTrailers(HeaderMap trailers) {
         requestTrailers = trailers;
         liveRequestTrailers = trailers;
-        Action action = Action.ofTrailers(vm().callStream(Callback.ON_REQUEST_TRAILERS, this, id(), trailers.size()));
+        Action action = vm().callHttp(Callback.ON_REQUEST_TRAILERS, this, Action::ofTrailers, id(), trailers.size());
         if (action == Action.CONTINUE) {
             liveRequestTrailers = null;
         }
@@ -94,8 +94,8 @@ public final class HttpContext extends Context {
     public Action onResponseHeaders(HeaderMap headers, boolean endOfStream) {
         responseHeaders = headers;
         liveResponseHeaders = headers;
-        Action action = Action.ofHeaders(vm().callStream(Callback.ON_RESPONSE_HEADERS, this, id(), headers.size(),
-                endOfStream ? 1 : 0));
+        Action action = vm().callHttp(Callback.ON_RESPONSE_HEADERS, this, Action::ofHeaders, id(), headers.size(),
+                endOfStream ? 1 : 0);
         if (action == Action.CONTINUE) {
             liveResponseHeaders = null;
         }
@@ -107,8 +107,8 @@ public final class HttpContext extends Context {
         inResponseBodyAtEnd = endOfStream;
         Action action;
         try {
-            action = Action.ofBody(vm().callStream(Callback.ON_RESPONSE_BODY, this, id(), body.length(),
-                    endOfStream ? 1 : 0));
+            action = vm().callHttp(Callback.ON_RESPONSE_BODY, this, Action::ofBody, id(), body.length(),
+                    endOfStream ? 1 : 0);
         } finally {
             inResponseBodyAtEnd = false;
         }
@@ -121,8 +121,8 @@ public final class HttpContext extends Context {
     public Action onResponseTrailers(HeaderMap trailers) {
         responseTrailers = trailers;
         liveResponseTrailers = trailers;
-        Action action = Action.ofTrailers(vm().callStream(Callback.ON_RESPONSE_TRAILERS, this, id(),
-                trailers.size()));
+        Action action = vm().callHttp(Callback.ON_RESPONSE_TRAILERS, this, Action::ofTrailers, id(),
+                trailers.size());
         if (action == Action.CONTINUE) {
             liveResponseTrailers = null;
         }

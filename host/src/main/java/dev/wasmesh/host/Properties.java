@@ -6,6 +6,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Envoy's attributes as proxy_get_property answers them: strings raw, integers as 8-byte little-endian, booleans as
@@ -13,6 +14,20 @@ import java.util.Optional;
  */
 final class Properties {
     private Properties() {}
+
+    /**
+     * First path segments that name an attribute rather than a value set with proxy_set_property: Envoy's (its CEL
+     * activation and its own tokens, including those wasmesh answers NOT_FOUND) and the top-level ones wasmesh
+     * answers.
+     */
+    private static final Set<String> ATTRIBUTES = Set.of("request", "response", "connection", "upstream", "source",
+            "destination", "metadata", "filter_state", "upstream_filter_state", "xds", "plugin_name",
+            "plugin_root_id", "plugin_vm_id", "connection_id", "node", "cluster_name", "route_name",
+            "listener_direction");
+
+    static boolean isAttribute(String name) {
+        return ATTRIBUTES.contains(name);
+    }
 
     static byte[] string(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
@@ -27,9 +42,6 @@ final class Properties {
     }
 
     static Optional<byte[]> resolve(Context ctx, String[] path) {
-        if (path.length == 0) {
-            return Optional.empty();
-        }
         PluginConfig plugin = ctx.plugin();
         switch (path[0]) {
             case "plugin_name":

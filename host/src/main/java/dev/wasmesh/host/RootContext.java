@@ -181,12 +181,20 @@ public final class RootContext extends Context {
                 id(), token, metadata.size()));
     }
 
+    /** A stream's message, or a unary call's response: as in Envoy, that call is forgotten after its callback. */
     void deliverGrpcMessage(int token, byte[] message) {
-        if (!grpcCalls.containsKey(token) || deleted) {
+        GrpcCallout call = grpcCalls.get(token);
+        if (call == null || deleted) {
             return;
         }
-        vm().withGrpcMessage(new Body(message),
-                () -> vm().callVoid(Callback.ON_GRPC_RECEIVE, this, id(), token, message.length));
+        try {
+            vm().withGrpcMessage(new Body(message),
+                    () -> vm().callVoid(Callback.ON_GRPC_RECEIVE, this, id(), token, message.length));
+        } finally {
+            if (!call.streaming()) {
+                grpcCalls.remove(token, call);
+            }
+        }
     }
 
     void deliverGrpcTrailingMetadata(int token, HeaderMap metadata) {
@@ -197,16 +205,26 @@ public final class RootContext extends Context {
                 id(), token, metadata.size()));
     }
 
+    /**
+     * A unary call's failure or a stream's end. As in Envoy, the token is known during the callback; afterwards a
+     * unary call, and a stream the filter already closed, are forgotten, while any other stream stays until the
+     * filter closes or cancels it.
+     */
     void deliverGrpcClose(int token, int status, String message) {
-        if (grpcCalls.remove(token) == null || deleted) {
+        GrpcCallout call = grpcCalls.get(token);
+        if (call == null || deleted) {
             return;
         }
+        call.markRemoteClosed();
         statusCode = status;
         statusMessage = message;
         try {
             vm().callVoid(Callback.ON_GRPC_CLOSE, this, id(), token, status);
         } finally {
             statusMessage = "";
+            if (!call.streaming() || call.closedByFilter()) {
+                grpcCalls.remove(token, call);
+            }
         }
     }
 

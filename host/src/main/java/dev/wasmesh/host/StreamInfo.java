@@ -1,8 +1,12 @@
 package dev.wasmesh.host;
 
+import java.util.HashMap;
+import java.util.Map;
+
 /**
- * Facts about one HTTP stream that filters read as properties ({@code source.address}, {@code response.code}, ...).
- * The embedder fills it in as the stream progresses; the host only reads it.
+ * Facts about one HTTP stream (or TCP connection) that filters read as properties ({@code source.address},
+ * {@code response.code}, ...). The embedder fills it in as the stream progresses and gives every filter of the
+ * stream the same one; the host writes only the filter state.
  */
 public final class StreamInfo {
     private String sourceAddress = "";
@@ -26,6 +30,9 @@ public final class StreamInfo {
     private boolean mtls;
     /** Envoy's listener direction: 0 unspecified, 1 inbound, 2 outbound. */
     private int listenerDirection;
+    // Created on first use: most streams have neither.
+    private Map<String, byte[]> attributes;
+    private Map<String, byte[]> filterState;
 
     public StreamInfo source(String address, int port) {
         this.sourceAddress = address;
@@ -97,6 +104,37 @@ public final class StreamInfo {
     public StreamInfo listenerDirection(int direction) {
         this.listenerDirection = direction;
         return this;
+    }
+
+    /**
+     * An attribute the embedder provides in Envoy's encoding (e.g. {@code metadata} values a test needs), answered
+     * at exactly this path ahead of the attributes the host computes.
+     */
+    public StreamInfo attribute(String[] path, byte[] value) {
+        if (attributes == null) {
+            attributes = new HashMap<>();
+        }
+        attributes.put(String.join("\0", path), value.clone());
+        return this;
+    }
+
+    byte[] attribute(String[] path) {
+        return attributes == null ? null : attributes.get(String.join("\0", path));
+    }
+
+    /**
+     * proxy_set_property: as Envoy, the value goes into the stream's filter state (which every filter of the stream
+     * shares) under the whole path as the filter sent it.
+     */
+    void setFilterState(String key, byte[] value) {
+        if (filterState == null) {
+            filterState = new HashMap<>();
+        }
+        filterState.put(key, value.clone());
+    }
+
+    byte[] filterState(String key) {
+        return filterState == null ? null : filterState.get(key);
     }
 
     public String sourceAddress() {

@@ -22,6 +22,7 @@ import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.LongFunction;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -56,10 +57,13 @@ public final class WasmVm {
     private final long deadlineNanos;
 
     private int nextContextId = 1;
-    private int nextCalloutToken = 1;
+    // Call-out tokens as Envoy numbers them: each kind counts in steps of 4 from its own low two bits (HTTP call 0,
+    // gRPC call 1, gRPC stream 2), so a token alone says which kind it names.
+    private final int[] calloutTokens = {0, 1, 2};
     private int depth;
     private Context current;
     private Context effective;
+    private boolean localReplySent; // in the running HTTP stream callback: Envoy's stopNextIteration
     private volatile WasmFailure failure;
 
     // What the callback in progress may read besides its context's own maps and buffers.
@@ -248,8 +252,9 @@ public final class WasmVm {
         return true;
     }
 
-    public int nextCalloutToken() {
-        return nextCalloutToken++;
+    /** @param kind one of {@link CalloutFunctions}' HTTP_CALL, GRPC_CALL and GRPC_STREAM */
+    int nextCalloutToken(int kind) {
+        return calloutTokens[kind] += 4;
     }
 
     // ---- failure handling -------------------------------------------------------------------------------------
@@ -335,6 +340,25 @@ public final class WasmVm {
     /** Stream callbacks: a missing export means "continue". */
     long callStream(Callback cb, Context ctx, long... args) {
         return call(cb, ctx, 0, args);
+    }
+
+    /**
+     * An HTTP stream callback, its result read by {@code action}. As in Envoy (stopNextIteration), a
+     * proxy_send_local_response that succeeded during the callback stops iteration whatever the filter returned.
+     */
+    Action callHttp(Callback cb, Context ctx, LongFunction<Action> action, long... args) {
+        localReplySent = false;
+        try {
+            long raw = callStream(cb, ctx, args);
+            return localReplySent ? Action.PAUSE : action.apply(raw);
+        } finally {
+            localReplySent = false;
+        }
+    }
+
+    /** proxy_send_local_response answered OK (whichever context it acted on). */
+    void localReplySent() {
+        localReplySent = true;
     }
 
     private long invoke(String name, ExportFunction fn, Context ctx, long[] args) {

@@ -152,9 +152,10 @@ class CAllFilterTest {
         assertThat(call.service()).isEqualTo("grpc.Service");
         assertThat(call.method()).isEqualTo("Method");
         assertThat(new String(call.message(), StandardCharsets.UTF_8)).isEqualTo("c-all-ping");
-        call.receiveMessage("pong".getBytes(StandardCharsets.UTF_8));
+        call.respond("pong".getBytes(StandardCharsets.UTF_8));
         vm.runPending();
         assertThat(h.get("x-c-all-grpc")).contains("pong");
+        assertThat(h.contains("x-c-all-grpc-status")).isFalse(); // as Envoy: no proxy_on_grpc_close after a success
         assertThat(control.actions).containsExactly("continue HTTP_REQUEST");
     }
 
@@ -162,7 +163,7 @@ class CAllFilterTest {
     void unaryGrpcFailure() {
         start();
         HeaderMap h = send("/grpc", Action.PAUSE);
-        transport.lastGrpc().close(14, "unavailable");
+        transport.lastGrpc().fail(14, "unavailable");
         vm.runPending();
         assertThat(h.get("x-c-all-grpc-status")).contains("14");
         assertThat(h.get("x-c-all-grpc-message")).contains("unavailable");

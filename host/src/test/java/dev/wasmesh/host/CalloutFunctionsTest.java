@@ -25,6 +25,7 @@ import static dev.wasmesh.host.Probe.Op.PROXY_SET_BUFFER_BYTES;
 import static dev.wasmesh.host.Probe.Op.PROXY_SET_EFFECTIVE_CONTEXT;
 import static dev.wasmesh.host.Probe.Op.PROXY_SET_HEADER_MAP_PAIRS;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.wasmesh.host.abi.AbiVersion;
 import dev.wasmesh.host.abi.BufferType;
@@ -201,14 +202,30 @@ class CalloutFunctionsTest {
         assertThat(transport.httpCalls).isEmpty();
     }
 
-    @Test
-    void unaryGrpcCallDeliversAllFourCallbacks() {
+    private Probe.Out startUnary() {
         Probe.Out token = p.out(4);
-        Probe.Step call = p.call(PROXY_GRPC_CALL, p.str("backend"), p.str("pkg.Svc"), p.str("Do"),
-                headers("x-md", "1"), p.str("request"), 2000, token);
-        p.on(REQUEST_HEADERS, call);
+        p.on(REQUEST_HEADERS, p.call(PROXY_GRPC_CALL, p.str("backend"), p.str("pkg.Svc"), p.str("Do"),
+                headers("x-md", "1"), p.str("request"), 2000, token));
         http.onRequestHeaders(HeaderMap.of(":path", "/"), true);
-        assertThat(call.status()).isEqualTo(Status.OK);
+        return token;
+    }
+
+    private Probe.Out startStream() {
+        Probe.Out token = p.out(4);
+        p.on(REQUEST_HEADERS, p.call(PROXY_GRPC_STREAM, p.str("backend"), p.str("pkg.Svc"), p.str("Stream"),
+                p.str(""), token));
+        http.onRequestHeaders(HeaderMap.of(":path", "/"), true);
+        return token;
+    }
+
+    private List<String> grpcEvents() {
+        return p.events().stream().filter(e -> e.cb().name().startsWith("GRPC")).map(Probe.Event::toString)
+                .toList();
+    }
+
+    @Test
+    void aUnaryCallThatSucceedsGetsOnlyItsResponse() {
+        Probe.Out token = startUnary();
         GrpcCallout grpc = transport.lastGrpc();
         assertThat(grpc.service()).isEqualTo("pkg.Svc");
         assertThat(grpc.method()).isEqualTo("Do");
@@ -217,6 +234,81 @@ class CalloutFunctionsTest {
         assertThat(grpc.streaming()).isFalse();
         assertThat(grpc.token()).isEqualTo(token.u32());
 
+        Probe.OutBytes message = p.outBytes();
+        Probe.Out code = p.out(4);
+        Probe.Step appendMessage = p.call(PROXY_SET_BUFFER_BYTES, BufferType.GRPC_CALL_MESSAGE.ordinal(), 5, 0,
+                p.str("!"));
+        Probe.Step readMessage = p.call(PROXY_GET_BUFFER_BYTES, BufferType.GRPC_CALL_MESSAGE.ordinal(), 0, -1,
+                message);
+        Probe.Step status = p.call(PROXY_GET_STATUS, code, p.outBytes());
+        p.on(GRPC_RECEIVE, appendMessage, readMessage, status);
+        grpc.respond("reply".getBytes(StandardCharsets.UTF_8));
+        grpc.respond("again".getBytes(StandardCharsets.UTF_8));
+        assertThat(p.vm.runPending()).isEqualTo(1);
+
+        // As Envoy's onSuccess: one proxy_on_grpc_receive, the message a buffer the filter may change, no status.
+        assertThat(List.of(appendMessage, readMessage, status)).extracting(Probe.Step::status)
+                .containsOnly(Status.OK);
+        assertThat(message.string()).isEqualTo("reply!");
+        assertThat(code.u32()).isZero();
+        assertThat(grpcEvents()).containsExactly("GRPC_RECEIVE[" + root.id() + ", " + token.u32() + ", 5, 0, 0]");
+        // The call is over: its token is unknown now.
+        Probe.Step cancel = p.call(PROXY_GRPC_CANCEL, token.u32());
+        p.on(Probe.Cb.TICK, cancel);
+        root.tick();
+        assertThat(cancel.status()).isEqualTo(Status.NOT_FOUND);
+        assertThat(transport.outbound).isEmpty();
+    }
+
+    @Test
+    void aUnaryCallThatFailsGetsOnlyItsClose() {
+        Probe.Out token = startUnary();
+        GrpcCallout grpc = transport.lastGrpc();
+        Probe.Out code = p.out(4);
+        Probe.OutBytes statusMessage = p.outBytes();
+        Probe.Step readStatus = p.call(PROXY_GET_STATUS, code, statusMessage);
+        Probe.Step knownWhileClosing = p.call(PROXY_GRPC_SEND, token.u32(), p.str("x"), 0);
+        p.on(GRPC_CLOSE, readStatus, knownWhileClosing);
+        grpc.fail(5, "not found");
+        grpc.fail(14, "late");
+        assertThat(p.vm.runPending()).isEqualTo(1);
+
+        assertThat(readStatus.status()).isEqualTo(Status.OK);
+        assertThat(code.u32()).isEqualTo(5);
+        assertThat(statusMessage.string()).isEqualTo("not found");
+        // As Envoy: during the callback the token is still the unary call's, so a send on it is BAD_ARGUMENT.
+        assertThat(knownWhileClosing.status()).isEqualTo(Status.BAD_ARGUMENT);
+        assertThat(grpcEvents()).containsExactly("GRPC_CLOSE[" + root.id() + ", " + token.u32() + ", 5, 0, 0]");
+        Probe.Step cancel = p.call(PROXY_GRPC_CANCEL, token.u32());
+        p.on(Probe.Cb.TICK, cancel);
+        root.tick();
+        assertThat(cancel.status()).isEqualTo(Status.NOT_FOUND);
+    }
+
+    @Test
+    void theTransportCannotReportStreamEventsForAUnaryCallNorTheOtherWayRound() {
+        p.on(REQUEST_HEADERS, p.call(PROXY_GRPC_CALL, p.str("backend"), p.str("S"), p.str("M"), p.str(""),
+                p.str("m"), 100, p.out(4)), p.call(PROXY_GRPC_STREAM, p.str("backend"), p.str("S"), p.str("M"),
+                p.str(""), p.out(4)));
+        http.onRequestHeaders(HeaderMap.of(":path", "/"), true);
+        GrpcCallout unary = transport.grpcCalls.get(0);
+        GrpcCallout stream = transport.grpcCalls.get(1);
+        assertThatThrownBy(() -> unary.receiveInitialMetadata(new HeaderMap()))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("no metadata for a unary call");
+        assertThatThrownBy(() -> unary.receiveMessage(new byte[0])).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> unary.receiveTrailingMetadata(new HeaderMap()))
+                .isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> unary.close(0, "")).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> unary.fail(0, "")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> stream.respond(new byte[0])).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> stream.fail(14, "")).isInstanceOf(IllegalStateException.class);
+        assertThat(p.vm.runPending()).isZero();
+    }
+
+    @Test
+    void aStreamGetsMetadataMessagesAndClose() {
+        Probe.Out token = startStream();
+        GrpcCallout grpc = transport.lastGrpc();
         Probe.OutBytes initial = p.outBytes();
         Probe.OutBytes message = p.outBytes();
         Probe.OutBytes trailing = p.outBytes();
@@ -244,6 +336,7 @@ class CalloutFunctionsTest {
         grpc.receiveMessage("reply".getBytes(StandardCharsets.UTF_8));
         grpc.receiveTrailingMetadata(HeaderMap.of("tm", "b", "tm2", "c"));
         grpc.close(5, "not found");
+        grpc.receiveMessage("after the close".getBytes(StandardCharsets.UTF_8));
         assertThat(p.vm.runPending()).isEqualTo(4);
 
         assertThat(List.of(readInitial, readMessage, readTrailing, readStatus, appendMessage))
@@ -257,12 +350,61 @@ class CalloutFunctionsTest {
         assertThat(code.u32()).isEqualTo(5);
         assertThat(statusMessage.string()).isEqualTo("not found");
         int t = token.u32();
-        assertThat(p.events()).filteredOn(e -> e.cb().name().startsWith("GRPC"))
-                .extracting(Probe.Event::toString).containsExactly(
-                        "GRPC_RECEIVE_INITIAL_METADATA[" + root.id() + ", " + t + ", 1, 0, 0]",
-                        "GRPC_RECEIVE[" + root.id() + ", " + t + ", 5, 0, 0]",
-                        "GRPC_RECEIVE_TRAILING_METADATA[" + root.id() + ", " + t + ", 2, 0, 0]",
-                        "GRPC_CLOSE[" + root.id() + ", " + t + ", 5, 0, 0]");
+        assertThat(grpcEvents()).containsExactly(
+                "GRPC_RECEIVE_INITIAL_METADATA[" + root.id() + ", " + t + ", 1, 0, 0]",
+                "GRPC_RECEIVE[" + root.id() + ", " + t + ", 5, 0, 0]",
+                "GRPC_RECEIVE_TRAILING_METADATA[" + root.id() + ", " + t + ", 2, 0, 0]",
+                "GRPC_CLOSE[" + root.id() + ", " + t + ", 5, 0, 0]");
+    }
+
+    @Test
+    void aStreamTheServerClosedStaysUntilTheFilterClosesIt() {
+        Probe.Out token = startStream();
+        GrpcCallout grpc = transport.lastGrpc();
+        Probe.Step sendWhileClosing = p.call(PROXY_GRPC_SEND, token.u32(), p.str("in close"), 0);
+        p.on(GRPC_CLOSE, sendWhileClosing);
+        grpc.close(0, "");
+        p.vm.runPending();
+        Probe.Step sendAfter = p.call(PROXY_GRPC_SEND, token.u32(), p.str("after"), 1);
+        Probe.Step close = p.call(PROXY_GRPC_CLOSE, token.u32());
+        Probe.Step sendAfterClose = p.call(PROXY_GRPC_SEND, token.u32(), p.str("gone"), 0);
+        Probe.Step closeAgain = p.call(PROXY_GRPC_CLOSE, token.u32());
+        p.on(Probe.Cb.TICK, sendAfter, close, sendAfterClose, closeAgain);
+        root.tick();
+        // As Envoy: the stream is kept for the filter, sends on it are OK and go nowhere, and closing it ends it.
+        assertThat(List.of(sendWhileClosing, sendAfter, close)).extracting(Probe.Step::status)
+                .containsOnly(Status.OK);
+        assertThat(List.of(sendAfterClose, closeAgain)).extracting(Probe.Step::status)
+                .containsOnly(Status.NOT_FOUND);
+        assertThat(transport.outbound).isEmpty();
+        assertThat(grpc.sentMessages()).isEmpty();
+        assertThat(grpcEvents()).containsExactly("GRPC_CLOSE[" + root.id() + ", " + token.u32() + ", 0, 0, 0]");
+    }
+
+    @Test
+    void aStreamTheServerClosedCanBeCancelledAndAStreamTheFilterClosedIsForgottenWithTheServersClose() {
+        Probe.Out first = p.out(4);
+        Probe.Out second = p.out(4);
+        p.on(REQUEST_HEADERS, p.call(PROXY_GRPC_STREAM, p.str("backend"), p.str("S"), p.str("M"), p.str(""), first),
+                p.call(PROXY_GRPC_STREAM, p.str("backend"), p.str("S"), p.str("M"), p.str(""), second));
+        http.onRequestHeaders(HeaderMap.of(":path", "/"), true);
+        GrpcCallout remoteClosed = transport.grpcCalls.get(0);
+        GrpcCallout filterClosed = transport.grpcCalls.get(1);
+        Probe.Step close = p.call(PROXY_GRPC_CLOSE, second.u32());
+        p.on(Probe.Cb.TICK, close);
+        root.tick();
+        remoteClosed.close(14, "unavailable");
+        filterClosed.close(0, "");
+        p.vm.runPending();
+        Probe.Step cancel = p.call(PROXY_GRPC_CANCEL, first.u32());
+        Probe.Step cancelAgain = p.call(PROXY_GRPC_CANCEL, first.u32());
+        Probe.Step sendOnForgotten = p.call(PROXY_GRPC_SEND, second.u32(), p.str("x"), 0);
+        p.on(Probe.Cb.TICK, cancel, cancelAgain, sendOnForgotten);
+        root.tick();
+        assertThat(List.of(close, cancel)).extracting(Probe.Step::status).containsOnly(Status.OK);
+        assertThat(List.of(cancelAgain, sendOnForgotten)).extracting(Probe.Step::status)
+                .containsOnly(Status.NOT_FOUND);
+        assertThat(transport.outbound).containsExactly("close " + second.u32(), "cancel " + first.u32());
     }
 
     @Test
@@ -284,8 +426,8 @@ class CalloutFunctionsTest {
         Probe.Step sendAfterCancel = p.call(PROXY_GRPC_SEND, second.u32(), p.str("late"), 0);
         Probe.Step cancelAgain = p.call(PROXY_GRPC_CANCEL, second.u32());
         Probe.Step closeAfterCancel = p.call(PROXY_GRPC_CLOSE, second.u32());
-        Probe.Step unknown = p.call(PROXY_GRPC_SEND, 9999, p.str("x"), 0);
-        Probe.Step cancelUnknown = p.call(PROXY_GRPC_CANCEL, 9999);
+        Probe.Step unknown = p.call(PROXY_GRPC_SEND, 10002, p.str("x"), 0); // a stream's kind of token
+        Probe.Step cancelUnknown = p.call(PROXY_GRPC_CANCEL, 10001); // a unary call's kind
         p.on(Probe.Cb.REQUEST_BODY, send, sendEnd, close, cancel, sendAfterCancel, cancelAgain, closeAfterCancel,
                 unknown, cancelUnknown);
         http.onRequestBody(Body.of("b"), true);
@@ -293,8 +435,8 @@ class CalloutFunctionsTest {
         // As Envoy: a cancelled call is forgotten at once, so its token is unknown from then on.
         assertThat(List.of(sendAfterCancel, cancelAgain, closeAfterCancel, unknown, cancelUnknown))
                 .extracting(Probe.Step::status).containsOnly(Status.NOT_FOUND);
-        assertThat(transport.outbound).containsExactly("send m1", "send m2 end", "close " + token.u32(),
-                "cancel " + second.u32());
+        // As Envoy: the send with end_stream already half-closed the stream, so the close sends nothing more.
+        assertThat(transport.outbound).containsExactly("send m1", "send m2 end", "cancel " + second.u32());
         assertThat(transport.grpcCalls.get(0).sentMessages()).hasSize(2);
 
         // Whatever the server still sends for the cancelled call reaches no callback; the other stream goes on.
@@ -350,12 +492,12 @@ class CalloutFunctionsTest {
         Probe.Step closeAgain = p.call(PROXY_GRPC_CLOSE, token.u32());
         p.on(Probe.Cb.TICK, close, closeAgain);
         root.tick();
-        transport.lastGrpc().close(0, "");
+        transport.lastGrpc().respond("too late".getBytes(StandardCharsets.UTF_8));
         p.vm.runPending();
         assertThat(close.status()).isEqualTo(Status.OK);
         assertThat(closeAgain.status()).isEqualTo(Status.NOT_FOUND);
         assertThat(transport.outbound).containsExactly("cancel " + token.u32());
-        assertThat(p.callbacks()).doesNotContain(GRPC_CLOSE);
+        assertThat(p.callbacks()).doesNotContain(GRPC_CLOSE, GRPC_RECEIVE);
     }
 
     @Test
@@ -410,7 +552,7 @@ class CalloutFunctionsTest {
         transport.httpCalls.get(2).respond(HeaderMap.of(":status", "200"), new byte[0], new HeaderMap());
         p.vm.runPending();
         p.on(GRPC_CLOSE, p.call(PROXY_GET_STATUS, codes.get(3), messages.get(3)));
-        transport.lastGrpc().close(14, "unavailable");
+        transport.lastGrpc().fail(14, "unavailable");
         p.vm.runPending();
         // From a stream context too: the status belongs to its root context.
         p.on(Probe.Cb.REQUEST_BODY, p.call(PROXY_GET_STATUS, codes.get(4), messages.get(4)));
@@ -421,18 +563,34 @@ class CalloutFunctionsTest {
     }
 
     @Test
-    void sendingOnAUnaryCallIsBadArgumentAndUnknownTokensAreNotFound() {
-        Probe.Out token = p.out(4);
+    void tokensAreNumberedByKindAsInEnvoyAndCheckedForTheirKindFirst() {
+        Probe.Out unary = p.out(4);
+        Probe.Out stream = p.out(4);
+        Probe.Out http1 = p.out(4);
+        Probe.Out unary2 = p.out(4);
         p.on(REQUEST_HEADERS, p.call(PROXY_GRPC_CALL, p.str("backend"), p.str("S"), p.str("M"), p.str(""),
-                p.str("m"), 100, token));
+                p.str("m"), 100, unary), p.call(PROXY_GRPC_STREAM, p.str("backend"), p.str("S"), p.str("M"), p.str(""),
+                stream), httpCall("backend", headers(":method", "GET", ":path", "/", ":authority", "b"), http1),
+                p.call(PROXY_GRPC_CALL, p.str("backend"), p.str("S"), p.str("M"), p.str(""), p.str("m"), 100,
+                        unary2));
         http.onRequestHeaders(HeaderMap.of(":path", "/"), true);
-        Probe.Step sendUnary = p.call(PROXY_GRPC_SEND, token.u32(), p.str("more"), 0);
-        Probe.Step closeUnknown = p.call(PROXY_GRPC_CLOSE, 9999);
-        p.on(Probe.Cb.REQUEST_BODY, sendUnary, closeUnknown);
+        // Envoy's numbering: each kind counts in steps of 4 from its own low two bits.
+        assertThat(List.of(unary, stream, http1, unary2)).extracting(Probe.Out::u32).containsExactly(5, 6, 4, 9);
+        Probe.Step sendUnary = p.call(PROXY_GRPC_SEND, unary.u32(), p.str("more"), 0);
+        Probe.Step sendHttp = p.call(PROXY_GRPC_SEND, http1.u32(), p.str("more"), 0);
+        Probe.Step sendBadPointer = p.call(PROXY_GRPC_SEND, unary.u32(), 0xFFFFFFF0, 32, 0);
+        Probe.Step closeHttp = p.call(PROXY_GRPC_CLOSE, http1.u32());
+        Probe.Step cancelKindThree = p.call(PROXY_GRPC_CANCEL, 7);
+        Probe.Step closeUnknownCall = p.call(PROXY_GRPC_CLOSE, 13);
+        Probe.Step sendUnknownStream = p.call(PROXY_GRPC_SEND, 10, p.str("x"), 0);
+        p.on(Probe.Cb.REQUEST_BODY, sendUnary, sendHttp, sendBadPointer, closeHttp, cancelKindThree,
+                closeUnknownCall, sendUnknownStream);
         http.onRequestBody(Body.of("b"), true);
-        assertThat(List.of(sendUnary, closeUnknown)).extracting(Probe.Step::status)
-                .containsExactly(Status.BAD_ARGUMENT, Status.NOT_FOUND);
-        assertThat(transport.lastGrpc().sentMessages()).isEmpty();
+        assertThat(List.of(sendUnary, sendHttp, sendBadPointer, closeHttp, cancelKindThree, closeUnknownCall,
+                sendUnknownStream)).extracting(Probe.Step::status).containsExactly(Status.BAD_ARGUMENT,
+                        Status.BAD_ARGUMENT, Status.INVALID_MEMORY_ACCESS, Status.BAD_ARGUMENT, Status.BAD_ARGUMENT,
+                        Status.NOT_FOUND, Status.NOT_FOUND);
+        assertThat(transport.grpcCalls).allSatisfy(c -> assertThat(c.sentMessages()).isEmpty());
         assertThat(transport.outbound).isEmpty();
     }
 
@@ -445,8 +603,8 @@ class CalloutFunctionsTest {
         Probe q = Probe.create(Wat.module(legacy, ProxyWasmModule.Engine.COMPILER), Probe.plugin("probe"),
                 new HostEnvironment().transport(t), new WasmVm.Options());
         HttpContext stream = q.vm.createRootContext(Probe.plugin("probe")).newHttpContext();
-        q.on(REQUEST_HEADERS, q.call(PROXY_GRPC_CALL, q.str("backend"), q.str("S"), q.str("M"), q.str(""),
-                q.str("m"), 100, q.out(4)));
+        q.on(REQUEST_HEADERS, q.call(PROXY_GRPC_STREAM, q.str("backend"), q.str("S"), q.str("M"), q.str(""),
+                q.out(4)));
         stream.onRequestHeaders(HeaderMap.of(":path", "/"), true);
         Probe.OutBytes value = q.outBytes();
         Probe.Step read = q.call(PROXY_GET_HEADER_MAP_VALUE, MapType.GRPC_CALL_TRAILING_METADATA.ordinal(),

@@ -12,6 +12,7 @@ import static dev.wasmesh.host.Probe.Op.PROXY_CONTINUE_STREAM;
 import static dev.wasmesh.host.Probe.Op.PROXY_DONE;
 import static dev.wasmesh.host.Probe.Op.PROXY_GET_CONFIGURATION;
 import static dev.wasmesh.host.Probe.Op.PROXY_GET_CURRENT_TIME_NANOSECONDS;
+import static dev.wasmesh.host.Probe.Op.PROXY_GET_HEADER_MAP_VALUE;
 import static dev.wasmesh.host.Probe.Op.PROXY_GET_LOG_LEVEL;
 import static dev.wasmesh.host.Probe.Op.PROXY_GET_STATUS;
 import static dev.wasmesh.host.Probe.Op.PROXY_LOG;
@@ -23,6 +24,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.wasmesh.host.abi.AbiVersion;
 import dev.wasmesh.host.abi.HeaderPairs;
 import dev.wasmesh.host.abi.LogLevel;
+import dev.wasmesh.host.abi.MapType;
 import dev.wasmesh.host.abi.Status;
 import dev.wasmesh.host.abi.StreamType;
 import java.nio.charset.StandardCharsets;
@@ -278,6 +280,35 @@ class ContextFunctionsTest {
             assertThat(r.grpcStatus()).isEqualTo(8);
         });
         assertThat(control.localResponses).hasSize(1);
+    }
+
+    @Test
+    void aCallbackThatSentALocalReplyStopsIterationWhateverItReturns() {
+        RecordingControl control = new RecordingControl();
+        HttpContext http = p.vm.createRootContext(Probe.plugin("probe")).newHttpContext(control, new StreamInfo());
+        Probe.Step reply = p.call(PROXY_SEND_LOCAL_RESPONSE, 403, p.str(""), p.str(""), p.str(""), -1);
+        Probe.Step refused = p.call(PROXY_SEND_LOCAL_RESPONSE, 42, p.str(""), p.str(""), p.str(""), -1);
+        Probe.OutBytes path = p.outBytes();
+        Probe.Step stillReachable = p.call(PROXY_GET_HEADER_MAP_VALUE, MapType.HTTP_REQUEST_HEADERS.ordinal(),
+                p.str(":path"), path);
+        // Every callback below returns 0 (CONTINUE). As Envoy (stopNextIteration): after a reply that succeeded,
+        // the callback stops iteration, so its maps stay in reach.
+        p.on(REQUEST_HEADERS, reply);
+        assertThat(http.onRequestHeaders(HeaderMap.of(":path", "/p"), false)).isEqualTo(Action.PAUSE);
+        p.on(Probe.Cb.REQUEST_BODY, refused, stillReachable);
+        assertThat(http.onRequestBody(Body.of("b"), false)).isEqualTo(Action.CONTINUE);
+        p.on(Probe.Cb.REQUEST_BODY, reply);
+        assertThat(http.onRequestBody(Body.of("c"), false)).isEqualTo(Action.PAUSE);
+        p.on(Probe.Cb.REQUEST_TRAILERS, reply);
+        assertThat(http.onRequestTrailers(HeaderMap.of("t", "1"))).isEqualTo(Action.PAUSE);
+        p.on(Probe.Cb.RESPONSE_HEADERS, reply);
+        assertThat(http.onResponseHeaders(HeaderMap.of(":status", "200"), false)).isEqualTo(Action.PAUSE);
+        p.on(Probe.Cb.RESPONSE_HEADERS);
+        assertThat(http.onResponseHeaders(HeaderMap.of(":status", "200"), false)).isEqualTo(Action.CONTINUE);
+        assertThat(refused.status()).isEqualTo(Status.BAD_ARGUMENT);
+        assertThat(stillReachable.status()).isEqualTo(Status.OK);
+        assertThat(path.string()).isEqualTo("/p");
+        assertThat(control.localResponses).hasSize(1); // later replies are OK and dropped
     }
 
     @Test

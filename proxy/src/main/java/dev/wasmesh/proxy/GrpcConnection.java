@@ -35,12 +35,14 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * One gRPC call or stream over its own h2c connection to a cluster, as Envoy's gRPC client speaks it: a POST to
- * {@code /service/method} with length-prefixed messages, initial metadata, messages and trailers reported to the
- * filter, the call ending with grpc-status. Runs on the calling VM's worker loop.
+ * {@code /service/method} with length-prefixed messages, the call ending with grpc-status. What the server sends
+ * reaches the filter as Envoy reports it: a stream gets its initial metadata, messages, trailing metadata and close;
+ * a unary call only its last message once it ended OK, or its failure. Runs on the calling VM's worker loop.
  */
 final class GrpcConnection implements GrpcCallout.Outbound {
-    static final int UNAVAILABLE = 14;
-    static final int DEADLINE_EXCEEDED = 4;
+    private static final int UNKNOWN = 2;
+    private static final int INTERNAL = 13;
+    private static final int UNAVAILABLE = 14;
 
     private final GrpcCallout call;
     private final List<Http2StreamFrame> pending = new ArrayList<>();
@@ -48,6 +50,8 @@ final class GrpcConnection implements GrpcCallout.Outbound {
     private Http2StreamChannel stream;
     private ScheduledFuture<?> timer;
     private boolean finished;
+    private boolean initialMetadataReported;
+    private byte[] response; // a unary call's last message: Envoy hands over the last one the server sent
 
     private GrpcConnection(GrpcCallout call) {
         this.call = call;
@@ -58,7 +62,8 @@ final class GrpcConnection implements GrpcCallout.Outbound {
         call.outbound(c);
         Endpoint ep = cluster.endpoints().get(0);
         if (!call.timeout().isZero()) {
-            c.timer = loop.schedule(() -> c.fail(DEADLINE_EXCEEDED, "gRPC call timed out"),
+            // Envoy's router times the call out with a local reply, which its gRPC client reads as UNAVAILABLE.
+            c.timer = loop.schedule(() -> c.localReply(UNAVAILABLE, "upstream request timeout"),
                     call.timeout().toMillis(), TimeUnit.MILLISECONDS);
         }
         c.pending.add(new DefaultHttp2HeadersFrame(c.requestHeaders(cluster), false));
@@ -77,7 +82,7 @@ final class GrpcConnection implements GrpcCallout.Outbound {
                 .connect(ep.host(), ep.port());
         f.addListener(done -> {
             if (!done.isSuccess()) {
-                c.fail(UNAVAILABLE, "upstream connect error or disconnect/reset before headers. reset reason: "
+                c.localReply(UNAVAILABLE, "upstream connect error or disconnect/reset before headers. reset reason: "
                         + "connection failure");
                 return;
             }
@@ -88,7 +93,7 @@ final class GrpcConnection implements GrpcCallout.Outbound {
             }
             new Http2StreamChannelBootstrap(c.connection).handler(c.new Receiver()).open().addListener(s -> {
                 if (!s.isSuccess()) {
-                    c.fail(UNAVAILABLE, "cannot open an HTTP/2 stream: " + s.cause());
+                    c.localReply(UNAVAILABLE, "cannot open an HTTP/2 stream: " + s.cause());
                     return;
                 }
                 c.stream = (Http2StreamChannel) s.getNow();
@@ -147,10 +152,46 @@ final class GrpcConnection implements GrpcCallout.Outbound {
         finish();
     }
 
-    private void fail(int status, String message) {
-        if (!finished) {
-            finish();
-            call.close(status, message);
+    /**
+     * An answer Envoy makes up itself (a timeout, a connection failure): a gRPC trailers-only reply whose headers
+     * become the trailing metadata.
+     */
+    private void localReply(int status, String message) {
+        end(status, message, HeaderMap.of("content-type", "application/grpc", "grpc-status",
+                Integer.toString(status), "grpc-message", message));
+    }
+
+    /**
+     * The call is over. A unary call then gets its last message if it ended OK (INTERNAL without one, as in Envoy),
+     * else its failure; a stream gets the initial metadata if none came yet and the trailing metadata (both empty
+     * where the server sent none), then the close.
+     */
+    private void end(int status, String message, HeaderMap trailers) {
+        if (finished) {
+            return;
+        }
+        finish();
+        if (!call.streaming()) {
+            if (status != 0) {
+                call.fail(status, message);
+            } else if (response == null) {
+                call.fail(INTERNAL, "");
+            } else {
+                call.respond(response);
+            }
+            return;
+        }
+        if (!initialMetadataReported) {
+            call.receiveInitialMetadata(new HeaderMap());
+        }
+        call.receiveTrailingMetadata(trailers);
+        call.close(status, message);
+    }
+
+    private void initialMetadata(HeaderMap metadata) {
+        initialMetadataReported = true;
+        if (call.streaming()) {
+            call.receiveInitialMetadata(metadata);
         }
     }
 
@@ -176,56 +217,75 @@ final class GrpcConnection implements GrpcCallout.Outbound {
                 return;
             }
             if (frame instanceof Http2HeadersFrame) {
-                Http2HeadersFrame hf = (Http2HeadersFrame) frame;
-                HeaderMap md = metadata(hf.headers());
-                CharSequence status = hf.headers().status();
-                if (!sawHeaders && status != null && !"200".contentEquals(status)) {
-                    fail(httpToGrpc(status.toString()), "gRPC upstream answered HTTP " + status);
-                    return;
-                }
-                boolean trailers = sawHeaders || hf.headers().contains("grpc-status");
-                sawHeaders = true;
-                if (trailers) {
-                    call.receiveTrailingMetadata(md);
-                    end(hf.headers());
-                } else {
-                    call.receiveInitialMetadata(md);
-                }
+                headers((Http2HeadersFrame) frame);
             } else if (frame instanceof Http2DataFrame) {
                 buffer.writeBytes(((Http2DataFrame) frame).content());
                 while (buffer.readableBytes() >= 5 && buffer.readableBytes() >= 5 + buffer.getInt(
                         buffer.readerIndex() + 1)) {
                     buffer.skipBytes(1);
                     int len = buffer.readInt();
-                    call.receiveMessage(ByteBufUtil.getBytes(buffer.readSlice(len)));
+                    byte[] message = ByteBufUtil.getBytes(buffer.readSlice(len));
+                    if (call.streaming()) {
+                        call.receiveMessage(message);
+                    } else {
+                        response = message;
+                    }
                 }
                 buffer.discardReadBytes();
                 if (((Http2DataFrame) frame).isEndStream()) {
-                    fail(2, "gRPC stream ended without a status");
+                    end(UNKNOWN, "gRPC stream ended without a status", new HeaderMap());
                 }
             }
         }
 
-        private void end(Http2Headers trailers) {
-            CharSequence code = trailers.get("grpc-status");
-            CharSequence message = trailers.get("grpc-message");
-            int status;
-            try {
-                status = code == null ? 2 : Integer.parseInt(code.toString());
-            } catch (NumberFormatException e) {
-                status = 2;
+        /** Envoy's reading: headers that end the stream are a trailers-only answer, after empty initial metadata. */
+        private void headers(Http2HeadersFrame hf) {
+            Http2Headers h = hf.headers();
+            HeaderMap md = metadata(h);
+            if (sawHeaders) {
+                end(status(h), message(h), md);
+                return;
             }
-            if (!finished) {
-                finish();
-                call.close(status, message == null ? "" : message.toString());
+            sawHeaders = true;
+            CharSequence status = h.status();
+            boolean ok = status == null || "200".contentEquals(status);
+            if (hf.isEndStream() && (ok || h.contains("grpc-status"))) {
+                initialMetadata(new HeaderMap());
+                end(status(h), message(h), md);
+            } else if (!ok) {
+                initialMetadata(new HeaderMap());
+                end(httpToGrpc(status.toString()), "gRPC upstream answered HTTP " + status, new HeaderMap());
+            } else {
+                initialMetadata(md);
             }
         }
 
         @Override
         public void channelInactive(ChannelHandlerContext ctx) {
             buffer.release();
-            fail(UNAVAILABLE, "upstream connection closed");
+            // As Envoy: a reset before the response is a local reply; after it, the stream fails with INTERNAL.
+            if (sawHeaders) {
+                end(INTERNAL, "", new HeaderMap());
+            } else {
+                localReply(UNAVAILABLE, "upstream connect error or disconnect/reset before headers. reset reason: "
+                        + "connection termination");
+            }
         }
+    }
+
+    /** grpc-status, UNKNOWN when it is missing or not a number (as Envoy). */
+    private static int status(Http2Headers trailers) {
+        CharSequence code = trailers.get("grpc-status");
+        try {
+            return code == null ? UNKNOWN : Integer.parseInt(code.toString());
+        } catch (NumberFormatException e) {
+            return UNKNOWN;
+        }
+    }
+
+    private static String message(Http2Headers trailers) {
+        CharSequence message = trailers.get("grpc-message");
+        return message == null ? "" : message.toString();
     }
 
     private static HeaderMap metadata(Http2Headers headers) {
@@ -239,11 +299,11 @@ final class GrpcConnection implements GrpcCallout.Outbound {
         return m;
     }
 
-    /** gRPC's mapping of HTTP statuses from a non-gRPC answer. */
+    /** gRPC's mapping of HTTP statuses from a non-gRPC answer, as Envoy's Grpc::Utility::httpToGrpcStatus. */
     private static int httpToGrpc(String status) {
         switch (status) {
             case "400":
-                return 13;
+                return INTERNAL;
             case "401":
                 return 16;
             case "403":
@@ -256,7 +316,7 @@ final class GrpcConnection implements GrpcCallout.Outbound {
             case "504":
                 return UNAVAILABLE;
             default:
-                return 2;
+                return UNKNOWN;
         }
     }
 }

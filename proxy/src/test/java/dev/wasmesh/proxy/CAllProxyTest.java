@@ -67,6 +67,13 @@ class CAllProxyTest {
     }
 
     @Test
+    void aOneSegmentPropertyTheFilterSetReadsBack() throws Exception {
+        HttpResponse<String> r = proxy.get("/property");
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.body()).contains("\"x-c-all-property\":\"v\"").doesNotContain("x-c-all-error");
+    }
+
+    @Test
     void bufferedRequestBodyIsRewrittenWithItsNewLength() throws Exception {
         HttpResponse<String> r = proxy.post("/upper", "hello body", "x-buffer", "yes");
         assertThat(r.statusCode()).isEqualTo(200);

@@ -22,10 +22,16 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
-/** A tiny h2c gRPC server: answers every unary call with the message "pong:" + the request message. */
+/**
+ * A tiny h2c gRPC server. Once the client's half ends it answers with initial metadata {x-md: 1}, then for a call to
+ * a method named Stream the messages "one:" and "two:" + the last request message, for any other method
+ * "pong:" + it, then trailers {grpc-status: 0, x-t: 1}; or, after {@link #failWith}, a trailers-only failure.
+ */
 final class GrpcTestServer implements AutoCloseable {
     final List<String> paths = new CopyOnWriteArrayList<>();
     private final Channel channel;
+    private volatile int failStatus;
+    private volatile String failMessage = "";
 
     GrpcTestServer(EventLoopGroup group) throws InterruptedException {
         channel = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
@@ -43,6 +49,12 @@ final class GrpcTestServer implements AutoCloseable {
                 }).bind("127.0.0.1", 0).sync().channel();
     }
 
+    /** Every later call fails at once: a trailers-only answer with this grpc-status and grpc-message. */
+    void failWith(int status, String message) {
+        failMessage = message;
+        failStatus = status;
+    }
+
     String url() {
         return "http://127.0.0.1:" + ((InetSocketAddress) channel.localAddress()).getPort();
     }
@@ -54,27 +66,49 @@ final class GrpcTestServer implements AutoCloseable {
 
     private final class Handler extends SimpleChannelInboundHandler<Http2StreamFrame> {
         private final ByteBuf body = Unpooled.buffer();
+        private String path = "";
 
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, Http2StreamFrame frame) {
             if (frame instanceof Http2HeadersFrame) {
-                paths.add(((Http2HeadersFrame) frame).headers().path().toString());
+                path = ((Http2HeadersFrame) frame).headers().path().toString();
+                paths.add(path);
             } else if (frame instanceof Http2DataFrame) {
                 Http2DataFrame data = (Http2DataFrame) frame;
                 body.writeBytes(data.content());
                 if (data.isEndStream()) {
-                    body.skipBytes(1);
-                    int len = body.readInt();
-                    String msg = body.readCharSequence(len, StandardCharsets.UTF_8).toString();
-                    byte[] reply = ("pong:" + msg).getBytes(StandardCharsets.UTF_8);
-                    ctx.write(new DefaultHttp2HeadersFrame(new DefaultHttp2Headers().status("200")
-                            .add("content-type", "application/grpc")));
-                    ByteBuf out = Unpooled.buffer().writeByte(0).writeInt(reply.length).writeBytes(reply);
-                    ctx.write(new DefaultHttp2DataFrame(out));
-                    ctx.writeAndFlush(new DefaultHttp2HeadersFrame(new DefaultHttp2Headers().add("grpc-status", "0"),
-                            true));
+                    answer(ctx, lastMessage());
                 }
             }
+        }
+
+        private String lastMessage() {
+            String msg = "";
+            while (body.readableBytes() >= 5) {
+                body.skipBytes(1);
+                msg = body.readCharSequence(body.readInt(), StandardCharsets.UTF_8).toString();
+            }
+            return msg;
+        }
+
+        private void answer(ChannelHandlerContext ctx, String msg) {
+            if (failStatus != 0) {
+                ctx.writeAndFlush(new DefaultHttp2HeadersFrame(new DefaultHttp2Headers().status("200")
+                        .add("content-type", "application/grpc").add("grpc-status", Integer.toString(failStatus))
+                        .add("grpc-message", failMessage), true));
+                return;
+            }
+            ctx.write(new DefaultHttp2HeadersFrame(new DefaultHttp2Headers().status("200")
+                    .add("content-type", "application/grpc").add("x-md", "1")));
+            List<String> replies = path.endsWith("/Stream") ? List.of("one:" + msg, "two:" + msg)
+                    : List.of("pong:" + msg);
+            for (String r : replies) {
+                byte[] reply = r.getBytes(StandardCharsets.UTF_8);
+                ctx.write(new DefaultHttp2DataFrame(Unpooled.buffer().writeByte(0).writeInt(reply.length)
+                        .writeBytes(reply)));
+            }
+            ctx.writeAndFlush(new DefaultHttp2HeadersFrame(new DefaultHttp2Headers().add("grpc-status", "0")
+                    .add("x-t", "1"), true));
         }
 
         @Override

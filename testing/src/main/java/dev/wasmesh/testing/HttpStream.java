@@ -42,7 +42,7 @@ public final class HttpStream implements AutoCloseable {
     HttpStream(ProxyWasmHarness harness, RootContext root, StreamInfo info, Map<String, byte[]> properties) {
         this.harness = harness;
         this.context = root.newHttpContext(new Control(), info);
-        properties.forEach((path, value) -> context.setProperty(ProxyWasmHarness.propertyPath(path), value));
+        properties.forEach((path, value) -> info.attribute(ProxyWasmHarness.propertyPath(path), value));
         harness.drain();
     }
 
@@ -56,9 +56,12 @@ public final class HttpStream implements AutoCloseable {
         return context.info();
     }
 
-    /** Sets a property (dotted path, e.g. {@code request.id}) as this stream's filter will read it. */
+    /**
+     * Gives the attribute at this dotted path (e.g. {@code request.id}) the value the proxy would answer; the filter
+     * reads it at exactly that path. Values the filter stores itself go through proxy_set_property.
+     */
     public HttpStream setProperty(String dottedPath, String value) {
-        context.setProperty(ProxyWasmHarness.propertyPath(dottedPath), value.getBytes(StandardCharsets.UTF_8));
+        context.info().attribute(ProxyWasmHarness.propertyPath(dottedPath), value.getBytes(StandardCharsets.UTF_8));
         return this;
     }
 

@@ -8,13 +8,16 @@ import java.util.List;
 import java.util.stream.Collectors;
 
 /**
- * A gRPC call (proxy_grpc_call) or stream (proxy_grpc_stream) a filter opened. The test plays the server: each
- * answer method runs the matching filter callback at once. It also records what the filter did to the call
- * afterwards (messages sent, cancel, half-close).
+ * A gRPC call (proxy_grpc_call) or stream (proxy_grpc_stream) a filter opened. The test plays the server, in the
+ * terms Envoy's gRPC client reports to the filter: a unary call ends once, with {@link #respond} or {@link #fail},
+ * and the filter sees no metadata for it; a stream gets {@link #sendInitialMetadata}, {@link #sendMessage},
+ * {@link #sendTrailingMetadata} and {@link #close}. Each answer runs the matching filter callback at once. It also
+ * records what the filter did to the call afterwards (messages sent, cancel, half-close).
  */
 public final class PendingGrpcCall {
-    /** gRPC status DEADLINE_EXCEEDED, used when the harness's clock passes a call's timeout. */
-    static final int DEADLINE_EXCEEDED = 4;
+    /** Envoy's answer when a unary call's timeout passes: its router's timeout, as gRPC UNAVAILABLE. */
+    private static final int TIMEOUT_STATUS = 14;
+    private static final String TIMEOUT_MESSAGE = "upstream request timeout";
 
     private final GrpcCallout call;
     private final Runnable afterAnswer;
@@ -83,7 +86,7 @@ public final class PendingGrpcCall {
         return call.streaming();
     }
 
-    /** Messages the filter sent on a stream with proxy_grpc_send, in order. */
+    /** Messages the filter sent on a stream with proxy_grpc_send before either side closed it, in order. */
     public List<byte[]> sentMessages() {
         return call.sentMessages();
     }
@@ -103,7 +106,7 @@ public final class PendingGrpcCall {
         return halfClosed;
     }
 
-    /** Whether the call is over: closed by the server (the test) or cancelled by the filter. */
+    /** Whether the call is over: answered, failed or closed by the server (the test), or cancelled by the filter. */
     public boolean closed() {
         return call.closed();
     }
@@ -112,7 +115,42 @@ public final class PendingGrpcCall {
         return deadlineNanos;
     }
 
+    // ---- a unary call --------------------------------------------------------------------------------------
+
+    /** The call succeeds: proxy_on_grpc_receive runs once with this response message, and the call is over. */
+    public void respond(byte[] message) {
+        requireUnary("respond");
+        requireOpen();
+        call.respond(message);
+        afterAnswer.run();
+    }
+
+    public void respond(String message) {
+        respond(message.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * The call fails: proxy_on_grpc_close runs once with this status (proxy_get_status has the message), and the
+     * call is over. A server's OK without a response message reaches the filter as {@code fail(13, "")}.
+     *
+     * @param status a gRPC status other than OK (0)
+     */
+    public void fail(int status, String statusMessage) {
+        requireUnary("fail");
+        requireOpen();
+        call.fail(status, statusMessage);
+        afterAnswer.run();
+    }
+
+    /** The call's timeout passed. */
+    void expire() {
+        fail(TIMEOUT_STATUS, TIMEOUT_MESSAGE);
+    }
+
+    // ---- a stream ----------------------------------------------------------------------------------------------
+
     public PendingGrpcCall sendInitialMetadata(HeaderMap metadata) {
+        requireStream("sendInitialMetadata");
         requireOpen();
         call.receiveInitialMetadata(metadata);
         afterAnswer.run();
@@ -120,6 +158,7 @@ public final class PendingGrpcCall {
     }
 
     public PendingGrpcCall sendMessage(byte[] message) {
+        requireStream("sendMessage");
         requireOpen();
         call.receiveMessage(message);
         afterAnswer.run();
@@ -131,23 +170,36 @@ public final class PendingGrpcCall {
     }
 
     public PendingGrpcCall sendTrailingMetadata(HeaderMap metadata) {
+        requireStream("sendTrailingMetadata");
         requireOpen();
         call.receiveTrailingMetadata(metadata);
         afterAnswer.run();
         return this;
     }
 
-    /** Ends the call with a gRPC status (0 is OK): proxy_on_grpc_close runs. */
+    /**
+     * The server ends the stream with a gRPC status (0 is OK): proxy_on_grpc_close runs. As in Envoy, the filter
+     * keeps the stream until it closes or cancels it; its sends on it go nowhere.
+     */
     public void close(int status, String statusMessage) {
+        requireStream("close");
         requireOpen();
         call.close(status, statusMessage);
         afterAnswer.run();
     }
 
-    /** A successful unary answer: one message, then close with OK. */
-    public void respond(String message) {
-        sendMessage(message);
-        close(0, "");
+    private void requireUnary(String what) {
+        if (call.streaming()) {
+            throw new IllegalStateException(what + " answers a unary call; " + this + " is a stream: use "
+                    + "sendInitialMetadata, sendMessage, sendTrailingMetadata and close");
+        }
+    }
+
+    private void requireStream(String what) {
+        if (!call.streaming()) {
+            throw new IllegalStateException(what + " is for a stream; " + this + " is a unary call, which Envoy ends "
+                    + "with its response or its failure alone: use respond(message) or fail(status, message)");
+        }
     }
 
     private void requireOpen() {

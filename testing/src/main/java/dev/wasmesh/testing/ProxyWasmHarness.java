@@ -232,8 +232,8 @@ public final class ProxyWasmHarness implements AutoCloseable {
 
     /**
      * Moves the test clock forward and fires, in time order, every timer tick that comes due (the clock reads
-     * each tick's due time while it runs) and every call-out whose timeout passes (HTTP calls fail, gRPC calls
-     * close with DEADLINE_EXCEEDED), as Envoy would in that time.
+     * each tick's due time while it runs) and every call-out whose timeout passes (HTTP calls fail, unary gRPC calls
+     * fail with UNAVAILABLE, 14, "upstream request timeout"), as Envoy would in that time.
      */
     public ProxyWasmHarness advanceClock(Duration by) {
         if (by.isNegative()) {
@@ -259,7 +259,7 @@ public final class ProxyWasmHarness implements AutoCloseable {
             } else if (next == httpAt) {
                 http.get().fail();
             } else {
-                grpc.get().close(PendingGrpcCall.DEADLINE_EXCEEDED, "deadline exceeded");
+                grpc.get().expire();
             }
         }
         clock.advance(Duration.ofNanos(target - clock.monotonicNanos()));

@@ -44,7 +44,7 @@ public final class TcpStream implements AutoCloseable {
     TcpStream(ProxyWasmHarness harness, RootContext root, StreamInfo info, Map<String, byte[]> properties) {
         this.harness = harness;
         this.context = root.newNetworkContext(new Control(), info);
-        properties.forEach((path, value) -> context.setProperty(ProxyWasmHarness.propertyPath(path), value));
+        properties.forEach((path, value) -> info.attribute(ProxyWasmHarness.propertyPath(path), value));
         this.newConnectionAction = call(context::onNewConnection);
         harness.drain();
     }
@@ -59,9 +59,12 @@ public final class TcpStream implements AutoCloseable {
         return context.info();
     }
 
-    /** Sets a property (dotted path) as this connection's filter will read it. */
+    /**
+     * Gives the attribute at this dotted path the value the proxy would answer (e.g. {@code metadata...}); the
+     * filter reads it at exactly that path. Values the filter stores itself go through proxy_set_property.
+     */
     public TcpStream setProperty(String dottedPath, String value) {
-        context.setProperty(ProxyWasmHarness.propertyPath(dottedPath), value.getBytes(StandardCharsets.UTF_8));
+        context.info().attribute(ProxyWasmHarness.propertyPath(dottedPath), value.getBytes(StandardCharsets.UTF_8));
         return this;
     }
 

@@ -146,20 +146,61 @@ class CAllHarnessTest {
         assertThat(call.messageText()).isEqualTo("c-all-ping");
         assertThat(call.streaming()).isFalse();
 
-        call.sendMessage("pong");
+        call.respond("pong");
         assertThat(s.requestHeaders().first("x-c-all-grpc")).isEqualTo("pong");
+        assertThat(s.requestHeaders().contains("x-c-all-grpc-status")).isFalse(); // no proxy_on_grpc_close after it
         assertThat(s.requestAction()).isEqualTo(Action.CONTINUE);
+        assertThat(call.closed()).isTrue();
+        assertThat(h.pendingGrpcCalls()).isEmpty();
     }
 
     @Test
-    void grpcCloseReportsStatusAndMessage() {
+    void grpcFailureReportsStatusAndMessage() {
         ProxyWasmHarness h = start(cAll());
         HttpStream s = h.newHttpStream();
         s.sendRequestHeaders(get("/grpc"), true);
-        h.nextGrpcCall().close(14, "unavailable");
+        h.nextGrpcCall().fail(14, "unavailable");
         assertThat(s.requestHeaders().first("x-c-all-grpc-status")).isEqualTo("14");
         assertThat(s.requestHeaders().first("x-c-all-grpc-message")).isEqualTo("unavailable");
+        assertThat(s.requestHeaders().contains("x-c-all-grpc")).isFalse();
         assertThat(h.pendingGrpcCalls()).isEmpty();
+    }
+
+    @Test
+    void aUnaryCallGetsNoMetadataAndAStreamNoUnaryAnswer() {
+        ProxyWasmHarness h = start(cAll());
+        h.newHttpStream().sendRequestHeaders(get("/grpc"), true);
+        PendingGrpcCall unary = h.nextGrpcCall();
+        // As Envoy: a unary call ends with its response or its failure alone, so the harness offers nothing else.
+        assertThatThrownBy(() -> unary.sendInitialMetadata(HeaderMap.of("a", "1")))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("use respond(message) or fail");
+        assertThatThrownBy(() -> unary.sendMessage("m")).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> unary.sendTrailingMetadata(new HeaderMap()))
+                .isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> unary.close(0, "")).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> unary.fail(0, "")).isInstanceOf(IllegalArgumentException.class);
+        unary.respond("pong");
+        assertThatThrownBy(() -> unary.respond("again")).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("already closed");
+
+        h.newHttpStream().sendRequestHeaders(get("/grpc-stream"), true);
+        PendingGrpcCall stream = h.nextGrpcCall();
+        assertThatThrownBy(() -> stream.respond("m")).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("is a stream");
+        assertThatThrownBy(() -> stream.fail(14, "")).isInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
+    void aUnaryCallWhoseTimeoutPassesFailsAsEnvoysRouterTimesItOut() {
+        ProxyWasmHarness h = start(cAll());
+        HttpStream s = h.newHttpStream();
+        s.sendRequestHeaders(get("/grpc"), true);
+        h.advanceClock(Duration.ofMillis(4999));
+        assertThat(h.pendingGrpcCalls()).hasSize(1);
+        h.advanceClock(Duration.ofMillis(1));
+        assertThat(h.pendingGrpcCalls()).isEmpty();
+        assertThat(s.requestHeaders().first("x-c-all-grpc-status")).isEqualTo("14");
+        assertThat(s.requestHeaders().first("x-c-all-grpc-message")).isEqualTo("upstream request timeout");
     }
 
     @Test
@@ -314,7 +355,7 @@ class CAllHarnessTest {
         assertThat(headers.first("x-c-all-path")).isEqualTo("/property?x=1");
         assertThat(headers.first("x-c-all-request-path")).isEqualTo("/property?x=1");
         assertThat(headers.first("x-c-all-root-id")).isEqualTo("c_all_root");
-        assertThat(s.propertyText("wasmesh.custom")).contains("v");
+        assertThat(s.propertyText("c_all_custom")).contains("v");
     }
 
     @Test

@@ -19,6 +19,7 @@ public final class AbiException extends RuntimeException {
 
     public static final AbiException NOT_FOUND = new AbiException(Status.NOT_FOUND);
     public static final AbiException BAD_ARGUMENT = new AbiException(Status.BAD_ARGUMENT);
+    public static final AbiException SERIALIZATION_FAILURE = new AbiException(Status.SERIALIZATION_FAILURE);
     public static final AbiException INVALID_MEMORY_ACCESS = new AbiException(Status.INVALID_MEMORY_ACCESS);
     public static final AbiException EMPTY = new AbiException(Status.EMPTY);
     public static final AbiException CAS_MISMATCH = new AbiException(Status.CAS_MISMATCH);

@@ -187,6 +187,10 @@ public final class ScenarioRunner {
             throw new StepException("there is no open gRPC call to answer");
         }
         PendingGrpcCall call = pending.get(0);
+        if (!call.streaming()) {
+            answerUnary(call, a);
+            return;
+        }
         if (a.initialMetadata() != null) {
             call.sendInitialMetadata(a.initialMetadata());
         }
@@ -198,6 +202,22 @@ public final class ScenarioRunner {
         }
         if (a.close()) {
             call.close(a.status(), a.statusMessage());
+        }
+    }
+
+    /** As Envoy's gRPC client, a unary call ends once: with its response message, or with a failure status. */
+    private static void answerUnary(PendingGrpcCall call, StepAction.GrpcAnswer a) throws StepException {
+        boolean success = a.messages().size() == 1 && a.status() == 0 && a.statusMessage().isEmpty();
+        boolean failure = a.messages().isEmpty() && a.status() != 0;
+        if (a.initialMetadata() != null || a.trailingMetadata() != null || !a.close() || success == failure) {
+            throw new StepException("'grpcResponse' for the unary " + call + " takes 'message' (the call succeeds) "
+                    + "or a non-zero 'status' with an optional 'statusMessage' (it fails): Envoy delivers a unary "
+                    + "call's response or its failure, never metadata");
+        }
+        if (success) {
+            call.respond(a.messages().get(0));
+        } else {
+            call.fail(a.status(), a.statusMessage());
         }
     }
 

@@ -73,4 +73,27 @@ class ScenarioRunnerTest {
                 .scenario().line());
         assertThat(results.get(4).details()).contains("  stream 'main' (line 17)");
     }
+
+    @Test
+    void aUnaryGrpcCallTakesOnlyAResponseOrAFailure(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        String cAll = dev.wasmesh.testing.Examples.wasm("c-all").toString();
+        String scenario = """
+                - name: %s
+                  filter: %s
+                  steps:
+                    - requestHeaders: {":method": GET, ":path": /grpc, ":authority": a}
+                      endOfStream: true
+                    - grpcResponse: %s
+                """;
+        String[][] misuses = {{"metadata", "{initialMetadata: {a: \"1\"}, message: pong}"},
+            {"two messages", "{messages: [a, b]}"}, {"message and status", "{message: pong, status: 2}"},
+            {"ok without a message", "{status: 0}"}, {"left open", "{message: pong, close: false}"}};
+        for (String[] m : misuses) {
+            ScenarioResult r = runner.run(ScenarioParser.parse(dir.resolve("t.yaml"),
+                    scenario.formatted(m[0], cAll, m[1])).get(0));
+            assertThat(r.passed()).as(m[0]).isFalse();
+            assertThat(r.details()).as(m[0]).last().asString().contains("'grpcResponse' for the unary grpc call")
+                    .contains("takes 'message' (the call succeeds) or a non-zero 'status'");
+        }
+    }
 }

@@ -1,0 +1,87 @@
+;; A proxy-wasm filter that records every gRPC callback it gets, in one log per VM. A request with header x-report
+;; gets the log so far as request header x-grpc-callbacks and goes on. Any other request pauses and opens a gRPC
+;; call to cluster backend: a stream (grpc.Service/Stream, sending "ping" with end_stream) if it has header
+;; x-stream, else a unary call (grpc.Service/Method, message "ping", 5 s). The log gets I for initial metadata, M for
+;; a message, T for trailing metadata, and C with the two-digit status for a close. In proxy_on_grpc_close of a
+;; stream it then calls proxy_grpc_send, proxy_grpc_close and proxy_grpc_send again and logs each status as a digit.
+;; The request resumes, with x-grpc-callbacks, after the unary call's message or close, or the stream's close.
+(module
+  (import "env" "proxy_get_header_map_value" (func $get (param i32 i32 i32 i32 i32) (result i32)))
+  (import "env" "proxy_add_header_map_value" (func $add (param i32 i32 i32 i32 i32) (result i32)))
+  (import "env" "proxy_grpc_call"
+    (func $grpc_call (param i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32) (result i32)))
+  (import "env" "proxy_grpc_stream" (func $grpc_stream (param i32 i32 i32 i32 i32 i32 i32 i32 i32) (result i32)))
+  (import "env" "proxy_grpc_send" (func $grpc_send (param i32 i32 i32 i32) (result i32)))
+  (import "env" "proxy_grpc_close" (func $grpc_close (param i32) (result i32)))
+  (import "env" "proxy_set_effective_context" (func $set_effective (param i32) (result i32)))
+  (import "env" "proxy_continue_stream" (func $continue (param i32) (result i32)))
+  (memory (export "memory") 2)
+  ;; A bump allocator that never frees: enough for the few requests of a test.
+  (global $heap (mut i32) (i32.const 4096))
+  (global $log_len (mut i32) (i32.const 0))
+  (global $stream_context (mut i32) (i32.const 0))
+  (global $streaming (mut i32) (i32.const 0))
+  (data (i32.const 16) "backend")
+  (data (i32.const 32) "grpc.Service")
+  (data (i32.const 48) "Method")
+  (data (i32.const 64) "Stream")
+  (data (i32.const 80) "ping")
+  (data (i32.const 96) "x-stream")
+  (data (i32.const 112) "x-report")
+  (data (i32.const 128) "x-grpc-callbacks")
+  (data (i32.const 160) "late")
+  ;; 200: the call's token; 204 and 208: where the host returns a header value's pointer and size; 1024: the log.
+  (func (export "proxy_abi_version_0_2_1"))
+  (func (export "proxy_on_memory_allocate") (param $n i32) (result i32)
+    (local $p i32)
+    (local.set $p (global.get $heap))
+    (global.set $heap (i32.add (global.get $heap) (local.get $n)))
+    (local.get $p))
+  (func (export "proxy_on_context_create") (param i32 i32))
+  (func (export "proxy_on_vm_start") (param i32 i32) (result i32) (i32.const 1))
+  (func (export "proxy_on_configure") (param i32 i32) (result i32) (i32.const 1))
+  (func $log (param $c i32)
+    (i32.store8 (i32.add (i32.const 1024) (global.get $log_len)) (local.get $c))
+    (global.set $log_len (i32.add (global.get $log_len) (i32.const 1))))
+  (func $log_digit (param $n i32)
+    (call $log (i32.add (i32.const 48) (local.get $n))))
+  (func $has_header (param $name i32) (param $len i32) (result i32)
+    (i32.eqz (call $get (i32.const 0) (local.get $name) (local.get $len) (i32.const 204) (i32.const 208))))
+  (func $report
+    (drop (call $add (i32.const 0) (i32.const 128) (i32.const 16) (i32.const 1024) (global.get $log_len))))
+  (func $resume
+    (drop (call $set_effective (global.get $stream_context)))
+    (call $report)
+    (drop (call $continue (i32.const 0))))
+  (func (export "proxy_on_request_headers") (param $context i32) (param i32 i32) (result i32)
+    (if (call $has_header (i32.const 112) (i32.const 8))
+      (then (call $report) (return (i32.const 0))))
+    (global.set $stream_context (local.get $context))
+    (global.set $streaming (call $has_header (i32.const 96) (i32.const 8)))
+    (if (global.get $streaming)
+      (then
+        (drop (call $grpc_stream (i32.const 16) (i32.const 7) (i32.const 32) (i32.const 12) (i32.const 64)
+          (i32.const 6) (i32.const 0) (i32.const 0) (i32.const 200)))
+        (drop (call $grpc_send (i32.load (i32.const 200)) (i32.const 80) (i32.const 4) (i32.const 1))))
+      (else
+        (drop (call $grpc_call (i32.const 16) (i32.const 7) (i32.const 32) (i32.const 12) (i32.const 48)
+          (i32.const 6) (i32.const 0) (i32.const 0) (i32.const 80) (i32.const 4) (i32.const 5000) (i32.const 200)))))
+    (i32.const 1))
+  (func (export "proxy_on_grpc_receive_initial_metadata") (param i32 i32 i32)
+    (call $log (i32.const 73)))
+  (func (export "proxy_on_grpc_receive") (param i32 i32 i32)
+    (call $log (i32.const 77))
+    (if (i32.eqz (global.get $streaming)) (then (call $resume))))
+  (func (export "proxy_on_grpc_receive_trailing_metadata") (param i32 i32 i32)
+    (call $log (i32.const 84)))
+  (func (export "proxy_on_grpc_close") (param i32) (param $token i32) (param $status i32)
+    (call $log (i32.const 67))
+    (call $log_digit (i32.div_u (local.get $status) (i32.const 10)))
+    (call $log_digit (i32.rem_u (local.get $status) (i32.const 10)))
+    (if (global.get $streaming)
+      (then
+        (call $log_digit (call $grpc_send (local.get $token) (i32.const 160) (i32.const 4) (i32.const 0)))
+        (call $log_digit (call $grpc_close (local.get $token)))
+        (call $log_digit (call $grpc_send (local.get $token) (i32.const 160) (i32.const 4) (i32.const 0)))))
+    (call $resume))
+)
