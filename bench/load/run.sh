@@ -61,14 +61,14 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-# Sets variable $1 to a loopback port nothing listens on and this run has not handed out yet.
+# Sets variable $1 to a loopback port no socket uses and this run has not handed out yet.
 taken=" "
 free_port() {
   local p
   while :; do
     p=$((20000 + RANDOM % 40000))
     [[ "$taken" == *" $p "* ]] && continue
-    if [[ -z "$(ss -Hltn "sport = :$p")" ]]; then
+    if [[ -z "$(ss -Htan "sport = :$p")" ]]; then # no socket at all, listening or connected, has that port
       taken+="$p "
       printf -v "$1" '%s' "$p"
       return
@@ -266,7 +266,8 @@ for c in $CASES; do
       ;;
     nginx)
       free_port port
-      start_nginx proxy "$WORKERS" "  access_log $work/proxy/access.log;
+      # An access-log line per request, buffered as wasmesh buffers its own (64 KiB or 100 ms).
+      start_nginx proxy "$WORKERS" "  access_log $work/proxy/access.log combined buffer=64k flush=100ms;
   upstream backend {
     server 127.0.0.1:$up_port;
     keepalive 64;

@@ -3,7 +3,6 @@ package dev.wasmesh.proxy;
 import dev.wasmesh.host.Metrics;
 import dev.wasmesh.host.abi.LogLevel;
 import dev.wasmesh.host.abi.MetricType;
-import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
@@ -38,7 +37,7 @@ final class AdminServer implements AutoCloseable {
     }
 
     static AdminServer start(ProxyServer server, Endpoint listen, EventLoopGroup group) throws InterruptedException {
-        Channel ch = new ServerBootstrap().group(group).channel(Transport.serverChannel())
+        Channel ch = Transport.server(group, group)
                 .childHandler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel c) {

@@ -1,6 +1,5 @@
 package dev.wasmesh.proxy;
 
-import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
@@ -38,7 +37,7 @@ public final class EchoServer implements AutoCloseable {
     }
 
     public static EchoServer start(Endpoint listen, EventLoopGroup group) throws InterruptedException {
-        Channel ch = new ServerBootstrap().group(group).channel(Transport.serverChannel())
+        Channel ch = Transport.server(group, group)
                 .childHandler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel c) {

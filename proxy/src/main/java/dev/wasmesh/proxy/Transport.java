@@ -1,9 +1,10 @@
 package dev.wasmesh.proxy;
 
+import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.ServerChannel;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
@@ -33,8 +34,10 @@ public final class Transport {
         return new MultiThreadIoEventLoopGroup(threads, io);
     }
 
-    static Class<? extends ServerChannel> serverChannel() {
-        return EPOLL ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
+    /** A server bootstrap on this transport (both set SO_REUSEADDR on listeners, as servers should). */
+    static ServerBootstrap server(EventLoopGroup boss, EventLoopGroup workers) {
+        return new ServerBootstrap().group(boss, workers)
+                .channel(EPOLL ? EpollServerSocketChannel.class : NioServerSocketChannel.class);
     }
 
     static Class<? extends Channel> socketChannel() {
