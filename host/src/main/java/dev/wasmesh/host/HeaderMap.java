@@ -95,13 +95,16 @@ public final class HeaderMap {
 
     public List<String> all(String name) {
         String n = lower(name);
-        List<String> out = new ArrayList<>(2);
+        List<String> out = null; // most lookups (a decoder's for content-length, say) find nothing
         for (int i = 0; i < size; i++) {
             if (entries[2 * i].equals(n)) {
+                if (out == null) {
+                    out = new ArrayList<>(2);
+                }
                 out.add(entries[2 * i + 1]);
             }
         }
-        return out;
+        return out == null ? List.of() : out;
     }
 
     public boolean contains(String name) {

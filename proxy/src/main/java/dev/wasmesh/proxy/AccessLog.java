@@ -18,8 +18,8 @@ final class AccessLog {
                  long sent, long durationMillis, String userAgent, String requestId, String authority,
                  String upstream, String details) {}
 
-    static String format(Entry e) {
-        StringBuilder sb = new StringBuilder(192);
+    /** Appends the line (without its line break) to {@code sb}. */
+    static void appendTo(StringBuilder sb, Entry e) {
         sb.append('[');
         appendStart(sb, e.start());
         sb.append("] \"").append(e.method()).append(' ').append(e.path())
@@ -28,7 +28,6 @@ final class AccessLog {
                 .append(" \"").append(dash(e.userAgent())).append("\" \"").append(dash(e.requestId()))
                 .append("\" \"").append(dash(e.authority())).append("\" \"").append(dash(e.upstream()))
                 .append("\" ").append(dash(e.details()));
-        return sb.toString();
     }
 
     /** {@code start} to the millisecond in ISO-8601, as {@code start.truncatedTo(MILLIS).toString()} writes it. */

@@ -4,8 +4,10 @@ import dev.wasmesh.host.HeaderMap;
 import io.netty.handler.codec.DateFormatter;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpHeadersFactory;
+import io.netty.util.AsciiString;
 import java.util.AbstractMap;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Date;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
@@ -34,7 +36,43 @@ final class HeaderMapHeaders extends HttpHeaders {
         }
     };
 
+    /**
+     * Common header names, by length: a received name that matches one, in any case, is stored as this lower-case
+     * string instead of a new copy (as Envoy keeps its well-known header names).
+     */
+    private static final String[][] COMMON_BY_LENGTH = byLength("host", "date", "vary", "etag", "range", "accept",
+            "cookie", "server", "origin", "expect", "pragma", "referer", "upgrade", "location", "connection",
+            "keep-alive", "set-cookie", "user-agent", "grpc-status", "content-type", "x-request-id",
+            "grpc-message", "authorization", "cache-control", "last-modified", "if-none-match", "content-length",
+            "accept-encoding", "accept-language", "x-forwarded-for", "transfer-encoding", "x-forwarded-proto",
+            "if-modified-since");
+
     private final HeaderMap map = new HeaderMap();
+
+    private static String[][] byLength(String... names) {
+        String[][] table = new String[32][];
+        for (String n : names) {
+            String[] bucket = table[n.length()];
+            bucket = bucket == null ? new String[1] : Arrays.copyOf(bucket, bucket.length + 1);
+            bucket[bucket.length - 1] = n;
+            table[n.length()] = bucket;
+        }
+        return table;
+    }
+
+    /** The common lower-case name equal to {@code name} ignoring case, or null. */
+    private static String common(CharSequence name) {
+        int n = name.length();
+        String[] bucket = n < COMMON_BY_LENGTH.length ? COMMON_BY_LENGTH[n] : null;
+        if (bucket != null) {
+            for (String c : bucket) {
+                if (AsciiString.contentEqualsIgnoreCase(c, name)) {
+                    return c;
+                }
+            }
+        }
+        return null;
+    }
 
     /** The headers as received, names lower-cased. */
     HeaderMap map() {
@@ -153,9 +191,16 @@ final class HeaderMapHeaders extends HttpHeaders {
     }
 
     @Override
-    public HttpHeaders add(String name, Object value) {
-        map.add(checkedName(name), checkedValue(value));
+    public HttpHeaders add(CharSequence name, Object value) {
+        // The decoders hand over names as AsciiStrings: a common one needs no String of its own.
+        String c = common(name);
+        map.add(c != null ? c : checkedName(name.toString()), checkedValue(value));
         return this;
+    }
+
+    @Override
+    public HttpHeaders add(String name, Object value) {
+        return add((CharSequence) name, value);
     }
 
     @Override

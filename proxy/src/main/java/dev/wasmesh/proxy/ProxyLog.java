@@ -54,10 +54,14 @@ public final class ProxyLog implements LogSink {
         }
     }
 
-    /** An access-log line for stdout: buffered until {@link #flush} (the proxy calls it every 100 ms). */
-    public void access(String line) {
+    /**
+     * An access-log line for stdout, formatted straight into the buffer: it waits there until {@link #flush} (the
+     * proxy calls it every 100 ms).
+     */
+    void access(AccessLog.Entry entry) {
         synchronized (pending) {
-            pending.append(line).append(System.lineSeparator());
+            AccessLog.appendTo(pending, entry);
+            pending.append(System.lineSeparator());
             if (pending.length() >= FLUSH_CHARS) {
                 flush();
             }

@@ -266,7 +266,7 @@ public final class ProxyServer implements AutoCloseable {
     }
 
     void accessLog(AccessLog.Entry entry) {
-        log.access(AccessLog.format(entry));
+        log.access(entry);
     }
 
     /** Graceful shutdown: stop accepting, let in-flight requests finish (up to the drain timeout), then stop. */

@@ -123,8 +123,9 @@ final class ResponseWriter implements Framer.Output {
 
     @Override
     public void write(Object message, boolean last) {
+        // Void promises where nobody waits for the write: a failed write still reaches the pipeline, which closes.
         if (!last) {
-            channel.write(message);
+            channel.write(message, channel.voidPromise());
             unflushed = true;
             return;
         }
@@ -133,7 +134,7 @@ final class ResponseWriter implements Framer.Output {
         if (http1 && !keepAlive) {
             channel.writeAndFlush(message).addListener(ChannelFutureListener.CLOSE);
         } else {
-            channel.writeAndFlush(message);
+            channel.writeAndFlush(message, channel.voidPromise());
         }
         onComplete.run();
     }

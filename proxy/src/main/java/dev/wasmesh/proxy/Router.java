@@ -4,6 +4,7 @@ import dev.wasmesh.host.HeaderMap;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.concurrent.ScheduledFuture;
@@ -169,8 +170,9 @@ final class Router implements Pipeline.Sink {
                 if (timeout != null) {
                     timeout.cancel(false);
                 }
-                HeaderMap trailers = Headers.ofTrailers(((LastHttpContent) content).trailingHeaders());
-                if (trailers.isEmpty()) {
+                HttpHeaders received = ((LastHttpContent) content).trailingHeaders();
+                HeaderMap trailers = received.isEmpty() ? null : Headers.ofTrailers(received);
+                if (trailers == null || trailers.isEmpty()) {
                     events.upstreamData(bytes, true);
                 } else {
                     events.upstreamData(bytes, false);

@@ -125,10 +125,10 @@ final class UpstreamExchange {
         if (channel == null) {
             queued.add(o);
         } else if (last) {
-            channel.writeAndFlush(o);
+            channel.writeAndFlush(o, channel.voidPromise());
             unflushed = false;
         } else {
-            channel.write(o);
+            channel.write(o, channel.voidPromise()); // as in ResponseWriter: nobody waits for it
             unflushed = true;
         }
         maybeRelease();
