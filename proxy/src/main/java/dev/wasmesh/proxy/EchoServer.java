@@ -4,13 +4,16 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpServerExpectContinueHandler;
@@ -41,8 +44,9 @@ public final class EchoServer implements AutoCloseable {
                 .childHandler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel c) {
-                        c.pipeline().addLast(new HttpServerCodec(), new HttpServerExpectContinueHandler(),
-                                new HttpObjectAggregator(MAX_BODY), new Handler());
+                        Received received = new Received();
+                        c.pipeline().addLast(new HttpServerCodec(), new HttpServerExpectContinueHandler(), received,
+                                new HttpObjectAggregator(MAX_BODY), new Handler(received));
                     }
                 })
                 .bind(listen.host(), listen.port()).sync().channel();
@@ -63,9 +67,10 @@ public final class EchoServer implements AutoCloseable {
         channel.close().syncUninterruptibly();
     }
 
-    static String describe(FullHttpRequest req) {
+    /** @param received the request's headers as they arrived (the aggregator rewrites its framing headers) */
+    static String describe(FullHttpRequest req, HttpHeaders received) {
         Map<String, String> headers = new LinkedHashMap<>();
-        for (Map.Entry<String, String> e : req.headers()) {
+        for (Map.Entry<String, String> e : received) {
             headers.merge(e.getKey().toLowerCase(Locale.ROOT), e.getValue(), (a, b) -> a + ", " + b);
         }
         Map<String, Object> doc = new LinkedHashMap<>();
@@ -83,14 +88,33 @@ public final class EchoServer implements AutoCloseable {
         return Json.write(doc);
     }
 
+    /** Keeps a copy of each request's headers before the aggregator sets content-length and drops chunking. */
+    private static final class Received extends ChannelInboundHandlerAdapter {
+        private HttpHeaders headers;
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            if (msg instanceof HttpRequest) {
+                headers = ((HttpRequest) msg).headers().copy();
+            }
+            ctx.fireChannelRead(msg);
+        }
+    }
+
     private static final class Handler extends SimpleChannelInboundHandler<FullHttpRequest> {
+        private final Received received;
+
+        Handler(Received received) {
+            this.received = received;
+        }
+
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
             if (!req.decoderResult().isSuccess()) {
                 ctx.close();
                 return;
             }
-            byte[] body = describe(req).getBytes(StandardCharsets.UTF_8);
+            byte[] body = describe(req, received.headers).getBytes(StandardCharsets.UTF_8);
             FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK,
                     Unpooled.wrappedBuffer(body));
             r.headers().set("content-type", "application/json");
