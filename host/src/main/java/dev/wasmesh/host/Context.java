@@ -107,29 +107,6 @@ public abstract class Context {
         throw AbiException.NOT_FOUND;
     }
 
-    /**
-     * Ends a stream context as Envoy does: proxy_on_done, proxy_on_log, proxy_on_delete in one guest section. After
-     * a failure nothing reaches the guest; the context is forgotten either way.
-     */
-    final void endStream() {
-        if (!vm.failed()) {
-            boolean outermost = vm.enterGuest();
-            try {
-                vm.call(Callback.ON_DONE, this, 1, id);
-                onLog();
-                vm.callVoid(Callback.ON_DELETE, this, id);
-            } finally {
-                vm.exitGuest(outermost);
-            }
-        }
-        vm.forget(this);
-    }
-
-    /** proxy_on_log, between done and delete. */
-    void onLog() {
-        vm.callVoid(Callback.ON_LOG, this, id);
-    }
-
     /** Stream info for property lookups; root contexts have none. */
     StreamInfo streamInfo() {
         return null;

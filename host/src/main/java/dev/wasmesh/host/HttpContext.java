@@ -9,10 +9,8 @@ import java.util.Optional;
  * One HTTP stream as a filter sees it. The embedder calls the phase methods in Envoy's order; the header maps and
  * bodies it passes are the live objects the filter reads and changes, so after a call they hold what to forward.
  */
-public final class HttpContext extends Context {
-    private final RootContext root;
+public final class HttpContext extends StreamContext {
     private final StreamControl control;
-    private final StreamInfo info;
     // The stream's maps as last seen (trailers also when the filter created them): for proxy_on_log and the embedder.
     private HeaderMap requestHeaders;
     private HeaderMap requestTrailers;
@@ -30,27 +28,10 @@ public final class HttpContext extends Context {
     private boolean inResponseBodyAtEnd;
     private boolean inLog;
     private LocalResponse localResponse;
-    private boolean finished;
 
     HttpContext(WasmVm vm, int id, RootContext root, StreamControl control, StreamInfo info) {
-        super(vm, id);
-        this.root = root;
+        super(vm, id, root, info);
         this.control = control;
-        this.info = info;
-    }
-
-    @Override
-    public RootContext rootContext() {
-        return root;
-    }
-
-    @Override
-    StreamInfo streamInfo() {
-        return info;
-    }
-
-    public StreamInfo info() {
-        return info;
     }
 
     public Action onRequestHeaders(HeaderMap headers, boolean endOfStream) {
@@ -127,22 +108,6 @@ public final class HttpContext extends Context {
             liveResponseTrailers = null;
         }
         return action;
-    }
-
-    /**
-     * Ends the stream as Envoy does: proxy_on_done, proxy_on_log, proxy_on_delete. Safe to call more than once and
-     * after a failure (then nothing reaches the guest).
-     */
-    public void finish() {
-        if (finished) {
-            return;
-        }
-        finished = true;
-        endStream();
-    }
-
-    public boolean finished() {
-        return finished;
     }
 
     /** The local response the filter sent, if it sent one. */

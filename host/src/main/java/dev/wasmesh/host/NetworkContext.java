@@ -10,34 +10,14 @@ import dev.wasmesh.host.abi.StreamType;
  * then {@link #finish}. The buffers it passes are the live objects the filter reads and changes as DOWNSTREAM_DATA
  * and UPSTREAM_DATA, so after a call they hold what to forward.
  */
-public final class NetworkContext extends Context {
-    private final RootContext root;
+public final class NetworkContext extends StreamContext {
     private final NetworkControl control;
-    private final StreamInfo info;
     private Body downstreamData;
     private Body upstreamData;
-    private boolean finished;
 
     NetworkContext(WasmVm vm, int id, RootContext root, NetworkControl control, StreamInfo info) {
-        super(vm, id);
-        this.root = root;
+        super(vm, id, root, info);
         this.control = control;
-        this.info = info;
-    }
-
-    @Override
-    public RootContext rootContext() {
-        return root;
-    }
-
-    @Override
-    StreamInfo streamInfo() {
-        return info;
-    }
-
-    /** The connection facts filters read as properties ({@code source.address}, {@code connection.id}, ...). */
-    public StreamInfo info() {
-        return info;
     }
 
     /** proxy_on_new_connection. */
@@ -80,21 +60,6 @@ public final class NetworkContext extends Context {
     /** proxy_on_upstream_connection_close. */
     public void onUpstreamConnectionClose(PeerType peer) {
         vm().callVoid(Callback.ON_UPSTREAM_CONNECTION_CLOSE, this, id(), peer.ordinal());
-    }
-
-    /**
-     * Ends the connection's context as Envoy does: proxy_on_done, proxy_on_log, proxy_on_delete. Safe to call more
-     * than once and after a failure (then nothing reaches the guest).
-     */
-    public void finish() {
-        if (!finished) {
-            finished = true;
-            endStream();
-        }
-    }
-
-    public boolean finished() {
-        return finished;
     }
 
     @Override

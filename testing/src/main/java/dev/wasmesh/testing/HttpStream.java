@@ -28,8 +28,7 @@ import java.util.Set;
  * sees the whole buffered body; when it continues, the buffer is forwarded. A filter failure surfaces as the host's
  * {@link dev.wasmesh.host.WasmFailureException}.
  */
-public final class HttpStream implements AutoCloseable {
-    private final ProxyWasmHarness harness;
+public final class HttpStream extends FilterStream<HttpStream> implements AutoCloseable {
     private final HttpContext context;
     private final StreamDirection request = new StreamDirection();
     private final StreamDirection response = new StreamDirection();
@@ -40,39 +39,19 @@ public final class HttpStream implements AutoCloseable {
     private Action lastAction;
 
     HttpStream(ProxyWasmHarness harness, RootContext root, StreamInfo info, Map<String, byte[]> properties) {
-        this.harness = harness;
+        super(harness, info, properties);
         this.context = root.newHttpContext(new Control(), info);
-        properties.forEach((path, value) -> info.attribute(ProxyWasmHarness.propertyPath(path), value));
         harness.drain();
     }
 
-    /** The stream's context id in the VM. */
-    public int contextId() {
-        return context.id();
+    @Override
+    HttpContext context() {
+        return context;
     }
 
-    /** The stream facts filters read as properties; change them before the phase that should see them. */
-    public StreamInfo info() {
-        return context.info();
-    }
-
-    /**
-     * Gives the attribute at this dotted path (e.g. {@code request.id}) the value the proxy would answer; the filter
-     * reads it at exactly that path. Values the filter stores itself go through proxy_set_property.
-     */
-    public HttpStream setProperty(String dottedPath, String value) {
-        context.info().attribute(ProxyWasmHarness.propertyPath(dottedPath), value.getBytes(StandardCharsets.UTF_8));
+    @Override
+    HttpStream self() {
         return this;
-    }
-
-    /** A property as this stream's filter reads it, in Envoy's encoding. */
-    public Optional<byte[]> property(String dottedPath) {
-        return context.property(ProxyWasmHarness.propertyPath(dottedPath));
-    }
-
-    /** A property as text (for string-valued properties). */
-    public Optional<String> propertyText(String dottedPath) {
-        return property(dottedPath).map(b -> new String(b, StandardCharsets.UTF_8));
     }
 
     // ---- request ---------------------------------------------------------------------------------------------

@@ -27,8 +27,7 @@ import java.util.Optional;
  * data with end_of_stream is followed by proxy_on_upstream_connection_close(UNKNOWN), and a proxy_close_stream
  * closes the downstream connection: proxy_on_downstream_connection_close(LOCAL), then the context ends.
  */
-public final class TcpStream implements AutoCloseable {
-    private final ProxyWasmHarness harness;
+public final class TcpStream extends FilterStream<TcpStream> implements AutoCloseable {
     private final NetworkContext context;
     private final StreamDirection downstream = new StreamDirection();
     private final StreamDirection upstream = new StreamDirection();
@@ -42,39 +41,20 @@ public final class TcpStream implements AutoCloseable {
     private Action lastAction;
 
     TcpStream(ProxyWasmHarness harness, RootContext root, StreamInfo info, Map<String, byte[]> properties) {
-        this.harness = harness;
+        super(harness, info, properties);
         this.context = root.newNetworkContext(new Control(), info);
-        properties.forEach((path, value) -> info.attribute(ProxyWasmHarness.propertyPath(path), value));
         this.newConnectionAction = call(context::onNewConnection);
         harness.drain();
     }
 
-    /** The connection's context id in the VM. */
-    public int contextId() {
-        return context.id();
+    @Override
+    NetworkContext context() {
+        return context;
     }
 
-    /** The connection facts filters read as properties; change them before the callback that should see them. */
-    public StreamInfo info() {
-        return context.info();
-    }
-
-    /**
-     * Gives the attribute at this dotted path the value the proxy would answer (e.g. {@code metadata...}); the
-     * filter reads it at exactly that path. Values the filter stores itself go through proxy_set_property.
-     */
-    public TcpStream setProperty(String dottedPath, String value) {
-        context.info().attribute(ProxyWasmHarness.propertyPath(dottedPath), value.getBytes(StandardCharsets.UTF_8));
+    @Override
+    TcpStream self() {
         return this;
-    }
-
-    /** A property as this connection's filter reads it, in Envoy's encoding. */
-    public Optional<byte[]> property(String dottedPath) {
-        return context.property(ProxyWasmHarness.propertyPath(dottedPath));
-    }
-
-    public Optional<String> propertyText(String dottedPath) {
-        return property(dottedPath).map(b -> new String(b, StandardCharsets.UTF_8));
     }
 
     // ---- data and closes -------------------------------------------------------------------------------------

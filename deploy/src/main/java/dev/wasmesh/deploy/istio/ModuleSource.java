@@ -7,9 +7,6 @@ import dev.wasmesh.deploy.oci.ImageReference;
 import dev.wasmesh.deploy.oci.RegistryClient;
 import dev.wasmesh.deploy.oci.RemoteModuleFetcher;
 import dev.wasmesh.deploy.oci.WasmImagePuller;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 
 /**
@@ -44,7 +41,7 @@ public record ModuleSource(String source, byte[] module, String remoteUrl, Strin
       byte[] module = new RemoteModuleFetcher(registry).fetch(source, expected);
       loaded = new ModuleSource(source, module, source, Digests.sha256Hex(module));
     } else {
-      byte[] module = readFile(Path.of(source));
+      byte[] module = RemoteModuleFetcher.readModuleFile(Path.of(source));
       if (expected != null) {
         Digests.verify("sha256:" + expected, module, source);
       }
@@ -60,15 +57,5 @@ public record ModuleSource(String source, byte[] module, String remoteUrl, Strin
 
   public String moduleSha256() {
     return Digests.sha256Hex(module);
-  }
-
-  private static byte[] readFile(Path path) {
-    try {
-      return Files.readAllBytes(path);
-    } catch (NoSuchFileException e) {
-      throw new DeployException("module file " + path + " does not exist");
-    } catch (IOException e) {
-      throw new DeployException("cannot read module file " + path + ": " + e.getMessage());
-    }
   }
 }

@@ -52,7 +52,7 @@ public final class RemoteModuleFetcher {
     return switch (scheme) {
       case "oci" -> fromRegistry(uri, expected);
       case "http", "https" -> checked(uri, unwrap(download(parse(uri)), uri), expected);
-      case "file" -> checked(uri, readFile(filePath(uri)), expected);
+      case "file" -> checked(uri, readModuleFile(filePath(uri)), expected);
       default -> throw new DeployException("cannot load a module from '" + uri
           + "': expected an oci://, https://, http:// or file:// URL");
     };
@@ -149,7 +149,8 @@ public final class RemoteModuleFetcher {
     return module;
   }
 
-  private static byte[] readFile(Path path) {
+  /** A module file's bytes; a missing or unreadable file is a one-line {@link DeployException}. */
+  public static byte[] readModuleFile(Path path) {
     try {
       return Files.readAllBytes(path);
     } catch (NoSuchFileException e) {
