@@ -16,19 +16,9 @@ import org.junit.jupiter.api.io.TempDir;
 class InspectAndTestCommandsTest {
   @TempDir Path tmp;
 
-  private static Path example(String name) {
-    for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
-      Path wasm = dir.resolve("examples").resolve(name).resolve("filter.wasm");
-      if (Files.isRegularFile(wasm)) {
-        return wasm;
-      }
-    }
-    throw new IllegalStateException("examples/" + name + " not found");
-  }
-
   @Test
   void inspectDescribesARealFilterAndSaysItLoads() throws Exception {
-    Cli.Result result = wasmesh().run("inspect", example("as-gcore").toString());
+    Cli.Result result = wasmesh().run("inspect", Examples.wasm("as-gcore").toString());
 
     assertThat(result.exitCode()).as(result.toString()).isZero();
     assertThat(result.stdout())
@@ -43,9 +33,9 @@ class InspectAndTestCommandsTest {
 
   @Test
   void inspectNamesEachExamplesToolchainAndStartUp() throws Exception {
-    Cli.Result rust = wasmesh().run("inspect", example("rust").toString());
-    Cli.Result c = wasmesh().run("inspect", example("seed").toString());
-    Cli.Result solo = wasmesh().run("inspect", example("as-solo").toString());
+    Cli.Result rust = wasmesh().run("inspect", Examples.wasm("rust").toString());
+    Cli.Result c = wasmesh().run("inspect", Examples.wasm("seed").toString());
+    Cli.Result solo = wasmesh().run("inspect", Examples.wasm("as-solo").toString());
 
     assertThat(rust.exitCode()).as(rust.toString()).isZero();
     assertThat(rust.stdout())
@@ -68,7 +58,7 @@ class InspectAndTestCommandsTest {
 
   @Test
   void inspectJsonGroupsImportsInAFixedOrder() throws Exception {
-    Cli.Result result = wasmesh().run("inspect", example("as-gcore").toString(), "--output", "json");
+    Cli.Result result = wasmesh().run("inspect", Examples.wasm("as-gcore").toString(), "--output", "json");
 
     assertThat(result.exitCode()).as(result.toString()).isZero();
     Map<?, ?> json = (Map<?, ?>) Json.parse(result.stdout());
@@ -138,7 +128,7 @@ class InspectAndTestCommandsTest {
 
   @Test
   void testRunsTheScenariosOfAProject() throws Exception {
-    Files.copy(example("seed"), tmp.resolve("filter.wasm"));
+    Files.copy(Examples.wasm("seed"), tmp.resolve("filter.wasm"));
     Files.createDirectories(tmp.resolve("tests"));
     Files.writeString(
         tmp.resolve("tests/hello.yaml"),
@@ -171,7 +161,7 @@ class InspectAndTestCommandsTest {
 
   @Test
   void aMalformedScenarioNamesFileAndLineAndExitsTwo() throws Exception {
-    Files.copy(example("seed"), tmp.resolve("filter.wasm"));
+    Files.copy(Examples.wasm("seed"), tmp.resolve("filter.wasm"));
     Path scenario =
         Files.writeString(
             tmp.resolve("broken.yaml"),
@@ -196,7 +186,7 @@ class InspectAndTestCommandsTest {
 
   @Test
   void testWritesJUnitXmlAndJsonForMachines() throws Exception {
-    Files.copy(example("seed"), tmp.resolve("filter.wasm"));
+    Files.copy(Examples.wasm("seed"), tmp.resolve("filter.wasm"));
     Files.createDirectories(tmp.resolve("tests"));
     Files.writeString(
         tmp.resolve("tests/hello.yaml"),

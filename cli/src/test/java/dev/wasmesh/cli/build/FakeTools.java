@@ -1,5 +1,6 @@
 package dev.wasmesh.cli.build;
 
+import dev.wasmesh.cli.Examples;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,17 +17,11 @@ final class FakeTools {
   private final Path bin;
 
   private static byte[] seedFilter() {
-    for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
-      Path seed = dir.resolve("examples/seed/filter.wasm");
-      if (Files.isRegularFile(seed)) {
-        try {
-          return Files.readAllBytes(seed);
-        } catch (IOException e) {
-          throw new java.io.UncheckedIOException(e);
-        }
-      }
+    try {
+      return Files.readAllBytes(Examples.wasm("seed"));
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
     }
-    throw new IllegalStateException("examples/seed/filter.wasm not found above " + Path.of("").toAbsolutePath());
   }
 
   FakeTools(Path bin) throws IOException {

@@ -4,10 +4,10 @@ import static dev.wasmesh.cli.Cli.wasmesh;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.wasmesh.cli.Cli;
+import dev.wasmesh.cli.Examples;
 import dev.wasmesh.cli.ProxyProcess;
 import dev.wasmesh.deploy.testing.LocalRegistry;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -21,21 +21,12 @@ class RunFromRegistryTest {
 
   @TempDir Path tmp;
 
-  private static Path seed() {
-    for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
-      Path wasm = dir.resolve("examples/seed/filter.wasm");
-      if (Files.isRegularFile(wasm)) {
-        return wasm;
-      }
-    }
-    throw new IllegalStateException("examples/seed/filter.wasm not found");
-  }
-
   @ParameterizedTest
   @ValueSource(strings = {"compat", "oci", "docker"})
   void pushedFilterRunsFromTheRegistry(String variant) throws Exception {
     String ref = REGISTRY.host() + "/demo/seed-" + variant + ":v1";
-    Cli.Result push = wasmesh().run("push", seed().toString(), ref, "--plain-http", "--variant", variant);
+    Cli.Result push =
+        wasmesh().run("push", Examples.wasm("seed").toString(), ref, "--plain-http", "--variant", variant);
     assertThat(push.exitCode()).as(push.toString()).isZero();
     assertThat(push.stdout() + push.stderr()).contains("sha256:");
 

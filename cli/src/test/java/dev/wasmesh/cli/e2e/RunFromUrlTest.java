@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
 import dev.wasmesh.cli.Cli;
+import dev.wasmesh.cli.Examples;
 import dev.wasmesh.cli.ProxyProcess;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -29,7 +30,7 @@ class RunFromUrlTest {
 
   @BeforeEach
   void serveTheSeedGzipped() throws IOException {
-    seed = Files.readAllBytes(seed());
+    seed = Files.readAllBytes(Examples.wasm("seed"));
     ByteArrayOutputStream gz = new ByteArrayOutputStream();
     try (GZIPOutputStream out = new GZIPOutputStream(gz)) {
       out.write(seed);
@@ -53,16 +54,6 @@ class RunFromUrlTest {
 
   private String url() {
     return "http://127.0.0.1:" + server.getAddress().getPort() + "/seed.wasm.gz";
-  }
-
-  private static Path seed() {
-    for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
-      Path wasm = dir.resolve("examples/seed/filter.wasm");
-      if (Files.isRegularFile(wasm)) {
-        return wasm;
-      }
-    }
-    throw new IllegalStateException("examples/seed/filter.wasm not found");
   }
 
   @Test

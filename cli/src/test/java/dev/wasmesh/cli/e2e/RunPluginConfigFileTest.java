@@ -2,6 +2,7 @@ package dev.wasmesh.cli.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.wasmesh.cli.Examples;
 import dev.wasmesh.cli.ProxyProcess;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
@@ -13,22 +14,12 @@ import org.junit.jupiter.api.io.TempDir;
 class RunPluginConfigFileTest {
   @TempDir Path tmp;
 
-  private static Path example(String name) {
-    for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
-      Path wasm = dir.resolve("examples").resolve(name).resolve("filter.wasm");
-      if (Files.isRegularFile(wasm)) {
-        return wasm;
-      }
-    }
-    throw new IllegalStateException("examples/" + name + "/filter.wasm not found");
-  }
-
   @Test
   void aConfigurationFileWithSpacesReachesTheFilterWhole() throws Exception {
     Path config = Files.writeString(tmp.resolve("plugin config.txt"), "two words");
     try (ProxyProcess proxy =
         ProxyProcess.run(
-            tmp, example("as-solo").toString(), "--root-id", "as_solo", "--plugin-config", "@" + config)) {
+            tmp, Examples.wasm("as-solo").toString(), "--root-id", "as_solo", "--plugin-config", "@" + config)) {
       HttpResponse<String> response = proxy.get("/");
       assertThat(response.statusCode()).isEqualTo(200);
       assertThat(response.headers().firstValue("x-as-config")).hasValue("two words");

@@ -149,6 +149,45 @@ public final class Manifests {
     return spec.targetRefs().stream().<Object>map(TargetRef::toMap).toList();
   }
 
+  /** Where and when a WasmPlugin or TrafficExtension applies: workloads, phase, priority, traffic. */
+  static void putPlacement(Map<String, Object> body, DeploySpec spec) {
+    if (!spec.selector().isEmpty()) {
+      body.put("selector", Map.of("matchLabels", new LinkedHashMap<>(spec.selector())));
+    } else {
+      body.put("targetRefs", targetRefs(spec));
+    }
+    if (spec.phase() != null) {
+      body.put("phase", spec.phase().name());
+    }
+    if (spec.priority() != null) {
+      body.put("priority", spec.priority());
+    }
+    body.put("match", trafficMatch(spec));
+  }
+
+  /** The module and how it runs, as WasmPlugin has them (TrafficExtension: the same fields under {@code wasm}). */
+  static void putModule(Map<String, Object> m, DeploySpec spec) {
+    putModuleLocation(m, spec);
+    if (spec.pullPolicy() != null) {
+      m.put("imagePullPolicy", spec.pullPolicy().istioName());
+    }
+    if (spec.pullSecret() != null) {
+      m.put("imagePullSecret", spec.pullSecret());
+    }
+    m.put("pluginName", spec.effectivePluginName());
+    if (spec.pluginConfig() != null) {
+      m.put("pluginConfig", parseJson(spec.pluginConfig()));
+    }
+    if (spec.failStrategy() != null) {
+      m.put("failStrategy", spec.failStrategy().name());
+    }
+    m.put("type", "HTTP");
+    List<Object> env = env(spec);
+    if (!env.isEmpty()) {
+      m.put("vmConfig", Map.of("env", env));
+    }
+  }
+
   /** url and checksum: the remote URL Istio fetches, or the file copied into the sidecar. */
   static void putModuleLocation(Map<String, Object> out, DeploySpec spec) {
     if (spec.module().isLocal()) {
