@@ -26,7 +26,7 @@ public final class HeaderMap {
             throw new IllegalArgumentException("names and values must come in pairs");
         }
         // The pairs are already in this map's layout: one bulk copy, then lower-case the names in place, is
-        // cheaper than adding them one at a time (a proxy builds maps like this for every stream).
+        // cheaper than adding them one at a time (tests and benchmarks build maps like this for every stream).
         HeaderMap m = new HeaderMap(Arrays.copyOf(namesAndValues, Math.max(16, namesAndValues.length)));
         for (int i = 0; i < namesAndValues.length; i += 2) {
             m.entries[i] = lower(m.entries[i]);

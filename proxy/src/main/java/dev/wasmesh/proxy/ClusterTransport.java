@@ -40,7 +40,7 @@ final class ClusterTransport implements CallTransport {
                 call.fail();
             }, call.timeout().toMillis(), TimeUnit.MILLISECONDS);
         }
-        Framer framer = exchange.requestFramer();
+        Framer framer = exchange.requestFramer(call.headers());
         byte[] body = call.body();
         HeaderMap trailers = call.trailers();
         framer.headers(call.headers(), body.length == 0 && trailers.isEmpty());

@@ -17,8 +17,9 @@ import java.util.NoSuchElementException;
 import java.util.Set;
 
 /**
- * Netty's HTTP headers kept in a {@link HeaderMap}, so that the HTTP/1.1 decoders fill the map the filters see
- * directly: no hashed copy to build and then convert for every request and every upstream response. Names are
+ * Netty's HTTP headers kept in a {@link HeaderMap}, so that the HTTP/1.1 decoders fill a lower-cased map that
+ * {@link Headers} only copies, behind the pseudo-headers: no hashed map to build and then convert for every request
+ * and every upstream response. Names are
  * checked as Netty's default headers check them (RFC 9110 tokens) and values for control characters, so a request
  * with a malformed header is still refused by the decoder with a 400.
  */

@@ -3,6 +3,7 @@ package dev.wasmesh.proxy;
 import dev.wasmesh.host.HeaderMap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.util.CharsetUtil;
 
@@ -20,6 +21,8 @@ final class Http1Encoder {
 
     private static final int CRLF = ('\r' << 8) | '\n';
     private static final int COLON_SPACE = (':' << 8) | ' ';
+    private static final ByteBuf CRLF_BYTES = Unpooled.unreleasableBuffer(
+            Unpooled.wrappedBuffer(new byte[] {'\r', '\n'}).asReadOnly());
 
     private Http1Encoder() {}
 
@@ -71,14 +74,12 @@ final class Http1Encoder {
         }
     }
 
-    /** One chunk of a chunked body. */
+    /** One chunk of a chunked body: its size line, the data itself (not copied), CRLF. */
     static ByteBuf chunk(ByteBufAllocator alloc, byte[] data) {
-        ByteBuf b = alloc.buffer(data.length + 12);
-        ascii(b, Integer.toHexString(data.length));
-        b.writeShort(CRLF);
-        b.writeBytes(data);
-        b.writeShort(CRLF);
-        return b;
+        ByteBuf size = alloc.buffer(10);
+        ascii(size, Integer.toHexString(data.length));
+        size.writeShort(CRLF);
+        return Unpooled.wrappedBuffer(size, Unpooled.wrappedBuffer(data), CRLF_BYTES.duplicate());
     }
 
     /** The end of a chunked body, with trailers if there are any. */

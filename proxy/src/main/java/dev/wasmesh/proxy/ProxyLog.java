@@ -16,7 +16,11 @@ public final class ProxyLog implements LogSink {
 
     private final PrintStream out;
     private final PrintStream err;
-    private final StringBuilder pending = new StringBuilder();
+    /** Guards {@link #pending}; held only to append or to swap the buffer, never while writing. */
+    private final Object buffer = new Object();
+    /** Orders the writes to stdout. */
+    private final Object writing = new Object();
+    private StringBuilder pending = new StringBuilder(FLUSH_CHARS + 512);
     private volatile LogLevel level;
 
     public ProxyLog(LogLevel level, PrintStream out, PrintStream err) {
@@ -48,7 +52,7 @@ public final class ProxyLog implements LogSink {
 
     /** stdout, after the access-log lines before it; never filtered by level. */
     public void stdout(String line) {
-        synchronized (pending) {
+        synchronized (writing) {
             flush();
             out.println(line);
         }
@@ -56,26 +60,33 @@ public final class ProxyLog implements LogSink {
 
     /**
      * An access-log line for stdout, formatted straight into the buffer: it waits there until {@link #flush} (the
-     * proxy calls it every 100 ms).
+     * proxy calls it every 100 ms) or until the buffer is full.
      */
     void access(AccessLog.Entry entry) {
-        synchronized (pending) {
+        boolean full;
+        synchronized (buffer) {
             AccessLog.appendTo(pending, entry);
             pending.append(System.lineSeparator());
-            if (pending.length() >= FLUSH_CHARS) {
-                flush();
-            }
+            full = pending.length() >= FLUSH_CHARS;
+        }
+        if (full) {
+            flush();
         }
     }
 
-    /** Writes the buffered access-log lines to stdout. */
+    /** Writes the buffered access-log lines to stdout; other workers keep appending to a fresh buffer meanwhile. */
     public void flush() {
-        synchronized (pending) {
-            if (pending.length() > 0) {
-                out.append(pending);
-                out.flush();
-                pending.setLength(0);
+        synchronized (writing) {
+            StringBuilder lines;
+            synchronized (buffer) {
+                if (pending.length() == 0) {
+                    return;
+                }
+                lines = pending;
+                pending = new StringBuilder(FLUSH_CHARS + 512);
             }
+            out.append(lines);
+            out.flush();
         }
     }
 }

@@ -34,11 +34,6 @@ public final class ProxyStats {
         return a == null ? 0 : a.sum();
     }
 
-    public long gaugeValue(String name) {
-        AtomicLong g = gauges.get(name);
-        return g == null ? 0 : g.get();
-    }
-
     public Map<String, Long> counters() {
         Map<String, Long> out = new TreeMap<>();
         counters.forEach((k, v) -> out.put(k, v.sum()));

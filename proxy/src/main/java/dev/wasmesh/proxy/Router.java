@@ -78,7 +78,7 @@ final class Router implements Pipeline.Sink {
         }
         events.routed(route, cluster);
         exchange = pool.open(cluster, new Upstream());
-        framer = exchange.requestFramer();
+        framer = exchange.requestFramer(headers);
         framer.headers(headers, endOfStream);
         exchange.flush();
         if (endOfStream) {

@@ -24,11 +24,6 @@ public final class Transport {
 
     private Transport() {}
 
-    /** "epoll" or "nio", for the ready line. */
-    public static String name() {
-        return EPOLL ? "epoll" : "nio";
-    }
-
     public static MultiThreadIoEventLoopGroup group(int threads) {
         IoHandlerFactory io = EPOLL ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
         return new MultiThreadIoEventLoopGroup(threads, io);

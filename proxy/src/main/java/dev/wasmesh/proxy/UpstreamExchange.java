@@ -40,6 +40,7 @@ final class UpstreamExchange {
     private boolean closed;
     private boolean unflushed;
     private UpstreamHandler handler;
+    private UpstreamResponseDecoder decoder;
     private boolean bodylessResponse;
 
     UpstreamExchange(UpstreamPool pool, ClusterConfig cluster, Listener listener) {
@@ -66,7 +67,8 @@ final class UpstreamExchange {
         // Kept here: a connection closed (e.g. on timeout) has an empty pipeline, but its address is still logged.
         handler = ch.pipeline().get(UpstreamHandler.class);
         handler.exchange(this);
-        ch.pipeline().get(UpstreamResponseDecoder.class).expectBodyless(bodylessResponse);
+        decoder = ch.pipeline().get(UpstreamResponseDecoder.class);
+        decoder.expectBodyless(bodylessResponse);
         for (Object o : queued) {
             ch.write(o);
         }
@@ -83,33 +85,21 @@ final class UpstreamExchange {
         }
     }
 
-    /** Frames this exchange's request (the headers and body the filters left) into HTTP/1.1 bytes. */
-    Framer requestFramer() {
-        Http1Sink bytes = new Http1Sink(PooledByteBufAllocator.DEFAULT, false, () -> false, this::write);
-        return new Framer(false, h -> false, new Framer.Sink() {
-            @Override
-            public void head(HeaderMap headers, long length) {
-                expectBodylessResponse("HEAD".equals(headers.first(":method")));
-                bytes.head(headers, length);
-            }
-
-            @Override
-            public void body(byte[] data, boolean last) {
-                bytes.body(data, last);
-            }
-
-            @Override
-            public void trailers(HeaderMap trailers) {
-                bytes.trailers(trailers);
-            }
-        });
+    /**
+     * Frames this exchange's request into HTTP/1.1 bytes. {@code headers}, the request's as they will go out, tell
+     * the decoder whether the answer has a body (not for HEAD).
+     */
+    Framer requestFramer(HeaderMap headers) {
+        expectBodylessResponse("HEAD".equals(headers.first(":method")));
+        return new Framer(false, h -> false, new Http1Sink(PooledByteBufAllocator.DEFAULT, false, () -> false,
+                this::write));
     }
 
     /** A response to HEAD has headers only, whatever its content-length says. */
     private void expectBodylessResponse(boolean bodyless) {
         bodylessResponse = bodyless;
-        if (channel != null) {
-            channel.pipeline().get(UpstreamResponseDecoder.class).expectBodyless(bodyless);
+        if (decoder != null) {
+            decoder.expectBodyless(bodyless);
         }
     }
 
@@ -166,7 +156,7 @@ final class UpstreamExchange {
     private void maybeRelease() {
         if (requestDone && responseDone && !closed) {
             closed = true;
-            channel.pipeline().get(UpstreamHandler.class).exchange(null);
+            handler.exchange(null);
             if (keepAlive) {
                 pool.release(cluster.name(), channel);
             } else {
@@ -182,7 +172,7 @@ final class UpstreamExchange {
             queued.forEach(ReferenceCountUtil::release);
             queued.clear();
             if (channel != null) {
-                channel.pipeline().get(UpstreamHandler.class).exchange(null);
+                handler.exchange(null);
                 channel.close();
             }
         }

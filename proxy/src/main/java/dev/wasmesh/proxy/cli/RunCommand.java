@@ -124,7 +124,8 @@ public final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         // Netty's default leak detection records a stack trace for every 128th buffer, several per hundred requests
-        // (seen with JFR under load). The tests run with it; -Dio.netty.leakDetection.level=simple turns it back on.
+        // (seen with JFR under load). The in-process proxy tests keep Netty's default;
+        // -Dio.netty.leakDetection.level=simple turns it back on here.
         if (System.getProperty("io.netty.leakDetection.level") == null) {
             ResourceLeakDetector.setLevel(ResourceLeakDetector.Level.DISABLED);
         }
