@@ -1,15 +1,31 @@
 package dev.wasmesh.testing;
 
+import dev.wasmesh.host.Action;
+import dev.wasmesh.host.Body;
 import dev.wasmesh.host.StreamContext;
 import dev.wasmesh.host.StreamInfo;
+import dev.wasmesh.host.abi.StreamType;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.function.Supplier;
 
-/** What an {@link HttpStream} and a {@link TcpStream} share: the context's id and the properties its filter reads. */
+/**
+ * What an {@link HttpStream} and a {@link TcpStream} share: the context's id, the properties its filter reads, and
+ * the record of the filter's callbacks and of the continue and close calls it made.
+ */
 public abstract class FilterStream<S extends FilterStream<S>> {
     final ProxyWasmHarness harness;
     private final StreamInfo info;
+    private final List<StreamType> continueCalls = new ArrayList<>();
+    private final List<StreamType> closeCalls = new ArrayList<>();
+    private final Set<StreamType> continuedDuringCallback = EnumSet.noneOf(StreamType.class);
+    private boolean inCallback;
+    private Action lastAction;
 
     /** Gives {@code info} the harness's properties before the subclass opens its context on it. */
     FilterStream(ProxyWasmHarness harness, StreamInfo info, Map<String, byte[]> properties) {
@@ -21,6 +37,9 @@ public abstract class FilterStream<S extends FilterStream<S>> {
     abstract StreamContext context();
 
     abstract S self();
+
+    /** The filter continued {@code type}: what that direction holds goes on. */
+    abstract void continued(StreamType type);
 
     /** The context id in the VM. */
     public int contextId() {
@@ -49,5 +68,63 @@ public abstract class FilterStream<S extends FilterStream<S>> {
     /** A property as text (for string-valued properties). */
     public Optional<String> propertyText(String dottedPath) {
         return property(dottedPath).map(b -> new String(b, StandardCharsets.UTF_8));
+    }
+
+    /** What the filter's most recent callback with a result returned. */
+    public Action lastAction() {
+        if (lastAction == null) {
+            throw new IllegalStateException("no phase has been called on this stream yet");
+        }
+        return lastAction;
+    }
+
+    /** Each proxy_continue_stream call that reached this stream, in order. */
+    public List<StreamType> continueCalls() {
+        return List.copyOf(continueCalls);
+    }
+
+    /** Each proxy_close_stream call the filter made, in order. */
+    public List<StreamType> closeCalls() {
+        return List.copyOf(closeCalls);
+    }
+
+    /** Runs one filter callback and keeps its result; work it queued is left for the caller to drain. */
+    final Action runCallback(Supplier<Action> callback) {
+        inCallback = true;
+        try {
+            lastAction = callback.get();
+        } finally {
+            inCallback = false;
+        }
+        // A continue the filter asked for during its own callback takes effect once the callback has returned.
+        for (StreamType type : continuedDuringCallback) {
+            continued(type);
+        }
+        continuedDuringCallback.clear();
+        return lastAction;
+    }
+
+    static String text(Body body) {
+        return body == null ? "" : body.toString();
+    }
+
+    static byte[] bytes(Body body) {
+        return body == null ? new byte[0] : body.toByteArray();
+    }
+
+    /** The filter's steering, recorded; the host calls it from inside callbacks too, hence the deferred continue. */
+    abstract class Steering {
+        public void continueStream(StreamType type) {
+            continueCalls.add(type);
+            if (inCallback) {
+                continuedDuringCallback.add(type);
+            } else {
+                continued(type);
+            }
+        }
+
+        public void closeStream(StreamType type) {
+            closeCalls.add(type);
+        }
     }
 }

@@ -1,7 +1,6 @@
 package dev.wasmesh.testing;
 
 import dev.wasmesh.host.Action;
-import dev.wasmesh.host.Body;
 import dev.wasmesh.host.HeaderMap;
 import dev.wasmesh.host.HttpContext;
 import dev.wasmesh.host.LocalResponse;
@@ -12,11 +11,10 @@ import dev.wasmesh.host.abi.StreamType;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * One HTTP stream through the filter. Call the phases in the order a proxy would; each returns the filter's
@@ -32,11 +30,6 @@ public final class HttpStream extends FilterStream<HttpStream> implements AutoCl
     private final HttpContext context;
     private final StreamDirection request = new StreamDirection();
     private final StreamDirection response = new StreamDirection();
-    private final List<StreamType> continueCalls = new ArrayList<>();
-    private final List<StreamType> closeCalls = new ArrayList<>();
-    private final Set<StreamType> continuedDuringCallback = EnumSet.noneOf(StreamType.class);
-    private boolean inCallback;
-    private Action lastAction;
 
     HttpStream(ProxyWasmHarness harness, RootContext root, StreamInfo info, Map<String, byte[]> properties) {
         super(harness, info, properties);
@@ -63,7 +56,7 @@ public final class HttpStream extends FilterStream<HttpStream> implements AutoCl
     /** proxy_on_request_headers; the map is copied, read the result with {@link #requestHeaders()}. */
     public Action sendRequestHeaders(HeaderMap headers, boolean endOfStream) {
         HeaderMap map = headers.copy();
-        return run(StreamType.HTTP_REQUEST, () -> request.headers(map, context.onRequestHeaders(map, endOfStream)));
+        return run(() -> request.headers(map, context.onRequestHeaders(map, endOfStream)));
     }
 
     public Action sendRequestBody(String chunk, boolean endOfStream) {
@@ -72,7 +65,7 @@ public final class HttpStream extends FilterStream<HttpStream> implements AutoCl
 
     /** proxy_on_request_body with {@code chunk} added to whatever the filter still buffers (see class doc). */
     public Action sendRequestBody(byte[] chunk, boolean endOfStream) {
-        return run(StreamType.HTTP_REQUEST, () -> request.body(chunk, endOfStream, context::onRequestBody));
+        return run(() -> request.body(chunk, endOfStream, context::onRequestBody));
     }
 
     /** Delivers the chunks as consecutive data frames, the last one ending the stream. */
@@ -91,7 +84,7 @@ public final class HttpStream extends FilterStream<HttpStream> implements AutoCl
 
     public Action sendRequestTrailers(HeaderMap trailers) {
         HeaderMap map = trailers.copy();
-        return run(StreamType.HTTP_REQUEST, () -> request.trailers(context.onRequestTrailers(map)));
+        return run(() -> request.trailers(context.onRequestTrailers(map)));
     }
 
     // ---- response --------------------------------------------------------------------------------------------
@@ -102,8 +95,7 @@ public final class HttpStream extends FilterStream<HttpStream> implements AutoCl
 
     public Action sendResponseHeaders(HeaderMap headers, boolean endOfStream) {
         HeaderMap map = headers.copy();
-        return run(StreamType.HTTP_RESPONSE,
-                () -> response.headers(map, context.onResponseHeaders(map, endOfStream)));
+        return run(() -> response.headers(map, context.onResponseHeaders(map, endOfStream)));
     }
 
     public Action sendResponseBody(String chunk, boolean endOfStream) {
@@ -111,7 +103,7 @@ public final class HttpStream extends FilterStream<HttpStream> implements AutoCl
     }
 
     public Action sendResponseBody(byte[] chunk, boolean endOfStream) {
-        return run(StreamType.HTTP_RESPONSE, () -> response.body(chunk, endOfStream, context::onResponseBody));
+        return run(() -> response.body(chunk, endOfStream, context::onResponseBody));
     }
 
     public BodyDelivery deliverResponseBody(String... chunks) {
@@ -128,7 +120,7 @@ public final class HttpStream extends FilterStream<HttpStream> implements AutoCl
 
     public Action sendResponseTrailers(HeaderMap trailers) {
         HeaderMap map = trailers.copy();
-        return run(StreamType.HTTP_RESPONSE, () -> response.trailers(context.onResponseTrailers(map)));
+        return run(() -> response.trailers(context.onResponseTrailers(map)));
     }
 
     // ---- end of stream ---------------------------------------------------------------------------------------
@@ -150,14 +142,6 @@ public final class HttpStream extends FilterStream<HttpStream> implements AutoCl
     }
 
     // ---- what the filter did ---------------------------------------------------------------------------------
-
-    /** What the most recent phase call returned. */
-    public Action lastAction() {
-        if (lastAction == null) {
-            throw new IllegalStateException("no phase has been called on this stream yet");
-        }
-        return lastAction;
-    }
 
     /** PAUSE while the filter holds the request (after a PAUSE and until it continues), else CONTINUE. */
     public Action requestAction() {
@@ -217,39 +201,15 @@ public final class HttpStream extends FilterStream<HttpStream> implements AutoCl
         return context.localResponse();
     }
 
-    /** Each proxy_continue_stream call the filter made, in order. */
-    public List<StreamType> continueCalls() {
-        return List.copyOf(continueCalls);
-    }
-
-    /** Each proxy_close_stream call the filter made, in order. */
-    public List<StreamType> closeCalls() {
-        return List.copyOf(closeCalls);
-    }
-
     // ---- internals -------------------------------------------------------------------------------------------
 
-    private interface Phase {
-        Action call();
-    }
-
-    private Action run(StreamType type, Phase phase) {
+    private Action run(Supplier<Action> phase) {
         if (context.finished()) {
             throw new IllegalStateException("stream " + context.id() + " is already complete");
         }
-        inCallback = true;
-        try {
-            lastAction = phase.call();
-        } finally {
-            inCallback = false;
-        }
-        // A continue the filter asked for during its own callback takes effect once the callback has returned.
-        for (StreamType t : continuedDuringCallback) {
-            direction(t).continued();
-        }
-        continuedDuringCallback.clear();
+        Action action = runCallback(phase);
         harness.drain();
-        return lastAction;
+        return action;
     }
 
     private interface ChunkSender {
@@ -271,8 +231,9 @@ public final class HttpStream extends FilterStream<HttpStream> implements AutoCl
         return new BodyDelivery(calls, Arrays.copyOfRange(all, forwardedBefore, all.length), dir.holdsBody());
     }
 
-    private StreamDirection direction(StreamType type) {
-        return type == StreamType.HTTP_RESPONSE ? response : request;
+    @Override
+    void continued(StreamType type) {
+        (type == StreamType.HTTP_RESPONSE ? response : request).continued();
     }
 
     private static List<byte[]> texts(String[] chunks) {
@@ -290,31 +251,7 @@ public final class HttpStream extends FilterStream<HttpStream> implements AutoCl
         return map.copy();
     }
 
-    private static String text(Body body) {
-        return body == null ? "" : body.toString();
-    }
-
-    private static byte[] bytes(Body body) {
-        return body == null ? new byte[0] : body.toByteArray();
-    }
-
-    /** The filter's stream steering, recorded; a continue releases what the direction holds. */
-    private final class Control implements StreamControl {
-        @Override
-        public void continueStream(StreamType type) {
-            continueCalls.add(type);
-            if (inCallback) {
-                continuedDuringCallback.add(type);
-            } else {
-                direction(type).continued();
-            }
-        }
-
-        @Override
-        public void closeStream(StreamType type) {
-            closeCalls.add(type);
-        }
-
+    private final class Control extends Steering implements StreamControl {
         @Override
         public void sendLocalResponse(LocalResponse localResponse) {
             // Kept by the host's HttpContext; read through localResponse().

@@ -1,7 +1,6 @@
 package dev.wasmesh.testing;
 
 import dev.wasmesh.host.Action;
-import dev.wasmesh.host.Body;
 import dev.wasmesh.host.NetworkContext;
 import dev.wasmesh.host.NetworkControl;
 import dev.wasmesh.host.RootContext;
@@ -9,10 +8,7 @@ import dev.wasmesh.host.StreamInfo;
 import dev.wasmesh.host.abi.PeerType;
 import dev.wasmesh.host.abi.StreamType;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * One TCP connection through a network filter, driven as Envoy drives it. Opening it runs proxy_on_context_create
@@ -31,19 +27,14 @@ public final class TcpStream extends FilterStream<TcpStream> implements AutoClos
     private final NetworkContext context;
     private final StreamDirection downstream = new StreamDirection();
     private final StreamDirection upstream = new StreamDirection();
-    private final List<StreamType> continueCalls = new ArrayList<>();
-    private final List<StreamType> closeCalls = new ArrayList<>();
     private final Action newConnectionAction;
-    private boolean inCallback;
-    private boolean continuedDuringCallback;
     private boolean closing;
     private boolean upstreamClosed;
-    private Action lastAction;
 
     TcpStream(ProxyWasmHarness harness, RootContext root, StreamInfo info, Map<String, byte[]> properties) {
         super(harness, info, properties);
         this.context = root.newNetworkContext(new Control(), info);
-        this.newConnectionAction = call(context::onNewConnection);
+        this.newConnectionAction = runCallback(context::onNewConnection);
         harness.drain();
     }
 
@@ -66,7 +57,7 @@ public final class TcpStream extends FilterStream<TcpStream> implements AutoClos
     /** proxy_on_downstream_data with {@code chunk} added to whatever the filter still holds (see class doc). */
     public Action sendDownstreamData(byte[] chunk, boolean endOfStream) {
         requireOpen();
-        Action action = call(() -> downstream.body(chunk, endOfStream, context::onDownstreamData));
+        Action action = runCallback(() -> downstream.body(chunk, endOfStream, context::onDownstreamData));
         harness.drain();
         return action;
     }
@@ -81,7 +72,7 @@ public final class TcpStream extends FilterStream<TcpStream> implements AutoClos
      */
     public Action sendUpstreamData(byte[] chunk, boolean endOfStream) {
         requireOpen();
-        Action action = call(() -> upstream.body(chunk, endOfStream, context::onUpstreamData));
+        Action action = runCallback(() -> upstream.body(chunk, endOfStream, context::onUpstreamData));
         if (endOfStream && !upstreamClosed) {
             upstreamClosed = true;
             context.onUpstreamConnectionClose(PeerType.UNKNOWN);
@@ -135,11 +126,6 @@ public final class TcpStream extends FilterStream<TcpStream> implements AutoClos
         return newConnectionAction;
     }
 
-    /** What the most recent callback with a result returned (new connection or data). */
-    public Action lastAction() {
-        return lastAction;
-    }
-
     /** PAUSE while the filter holds downstream data, else CONTINUE. */
     public Action downstreamAction() {
         return downstream.action();
@@ -184,37 +170,7 @@ public final class TcpStream extends FilterStream<TcpStream> implements AutoClos
         return upstream.forwarded();
     }
 
-    /** Each proxy_continue_stream the filter made that reached the connection (DOWNSTREAM), in order. */
-    public List<StreamType> continueCalls() {
-        return List.copyOf(continueCalls);
-    }
-
-    /** Each proxy_close_stream call the filter made (DOWNSTREAM or UPSTREAM), in order. */
-    public List<StreamType> closeCalls() {
-        return List.copyOf(closeCalls);
-    }
-
     // ---- internals -------------------------------------------------------------------------------------------
-
-    private interface Callback {
-        Action call();
-    }
-
-    /** Runs one callback; work it queued is left for the caller's {@link ProxyWasmHarness#drain}. */
-    private Action call(Callback callback) {
-        inCallback = true;
-        try {
-            lastAction = callback.call();
-        } finally {
-            inCallback = false;
-        }
-        // A continue the filter asked for during its own callback takes effect once the callback has returned.
-        if (continuedDuringCallback) {
-            continuedDuringCallback = false;
-            downstream.continued();
-        }
-        return lastAction;
-    }
 
     private void requireOpen() {
         if (context.finished()) {
@@ -222,29 +178,17 @@ public final class TcpStream extends FilterStream<TcpStream> implements AutoClos
         }
     }
 
-    private static String text(Body body) {
-        return body == null ? "" : body.toString();
+    /** Only DOWNSTREAM reaches the connection: Envoy cannot resume upstream data. */
+    @Override
+    void continued(StreamType type) {
+        downstream.continued();
     }
 
-    private static byte[] bytes(Body body) {
-        return body == null ? new byte[0] : body.toByteArray();
-    }
-
-    /** The filter's connection steering, recorded; Envoy acts on it once the filter's call has returned. */
-    private final class Control implements NetworkControl {
-        @Override
-        public void continueStream(StreamType type) {
-            continueCalls.add(type);
-            if (inCallback) {
-                continuedDuringCallback = true;
-            } else {
-                downstream.continued();
-            }
-        }
-
+    /** Envoy acts on the filter's close once its call has returned. */
+    private final class Control extends Steering implements NetworkControl {
         @Override
         public void closeStream(StreamType type) {
-            closeCalls.add(type);
+            super.closeStream(type);
             if (!closing) {
                 closing = true;
                 // Envoy closes the downstream connection after the VM call, so do it from the VM's queue.

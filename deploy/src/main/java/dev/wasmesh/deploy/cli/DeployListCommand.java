@@ -20,10 +20,6 @@ public final class DeployListCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
 
-  @Option(names = {"-n", "--namespace"}, paramLabel = "NS",
-      description = "Default: the kubeconfig context's namespace, else default.")
-  String namespace;
-
   @Option(names = {"-A", "--all-namespaces"}, description = "List deployments in every namespace.")
   boolean allNamespaces;
 
@@ -46,7 +42,7 @@ public final class DeployListCommand implements Callable<Integer> {
       List<IstioDeployer.Listed> deployments;
       String listed;
       try (KubernetesClient client = connector.apply(kube)) {
-        listed = allNamespaces ? null : KubeOptions.namespace(namespace, client.getNamespace());
+        listed = allNamespaces ? null : kube.namespace(client.getNamespace());
         deployments = new IstioDeployer(client).list(listed);
       }
       PrintWriter out = spec.commandLine().getOut();

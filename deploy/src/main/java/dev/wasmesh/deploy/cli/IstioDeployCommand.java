@@ -11,6 +11,8 @@ import dev.wasmesh.deploy.istio.PatchContext;
 import dev.wasmesh.deploy.istio.Phase;
 import dev.wasmesh.deploy.istio.PullPolicy;
 import dev.wasmesh.deploy.istio.TargetRef;
+import dev.wasmesh.deploy.istio.WorkloadPods;
+import dev.wasmesh.deploy.oci.RemoteModuleFetcher;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -49,10 +51,6 @@ public final class IstioDeployCommand implements Callable<Integer> {
 
   @Parameters(index = "0", paramLabel = "MODULE", description = "FILE.wasm, oci://REF or https://URL.")
   String module;
-
-  @Option(names = {"-n", "--namespace"}, paramLabel = "NS",
-      description = "Default: the kubeconfig context's namespace, else default.")
-  String namespace;
 
   @Option(names = {"-l", "--selector"}, paramLabel = "LABEL=VALUE", split = ",",
       description = "Pods to deploy to, by labels: app=productpage,version=v1.")
@@ -156,11 +154,11 @@ public final class IstioDeployCommand implements Callable<Integer> {
     return Failures.run(spec, () -> {
       PrintWriter out = spec.commandLine().getOut();
       if (dryRun) {
-        DeploySpec deploySpec = deploySpec(KubeOptions.namespace(namespace, kube.config().getNamespace()));
+        DeploySpec deploySpec = deploySpec(kube.namespace(kube.config().getNamespace()));
         String yaml = Manifests.toYaml(List.of(Manifests.build(deploySpec)));
         if (deploySpec.copiesToPods()) {
           out.println("# wasmesh copies " + module + " into the istio-proxy container of each running pod matching "
-              + String.join(",", selector.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList())
+              + WorkloadPods.describe(selector)
               + " in namespace " + deploySpec.namespace() + ", at " + deploySpec.podPath());
         }
         out.print(yaml);
@@ -168,7 +166,7 @@ public final class IstioDeployCommand implements Callable<Integer> {
         return 0;
       }
       try (KubernetesClient client = connector.apply(kube)) {
-        DeploySpec deploySpec = deploySpec(KubeOptions.namespace(namespace, client.getNamespace()));
+        DeploySpec deploySpec = deploySpec(kube.namespace(client.getNamespace()));
         IstioDeployer.Deployed deployed = new IstioDeployer(client).deploy(deploySpec);
         String kind = deployed.resource().getKind();
         out.println("deployed " + kind + " " + deploySpec.namespace() + "/" + deploySpec.name()
@@ -193,7 +191,8 @@ public final class IstioDeployCommand implements Callable<Integer> {
     if (config == null || !config.startsWith("@")) {
       return config;
     }
-    return new String(PushCommand.read(Path.of(config.substring(1))), StandardCharsets.UTF_8);
+    return new String(RemoteModuleFetcher.readFile(Path.of(config.substring(1)), "config file"),
+        StandardCharsets.UTF_8);
   }
 
   /** Kubernetes names from file and image names: lower case, dashes, at most 63 characters. */

@@ -11,8 +11,15 @@ import java.util.List;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Option;
 
-/** Which cluster: like kubectl, $KUBECONFIG or ~/.kube/config, else the pod's service account when in a cluster. */
+/**
+ * Which cluster and namespace: like kubectl, $KUBECONFIG or ~/.kube/config, else the pod's service account when in a
+ * cluster.
+ */
 public final class KubeOptions {
+  @Option(names = {"-n", "--namespace"}, paramLabel = "NS",
+      description = "Default: the kubeconfig context's namespace, else default.")
+  String namespace;
+
   @Option(names = "--kubeconfig", paramLabel = "FILE", description = "The kubeconfig file to use.")
   Path kubeconfig;
 
@@ -46,9 +53,9 @@ public final class KubeOptions {
   }
 
   /** kubectl's rule: {@code --namespace}, else the context's namespace, else {@code default}. */
-  static String namespace(String explicit, String ofContext) {
-    if (explicit != null) {
-      return explicit;
+  String namespace(String ofContext) {
+    if (namespace != null) {
+      return namespace;
     }
     return ofContext != null && !ofContext.isBlank() ? ofContext : "default";
   }

@@ -5,13 +5,11 @@ import dev.wasmesh.deploy.ProxyWasmModuleCheck;
 import dev.wasmesh.deploy.oci.ImageReference;
 import dev.wasmesh.deploy.oci.ImageVariant;
 import dev.wasmesh.deploy.oci.RegistryClient;
+import dev.wasmesh.deploy.oci.RemoteModuleFetcher;
 import dev.wasmesh.deploy.oci.WasmImage;
 import dev.wasmesh.deploy.oci.WasmImageBuilder;
 import dev.wasmesh.deploy.oci.WasmImagePusher;
-import java.io.IOException;
 import java.io.InputStream;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -62,13 +60,13 @@ public final class PushCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     return Failures.run(spec, () -> {
-      byte[] module = read(file);
+      byte[] module = RemoteModuleFetcher.readFile(file, "module file");
       ProxyWasmModuleCheck.Summary summary = ProxyWasmModuleCheck.check(module, file.toString());
       if (runtimeConfig != null && variant != ImageVariant.OCI) {
         throw new DeployException("--runtime-config is the oci variant's config: add --variant oci");
       }
       WasmImage image = WasmImageBuilder.build(variant, module, summary.abiVersion(),
-          runtimeConfig != null ? read(runtimeConfig) : null);
+          runtimeConfig != null ? RemoteModuleFetcher.readFile(runtimeConfig, "runtime config") : null);
       ImageReference ref = ImageReference.parse(reference);
       RegistryClient client = new RegistryClient(registry.settings(stdin, System.console() != null));
       ImageReference pushed = new WasmImagePusher(client).push(image, ref);
@@ -76,15 +74,5 @@ public final class PushCommand implements Callable<Integer> {
       spec.commandLine().getOut().println("digest: " + pushed.digest());
       return 0;
     });
-  }
-
-  static byte[] read(Path path) {
-    try {
-      return Files.readAllBytes(path);
-    } catch (NoSuchFileException e) {
-      throw new DeployException(path + " does not exist");
-    } catch (IOException e) {
-      throw new DeployException("cannot read " + path + ": " + e.getMessage());
-    }
   }
 }

@@ -7,7 +7,6 @@ import java.util.function.Function;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -21,10 +20,6 @@ public final class UndeployCommand implements Callable<Integer> {
 
   @Parameters(index = "0", paramLabel = "NAME", description = "The deployment's name, as deploy list shows it.")
   String name;
-
-  @Option(names = {"-n", "--namespace"}, paramLabel = "NS",
-      description = "Default: the kubeconfig context's namespace, else default.")
-  String namespace;
 
   @Mixin
   KubeOptions kube;
@@ -44,7 +39,7 @@ public final class UndeployCommand implements Callable<Integer> {
     return Failures.run(spec, () -> {
       try (KubernetesClient client = connector.apply(kube)) {
         IstioDeployer.Removed removed =
-            new IstioDeployer(client).undeploy(KubeOptions.namespace(namespace, client.getNamespace()), name);
+            new IstioDeployer(client).undeploy(kube.namespace(client.getNamespace()), name);
         spec.commandLine().getOut().println("removed " + String.join(", ", removed.resources())
             + (removed.filesRemoved() == 0 ? "" : " and the module from " + removed.filesRemoved() + " pod"
                 + (removed.filesRemoved() == 1 ? "" : "s")));

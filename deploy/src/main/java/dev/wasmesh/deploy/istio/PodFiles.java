@@ -1,13 +1,9 @@
 package dev.wasmesh.deploy.istio;
 
 import dev.wasmesh.deploy.DeployException;
+import dev.wasmesh.deploy.oci.Tar;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.time.Duration;
-import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
-import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 
 /**
  * Files in a pod's istio-proxy container, over exec and tar as {@code kubectl cp} copies them: a tar archive of the
@@ -27,7 +23,7 @@ final class PodFiles {
     String directory = path.substring(0, slash);
     String archive = directory + "/." + path.substring(slash + 1) + ".tar";
     String where = namespace + "/" + pod + ":" + path;
-    byte[] tar = tar(path.substring(slash + 1), content);
+    byte[] tar = Tar.singleFile(path.substring(slash + 1), content);
 
     PodExec.Result streamed = exec(client, namespace, pod, tar,
         "sh", "-c", "mkdir -p " + quote(directory) + " && cat > " + quote(archive));
@@ -84,23 +80,6 @@ final class PodFiles {
   private static PodExec.Result exec(KubernetesClient client, String namespace, String pod, byte[] stdin,
       String... command) {
     return PodExec.run(client, namespace, pod, WorkloadPods.SIDECAR, stdin, EXEC_TIMEOUT, command);
-  }
-
-  /** One world-readable file, so that Envoy can read the module whichever user it runs as. */
-  private static byte[] tar(String name, byte[] content) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream(content.length + 3 * 512);
-    try (TarArchiveOutputStream tar = new TarArchiveOutputStream(out)) {
-      tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
-      TarArchiveEntry entry = new TarArchiveEntry(name);
-      entry.setSize(content.length);
-      entry.setMode(0100644);
-      tar.putArchiveEntry(entry);
-      tar.write(content);
-      tar.closeArchiveEntry();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return out.toByteArray();
   }
 
   /** A single-quoted shell word. */

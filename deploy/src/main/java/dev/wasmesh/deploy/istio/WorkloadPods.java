@@ -10,7 +10,7 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /** The running pods a selector picks that carry an Istio sidecar, or a one-line reason why there are none. */
-final class WorkloadPods {
+public final class WorkloadPods {
   static final String SIDECAR = "istio-proxy";
 
   private WorkloadPods() {}
@@ -43,7 +43,8 @@ final class WorkloadPods {
     return containers.anyMatch(c -> SIDECAR.equals(c.getName()));
   }
 
-  static String describe(Map<String, String> selector) {
+  /** The selector as {@code kubectl -l} takes it: {@code app=productpage,version=v1}. */
+  public static String describe(Map<String, String> selector) {
     return selector.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(","));
   }
 }

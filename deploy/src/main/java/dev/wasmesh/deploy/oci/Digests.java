@@ -41,7 +41,11 @@ public final class Digests {
 
   /** Refuses content whose digest is not the one it was published under. */
   public static void verify(String expectedDigest, byte[] content, String what) {
-    String actual = sha256(content);
+    verifyDigest(expectedDigest, sha256(content), what);
+  }
+
+  /** {@link #verify(String, byte[], String)} for content already hashed, so that it is not hashed twice. */
+  static void verifyDigest(String expectedDigest, String actual, String what) {
     if (!actual.equals(expectedDigest)) {
       throw new DeployException("digest mismatch for " + what + ": expected " + expectedDigest + " but the content is "
           + actual + "; refusing it");

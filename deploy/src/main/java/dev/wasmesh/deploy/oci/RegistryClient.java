@@ -22,12 +22,14 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 import javax.net.ssl.SSLException;
 
 /**
  * The parts of the OCI distribution API that pushing and pulling one image needs, over the JDK's HTTP client. Handles
  * both auth schemes registries use (Basic, and the Bearer token flow Docker Hub, GHCR and others use), retries 429 and
- * 5xx with backoff, and verifies every manifest and blob it downloads against its digest.
+ * 5xx with backoff, and verifies every manifest and blob it downloads against its digest. Plain downloads of modules
+ * served over HTTP go through the same retries.
  */
 public final class RegistryClient {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -141,16 +143,17 @@ public final class RegistryClient {
       String separator = reference.startsWith("sha256:") ? "@" : ":";
       throw failure(ref, "image " + ref.registry() + "/" + ref.repository() + separator + reference, reply);
     }
+    String digest = Digests.sha256(reply.body());
     String expected = Digests.isDigest(reference) ? reference : reply.header("Docker-Content-Digest").orElse(null);
     if (expected != null) {
-      Digests.verify(expected, reply.body(), "the manifest of " + ref);
+      Digests.verifyDigest(expected, digest, "the manifest of " + ref);
     }
     Manifest manifest = Manifest.parse(reply.body(), "the manifest of " + ref);
     String mediaType = manifest.mediaType() != null ? manifest.mediaType()
         : reply.header("Content-Type").orElse(null);
     Manifest typed = new Manifest(manifest.schemaVersion(), mediaType, manifest.config(), manifest.layers(),
         manifest.manifests(), manifest.annotations());
-    return new FetchedManifest(typed, reply.body(), Digests.sha256(reply.body()));
+    return new FetchedManifest(typed, reply.body(), digest);
   }
 
   /** Fetches a blob, following redirects to storage, and refuses it unless its size and digest match. */
@@ -160,7 +163,8 @@ public final class RegistryClient {
     for (int hop = 0; hop <= MAX_REDIRECTS; hop++) {
       boolean sameHost = hop == 0 || uri.getAuthority().equals(blobUri(ref, descriptor.digest()).getAuthority());
       Request get = new Request("GET", uri, Map.of(), null, progressTask);
-      Reply reply = sameHost ? exchange(ref, "pull", get) : exchangeWithoutAuth(ref, get);
+      Reply reply = sameHost ? exchange(ref, "pull", get)
+          : exchangeWithoutAuth(get, e -> unreachable(ref, get.uri(), e));
       if (reply.status() / 100 == 3 && reply.header("Location").isPresent()) {
         uri = served(ref, reply.uri(), reply.header("Location").get(), "redirect");
         continue;
@@ -179,6 +183,33 @@ public final class RegistryClient {
         + " more than " + MAX_REDIRECTS + " times");
   }
 
+  /**
+   * Downloads a URL outside any registry (a module served over HTTP), with no credentials, retried as registry
+   * requests are. Redirects are followed as the JDK's {@code Redirect.NORMAL} does: never from HTTPS to HTTP.
+   *
+   * @throws DeployException unless the download ends in a 200
+   */
+  public byte[] download(URI uri) {
+    Function<IOException, DeployException> unreachable = e -> new DeployException("cannot download " + uri + ": "
+        + (e instanceof ConnectException ? "connection refused" : e.getMessage()), e);
+    URI at = uri;
+    for (int hop = 0; hop <= MAX_REDIRECTS; hop++) {
+      Reply reply = exchangeWithoutAuth(request("GET", at, null, null), unreachable);
+      Optional<URI> next = reply.status() / 100 == 3
+          ? reply.header("Location").flatMap(location -> resolve(reply.uri(), location)) : Optional.empty();
+      boolean downgrade = next.isPresent() && reply.uri().getScheme().equalsIgnoreCase("https")
+          && next.get().getScheme().equalsIgnoreCase("http");
+      if (next.isEmpty() || downgrade) {
+        if (reply.status() != 200) {
+          throw new DeployException("cannot download " + uri + ": HTTP " + reply.status());
+        }
+        return reply.body();
+      }
+      at = next.get();
+    }
+    throw new DeployException("cannot download " + uri + ": redirected more than " + MAX_REDIRECTS + " times");
+  }
+
   private URI base(ImageReference ref) {
     String scheme = settings.plainHttp() ? "http" : "https";
     return URI.create(scheme + "://" + ref.apiHost() + "/v2/" + ref.repository() + "/");
@@ -194,19 +225,21 @@ public final class RegistryClient {
 
   /** A URL the registry handed out (a Location, a token realm), resolved against where it came from. */
   private static URI served(ImageReference ref, URI base, String location, String what) {
-    DeployException unusable =
-        new DeployException("registry " + ref.registry() + " sent an unusable " + what + " '" + location + "'");
+    return resolve(base, location).orElseThrow(() ->
+        new DeployException("registry " + ref.registry() + " sent an unusable " + what + " '" + location + "'"));
+  }
+
+  /** {@code location} resolved against {@code base} (or taken as absolute), if that is an HTTP(S) URL with a host. */
+  private static Optional<URI> resolve(URI base, String location) {
     URI uri;
     try {
       uri = base == null ? new URI(location) : base.resolve(new URI(location));
     } catch (URISyntaxException | IllegalArgumentException e) {
-      throw unusable;
+      return Optional.empty();
     }
     String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-    if (!(scheme.equals("http") || scheme.equals("https")) || uri.getHost() == null) {
-      throw unusable;
-    }
-    return uri;
+    return (scheme.equals("http") || scheme.equals("https")) && uri.getHost() != null
+        ? Optional.of(uri) : Optional.empty();
   }
 
   private static Request request(String method, URI uri, Map<String, String> headers, byte[] body) {
@@ -217,7 +250,8 @@ public final class RegistryClient {
     String scope = "repository:" + ref.repository() + ":" + actions;
     boolean authenticated = false;
     for (int attempt = 1; ; attempt++) {
-      Reply reply = sendWithRetry(ref, request, authorization(ref.apiHost(), scope), attempt);
+      Reply reply = sendWithRetry(request, authorization(ref.apiHost(), scope), attempt,
+          e -> unreachable(ref, request.uri(), e));
       if (reply == null) {
         continue;
       }
@@ -235,9 +269,9 @@ public final class RegistryClient {
     }
   }
 
-  private Reply exchangeWithoutAuth(ImageReference ref, Request request) {
+  private Reply exchangeWithoutAuth(Request request, Function<IOException, DeployException> unreachable) {
     for (int attempt = 1; ; attempt++) {
-      Reply reply = sendWithRetry(ref, request, null, attempt);
+      Reply reply = sendWithRetry(request, null, attempt, unreachable);
       if (reply == null) {
         continue;
       }
@@ -249,8 +283,12 @@ public final class RegistryClient {
     }
   }
 
-  /** @return null when the connection failed and another attempt is due */
-  private Reply sendWithRetry(ImageReference ref, Request request, String authorization, int attempt) {
+  /**
+   * @param unreachable the error for a connection that failed for the last time; TLS failures are not retried
+   * @return null when the connection failed and another attempt is due
+   */
+  private Reply sendWithRetry(Request request, String authorization, int attempt,
+      Function<IOException, DeployException> unreachable) {
     try {
       return send(request, authorization);
     } catch (IOException e) {
@@ -258,7 +296,7 @@ public final class RegistryClient {
         sleep(settings.retry().backoff(attempt, null));
         return null;
       }
-      throw unreachable(ref, request.uri(), e);
+      throw unreachable.apply(e);
     }
   }
 

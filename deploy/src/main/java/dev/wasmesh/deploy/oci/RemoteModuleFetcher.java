@@ -2,28 +2,31 @@ package dev.wasmesh.deploy.oci;
 
 import dev.wasmesh.deploy.DeployException;
 import java.io.IOException;
-import java.net.ConnectException;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Locale;
+import java.util.Optional;
 
 /**
  * Loads a module from where a WasmPlugin's {@code url} may point, with the rules of Istio's agent: {@code oci://} pulls
  * an image of any variant (an expected sha256 is the image manifest's digest); {@code http://} and {@code https://}
  * download it, unwrap a gzip or tar wrapping, and check an expected sha256 against the module; {@code file://} reads a
- * local file.
+ * local file, and so does a plain path.
  */
 public final class RemoteModuleFetcher {
   /** tar.gz is two; more is a server playing games. */
   private static final int MAX_WRAPPINGS = 4;
-  private final RegistryClient.Settings settings;
-  private final HttpClient http;
+  private final RegistryClient registry;
+
+  /**
+   * A loaded module and two SHA-256s, hex: its own, and the one Istio checks for its URL.
+   *
+   * @param urlSha256 for oci:// the image manifest's digest, else the module's
+   */
+  public record Fetched(byte[] module, String moduleSha256, String urlSha256) {}
 
   /** HTTPS registries with the user's Docker credentials. */
   public RemoteModuleFetcher() {
@@ -31,29 +34,33 @@ public final class RemoteModuleFetcher {
   }
 
   public RemoteModuleFetcher(RegistryClient.Settings settings) {
-    this.settings = settings;
-    this.http = HttpClient.newBuilder()
-        .connectTimeout(settings.timeout())
-        .followRedirects(HttpClient.Redirect.NORMAL)
-        .build();
+    this.registry = new RegistryClient(settings);
   }
 
   public byte[] fetch(String uri) {
     return fetch(uri, null);
   }
 
+  /** The module of {@link #load}. */
+  public byte[] fetch(String uri, String expectedSha256) {
+    return load(uri, expectedSha256).module();
+  }
+
   /**
+   * @param location a URL, or the path of a local file
    * @param expectedSha256 hex or {@code sha256:}hex, or null to skip the check
    * @throws DeployException with a one-line reason when the module cannot be had or fails its checksum
    */
-  public byte[] fetch(String uri, String expectedSha256) {
+  public Fetched load(String location, String expectedSha256) {
     String expected = expectedSha256 == null || expectedSha256.isBlank() ? null : Digests.normalizeHex(expectedSha256);
-    String scheme = uri.contains("://") ? uri.substring(0, uri.indexOf("://")).toLowerCase(Locale.ROOT) : "";
+    String scheme = location.contains("://")
+        ? location.substring(0, location.indexOf("://")).toLowerCase(Locale.ROOT) : "";
     return switch (scheme) {
-      case "oci" -> fromRegistry(uri, expected);
-      case "http", "https" -> checked(uri, unwrap(download(parse(uri)), uri), expected);
-      case "file" -> checked(uri, readModuleFile(filePath(uri)), expected);
-      default -> throw new DeployException("cannot load a module from '" + uri
+      case "oci" -> fromRegistry(location, expected);
+      case "http", "https" -> checked(location, unwrap(registry.download(parse(location)), location), expected);
+      case "file" -> checked(location, readFile(filePath(location), "module file"), expected);
+      case "" -> checked(location, readFile(Path.of(location), "module file"), expected);
+      default -> throw new DeployException("cannot load a module from '" + location
           + "': expected an oci://, https://, http:// or file:// URL");
     };
   }
@@ -78,42 +85,14 @@ public final class RemoteModuleFetcher {
     }
   }
 
-  private byte[] fromRegistry(String uri, String expected) {
-    WasmImagePuller.Pulled pulled = new WasmImagePuller(new RegistryClient(settings)).pull(ImageReference.parse(uri));
+  private Fetched fromRegistry(String uri, String expected) {
+    WasmImagePuller.Pulled pulled = new WasmImagePuller(registry).pull(ImageReference.parse(uri));
     String digest = pulled.pinned().digest();
     if (expected != null && !digest.equals("sha256:" + expected)) {
-      throw new DeployException("digest mismatch for " + uri + ": the image's manifest is " + digest + " but sha256 "
-          + expected + " was expected (for oci:// the sha256 names the manifest, as in Istio)");
+      throw new DeployException("digest mismatch for " + uri + ": the image's manifest is " + digest + " but --sha256 "
+          + expected + " was expected (for oci:// it names the manifest, as in Istio)");
     }
-    return pulled.module();
-  }
-
-  private byte[] download(URI uri) {
-    for (int attempt = 1; ; attempt++) {
-      HttpResponse<byte[]> response;
-      try {
-        response = http.send(HttpRequest.newBuilder(uri).timeout(settings.timeout()).GET().build(),
-            HttpResponse.BodyHandlers.ofByteArray());
-      } catch (IOException e) {
-        if (attempt < settings.retry().maxAttempts()) {
-          pause(settings.retry().backoff(attempt, null).toMillis());
-          continue;
-        }
-        throw new DeployException("cannot download " + uri + ": "
-            + (e instanceof ConnectException ? "connection refused" : e.getMessage()), e);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new DeployException("interrupted while downloading " + uri);
-      }
-      if (RetryPolicy.isRetryable(response.statusCode()) && attempt < settings.retry().maxAttempts()) {
-        pause(settings.retry().backoff(attempt, null).toMillis());
-        continue;
-      }
-      if (response.statusCode() != 200) {
-        throw new DeployException("cannot download " + uri + ": HTTP " + response.statusCode());
-      }
-      return response.body();
-    }
+    return new Fetched(pulled.module(), Digests.sha256Hex(pulled.module()), digest.substring("sha256:".length()));
   }
 
   /**
@@ -126,11 +105,13 @@ public final class RemoteModuleFetcher {
       try {
         if (Tar.isGzip(content)) {
           content = Tar.gunzip(content, uri);
-        } else if (Tar.isTar(content) && Tar.first(content, uri).isPresent()) {
-          content = Tar.first(content, uri).get();
-        } else {
+          continue;
+        }
+        Optional<byte[]> first = Tar.isTar(content) ? Tar.first(content, uri) : Optional.empty();
+        if (first.isEmpty()) {
           return body;
         }
+        content = first.get();
       } catch (DeployException e) {
         return body;
       }
@@ -142,30 +123,26 @@ public final class RemoteModuleFetcher {
     return content.length >= 4 && content[0] == 0 && content[1] == 'a' && content[2] == 's' && content[3] == 'm';
   }
 
-  private static byte[] checked(String uri, byte[] module, String expected) {
+  private static Fetched checked(String what, byte[] module, String expected) {
+    String sha256 = Digests.sha256Hex(module);
     if (expected != null) {
-      Digests.verify("sha256:" + expected, module, uri);
+      Digests.verifyDigest("sha256:" + expected, "sha256:" + sha256, what);
     }
-    return module;
+    return new Fetched(module, sha256, sha256);
   }
 
-  /** A module file's bytes; a missing or unreadable file is a one-line {@link DeployException}. */
-  public static byte[] readModuleFile(Path path) {
+  /**
+   * A file's bytes; a missing or unreadable file is a one-line {@link DeployException}.
+   *
+   * @param what names the file in the message: "module file", "config file"
+   */
+  public static byte[] readFile(Path path, String what) {
     try {
       return Files.readAllBytes(path);
     } catch (NoSuchFileException e) {
-      throw new DeployException("module file " + path + " does not exist");
+      throw new DeployException(what + " " + path + " does not exist");
     } catch (IOException e) {
-      throw new DeployException("cannot read module file " + path + ": " + e.getMessage());
-    }
-  }
-
-  private static void pause(long millis) {
-    try {
-      Thread.sleep(millis);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new DeployException("interrupted while waiting to retry");
+      throw new DeployException("cannot read " + what + " " + path + ": " + e.getMessage());
     }
   }
 }

@@ -12,22 +12,39 @@ import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
 
 /**
- * Just enough tar for Wasm images: write one regular file, and find a file by its base name or take the first
- * entry (as Istio's fetchers do) in archives written by Docker, buildah or Go's archive/tar, including PAX and GNU long
- * names.
+ * Just enough tar for Wasm images and pod copies: write one regular file, and find a file by its base name or take the
+ * first entry (as Istio's fetchers do) in archives written by Docker, buildah or Go's archive/tar, including PAX and
+ * GNU long names.
  */
-final class Tar {
+public final class Tar {
   private static final int BLOCK = 512;
+  private static final int NAME_LENGTH = 100;
 
   private Tar() {}
 
-  /** A gzip-compressed tar holding one file, with fixed timestamps so that the same module gives the same digest. */
+  /**
+   * A tar holding one world-readable regular file (so that Envoy can read a module whichever user it runs as), with
+   * fixed timestamps and owner so that the same content gives the same bytes.
+   *
+   * @param name at most 100 ASCII characters: no long-name records are written
+   */
+  public static byte[] singleFile(String name, byte[] content) {
+    if (name.length() > NAME_LENGTH) {
+      throw new DeployException("cannot archive '" + name + "': tar names here are at most " + NAME_LENGTH
+          + " characters");
+    }
+    byte[] tar = new byte[BLOCK + content.length + padding(content.length) + 2 * BLOCK];
+    System.arraycopy(header(name, content.length), 0, tar, 0, BLOCK);
+    System.arraycopy(content, 0, tar, BLOCK, content.length);
+    return tar;
+  }
+
+  /** {@link #singleFile} gzip-compressed, as image layers carry it. */
   static byte[] gzipSingleFile(String name, byte[] content) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream(content.length + 3 * BLOCK);
+    byte[] tar = singleFile(name, content);
+    ByteArrayOutputStream out = new ByteArrayOutputStream(tar.length);
     try (GZIPOutputStream gzip = new GZIPOutputStream(out)) {
-      gzip.write(header(name, content.length));
-      gzip.write(content);
-      gzip.write(new byte[padding(content.length) + 2 * BLOCK]);
+      gzip.write(tar);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -115,7 +115,7 @@ class IstioDeployerTest {
   /** A module istio-agent fetches itself: nothing is copied into pods. */
   private ModuleSource remote() {
     String url = "https://modules.example.test/filter.wasm";
-    return new ModuleSource(url, seed.module(), url, seed.moduleSha256());
+    return new ModuleSource(url, seed.module(), seed.moduleSha256(), url, seed.moduleSha256());
   }
 
   @Test

@@ -5,8 +5,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.sun.net.httpserver.HttpServer;
 import dev.wasmesh.deploy.DeployException;
+import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -97,6 +102,45 @@ class RegistryRetryTest {
         .isInstanceOf(DeployException.class)
         .hasMessage("registry " + ref().registry() + " failed on image " + ref() + " (HTTP 502)");
     assertThat(requests).hasValue(3);
+  }
+
+  @Test
+  void retriesPlainDownloadsLikeRegistryRequests() {
+    failuresLeft = 1;
+    failureStatus = 503;
+    retryAfter = "1";
+
+    long started = System.nanoTime();
+    URI module = URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/v2/filter.wasm");
+    assertThat(client(3).download(module)).isEqualTo(manifest);
+
+    assertThat(Duration.ofNanos(System.nanoTime() - started)).isGreaterThanOrEqualTo(Duration.ofSeconds(1));
+    assertThat(requests).hasValue(2);
+  }
+
+  /** Another try cannot mend a TLS failure (here: HTTPS to a plain HTTP server); it is reported at once. */
+  @Test
+  void doesNotRetryTlsFailures() throws Exception {
+    AtomicInteger connections = new AtomicInteger();
+    try (ServerSocket plain = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+      Thread answering = new Thread(() -> {
+        while (true) {
+          try (Socket socket = plain.accept()) {
+            connections.incrementAndGet();
+            socket.getOutputStream().write("HTTP/1.1 400 Bad Request\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+          } catch (IOException e) {
+            return; // closed at the end of the test
+          }
+        }
+      });
+      answering.start();
+      URI module = URI.create("https://127.0.0.1:" + plain.getLocalPort() + "/filter.wasm");
+
+      assertThatThrownBy(() -> client(3).download(module))
+          .isInstanceOf(DeployException.class)
+          .hasMessageStartingWith("cannot download " + module + ": ");
+      assertThat(connections).hasValue(1);
+    }
   }
 
   @Test

@@ -45,6 +45,12 @@ class RemoteModuleFetcherTest {
     serve("/filter.tar.gz", Tar.gzipSingleFile("dist/filter.wasm", MODULE));
     serve("/twice.gz", gzip(gzip(MODULE)));
     serve("/not-wasm.tar.gz", NOT_WASM);
+    web.createContext("/moved", exchange -> {
+      try (exchange) {
+        exchange.getResponseHeaders().add("Location", "/filter.wasm.gz");
+        exchange.sendResponseHeaders(302, -1);
+      }
+    });
     web.start();
   }
 
@@ -85,6 +91,11 @@ class RemoteModuleFetcherTest {
     assertThat(fetcher.fetch(url("/twice.gz"))).isEqualTo(MODULE);
     assertThat(fetcher.fetch(url("/not-wasm.tar.gz"))).as("kept as served, for the module check to refuse")
         .isEqualTo(NOT_WASM);
+  }
+
+  @Test
+  void followsRedirects() {
+    assertThat(fetcher.fetch(url("/moved"), Digests.sha256Hex(MODULE))).isEqualTo(MODULE);
   }
 
   @Test
