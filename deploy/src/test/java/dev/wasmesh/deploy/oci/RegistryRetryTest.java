@@ -128,6 +128,7 @@ class RegistryRetryTest {
           try (Socket socket = plain.accept()) {
             connections.incrementAndGet();
             socket.getOutputStream().write("HTTP/1.1 400 Bad Request\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            socket.getInputStream().read(); // held open: the client reads the bytes as a bad TLS record
           } catch (IOException e) {
             return; // closed at the end of the test
           }
@@ -139,7 +140,9 @@ class RegistryRetryTest {
       assertThatThrownBy(() -> client(3).download(module))
           .isInstanceOf(DeployException.class)
           .hasMessageStartingWith("cannot download " + module + ": ");
-      assertThat(connections).hasValue(1);
+      // Retrying would mean three attempts; the JDK's client itself sometimes connects a second time (seen about
+      // once in 30 with a bare HttpClient), so two connections still mean no retry of ours.
+      assertThat(connections.get()).isBetween(1, 2);
     }
   }
 
