@@ -96,14 +96,14 @@ rss_mib() {
   awk -v kb="$total" 'BEGIN { printf "%.0f", kb / 1024 }'
 }
 
-# CPU time (user + system, in clock ticks) used so far by a process and its children (nginx: master plus workers).
+# CPU time used so far by a process and its children (nginx: master plus workers): "user system", in clock ticks.
 cpu_ticks() {
-  local total=0 pid t
+  local user=0 sys=0 pid u s
   for pid in "$1" $(pgrep -P "$1" || true); do
-    t="$(awk '{print $14 + $15}' "/proc/$pid/stat" 2>/dev/null || echo 0)"
-    total=$((total + t))
+    read -r u s < <(awk '{print $14, $15}' "/proc/$pid/stat" 2>/dev/null || echo 0 0)
+    user=$((user + u)) sys=$((sys + s))
   done
-  echo "$total"
+  echo "$user $sys"
 }
 
 stop() {
@@ -154,10 +154,10 @@ results=()
 run_wrk() { # case name, url, pid or "-"
   local name="$1" url="$2" pid="$3" out rps p50 p99 errors rss
   wrk -t"$THREADS" -c"$CONNECTIONS" -d"${WARMUP}s" "$url" >/dev/null
-  local ticks0=0 ticks1=0 cpu="-"
-  [[ "$pid" != "-" ]] && ticks0="$(cpu_ticks "$pid")"
+  local before after cpu="-"
+  [[ "$pid" != "-" ]] && before="$(cpu_ticks "$pid")"
   out="$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --latency "$url")"
-  [[ "$pid" != "-" ]] && ticks1="$(cpu_ticks "$pid")"
+  [[ "$pid" != "-" ]] && after="$(cpu_ticks "$pid")"
   echo "$out" >"$work/wrk-$name.txt"
   rps="$(awk '/^Requests\/sec:/ {printf "%.0f", $2}' <<<"$out")"
   p50="$(awk '$1 == "50%" {print $2}' <<<"$out")"
@@ -168,8 +168,10 @@ run_wrk() { # case name, url, pid or "-"
   if [[ "$pid" != "-" ]]; then
     rss="$(rss_mib "$pid")"
     # The proxy's CPU per request: less sensitive than requests/s to what else the shared machine runs.
-    cpu="$(awk -v t=$((ticks1 - ticks0)) -v hz="$(getconf CLK_TCK)" -v n="$(awk '/ requests in / {print $1}' <<<"$out")" \
-      'BEGIN { printf "%.1f", t / hz * 1e6 / n }')"
+    # As "total (user + system)" microseconds.
+    cpu="$(awk -v b="$before" -v a="$after" -v hz="$(getconf CLK_TCK)" -v n="$(awk '/ requests in / {print $1}' <<<"$out")" \
+      'BEGIN { split(b, x, " "); split(a, y, " "); k = 1e6 / hz / n; u = (y[1] - x[1]) * k; s = (y[2] - x[2]) * k
+               printf "%.1f (%.1f + %.1f)", u + s, u, s }')"
   fi
   results+=("$name|$rps|$p50|$p99|$errors|$cpu|$rss")
   printf '  %-18s %8s req/s  p50 %-9s p99 %-9s errors %s  CPU %s us/req  RSS %s MiB\n' "$name" "$rps" "$p50" "$p99" \
@@ -306,13 +308,13 @@ done
 declare -A rps p99
 echo
 declare -A cpu
-echo "| case | requests/s | p50 | p99 | errors | proxy CPU per request (µs) | RSS after run (MiB) |"
+echo "| case | requests/s | p50 | p99 | errors | proxy CPU per request, µs (user + system) | RSS after run (MiB) |"
 echo "|---|---:|---:|---:|---:|---:|---:|"
 for r in "${results[@]}"; do
   IFS='|' read -r name r_rps r_p50 r_p99 r_err r_cpu r_rss <<<"$r"
   rps[$name]=$r_rps
   p99[$name]=$(to_us "$r_p99")
-  cpu[$name]=$r_cpu
+  cpu[$name]=${r_cpu%% *}
   echo "| $name | $r_rps | $r_p50 | $r_p99 | $r_err | $r_cpu | $r_rss |"
 done
 echo

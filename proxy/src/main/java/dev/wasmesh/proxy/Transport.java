@@ -5,6 +5,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.ServerChannel;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
@@ -12,30 +13,55 @@ import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.channel.uring.IoUring;
+import io.netty.channel.uring.IoUringIoHandler;
+import io.netty.channel.uring.IoUringServerSocketChannel;
+import io.netty.channel.uring.IoUringSocketChannel;
 
 /**
- * The socket transport for every event loop and channel of the process: Linux's native epoll where Netty's native
- * library loads (fewer syscalls and less garbage per request than the JDK's selector), else Java NIO. A channel
- * must use its loop's transport, so all of them come from here. {@code -Dwasmesh.transport=nio} forces NIO.
+ * The socket transport for every event loop and channel of the process. A channel must use its loop's transport,
+ * so all of them come from here. By default Linux's io_uring where the kernel allows it (one syscall submits and
+ * reaps a loop's reads and writes together: about a tenth less CPU per proxied request than epoll, bench/load),
+ * else native epoll (fewer syscalls and less garbage than the JDK's selector), else Java NIO.
+ * {@code -Dwasmesh.transport=epoll|nio} asks for one of the others.
  */
-public final class Transport {
-    private static final boolean EPOLL = !"nio".equals(System.getProperty("wasmesh.transport"))
-            && Epoll.isAvailable();
+public enum Transport {
+    IO_URING, EPOLL, NIO;
 
-    private Transport() {}
+    private static final Transport CURRENT = choose(System.getProperty("wasmesh.transport", ""));
 
-    public static MultiThreadIoEventLoopGroup group(int threads) {
-        IoHandlerFactory io = EPOLL ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
-        return new MultiThreadIoEventLoopGroup(threads, io);
+    private static Transport choose(String wanted) {
+        return switch (wanted) {
+            case "nio" -> NIO;
+            case "epoll" -> Epoll.isAvailable() ? EPOLL : NIO;
+            default -> IoUring.isAvailable() ? IO_URING : Epoll.isAvailable() ? EPOLL : NIO;
+        };
     }
 
-    /** A server bootstrap on this transport (both set SO_REUSEADDR on listeners, as servers should). */
+    public static MultiThreadIoEventLoopGroup group(int threads) {
+        IoHandlerFactory handler = switch (CURRENT) {
+            case IO_URING -> IoUringIoHandler.newFactory();
+            case EPOLL -> EpollIoHandler.newFactory();
+            case NIO -> NioIoHandler.newFactory();
+        };
+        return new MultiThreadIoEventLoopGroup(threads, handler);
+    }
+
+    /** A server bootstrap on this transport (all set SO_REUSEADDR on listeners, as servers should). */
     static ServerBootstrap server(EventLoopGroup boss, EventLoopGroup workers) {
-        return new ServerBootstrap().group(boss, workers)
-                .channel(EPOLL ? EpollServerSocketChannel.class : NioServerSocketChannel.class);
+        Class<? extends ServerChannel> type = switch (CURRENT) {
+            case IO_URING -> IoUringServerSocketChannel.class;
+            case EPOLL -> EpollServerSocketChannel.class;
+            case NIO -> NioServerSocketChannel.class;
+        };
+        return new ServerBootstrap().group(boss, workers).channel(type);
     }
 
     static Class<? extends Channel> socketChannel() {
-        return EPOLL ? EpollSocketChannel.class : NioSocketChannel.class;
+        return switch (CURRENT) {
+            case IO_URING -> IoUringSocketChannel.class;
+            case EPOLL -> EpollSocketChannel.class;
+            case NIO -> NioSocketChannel.class;
+        };
     }
 }
