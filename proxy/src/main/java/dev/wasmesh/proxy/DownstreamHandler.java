@@ -4,6 +4,7 @@ import dev.wasmesh.host.HeaderMap;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.TooLongFrameException;
@@ -33,11 +34,14 @@ final class DownstreamHandler extends ChannelInboundHandlerAdapter {
     private boolean headersEnded;
     private boolean discarding;
     private ChannelHandlerContext ctx;
+    private ChannelHandler upgrade;
 
-    DownstreamHandler(ProxyServer server, Worker worker, boolean http1) {
+    /** @param upgrade the HTTP/1.1 connection's h2c upgrade handler, removed once the first request is in; or null */
+    DownstreamHandler(ProxyServer server, Worker worker, boolean http1, ChannelHandler upgrade) {
         this.server = server;
         this.worker = worker;
         this.http1 = http1;
+        this.upgrade = upgrade;
     }
 
     @Override
@@ -75,6 +79,12 @@ final class DownstreamHandler extends ChannelInboundHandlerAdapter {
     private void handle(Object msg) {
         if (msg instanceof HttpRequest) {
             HttpRequest req = (HttpRequest) msg;
+            if (upgrade != null) {
+                // Clients offer h2c on a connection's first request; later ones stay HTTP/1.1 (RFC 9110 lets a
+                // server ignore Upgrade), and spare every message a pass through the upgrade handler.
+                ctx.pipeline().remove(upgrade);
+                upgrade = null;
+            }
             if (req.decoderResult().isFailure()) {
                 rejectMalformed(req.decoderResult().cause());
                 return;

@@ -41,7 +41,7 @@ final class DownstreamInitializer extends ChannelInitializer<Channel> {
             @Override
             protected void initChannel(Http2StreamChannel child) {
                 child.pipeline().addLast(new Http2StreamFrameToHttpObjectCodec(true),
-                        new DownstreamHandler(server, worker, false));
+                        new DownstreamHandler(server, worker, false, null));
             }
         });
         // On `Upgrade: h2c` the upgrade handler answers 101 through the encoder, then the HTTP/1.1 codec goes.
@@ -52,7 +52,7 @@ final class DownstreamInitializer extends ChannelInitializer<Channel> {
                 ? new Http2ServerUpgradeCodec(frames, streams) : null,
                 (int) Math.min(Integer.MAX_VALUE, server.config().limits().bufferLimitBytes()));
         HttpServerExpectContinueHandler expectContinue = new HttpServerExpectContinueHandler();
-        DownstreamHandler http1 = new DownstreamHandler(server, worker, true);
+        DownstreamHandler http1 = new DownstreamHandler(server, worker, true, upgrade);
         ch.pipeline().addLast(new PriorKnowledge(() -> {
             // The connection is HTTP/2 only: every HTTP/1.1 handler goes.
             ch.pipeline().remove(decoder).remove(encoder).remove(upgrade).remove(expectContinue).remove(http1);

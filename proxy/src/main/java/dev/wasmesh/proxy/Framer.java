@@ -11,7 +11,11 @@ import java.util.function.Predicate;
 final class Framer {
     /** How a framed message is written: HTTP/1.1 bytes, or Netty's HTTP objects for an HTTP/2 stream. */
     interface Sink {
-        /** @param length the body's content-length, {@link Http1Encoder#CHUNKED} or {@link Http1Encoder#AS_IS} */
+        /**
+         * Always followed at once, within the same call into the framer, by {@link #body} or {@link #trailers}.
+         *
+         * @param length the body's content-length, {@link Http1Encoder#CHUNKED} or {@link Http1Encoder#AS_IS}
+         */
         void head(HeaderMap headers, long length);
 
         void body(byte[] data, boolean last);

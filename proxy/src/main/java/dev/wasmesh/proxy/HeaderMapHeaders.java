@@ -145,6 +145,43 @@ final class HeaderMapHeaders extends HttpHeaders {
         return map.contains(name);
     }
 
+    /**
+     * Whether one of {@code name}'s comma-separated values, trimmed, is {@code value}: Netty's meaning, without the
+     * list of values its default builds. The decoders ask it of every message (transfer-encoding, connection).
+     */
+    @Override
+    public boolean containsValue(CharSequence name, CharSequence value, boolean ignoreCase) {
+        for (int i = 0; i < map.size(); i++) {
+            if (AsciiString.contentEqualsIgnoreCase(map.nameAt(i), name) && listed(map.valueAt(i), value, ignoreCase)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean listed(String list, CharSequence value, boolean ignoreCase) {
+        int start = 0;
+        while (start <= list.length()) {
+            int comma = list.indexOf(',', start);
+            int end = comma < 0 ? list.length() : comma;
+            int from = start;
+            while (from < end && list.charAt(from) <= ' ') {
+                from++;
+            }
+            int to = end;
+            while (to > from && list.charAt(to - 1) <= ' ') {
+                to--;
+            }
+            if (to - from == value.length() && (ignoreCase
+                    ? list.regionMatches(true, from, value.toString(), 0, to - from)
+                    : list.regionMatches(from, value.toString(), 0, to - from))) {
+                return true;
+            }
+            start = end + 1;
+        }
+        return false;
+    }
+
     @Override
     @SuppressWarnings("deprecation") // deprecated in HttpHeaders but still abstract there
     public Iterator<Map.Entry<String, String>> iterator() {

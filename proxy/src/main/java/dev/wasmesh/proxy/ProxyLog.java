@@ -4,6 +4,8 @@ import dev.wasmesh.host.LogSink;
 import dev.wasmesh.host.PluginConfig;
 import dev.wasmesh.host.abi.LogLevel;
 import java.io.PrintStream;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
  * The proxy's log: its own messages and the filters' logs go to stderr at or above a level that /logging can
@@ -16,12 +18,20 @@ public final class ProxyLog implements LogSink {
 
     private final PrintStream out;
     private final PrintStream err;
-    /** Guards {@link #pending}; held only to append or to swap the buffer, never while writing. */
-    private final Object buffer = new Object();
     /** Orders the writes to stdout. */
     private final Object writing = new Object();
-    private StringBuilder pending = new StringBuilder(FLUSH_CHARS + 512);
+    private final Queue<Lines> buffers = new ConcurrentLinkedQueue<>();
+    private final ThreadLocal<Lines> threadBuffer = ThreadLocal.withInitial(() -> {
+        Lines l = new Lines();
+        buffers.add(l);
+        return l;
+    });
     private volatile LogLevel level;
+
+    /** One thread's pending lines; its lock is held only to append or to swap the text, never while writing. */
+    private static final class Lines {
+        StringBuilder text = new StringBuilder(FLUSH_CHARS + 512);
+    }
 
     public ProxyLog(LogLevel level, PrintStream out, PrintStream err) {
         this.level = level;
@@ -63,30 +73,37 @@ public final class ProxyLog implements LogSink {
      * proxy calls it every 100 ms) or until the buffer is full.
      */
     void access(AccessLog.Entry entry) {
+        Lines lines = threadBuffer.get();
         boolean full;
-        synchronized (buffer) {
-            AccessLog.appendTo(pending, entry);
-            pending.append(System.lineSeparator());
-            full = pending.length() >= FLUSH_CHARS;
+        synchronized (lines) {
+            AccessLog.appendTo(lines.text, entry);
+            lines.text.append(System.lineSeparator());
+            full = lines.text.length() >= FLUSH_CHARS;
         }
         if (full) {
             flush();
         }
     }
 
-    /** Writes the buffered access-log lines to stdout; other workers keep appending to a fresh buffer meanwhile. */
+    /** Writes the buffered access-log lines to stdout; workers keep appending to fresh buffers meanwhile. */
     public void flush() {
         synchronized (writing) {
-            StringBuilder lines;
-            synchronized (buffer) {
-                if (pending.length() == 0) {
-                    return;
+            boolean wrote = false;
+            for (Lines l : buffers) {
+                StringBuilder text;
+                synchronized (l) {
+                    if (l.text.length() == 0) {
+                        continue;
+                    }
+                    text = l.text;
+                    l.text = new StringBuilder(FLUSH_CHARS + 512);
                 }
-                lines = pending;
-                pending = new StringBuilder(FLUSH_CHARS + 512);
+                out.append(text);
+                wrote = true;
             }
-            out.append(lines);
-            out.flush();
+            if (wrote) {
+                out.flush();
+            }
         }
     }
 }

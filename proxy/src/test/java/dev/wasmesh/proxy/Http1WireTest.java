@@ -107,6 +107,24 @@ class Http1WireTest {
     }
 
     @Test
+    void anH2cUpgradeOfferedAfterTheFirstRequestIsIgnoredAndTheRequestServedAsHttp11() throws Exception {
+        try (Socket s = connect()) {
+            OutputStream out = s.getOutputStream();
+            out.write("GET /first HTTP/1.1\r\nhost: t\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            assertThat(readResponse(s.getInputStream(), false)[1]).contains("\"path\":\"/first\"");
+            out.write(("GET /second HTTP/1.1\r\nhost: t\r\nconnection: Upgrade, HTTP2-Settings\r\n"
+                    + "upgrade: h2c\r\nhttp2-settings: AAMAAABkAARAAAAAAAIAAAAA\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            String[] r = readResponse(s.getInputStream(), false);
+            assertThat(r[0]).startsWith("HTTP/1.1 200 OK\r\n").contains("hello: world");
+            // The upgrade's hop-by-hop headers do not reach the upstream either.
+            assertThat(r[1]).contains("\"path\":\"/second\"").doesNotContain("h2c").doesNotContain("http2-settings");
+        }
+    }
+
+    @Test
     void anHttp10ClientGetsItsResponseAndTheConnectionCloses() throws Exception {
         try (Socket s = connect()) {
             s.getOutputStream().write("GET /old HTTP/1.0\r\nhost: t\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
