@@ -25,17 +25,26 @@ import java.util.Set;
  */
 final class HeaderMapHeaders extends HttpHeaders {
     /** For {@code HttpDecoderConfig.setHeadersFactory}. */
-    static final HttpHeadersFactory FACTORY = new HttpHeadersFactory() {
-        @Override
-        public HttpHeaders newHeaders() {
-            return new HeaderMapHeaders();
-        }
+    static final HttpHeadersFactory FACTORY = factory(false);
+    /**
+     * For {@code HttpDecoderConfig.setTrailersFactory}: every message's end gets trailers, mostly none, and Netty's
+     * default map costs a hash table each time. Refuses the names Netty's refuses in trailers.
+     */
+    static final HttpHeadersFactory TRAILERS_FACTORY = factory(true);
 
-        @Override
-        public HttpHeaders newEmptyHeaders() {
-            return new HeaderMapHeaders();
-        }
-    };
+    private static HttpHeadersFactory factory(boolean trailers) {
+        return new HttpHeadersFactory() {
+            @Override
+            public HttpHeaders newHeaders() {
+                return new HeaderMapHeaders(trailers);
+            }
+
+            @Override
+            public HttpHeaders newEmptyHeaders() {
+                return new HeaderMapHeaders(trailers);
+            }
+        };
+    }
 
     /**
      * Common header names, by length: a received name that matches one, in any case, is stored as this lower-case
@@ -49,6 +58,11 @@ final class HeaderMapHeaders extends HttpHeaders {
             "if-modified-since");
 
     private final HeaderMap map = new HeaderMap();
+    private final boolean trailers;
+
+    private HeaderMapHeaders(boolean trailers) {
+        this.trailers = trailers;
+    }
 
     private static String[][] byLength(String... names) {
         String[][] table = new String[32][];
@@ -231,8 +245,7 @@ final class HeaderMapHeaders extends HttpHeaders {
     @Override
     public HttpHeaders add(CharSequence name, Object value) {
         // The decoders hand over names as AsciiStrings: a common one needs no String of its own.
-        String c = common(name);
-        map.add(c != null ? c : checkedName(name.toString()), checkedValue(value));
+        map.add(name(name), checkedValue(value));
         return this;
     }
 
@@ -261,7 +274,7 @@ final class HeaderMapHeaders extends HttpHeaders {
 
     @Override
     public HttpHeaders set(String name, Object value) {
-        map.set(checkedName(name), checkedValue(value));
+        map.set(name(name), checkedValue(value));
         return this;
     }
 
@@ -291,6 +304,16 @@ final class HeaderMapHeaders extends HttpHeaders {
     public HttpHeaders clear() {
         map.clear();
         return this;
+    }
+
+    /** The name to store: a common one's shared string, else the checked name; refused if trailers may not hold it. */
+    private String name(CharSequence name) {
+        String c = common(name);
+        if (trailers && ("content-length".equals(c) || "transfer-encoding".equals(c)
+                || AsciiString.contentEqualsIgnoreCase(name, "trailer"))) {
+            throw new IllegalArgumentException("prohibited trailing header: " + name);
+        }
+        return c != null ? c : checkedName(name.toString());
     }
 
     private static String checkedName(String name) {

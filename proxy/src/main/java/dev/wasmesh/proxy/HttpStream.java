@@ -39,7 +39,8 @@ final class HttpStream implements Router.Events {
     private final HttpContext[] contexts;
     private final Pipeline request;
     private final Pipeline response;
-    private final Instant start = Instant.now();
+    /** Wall time (the host's clock, which filters read too) and monotonic time at the stream's start. */
+    private final long startRealtimeNanos;
     private final long startNanos = System.nanoTime();
     private HeaderMap requestHeaders;
     private Local pendingLocal;
@@ -69,7 +70,8 @@ final class HttpStream implements Router.Events {
         this.response = new Pipeline(new Stages(true), new Downstream(), limit);
         Channel conn = channel.parent() != null ? channel.parent() : channel;
         ConnectionInfo.of(conn).applyTo(info);
-        info.protocol(protocol).startTimeNanos(server.env().clock().realtimeNanos());
+        startRealtimeNanos = server.env().clock().realtimeNanos();
+        info.protocol(protocol).startTimeNanos(startRealtimeNanos);
         server.rqTotal.increment();
         server.rqActive.incrementAndGet();
     }
@@ -452,6 +454,7 @@ final class HttpStream implements Router.Events {
             server.countResponse(code);
         }
         HeaderMap h = requestHeaders == null ? new HeaderMap() : requestHeaders;
+        Instant start = Instant.ofEpochSecond(0, startRealtimeNanos);
         server.accessLog(new AccessLog.Entry(start, h.get(":method").orElse("-"), h.get(":path").orElse("-"),
                 protocol, code, flags, received, writer.bodyBytes(), (System.nanoTime() - startNanos) / 1_000_000,
                 h.first("user-agent"), h.first("x-request-id"), h.first(":authority"), router.upstreamHost(),

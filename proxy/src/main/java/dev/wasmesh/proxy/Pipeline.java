@@ -52,7 +52,8 @@ final class Pipeline {
     private final Body[] held;
     private final boolean[] heldEnd;
     private final HeaderMap[] heldTrailers;
-    private final ArrayDeque<Waiting> waiting = new ArrayDeque<>();
+    /** Created when something first has to wait: most streams never pause. */
+    private ArrayDeque<Waiting> waiting;
     private long waitingBytes;
     private HeaderMap headers;
     private boolean headersEnd;
@@ -136,8 +137,15 @@ final class Pipeline {
         replayWaiting();
     }
 
+    private ArrayDeque<Waiting> waiting() {
+        if (waiting == null) {
+            waiting = new ArrayDeque<>();
+        }
+        return waiting;
+    }
+
     private void replayWaiting() {
-        if (waiting.isEmpty()) {
+        if (waiting == null || waiting.isEmpty()) {
             return;
         }
         List<Waiting> events = new ArrayList<>(waiting);
@@ -166,7 +174,7 @@ final class Pipeline {
                 return;
             }
             if (headersAt <= j) {
-                waiting.add(new Waiting(j, d, end, null));
+                waiting().add(new Waiting(j, d, end, null));
                 waitingBytes += d.length;
                 if (waitingBytes > bufferLimit) {
                     sink.overflow();
@@ -209,7 +217,7 @@ final class Pipeline {
                 return;
             }
             if (headersAt <= j) {
-                waiting.add(new Waiting(j, null, false, trailers));
+                waiting().add(new Waiting(j, null, false, trailers));
                 return;
             }
             if (!stages.active(j)) {

@@ -12,7 +12,8 @@ final class UpstreamResponseDecoder extends HttpResponseDecoder {
     private boolean bodyless;
 
     UpstreamResponseDecoder() {
-        super(new HttpDecoderConfig().setHeadersFactory(HeaderMapHeaders.FACTORY));
+        super(new HttpDecoderConfig().setHeadersFactory(HeaderMapHeaders.FACTORY)
+                .setTrailersFactory(HeaderMapHeaders.TRAILERS_FACTORY));
     }
 
     void expectBodyless(boolean bodyless) {
