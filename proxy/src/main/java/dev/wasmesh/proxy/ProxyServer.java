@@ -4,6 +4,7 @@ import dev.wasmesh.host.HostEnvironment;
 import dev.wasmesh.host.ModuleLoadException;
 import dev.wasmesh.host.ProxyWasmModule;
 import dev.wasmesh.host.WasmFailureException;
+import dev.wasmesh.host.abi.LogLevel;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
@@ -64,6 +65,7 @@ public final class ProxyServer implements AutoCloseable {
         }
         this.rqTotal = stats.counterCell(httpStat("downstream_rq_total"));
         this.rqActive = stats.gaugeCell(httpStat("downstream_rq_active"));
+        log.proxy(LogLevel.DEBUG, "transport " + Transport.currentName());
         this.boss = Transport.group(1);
         this.workerGroup = Transport.group(config.workers());
         for (EventExecutor e : workerGroup) {

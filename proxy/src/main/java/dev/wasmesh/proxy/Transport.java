@@ -17,6 +17,7 @@ import io.netty.channel.uring.IoUring;
 import io.netty.channel.uring.IoUringIoHandler;
 import io.netty.channel.uring.IoUringServerSocketChannel;
 import io.netty.channel.uring.IoUringSocketChannel;
+import java.util.Locale;
 
 /**
  * The socket transport for every event loop and channel of the process. A channel must use its loop's transport,
@@ -36,6 +37,11 @@ public enum Transport {
             case "epoll" -> Epoll.isAvailable() ? EPOLL : NIO;
             default -> IoUring.isAvailable() ? IO_URING : Epoll.isAvailable() ? EPOLL : NIO;
         };
+    }
+
+    /** The transport of this process, as {@code -Dwasmesh.transport} names it. */
+    static String currentName() {
+        return CURRENT.name().toLowerCase(Locale.ROOT);
     }
 
     public static MultiThreadIoEventLoopGroup group(int threads) {

@@ -15,7 +15,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** {@code wasmesh run} as a real process: it prints its ready line, proxies a request, and stops on SIGTERM. */
 class RunCommandProcessTest {
@@ -34,6 +37,25 @@ class RunCommandProcessTest {
             assertThat(p.awaitOutput("\"GET /process HTTP/2\" 200", WAIT)).isTrue(); // h2c by Upgrade
             p.sigterm();
             assertThat(p.awaitExit()).isZero();
+        }
+    }
+
+    /** The default transport (io_uring where the kernel allows it) and the two a user can ask for instead. */
+    @ParameterizedTest
+    @ValueSource(strings = {"", "epoll", "nio"})
+    void everyTransportProxiesKeepAliveRequestsAndBodies(String transport) throws Exception {
+        List<String> jvm = transport.isEmpty() ? List.of() : List.of("-Dwasmesh.transport=" + transport);
+        try (RunProcess p = RunProcess.run(jvm, TestProxy.wasm("seed").toString(), "--log-level", "debug")) {
+            assertThat(p.awaitOutput("transport " + (transport.isEmpty() ? "" : transport + "\n"), WAIT)).isTrue();
+            HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+            for (int i = 0; i < 3; i++) {
+                HttpResponse<String> r = client.send(HttpRequest.newBuilder(p.uri("/t/" + i))
+                        .POST(HttpRequest.BodyPublishers.ofString("body " + i)).timeout(Duration.ofSeconds(30))
+                        .build(), HttpResponse.BodyHandlers.ofString());
+                assertThat(r.statusCode()).isEqualTo(200);
+                assertThat(r.headers().firstValue("hello")).hasValue("world");
+                assertThat(r.body()).contains("\"path\":\"/t/" + i + "\"").contains("\"body\":\"body " + i + "\"");
+            }
         }
     }
 

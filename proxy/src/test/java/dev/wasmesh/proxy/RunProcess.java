@@ -40,19 +40,29 @@ final class RunProcess implements AutoCloseable {
     }
 
     static RunProcess start(String... args) throws IOException {
+        return start(List.of(), args);
+    }
+
+    /** @param jvm options for the process's JVM, such as {@code -Dwasmesh.transport=epoll} */
+    static RunProcess start(List<String> jvm, String... args) throws IOException {
         List<String> cmd = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), "dev.wasmesh.proxy.cli.ProxyMain"));
+                Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        cmd.addAll(jvm);
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.wasmesh.proxy.cli.ProxyMain"));
         cmd.addAll(List.of(args));
         return new RunProcess(new ProcessBuilder(cmd).redirectErrorStream(true).start());
     }
 
     /** {@code wasmesh run ARGS} with one worker on free loopback ports, once it has printed its ready line. */
     static RunProcess run(String... args) throws Exception {
+        return run(List.of(), args);
+    }
+
+    static RunProcess run(List<String> jvm, String... args) throws Exception {
         List<String> all = new ArrayList<>(List.of("run"));
         all.addAll(List.of(args));
         all.addAll(List.of("--listen", "127.0.0.1:0", "--admin", "127.0.0.1:0", "--workers", "1"));
-        RunProcess p = start(all.toArray(String[]::new));
+        RunProcess p = start(jvm, all.toArray(String[]::new));
         try {
             p.awaitReady();
         } catch (RuntimeException | Error | InterruptedException e) {
