@@ -28,9 +28,13 @@ public final class ProxyLog implements LogSink {
     });
     private volatile LogLevel level;
 
-    /** One thread's pending lines; its lock is held only to append or to swap the text, never while writing. */
+    /**
+     * One thread's pending lines, and a second buffer to swap in when they are written (two per thread, reused: a
+     * flush allocates nothing). The lock is held only to append or to swap, never while writing.
+     */
     private static final class Lines {
         StringBuilder text = new StringBuilder(FLUSH_CHARS + 512);
+        StringBuilder spare = new StringBuilder(FLUSH_CHARS + 512);
     }
 
     public ProxyLog(LogLevel level, PrintStream out, PrintStream err) {
@@ -85,9 +89,9 @@ public final class ProxyLog implements LogSink {
         }
     }
 
-    /** Writes the buffered access-log lines to stdout; workers keep appending to fresh buffers meanwhile. */
+    /** Writes the buffered access-log lines to stdout; workers keep appending to their spare buffers meanwhile. */
     public void flush() {
-        synchronized (writing) {
+        synchronized (writing) { // only here are buffers swapped, so each thread's spare is back before the next
             boolean wrote = false;
             for (Lines l : buffers) {
                 StringBuilder text;
@@ -96,9 +100,13 @@ public final class ProxyLog implements LogSink {
                         continue;
                     }
                     text = l.text;
-                    l.text = new StringBuilder(FLUSH_CHARS + 512);
+                    l.text = l.spare;
                 }
                 out.append(text);
+                text.setLength(0);
+                synchronized (l) {
+                    l.spare = text;
+                }
                 wrote = true;
             }
             if (wrote) {

@@ -66,6 +66,10 @@ public final class ProxyServer implements AutoCloseable {
         this.rqTotal = stats.counterCell(httpStat("downstream_rq_total"));
         this.rqActive = stats.gaugeCell(httpStat("downstream_rq_active"));
         log.proxy(LogLevel.DEBUG, "transport " + Transport.currentName());
+        if (!Transport.WANTED.isEmpty() && !Transport.WANTED.equals(Transport.currentName())) {
+            log.proxy(LogLevel.WARN, "-Dwasmesh.transport=" + Transport.WANTED + " is not available here (io_uring,"
+                    + " epoll or nio); using " + Transport.currentName());
+        }
         this.boss = Transport.group(1);
         this.workerGroup = Transport.group(config.workers());
         for (EventExecutor e : workerGroup) {

@@ -18,25 +18,46 @@ import io.netty.channel.uring.IoUringIoHandler;
 import io.netty.channel.uring.IoUringServerSocketChannel;
 import io.netty.channel.uring.IoUringSocketChannel;
 import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The socket transport for every event loop and channel of the process. A channel must use its loop's transport,
  * so all of them come from here. By default Linux's io_uring where the kernel allows it (one syscall submits and
  * reaps a loop's reads and writes together: about a tenth less CPU per proxied request than epoll, bench/load),
  * else native epoll (fewer syscalls and less garbage than the JDK's selector), else Java NIO.
- * {@code -Dwasmesh.transport=epoll|nio} asks for one of the others.
+ * {@code -Dwasmesh.transport=io_uring|epoll|nio} asks for one; what is not available gives way to the next.
+ *
+ * <p>io_uring only from Linux 5.12: before it, ring memory counts against RLIMIT_MEMLOCK (often 64 KiB), so Netty's
+ * one-entry probe passes while an event loop's full-size rings fail to be created.
  */
 public enum Transport {
     IO_URING, EPOLL, NIO;
 
-    private static final Transport CURRENT = choose(System.getProperty("wasmesh.transport", ""));
+    /** The {@code wasmesh.transport} property, or "" when unset. */
+    static final String WANTED = System.getProperty("wasmesh.transport", "");
+    private static final Transport CURRENT = choose(WANTED);
 
     private static Transport choose(String wanted) {
         return switch (wanted) {
             case "nio" -> NIO;
             case "epoll" -> Epoll.isAvailable() ? EPOLL : NIO;
-            default -> IoUring.isAvailable() ? IO_URING : Epoll.isAvailable() ? EPOLL : NIO;
+            default -> ioUringUsable() ? IO_URING : Epoll.isAvailable() ? EPOLL : NIO;
         };
+    }
+
+    private static boolean ioUringUsable() {
+        return kernelAtLeast(System.getProperty("os.version", ""), 5, 12) && IoUring.isAvailable();
+    }
+
+    /** Whether a Linux release string such as "6.1.0-13-amd64" is at least major.minor. */
+    static boolean kernelAtLeast(String release, int major, int minor) {
+        Matcher m = Pattern.compile("^(\\d+)\\.(\\d+)").matcher(release);
+        if (!m.find()) {
+            return false;
+        }
+        int ma = Integer.parseInt(m.group(1));
+        return ma > major || ma == major && Integer.parseInt(m.group(2)) >= minor;
     }
 
     /** The transport of this process, as {@code -Dwasmesh.transport} names it. */

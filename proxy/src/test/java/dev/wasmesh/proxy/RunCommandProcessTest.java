@@ -60,6 +60,14 @@ class RunCommandProcessTest {
     }
 
     @Test
+    void anUnknownTransportIsNamedInAWarningAndTheDefaultServes() throws Exception {
+        try (RunProcess p = RunProcess.run(List.of("-Dwasmesh.transport=iouring"), TestProxy.wasm("seed").toString())) {
+            assertThat(p.awaitOutput("[warn] -Dwasmesh.transport=iouring is not available here", WAIT)).isTrue();
+            assertThat(p.get("/x").headers().firstValue("hello")).hasValue("world");
+        }
+    }
+
+    @Test
     void sigtermRefusesNewConnectionsDrainsTheRequestInFlightAndExitsWithZero() throws Exception {
         try (TestUpstream upstream = new TestUpstream("slow");
              RunProcess p = RunProcess.run(TestProxy.wasm("seed").toString(), "--upstream", upstream.url())) {
