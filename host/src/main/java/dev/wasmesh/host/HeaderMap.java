@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Predicate;
 
 /**
  * An ordered multimap of HTTP headers (or trailers, or gRPC metadata) with lower-cased names, as Envoy keeps
@@ -156,6 +157,37 @@ public final class HeaderMap {
             }
         }
         return removed;
+    }
+
+    /** Removes every entry whose (lower-case) name {@code name} accepts, in one pass; the others keep their order. */
+    public void removeIf(Predicate<String> name) {
+        int kept = 0;
+        for (int i = 0; i < size; i++) {
+            if (!name.test(entries[2 * i])) {
+                entries[2 * kept] = entries[2 * i];
+                entries[2 * kept + 1] = entries[2 * i + 1];
+                kept++;
+            }
+        }
+        Arrays.fill(entries, 2 * kept, 2 * size, null);
+        size = kept;
+    }
+
+    /** Puts the pairs in front of the present entries, in the order given. */
+    public void prepend(String... namesAndValues) {
+        if (namesAndValues.length % 2 != 0) {
+            throw new IllegalArgumentException("names and values must come in pairs");
+        }
+        int n = namesAndValues.length;
+        if (2 * size + n > entries.length) {
+            entries = Arrays.copyOf(entries, Math.max(entries.length * 2, 2 * size + n));
+        }
+        System.arraycopy(entries, 0, entries, n, 2 * size);
+        for (int i = 0; i < n; i += 2) {
+            entries[i] = lower(namesAndValues[i]);
+            entries[i + 1] = namesAndValues[i + 1];
+        }
+        size += n / 2;
     }
 
     private void removeAt(int i) {

@@ -18,9 +18,8 @@ import java.util.Set;
 
 /**
  * Netty's HTTP headers kept in a {@link HeaderMap}, so that the HTTP/1.1 decoders fill a lower-cased map that
- * {@link Headers} only copies, behind the pseudo-headers: no hashed map to build and then convert for every request
- * and every upstream response. Names are
- * checked as Netty's default headers check them (RFC 9110 tokens) and values for control characters, so a request
+ * {@link Headers} takes over as the stream's, pseudo-headers put in front: no hashed map to build and then convert
+ * for every request and every upstream response. Names are checked as Netty's default headers check them (RFC 9110 tokens) and values for control characters, so a request
  * with a malformed header is still refused by the decoder with a 400.
  */
 final class HeaderMapHeaders extends HttpHeaders {

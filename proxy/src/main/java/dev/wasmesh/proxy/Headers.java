@@ -24,7 +24,20 @@ final class Headers {
         return !HOP_BY_HOP.contains(lowerName) && !lowerName.startsWith("x-http2-");
     }
 
+    /**
+     * The request's map. An HTTP/1.1 decoder's map is taken over rather than copied (the decoder is done with it,
+     * and the proxy reads what it needs from the request before this): hop-by-hop headers and {@code host} leave
+     * it and the pseudo-headers go in front.
+     */
     static HeaderMap ofRequest(HttpRequest r, String scheme) {
+        if (r.headers() instanceof HeaderMapHeaders) {
+            HeaderMap h = ((HeaderMapHeaders) r.headers()).map();
+            String host = h.first("host");
+            h.removeIf(n -> !forwardable(n) || n.equals("host"));
+            h.prepend(":authority", host == null ? "" : host, ":path", r.uri(), ":method", r.method().name(),
+                    ":scheme", scheme);
+            return h;
+        }
         HeaderMap h = new HeaderMap();
         h.add(":authority", r.headers().get("host", ""));
         h.add(":path", r.uri());
@@ -34,31 +47,35 @@ final class Headers {
         return h;
     }
 
+    /** The response's map; a decoder's is taken over, as in {@link #ofRequest}. */
     static HeaderMap ofResponse(HttpResponse r) {
+        String status = r.status().codeAsText().toString(); // cached by Netty for the standard codes
+        if (r.headers() instanceof HeaderMapHeaders) {
+            HeaderMap h = ((HeaderMapHeaders) r.headers()).map();
+            h.removeIf(n -> !forwardable(n));
+            h.prepend(":status", status);
+            return h;
+        }
         HeaderMap h = new HeaderMap();
-        h.add(":status", r.status().codeAsText().toString()); // cached by Netty for the standard codes
+        h.add(":status", status);
         copyInto(r.headers(), h, null);
         return h;
     }
 
+    /** The trailers' map; a decoder's is taken over, as in {@link #ofRequest}. */
     static HeaderMap ofTrailers(HttpHeaders trailers) {
+        if (trailers instanceof HeaderMapHeaders) {
+            HeaderMap h = ((HeaderMapHeaders) trailers).map();
+            h.removeIf(n -> !forwardable(n));
+            return h;
+        }
         HeaderMap h = new HeaderMap();
         copyInto(trailers, h, null);
         return h;
     }
 
+    /** Netty's own headers (an HTTP/2 stream's, converted): names lower-cased on the way. */
     private static void copyInto(HttpHeaders from, HeaderMap to, String skip) {
-        if (from instanceof HeaderMapHeaders) {
-            // Filled by an HTTP/1.1 decoder: the names are lower-case already.
-            HeaderMap m = ((HeaderMapHeaders) from).map();
-            for (int i = 0; i < m.size(); i++) {
-                String name = m.nameAt(i);
-                if (forwardable(name) && !name.equals(skip)) {
-                    to.add(name, m.valueAt(i));
-                }
-            }
-            return;
-        }
         for (Map.Entry<String, String> e : from) {
             String name = e.getKey().toLowerCase(Locale.ROOT);
             if (forwardable(name) && !name.equals(skip)) {

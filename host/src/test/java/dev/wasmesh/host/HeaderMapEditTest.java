@@ -1,0 +1,60 @@
+package dev.wasmesh.host;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.RepeatedTest;
+import org.junit.jupiter.api.RepetitionInfo;
+import org.junit.jupiter.api.Test;
+
+class HeaderMapEditTest {
+    private static List<String> pairs(HeaderMap m) {
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < m.size(); i++) {
+            out.add(m.nameAt(i) + "=" + m.valueAt(i));
+        }
+        return out;
+    }
+
+    @Test
+    void removeIfKeepsTheOthersInOrderAndPrependPutsPairsInFront() {
+        HeaderMap m = HeaderMap.of("Host", "h", "connection", "keep-alive", "x-a", "1", "host", "h2", "x-b", "2");
+        m.removeIf(n -> n.equals("host") || n.equals("connection"));
+        assertThat(pairs(m)).containsExactly("x-a=1", "x-b=2");
+        m.prepend(":authority", "h", ":Path", "/");
+        assertThat(pairs(m)).containsExactly(":authority=h", ":path=/", "x-a=1", "x-b=2");
+        assertThat(m.first(":path")).isEqualTo("/");
+        m.add("x-c", "3");
+        assertThat(m.size()).isEqualTo(5);
+        assertThatThrownBy(() -> m.prepend("odd")).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    /** Against a plain list doing the same edits, on maps that must grow past their first array. */
+    @RepeatedTest(50)
+    void editsMatchAListModel(RepetitionInfo rep) {
+        Random r = new Random(rep.getCurrentRepetition());
+        HeaderMap m = new HeaderMap();
+        List<String> model = new ArrayList<>();
+        for (int i = 0, n = r.nextInt(30); i < n; i++) {
+            String name = "h" + r.nextInt(6);
+            m.add(name, "v" + i);
+            model.add(name + "=v" + i);
+        }
+        String drop = "h" + r.nextInt(6);
+        m.removeIf(drop::equals);
+        model.removeIf(p -> p.startsWith(drop + "="));
+        String[] front = new String[2 * r.nextInt(12)];
+        List<String> frontModel = new ArrayList<>();
+        for (int i = 0; i < front.length; i += 2) {
+            front[i] = ":p" + i;
+            front[i + 1] = "f" + i;
+            frontModel.add(":p" + i + "=f" + i);
+        }
+        m.prepend(front);
+        frontModel.addAll(model);
+        assertThat(pairs(m)).containsExactlyElementsOf(frontModel);
+    }
+}
