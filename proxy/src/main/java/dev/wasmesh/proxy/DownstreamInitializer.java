@@ -33,7 +33,7 @@ final class DownstreamInitializer extends ChannelInitializer<Channel> {
         int headerLimit = server.config().limits().maxRequestHeadersBytes();
         HttpRequestDecoder decoder = new HttpRequestDecoder(new HttpDecoderConfig()
                 .setMaxInitialLineLength(headerLimit).setMaxHeaderSize(headerLimit)
-                .setHeadersFactory(HeaderMapHeaders.FACTORY).setTrailersFactory(HeaderMapHeaders.TRAILERS_FACTORY));
+                .setHeadersFactory(HeaderMapHeaders.FACTORY).setTrailersFactory(HeaderMapHeaders.FACTORY));
         Http1ResponseEncoder encoder = new Http1ResponseEncoder();
         Http2FrameCodec frames = Http2FrameCodecBuilder.forServer()
                 .initialSettings(Http2Settings.defaultSettings().maxHeaderListSize(headerLimit)).build();

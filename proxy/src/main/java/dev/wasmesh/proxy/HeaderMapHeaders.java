@@ -19,31 +19,24 @@ import java.util.Set;
 /**
  * Netty's HTTP headers kept in a {@link HeaderMap}, so that the HTTP/1.1 decoders fill a lower-cased map that
  * {@link Headers} takes over as the stream's, pseudo-headers put in front: no hashed map to build and then convert
- * for every request and every upstream response. Names are checked as Netty's default headers check them (RFC 9110 tokens) and values for control characters, so a request
- * with a malformed header is still refused by the decoder with a 400.
+ * for every request, upstream response and trailers (Netty's default built one for every message's empty trailers).
+ * Names are checked as Netty's default headers check them (RFC 9110 tokens) and values for control characters, so
+ * a request with a malformed header is still refused by the decoder with a 400. (The decoders themselves drop
+ * content-length, transfer-encoding and trailer from trailers.)
  */
 final class HeaderMapHeaders extends HttpHeaders {
-    /** For {@code HttpDecoderConfig.setHeadersFactory}. */
-    static final HttpHeadersFactory FACTORY = factory(false);
-    /**
-     * For {@code HttpDecoderConfig.setTrailersFactory}: every message's end gets trailers, mostly none, and Netty's
-     * default map costs a hash table each time. Refuses the names Netty's refuses in trailers.
-     */
-    static final HttpHeadersFactory TRAILERS_FACTORY = factory(true);
+    /** For {@code HttpDecoderConfig.setHeadersFactory} and {@code setTrailersFactory}. */
+    static final HttpHeadersFactory FACTORY = new HttpHeadersFactory() {
+        @Override
+        public HttpHeaders newHeaders() {
+            return new HeaderMapHeaders();
+        }
 
-    private static HttpHeadersFactory factory(boolean trailers) {
-        return new HttpHeadersFactory() {
-            @Override
-            public HttpHeaders newHeaders() {
-                return new HeaderMapHeaders(trailers);
-            }
-
-            @Override
-            public HttpHeaders newEmptyHeaders() {
-                return new HeaderMapHeaders(trailers);
-            }
-        };
-    }
+        @Override
+        public HttpHeaders newEmptyHeaders() {
+            return new HeaderMapHeaders();
+        }
+    };
 
     /**
      * Common header names, by length: a received name that matches one, in any case, is stored as this lower-case
@@ -57,11 +50,6 @@ final class HeaderMapHeaders extends HttpHeaders {
             "if-modified-since");
 
     private final HeaderMap map = new HeaderMap();
-    private final boolean trailers;
-
-    private HeaderMapHeaders(boolean trailers) {
-        this.trailers = trailers;
-    }
 
     private static String[][] byLength(String... names) {
         String[][] table = new String[32][];
@@ -305,13 +293,9 @@ final class HeaderMapHeaders extends HttpHeaders {
         return this;
     }
 
-    /** The name to store: a common one's shared string, else the checked name; refused if trailers may not hold it. */
-    private String name(CharSequence name) {
+    /** The name to store: a common one's shared string, else the checked name. */
+    private static String name(CharSequence name) {
         String c = common(name);
-        if (trailers && ("content-length".equals(c) || "transfer-encoding".equals(c)
-                || AsciiString.contentEqualsIgnoreCase(name, "trailer"))) {
-            throw new IllegalArgumentException("prohibited trailing header: " + name);
-        }
         return c != null ? c : checkedName(name.toString());
     }
 

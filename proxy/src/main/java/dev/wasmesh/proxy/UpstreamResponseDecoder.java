@@ -13,7 +13,7 @@ final class UpstreamResponseDecoder extends HttpResponseDecoder {
 
     UpstreamResponseDecoder() {
         super(new HttpDecoderConfig().setHeadersFactory(HeaderMapHeaders.FACTORY)
-                .setTrailersFactory(HeaderMapHeaders.TRAILERS_FACTORY));
+                .setTrailersFactory(HeaderMapHeaders.FACTORY));
     }
 
     void expectBodyless(boolean bodyless) {
