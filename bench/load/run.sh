@@ -11,6 +11,8 @@
 #   CASES        default "direct nginx wasmesh-nofilter wasmesh-seed"
 #   BASELINE     another build's wasmesh launcher: adds the cases baseline-nofilter and baseline-seed, run with it,
 #                for before/after comparisons in the same run
+#   ROUNDS       runs of the whole list of cases, one after the other (default 1); the ratios use each case's
+#                median over the rounds, so one disturbed run on a shared machine does not decide them
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -21,6 +23,7 @@ CONNECTIONS="${CONNECTIONS:-32}"
 WORKERS="${WORKERS:-2}"
 FILTER="${FILTER:-$root/examples/seed/filter.wasm}"
 BASELINE="${BASELINE:-}"
+ROUNDS="${ROUNDS:-1}"
 CASES="${CASES:-direct nginx wasmesh-nofilter wasmesh-seed${BASELINE:+ baseline-nofilter baseline-seed}}"
 export JAVA_OPTS="${JAVA_OPTS:--Xmx512m}"
 
@@ -260,7 +263,9 @@ check_response() { # case name, url
 }
 
 echo "bench/load: $(nproc) cores shared by wrk, the upstream and the proxy; wrk -t$THREADS -c$CONNECTIONS," \
-  "${WARMUP}s warm-up + ${DURATION}s per case; proxy workers $WORKERS; wasmesh JAVA_OPTS='$JAVA_OPTS'" >&2
+  "${WARMUP}s warm-up + ${DURATION}s per case; proxy workers $WORKERS; wasmesh JAVA_OPTS='$JAVA_OPTS';" \
+  "$ROUNDS round(s)" >&2
+for ((round = 1; round <= ROUNDS; round++)); do
 for c in $CASES; do
   case "$c" in
     direct)
@@ -304,6 +309,7 @@ for c in $CASES; do
       ;;
   esac
 done
+done
 
 declare -A rps p99
 echo
@@ -312,12 +318,21 @@ echo "| case | requests/s | p50 | p99 | errors | proxy CPU per request, µs (use
 echo "|---|---:|---:|---:|---:|---:|---:|"
 for r in "${results[@]}"; do
   IFS='|' read -r name r_rps r_p50 r_p99 r_err r_cpu r_rss <<<"$r"
-  rps[$name]=$r_rps
-  p99[$name]=$(to_us "$r_p99")
-  cpu[$name]=${r_cpu%% *}
+  rps[$name]+="$r_rps "
+  p99[$name]+="$(to_us "$r_p99") "
+  cpu[$name]+="${r_cpu%% *} "
   echo "| $name | $r_rps | $r_p50 | $r_p99 | $r_err | $r_cpu | $r_rss |"
 done
 echo
+median() { # numbers as one space-separated word list
+  tr ' ' '\n' <<<"$1" | grep . | sort -g | awk '{ v[NR] = $1 } END { print (NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2) }'
+}
+for name in "${!rps[@]}"; do
+  rps[$name]=$(median "${rps[$name]}")
+  p99[$name]=$(median "${p99[$name]}")
+  cpu[$name]=$(median "${cpu[$name]}")
+done
+((ROUNDS > 1)) && echo "Ratios of the medians over $ROUNDS rounds:"
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", a / b }'; }
 if [[ -n "${rps[wasmesh-seed]:-}" && -n "${rps[nginx]:-}" ]]; then
   echo "seed / nginx requests/s: $(ratio "${rps[wasmesh-seed]}" "${rps[nginx]}") (target >= 1)"
