@@ -98,7 +98,7 @@ final class ClusterTransport implements CallTransport {
         }
 
         @Override
-        public void disconnected() {
+        public void disconnected(boolean malformed) {
             done();
             call.fail();
         }

@@ -125,12 +125,16 @@ final class DownstreamHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
-    /** Too-large headers get Envoy's 431; other malformed requests a 400. The connection closes either way. */
+    /**
+     * Too-large headers get Envoy's 431; other malformed requests a 400 with the details Envoy's codec logs. The
+     * connection closes either way.
+     */
     private void rejectMalformed(Throwable cause) {
         boolean tooLarge = cause instanceof TooLongFrameException;
         HttpResponseStatus status = tooLarge ? HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE
                 : HttpResponseStatus.BAD_REQUEST;
-        String details = tooLarge ? "http1.headers_too_large" : "http1.codec_error";
+        String details = tooLarge ? "http1.headers_too_large" : cause instanceof Http1Decoder.Malformed
+                ? ((Http1Decoder.Malformed) cause).details : "http1.codec_error";
         byte[] body = (tooLarge ? "Request Header Fields Too Large" : "Bad Request").getBytes(StandardCharsets.UTF_8);
         FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, Unpooled.wrappedBuffer(body));
         r.headers().set("content-type", "text/plain").set("connection", "close");

@@ -2,8 +2,6 @@ package dev.wasmesh.proxy;
 
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
-import io.netty.handler.codec.http.HttpDecoderConfig;
-import io.netty.handler.codec.http.HttpRequestDecoder;
 import io.netty.handler.codec.http.HttpServerExpectContinueHandler;
 import io.netty.handler.codec.http.HttpServerUpgradeHandler;
 import io.netty.handler.codec.http2.Http2CodecUtil;
@@ -31,9 +29,7 @@ final class DownstreamInitializer extends ChannelInitializer<Channel> {
     protected void initChannel(Channel ch) {
         Worker worker = server.workerFor(ch.eventLoop());
         int headerLimit = server.config().limits().maxRequestHeadersBytes();
-        HttpRequestDecoder decoder = new HttpRequestDecoder(new HttpDecoderConfig()
-                .setMaxInitialLineLength(headerLimit).setMaxHeaderSize(headerLimit)
-                .setHeadersFactory(HeaderMapHeaders.FACTORY).setTrailersFactory(HeaderMapHeaders.FACTORY));
+        Http1RequestDecoder decoder = new Http1RequestDecoder(headerLimit);
         Http1ResponseEncoder encoder = new Http1ResponseEncoder();
         Http2FrameCodec frames = Http2FrameCodecBuilder.forServer()
                 .initialSettings(Http2Settings.defaultSettings().maxHeaderListSize(headerLimit)).build();

@@ -3,11 +3,9 @@ package dev.wasmesh.proxy;
 import dev.wasmesh.host.HeaderMap;
 import io.netty.handler.codec.DateFormatter;
 import io.netty.handler.codec.http.HttpHeaders;
-import io.netty.handler.codec.http.HttpHeadersFactory;
 import io.netty.util.AsciiString;
 import java.util.AbstractMap;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Date;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
@@ -17,64 +15,13 @@ import java.util.NoSuchElementException;
 import java.util.Set;
 
 /**
- * Netty's HTTP headers kept in a {@link HeaderMap}, so that the HTTP/1.1 decoders fill a lower-cased map that
- * {@link Headers} takes over as the stream's, pseudo-headers put in front: no hashed map to build and then convert
- * for every request, upstream response and trailers (Netty's default built one for every message's empty trailers).
- * Names are checked as Netty's default headers check them (RFC 9110 tokens) and values for control characters, so
- * a request with a malformed header is still refused by the decoder with a 400. (The decoders themselves drop
- * content-length, transfer-encoding and trailer from trailers.)
+ * Netty's HTTP headers over a {@link HeaderMap}: what {@link Http1Decoder} hands on with its messages, so that
+ * Netty's upgrade and 100-continue handlers can read them, and {@link Headers} then takes the map over as the
+ * stream's, pseudo-headers put in front, without a copy. Names that handlers add are checked as Netty's default
+ * headers check them (RFC 9110 tokens) and values for control characters.
  */
 final class HeaderMapHeaders extends HttpHeaders {
-    /** For {@code HttpDecoderConfig.setHeadersFactory} and {@code setTrailersFactory}. */
-    static final HttpHeadersFactory FACTORY = new HttpHeadersFactory() {
-        @Override
-        public HttpHeaders newHeaders() {
-            return new HeaderMapHeaders();
-        }
-
-        @Override
-        public HttpHeaders newEmptyHeaders() {
-            return new HeaderMapHeaders();
-        }
-    };
-
-    /**
-     * Common header names, by length: a received name that matches one, in any case, is stored as this lower-case
-     * string instead of a new copy (as Envoy keeps its well-known header names).
-     */
-    private static final String[][] COMMON_BY_LENGTH = byLength("host", "date", "vary", "etag", "range", "accept",
-            "cookie", "server", "origin", "expect", "pragma", "referer", "upgrade", "location", "connection",
-            "keep-alive", "set-cookie", "user-agent", "grpc-status", "content-type", "x-request-id",
-            "grpc-message", "authorization", "cache-control", "last-modified", "if-none-match", "content-length",
-            "accept-encoding", "accept-language", "x-forwarded-for", "transfer-encoding", "x-forwarded-proto",
-            "if-modified-since");
-
     private final HeaderMap map = new HeaderMap();
-
-    private static String[][] byLength(String... names) {
-        String[][] table = new String[32][];
-        for (String n : names) {
-            String[] bucket = table[n.length()];
-            bucket = bucket == null ? new String[1] : Arrays.copyOf(bucket, bucket.length + 1);
-            bucket[bucket.length - 1] = n;
-            table[n.length()] = bucket;
-        }
-        return table;
-    }
-
-    /** The common lower-case name equal to {@code name} ignoring case, or null. */
-    private static String common(CharSequence name) {
-        int n = name.length();
-        String[] bucket = n < COMMON_BY_LENGTH.length ? COMMON_BY_LENGTH[n] : null;
-        if (bucket != null) {
-            for (String c : bucket) {
-                if (AsciiString.contentEqualsIgnoreCase(c, name)) {
-                    return c;
-                }
-            }
-        }
-        return null;
-    }
 
     /** The headers as received, names lower-cased. */
     HeaderMap map() {
@@ -231,7 +178,6 @@ final class HeaderMapHeaders extends HttpHeaders {
 
     @Override
     public HttpHeaders add(CharSequence name, Object value) {
-        // The decoders hand over names as AsciiStrings: a common one needs no String of its own.
         map.add(name(name), checkedValue(value));
         return this;
     }
@@ -293,10 +239,8 @@ final class HeaderMapHeaders extends HttpHeaders {
         return this;
     }
 
-    /** The name to store: a common one's shared string, else the checked name. */
     private static String name(CharSequence name) {
-        String c = common(name);
-        return c != null ? c : checkedName(name.toString());
+        return checkedName(name.toString());
     }
 
     private static String checkedName(String name) {

@@ -183,8 +183,9 @@ final class Router implements Pipeline.Sink {
             }
         }
 
+        /** Envoy's answers: 503 UC for a connection that ends early, 502 UPE for a response it cannot read. */
         @Override
-        public void disconnected() {
+        public void disconnected(boolean malformed) {
             if (finished) {
                 return;
             }
@@ -192,10 +193,11 @@ final class Router implements Pipeline.Sink {
             if (timeout != null) {
                 timeout.cancel(false);
             }
-            events.upstreamFailed(503, responseStarted ? "upstream_reset_after_response_started{connection_termination}"
-                            : "upstream_reset_before_response_started{connection_termination}",
-                    "upstream connect error or disconnect/reset before headers. reset reason: connection termination",
-                    "UC");
+            String reason = malformed ? "protocol_error" : "connection_termination";
+            events.upstreamFailed(malformed ? 502 : 503, (responseStarted ? "upstream_reset_after_response_started{"
+                            : "upstream_reset_before_response_started{") + reason + "}",
+                    "upstream connect error or disconnect/reset before headers. reset reason: " + reason.replace('_', ' '),
+                    malformed ? "UPE" : "UC");
         }
     }
 }

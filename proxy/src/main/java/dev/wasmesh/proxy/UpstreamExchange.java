@@ -25,8 +25,8 @@ final class UpstreamExchange {
         /** Body bytes; {@code last} with the trailers (possibly empty). */
         void content(HttpContent content, boolean last);
 
-        /** The connection closed before the response completed. */
-        void disconnected();
+        /** The connection closed before the response completed, or {@code malformed}: the response could not be read. */
+        void disconnected(boolean malformed);
     }
 
     private final UpstreamPool pool;
@@ -149,7 +149,16 @@ final class UpstreamExchange {
     void onDisconnect() {
         if (!responseDone && !closed) {
             closed = true;
-            listener.disconnected();
+            listener.disconnected(false);
+        }
+    }
+
+    /** The response was malformed: the caller closes the connection, which is never reused. */
+    void onMalformedResponse() {
+        if (!responseDone && !closed) {
+            closed = true;
+            handler.exchange(null);
+            listener.disconnected(true);
         }
     }
 

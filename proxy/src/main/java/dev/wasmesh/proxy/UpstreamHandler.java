@@ -40,6 +40,13 @@ final class UpstreamHandler extends SimpleChannelInboundHandler<HttpObject> {
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, HttpObject msg) {
+        if (msg.decoderResult().isFailure()) {
+            if (exchange != null) {
+                exchange.onMalformedResponse();
+            }
+            ctx.close();
+            return;
+        }
         if (msg instanceof HttpResponse) {
             // 1xx answers (100 Continue) are not the response; Envoy does not forward them either by default.
             skippingInformational = ((HttpResponse) msg).status().code() / 100 == 1;

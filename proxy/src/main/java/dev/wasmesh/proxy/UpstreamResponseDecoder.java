@@ -1,27 +1,69 @@
 package dev.wasmesh.proxy;
 
-import io.netty.handler.codec.http.HttpDecoderConfig;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.HttpMessage;
-import io.netty.handler.codec.http.HttpResponseDecoder;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpVersion;
 
 /**
- * Decodes an upstream connection's responses. Requests go out as bytes ({@link Http1Encoder}), so the decoder is
- * told directly, rather than by an encoder beside it, when the response to come answers a HEAD and has no body.
+ * An upstream connection's responses (see {@link Http1Decoder}). Requests go out as bytes ({@link Http1Encoder}),
+ * so the decoder is told directly, rather than by an encoder beside it, when the response to come answers a HEAD
+ * and has no body.
  */
-final class UpstreamResponseDecoder extends HttpResponseDecoder {
+final class UpstreamResponseDecoder extends Http1Decoder {
+    /** Envoy's default {@code max_response_headers_kb}, for the status line and for the header lines together. */
+    static final int MAX_HEADER_BYTES = 60 * 1024;
+
     private boolean bodyless;
 
     UpstreamResponseDecoder() {
-        super(new HttpDecoderConfig().setHeadersFactory(HeaderMapHeaders.FACTORY)
-                .setTrailersFactory(HeaderMapHeaders.FACTORY));
+        super(MAX_HEADER_BYTES, MAX_HEADER_BYTES);
     }
 
     void expectBodyless(boolean bodyless) {
         this.bodyless = bodyless;
     }
 
+    /** RFC 9112 4: HTTP-version SP 3DIGIT SP reason-phrase; the reason is not kept, as Envoy does not keep it. */
     @Override
-    protected boolean isContentAlwaysEmpty(HttpMessage msg) {
-        return bodyless || super.isContentAlwaysEmpty(msg);
+    HttpMessage startLine(byte[] b, int n, HeaderMapHeaders headers) {
+        int sp = indexOf(b, 0, n, (byte) ' ');
+        if (sp < 0 || n < sp + 4 || (n > sp + 4 && b[sp + 4] != ' ')) {
+            throw new Malformed("a malformed status line");
+        }
+        int code = 0;
+        for (int i = sp + 1; i < sp + 4; i++) {
+            if (b[i] < '0' || b[i] > '9') {
+                throw new Malformed("a malformed status code");
+            }
+            code = code * 10 + (b[i] - '0');
+        }
+        if (code < 100) {
+            throw new Malformed("a status code below 100");
+        }
+        return new DefaultHttpResponse(version(b, 0, sp), HttpResponseStatus.valueOf(code), headers);
+    }
+
+    @Override
+    HttpMessage invalid() {
+        return new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.BAD_GATEWAY);
+    }
+
+    @Override
+    boolean bodyless(HttpMessage m) {
+        int code = ((HttpResponse) m).status().code();
+        return bodyless || code < 200 || code == 204 || code == 304;
+    }
+
+    @Override
+    boolean readsUntilClose() {
+        return true;
+    }
+
+    @Override
+    boolean strictNames() {
+        return false;
     }
 }

@@ -8,9 +8,12 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * The proxy's HTTP/1.1 bytes on both sides, over raw sockets: framing that a client and the echo upstream must
@@ -135,17 +138,26 @@ class Http1WireTest {
         }
     }
 
-    @Test
-    void headersTheCodecCannotAcceptAreRefusedWith400AndTheConnectionCloses() throws Exception {
-        for (String bad : new String[] {"x{bad}: 1\r\n", "x-bad: a\u0001b\r\n"}) {
-            try (Socket s = connect()) {
-                s.getOutputStream().write(("GET / HTTP/1.1\r\nhost: t\r\n" + bad + "\r\n")
-                        .getBytes(StandardCharsets.ISO_8859_1));
-                String[] r = readResponse(s.getInputStream(), false);
-                assertThat(r[0]).as(bad).startsWith("HTTP/1.1 400 Bad Request\r\n");
-                assertThat(s.getInputStream().read()).isEqualTo(-1);
-            }
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "x{bad}: 1                                          | http1.invalid_characters",
+        "x-bad: a\u0001b                                    | http1.invalid_characters",
+        "content-length: 1\\r\\ntransfer-encoding: chunked    | http1.content_length_and_chunked_not_allowed",
+        "transfer-encoding: gzip                            | http1.invalid_transfer_encoding",
+        "content-length: 1\\r\\ncontent-length: 1            | http1.codec_error",
+    })
+    void headersTheCodecCannotAcceptAreRefusedWith400AndEnvoysDetailsAndTheConnectionCloses(String bad,
+            String details) throws Exception {
+        String head = bad.translateEscapes();
+        try (Socket s = connect()) {
+            s.getOutputStream().write(("POST / HTTP/1.1\r\nhost: t\r\n" + head + "\r\n\r\nx")
+                    .getBytes(StandardCharsets.ISO_8859_1));
+            String[] r = readResponse(s.getInputStream(), false);
+            assertThat(r[0]).as(bad).startsWith("HTTP/1.1 400 Bad Request\r\n");
+            assertThat(s.getInputStream().read()).isEqualTo(-1);
         }
+        assertThat(proxy.awaitOutput("\" 400 DPE 0 11 0 \"-\" \"-\" \"-\" \"-\" " + details + "\n",
+                Duration.ofSeconds(5))).as(proxy.stdout()).isTrue();
     }
 
     @Test

@@ -2,14 +2,19 @@ package dev.wasmesh.proxy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** Envoy's answers when limits are hit or the upstream fails. */
 class LimitsTest {
@@ -75,6 +80,72 @@ class LimitsTest {
                 assertThat(r.body()).isEqualTo("upstream request timeout");
                 assertThat(p.awaitOutput("upstream_response_timeout", Duration.ofSeconds(5))).isTrue();
                 assertThat(p.stdout()).contains("\" 504 UT ");
+            }
+        }
+    }
+
+    /** An upstream that reads each request's head and answers every one with {@code answer}, then closes. */
+    private static ServerSocket scripted(String answer) throws IOException {
+        ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        Thread t = new Thread(() -> {
+            while (!server.isClosed()) {
+                try (Socket s = server.accept()) {
+                    s.setSoTimeout(10_000);
+                    InputStream in = s.getInputStream();
+                    int matched = 0;
+                    while (matched < 4) { // up to the end of the head: these requests have no body
+                        int c = in.read();
+                        if (c < 0) {
+                            break;
+                        }
+                        matched = c == "\r\n\r\n".charAt(matched) ? matched + 1 : c == '\r' ? 1 : 0;
+                    }
+                    s.getOutputStream().write(answer.getBytes(StandardCharsets.ISO_8859_1));
+                } catch (IOException e) {
+                    // closed by the test, or the proxy gave up on the connection
+                }
+            }
+        });
+        t.setDaemon(true);
+        t.start();
+        return server;
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "HTTP/1.1 2x0 OK\r\n\r\n",
+        "HTTP/1.1 200 OK\r\ncontent-length: 2\r\ntransfer-encoding: chunked\r\n\r\n",
+        "HTTP/1.1 200 OK\r\nbad header\r\n\r\n",
+    })
+    void aMalformedUpstreamResponseGets502WithEnvoysProtocolErrorDetails(String answer) throws Exception {
+        try (ServerSocket upstream = scripted(answer)) {
+            ProxyConfig c = TestProxy.config("seed")
+                    .addCluster(ClusterConfig.fromUrl("bad", "http://127.0.0.1:" + upstream.getLocalPort()))
+                    .addRoute(RouteConfig.catchAll("bad"));
+            try (TestProxy p = TestProxy.start(c)) {
+                HttpResponse<String> r = p.get("/x");
+                assertThat(r.statusCode()).isEqualTo(502);
+                assertThat(r.body()).isEqualTo(
+                        "upstream connect error or disconnect/reset before headers. reset reason: protocol error");
+                assertThat(p.awaitOutput("upstream_reset_before_response_started{protocol_error}",
+                        Duration.ofSeconds(5))).isTrue();
+                assertThat(p.stdout()).contains("\" 502 UPE ");
+            }
+        }
+    }
+
+    @Test
+    void aResponseWithoutLengthEndsWhenTheUpstreamClosesAndArrivesWhole() throws Exception {
+        try (ServerSocket upstream = scripted("HTTP/1.1 100 Continue\r\n\r\n"
+                + "HTTP/1.1 200 OK\r\ncontent-type: text/plain\r\n\r\nuntil the end")) {
+            ProxyConfig c = TestProxy.config("seed")
+                    .addCluster(ClusterConfig.fromUrl("old", "http://127.0.0.1:" + upstream.getLocalPort()))
+                    .addRoute(RouteConfig.catchAll("old"));
+            try (TestProxy p = TestProxy.start(c)) {
+                HttpResponse<String> r = p.get("/x");
+                assertThat(r.statusCode()).isEqualTo(200);
+                assertThat(r.body()).isEqualTo("until the end");
+                assertThat(r.headers().firstValue("hello")).hasValue("world");
             }
         }
     }

@@ -1,0 +1,525 @@
+package dev.wasmesh.proxy;
+
+import dev.wasmesh.host.HeaderMap;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.ByteToMessageDecoder;
+import io.netty.handler.codec.DecoderResult;
+import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.codec.http.DefaultHttpContent;
+import io.netty.handler.codec.http.DefaultLastHttpContent;
+import io.netty.handler.codec.http.HttpMessage;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * HTTP/1.1 messages read from the bytes straight into {@link HeaderMap}s: requests on a downstream connection
+ * ({@link Http1RequestDecoder}), responses on an upstream one ({@link UpstreamResponseDecoder}). It hands on Netty's
+ * HTTP objects, as Netty's decoder does, so that Netty's upgrade and 100-continue handlers work with it; what it
+ * saves is the parsing, which was a fifth of the proxy's user time: each line is copied once into a reused array,
+ * common names are matched there without a copy, and every value is one string.
+ * <p>
+ * Framing follows RFC 9112 section 6 strictly, as a proxy must to keep requests from being smuggled past it:
+ * a message with both {@code transfer-encoding} and {@code content-length}, more than one {@code content-length},
+ * {@code transfer-encoding} in HTTP/1.0, a request whose transfer coding is not chunked, or a chunk not followed by
+ * CRLF is malformed. A malformed head
+ * becomes a message whose decoder result is the failure ({@link TooLongHttpLineException} or
+ * {@link TooLongHttpHeaderException} for the limits), a malformed body a last content with a failed result; either
+ * way the connection's remaining bytes are discarded, as by Netty's decoder.
+ */
+abstract class Http1Decoder extends ByteToMessageDecoder {
+    /** A message this decoder refuses, with the response code details Envoy's HTTP/1 codec gives it. */
+    static final class Malformed extends IllegalArgumentException {
+        static final String INVALID_CHARACTERS = "http1.invalid_characters";
+        static final String INVALID_TRANSFER_ENCODING = "http1.invalid_transfer_encoding";
+        private static final long serialVersionUID = 1L;
+
+        final String details;
+
+        Malformed(String message) {
+            this("http1.codec_error", message);
+        }
+
+        Malformed(String details, String message) {
+            super(message);
+            this.details = details;
+        }
+    }
+
+    private enum State { START, HEADERS, FIXED, CHUNK_SIZE, CHUNK_DATA, CHUNK_END, TRAILERS, UNTIL_CLOSE, BAD }
+
+    /** A chunk-size line: 16 hex digits and a generous allowance for extensions, which are ignored. */
+    private static final int MAX_CHUNK_LINE = 4096;
+    private static final boolean[] TCHAR = new boolean[256];
+    /** Common header names by length, lower-case: a received name equal to one, in any case, shares its string. */
+    private static final String[][] COMMON_BY_LENGTH = byLength("host", "date", "vary", "etag", "range", "accept",
+            "cookie", "server", "origin", "expect", "pragma", "referer", "upgrade", "location", "connection",
+            "keep-alive", "set-cookie", "user-agent", "grpc-status", "content-type", "x-request-id",
+            "grpc-message", "authorization", "cache-control", "last-modified", "if-none-match", "content-length",
+            "accept-encoding", "accept-language", "x-forwarded-for", "transfer-encoding", "x-forwarded-proto",
+            "if-modified-since", "grpc-encoding", "accept-ranges", "content-encoding");
+
+    static {
+        for (int c = 0; c < 256; c++) {
+            TCHAR[c] = Http1Encoder.token((char) c);
+        }
+    }
+
+    private final int maxLineLength;
+    private final int maxHeaderSize;
+    private byte[] line = new byte[128];
+    private State state = State.START;
+    private HttpMessage message;
+    /** The head's or the trailers' headers being read. */
+    private HeaderMap headers;
+    private HeaderMapHeaders trailers;
+    private int headerBytes;
+    /** The header line read last, held back until the next line shows whether it continues (obs-fold). */
+    private String pendingName;
+    private String pendingValue;
+    private long remaining;
+
+    Http1Decoder(int maxLineLength, int maxHeaderSize) {
+        this.maxLineLength = maxLineLength;
+        this.maxHeaderSize = maxHeaderSize;
+    }
+
+    /** The message that the start line in {@code line[0..length)} begins, with empty {@code headers}. */
+    abstract HttpMessage startLine(byte[] line, int length, HeaderMapHeaders headers);
+
+    /** The message a malformed head is handed on as: its decoder result is set to the failure. */
+    abstract HttpMessage invalid();
+
+    /** Whether {@code m} has no body whatever its headers say (a response to HEAD, 1xx, 204, 304). */
+    abstract boolean bodyless(HttpMessage m);
+
+    /** Whether a message without content-length or chunked coding has a body that lasts until the connection closes. */
+    abstract boolean readsUntilClose();
+
+    /** Whether whitespace between a field name and its colon is refused (RFC 9112 5.1: it must be, in requests). */
+    abstract boolean strictNames();
+
+    @Override
+    protected final void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+        try {
+            while (in.isReadable() && step(in, out)) {
+                // each step consumed a line or some content; go on while whole parts are there
+            }
+        } catch (IllegalArgumentException | TooLongFrameException e) {
+            fail(in, out, e);
+        }
+    }
+
+    /**
+     * Decodes one part; false when the rest has not arrived yet, or when a message has just ended: its parts go on
+     * before the next is read, so that a handler it reaches can still take this decoder out (an h2c upgrade).
+     */
+    private boolean step(ByteBuf in, List<Object> out) {
+        switch (state) {
+            case START:
+                // RFC 9112 2.2: empty lines before a message are ignored.
+                while (in.isReadable() && (in.getByte(in.readerIndex()) & 0xFF) <= ' ') {
+                    in.skipBytes(1);
+                }
+                int n = readLine(in, maxLineLength, true);
+                if (n < 0) {
+                    return false;
+                }
+                HeaderMapHeaders h = new HeaderMapHeaders();
+                headers = h.map();
+                headerBytes = 0;
+                message = startLine(line, n, h);
+                state = State.HEADERS;
+                return true;
+            case HEADERS:
+            case TRAILERS:
+                return readHeaders(in, out);
+            case FIXED:
+            case CHUNK_DATA:
+                int take = (int) Math.min(remaining, in.readableBytes());
+                ByteBuf data = in.readRetainedSlice(take);
+                remaining -= take;
+                if (remaining > 0) {
+                    out.add(new DefaultHttpContent(data));
+                } else if (state == State.FIXED) {
+                    out.add(new DefaultLastHttpContent(data));
+                    state = State.START;
+                    return false;
+                } else {
+                    out.add(new DefaultHttpContent(data));
+                    state = State.CHUNK_END;
+                }
+                return true;
+            case CHUNK_SIZE:
+                int len = readLine(in, MAX_CHUNK_LINE, false);
+                if (len < 0) {
+                    return false;
+                }
+                remaining = chunkSize(line, len);
+                if (remaining == 0) {
+                    trailers = new HeaderMapHeaders();
+                    headers = trailers.map();
+                    headerBytes = 0;
+                    state = State.TRAILERS;
+                } else {
+                    state = State.CHUNK_DATA;
+                }
+                return true;
+            case CHUNK_END:
+                int end = readLine(in, MAX_CHUNK_LINE, false);
+                if (end < 0) {
+                    return false;
+                }
+                if (end > 0) {
+                    throw new Malformed("a chunk's data is not followed by CRLF");
+                }
+                state = State.CHUNK_SIZE;
+                return true;
+            case UNTIL_CLOSE:
+                out.add(new DefaultHttpContent(in.readRetainedSlice(in.readableBytes())));
+                return true;
+            case BAD:
+            default:
+                in.skipBytes(in.readableBytes());
+                return false;
+        }
+    }
+
+    /** Header (or trailer) lines until the empty one, then what the head's framing says follows. */
+    private boolean readHeaders(ByteBuf in, List<Object> out) {
+        for (;;) {
+            int n = readLine(in, maxHeaderSize - headerBytes, false);
+            if (n < 0) {
+                return false;
+            }
+            headerBytes += n;
+            if (n > 0 && (line[0] == ' ' || line[0] == '\t')) {
+                fold(n);
+                continue;
+            }
+            if (pendingName != null) {
+                headers.add(pendingName, pendingValue);
+                pendingName = null;
+            }
+            if (n == 0) {
+                break;
+            }
+            field(n);
+        }
+        if (state == State.TRAILERS) {
+            // RFC 9110 6.5.1: framing fields cannot arrive as trailers.
+            headers.removeIf(name -> name.equals("content-length") || name.equals("transfer-encoding")
+                    || name.equals("trailer"));
+            out.add(headers.isEmpty() ? LastHttpContent.EMPTY_LAST_CONTENT
+                    : new DefaultLastHttpContent(Unpooled.EMPTY_BUFFER, trailers));
+            trailers = null;
+            state = State.START;
+            return false;
+        }
+        HttpMessage m = message;
+        message = null;
+        frame(m, out);
+        return state != State.START;
+    }
+
+    /** Hands on the head and moves to the state its body's framing needs (RFC 9112 6.3). */
+    private void frame(HttpMessage m, List<Object> out) {
+        String encoding = headers.first("transfer-encoding");
+        String length = headers.first("content-length");
+        if (bodyless(m)) {
+            out.add(m);
+            out.add(LastHttpContent.EMPTY_LAST_CONTENT);
+            state = State.START;
+        } else if (encoding != null) {
+            if (length != null) {
+                throw new Malformed("http1.content_length_and_chunked_not_allowed",
+                        "both transfer-encoding and content-length");
+            }
+            if (m.protocolVersion() != HttpVersion.HTTP_1_1) { // RFC 9112 6.1: the framing is faulty
+                throw new Malformed(Malformed.INVALID_TRANSFER_ENCODING, "transfer-encoding in HTTP/1.0");
+            }
+            boolean chunked = chunkedLast(headers.all("transfer-encoding"));
+            if (!chunked && !readsUntilClose()) {
+                throw new Malformed(Malformed.INVALID_TRANSFER_ENCODING, "a request's coding must end with chunked");
+            }
+            out.add(m);
+            state = chunked ? State.CHUNK_SIZE : State.UNTIL_CLOSE;
+        } else if (length != null) {
+            remaining = contentLength(headers.all("content-length"));
+            out.add(m);
+            if (remaining == 0) {
+                out.add(LastHttpContent.EMPTY_LAST_CONTENT);
+                state = State.START;
+            } else {
+                state = State.FIXED;
+            }
+        } else if (readsUntilClose()) {
+            out.add(m);
+            state = State.UNTIL_CLOSE;
+        } else {
+            out.add(m);
+            out.add(LastHttpContent.EMPTY_LAST_CONTENT);
+            state = State.START;
+        }
+    }
+
+    /** One {@code name: value} line; the pair waits in pending until the next line is read. */
+    private void field(int n) {
+        byte[] b = line;
+        int colon = 0;
+        while (colon < n && b[colon] != ':') {
+            colon++;
+        }
+        if (colon == n) {
+            throw new Malformed("a header line without a colon");
+        }
+        int nameEnd = colon;
+        if (!strictNames()) {
+            while (nameEnd > 0 && (b[nameEnd - 1] == ' ' || b[nameEnd - 1] == '\t')) {
+                nameEnd--;
+            }
+        }
+        if (nameEnd == 0) {
+            throw new Malformed("an empty header name");
+        }
+        for (int i = 0; i < nameEnd; i++) {
+            if (!TCHAR[b[i] & 0xFF]) {
+                throw new Malformed(Malformed.INVALID_CHARACTERS, "a header name is not a token");
+            }
+        }
+        pendingName = name(b, nameEnd);
+        pendingValue = value(b, colon + 1, n);
+    }
+
+    /** obs-fold: a line that starts with whitespace continues the previous value (RFC 9112 5.2: as one space). */
+    private void fold(int n) {
+        if (pendingName == null) {
+            throw new Malformed("a continuation line without a header before it");
+        }
+        String more = value(line, 0, n);
+        pendingValue = pendingValue.isEmpty() ? more : more.isEmpty() ? pendingValue : pendingValue + ' ' + more;
+    }
+
+    /** The common name's shared string, else the name lower-cased; the name's bytes are tokens. */
+    private static String name(byte[] b, int n) {
+        String[] bucket = n < COMMON_BY_LENGTH.length ? COMMON_BY_LENGTH[n] : null;
+        if (bucket != null) {
+            for (String c : bucket) {
+                if (sameIgnoringCase(c, b, n)) {
+                    return c;
+                }
+            }
+        }
+        for (int i = 0; i < n; i++) {
+            if (b[i] >= 'A' && b[i] <= 'Z') {
+                b[i] += 'a' - 'A';
+            }
+        }
+        return new String(b, 0, n, StandardCharsets.ISO_8859_1);
+    }
+
+    /** For token bytes only: OR-ing in 0x20 lower-cases a letter and leaves '-' and digits as they are. */
+    private static boolean sameIgnoringCase(String lower, byte[] b, int n) {
+        for (int i = 0; i < n; i++) {
+            if ((b[i] | 0x20) != lower.charAt(i)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** {@code b[from..to)} without surrounding whitespace; no other control character may be in it. */
+    private static String value(byte[] b, int from, int to) {
+        while (from < to && (b[from] == ' ' || b[from] == '\t')) {
+            from++;
+        }
+        while (to > from && (b[to - 1] == ' ' || b[to - 1] == '\t')) {
+            to--;
+        }
+        for (int i = from; i < to; i++) {
+            int c = b[i] & 0xFF;
+            if ((c < ' ' && c != '\t') || c == 0x7F) {
+                throw new Malformed(Malformed.INVALID_CHARACTERS, "a header value contains a control character");
+            }
+        }
+        return from == to ? "" : new String(b, from, to - from, StandardCharsets.ISO_8859_1);
+    }
+
+    /**
+     * Copies the next line, without its CRLF (or bare LF, RFC 9112 2.2), into {@code line} and returns its length;
+     * -1 if it has not all arrived. A line longer than {@code limit} is refused.
+     */
+    private int readLine(ByteBuf in, int limit, boolean startLine) {
+        int from = in.readerIndex();
+        int lf = in.indexOf(from, in.writerIndex(), (byte) '\n');
+        if (lf < 0) {
+            if (in.readableBytes() > limit + 1) { // + 1: the CR may be there already
+                throw tooLong(startLine, limit);
+            }
+            return -1;
+        }
+        int n = lf - from;
+        if (n > 0 && in.getByte(lf - 1) == '\r') {
+            n--;
+        }
+        if (n > limit) {
+            throw tooLong(startLine, limit);
+        }
+        if (n > line.length) {
+            line = new byte[Math.max(n, line.length * 2)];
+        }
+        in.getBytes(from, line, 0, n);
+        in.readerIndex(lf + 1);
+        return n;
+    }
+
+    private TooLongFrameException tooLong(boolean startLine, int limit) {
+        return startLine ? new TooLongHttpLineException("An HTTP line is larger than " + limit + " bytes.")
+                : state == State.HEADERS || state == State.TRAILERS
+                ? new TooLongHttpHeaderException("HTTP header is larger than " + maxHeaderSize + " bytes.")
+                : new TooLongHttpLineException("A chunk line is larger than " + limit + " bytes.");
+    }
+
+    /** The size a chunk line states in hex; extensions after ';' are ignored. */
+    private static long chunkSize(byte[] b, int n) {
+        long size = 0;
+        int i = 0;
+        for (; i < n; i++) {
+            int d = Character.digit(b[i], 16);
+            if (d < 0) {
+                break;
+            }
+            if (i >= 15) {
+                throw new Malformed("a chunk size too large");
+            }
+            size = size * 16 + d;
+        }
+        if (i == 0) {
+            throw new Malformed("a chunk line without a size");
+        }
+        while (i < n && (b[i] == ' ' || b[i] == '\t')) {
+            i++;
+        }
+        if (i < n && b[i] != ';') {
+            throw new Malformed("a malformed chunk size");
+        }
+        return size;
+    }
+
+    /** Whether the final transfer coding is chunked (RFC 9112 6.1); chunked before the last one is malformed. */
+    private static boolean chunkedLast(List<String> values) {
+        boolean last = false;
+        for (String v : values) {
+            for (String coding : v.split(",", -1)) {
+                String c = coding.trim();
+                if (c.isEmpty()) {
+                    continue;
+                }
+                if (last) {
+                    throw new Malformed(Malformed.INVALID_TRANSFER_ENCODING, "a transfer coding after chunked");
+                }
+                last = c.equalsIgnoreCase("chunked");
+            }
+        }
+        return last;
+    }
+
+    /** One content-length, all digits (RFC 9112 6.3: several, even equal, are refused here, as by Netty). */
+    private static long contentLength(List<String> values) {
+        if (values.size() != 1) {
+            throw new Malformed("more than one content-length");
+        }
+        String v = values.get(0);
+        if (v.isEmpty() || v.length() > 18) {
+            throw new Malformed("a malformed content-length");
+        }
+        long n = 0;
+        for (int i = 0; i < v.length(); i++) {
+            char c = v.charAt(i);
+            if (c < '0' || c > '9') {
+                throw new Malformed("a malformed content-length");
+            }
+            n = n * 10 + (c - '0');
+        }
+        return n;
+    }
+
+    /** The rest of the connection is discarded; the message in progress is handed on as failed. */
+    private void fail(ByteBuf in, List<Object> out, RuntimeException cause) {
+        boolean inHead = state == State.START || state == State.HEADERS;
+        state = State.BAD;
+        message = null;
+        trailers = null;
+        pendingName = null;
+        in.skipBytes(in.readableBytes());
+        if (inHead) {
+            HttpMessage m = invalid();
+            m.setDecoderResult(DecoderResult.failure(cause));
+            out.add(m);
+        } else {
+            LastHttpContent last = new DefaultLastHttpContent(Unpooled.EMPTY_BUFFER);
+            last.setDecoderResult(DecoderResult.failure(cause));
+            out.add(last);
+        }
+    }
+
+    /** At the connection's end only a body that lasts until then is complete; anything else was cut short. */
+    @Override
+    protected final void decodeLast(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) throws Exception {
+        super.decodeLast(ctx, in, out);
+        if (state == State.UNTIL_CLOSE) {
+            out.add(LastHttpContent.EMPTY_LAST_CONTENT);
+        }
+        state = State.BAD;
+    }
+
+    /** HTTP/1.1 or HTTP/1.0, the versions an HTTP/1 proxy speaks; anything else is malformed. */
+    static HttpVersion version(byte[] b, int from, int to) {
+        if (matches("HTTP/1.1", b, from, to - from)) {
+            return HttpVersion.HTTP_1_1;
+        }
+        if (matches("HTTP/1.0", b, from, to - from)) {
+            return HttpVersion.HTTP_1_0;
+        }
+        throw new Malformed("an HTTP version other than 1.1 and 1.0");
+    }
+
+    /** Whether {@code b[from..from+n)} is {@code ascii}, exactly. */
+    static boolean matches(String ascii, byte[] b, int from, int n) {
+        if (ascii.length() != n) {
+            return false;
+        }
+        for (int i = 0; i < n; i++) {
+            if (b[from + i] != ascii.charAt(i)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    static int indexOf(byte[] b, int from, int to, byte value) {
+        for (int i = from; i < to; i++) {
+            if (b[i] == value) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private static String[][] byLength(String... names) {
+        String[][] table = new String[32][];
+        for (String n : names) {
+            String[] bucket = table[n.length()];
+            bucket = bucket == null ? new String[1] : Arrays.copyOf(bucket, bucket.length + 1);
+            bucket[bucket.length - 1] = n;
+            table[n.length()] = bucket;
+        }
+        return table;
+    }
+}
