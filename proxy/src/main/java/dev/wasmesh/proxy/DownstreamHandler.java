@@ -1,6 +1,7 @@
 package dev.wasmesh.proxy;
 
 import dev.wasmesh.host.HeaderMap;
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
@@ -26,6 +27,9 @@ import java.util.ArrayDeque;
  * connection (pipelined requests wait their turn), one per stream channel on HTTP/2.
  */
 final class DownstreamHandler extends ChannelInboundHandlerAdapter {
+    private static final ByteBuf CONTINUE = Unpooled.unreleasableBuffer(Unpooled.wrappedBuffer(
+            "HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.US_ASCII)).asReadOnly());
+
     private final ProxyServer server;
     private final Worker worker;
     private final boolean http1;
@@ -88,6 +92,12 @@ final class DownstreamHandler extends ChannelInboundHandlerAdapter {
             if (req.decoderResult().isFailure()) {
                 rejectMalformed(req.decoderResult().cause());
                 return;
+            }
+            if (http1 && req.protocolVersion() == HttpVersion.HTTP_1_1
+                    && req.headers().containsValue("expect", "100-continue", true)) {
+                // As Envoy by default: the proxy itself tells the client to go on, and the upstream never sees it.
+                ctx.writeAndFlush(CONTINUE.duplicate());
+                req.headers().remove("expect");
             }
             boolean end;
             if (msg instanceof FullHttpRequest) {

@@ -2,7 +2,6 @@ package dev.wasmesh.proxy;
 
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
-import io.netty.handler.codec.http.HttpServerExpectContinueHandler;
 import io.netty.handler.codec.http.HttpServerUpgradeHandler;
 import io.netty.handler.codec.http2.Http2CodecUtil;
 import io.netty.handler.codec.http2.Http2FrameCodec;
@@ -47,13 +46,12 @@ final class DownstreamInitializer extends ChannelInitializer<Channel> {
         }, protocol -> AsciiString.contentEquals(Http2CodecUtil.HTTP_UPGRADE_PROTOCOL_NAME, protocol)
                 ? new Http2ServerUpgradeCodec(frames, streams) : null,
                 (int) Math.min(Integer.MAX_VALUE, server.config().limits().bufferLimitBytes()));
-        HttpServerExpectContinueHandler expectContinue = new HttpServerExpectContinueHandler();
         DownstreamHandler http1 = new DownstreamHandler(server, worker, true, upgrade);
         ch.pipeline().addLast(new PriorKnowledge(() -> {
             // The connection is HTTP/2 only: every HTTP/1.1 handler goes.
-            ch.pipeline().remove(decoder).remove(encoder).remove(upgrade).remove(expectContinue).remove(http1);
+            ch.pipeline().remove(decoder).remove(encoder).remove(upgrade).remove(http1);
             ch.pipeline().addLast(frames, streams);
-        }), decoder, encoder, upgrade, expectContinue, http1);
+        }), decoder, encoder, upgrade, http1);
         server.stats().inc(server.httpStat("downstream_cx_total"));
         server.stats().gauge(server.httpStat("downstream_cx_active"), 1);
         ch.closeFuture().addListener(f -> server.stats().gauge(server.httpStat("downstream_cx_active"), -1));

@@ -138,6 +138,21 @@ class Http1WireTest {
         }
     }
 
+    @Test
+    void expectContinueIsAnsweredByTheProxyAndNotForwarded() throws Exception {
+        try (Socket s = connect()) {
+            OutputStream out = s.getOutputStream();
+            out.write("POST /upload HTTP/1.1\r\nhost: t\r\nexpect: 100-continue\r\ncontent-length: 3\r\n\r\n"
+                    .getBytes(StandardCharsets.US_ASCII));
+            // The body is sent only once the client was told to go on.
+            assertThat(readLine(s.getInputStream(), "\r\n\r\n")).isEqualTo("HTTP/1.1 100 Continue\r\n\r\n");
+            out.write("abc".getBytes(StandardCharsets.US_ASCII));
+            String[] r = readResponse(s.getInputStream(), false);
+            assertThat(r[0]).startsWith("HTTP/1.1 200 OK\r\n");
+            assertThat(r[1]).contains("\"body\":\"abc\"").doesNotContain("expect");
+        }
+    }
+
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
         "x{bad}: 1                                          | http1.invalid_characters",
