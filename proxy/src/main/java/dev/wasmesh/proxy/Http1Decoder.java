@@ -65,16 +65,29 @@ abstract class Http1Decoder extends ByteToMessageDecoder {
             "grpc-message", "authorization", "cache-control", "last-modified", "if-none-match", "content-length",
             "accept-encoding", "accept-language", "x-forwarded-for", "transfer-encoding", "x-forwarded-proto",
             "if-modified-since", "grpc-encoding", "accept-ranges", "content-encoding");
+    private static final byte[][][] COMMON_BYTES_BY_LENGTH = new byte[COMMON_BY_LENGTH.length][][];
 
     static {
         for (int c = 0; c < 256; c++) {
             TCHAR[c] = Http1Encoder.token((char) c);
+        }
+        for (int n = 0; n < COMMON_BY_LENGTH.length; n++) {
+            if (COMMON_BY_LENGTH[n] != null) {
+                COMMON_BYTES_BY_LENGTH[n] = new byte[COMMON_BY_LENGTH[n].length][];
+                for (int c = 0; c < COMMON_BY_LENGTH[n].length; c++) {
+                    COMMON_BYTES_BY_LENGTH[n][c] = COMMON_BY_LENGTH[n][c].getBytes(StandardCharsets.US_ASCII);
+                }
+            }
         }
     }
 
     private final int maxLineLength;
     private final int maxHeaderSize;
     private byte[] line = new byte[128];
+    /** The head's framing fields, noted as they are read. */
+    private String length;
+    private int lengths;
+    private boolean encoded;
     private State state = State.START;
     private HttpMessage message;
     /** The head's or the trailers' headers being read. */
@@ -135,6 +148,9 @@ abstract class Http1Decoder extends ByteToMessageDecoder {
                 HeaderMapHeaders h = new HeaderMapHeaders();
                 headers = h.map();
                 headerBytes = 0;
+                length = null;
+                lengths = 0;
+                encoded = false;
                 message = startLine(line, n, h);
                 state = State.HEADERS;
                 return true;
@@ -205,6 +221,12 @@ abstract class Http1Decoder extends ByteToMessageDecoder {
                 continue;
             }
             if (pendingName != null) {
+                if (pendingName.equals("content-length")) {
+                    length = pendingValue;
+                    lengths++;
+                } else if (pendingName.equals("transfer-encoding")) {
+                    encoded = true;
+                }
                 headers.add(pendingName, pendingValue);
                 pendingName = null;
             }
@@ -231,14 +253,12 @@ abstract class Http1Decoder extends ByteToMessageDecoder {
 
     /** Hands on the head and moves to the state its body's framing needs (RFC 9112 6.3). */
     private void frame(HttpMessage m, List<Object> out) {
-        String encoding = headers.first("transfer-encoding");
-        String length = headers.first("content-length");
         if (bodyless(m)) {
             out.add(m);
             out.add(LastHttpContent.EMPTY_LAST_CONTENT);
             state = State.START;
-        } else if (encoding != null) {
-            if (length != null) {
+        } else if (encoded) {
+            if (lengths > 0) {
                 throw new Malformed("http1.content_length_and_chunked_not_allowed",
                         "both transfer-encoding and content-length");
             }
@@ -251,8 +271,8 @@ abstract class Http1Decoder extends ByteToMessageDecoder {
             }
             out.add(m);
             state = chunked ? State.CHUNK_SIZE : State.UNTIL_CLOSE;
-        } else if (length != null) {
-            remaining = contentLength(headers.all("content-length"));
+        } else if (lengths > 0) {
+            remaining = contentLength();
             out.add(m);
             if (remaining == 0) {
                 out.add(LastHttpContent.EMPTY_LAST_CONTENT);
@@ -309,11 +329,11 @@ abstract class Http1Decoder extends ByteToMessageDecoder {
 
     /** The common name's shared string, else the name lower-cased; the name's bytes are tokens. */
     private static String name(byte[] b, int n) {
-        String[] bucket = n < COMMON_BY_LENGTH.length ? COMMON_BY_LENGTH[n] : null;
-        if (bucket != null) {
-            for (String c : bucket) {
-                if (sameIgnoringCase(c, b, n)) {
-                    return c;
+        if (n < COMMON_BY_LENGTH.length && COMMON_BY_LENGTH[n] != null) {
+            byte[][] bytes = COMMON_BYTES_BY_LENGTH[n];
+            for (int c = 0; c < bytes.length; c++) {
+                if (sameIgnoringCase(bytes[c], b)) {
+                    return COMMON_BY_LENGTH[n][c];
                 }
             }
         }
@@ -326,9 +346,9 @@ abstract class Http1Decoder extends ByteToMessageDecoder {
     }
 
     /** For token bytes only: OR-ing in 0x20 lower-cases a letter and leaves '-' and digits as they are. */
-    private static boolean sameIgnoringCase(String lower, byte[] b, int n) {
-        for (int i = 0; i < n; i++) {
-            if ((b[i] | 0x20) != lower.charAt(i)) {
+    private static boolean sameIgnoringCase(byte[] lower, byte[] b) {
+        for (int i = 0; i < lower.length; i++) {
+            if ((b[i] | 0x20) != lower[i]) {
                 return false;
             }
         }
@@ -432,11 +452,11 @@ abstract class Http1Decoder extends ByteToMessageDecoder {
     }
 
     /** One content-length, all digits (RFC 9112 6.3: several, even equal, are refused here, as by Netty). */
-    private static long contentLength(List<String> values) {
-        if (values.size() != 1) {
+    private long contentLength() {
+        if (lengths != 1) {
             throw new Malformed("more than one content-length");
         }
-        String v = values.get(0);
+        String v = length;
         if (v.isEmpty() || v.length() > 18) {
             throw new Malformed("a malformed content-length");
         }
