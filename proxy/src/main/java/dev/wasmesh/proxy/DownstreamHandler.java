@@ -20,6 +20,7 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.ArrayDeque;
 
 /**
@@ -150,8 +151,9 @@ final class DownstreamHandler extends ChannelInboundHandlerAdapter {
         r.headers().set("content-type", "text/plain").set("connection", "close");
         HttpUtil.setContentLength(r, body.length);
         server.countResponse(status.code());
-        server.accessLog(new AccessLog.Entry(java.time.Instant.now(), "-", "-", "HTTP/1.1", status.code(), "DPE",
-                0, body.length, 0, null, null, null, null, details));
+        Instant now = Instant.ofEpochSecond(0, server.env().clock().realtimeNanos()); // the clock filters read too
+        server.accessLog(new AccessLog.Entry(now, "-", "-", "HTTP/1.1", status.code(), "DPE", 0, body.length, 0,
+                null, null, null, null, details));
         discarding = true;
         ctx.writeAndFlush(r).addListener(ChannelFutureListener.CLOSE);
     }
