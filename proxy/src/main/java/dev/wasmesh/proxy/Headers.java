@@ -10,18 +10,29 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 
 /** Converts between Netty's HTTP/1 messages and the proxy-wasm header maps (with their pseudo-headers). */
 final class Headers {
-    /** Connection-specific headers a proxy never forwards (RFC 9110 7.6.1), plus Netty's HTTP/2 conversion notes. */
-    private static final Set<String> HOP_BY_HOP = Set.of("connection", "keep-alive", "proxy-connection",
-            "transfer-encoding", "upgrade", "http2-settings", "te");
-
     private Headers() {}
 
+    /**
+     * Whether a header goes on: not the connection-specific ones a proxy never forwards (RFC 9110 7.6.1), nor
+     * Netty's HTTP/2 conversion notes. Asked for every header of every message, several times: by length first, so
+     * that most names are passed without hashing or comparing.
+     */
     static boolean forwardable(String lowerName) {
-        return !HOP_BY_HOP.contains(lowerName) && !lowerName.startsWith("x-http2-");
+        if (lowerName.startsWith("x-http2-")) {
+            return false;
+        }
+        return switch (lowerName.length()) {
+            case 2 -> !lowerName.equals("te");
+            case 7 -> !lowerName.equals("upgrade");
+            case 10 -> !lowerName.equals("connection") && !lowerName.equals("keep-alive");
+            case 14 -> !lowerName.equals("http2-settings");
+            case 16 -> !lowerName.equals("proxy-connection");
+            case 17 -> !lowerName.equals("transfer-encoding");
+            default -> true;
+        };
     }
 
     /**
