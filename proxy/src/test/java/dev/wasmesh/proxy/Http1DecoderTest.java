@@ -264,7 +264,8 @@ class Http1DecoderTest {
         HttpRequest r = ch.readInbound();
         assertThat(r.decoderResult().isFailure()).as(head).isTrue();
         ReferenceCountUtil.release(r);
-        assertThat((Object) ch.readInbound()).as("nothing after the malformed request").isNull();
+        Object next = ch.readInbound();
+        assertThat(next).as("nothing after the malformed request").isNull();
         ch.finishAndReleaseAll();
     }
 
