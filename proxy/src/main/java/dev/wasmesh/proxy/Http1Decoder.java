@@ -22,17 +22,19 @@ import java.util.List;
 /**
  * HTTP/1.1 messages read from the bytes straight into {@link HeaderMap}s: requests on a downstream connection
  * ({@link Http1RequestDecoder}), responses on an upstream one ({@link UpstreamResponseDecoder}). It hands on Netty's
- * HTTP objects, as Netty's decoder does, so that Netty's h2c upgrade handler works with it; what it
- * saves is the parsing, which was a fifth of the proxy's user time: each line is copied once into a reused array,
- * common names are matched there without a copy, and every value is one string.
+ * HTTP objects, as Netty's decoder does, so that Netty's h2c upgrade handler works with it; what it saves is the
+ * parsing, which was a fifth of the proxy's user time: each line is copied once into a reused array, common names
+ * are matched there without a copy, and every value is one string.
  * <p>
- * Framing follows RFC 9112 section 6 strictly, as a proxy must to keep requests from being smuggled past it:
- * a message with both {@code transfer-encoding} and {@code content-length}, more than one {@code content-length},
- * {@code transfer-encoding} in HTTP/1.0, a request whose transfer coding is not chunked, or a chunk not followed by
- * CRLF is malformed. A malformed head
- * becomes a message whose decoder result is the failure ({@link TooLongHttpLineException} or
- * {@link TooLongHttpHeaderException} for the limits), a malformed body a last content with a failed result; either
- * way the connection's remaining bytes are discarded, as by Netty's decoder.
+ * It reads strictly, as a proxy must so that it never finds other message boundaries in the same bytes than a
+ * proxy in front of it (request smuggling). Malformed are: a line not ended by CRLF; anything but empty lines
+ * before a message; a folded header line in a request, or on a framing field; a message with both
+ * {@code transfer-encoding} and {@code content-length}, with more than one {@code content-length}, or with
+ * {@code transfer-encoding} in HTTP/1.0 (RFC 9112 6); a request whose transfer coding does not end in chunked; a
+ * chunk not followed by CRLF, or with an extension that is not well formed. A malformed head becomes a message whose
+ * decoder result is the failure ({@link TooLongHttpLineException} or {@link TooLongHttpHeaderException} for the
+ * limits), a malformed body a last content with a failed result; either way the connection's remaining bytes are
+ * discarded, as by Netty's decoder.
  */
 abstract class Http1Decoder extends ByteToMessageDecoder {
     /** A message this decoder refuses, with the response code details Envoy's HTTP/1 codec gives it. */
@@ -57,6 +59,7 @@ abstract class Http1Decoder extends ByteToMessageDecoder {
 
     /** A chunk-size line: 16 hex digits and a generous allowance for extensions, which are ignored. */
     private static final int MAX_CHUNK_LINE = 4096;
+    private static final short CRLF = ('\r' << 8) | '\n';
     private static final boolean[] TCHAR = new boolean[256];
     /** Common header names by length, lower-case: a received name equal to one, in any case, shares its string. */
     private static final String[][] COMMON_BY_LENGTH = byLength("host", "date", "vary", "etag", "range", "accept",
@@ -137,9 +140,12 @@ abstract class Http1Decoder extends ByteToMessageDecoder {
     private boolean step(ByteBuf in, List<Object> out) {
         switch (state) {
             case START:
-                // RFC 9112 2.2: empty lines before a message are ignored.
-                while (in.isReadable() && (in.getByte(in.readerIndex()) & 0xFF) <= ' ') {
-                    in.skipBytes(1);
+                // RFC 9112 2.2: empty lines (CRLF, nothing else) before a message are ignored.
+                while (in.readableBytes() >= 2 && in.getShort(in.readerIndex()) == CRLF) {
+                    in.skipBytes(2);
+                }
+                if (in.readableBytes() == 1 && in.getByte(in.readerIndex()) == '\r') {
+                    return false;
                 }
                 int n = readLine(in, maxLineLength, true);
                 if (n < 0) {
@@ -253,15 +259,18 @@ abstract class Http1Decoder extends ByteToMessageDecoder {
 
     /** Hands on the head and moves to the state its body's framing needs (RFC 9112 6.3). */
     private void frame(HttpMessage m, List<Object> out) {
+        if (encoded && lengths > 0) {
+            throw new Malformed("http1.content_length_and_chunked_not_allowed",
+                    "both transfer-encoding and content-length");
+        }
+        if (lengths > 0) {
+            remaining = contentLength(); // checked even where no body follows: the head is forwarded as it is
+        }
         if (bodyless(m)) {
             out.add(m);
             out.add(LastHttpContent.EMPTY_LAST_CONTENT);
             state = State.START;
         } else if (encoded) {
-            if (lengths > 0) {
-                throw new Malformed("http1.content_length_and_chunked_not_allowed",
-                        "both transfer-encoding and content-length");
-            }
             if (m.protocolVersion() != HttpVersion.HTTP_1_1) { // RFC 9112 6.1: the framing is faulty
                 throw new Malformed(Malformed.INVALID_TRANSFER_ENCODING, "transfer-encoding in HTTP/1.0");
             }
@@ -272,7 +281,6 @@ abstract class Http1Decoder extends ByteToMessageDecoder {
             out.add(m);
             state = chunked ? State.CHUNK_SIZE : State.UNTIL_CLOSE;
         } else if (lengths > 0) {
-            remaining = contentLength();
             out.add(m);
             if (remaining == 0) {
                 out.add(LastHttpContent.EMPTY_LAST_CONTENT);
@@ -318,10 +326,15 @@ abstract class Http1Decoder extends ByteToMessageDecoder {
         pendingValue = value(b, colon + 1, n);
     }
 
-    /** obs-fold: a line that starts with whitespace continues the previous value (RFC 9112 5.2: as one space). */
+    /**
+     * obs-fold: a line that starts with whitespace continues the previous value. RFC 9112 5.2 lets a server refuse it
+     * (requests are, with 400) or read it as one space (responses are, but not on framing fields, which a proxy in
+     * front might read unfolded).
+     */
     private void fold(int n) {
-        if (pendingName == null) {
-            throw new Malformed("a continuation line without a header before it");
+        if (pendingName == null || strictNames() || pendingName.equals("content-length")
+                || pendingName.equals("transfer-encoding")) {
+            throw new Malformed("a folded header line");
         }
         String more = value(line, 0, n);
         pendingValue = pendingValue.isEmpty() ? more : more.isEmpty() ? pendingValue : pendingValue + ' ' + more;
@@ -373,8 +386,10 @@ abstract class Http1Decoder extends ByteToMessageDecoder {
     }
 
     /**
-     * Copies the next line, without its CRLF (or bare LF, RFC 9112 2.2), into {@code line} and returns its length;
-     * -1 if it has not all arrived. A line longer than {@code limit} is refused.
+     * Copies the next line, without its CRLF, into {@code line} and returns its length; -1 if it has not all arrived.
+     * A line longer than {@code limit} is refused, and so is a bare LF: RFC 9112 2.2 lets a recipient take one as a
+     * line end, but a proxy that does reads different messages from the same bytes than one in front of it that does
+     * not (a bare CR inside a line is refused where the line is parsed).
      */
     private int readLine(ByteBuf in, int limit, boolean startLine) {
         int from = in.readerIndex();
@@ -385,10 +400,10 @@ abstract class Http1Decoder extends ByteToMessageDecoder {
             }
             return -1;
         }
-        int n = lf - from;
-        if (n > 0 && in.getByte(lf - 1) == '\r') {
-            n--;
+        if (lf == from || in.getByte(lf - 1) != '\r') {
+            throw new Malformed("a line ends in LF without CR");
         }
+        int n = lf - from - 1;
         if (n > limit) {
             throw tooLong(startLine, limit);
         }
@@ -407,7 +422,11 @@ abstract class Http1Decoder extends ByteToMessageDecoder {
                 : new TooLongHttpLineException("A chunk line is larger than " + limit + " bytes.");
     }
 
-    /** The size a chunk line states in hex; extensions after ';' are ignored. */
+    /**
+     * The size a chunk line states in hex. Its extensions are ignored but must be well formed (RFC 9112 7.1.1:
+     * {@code ;name} or {@code ;name=token} or {@code ;name="quoted"}), so that no CR, LF or stray quote in them can
+     * be read otherwise by another parser.
+     */
     private static long chunkSize(byte[] b, int n) {
         long size = 0;
         int i = 0;
@@ -416,7 +435,7 @@ abstract class Http1Decoder extends ByteToMessageDecoder {
             if (d < 0) {
                 break;
             }
-            if (i >= 15) {
+            if (size > Long.MAX_VALUE >>> 4) {
                 throw new Malformed("a chunk size too large");
             }
             size = size * 16 + d;
@@ -424,13 +443,55 @@ abstract class Http1Decoder extends ByteToMessageDecoder {
         if (i == 0) {
             throw new Malformed("a chunk line without a size");
         }
+        while ((i = whitespace(b, i, n)) < n) {
+            if (b[i] != ';') {
+                throw new Malformed("a malformed chunk size");
+            }
+            i = token(b, whitespace(b, i + 1, n), n);
+            int j = whitespace(b, i, n);
+            if (j < n && b[j] == '=') {
+                j = whitespace(b, j + 1, n);
+                i = j < n && b[j] == '"' ? quoted(b, j, n) : token(b, j, n);
+            }
+        }
+        return size;
+    }
+
+    private static int whitespace(byte[] b, int i, int n) {
         while (i < n && (b[i] == ' ' || b[i] == '\t')) {
             i++;
         }
-        if (i < n && b[i] != ';') {
-            throw new Malformed("a malformed chunk size");
+        return i;
+    }
+
+    /** The end of the token at {@code i}, which must not be empty. */
+    private static int token(byte[] b, int i, int n) {
+        int start = i;
+        while (i < n && TCHAR[b[i] & 0xFF]) {
+            i++;
         }
-        return size;
+        if (i == start) {
+            throw new Malformed("a malformed chunk extension");
+        }
+        return i;
+    }
+
+    /** The end of the quoted string that opens at {@code i} (RFC 9110 5.6.4). */
+    private static int quoted(byte[] b, int i, int n) {
+        for (i++; i < n; i++) {
+            int c = b[i] & 0xFF;
+            if (c == '"') {
+                return i + 1;
+            }
+            if (c == '\\') {
+                i++;
+                c = i < n ? b[i] & 0xFF : 0;
+            }
+            if ((c < ' ' && c != '\t') || c == 0x7F) {
+                throw new Malformed("a malformed chunk extension");
+            }
+        }
+        throw new Malformed("a chunk extension's quoted string does not end");
     }
 
     /** Whether the final transfer coding is chunked (RFC 9112 6.1); chunked before the last one is malformed. */
@@ -457,13 +518,13 @@ abstract class Http1Decoder extends ByteToMessageDecoder {
             throw new Malformed("more than one content-length");
         }
         String v = length;
-        if (v.isEmpty() || v.length() > 18) {
+        if (v.isEmpty()) {
             throw new Malformed("a malformed content-length");
         }
         long n = 0;
         for (int i = 0; i < v.length(); i++) {
             char c = v.charAt(i);
-            if (c < '0' || c > '9') {
+            if (c < '0' || c > '9' || n > (Long.MAX_VALUE - 9) / 10) {
                 throw new Malformed("a malformed content-length");
             }
             n = n * 10 + (c - '0');

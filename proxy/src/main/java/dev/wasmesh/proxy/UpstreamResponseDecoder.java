@@ -43,6 +43,12 @@ final class UpstreamResponseDecoder extends Http1Decoder {
         if (code < 100) {
             throw new Malformed("a status code below 100");
         }
+        for (int i = sp + 4; i < n; i++) {
+            int c = b[i] & 0xFF;
+            if ((c < ' ' && c != '\t') || c == 0x7F) {
+                throw new Malformed(Malformed.INVALID_CHARACTERS, "a control character in the reason phrase");
+            }
+        }
         return new DefaultHttpResponse(version(b, 0, sp), HttpResponseStatus.valueOf(code), headers);
     }
 

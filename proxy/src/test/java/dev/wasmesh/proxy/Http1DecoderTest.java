@@ -257,6 +257,12 @@ class Http1DecoderTest {
         "POST / HTTP/1.1\r\ntransfer-encoding: chunked, gzip\r\n\r\n",
         "POST / HTTP/1.0\r\ntransfer-encoding: chunked\r\n\r\n0\r\n\r\n",
         " continued: line\r\n\r\n",
+        "GET / HTTP/1.1\nhost: a\n\n", // bare LF line ends: a proxy in front may not read them so
+        "GET / HTTP/1.1\r\nhost: a\r\n\n",
+        "\u0000GET / HTTP/1.1\r\n\r\n",
+        "\nGET / HTTP/1.1\r\n\r\n",
+        "GET / HTTP/1.1\r\nx: 1\r\n folded\r\n\r\n", // obs-fold in a request (RFC 9112 5.2 lets it be refused)
+        "POST / HTTP/1.1\r\ntransfer-encoding:\r\n chunked\r\n\r\n0\r\n\r\n",
     })
     void aMalformedRequestHeadIsHandedOnAsFailedAndTheRestDiscarded(String head) {
         EmbeddedChannel ch = new EmbeddedChannel(new Http1RequestDecoder(LIMIT));
@@ -275,6 +281,16 @@ class Http1DecoderTest {
         "3\r\nabcX\r\n0\r\n\r\n", // the chunk's data is longer than its size
         "fffffffffffffffff\r\n",
         "3\r\nabc\r\n0\r\nx y: 1\r\n\r\n",
+        "3\nabc\r\n0\r\n\r\n", // bare LF after the size (CVE-2025-58056 in Netty, CVE-2025-22871 in Go)
+        "3\r\nabc\n0\r\n\r\n", // and after the data
+        "3\r\nabc\r\n0\n\n",
+        "3\r\nabc\r\n0\r\nx: 1\n\r\n",
+        "3;a\rb\r\nabc\r\n0\r\n\r\n",
+        "3;a=\"x\r\nabc\r\n0\r\n\r\n",
+        "3;\r\nabc\r\n0\r\n\r\n",
+        "3;a=\r\nabc\r\n0\r\n\r\n",
+        "3 x\r\nabc\r\n0\r\n\r\n",
+        "10000000000000000\r\n",
     })
     void aMalformedChunkedBodyEndsInAFailedLastContent(String body) {
         EmbeddedChannel ch = new EmbeddedChannel(new Http1RequestDecoder(LIMIT));
@@ -312,14 +328,32 @@ class Http1DecoderTest {
     }
 
     @Test
-    void foldedLinesBareLineFeedsAndNameCaseAreReadAsRfc9112Allows() {
+    void emptyLinesBeforeARequestLeadingZerosAndNameCaseAreReadAsRfc9112Allows() {
         EmbeddedChannel ch = new EmbeddedChannel(new Http1RequestDecoder(LIMIT));
-        ch.writeInbound(bytes("\r\n\r\nGET /x HTTP/1.1\nX-Folded: one\r\n  two \r\n\tthree\r\nHOST: h\n\n"));
-        HttpRequest r = ch.readInbound();
+        ch.writeInbound(bytes("\r\n\r\nPOST /x HTTP/1.1\r\nHOST: h\r\nContent-Length: 0000000000000000000003\r\n\r\nabc"
+                + "\r\nPOST /y HTTP/1.1\r\ntransfer-encoding: chunked\r\n\r\n"
+                + "000000000000000003;a;b = c ;d=\"q \\\" \\\\\"\r\nabc\r\n0\r\n\r\n"));
+        List<HttpObject> got = drain(ch);
+        assertThat(got).allMatch(o -> o.decoderResult().isSuccess());
+        HttpRequest first = (HttpRequest) got.get(0);
+        assertThat(first.uri()).isEqualTo("/x");
+        assertThat(((HeaderMapHeaders) first.headers()).map().toMap())
+                .containsExactly(Map.entry("host", "h"), Map.entry("content-length", "0000000000000000000003"));
+        assertThat(((HttpContent) got.get(1)).content().toString(StandardCharsets.US_ASCII)).isEqualTo("abc");
+        assertThat(((HttpRequest) got.get(2)).uri()).isEqualTo("/y");
+        assertThat(((HttpContent) got.get(3)).content().toString(StandardCharsets.US_ASCII)).isEqualTo("abc");
+        assertThat(got.get(got.size() - 1)).isInstanceOf(LastHttpContent.class);
+        got.forEach(ReferenceCountUtil::release);
+        ch.finishAndReleaseAll();
+    }
+
+    @Test
+    void aFoldedResponseHeaderIsReadAsOneSpace() {
+        EmbeddedChannel ch = new EmbeddedChannel(new UpstreamResponseDecoder());
+        ch.writeInbound(bytes("HTTP/1.1 200 OK\r\nX-Folded: one\r\n  two \r\n\tthree\r\ncontent-length: 0\r\n\r\n"));
+        HttpResponse r = ch.readInbound();
         assertThat(r.decoderResult().isSuccess()).isTrue();
-        assertThat(r.uri()).isEqualTo("/x");
-        assertThat(((HeaderMapHeaders) r.headers()).map().toMap())
-                .containsExactly(Map.entry("x-folded", "one two three"), Map.entry("host", "h"));
+        assertThat(((HeaderMapHeaders) r.headers()).map().first("x-folded")).isEqualTo("one two three");
         ch.finishAndReleaseAll();
     }
 
@@ -359,6 +393,11 @@ class Http1DecoderTest {
         "garbage\r\n\r\n",
         "HTTP/1.1 200 OK\r\ncontent-length: 2\r\ntransfer-encoding: chunked\r\n\r\n",
         "HTTP/1.1 200 OK\r\ncontent-length: 2\r\ncontent-length: 3\r\n\r\n",
+        "HTTP/1.1 204 No Content\r\ncontent-length: x\r\n\r\n", // checked where no body follows too
+        "HTTP/1.1 304 Not Modified\r\ncontent-length: 2\r\ntransfer-encoding: chunked\r\n\r\n",
+        "HTTP/1.1 200 OK\r\ncontent-length:\r\n 3\r\n\r\nabc", // folded framing field
+        "HTTP/1.1 200 O\u0001K\r\n\r\n",
+        "HTTP/1.1 200 OK\ncontent-length: 0\n\n",
     })
     void aMalformedResponseHeadIsHandedOnAsFailed(String head) {
         EmbeddedChannel ch = new EmbeddedChannel(new UpstreamResponseDecoder());

@@ -118,35 +118,33 @@ class LimitsTest {
         "HTTP/1.1 200 OK\r\nbad header\r\n\r\n",
     })
     void aMalformedUpstreamResponseGets502WithEnvoysProtocolErrorDetails(String answer) throws Exception {
-        try (ServerSocket upstream = scripted(answer)) {
-            ProxyConfig c = TestProxy.config("seed")
-                    .addCluster(ClusterConfig.fromUrl("bad", "http://127.0.0.1:" + upstream.getLocalPort()))
-                    .addRoute(RouteConfig.catchAll("bad"));
-            try (TestProxy p = TestProxy.start(c)) {
-                HttpResponse<String> r = p.get("/x");
-                assertThat(r.statusCode()).isEqualTo(502);
-                assertThat(r.body()).isEqualTo(
-                        "upstream connect error or disconnect/reset before headers. reset reason: protocol error");
-                assertThat(p.awaitOutput("upstream_reset_before_response_started{protocol_error}",
-                        Duration.ofSeconds(5))).isTrue();
-                assertThat(p.stdout()).contains("\" 502 UPE ");
-            }
+        try (ServerSocket upstream = scripted(answer); TestProxy p = TestProxy.start(seedBefore(upstream))) {
+            HttpResponse<String> r = p.get("/x");
+            assertThat(r.statusCode()).isEqualTo(502);
+            assertThat(r.body()).isEqualTo(
+                    "upstream connect error or disconnect/reset before headers. reset reason: protocol error");
+            assertThat(p.awaitOutput("upstream_reset_before_response_started{protocol_error}",
+                    Duration.ofSeconds(5))).isTrue();
+            assertThat(p.stdout()).contains("\" 502 UPE ");
         }
     }
 
     @Test
     void aResponseWithoutLengthEndsWhenTheUpstreamClosesAndArrivesWhole() throws Exception {
         try (ServerSocket upstream = scripted("HTTP/1.1 100 Continue\r\n\r\n"
-                + "HTTP/1.1 200 OK\r\ncontent-type: text/plain\r\n\r\nuntil the end")) {
-            ProxyConfig c = TestProxy.config("seed")
-                    .addCluster(ClusterConfig.fromUrl("old", "http://127.0.0.1:" + upstream.getLocalPort()))
-                    .addRoute(RouteConfig.catchAll("old"));
-            try (TestProxy p = TestProxy.start(c)) {
-                HttpResponse<String> r = p.get("/x");
-                assertThat(r.statusCode()).isEqualTo(200);
-                assertThat(r.body()).isEqualTo("until the end");
-                assertThat(r.headers().firstValue("hello")).hasValue("world");
-            }
+                + "HTTP/1.1 200 OK\r\ncontent-type: text/plain\r\n\r\nuntil the end");
+                TestProxy p = TestProxy.start(seedBefore(upstream))) {
+            HttpResponse<String> r = p.get("/x");
+            assertThat(r.statusCode()).isEqualTo(200);
+            assertThat(r.body()).isEqualTo("until the end");
+            assertThat(r.headers().firstValue("hello")).hasValue("world");
         }
+    }
+
+    /** The seed filter in front of {@code upstream}. */
+    private static ProxyConfig seedBefore(ServerSocket upstream) {
+        return TestProxy.config("seed")
+                .addCluster(ClusterConfig.fromUrl("scripted", "http://127.0.0.1:" + upstream.getLocalPort()))
+                .addRoute(RouteConfig.catchAll("scripted"));
     }
 }
