@@ -16,9 +16,9 @@ import java.util.Set;
 
 /**
  * Netty's HTTP headers over a {@link HeaderMap}: what {@link Http1Decoder} hands on with its messages, so that
- * Netty's h2c upgrade handler and the proxy's own handlers can read them, and {@link Headers} then takes the map over as the
- * stream's, pseudo-headers put in front, without a copy. Names that handlers add are checked as Netty's default
- * headers check them (RFC 9110 tokens) and values for control characters.
+ * Netty's h2c upgrade handler and the proxy's own handlers can read them, and {@link Headers} then takes the map
+ * over as the stream's, pseudo-headers put in front, without a copy. Names that handlers add are checked as
+ * Netty's default headers check them (RFC 9110 tokens) and values for control characters.
  */
 final class HeaderMapHeaders extends HttpHeaders {
     private final HeaderMap map = new HeaderMap();

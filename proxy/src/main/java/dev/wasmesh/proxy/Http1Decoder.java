@@ -119,8 +119,11 @@ abstract class Http1Decoder extends ByteToMessageDecoder {
     /** Whether a message without content-length or chunked coding has a body that lasts until the connection closes. */
     abstract boolean readsUntilClose();
 
-    /** Whether whitespace between a field name and its colon is refused (RFC 9112 5.1: it must be, in requests). */
-    abstract boolean strictNames();
+    /**
+     * Whether this decoder reads requests, which RFC 9112 has it hold to stricter rules: whitespace between a field
+     * name and its colon is refused (5.1), and so are folded lines (5.2 allows it).
+     */
+    abstract boolean readsRequests();
 
     @Override
     protected final void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
@@ -309,7 +312,7 @@ abstract class Http1Decoder extends ByteToMessageDecoder {
             throw new Malformed("a header line without a colon");
         }
         int nameEnd = colon;
-        if (!strictNames()) {
+        if (!readsRequests()) {
             while (nameEnd > 0 && (b[nameEnd - 1] == ' ' || b[nameEnd - 1] == '\t')) {
                 nameEnd--;
             }
@@ -332,7 +335,7 @@ abstract class Http1Decoder extends ByteToMessageDecoder {
      * front might read unfolded).
      */
     private void fold(int n) {
-        if (pendingName == null || strictNames() || pendingName.equals("content-length")
+        if (pendingName == null || readsRequests() || pendingName.equals("content-length")
                 || pendingName.equals("transfer-encoding")) {
             throw new Malformed("a folded header line");
         }

@@ -67,7 +67,7 @@ final class Http1RequestDecoder extends Http1Decoder {
     }
 
     @Override
-    boolean strictNames() {
+    boolean readsRequests() {
         return true;
     }
 }

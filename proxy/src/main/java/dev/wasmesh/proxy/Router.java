@@ -194,10 +194,11 @@ final class Router implements Pipeline.Sink {
                 timeout.cancel(false);
             }
             String reason = malformed ? "protocol_error" : "connection_termination";
-            events.upstreamFailed(malformed ? 502 : 503, (responseStarted ? "upstream_reset_after_response_started{"
-                            : "upstream_reset_before_response_started{") + reason + "}",
-                    "upstream connect error or disconnect/reset before headers. reset reason: " + reason.replace('_', ' '),
-                    malformed ? "UPE" : "UC");
+            String details = (responseStarted ? "upstream_reset_after_response_started{"
+                    : "upstream_reset_before_response_started{") + reason + "}";
+            events.upstreamFailed(malformed ? 502 : 503, details,
+                    "upstream connect error or disconnect/reset before headers. reset reason: "
+                            + reason.replace('_', ' '), malformed ? "UPE" : "UC");
         }
     }
 }

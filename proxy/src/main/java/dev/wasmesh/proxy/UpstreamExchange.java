@@ -25,7 +25,7 @@ final class UpstreamExchange {
         /** Body bytes; {@code last} with the trailers (possibly empty). */
         void content(HttpContent content, boolean last);
 
-        /** The connection closed before the response completed, or {@code malformed}: the response could not be read. */
+        /** The connection closed before the response completed; or, {@code malformed}, the response was unreadable. */
         void disconnected(boolean malformed);
     }
 

@@ -69,7 +69,7 @@ final class UpstreamResponseDecoder extends Http1Decoder {
     }
 
     @Override
-    boolean strictNames() {
+    boolean readsRequests() {
         return false;
     }
 }
