@@ -260,7 +260,7 @@ final class HeaderMapHeaders extends HttpHeaders {
         String v = value.toString();
         for (int i = 0; i < v.length(); i++) {
             char c = v.charAt(i);
-            if ((c < ' ' && c != '\t') || c == 0x7F) {
+            if (Http1Decoder.control(c)) {
                 throw new IllegalArgumentException("a header value contains a control character");
             }
         }

@@ -381,7 +381,7 @@ abstract class Http1Decoder extends ByteToMessageDecoder {
         }
         for (int i = from; i < to; i++) {
             int c = b[i] & 0xFF;
-            if ((c < ' ' && c != '\t') || c == 0x7F) {
+            if (control(c)) {
                 throw new Malformed(Malformed.INVALID_CHARACTERS, "a header value contains a control character");
             }
         }
@@ -490,7 +490,7 @@ abstract class Http1Decoder extends ByteToMessageDecoder {
                 i++;
                 c = i < n ? b[i] & 0xFF : 0;
             }
-            if ((c < ' ' && c != '\t') || c == 0x7F) {
+            if (control(c)) {
                 throw new Malformed("a malformed chunk extension");
             }
         }
@@ -562,6 +562,11 @@ abstract class Http1Decoder extends ByteToMessageDecoder {
             out.add(LastHttpContent.EMPTY_LAST_CONTENT);
         }
         state = State.BAD;
+    }
+
+    /** A control character other than HTAB: what field values, reason phrases and quoted strings may not hold. */
+    static boolean control(int c) {
+        return (c < ' ' && c != '\t') || c == 0x7F;
     }
 
     /** HTTP/1.1 or HTTP/1.0, the versions an HTTP/1 proxy speaks; anything else is malformed. */

@@ -45,7 +45,7 @@ final class UpstreamResponseDecoder extends Http1Decoder {
         }
         for (int i = sp + 4; i < n; i++) {
             int c = b[i] & 0xFF;
-            if ((c < ' ' && c != '\t') || c == 0x7F) {
+            if (Http1Decoder.control(c)) {
                 throw new Malformed(Malformed.INVALID_CHARACTERS, "a control character in the reason phrase");
             }
         }
