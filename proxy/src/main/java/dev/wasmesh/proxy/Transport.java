@@ -71,7 +71,7 @@ public enum Transport {
             case EPOLL -> EpollIoHandler.newFactory();
             case NIO -> NioIoHandler.newFactory();
         };
-        return new MultiThreadIoEventLoopGroup(threads, handler);
+        return new MultiThreadIoEventLoopGroup(threads, YieldingIoHandler.wrap(handler));
     }
 
     /** A server bootstrap on this transport (all set SO_REUSEADDR on listeners, as servers should). */
