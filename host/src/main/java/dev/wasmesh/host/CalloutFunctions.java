@@ -97,8 +97,8 @@ final class CalloutFunctions {
     private static GrpcCallout grpc(WasmVm vm, long[] a, long msgPtr, long msgLen, Duration timeout,
                                     boolean streaming) {
         byte[] upstream = vm.memory().read(a[0], a[1]);
-        String service = vm.memory().readString(a[2], a[3]);
-        String method = vm.memory().readString(a[4], a[5]);
+        String service = vm.memory().readByteString(a[2], a[3]);
+        String method = vm.memory().readByteString(a[4], a[5]);
         HeaderMap metadata = HeaderRules.check(HeaderPairs.decode(vm.memory().read(a[6], a[7])));
         byte[] message = vm.memory().read(msgPtr, msgLen);
         GrpcTarget target = GrpcTarget.of(upstream);

@@ -1,5 +1,6 @@
 package dev.wasmesh.host;
 
+import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -13,8 +14,15 @@ import java.util.function.Predicate;
 /**
  * An ordered multimap of HTTP headers (or trailers, or gRPC metadata) with lower-cased names, as Envoy keeps
  * them. Pseudo-headers such as {@code :path} are ordinary entries. Not thread-safe: a map belongs to one stream.
+ *
+ * <p>Names and values are byte strings, as HTTP carries them and Envoy hands them to filters: each char is one byte
+ * (its {@link #BYTES ISO-8859-1} decoding), so a value reaches a filter, and goes back on the wire, byte for byte,
+ * whatever its encoding. Java code that holds text uses {@link #utf8} and {@link #text} to cross over.
  */
 public final class HeaderMap {
+    /** The charset whose decoding maps each byte to one char and back: the byte strings of this map. */
+    public static final Charset BYTES = StandardCharsets.ISO_8859_1;
+
     private String[] entries; // name0, value0, name1, value1, ...
     private int size;
 
@@ -40,10 +48,30 @@ public final class HeaderMap {
         this.entries = entries;
     }
 
-    public static HeaderMap copyOf(Map<String, String> map) {
+    /** A map of text names and values, each as the bytes of its UTF-8 encoding (as a client sends "José"). */
+    public static HeaderMap ofText(Map<String, String> map) {
         HeaderMap m = new HeaderMap();
-        map.forEach(m::add);
+        map.forEach((name, value) -> m.add(utf8(name), utf8(value)));
         return m;
+    }
+
+    /** The byte string of a text's UTF-8 encoding; ASCII is itself. */
+    public static String utf8(String text) {
+        return isAscii(text) ? text : new String(text.getBytes(StandardCharsets.UTF_8), BYTES);
+    }
+
+    /** The text a byte string holds, read as UTF-8 (malformed bytes become U+FFFD): for showing a value to people. */
+    public static String text(String bytes) {
+        return isAscii(bytes) ? bytes : new String(bytes.getBytes(BYTES), StandardCharsets.UTF_8);
+    }
+
+    private static boolean isAscii(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            if (s.charAt(i) >= 0x80) {
+                return false;
+            }
+        }
+        return true;
     }
 
     public HeaderMap copy() {
@@ -221,24 +249,14 @@ public final class HeaderMap {
 
     /**
      * The map's size as Envoy's HeaderMap::byteSize counts it and proxy_get_header_map_size reports it: the bytes of
-     * every name and value in UTF-8 (no framing, no NULs).
+     * every name and value (no framing, no NULs).
      */
     public long byteSize() {
         long n = 0;
         for (int i = 0; i < 2 * size; i++) {
-            n += utf8Length(entries[i]);
+            n += entries[i].length();
         }
         return n;
-    }
-
-    private static int utf8Length(String s) {
-        for (int i = 0; i < s.length(); i++) {
-            if (s.charAt(i) >= 0x80) {
-                // Rare in headers: let the encoder count, so the size always matches what the guest is sent.
-                return s.getBytes(StandardCharsets.UTF_8).length;
-            }
-        }
-        return s.length();
     }
 
     @Override

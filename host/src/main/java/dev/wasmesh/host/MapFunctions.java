@@ -46,7 +46,7 @@ final class MapFunctions {
         });
         b.add("proxy_get_header_map_value", 5, a -> {
             MapType type = MapType.ofCode(i32(a[0]));
-            String key = vm.memory().readString(a[1], a[2]);
+            String key = vm.memory().readByteString(a[1], a[2]);
             Context ctx = effective(vm);
             HeaderMap map = ctx.headerMapOrNull(type);
             if (map == null && !ctx.inAccessLog()) {
@@ -61,28 +61,28 @@ final class MapFunctions {
                 }
                 value = "";
             }
-            vm.memory().returnString(value, a[3], a[4]);
+            vm.memory().returnByteString(value, a[3], a[4]);
             return ok();
         });
         b.add("proxy_add_header_map_value", 5, a -> {
             MapType type = MapType.ofCode(i32(a[0]));
-            String name = vm.memory().readString(a[1], a[2]);
-            String value = vm.memory().readString(a[3], a[4]);
+            String name = vm.memory().readByteString(a[1], a[2]);
+            String value = vm.memory().readByteString(a[3], a[4]);
             HeaderRules.check(name, value);
             mutable(vm, type).add(name, value);
             return ok();
         });
         b.add("proxy_replace_header_map_value", 5, a -> {
             MapType type = MapType.ofCode(i32(a[0]));
-            String name = vm.memory().readString(a[1], a[2]);
-            String value = vm.memory().readString(a[3], a[4]);
+            String name = vm.memory().readByteString(a[1], a[2]);
+            String value = vm.memory().readByteString(a[3], a[4]);
             HeaderRules.check(name, value);
             mutable(vm, type).set(name, value);
             return ok();
         });
         b.add("proxy_remove_header_map_value", 3, a -> {
             MapType type = MapType.ofCode(i32(a[0]));
-            String name = vm.memory().readString(a[1], a[2]);
+            String name = vm.memory().readByteString(a[1], a[2]);
             mutable(vm, type).remove(name);
             return ok();
         });

@@ -33,6 +33,11 @@ final class Properties {
         return s.getBytes(StandardCharsets.UTF_8);
     }
 
+    /** A header's value as its bytes, unchanged. */
+    private static byte[] headerBytes(String s) {
+        return s.getBytes(HeaderMap.BYTES);
+    }
+
     static byte[] int64(long v) {
         return ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(v).array();
     }
@@ -104,7 +109,7 @@ final class Properties {
     }
 
     private static Optional<byte[]> header(Context ctx, MapType map, String name) {
-        return ctx.headerMap(map).flatMap(h -> h.get(name)).map(Properties::string);
+        return ctx.headerMap(map).flatMap(h -> h.get(name)).map(Properties::headerBytes);
     }
 
     private static Optional<byte[]> request(Context ctx, StreamInfo info, String[] path) {
@@ -154,7 +159,8 @@ final class Properties {
         if (path.length == 2) {
             return Optional.of(HeaderPairs.encode(headers == null ? new HeaderMap() : headers));
         }
-        return path.length == 3 && headers != null ? headers.get(path[2]).map(Properties::string) : Optional.empty();
+        return path.length == 3 && headers != null
+                ? headers.get(HeaderMap.utf8(path[2])).map(Properties::headerBytes) : Optional.empty();
     }
 
     /** {@code :path} split at the first '?': the path before it, or the query after it (empty if none). */
@@ -165,9 +171,9 @@ final class Properties {
         }
         int q = path.indexOf('?');
         if (query) {
-            return Optional.of(string(q < 0 ? "" : path.substring(q + 1)));
+            return Optional.of(headerBytes(q < 0 ? "" : path.substring(q + 1)));
         }
-        return Optional.of(string(q < 0 ? path : path.substring(0, q)));
+        return Optional.of(headerBytes(q < 0 ? path : path.substring(0, q)));
     }
 
     private static Optional<byte[]> response(Context ctx, StreamInfo info, String[] path) {

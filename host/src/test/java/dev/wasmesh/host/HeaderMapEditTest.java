@@ -57,4 +57,15 @@ class HeaderMapEditTest {
         frontModel.addAll(model);
         assertThat(pairs(m)).containsExactlyElementsOf(frontModel);
     }
+
+    @Test
+    void textCrossesOverAsUtf8Bytes() {
+        assertThat(HeaderMap.utf8("Jos\u00e9")).isEqualTo("Jos\u00c3\u00a9");
+        assertThat(HeaderMap.utf8("\ud83d\ude00").getBytes(HeaderMap.BYTES))
+                .isEqualTo("\ud83d\ude00".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        assertThat(HeaderMap.text("Jos\u00c3\u00a9")).isEqualTo("Jos\u00e9");
+        assertThat(HeaderMap.text("Jos\u00e9")).isEqualTo("Jos\ufffd"); // a Latin-1 byte is not UTF-8
+        assertThat(HeaderMap.ofText(java.util.Map.of("X-Name", "Jos\u00e9")).first("x-name"))
+                .isEqualTo("Jos\u00c3\u00a9");
+    }
 }

@@ -48,6 +48,33 @@ class HeaderMapFunctionsTest {
         assertThat(value.string()).isEqualTo("1");
     }
 
+    /**
+     * Header bytes reach the guest as they are and come back as they are, valid UTF-8 or not, as in Envoy: "José"
+     * in UTF-8 (C3 A9) and in Latin-1 (E9), read, added and counted.
+     */
+    @Test
+    void headerBytesPassUnchangedEitherWay() {
+        byte[] utf8 = {'J', 'o', 's', (byte) 0xC3, (byte) 0xA9};
+        byte[] latin1 = {'J', 'o', 's', (byte) 0xE9};
+        HeaderMap headers = HeaderMap.of(":path", "/", "x-utf8", new String(utf8, HeaderMap.BYTES));
+        Probe.OutBytes value = p.outBytes();
+        Probe.OutBytes pairs = p.outBytes();
+        Probe.Out size = p.out(4);
+        p.on(REQUEST_HEADERS,
+                p.call(PROXY_GET_HEADER_MAP_VALUE, REQ, p.str("x-utf8"), value),
+                p.call(PROXY_ADD_HEADER_MAP_VALUE, REQ, p.str("x-latin1"), p.bytes(latin1)),
+                p.call(PROXY_ADD_HEADER_MAP_VALUE, REQ, p.str("x-copy"), p.bytes(utf8)),
+                p.call(PROXY_GET_HEADER_MAP_PAIRS, REQ, pairs),
+                p.call(PROXY_GET_HEADER_MAP_SIZE, REQ, size));
+        http.onRequestHeaders(headers, false);
+        assertThat(value.bytes()).isEqualTo(utf8);
+        assertThat(headers.first("x-latin1").getBytes(HeaderMap.BYTES)).isEqualTo(latin1);
+        assertThat(headers.first("x-copy")).isEqualTo(headers.first("x-utf8")).isEqualTo(HeaderMap.utf8("Jos\u00e9"));
+        assertThat(HeaderMap.text(headers.first("x-copy"))).isEqualTo("Jos\u00e9");
+        assertThat(HeaderPairs.decode(pairs.bytes()).first("x-latin1")).isEqualTo(headers.first("x-latin1"));
+        assertThat(size.u32()).isEqualTo(":path/x-utf8x-latin1x-copy".length() + utf8.length * 2 + latin1.length);
+    }
+
     @Test
     void missingKeyIsNotFoundInAbi02() {
         Probe.OutBytes value = p.outBytes();
@@ -433,11 +460,12 @@ class HeaderMapFunctionsTest {
     }
 
     @Test
-    void sizeCountsTheUtf8BytesOfNamesAndValues() {
+    void sizeCountsTheBytesOfNamesAndValues() {
         Probe.Out size = p.out(4);
         p.on(REQUEST_HEADERS, p.call(PROXY_GET_HEADER_MAP_SIZE, REQ, size));
-        // U+00E9 is 2 bytes in UTF-8 and U+1F600 (one code point, two Java chars) is 4.
-        http.onRequestHeaders(HeaderMap.of(":path", "/", "x-name", "h\u00e9llo", "x-emoji", "\ud83d\ude00"), false);
-        assertThat(size.u32()).isEqualTo(5 + 1 + 6 + 6 + 7 + 4);
+        // U+00E9 is 2 bytes in UTF-8 and U+1F600 (one code point, two Java chars) is 4; a Latin-1 E9 is 1.
+        http.onRequestHeaders(HeaderMap.of(":path", "/", "x-name", HeaderMap.utf8("h\u00e9llo"), "x-emoji",
+                HeaderMap.utf8("\ud83d\ude00"), "x-latin1", "\u00e9"), false);
+        assertThat(size.u32()).isEqualTo(5 + 1 + 6 + 6 + 7 + 4 + 8 + 1);
     }
 }

@@ -1,10 +1,12 @@
 package dev.wasmesh.proxy;
 
+import dev.wasmesh.host.HeaderMap;
 import java.time.Instant;
 
 /**
  * Envoy's default access-log format, followed by the response code details:
  * {@code [START] "METHOD PATH PROTOCOL" CODE FLAGS RX TX DURATION "USER-AGENT" "X-REQUEST-ID" "AUTHORITY" "UPSTREAM" DETAILS}.
+ * A line is a byte string ({@link HeaderMap#BYTES}): the request's fields as they arrived, the details in UTF-8.
  */
 final class AccessLog {
     /** A second formatted as {@link Instant#toString()} does, without the zone: requests in it share the text. */
@@ -27,7 +29,7 @@ final class AccessLog {
                 .append(' ').append(e.received()).append(' ').append(e.sent()).append(' ').append(e.durationMillis())
                 .append(" \"").append(dash(e.userAgent())).append("\" \"").append(dash(e.requestId()))
                 .append("\" \"").append(dash(e.authority())).append("\" \"").append(dash(e.upstream()))
-                .append("\" ").append(dash(e.details()));
+                .append("\" ").append(dash(HeaderMap.utf8(e.details())));
     }
 
     /** {@code start} to the millisecond in ISO-8601, as {@code start.truncatedTo(MILLIS).toString()} writes it. */

@@ -1,5 +1,6 @@
 package dev.wasmesh.proxy;
 
+import dev.wasmesh.host.HeaderMap;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
@@ -67,25 +68,31 @@ public final class EchoServer implements AutoCloseable {
         channel.close().syncUninterruptibly();
     }
 
-    /** @param received the request's headers as they arrived (the aggregator rewrites its framing headers) */
+    /**
+     * The document the echo answers with. Header bytes arrive one char per byte; the document shows them as the
+     * UTF-8 text they hold, as the body.
+     *
+     * @param received the request's headers as they arrived (the aggregator rewrites its framing headers)
+     */
     static String describe(FullHttpRequest req, HttpHeaders received) {
-        Map<String, String> headers = new LinkedHashMap<>();
-        for (Map.Entry<String, String> e : received) {
-            headers.merge(e.getKey().toLowerCase(Locale.ROOT), e.getValue(), (a, b) -> a + ", " + b);
-        }
         Map<String, Object> doc = new LinkedHashMap<>();
         doc.put("method", req.method().name());
-        doc.put("path", req.uri());
-        doc.put("headers", headers);
+        doc.put("path", HeaderMap.text(req.uri()));
+        doc.put("headers", fields(received));
         doc.put("body", req.content().toString(StandardCharsets.UTF_8));
         if (!req.trailingHeaders().isEmpty()) {
-            Map<String, String> trailers = new LinkedHashMap<>();
-            for (Map.Entry<String, String> e : req.trailingHeaders()) {
-                trailers.merge(e.getKey().toLowerCase(Locale.ROOT), e.getValue(), (a, b) -> a + ", " + b);
-            }
-            doc.put("trailers", trailers);
+            doc.put("trailers", fields(req.trailingHeaders()));
         }
         return Json.write(doc);
+    }
+
+    private static Map<String, String> fields(HttpHeaders received) {
+        Map<String, String> fields = new LinkedHashMap<>();
+        for (Map.Entry<String, String> e : received) {
+            fields.merge(HeaderMap.text(e.getKey().toLowerCase(Locale.ROOT)), HeaderMap.text(e.getValue()),
+                    (a, b) -> a + ", " + b);
+        }
+        return fields;
     }
 
     /** Keeps a copy of each request's headers before the aggregator sets content-length and drops chunking. */

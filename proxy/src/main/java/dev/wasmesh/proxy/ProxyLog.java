@@ -1,5 +1,6 @@
 package dev.wasmesh.proxy;
 
+import dev.wasmesh.host.HeaderMap;
 import dev.wasmesh.host.LogSink;
 import dev.wasmesh.host.PluginConfig;
 import dev.wasmesh.host.abi.LogLevel;
@@ -102,7 +103,9 @@ public final class ProxyLog implements LogSink {
                     text = l.text;
                     l.text = l.spare;
                 }
-                out.append(text);
+                // As bytes: the header fields in the lines are byte strings, written as they arrived, as Envoy does.
+                byte[] bytes = text.toString().getBytes(HeaderMap.BYTES);
+                out.write(bytes, 0, bytes.length);
                 text.setLength(0);
                 synchronized (l) {
                     l.spare = text;

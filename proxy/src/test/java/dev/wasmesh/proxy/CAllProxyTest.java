@@ -150,6 +150,31 @@ class CAllProxyTest {
         }
     }
 
+    /**
+     * Header bytes reach the filter as the client sent them, whatever their encoding: the request-map size it reads
+     * counts "José" as 5 bytes in UTF-8 and 4 in Latin-1, and the upstream gets the same bytes.
+     */
+    @Test
+    void theFilterSeesHeaderBytesAsSent() throws Exception {
+        long ascii = headerSizeSeen("Jose");
+        String utf8 = "Jos\u00c3\u00a9"; // the request is written one char per byte: C3 A9
+        assertThat(headerSizeSeen(utf8)).isEqualTo(ascii + 1);
+        assertThat(headerSizeSeen("Jos\u00e9")).isEqualTo(ascii);
+        assertThat(raw(pairsRequest(utf8))).contains("\"x-value\":\"" + utf8 + "\"");
+    }
+
+    private static String pairsRequest(String value) {
+        return "GET /pairs HTTP/1.1\r\nHost: x\r\nx-value: " + value + "\r\nConnection: close\r\n\r\n";
+    }
+
+    private static long headerSizeSeen(String value) throws IOException {
+        String response = raw(pairsRequest(value));
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"x-c-all-header-size\":\"(\\d+)\"")
+                .matcher(response);
+        assertThat(m.find()).as(response).isTrue();
+        return Long.parseLong(m.group(1));
+    }
+
     static String raw(String request) throws IOException {
         Endpoint ep = proxy.server.listenAddress();
         try (Socket s = new Socket(ep.host(), ep.port())) {

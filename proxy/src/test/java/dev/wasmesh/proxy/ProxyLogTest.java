@@ -57,4 +57,18 @@ class ProxyLogTest {
             assertThat(t1.get(i)).isEqualTo("/r1/t1/" + i);
         }
     }
+
+    /** Header fields are written as the bytes that arrived (UTF-8 here, Latin-1 there), the details as UTF-8. */
+    @Test
+    void accessLogLinesAreTheBytesThatArrived() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ProxyLog log = new ProxyLog(LogLevel.INFO, new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+        log.access(new AccessLog.Entry(Instant.ofEpochSecond(1_700_000_000L), "GET", "/caf\u00c3\u00a9", "HTTP/1.1",
+                200, "", 0, 0, 0, "agent-\u00e9", null, null, null, "d\u00e9tails"));
+        log.flush();
+        byte[] line = out.toByteArray();
+        assertThat(new String(line, StandardCharsets.ISO_8859_1))
+                .contains("\"GET /caf\u00c3\u00a9 HTTP/1.1\"", "\"agent-\u00e9\"", " d\u00c3\u00a9tails");
+    }
 }

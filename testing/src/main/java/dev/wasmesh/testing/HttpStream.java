@@ -50,7 +50,7 @@ public final class HttpStream extends FilterStream<HttpStream> implements AutoCl
     // ---- request ---------------------------------------------------------------------------------------------
 
     public Action sendRequestHeaders(Map<String, String> headers, boolean endOfStream) {
-        return sendRequestHeaders(HeaderMap.copyOf(headers), endOfStream);
+        return sendRequestHeaders(HeaderMap.ofText(headers), endOfStream);
     }
 
     /** proxy_on_request_headers; the map is copied, read the result with {@link #requestHeaders()}. */
@@ -79,7 +79,7 @@ public final class HttpStream extends FilterStream<HttpStream> implements AutoCl
     }
 
     public Action sendRequestTrailers(Map<String, String> trailers) {
-        return sendRequestTrailers(HeaderMap.copyOf(trailers));
+        return sendRequestTrailers(HeaderMap.ofText(trailers));
     }
 
     public Action sendRequestTrailers(HeaderMap trailers) {
@@ -90,7 +90,7 @@ public final class HttpStream extends FilterStream<HttpStream> implements AutoCl
     // ---- response --------------------------------------------------------------------------------------------
 
     public Action sendResponseHeaders(Map<String, String> headers, boolean endOfStream) {
-        return sendResponseHeaders(HeaderMap.copyOf(headers), endOfStream);
+        return sendResponseHeaders(HeaderMap.ofText(headers), endOfStream);
     }
 
     public Action sendResponseHeaders(HeaderMap headers, boolean endOfStream) {
@@ -115,7 +115,7 @@ public final class HttpStream extends FilterStream<HttpStream> implements AutoCl
     }
 
     public Action sendResponseTrailers(Map<String, String> trailers) {
-        return sendResponseTrailers(HeaderMap.copyOf(trailers));
+        return sendResponseTrailers(HeaderMap.ofText(trailers));
     }
 
     public Action sendResponseTrailers(HeaderMap trailers) {

@@ -62,6 +62,21 @@ class CAllHarnessTest {
                 });
     }
 
+    /** Text headers go to the filter as UTF-8: "José" is one byte longer in the map size it reads than "Jose". */
+    @Test
+    void textHeadersReachTheFilterAsUtf8() {
+        ProxyWasmHarness h = start(cAll());
+        long[] sizes = new long[2];
+        String[] values = {"Jose", "Jos\u00e9"};
+        for (int i = 0; i < 2; i++) {
+            HttpStream s = h.newHttpStream();
+            s.sendRequestHeaders(Map.of(":method", "GET", ":path", "/pairs", "x-value", values[i]), true);
+            sizes[i] = Long.parseLong(s.requestHeaders().first("x-c-all-header-size"));
+            assertThat(HeaderMap.text(s.requestHeaders().first("x-value"))).isEqualTo(values[i]);
+        }
+        assertThat(sizes[1]).isEqualTo(sizes[0] + 1);
+    }
+
     @Test
     void calloutIsHeldUntilTheTestAnswersIt() {
         ProxyWasmHarness h = start(cAll());

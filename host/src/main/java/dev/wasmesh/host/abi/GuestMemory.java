@@ -2,6 +2,7 @@ package dev.wasmesh.host.abi;
 
 import com.dylibso.chicory.runtime.ExportFunction;
 import com.dylibso.chicory.runtime.Memory;
+import dev.wasmesh.host.HeaderMap;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -38,6 +39,11 @@ public final class GuestMemory {
 
     public String readString(long ptr, long len) {
         return new String(read(ptr, len), StandardCharsets.UTF_8);
+    }
+
+    /** Guest bytes as a header map's byte string ({@link HeaderMap#BYTES}), unchanged whatever their encoding. */
+    public String readByteString(long ptr, long len) {
+        return new String(read(ptr, len), HeaderMap.BYTES);
     }
 
     public int readU32AsInt(long ptr) {
@@ -92,5 +98,10 @@ public final class GuestMemory {
 
     public void returnString(String s, long ptrPtr, long sizePtr) {
         returnBytes(s.getBytes(StandardCharsets.UTF_8), ptrPtr, sizePtr);
+    }
+
+    /** Hands a header map's byte string to the guest as its bytes. */
+    public void returnByteString(String s, long ptrPtr, long sizePtr) {
+        returnBytes(s.getBytes(HeaderMap.BYTES), ptrPtr, sizePtr);
     }
 }

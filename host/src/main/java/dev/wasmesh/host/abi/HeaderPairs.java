@@ -3,11 +3,10 @@ package dev.wasmesh.host.abi;
 import dev.wasmesh.host.HeaderMap;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 
 /**
  * The proxy-wasm header-map wire format: u32 count, count x (u32 key length, u32 value length), then every
- * key and value followed by a NUL byte, all little-endian.
+ * key and value followed by a NUL byte, all little-endian. Keys and values are the map's byte strings.
  */
 public final class HeaderPairs {
     /** Envoy's caps on a serialised map handed over by the guest. */
@@ -22,8 +21,8 @@ public final class HeaderPairs {
         byte[][] values = new byte[n][];
         int size = 4 + 8 * n;
         for (int i = 0; i < n; i++) {
-            names[i] = map.nameAt(i).getBytes(StandardCharsets.UTF_8);
-            values[i] = map.valueAt(i).getBytes(StandardCharsets.UTF_8);
+            names[i] = map.nameAt(i).getBytes(HeaderMap.BYTES);
+            values[i] = map.valueAt(i).getBytes(HeaderMap.BYTES);
             size += names[i].length + values[i].length + 2;
         }
         ByteBuffer buf = ByteBuffer.allocate(size).order(ByteOrder.LITTLE_ENDIAN);
@@ -79,6 +78,6 @@ public final class HeaderPairs {
         if ((long) pos + length + 1 > data.length || data[pos + length] != 0) {
             throw AbiException.BAD_ARGUMENT;
         }
-        return new String(data, pos, length, StandardCharsets.UTF_8);
+        return new String(data, pos, length, HeaderMap.BYTES);
     }
 }

@@ -1,6 +1,7 @@
 package dev.wasmesh.proxy.envoy;
 
 import dev.wasmesh.host.FailurePolicy;
+import dev.wasmesh.host.HeaderMap;
 import dev.wasmesh.host.PluginConfig;
 import dev.wasmesh.host.abi.LogLevel;
 import dev.wasmesh.proxy.ClusterConfig;
@@ -194,7 +195,12 @@ public final class EnvoyConfigLoader {
         Duration timeout = action.duration("timeout", RouteConfig.DEFAULT_TIMEOUT);
         action.done();
         r.done();
-        return new RouteConfig(name, domains, prefix, path, headers, cluster, timeout);
+        return new RouteConfig(name, domains, wire(prefix), wire(path), headers, cluster, timeout);
+    }
+
+    /** Config text as the byte string a request carries it in (UTF-8), for matching header values and paths. */
+    private static String wire(String text) {
+        return text == null ? null : HeaderMap.utf8(text);
     }
 
     private static RouteConfig.HeaderMatch headerMatch(Node h) throws EnvoyConfigException {
@@ -214,7 +220,8 @@ public final class EnvoyConfigLoader {
                     + "string_match.{exact|prefix}");
         }
         h.done();
-        return new RouteConfig.HeaderMatch(name.toLowerCase(java.util.Locale.ROOT), exact, prefix, invert);
+        return new RouteConfig.HeaderMatch(wire(name.toLowerCase(java.util.Locale.ROOT)), wire(exact), wire(prefix),
+                invert);
     }
 
     private void httpFilter(Node f, boolean last) throws EnvoyConfigException {

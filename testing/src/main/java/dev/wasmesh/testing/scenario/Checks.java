@@ -84,13 +84,18 @@ final class Checks {
                     return;
                 }
                 expected.forEach((name, values) -> {
-                    List<String> got = actual.get().all(name);
+                    List<String> got = textValues(actual.get(), name);
                     if (!got.equals(values)) {
                         out.add(new Mismatch(what + " " + quote(name), quote(values), quote(got), line));
                     }
                 });
             });
         }
+    }
+
+    /** A header's values as text: the map holds byte strings, a scenario holds text. */
+    private static List<String> textValues(HeaderMap map, String name) {
+        return map.all(HeaderMap.utf8(name)).stream().map(HeaderMap::text).collect(Collectors.toList());
     }
 
     static Optional<HeaderMap> map(HttpStream s, Direction d, boolean trailers) {
@@ -164,7 +169,7 @@ final class Checks {
                     out.add(new Mismatch("local response details", quote(details), quote(r.details()), line));
                 }
                 headers.forEach((name, values) -> {
-                    List<String> got = r.headers().all(name);
+                    List<String> got = textValues(r.headers(), name);
                     if (!got.equals(values)) {
                         out.add(new Mismatch("local response header " + quote(name), quote(values), quote(got),
                                 line));

@@ -176,7 +176,7 @@ final class YamlMap {
         HeaderMap headers = new HeaderMap();
         for (Map.Entry<String, List<String>> e : multiMap(file, n, what).entrySet()) {
             for (String v : e.getValue()) {
-                headers.add(e.getKey(), v);
+                headers.add(HeaderMap.utf8(e.getKey()), HeaderMap.utf8(v));
             }
         }
         return headers;
