@@ -6,7 +6,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Predicate;
@@ -38,7 +37,7 @@ public final class HeaderMap {
         // cheaper than adding them one at a time (tests and benchmarks build maps like this for every stream).
         HeaderMap m = new HeaderMap(Arrays.copyOf(namesAndValues, Math.max(16, namesAndValues.length)));
         for (int i = 0; i < namesAndValues.length; i += 2) {
-            m.entries[i] = lower(m.entries[i]);
+            m.entries[i] = lowerAscii(m.entries[i]);
         }
         m.size = namesAndValues.length / 2;
         return m;
@@ -81,14 +80,24 @@ public final class HeaderMap {
         return m;
     }
 
-    private static String lower(String name) {
-        for (int i = 0; i < name.length(); i++) {
-            char c = name.charAt(i);
+    /**
+     * A byte string with A–Z lower-cased and every other byte kept, as Envoy lower-cases header names: Unicode case
+     * rules would change bytes 0xC0–0xDE, which begin UTF-8 sequences.
+     */
+    public static String lowerAscii(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
             if (c >= 'A' && c <= 'Z') {
-                return name.toLowerCase(Locale.ROOT);
+                char[] chars = s.toCharArray();
+                for (int j = i; j < chars.length; j++) {
+                    if (chars[j] >= 'A' && chars[j] <= 'Z') {
+                        chars[j] += 'a' - 'A';
+                    }
+                }
+                return new String(chars);
             }
         }
-        return name;
+        return s;
     }
 
     public int size() {
@@ -113,7 +122,7 @@ public final class HeaderMap {
     }
 
     public String first(String name) {
-        String n = lower(name);
+        String n = lowerAscii(name);
         for (int i = 0; i < size; i++) {
             if (entries[2 * i].equals(n)) {
                 return entries[2 * i + 1];
@@ -123,7 +132,7 @@ public final class HeaderMap {
     }
 
     public List<String> all(String name) {
-        String n = lower(name);
+        String n = lowerAscii(name);
         List<String> out = null; // most lookups (a decoder's for content-length, say) find nothing
         for (int i = 0; i < size; i++) {
             if (entries[2 * i].equals(n)) {
@@ -144,14 +153,14 @@ public final class HeaderMap {
         if (2 * size + 2 > entries.length) {
             entries = Arrays.copyOf(entries, entries.length * 2);
         }
-        entries[2 * size] = lower(name);
+        entries[2 * size] = lowerAscii(name);
         entries[2 * size + 1] = value;
         size++;
     }
 
     /** Replaces every value of {@code name} with one, keeping the position of the first; adds it if absent. */
     public void set(String name, String value) {
-        String n = lower(name);
+        String n = lowerAscii(name);
         int i = 0;
         boolean found = false;
         while (i < size) {
@@ -173,7 +182,7 @@ public final class HeaderMap {
     }
 
     public boolean remove(String name) {
-        String n = lower(name);
+        String n = lowerAscii(name);
         boolean removed = false;
         int i = 0;
         while (i < size) {
@@ -212,7 +221,7 @@ public final class HeaderMap {
         }
         System.arraycopy(entries, 0, entries, n, 2 * size);
         for (int i = 0; i < n; i += 2) {
-            entries[i] = lower(namesAndValues[i]);
+            entries[i] = lowerAscii(namesAndValues[i]);
             entries[i + 1] = namesAndValues[i + 1];
         }
         size += n / 2;

@@ -58,6 +58,16 @@ class HeaderMapEditTest {
         assertThat(pairs(m)).containsExactlyElementsOf(frontModel);
     }
 
+    /** Only A–Z are lower-cased: the UTF-8 lead byte C3 of "é" is not the Latin-1 "Ã" to fold to "ã" (E3). */
+    @Test
+    void namesAreLowerCasedInAsciiOnly() {
+        HeaderMap m = new HeaderMap();
+        m.add(HeaderMap.utf8("X-Caf\u00e9"), "1");
+        assertThat(m.nameAt(0)).isEqualTo(HeaderMap.utf8("x-caf\u00e9"));
+        assertThat(m.first(HeaderMap.utf8("X-CAF\u00e9"))).isEqualTo("1");
+        assertThat(HeaderMap.lowerAscii("\u00c0B\u00de")).isEqualTo("\u00c0b\u00de");
+    }
+
     @Test
     void textCrossesOverAsUtf8Bytes() {
         assertThat(HeaderMap.utf8("Jos\u00e9")).isEqualTo("Jos\u00c3\u00a9");

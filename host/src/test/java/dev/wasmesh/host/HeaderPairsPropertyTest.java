@@ -65,9 +65,12 @@ class HeaderPairsPropertyTest {
         byte[][] fields = new byte[2 * n][];
         int size = 4 + 8 * n;
         for (int i = 0; i < fields.length; i++) {
-            fields[i] = new byte[(i % 2 == 0 ? 1 : 0) + r.nextInt(12)];
+            fields[i] = new byte[1 + r.nextInt(12)];
             for (int j = 0; j < fields[i].length; j++) {
                 fields[i][j] = (byte) (i % 2 == 0 ? 'a' + r.nextInt(26) : 1 + r.nextInt(255));
+            }
+            if (i % 2 == 1) {
+                fields[i][0] = (byte) (0x80 + r.nextInt(0x80)); // every value has a byte that is not ASCII
             }
             size += fields[i].length + 1;
         }

@@ -1,5 +1,6 @@
 package dev.wasmesh.proxy;
 
+import dev.wasmesh.host.HeaderMap;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -31,10 +32,10 @@ final class ConfigDump {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("name", r.name());
             if (r.prefix() != null) {
-                m.put("prefix", r.prefix());
+                m.put("prefix", HeaderMap.text(r.prefix()));
             }
             if (r.path() != null) {
-                m.put("path", r.path());
+                m.put("path", HeaderMap.text(r.path()));
             }
             m.put("cluster", r.cluster());
             m.put("timeout_ms", r.timeout().toMillis());

@@ -283,9 +283,10 @@ final class GrpcConnection implements GrpcCallout.Outbound {
         }
     }
 
+    /** grpc-message as text: the filter reads it with proxy_get_status, which hands over UTF-8. */
     private static String message(Http2Headers trailers) {
         CharSequence message = trailers.get("grpc-message");
-        return message == null ? "" : message.toString();
+        return message == null ? "" : HeaderMap.text(message.toString());
     }
 
     private static HeaderMap metadata(Http2Headers headers) {

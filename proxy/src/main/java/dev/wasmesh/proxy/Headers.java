@@ -8,7 +8,6 @@ import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
-import java.util.Locale;
 import java.util.Map;
 
 /** Converts between Netty's HTTP/1 messages and the proxy-wasm header maps (with their pseudo-headers). */
@@ -88,7 +87,7 @@ final class Headers {
     /** Netty's own headers (an HTTP/2 stream's, converted): names lower-cased on the way. */
     private static void copyInto(HttpHeaders from, HeaderMap to, String skip) {
         for (Map.Entry<String, String> e : from) {
-            String name = e.getKey().toLowerCase(Locale.ROOT);
+            String name = HeaderMap.lowerAscii(e.getKey());
             if (forwardable(name) && !name.equals(skip)) {
                 to.add(name, e.getValue());
             }

@@ -35,10 +35,10 @@ final class Http1Encoder {
             }
         }
         ByteBuf b = alloc.buffer(estimate(h));
-        ascii(b, method);
+        bytes(b, method);
         b.writeByte(' ');
-        ascii(b, orDefault(h.first(":path"), "/"));
-        ascii(b, " HTTP/1.1\r\n");
+        bytes(b, orDefault(h.first(":path"), "/"));
+        bytes(b, " HTTP/1.1\r\n");
         String authority = h.first(":authority");
         if (authority != null && !authority.isEmpty()) {
             header(b, "host", authority);
@@ -52,10 +52,10 @@ final class Http1Encoder {
     static ByteBuf responseHead(ByteBufAllocator alloc, HeaderMap h, long length, boolean close) {
         HttpResponseStatus status = HttpResponseStatus.valueOf(status(h));
         ByteBuf b = alloc.buffer(estimate(h));
-        ascii(b, "HTTP/1.1 ");
+        bytes(b, "HTTP/1.1 ");
         b.writeCharSequence(status.codeAsText(), CharsetUtil.US_ASCII);
         b.writeByte(' ');
-        ascii(b, status.reasonPhrase());
+        bytes(b, status.reasonPhrase());
         b.writeShort(CRLF);
         headers(b, h, length);
         if (close) {
@@ -77,7 +77,7 @@ final class Http1Encoder {
     /** One chunk of a chunked body: its size line, the data itself (not copied), CRLF. */
     static ByteBuf chunk(ByteBufAllocator alloc, byte[] data) {
         ByteBuf size = alloc.buffer(10);
-        ascii(size, Integer.toHexString(data.length));
+        bytes(size, Integer.toHexString(data.length));
         size.writeShort(CRLF);
         return Unpooled.wrappedBuffer(size, Unpooled.wrappedBuffer(data), CRLF_BYTES.duplicate());
     }
@@ -110,24 +110,24 @@ final class Http1Encoder {
             header(b, name, h.valueAt(i));
         }
         if (length >= 0) {
-            ascii(b, "content-length: ");
-            ascii(b, Long.toString(length));
+            bytes(b, "content-length: ");
+            bytes(b, Long.toString(length));
             b.writeShort(CRLF);
         } else if (length == CHUNKED) {
-            ascii(b, "transfer-encoding: chunked\r\n");
+            bytes(b, "transfer-encoding: chunked\r\n");
         }
     }
 
     private static void header(ByteBuf b, String name, String value) {
-        ascii(b, name);
+        bytes(b, name);
         b.writeShort(COLON_SPACE);
-        // Header bytes are ISO-8859-1 on the wire, as Netty's decoder read them in.
-        b.writeCharSequence(value, CharsetUtil.ISO_8859_1);
+        bytes(b, value);
         b.writeShort(CRLF);
     }
 
-    private static void ascii(ByteBuf b, String s) {
-        b.writeCharSequence(s, CharsetUtil.US_ASCII);
+    /** A byte string ({@link dev.wasmesh.host.HeaderMap#BYTES}) as its bytes: the method, path, names and values. */
+    private static void bytes(ByteBuf b, String s) {
+        b.writeCharSequence(s, CharsetUtil.ISO_8859_1);
     }
 
     private static int estimate(HeaderMap h) {

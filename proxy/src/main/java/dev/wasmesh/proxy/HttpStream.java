@@ -340,13 +340,31 @@ final class HttpStream implements Router.Events {
         return ct != null && ct.startsWith("application/grpc");
     }
 
+    /**
+     * A gRPC local reply's body as its grpc-message, percent-encoded as the gRPC spec says (bytes outside printable
+     * ASCII, and '%'; Envoy encodes it too): a body with CR or LF can never split the header.
+     */
+    static String percentEncoded(byte[] body) {
+        StringBuilder sb = new StringBuilder(body.length);
+        for (byte b : body) {
+            int c = b & 0xFF;
+            if (c < ' ' || c > '~' || c == '%') {
+                sb.append('%').append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))
+                        .append(Character.toUpperCase(Character.forDigit(c & 0xF, 16)));
+            } else {
+                sb.append((char) c);
+            }
+        }
+        return sb.toString();
+    }
+
     private HeaderMap localHeaders(Local l) {
         HeaderMap h = new HeaderMap();
         if (l.grpcStatus() >= 0 && isGrpc()) {
             h.add(":status", "200");
             h.add("content-type", "application/grpc");
             h.add("grpc-status", Integer.toString(l.grpcStatus()));
-            h.add("grpc-message", new String(l.body(), StandardCharsets.UTF_8));
+            h.add("grpc-message", percentEncoded(l.body()));
         } else {
             h.add(":status", Integer.toString(l.status()));
             if (l.body().length > 0) {

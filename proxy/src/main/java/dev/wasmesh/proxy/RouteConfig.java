@@ -5,7 +5,10 @@ import java.time.Duration;
 import java.util.List;
 import java.util.regex.Pattern;
 
-/** One route: a match on path and headers, and the cluster it sends to with its timeout (0 = none). */
+/**
+ * One route: a match on path and headers, and the cluster it sends to with its timeout (0 = none). Domains, prefix,
+ * path and header matches are byte strings, as the request's headers are ({@link HeaderMap#utf8} of a text).
+ */
 public record RouteConfig(String name, List<String> domains, String prefix, String path, List<HeaderMatch> headers,
                           String cluster, Duration timeout) {
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(15);
@@ -56,10 +59,10 @@ public record RouteConfig(String name, List<String> domains, String prefix, Stri
 
     /** Envoy's virtual-host domains: {@code *}, an exact host (with or without port), {@code *.suffix} or {@code prefix.*}. */
     private boolean domainMatches(String authority) {
-        String host = authority == null ? "" : authority.toLowerCase(java.util.Locale.ROOT);
+        String host = authority == null ? "" : HeaderMap.lowerAscii(authority);
         String noPort = PORT.matcher(host).replaceFirst("");
         for (String d : domains) {
-            String dl = d.toLowerCase(java.util.Locale.ROOT);
+            String dl = HeaderMap.lowerAscii(d);
             if (dl.equals("*") || dl.equals(host) || dl.equals(noPort)
                     || (dl.startsWith("*") && noPort.endsWith(dl.substring(1)))
                     || (dl.endsWith("*") && noPort.startsWith(dl.substring(0, dl.length() - 1)))) {

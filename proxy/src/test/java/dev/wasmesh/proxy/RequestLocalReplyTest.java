@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.wasmesh.host.PluginConfig;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
@@ -37,6 +38,36 @@ class RequestLocalReplyTest {
             assertThat(p.adminGet("/stats/prometheus").body()).containsPattern("(?m)^c_all_requests 0$");
             assertThat(p.awaitOutput("\"POST /with-body HTTP/1.1\" 403", Duration.ofSeconds(5))).isTrue();
             assertThat(p.stdout()).contains("denied_then_continued");
+        }
+    }
+
+    /**
+     * A gRPC local reply's body becomes its grpc-message percent-encoded, so a filter that echoes client input with
+     * CR LF in it cannot add headers to the response.
+     */
+    @Test
+    void aGrpcLocalReplyBodyIsPercentEncodedIntoGrpcMessage() throws Exception {
+        Path filter = dir.resolve("grpc-deny.wasm");
+        String wat = Fixtures.wat("local-reply-then-continue.wat")
+                .replace("(data (i32.const 48) \"denied\")", "(data (i32.const 48) \"no\\0d\\0ax-injected: 1 50%\")")
+                .replace("(i32.const 48) (i32.const 6)", "(i32.const 48) (i32.const 21)")
+                .replace("(i32.const 25) (i32.const -1)", "(i32.const 25) (i32.const 13)");
+        java.nio.file.Files.write(filter, com.dylibso.chicory.wabt.Wat2Wasm.parse(wat));
+        try (TestUpstream upstream = new TestUpstream("real");
+             TestProxy p = TestProxy.start(new ProxyConfig().workers(1).admin(new Endpoint("127.0.0.1", 0))
+                     .addFilter(FilterConfig.at(filter.toString(), null, PluginConfig.builder().name("deny").build()))
+                     .addCluster(ClusterConfig.fromUrl("real", upstream.url()))
+                     .addRoute(RouteConfig.catchAll("real")));
+             java.net.Socket s = new java.net.Socket(p.server.listenAddress().host(),
+                     p.server.listenAddress().port())) {
+            s.setSoTimeout(10_000);
+            s.getOutputStream().write(("POST /pkg.Svc/Call HTTP/1.1\r\nHost: x\r\ncontent-type: application/grpc\r\n"
+                    + "content-length: 0\r\nconnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            String response = new String(s.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+            String head = response.substring(0, response.indexOf("\r\n\r\n") + 2);
+            assertThat(head).startsWith("HTTP/1.1 200").contains("\r\ngrpc-status: 13\r\n")
+                    .contains("\r\ngrpc-message: no%0D%0Ax-injected: 1 50%25\r\n")
+                    .doesNotContain("\r\nx-injected");
         }
     }
 }

@@ -80,10 +80,10 @@ public final class PendingHttpCall {
         respond(status, Map.of(), body);
     }
 
-    /** Answers with {@code :status}, then {@code headers}, and a text body. */
+    /** Answers with {@code :status}, then {@code headers} (text, sent as UTF-8), and a text body. */
     public void respond(int status, Map<String, String> headers, String body) {
         HeaderMap h = HeaderMap.of(":status", Integer.toString(status));
-        headers.forEach(h::add);
+        headers.forEach((name, value) -> h.add(HeaderMap.utf8(name), HeaderMap.utf8(value)));
         respond(h, body.getBytes(StandardCharsets.UTF_8), new HeaderMap());
     }
 

@@ -165,7 +165,7 @@ public final class EnvoyConfigLoader {
         rc.accept("name");
         for (Node vh : rc.objects("virtual_hosts")) {
             vh.accept("name");
-            List<String> domains = vh.strings("domains");
+            List<String> domains = vh.strings("domains").stream().map(EnvoyConfigLoader::wire).toList();
             if (domains.isEmpty()) {
                 throw vh.error("domains", "required");
             }
@@ -220,8 +220,7 @@ public final class EnvoyConfigLoader {
                     + "string_match.{exact|prefix}");
         }
         h.done();
-        return new RouteConfig.HeaderMatch(wire(name.toLowerCase(java.util.Locale.ROOT)), wire(exact), wire(prefix),
-                invert);
+        return new RouteConfig.HeaderMatch(HeaderMap.lowerAscii(wire(name)), wire(exact), wire(prefix), invert);
     }
 
     private void httpFilter(Node f, boolean last) throws EnvoyConfigException {

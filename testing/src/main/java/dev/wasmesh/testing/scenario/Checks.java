@@ -116,9 +116,9 @@ final class Checks {
             Direction d = pick(direction, step);
             stream(state, line, out).flatMap(s -> map(s, d, false)).ifPresent(h -> {
                 for (String name : names) {
-                    if (h.contains(name)) {
+                    if (h.contains(HeaderMap.utf8(name))) {
                         out.add(new Mismatch(d.label() + " header " + quote(name), "(absent)",
-                                quote(h.all(name)), line));
+                                quote(textValues(h, name)), line));
                     }
                 }
             });
@@ -257,20 +257,21 @@ final class Checks {
         private static Map<String, String> describe(PendingHttpCall c) {
             Map<String, String> m = new java.util.LinkedHashMap<>();
             m.put("cluster", c.cluster());
-            m.put("method", c.method());
-            m.put("path", c.path());
-            m.put("authority", c.authority());
+            // Header fields as text, as the scenario states them.
+            m.put("method", HeaderMap.text(c.method()));
+            m.put("path", HeaderMap.text(c.path()));
+            m.put("authority", HeaderMap.text(c.authority()));
             m.put("body", c.bodyText());
             m.put("timeoutMs", Long.toString(c.timeout().toMillis()));
-            c.headers().toMap().forEach((k, v) -> m.put("header " + k, v));
+            c.headers().toMap().forEach((k, v) -> m.put("header " + HeaderMap.text(k), HeaderMap.text(v)));
             return m;
         }
 
         private static Map<String, String> describe(PendingGrpcCall c) {
             Map<String, String> m = new java.util.LinkedHashMap<>();
             m.put("cluster", c.cluster());
-            m.put("service", c.service());
-            m.put("method", c.method());
+            m.put("service", HeaderMap.text(c.service()));
+            m.put("method", HeaderMap.text(c.method()));
             m.put("message", c.messageText());
             m.put("timeoutMs", Long.toString(c.timeout().toMillis()));
             return m;
