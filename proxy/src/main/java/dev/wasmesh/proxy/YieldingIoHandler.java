@@ -12,7 +12,7 @@ import io.netty.util.concurrent.ThreadAwareExecutor;
  * its peers (the client, the upstream), and on a core they share, as a sidecar shares cores with its application,
  * those peers could otherwise wait for the loop's scheduler slice to end before they read what it sent. Yielding
  * costs one {@code sched_yield} per busy iteration and returns at once when nothing else wants the core.
- * On a 2-core machine shared by wrk, the upstream and the proxy, the proxy's p99 fell from 3.3–4.2 ms to 1.7–3.0 ms
+ * On a 2-core machine shared by wrk, the upstream and the proxy, the proxy's p99 fell from 3.3–4.5 ms to 1.7–3.0 ms
  * at the same or higher throughput (bench/README.md). {@code -Dwasmesh.yield=false} turns it off.
  */
 final class YieldingIoHandler implements IoHandler {
