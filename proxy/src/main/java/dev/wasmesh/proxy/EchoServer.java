@@ -23,7 +23,6 @@ import io.netty.handler.codec.http.HttpVersion;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -89,7 +88,7 @@ public final class EchoServer implements AutoCloseable {
     private static Map<String, String> fields(HttpHeaders received) {
         Map<String, String> fields = new LinkedHashMap<>();
         for (Map.Entry<String, String> e : received) {
-            fields.merge(HeaderMap.text(e.getKey().toLowerCase(Locale.ROOT)), HeaderMap.text(e.getValue()),
+            fields.merge(HeaderMap.text(HeaderMap.lowerAscii(e.getKey())), HeaderMap.text(e.getValue()),
                     (a, b) -> a + ", " + b);
         }
         return fields;

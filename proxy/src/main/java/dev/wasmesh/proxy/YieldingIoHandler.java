@@ -16,7 +16,7 @@ import io.netty.util.concurrent.ThreadAwareExecutor;
  * at the same or higher throughput (bench/README.md). {@code -Dwasmesh.yield=false} turns it off.
  */
 final class YieldingIoHandler implements IoHandler {
-    static final boolean ENABLED = Boolean.parseBoolean(System.getProperty("wasmesh.yield", "true"));
+    private static final boolean ENABLED = Boolean.parseBoolean(System.getProperty("wasmesh.yield", "true"));
 
     private final IoHandler inner;
 
