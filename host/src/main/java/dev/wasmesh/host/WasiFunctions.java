@@ -214,10 +214,15 @@ final class WasiFunctions {
         add("proc_raise", i32s(1), (m, a) -> NOSYS);
         add("sched_yield", i32s(0), (m, a) -> SUCCESS);
         add("random_get", i32s(2), (m, a) -> {
+            long len = a[1] & 0xFFFFFFFFL;
+            if (len > Limits.RANDOM_GET_MAX_BYTES) {
+                return INVAL; // as cpp-host: the length is checked before anything is allocated
+            }
+            m.checkRange(a[0], len);
             if (random == null) {
                 random = new SecureRandom();
             }
-            byte[] bytes = new byte[(int) (a[1] & 0x7FFFFFFFL)];
+            byte[] bytes = new byte[(int) len];
             random.nextBytes(bytes);
             m.write(a[0], bytes);
             return SUCCESS;

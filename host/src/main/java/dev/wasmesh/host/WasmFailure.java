@@ -14,7 +14,9 @@ public final class WasmFailure {
         /** proxy_on_configure returned false. */
         CONFIGURE_FAILED,
         /** The guest could not be instantiated or initialised. */
-        INSTANTIATION
+        INSTANTIATION,
+        /** The embedder closed the VM ({@link WasmVm#close}). */
+        CLOSED
     }
 
     private final Kind kind;

@@ -1,6 +1,5 @@
 package dev.wasmesh.host;
 
-import com.dylibso.chicory.runtime.ByteArrayMemory;
 import com.dylibso.chicory.runtime.ChicoryInterruptedException;
 import com.dylibso.chicory.runtime.ExportFunction;
 import com.dylibso.chicory.runtime.ImportValues;
@@ -53,6 +52,7 @@ public final class WasmVm {
     // (set once, under the VM's monitor).
     int callNumber;
     boolean watched;
+    Watchdog.Sighting sighting; // the watchdog's entry for this VM, under the VM's monitor
     volatile boolean deadlineHit;
     private final long deadlineNanos;
 
@@ -65,6 +65,7 @@ public final class WasmVm {
     private Context effective;
     private boolean localReplySent; // in the running HTTP stream callback: Envoy's stopNextIteration
     private volatile WasmFailure failure;
+    private boolean closed;
 
     // What the callback in progress may read besides its context's own maps and buffers.
     private HeaderMap calloutHeaders;
@@ -79,6 +80,7 @@ public final class WasmVm {
     public static final class Options {
         private Executor executor;
         private TimerListener timerListener = TimerListener.NONE;
+        private GuestMemoryBudget memoryBudget = GuestMemoryBudget.PROCESS;
 
         /** Runs work handed to the VM from other threads; by default it waits in a queue for {@link #runPending}. */
         public Options executor(Executor executor) {
@@ -88,6 +90,12 @@ public final class WasmVm {
 
         public Options timerListener(TimerListener listener) {
             this.timerListener = Objects.requireNonNull(listener);
+            return this;
+        }
+
+        /** The budget the VM's linear memory is reserved from; by default the process's. */
+        public Options memoryBudget(GuestMemoryBudget budget) {
+            this.memoryBudget = Objects.requireNonNull(budget);
             return this;
         }
     }
@@ -102,9 +110,9 @@ public final class WasmVm {
         Instance.Builder builder = Instance.builder(module.wasmModule())
                 .withImportValues(ImportValues.builder().withFunctions(HostFunctions.create(this, module.functionImports())).build())
                 .withStart(false)
-                // One byte[] per VM: bulk reads (every header name and value a filter passes) are one copy, where
-                // the default ByteBuffer memory copies page by page.
-                .withMemoryFactory(ByteArrayMemory::new);
+                // Byte arrays rather than the default ByteBuffer memory: bulk reads (every header name and value a
+                // filter passes) copy whole pages; each page is reserved from the process's guest budget first.
+                .withMemoryFactory(limits -> new BudgetedMemory(limits, options.memoryBudget));
         module.wasmModule().memorySection().filter(s -> s.memoryCount() > 0).ifPresent(s -> {
             MemoryLimits declared = s.getMemory(0).limits();
             int max = Math.min(declared.maximumPages(), vmConfig.memoryLimitPages());
@@ -146,7 +154,12 @@ public final class WasmVm {
      */
     public static WasmVm create(ProxyWasmModule module, HostEnvironment env, PluginConfig vmConfig, Options options) {
         WasmVm vm = new WasmVm(module, env, vmConfig, options);
-        vm.initialize();
+        try {
+            vm.initialize();
+        } catch (WasmFailureException e) {
+            vm.close();
+            throw e;
+        }
         return vm;
     }
 
@@ -223,6 +236,29 @@ public final class WasmVm {
 
     public GuestMemory memory() {
         return memory;
+    }
+
+    /** Bytes of linear memory the guest has now. */
+    public long guestMemoryBytes() {
+        return instance.memory() == null ? 0 : (long) instance.memory().pages() * Limits.PAGE_BYTES;
+    }
+
+    /**
+     * Ends the VM: its memory goes back to the guest budget and the watchdog forgets it at once, instead of when the
+     * collector finds it unreachable. The VM fails every later call. Idempotent.
+     */
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (failure == null) {
+            failure = new WasmFailure(WasmFailure.Kind.CLOSED, "close", "the VM was closed", List.of());
+        }
+        Watchdog.forget(this);
+        if (instance.memory() instanceof BudgetedMemory) {
+            ((BudgetedMemory) instance.memory()).release();
+        }
     }
 
     TimerListener timerListener() {

@@ -2,7 +2,8 @@ package dev.wasmesh.host;
 
 import java.lang.ref.WeakReference;
 import java.util.Iterator;
-import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -14,15 +15,15 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <p>The CAS at the end is what makes the interrupt safe: the scanner claims a call with the same CAS, so exactly one
  * of the two wins, and an interrupt only ever lands on a thread that is still inside the overrunning call (or that
- * waits for it on the VM's monitor and clears it). A VM joins the scan on its first call and is held weakly, so a
- * dropped VM leaves the scan when it is collected; a VM cannot be collected while a thread runs it.
+ * waits for it on the VM's monitor and clears it). A VM joins the scan on its first call and leaves it when closed;
+ * it is held weakly, so a VM dropped without closing leaves when it is collected (not while a thread runs it).
  */
 final class Watchdog {
     private static final long SCAN_NANOS = 5_000_000L;
-    private static final ConcurrentLinkedQueue<Sighting> WATCHED = new ConcurrentLinkedQueue<>();
+    private static final Set<Sighting> WATCHED = ConcurrentHashMap.newKeySet();
 
     /** The call the scanner last saw running in one VM, and since when; touched only by the scanner thread. */
-    private static final class Sighting {
+    static final class Sighting {
         final WeakReference<WasmVm> vm;
         int callNumber;
         long sinceNanos;
@@ -56,8 +57,19 @@ final class Watchdog {
     private static void watch(WasmVm vm) {
         synchronized (vm) {
             if (!vm.watched) {
-                WATCHED.add(new Sighting(vm));
+                vm.sighting = new Sighting(vm);
+                WATCHED.add(vm.sighting);
                 vm.watched = true;
+            }
+        }
+    }
+
+    /** A closed VM leaves the scan at once, so VMs dropped faster than they are collected do not pile up in it. */
+    static void forget(WasmVm vm) {
+        synchronized (vm) {
+            if (vm.sighting != null) {
+                WATCHED.remove(vm.sighting);
+                vm.sighting = null;
             }
         }
     }

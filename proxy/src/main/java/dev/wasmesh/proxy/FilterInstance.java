@@ -17,9 +17,13 @@ import java.util.concurrent.TimeUnit;
 /**
  * One filter's VM and root context on one worker, as Envoy keeps one VM per (plugin, worker). It applies the
  * failure policy to its VM: a failed instance is skipped (FAIL_OPEN), answers 503 (FAIL_CLOSED), or is recreated
- * with a backoff starting at 1 s (FAIL_RELOAD). Used only on its worker's event loop.
+ * with a backoff (FAIL_RELOAD). The backoff starts at 1 s and doubles up to 10 s with every failure, and starts over
+ * only once a VM has stayed up longer than the longest backoff: a filter that fails on every request costs its
+ * worker one failed callback per backoff period, not one per request. A failed VM is closed at once, so its memory
+ * goes back to the guest budget before the next one grows. Used only on its worker's event loop.
  */
 final class FilterInstance {
+    private static final long MIN_BACKOFF_MILLIS = 1000;
     private static final long MAX_BACKOFF_MILLIS = 10_000;
 
     private final LoadedFilter filter;
@@ -29,7 +33,8 @@ final class FilterInstance {
     private WasmVm vm;
     private RootContext root;
     private WasmFailure failure;
-    private long backoffMillis = 1000;
+    private long backoffMillis = MIN_BACKOFF_MILLIS;
+    private long upSinceNanos;
     private int activeStreams;
     private boolean retired;
 
@@ -49,11 +54,17 @@ final class FilterInstance {
     private void create() {
         WasmVm.Options options = new WasmVm.Options().executor(worker.loop())
                 .timerListener(this::tickPeriodChanged);
+        WasmVm created = null;
         try {
-            vm = WasmVm.create(filter.module(), server.env(), filter.plugin(), options);
-            root = vm.createRootContext(filter.plugin());
+            created = WasmVm.create(filter.module(), server.env(), filter.plugin(), options);
+            root = created.createRootContext(filter.plugin());
+            vm = created;
+            upSinceNanos = System.nanoTime();
         } catch (WasmFailureException e) {
             cancelTimers();
+            if (created != null) {
+                created.close();
+            }
             throw e;
         }
     }
@@ -100,6 +111,10 @@ final class FilterInstance {
         }
         failure = e.failure();
         cancelTimers();
+        closeVm();
+        if (System.nanoTime() - upSinceNanos > TimeUnit.MILLISECONDS.toNanos(MAX_BACKOFF_MILLIS)) {
+            backoffMillis = MIN_BACKOFF_MILLIS;
+        }
         server.stats().inc("wasm." + filter.label() + ".vm_failed");
         server.log().proxy(LogLevel.ERROR, "filter " + filter.label() + " failed on worker " + worker.index()
                 + " (" + policy() + "): " + failure);
@@ -110,7 +125,16 @@ final class FilterInstance {
 
     private void scheduleReload() {
         long delay = backoffMillis;
+        backoffMillis = Math.min(backoffMillis * 2, MAX_BACKOFF_MILLIS);
         worker.loop().schedule(this::reload, delay, TimeUnit.MILLISECONDS);
+    }
+
+    private void closeVm() {
+        if (vm != null) {
+            vm.close();
+            vm = null;
+            root = null;
+        }
     }
 
     private void reload() {
@@ -120,12 +144,10 @@ final class FilterInstance {
         try {
             create();
             failure = null;
-            backoffMillis = 1000;
             server.stats().inc("wasm." + filter.label() + ".vm_reloaded");
             server.log().proxy(LogLevel.INFO, "filter " + filter.label() + " reloaded on worker " + worker.index());
         } catch (WasmFailureException e) {
             failure = e.failure();
-            backoffMillis = Math.min(backoffMillis * 2, MAX_BACKOFF_MILLIS);
             server.log().proxy(LogLevel.ERROR, "filter " + filter.label() + " reload failed on worker "
                     + worker.index() + ", next try in " + backoffMillis + " ms: " + failure);
             scheduleReload();
@@ -169,13 +191,17 @@ final class FilterInstance {
 
     private void shutdown() {
         cancelTimers();
+        boolean deleted = true;
         if (failure == null && root != null) {
             try {
-                root.shutdown();
+                deleted = root.shutdown();
             } catch (WasmFailureException e) {
                 server.log().proxy(LogLevel.WARN, "filter " + filter.label() + " failed while shutting down: "
                         + e.getMessage());
             }
+        }
+        if (deleted) {
+            closeVm(); // else the root context still awaits proxy_done; the VM's memory returns when it is collected
         }
     }
 }

@@ -3,6 +3,7 @@ package dev.wasmesh.host.abi;
 import com.dylibso.chicory.runtime.ExportFunction;
 import com.dylibso.chicory.runtime.Memory;
 import dev.wasmesh.host.HeaderMap;
+import dev.wasmesh.host.Limits;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -31,8 +32,20 @@ public final class GuestMemory {
         return (int) p;
     }
 
+    /** Throws INVALID_MEMORY_ACCESS unless {@code len} bytes at {@code ptr} lie in the guest's memory. */
+    public void checkRange(long ptr, long len) {
+        checked(ptr, len);
+    }
+
+    /**
+     * Copies guest bytes into the JVM. More than {@link Limits#HOST_CALL_MAX_BYTES} at once is BAD_ARGUMENT: a
+     * guest with a large memory must not make one host call allocate a gigabyte of heap.
+     */
     public byte[] read(long ptr, long len) {
         int p = checked(ptr, len);
+        if ((len & 0xFFFFFFFFL) > Limits.HOST_CALL_MAX_BYTES) {
+            throw AbiException.BAD_ARGUMENT;
+        }
         int l = (int) (len & 0xFFFFFFFFL);
         return l == 0 ? EMPTY : memory.readBytes(p, l);
     }
