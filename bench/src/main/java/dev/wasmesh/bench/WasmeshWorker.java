@@ -60,4 +60,9 @@ public final class WasmeshWorker {
     WasmVm vm() {
         return vm;
     }
+
+    /** Ends the worker's VM, as the proxy does when a worker's plugin is replaced or fails. */
+    public void close() {
+        vm.close();
+    }
 }

@@ -5,7 +5,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
-/** Process-wide key/value store with compare-and-swap, shared by every VM, as Envoy's shared data is. */
+/**
+ * Process-wide key/value store with compare-and-swap, shared by every VM, as Envoy's shared data is. What it holds
+ * is reserved from the guest memory budget: a store that would pass it answers INTERNAL_FAILURE.
+ */
 public final class SharedData {
     /** A value and the CAS token that must be presented to overwrite it. */
     public static final class Entry {
@@ -26,8 +29,23 @@ public final class SharedData {
         }
     }
 
+    private static final int ENTRY_OVERHEAD = 64; // the map node, the entry and the two arrays' headers, roughly
+
     private final Map<String, Entry> entries = new ConcurrentHashMap<>();
+    private final GuestMemoryBudget budget;
     private int nextCas = 1;
+
+    public SharedData() {
+        this(GuestMemoryBudget.PROCESS);
+    }
+
+    public SharedData(GuestMemoryBudget budget) {
+        this.budget = budget;
+    }
+
+    private static long size(String key, byte[] value) {
+        return 2L * key.length() + value.length + ENTRY_OVERHEAD;
+    }
 
     public Optional<Entry> get(String key) {
         return Optional.ofNullable(entries.get(key));
@@ -38,6 +56,13 @@ public final class SharedData {
         Entry current = entries.get(key);
         if (cas != 0 && current != null && current.cas != cas) {
             throw AbiException.CAS_MISMATCH;
+        }
+        long grows = size(key, value) - (current == null ? 0 : size(key, current.value));
+        if (grows > 0 && !budget.tryReserve(grows)) {
+            throw AbiException.INTERNAL_FAILURE;
+        }
+        if (grows < 0) {
+            budget.release(-grows);
         }
         int token = nextCas++;
         if (nextCas == 0) {

@@ -10,7 +10,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Process-wide message queues named by (vm_id, name). The VM that registers a queue is told of new items through
- * proxy_on_queue_ready, on its own thread; any VM may resolve and enqueue.
+ * proxy_on_queue_ready, on its own thread; any VM may resolve and enqueue. Queued items are reserved from the guest
+ * memory budget until dequeued: an enqueue that would pass it answers INTERNAL_FAILURE.
  */
 public final class SharedQueues {
     /** Who hears about new items: the root context that registered the queue. */
@@ -34,6 +35,19 @@ public final class SharedQueues {
     private final Map<String, Integer> tokensByName = new ConcurrentHashMap<>();
     private final Map<Integer, Queue0> queues = new ConcurrentHashMap<>();
     private final AtomicInteger nextToken = new AtomicInteger(1);
+    private final GuestMemoryBudget budget;
+
+    public SharedQueues() {
+        this(GuestMemoryBudget.PROCESS);
+    }
+
+    public SharedQueues(GuestMemoryBudget budget) {
+        this.budget = budget;
+    }
+
+    private static long size(byte[] item) {
+        return item.length + 32L; // the queue node and the array header, roughly
+    }
 
     private static String key(String vmId, String name) {
         return vmId + '\0' + name;
@@ -61,6 +75,9 @@ public final class SharedQueues {
         if (q == null) {
             throw AbiException.NOT_FOUND;
         }
+        if (!budget.tryReserve(size(data))) {
+            throw AbiException.INTERNAL_FAILURE;
+        }
         q.items.add(data.clone());
         q.listener.onQueueReady(token);
     }
@@ -75,6 +92,7 @@ public final class SharedQueues {
         if (item == null) {
             throw AbiException.EMPTY;
         }
+        budget.release(size(item));
         return item;
     }
 

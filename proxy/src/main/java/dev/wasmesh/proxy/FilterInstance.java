@@ -30,7 +30,7 @@ final class FilterInstance {
     private final Worker worker;
     private final ProxyServer server;
     private final Map<RootContext, ScheduledFuture<?>> timers = new HashMap<>();
-    private WasmVm vm;
+    private volatile WasmVm vm; // volatile for the admin thread's memory gauge
     private RootContext root;
     private WasmFailure failure;
     private long backoffMillis = MIN_BACKOFF_MILLIS;
@@ -48,6 +48,8 @@ final class FilterInstance {
     static FilterInstance start(LoadedFilter filter, Worker worker, ProxyServer server) {
         FilterInstance fi = new FilterInstance(filter, worker, server);
         fi.create();
+        server.stats().computedGauge("wasm." + filter.label() + ".worker_" + worker.index() + ".guest_memory_bytes",
+                fi::guestMemoryBytes);
         return fi;
     }
 
@@ -67,6 +69,12 @@ final class FilterInstance {
             }
             throw e;
         }
+    }
+
+    /** The VM's linear memory now; 0 while it is failed. */
+    private long guestMemoryBytes() {
+        WasmVm v = vm;
+        return v == null ? 0 : v.guestMemoryBytes();
     }
 
     LoadedFilter filter() {
@@ -116,9 +124,10 @@ final class FilterInstance {
             backoffMillis = MIN_BACKOFF_MILLIS;
         }
         server.stats().inc("wasm." + filter.label() + ".vm_failed");
+        boolean reload = policy() == FailurePolicy.FAIL_RELOAD && !retired;
         server.log().proxy(LogLevel.ERROR, "filter " + filter.label() + " failed on worker " + worker.index()
-                + " (" + policy() + "): " + failure);
-        if (policy() == FailurePolicy.FAIL_RELOAD && !retired) {
+                + " (" + policy() + (reload ? ", reloading in " + backoffMillis + " ms" : "") + "): " + failure);
+        if (reload) {
             scheduleReload();
         }
     }

@@ -1,5 +1,6 @@
 package dev.wasmesh.proxy;
 
+import dev.wasmesh.host.GuestMemoryBudget;
 import dev.wasmesh.host.HostEnvironment;
 import dev.wasmesh.host.ModuleLoadException;
 import dev.wasmesh.host.ProxyWasmModule;
@@ -65,6 +66,8 @@ public final class ProxyServer implements AutoCloseable {
         }
         this.rqTotal = stats.counterCell(httpStat("downstream_rq_total"));
         this.rqActive = stats.gaugeCell(httpStat("downstream_rq_active"));
+        stats.computedGauge("wasm.guest_memory_used_bytes", GuestMemoryBudget.PROCESS::used);
+        stats.computedGauge("wasm.guest_memory_budget_bytes", GuestMemoryBudget.PROCESS::limit);
         log.proxy(LogLevel.DEBUG, "transport " + Transport.currentName());
         if (!Transport.WANTED.isEmpty() && !Transport.WANTED.equals(Transport.currentName())) {
             log.proxy(LogLevel.WARN, "-Dwasmesh.transport=" + Transport.WANTED + " is not available here (io_uring,"

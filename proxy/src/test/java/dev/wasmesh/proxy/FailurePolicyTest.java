@@ -62,6 +62,20 @@ class FailurePolicyTest {
     }
 
     @Test
+    void failReloadBacksOffFurtherWhenTheReloadedVmFailsAgainSoon() throws Exception {
+        try (TestProxy p = proxy(FailurePolicy.FAIL_RELOAD)) {
+            assertThat(p.get("/boom", "x-trap", "1").statusCode()).isEqualTo(503);
+            assertThat(p.stderr()).contains("reloading in 1000 ms");
+            assertThat(p.awaitOutput("filter trap reloaded", Duration.ofSeconds(15))).isTrue();
+            // A filter that fails on every request must not get a fresh VM every second: the backoff doubles.
+            assertThat(p.get("/boom", "x-trap", "1").statusCode()).isEqualTo(503);
+            assertThat(p.awaitOutput("reloading in 2000 ms", Duration.ofSeconds(5))).as(p.stderr()).isTrue();
+            assertThat(p.get("/while-failed").statusCode()).isEqualTo(503);
+            assertThat(p.server.stats().counter("wasm.trap.vm_failed")).isEqualTo(2);
+        }
+    }
+
+    @Test
     void aFilterThatFailsToStartIsRefusedWithAReason() throws Exception {
         Path bad = Fixtures.trapFilter(dir, true);
         ProxyConfig c = new ProxyConfig().workers(1).addFilter(FilterConfig.at(bad.toString(), null,

@@ -25,4 +25,5 @@ public final class AbiException extends RuntimeException {
     public static final AbiException CAS_MISMATCH = new AbiException(Status.CAS_MISMATCH);
     public static final AbiException PARSE_FAILURE = new AbiException(Status.PARSE_FAILURE);
     public static final AbiException UNIMPLEMENTED = new AbiException(Status.UNIMPLEMENTED);
+    public static final AbiException INTERNAL_FAILURE = new AbiException(Status.INTERNAL_FAILURE);
 }
