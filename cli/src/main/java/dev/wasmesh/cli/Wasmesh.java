@@ -3,6 +3,8 @@ package dev.wasmesh.cli;
 import dev.wasmesh.cli.build.BuildCommand;
 import dev.wasmesh.cli.init.InitCommand;
 import dev.wasmesh.deploy.cli.DeployCommand;
+import dev.wasmesh.deploy.cli.LoginCommand;
+import dev.wasmesh.deploy.cli.LogoutCommand;
 import dev.wasmesh.deploy.cli.PullCommand;
 import dev.wasmesh.deploy.cli.PushCommand;
 import dev.wasmesh.deploy.cli.UndeployCommand;
@@ -38,6 +40,8 @@ import picocli.CommandLine;
       EchoCommand.class,
       PushCommand.class,
       PullCommand.class,
+      LoginCommand.class,
+      LogoutCommand.class,
       DeployCommand.class,
       UndeployCommand.class,
       CompletionCommand.class,

@@ -8,6 +8,7 @@ import dev.wasmesh.deploy.oci.RegistryClient;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
 /** How to reach and log in to a registry; without options, as Docker would (HTTPS, ~/.docker/config.json). */
@@ -22,8 +23,13 @@ public final class RegistryOptions {
   @Option(names = "--password-stdin", description = "Read the registry password from standard input.")
   boolean passwordStdin;
 
+  @Option(names = "--registry-config", paramLabel = "FILE",
+      description = "Docker's config file with the credentials (default: $DOCKER_CONFIG/config.json, else"
+          + " ~/.docker/config.json); wasmesh login writes it.")
+  Path configFile;
+
   RegistryClient.Settings settings(InputStream stdin, boolean progress) {
-    CredentialSource credentials = DockerConfig.load();
+    CredentialSource credentials = configFile != null ? DockerConfig.load(configFile) : DockerConfig.load();
     if (username != null || passwordStdin) {
       if (username == null || !passwordStdin) {
         throw new DeployException("--username and --password-stdin go together");

@@ -2,12 +2,15 @@ package dev.wasmesh.deploy.oci;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.wasmesh.deploy.DeployException;
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Base64;
 import java.util.Iterator;
 import java.util.Locale;
@@ -37,9 +40,18 @@ public final class DockerConfig implements CredentialSource {
 
   /** The user's configuration; an absent file means no credentials. */
   public static DockerConfig load() {
+    return load(defaultFile());
+  }
+
+  /** Where Docker keeps its configuration: {@code $DOCKER_CONFIG/config.json}, else {@code ~/.docker/config.json}. */
+  public static Path defaultFile() {
     String dir = System.getenv("DOCKER_CONFIG");
     Path base = dir != null ? Path.of(dir) : Path.of(System.getProperty("user.home"), ".docker");
-    return load(base.resolve("config.json"));
+    return base.resolve("config.json");
+  }
+
+  public Path file() {
+    return file;
   }
 
   public static DockerConfig load(Path file) {
@@ -72,6 +84,102 @@ public final class DockerConfig implements CredentialSource {
     }
     String store = config.path("credsStore").asText(null);
     return store != null ? fromHelper(store, "credsStore", serverKey(registry)) : Optional.empty();
+  }
+
+  /**
+   * Keeps {@code credentials} for {@code registry} as {@code docker login} does: with the credential helper the file
+   * names for it ({@code credHelpers}, else {@code credsStore}), else base64 in {@code auths}, the rest of the file
+   * left as it was and the file readable by its owner only.
+   *
+   * @return where they went: the file, or the helper program
+   */
+  public String store(String registry, Credentials credentials) {
+    String server = serverKey(registry);
+    Optional<String> helper = helperFor(registry);
+    if (helper.isPresent()) {
+      Map<String, String> request = Map.of("ServerURL", server, "Username", credentials.username(),
+          "Secret", credentials.password());
+      try {
+        runHelper(helper.get(), "store", new ObjectMapper().writeValueAsBytes(request));
+      } catch (IOException e) {
+        throw new DeployException("cannot encode credentials for " + helper.get() + ": " + e.getMessage());
+      }
+      return "docker-credential-" + helper.get();
+    }
+    ObjectNode root = editable();
+    ObjectNode auths = root.get("auths") instanceof ObjectNode existing ? existing : root.putObject("auths");
+    removeEntries(auths, registry);
+    auths.putObject(server).put("auth", Base64.getEncoder().encodeToString(
+        (credentials.username() + ":" + credentials.password()).getBytes(StandardCharsets.UTF_8)));
+    write(root);
+    return file.toString();
+  }
+
+  /**
+   * Forgets the credentials for {@code registry}, as {@code docker logout} does.
+   *
+   * @return where they were (the file or the helper), or empty if there were none
+   */
+  public Optional<String> erase(String registry) {
+    Optional<String> helper = helperFor(registry);
+    if (helper.isPresent()) {
+      runHelper(helper.get(), "erase", serverKey(registry).getBytes(StandardCharsets.UTF_8));
+      return Optional.of("docker-credential-" + helper.get());
+    }
+    ObjectNode root = editable();
+    if (!(root.get("auths") instanceof ObjectNode auths) || !removeEntries(auths, registry)) {
+      return Optional.empty();
+    }
+    write(root);
+    return Optional.of(file.toString());
+  }
+
+  private Optional<String> helperFor(String registry) {
+    JsonNode helpers = config.path("credHelpers");
+    String helper = helpers.path(registry).asText(helpers.path(serverKey(registry)).asText(null));
+    return Optional.ofNullable(helper != null ? helper : config.path("credsStore").asText(null));
+  }
+
+  private ObjectNode editable() {
+    return config instanceof ObjectNode ? ((ObjectNode) config).deepCopy() : new ObjectMapper().createObjectNode();
+  }
+
+  /** Removes every {@code auths} key that names {@code registry} (bare host or URL); true if there was one. */
+  private static boolean removeEntries(ObjectNode auths, String registry) {
+    boolean removed = false;
+    for (Iterator<String> names = auths.fieldNames(); names.hasNext(); ) {
+      if (hostOf(names.next()).equals(hostOf(serverKey(registry)))) {
+        names.remove();
+        removed = true;
+      }
+    }
+    return removed;
+  }
+
+  /** Writes the whole file through a temporary one beside it, owner-only, so no reader sees half of it. */
+  private void write(ObjectNode root) {
+    try {
+      Path dir = file.toAbsolutePath().getParent();
+      Files.createDirectories(dir);
+      Path temp = Files.createTempFile(dir, "config", ".json.tmp");
+      try {
+        setOwnerOnly(temp);
+        Files.write(temp, new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsBytes(root));
+        Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      } finally {
+        Files.deleteIfExists(temp);
+      }
+    } catch (IOException e) {
+      throw new DeployException("cannot write " + file + ": " + e.getMessage());
+    }
+  }
+
+  private static void setOwnerOnly(Path path) throws IOException {
+    try {
+      Files.setPosixFilePermissions(path, PosixFilePermissions.fromString("rw-------"));
+    } catch (UnsupportedOperationException e) {
+      // Not a POSIX file system: the file keeps the platform's default permissions.
+    }
   }
 
   private static String serverKey(String registry) {
@@ -128,6 +236,41 @@ public final class DockerConfig implements CredentialSource {
    */
   private Optional<Credentials> fromHelper(String helper, String setting, String server) {
     String program = "docker-credential-" + helper;
+    HelperRun run = exec(helper, setting, "get", server.getBytes(StandardCharsets.UTF_8));
+    String text = new String(run.output(), StandardCharsets.UTF_8).strip();
+    if (run.exitCode() != 0) {
+      if (text.toLowerCase(Locale.ROOT).contains("credentials not found")) {
+        return Optional.empty();
+      }
+      throw new DeployException(program + " get failed for " + server + ": "
+          + text.lines().findFirst().orElse("exit code " + run.exitCode()));
+    }
+    try {
+      JsonNode answer = new ObjectMapper().readTree(run.output());
+      String username = answer.path("Username").asText("");
+      String secret = answer.path("Secret").asText("");
+      return Optional.of(username.equals("<token>") ? Credentials.identityToken(secret)
+          : Credentials.basic(username, secret));
+    } catch (IOException e) {
+      throw new DeployException(program + " get failed for " + server + ": "
+          + String.valueOf(e.getMessage()).lines().findFirst().orElse(""));
+    }
+  }
+
+  /** {@code docker-credential-<helper> store} or {@code erase}, which answer nothing but their exit code. */
+  private void runHelper(String helper, String action, byte[] input) {
+    HelperRun run = exec(helper, "credHelpers or credsStore", action, input);
+    if (run.exitCode() != 0) {
+      String text = new String(run.output(), StandardCharsets.UTF_8).strip();
+      throw new DeployException("docker-credential-" + helper + " " + action + " failed: "
+          + text.lines().findFirst().orElse("exit code " + run.exitCode()));
+    }
+  }
+
+  private record HelperRun(int exitCode, byte[] output) {}
+
+  private HelperRun exec(String helper, String setting, String action, byte[] input) {
+    String program = "docker-credential-" + helper;
     Path executable = Stream.of(searchPath.split(File.pathSeparator))
         .filter(dir -> !dir.isEmpty())
         .map(dir -> Path.of(dir, program))
@@ -136,38 +279,26 @@ public final class DockerConfig implements CredentialSource {
         .orElseThrow(() -> new DeployException("Docker's credential helper " + program + " (" + setting + " in "
             + file + ") is not installed: install it, or remove it from that file"));
     try {
-      Process process = new ProcessBuilder(executable.toString(), "get")
+      Process process = new ProcessBuilder(executable.toString(), action)
           .redirectError(ProcessBuilder.Redirect.DISCARD)
           .start();
       try (var stdin = process.getOutputStream()) {
-        stdin.write(server.getBytes(StandardCharsets.UTF_8));
+        stdin.write(input);
       } catch (IOException e) {
-        // A helper that failed before reading the server says why on stdout, read below.
+        // A helper that failed before reading its input says why on stdout, read below.
       }
       byte[] output = process.getInputStream().readAllBytes();
       if (!process.waitFor(30, TimeUnit.SECONDS)) {
         process.destroyForcibly();
-        throw new DeployException(program + " get did not answer within 30 s");
+        throw new DeployException(program + " " + action + " did not answer within 30 s");
       }
-      String text = new String(output, StandardCharsets.UTF_8).strip();
-      if (process.exitValue() != 0) {
-        if (text.toLowerCase(Locale.ROOT).contains("credentials not found")) {
-          return Optional.empty();
-        }
-        throw new DeployException(program + " get failed for " + server + ": "
-            + text.lines().findFirst().orElse("exit code " + process.exitValue()));
-      }
-      JsonNode answer = new ObjectMapper().readTree(output);
-      String username = answer.path("Username").asText("");
-      String secret = answer.path("Secret").asText("");
-      return Optional.of(username.equals("<token>") ? Credentials.identityToken(secret)
-          : Credentials.basic(username, secret));
+      return new HelperRun(process.exitValue(), output);
     } catch (IOException e) {
-      throw new DeployException(program + " get failed for " + server + ": "
+      throw new DeployException(program + " " + action + " failed: "
           + String.valueOf(e.getMessage()).lines().findFirst().orElse(""));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new DeployException("interrupted while asking " + program + " for credentials");
+      throw new DeployException("interrupted while running " + program + " " + action);
     }
   }
 }

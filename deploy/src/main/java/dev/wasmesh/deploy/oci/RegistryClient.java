@@ -210,6 +210,44 @@ public final class RegistryClient {
     throw new DeployException("cannot download " + uri + ": redirected more than " + MAX_REDIRECTS + " times");
   }
 
+  /**
+   * What {@code docker login} checks: {@code GET /v2/} answers 200 once the registry's challenge is met with the
+   * credentials for {@code registry} (Basic, or a token from its token service asked for no scope).
+   *
+   * @throws DeployException naming the reason when the registry refuses them or cannot be reached
+   */
+  public void checkLogin(String registry) {
+    ImageReference ref = new ImageReference(registry, "", null, null);
+    URI uri = URI.create((settings.plainHttp() ? "http" : "https") + "://" + ref.apiHost() + "/v2/");
+    Function<IOException, DeployException> unreachable = e -> unreachable(ref, uri, e);
+    Reply reply = exchangeWithoutAuth(request("GET", uri, null, null), unreachable);
+    if (reply.status() == 401) {
+      AuthChallenge challenge = AuthChallenge.parse(reply.header("WWW-Authenticate").orElse(null))
+          .orElseThrow(() -> new DeployException("registry " + registry + " answered 401 without an authentication"
+              + " challenge"));
+      Credentials credentials = settings.credentials().lookup(registry).orElseThrow(() ->
+          new DeployException("no credentials for " + registry));
+      String authorization;
+      if (challenge.isBasic() && credentials.hasPassword()) {
+        authorization = credentials.basicAuthorization();
+      } else if (challenge.isBearer()) {
+        authorization = "Bearer " + fetchToken(ref, challenge, null, Optional.of(credentials));
+      } else {
+        throw new DeployException("registry " + registry + " asks for " + challenge.scheme()
+            + " authentication, which wasmesh does not speak (Basic and Bearer only)");
+      }
+      reply = sendWithRetry(request("GET", uri, null, null), authorization,
+          settings.retry().maxAttempts(), unreachable); // as the last attempt: it throws rather than retries
+    }
+    if (reply.status() == 401) {
+      throw new DeployException("login to " + registry + " refused: wrong user name or password");
+    }
+    if (reply.status() != 200) {
+      throw new DeployException("registry " + registry + " answered HTTP " + reply.status() + errorDetail(reply)
+          + " to GET /v2/");
+    }
+  }
+
   private URI base(ImageReference ref) {
     String scheme = settings.plainHttp() ? "http" : "https";
     return URI.create(scheme + "://" + ref.apiHost() + "/v2/" + ref.repository() + "/");
@@ -357,7 +395,10 @@ public final class RegistryClient {
     }
   }
 
-  /** The token flow: ask the realm for a token for this scope, logged in when we have credentials. */
+  /**
+   * The token flow: ask the realm for a token for this scope (none: a login check), logged in when we have
+   * credentials.
+   */
   private String fetchToken(ImageReference ref, AuthChallenge challenge, String scope,
       Optional<Credentials> credentials) {
     String realm = challenge.parameters().get("realm");
@@ -369,7 +410,9 @@ public final class RegistryClient {
     if (!service.isEmpty()) {
       query.put("service", service);
     }
-    query.put("scope", scope);
+    if (scope != null) {
+      query.put("scope", scope);
+    }
     Request request;
     if (credentials.isPresent() && credentials.get().identityToken() != null) {
       // An identity token is an OAuth2 refresh token: exchange it with a POST, as Docker does.
@@ -422,7 +465,7 @@ public final class RegistryClient {
 
   private DeployException authenticationRequired(ImageReference ref) {
     return new DeployException("registry " + ref.registry() + " requires authentication for " + ref.repository()
-        + ": run docker login " + ref.registry() + " or pass --username and --password-stdin");
+        + ": run wasmesh login " + ref.registry() + " or pass --username and --password-stdin");
   }
 
   private DeployException failure(ImageReference ref, String what, Reply reply) {

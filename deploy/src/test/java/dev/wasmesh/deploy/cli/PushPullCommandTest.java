@@ -53,7 +53,7 @@ class PushPullCommandTest {
         registry.host() + "/cli/x:v1", "--plain-http");
     assertThat(noAuth.exitCode()).isEqualTo(1);
     assertThat(noAuth.err()).isEqualTo("error: registry " + registry.host() + " requires authentication for cli/x: run"
-        + " docker login " + registry.host() + " or pass --username and --password-stdin\n");
+        + " wasmesh login " + registry.host() + " or pass --username and --password-stdin\n");
 
     Path text = Files.writeString(dir.resolve("notes.wasm"), "not wasm");
     CliHarness.Result notWasm = run(false, text.toString(), registry.host() + "/cli/x:v1", "--plain-http");

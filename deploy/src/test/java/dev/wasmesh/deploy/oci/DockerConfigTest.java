@@ -22,8 +22,8 @@ class DockerConfigTest {
   }
 
   /**
-   * A helper that speaks Docker's protocol: {@code get}, the server on stdin, JSON on stdout; it knows one server
-   * and records what it was asked.
+   * A helper that speaks Docker's protocol: {@code get}, the server on stdin, JSON on stdout; it knows one server,
+   * takes every {@code store} and {@code erase}, and records what it was asked.
    */
   private void helper(String name, String knownServer, String username, String secret) throws Exception {
     Path bin = Files.createDirectories(dir.resolve("bin"));
@@ -36,6 +36,7 @@ class DockerConfigTest {
         + " \"$server\"\n"
         + "  exit 0\n"
         + "fi\n"
+        + "if [ \"$1\" = store ] || [ \"$1\" = erase ]; then exit 0; fi\n"
         + "echo 'credentials not found in native keychain'\n"
         + "exit 1\n");
     Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
@@ -90,6 +91,33 @@ class DockerConfigTest {
     assertThat(docker.lookup("docker.io")).contains(Credentials.basic("hub-user", "hub-pw"));
     assertThat(asked("store")).isEqualTo("get https://index.docker.io/v1/");
     assertThat(docker.lookup("quay.io")).as("the helper does not know it").isEmpty();
+  }
+
+  @Test
+  void storeAndEraseGoToTheHelperTheConfigNames() throws Exception {
+    helper("store", "none", "x", "y");
+    Path config = config("{\"credsStore\":\"store\"}");
+    DockerConfig docker = load(config);
+
+    assertThat(docker.store("ghcr.io", Credentials.basic("me", "pw"))).isEqualTo("docker-credential-store");
+    assertThat(asked("store")).startsWith("store {").contains("\"ServerURL\":\"ghcr.io\"", "\"Username\":\"me\"",
+        "\"Secret\":\"pw\"");
+    assertThat(docker.erase("docker.io")).contains("docker-credential-store");
+    assertThat(asked("store")).isEqualTo("erase https://index.docker.io/v1/");
+    assertThat(Files.readString(config)).isEqualTo("{\"credsStore\":\"store\"}"); // the file is not touched
+  }
+
+  @Test
+  void storeWritesAuthsAndEraseRemovesEveryKeyForTheHost() throws Exception {
+    Path config = config("{\"auths\":{\"https://registry.example.com/v1/\":{\"auth\":\"b2xkOm9sZA==\"}}}");
+
+    assertThat(load(config).store("registry.example.com", Credentials.basic("ci", "new"))).isEqualTo(
+        config.toString());
+    assertThat(load(config).lookup("registry.example.com")).contains(Credentials.basic("ci", "new"));
+    assertThat(Files.readString(config)).doesNotContain("b2xkOm9sZA==");
+    assertThat(load(config).erase("registry.example.com")).contains(config.toString());
+    assertThat(load(config).lookup("registry.example.com")).isEmpty();
+    assertThat(load(config).erase("registry.example.com")).isEmpty();
   }
 
   @Test

@@ -52,7 +52,7 @@ class RegistryAuthTest {
     void noCredentialsSaysHowToLogIn() {
       assertThatThrownBy(() -> push(client(CredentialSource.anonymous()), registry.host() + "/auth/seed:v1"))
           .isInstanceOf(DeployException.class)
-          .hasMessage("registry " + registry.host() + " requires authentication for auth/seed: run docker login "
+          .hasMessage("registry " + registry.host() + " requires authentication for auth/seed: run wasmesh login "
               + registry.host() + " or pass --username and --password-stdin");
     }
 
@@ -125,7 +125,7 @@ class RegistryAuthTest {
       assertThatThrownBy(() -> new WasmImagePuller(client(CredentialSource.anonymous()))
           .pull(ImageReference.parse(registry.host() + "/token/private:v1")))
           .isInstanceOf(DeployException.class)
-          .hasMessage("registry " + registry.host() + " requires authentication for token/private: run docker login "
+          .hasMessage("registry " + registry.host() + " requires authentication for token/private: run wasmesh login "
               + registry.host() + " or pass --username and --password-stdin");
     }
 
