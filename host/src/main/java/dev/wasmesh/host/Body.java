@@ -83,11 +83,16 @@ public final class Body {
     /**
      * proxy_set_buffer_bytes as Envoy does it: a start of 0 drains the first {@code size} bytes (all of them if the
      * size is larger) and prepends {@code data}, so size 0 prepends and a size covering the buffer replaces it; a
-     * start at or past the end appends; anything else is BAD_ARGUMENT.
+     * start at or past the end appends; anything else is BAD_ARGUMENT. So is a result longer than {@code maxLength}:
+     * a guest writing again and again must not grow a buffer past what the heap can hold.
      */
-    public void write(long start, long size, byte[] data) {
+    public void write(long start, long size, byte[] data, long maxLength) {
         long s = start & 0xFFFFFFFFL;
         long n = size & 0xFFFFFFFFL;
+        long kept = s == 0 ? length - Math.min(n, length) : length;
+        if (kept + data.length > maxLength) {
+            throw AbiException.BAD_ARGUMENT;
+        }
         if (s == 0) {
             drain((int) Math.min(n, length));
             prepend(data);

@@ -31,7 +31,8 @@ public final class Limits {
 
     /**
      * Largest run of guest bytes one host call copies into the JVM (a body, a shared-data value, a call-out body, a
-     * queue message): a guest with a large memory could otherwise make a single call allocate a gigabyte.
+     * queue message), and the longest buffer a guest may write with proxy_set_buffer_bytes: a guest with a large
+     * memory could otherwise make a single call allocate a gigabyte, or grow a body without end.
      * {@code -Dwasmesh.limits.hostCallBytes} sets it; the default is 64 MiB, or an eighth of the heap if less.
      */
     public static final long HOST_CALL_MAX_BYTES =

@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Random;
 import org.junit.jupiter.api.RepeatedTest;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.RepetitionInfo;
 
 /**
@@ -128,15 +129,25 @@ class HeaderPairsPropertyTest {
         Body body = Body.of(content);
         long len = size & 0xFFFFFFFFL;
         if (start == 0) {
-            body.write(start, size, data.getBytes(StandardCharsets.UTF_8));
+            body.write(start, size, data.getBytes(StandardCharsets.UTF_8), Long.MAX_VALUE);
             assertThat(body.toString()).isEqualTo(data + content.substring((int) Math.min(len, content.length())));
         } else if (start >= content.length()) {
-            body.write(start, size, data.getBytes(StandardCharsets.UTF_8));
+            body.write(start, size, data.getBytes(StandardCharsets.UTF_8), Long.MAX_VALUE);
             assertThat(body.toString()).isEqualTo(content + data);
         } else {
-            assertThatThrownBy(() -> body.write(start, size, data.getBytes(StandardCharsets.UTF_8)))
+            assertThatThrownBy(() -> body.write(start, size, data.getBytes(StandardCharsets.UTF_8), Long.MAX_VALUE))
                     .isInstanceOf(AbiException.class);
             assertThat(body.toString()).isEqualTo(content);
         }
+    }
+
+    @Test
+    void aWriteThatWouldPassTheLengthLimitIsRefusedAndChangesNothing() {
+        Body body = Body.of("0123456789");
+        body.write(0, 4, "ab".getBytes(StandardCharsets.UTF_8), 8); // 6 kept and 2 written: exactly the limit
+        assertThat(body.toString()).isEqualTo("ab456789");
+        assertThatThrownBy(() -> body.write(8, 0, "x".getBytes(StandardCharsets.UTF_8), 8))
+                .isInstanceOf(AbiException.class);
+        assertThat(body.toString()).isEqualTo("ab456789");
     }
 }
