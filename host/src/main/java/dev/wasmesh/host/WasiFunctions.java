@@ -9,6 +9,8 @@ import com.dylibso.chicory.wasm.types.FunctionType;
 import com.dylibso.chicory.wasm.types.ValType;
 import dev.wasmesh.host.abi.AbiException;
 import dev.wasmesh.host.abi.GuestMemory;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.ArrayList;
@@ -32,6 +34,11 @@ final class WasiFunctions {
     static final int SPIPE = 70;
 
     private static final int FILETYPE_CHARACTER_DEVICE = 2;
+    private static final byte EVENTTYPE_CLOCK = 0;
+    private static final byte EVENTTYPE_FD_READ = 1;
+    private static final byte EVENTTYPE_FD_WRITE = 2;
+    private static final int SUBCLOCKFLAGS_SUBSCRIPTION_CLOCK_ABSTIME = 1;
+    private static final int EVENTRWFLAGS_FD_READWRITE_HANGUP = 1;
     private static final long ALL_RIGHTS = 0x1FFFFFFFL;
 
     private final WasmVm vm;
@@ -238,25 +245,82 @@ final class WasiFunctions {
     }
 
     /**
-     * Reports every subscription as ready at once. A filter runs on a proxy worker and must never block it, so a
-     * clock subscription (Go's runtime sleeps this way) fires immediately instead of sleeping.
+     * A blocking poll, as Go's runtime uses it to sleep (time.Sleep, timers, the scheduler's idle wait): waits until
+     * the earliest clock subscription is due, unless an fd subscription is ready at once (stdin is at its end,
+     * stdout and stderr take writes, other fds answer BADF), then reports every subscription that is ready. The wait
+     * is on the VM's clock, so a test clock moves forward instead, and the callback deadline interrupts a long one.
      */
     private int pollOneoff(GuestMemory m, long[] a) {
         int n = (int) a[2];
         if (n <= 0) {
             return INVAL;
         }
+        HostClock clock = vm.env().clock();
+        long now = clock.monotonicNanos();
+        ByteBuffer[] subs = new ByteBuffer[n];
+        long[] due = new long[n]; // monotonic time a clock subscription is due; MIN_VALUE for an fd one
+        long earliest = Long.MAX_VALUE;
+        boolean fdReady = false;
+        // wasi_unstable's subscription_clock has a u64 identifier before the clock id.
+        int clock0 = subscriptionSize == 56 ? 24 : 16;
         for (int i = 0; i < n; i++) {
-            long sub = a[0] + (long) subscriptionSize * i; // userdata at 0 and the tag at 8 in both layouts
-            long event = a[1] + 32L * i;
-            byte[] userdata = m.read(sub, 8);
-            byte tag = m.read(sub + 8, 1)[0];
-            m.write(event, new byte[32]);
-            m.write(event, userdata);
-            m.writeU16(event + 8, (short) SUCCESS);
-            m.writeByte(event + 10, tag);
+            subs[i] = ByteBuffer.wrap(m.read(a[0] + (long) subscriptionSize * i, subscriptionSize))
+                    .order(ByteOrder.LITTLE_ENDIAN);
+            if (subs[i].get(8) != EVENTTYPE_CLOCK) {
+                due[i] = Long.MIN_VALUE;
+                fdReady = true;
+                continue;
+            }
+            int id = subs[i].getInt(clock0);
+            long timeout = subs[i].getLong(clock0 + 8);
+            boolean absolute = (subs[i].getShort(clock0 + 24) & SUBCLOCKFLAGS_SUBSCRIPTION_CLOCK_ABSTIME) != 0;
+            if (id < 0 || id > 3) {
+                due[i] = now; // answered at once, with INVAL
+            } else if (timeout < 0) { // an unsigned timeout past 2^63 ns: never
+                due[i] = Long.MAX_VALUE;
+            } else if (!absolute) {
+                due[i] = saturatedAdd(now, timeout);
+            } else if (id == 0) {
+                due[i] = saturatedAdd(now, timeout - clock.realtimeNanos());
+            } else {
+                due[i] = timeout;
+            }
+            earliest = Math.min(earliest, due[i]);
         }
-        m.writeU32(a[3], n);
+        if (!fdReady && earliest > now) {
+            clock.sleepUntil(earliest);
+            now = clock.monotonicNanos();
+        }
+        int events = 0;
+        for (int i = 0; i < n; i++) {
+            byte tag = subs[i].get(8);
+            if (due[i] != Long.MIN_VALUE && due[i] > now) {
+                continue;
+            }
+            long event = a[1] + 32L * events++;
+            m.write(event, new byte[32]);
+            m.writeU64(event, subs[i].getLong(0)); // userdata
+            m.writeByte(event + 10, tag);
+            if (tag == EVENTTYPE_CLOCK) {
+                int id = subs[i].getInt(clock0);
+                m.writeU16(event + 8, (short) (id >= 0 && id <= 3 ? SUCCESS : INVAL));
+            } else {
+                int fd = subs[i].getInt(16);
+                boolean stdin = tag == EVENTTYPE_FD_READ && fd == 0;
+                boolean ready = stdin || (tag == EVENTTYPE_FD_WRITE && (fd == 1 || fd == 2));
+                boolean known = tag == EVENTTYPE_FD_READ || tag == EVENTTYPE_FD_WRITE;
+                m.writeU16(event + 8, (short) (ready ? SUCCESS : known ? BADF : INVAL));
+                if (stdin) {
+                    m.writeU16(event + 24, (short) EVENTRWFLAGS_FD_READWRITE_HANGUP); // stdin is at its end
+                }
+            }
+        }
+        m.writeU32(a[3], events);
         return SUCCESS;
+    }
+
+    private static long saturatedAdd(long a, long b) {
+        long sum = a + b;
+        return ((a ^ sum) & (b ^ sum)) < 0 ? (b < 0 ? Long.MIN_VALUE : Long.MAX_VALUE) : sum;
     }
 }
