@@ -17,8 +17,9 @@ done
 
 # Go (>= 1.24, wasip1 reactors) and rustup's cargo with the wasm32-wasip1 target build the SDK examples.
 GO="$(command -v go || echo /usr/local/go/bin/go)"
-RUSTUP_CARGO="$(command -v cargo)"
+RUSTUP_CARGO="$HOME/.cargo/bin/cargo"
 [ -x "$GO" ] || { echo "missing go (>= 1.24): see examples/README.md" >&2; exit 1; }
+[ -x "$RUSTUP_CARGO" ] || { echo "missing rustup's cargo: see examples/README.md" >&2; exit 1; }
 
 outputs=()
 
