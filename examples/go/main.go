@@ -148,6 +148,9 @@ func (h *httpContext) OnHttpRequestHeaders(int, bool) types.Action {
 			break
 		}
 		addHeader("x-go-random", hex.EncodeToString(b[:]))
+	case "/panic":
+		// The Go runtime prints the panic to stderr and traps (unreachable): the VM fails.
+		panic("go: requested panic")
 	case "/env":
 		addHeader("x-go-env", os.Getenv("GO_EXAMPLE"))
 		addHeader("x-go-args", strconv.Itoa(len(os.Args)))

@@ -1,8 +1,11 @@
 package dev.wasmesh.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.wasmesh.host.Action;
+import dev.wasmesh.host.WasmFailure;
+import dev.wasmesh.host.WasmFailureException;
 import dev.wasmesh.host.abi.LogLevel;
 import dev.wasmesh.host.abi.StreamType;
 import java.time.Duration;
@@ -20,9 +23,16 @@ import org.junit.jupiter.api.Test;
 class GoExampleHarnessTest {
     private ProxyWasmHarness harness;
 
+    /**
+     * Go on Chicory is slow before the JIT has warmed up, slower still on a busy machine: these tests are about
+     * behaviour, not speed, so each callback gets far more than the default second.
+     */
+    private static HarnessBuilder goExample() {
+        return ProxyWasmHarness.load(Examples.wasm("go")).rootId("go_root").callbackDeadline(Duration.ofSeconds(30));
+    }
+
     private ProxyWasmHarness start() {
-        return start(ProxyWasmHarness.load(Examples.wasm("go")).rootId("go_root").pluginConfig("hello")
-                .env("GO_EXAMPLE", "from the vm"));
+        return start(goExample().pluginConfig("hello").env("GO_EXAMPLE", "from the vm"));
     }
 
     private ProxyWasmHarness start(HarnessBuilder builder) {
@@ -134,10 +144,8 @@ class GoExampleHarnessTest {
 
     @Test
     void heavyAllocationPerRequestStaysWithinTheMemoryLimit() {
-        // 100 requests of 2 MiB of garbage each: only a collecting Go heap fits in 64 MiB. The deadline is generous
-        // because a collection is slow before the JIT has warmed up (this test is about memory, not speed).
-        start(ProxyWasmHarness.load(Examples.wasm("go")).rootId("go_root").memoryLimitPages(1024)
-                .callbackDeadline(Duration.ofSeconds(30)));
+        // 100 requests of 2 MiB of garbage each: only a collecting Go heap fits in 64 MiB.
+        start(goExample().memoryLimitPages(1024));
         for (int i = 0; i < 100; i++) {
             HttpStream s = request("/alloc");
             assertThat(s.requestHeaders().first("x-go-alloc")).isEqualTo("2097152");
@@ -159,6 +167,19 @@ class GoExampleHarnessTest {
         HttpStream env = request("/env");
         assertThat(env.requestHeaders().first("x-go-env")).isEqualTo("from the vm");
         assertThat(env.requestHeaders().first("x-go-args")).isEqualTo("0");
+    }
+
+    @Test
+    void aPanicTrapsAndFailsTheVmWithThePanicOnStderr() {
+        ProxyWasmHarness h = start();
+        HttpStream s = h.newHttpStream();
+        assertThatThrownBy(() -> s.sendRequestHeaders(get("/panic"), true))
+                .isInstanceOfSatisfying(WasmFailureException.class, e -> {
+                    assertThat(e.failure().kind()).isEqualTo(WasmFailure.Kind.TRAP);
+                    assertThat(e.failure().callback()).isEqualTo("proxy_on_request_headers");
+                });
+        assertThat(h.failed()).isTrue();
+        assertThat(h.logs().messages(LogLevel.ERROR)).contains("panic: go: requested panic");
     }
 
     @Test
