@@ -48,6 +48,7 @@ final class WasiFunctions {
     // identifier (a subscription is 56 bytes, not 48) and its filestat has a u32 nlink (56 bytes, not 64).
     private final int subscriptionSize;
     private final int filestatSize;
+    private final int clockOffset;
     private final List<ImportFunction> functions = new ArrayList<>();
     private SecureRandom random;
 
@@ -59,6 +60,7 @@ final class WasiFunctions {
         boolean snapshot0 = module.equals("wasi_unstable");
         this.subscriptionSize = snapshot0 ? 56 : 48;
         this.filestatSize = snapshot0 ? 56 : 64;
+        this.clockOffset = snapshot0 ? 24 : 16; // where a subscription's clock id is
     }
 
     private boolean wants(String name) {
@@ -255,57 +257,35 @@ final class WasiFunctions {
         if (n <= 0) {
             return INVAL;
         }
+        // Two passes over guest memory and no per-subscription arrays: a huge count cannot make the host allocate.
         HostClock clock = vm.env().clock();
-        long now = clock.monotonicNanos();
-        ByteBuffer[] subs = new ByteBuffer[n];
-        long[] due = new long[n]; // monotonic time a clock subscription is due; MIN_VALUE for an fd one
+        long start = clock.monotonicNanos();
+        long wallStart = clock.realtimeNanos();
         long earliest = Long.MAX_VALUE;
-        boolean fdReady = false;
-        // wasi_unstable's subscription_clock has a u64 identifier before the clock id.
-        int clock0 = subscriptionSize == 56 ? 24 : 16;
         for (int i = 0; i < n; i++) {
-            subs[i] = ByteBuffer.wrap(m.read(a[0] + (long) subscriptionSize * i, subscriptionSize))
-                    .order(ByteOrder.LITTLE_ENDIAN);
-            if (subs[i].get(8) != EVENTTYPE_CLOCK) {
-                due[i] = Long.MIN_VALUE;
-                fdReady = true;
-                continue;
-            }
-            int id = subs[i].getInt(clock0);
-            long timeout = subs[i].getLong(clock0 + 8);
-            boolean absolute = (subs[i].getShort(clock0 + 24) & SUBCLOCKFLAGS_SUBSCRIPTION_CLOCK_ABSTIME) != 0;
-            if (id < 0 || id > 3) {
-                due[i] = now; // answered at once, with INVAL
-            } else if (timeout < 0) { // an unsigned timeout past 2^63 ns: never
-                due[i] = Long.MAX_VALUE;
-            } else if (!absolute) {
-                due[i] = saturatedAdd(now, timeout);
-            } else if (id == 0) {
-                due[i] = saturatedAdd(now, timeout - clock.realtimeNanos());
-            } else {
-                due[i] = timeout;
-            }
-            earliest = Math.min(earliest, due[i]);
+            earliest = Math.min(earliest, due(subscription(m, a[0], i), start, wallStart));
         }
-        if (!fdReady && earliest > now) {
+        long now = start;
+        if (earliest > start) {
             clock.sleepUntil(earliest);
             now = clock.monotonicNanos();
         }
         int events = 0;
         for (int i = 0; i < n; i++) {
-            byte tag = subs[i].get(8);
-            if (due[i] != Long.MIN_VALUE && due[i] > now) {
+            ByteBuffer sub = subscription(m, a[0], i);
+            if (due(sub, start, wallStart) > now) {
                 continue;
             }
+            byte tag = sub.get(8);
             long event = a[1] + 32L * events++;
             m.write(event, new byte[32]);
-            m.writeU64(event, subs[i].getLong(0)); // userdata
+            m.writeU64(event, sub.getLong(0)); // userdata
             m.writeByte(event + 10, tag);
             if (tag == EVENTTYPE_CLOCK) {
-                int id = subs[i].getInt(clock0);
+                int id = sub.getInt(clockOffset);
                 m.writeU16(event + 8, (short) (id >= 0 && id <= 3 ? SUCCESS : INVAL));
             } else {
-                int fd = subs[i].getInt(16);
+                int fd = sub.getInt(16);
                 boolean stdin = tag == EVENTTYPE_FD_READ && fd == 0;
                 boolean ready = stdin || (tag == EVENTTYPE_FD_WRITE && (fd == 1 || fd == 2));
                 boolean known = tag == EVENTTYPE_FD_READ || tag == EVENTTYPE_FD_WRITE;
@@ -317,6 +297,31 @@ final class WasiFunctions {
         }
         m.writeU32(a[3], events);
         return SUCCESS;
+    }
+
+    private ByteBuffer subscription(GuestMemory m, long base, int i) {
+        return ByteBuffer.wrap(m.read(base + (long) subscriptionSize * i, subscriptionSize))
+                .order(ByteOrder.LITTLE_ENDIAN);
+    }
+
+    /**
+     * The monotonic time a subscription is due, for a poll that started at {@code start} (wall clock
+     * {@code wallStart}): an fd subscription (answered at once) and a clock of an unknown id (answered with INVAL)
+     * are due at the start.
+     */
+    private long due(ByteBuffer sub, long start, long wallStart) {
+        int id = sub.getInt(clockOffset);
+        if (sub.get(8) != EVENTTYPE_CLOCK || id < 0 || id > 3) {
+            return start;
+        }
+        long timeout = sub.getLong(clockOffset + 8);
+        if (timeout < 0) { // an unsigned timeout past 2^63 ns: never
+            return Long.MAX_VALUE;
+        }
+        if ((sub.getShort(clockOffset + 24) & SUBCLOCKFLAGS_SUBSCRIPTION_CLOCK_ABSTIME) == 0) {
+            return saturatedAdd(start, timeout);
+        }
+        return id == 0 ? saturatedAdd(start, timeout - wallStart) : timeout;
     }
 
     private static long saturatedAdd(long a, long b) {
