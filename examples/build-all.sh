@@ -15,6 +15,12 @@ for tool in "$CLANG" "$CARGO" "$RUSTC" node npm; do
   command -v "$tool" >/dev/null 2>&1 || { echo "missing $tool: run examples/setup-toolchains.sh" >&2; exit 1; }
 done
 
+# Go (>= 1.24, wasip1 reactors) and rustup's cargo with the wasm32-wasip1 target build the SDK examples.
+GO="$(command -v go || echo /usr/local/go/bin/go)"
+RUSTUP_CARGO="$HOME/.cargo/bin/cargo"
+[ -x "$GO" ] || { echo "missing go (>= 1.24): see examples/README.md" >&2; exit 1; }
+[ -x "$RUSTUP_CARGO" ] || { echo "missing rustup's cargo: see examples/README.md" >&2; exit 1; }
+
 outputs=()
 
 # C filters: wasi-libc reactor (exports _initialize); debug info stripped, names kept.
@@ -36,6 +42,23 @@ build_c c-all
 )
 cp rust/target/wasm32-unknown-unknown/release/wasmesh_example_rust.wasm rust/filter.wasm
 outputs+=(rust/filter.wasm)
+
+# Go on the official SDK: the SDK version is pinned in go.mod/go.sum, fetched through the Go module proxy.
+# -trimpath and -buildvcs=false keep paths and the commit out of the module, so a rebuild is byte-identical.
+(
+  cd go
+  GOOS=wasip1 GOARCH=wasm "$GO" build -buildmode=c-shared -trimpath -buildvcs=false -o filter.wasm .
+)
+outputs+=(go/filter.wasm)
+
+# Rust on the proxy-wasm crate (pinned in Cargo.lock, from crates.io), for wasm32-wasip1 with rustup's toolchain.
+(
+  cd rust-sdk
+  CARGO_TARGET_DIR="$here/rust-sdk/target" RUSTFLAGS="--remap-path-prefix=$here=examples" \
+    "$RUSTUP_CARGO" build --release --locked --target wasm32-wasip1 --quiet
+)
+cp rust-sdk/target/wasm32-wasip1/release/wasmesh_example_rust_sdk.wasm rust-sdk/filter.wasm
+outputs+=(rust-sdk/filter.wasm)
 
 # AssemblyScript: the compilers and SDKs are the exact versions in each package-lock.json.
 for dir in as-solo as-gcore; do

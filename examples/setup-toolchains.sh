@@ -2,6 +2,8 @@
 # Installs everything examples/build-all.sh needs. Idempotent: re-running only fills gaps.
 #   - Debian packages: clang/lld + wasi-libc (C examples), Debian's rustc/cargo with the wasm32
 #     std (Rust example), wabt (wasm-objdump for inspection), nodejs/npm (AssemblyScript).
+#   - Go >= 1.24 (examples/go) and rustup's Rust (examples/rust-sdk) come with the machine; this adds rustup's
+#     wasm32-wasip1 target. go and cargo fetch the pinned SDKs themselves on the first build.
 #   - npm packages: installed locally in each AssemblyScript example with `npm ci`, i.e. the
 #     exact versions pinned in its package-lock.json.
 set -euo pipefail
@@ -29,6 +31,12 @@ if ((${#missing[@]})); then
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
 else
   echo "apt: all packages present"
+fi
+
+if command -v rustup >/dev/null 2>&1; then
+  rustup target add wasm32-wasip1
+else
+  echo "rustup not found: examples/rust-sdk needs rustup's Rust with the wasm32-wasip1 target (https://rustup.rs)"
 fi
 
 for dir in as-solo as-gcore; do

@@ -9,6 +9,8 @@ import com.dylibso.chicory.wasm.types.FunctionType;
 import com.dylibso.chicory.wasm.types.ValType;
 import dev.wasmesh.host.abi.AbiException;
 import dev.wasmesh.host.abi.GuestMemory;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.ArrayList;
@@ -32,6 +34,11 @@ final class WasiFunctions {
     static final int SPIPE = 70;
 
     private static final int FILETYPE_CHARACTER_DEVICE = 2;
+    private static final byte EVENTTYPE_CLOCK = 0;
+    private static final byte EVENTTYPE_FD_READ = 1;
+    private static final byte EVENTTYPE_FD_WRITE = 2;
+    private static final int SUBCLOCKFLAGS_SUBSCRIPTION_CLOCK_ABSTIME = 1;
+    private static final int EVENTRWFLAGS_FD_READWRITE_HANGUP = 1;
     private static final long ALL_RIGHTS = 0x1FFFFFFFL;
 
     private final WasmVm vm;
@@ -41,6 +48,7 @@ final class WasiFunctions {
     // identifier (a subscription is 56 bytes, not 48) and its filestat has a u32 nlink (56 bytes, not 64).
     private final int subscriptionSize;
     private final int filestatSize;
+    private final int clockOffset;
     private final List<ImportFunction> functions = new ArrayList<>();
     private SecureRandom random;
 
@@ -52,6 +60,7 @@ final class WasiFunctions {
         boolean snapshot0 = module.equals("wasi_unstable");
         this.subscriptionSize = snapshot0 ? 56 : 48;
         this.filestatSize = snapshot0 ? 56 : 64;
+        this.clockOffset = snapshot0 ? 24 : 16; // where a subscription's clock id is
     }
 
     private boolean wants(String name) {
@@ -243,25 +252,85 @@ final class WasiFunctions {
     }
 
     /**
-     * Reports every subscription as ready at once. A filter runs on a proxy worker and must never block it, so a
-     * clock subscription (Go's runtime sleeps this way) fires immediately instead of sleeping.
+     * A blocking poll, as Go's runtime uses it to sleep (time.Sleep, timers, the scheduler's idle wait): waits until
+     * the earliest clock subscription is due, unless an fd subscription is ready at once (stdin is at its end,
+     * stdout and stderr take writes, other fds answer BADF), then reports every subscription that is ready. The wait
+     * is on the VM's clock, so a test clock moves forward instead, and the callback deadline interrupts a long one.
      */
     private int pollOneoff(GuestMemory m, long[] a) {
         int n = (int) a[2];
         if (n <= 0) {
             return INVAL;
         }
+        // Two passes over guest memory and no per-subscription arrays: a huge count cannot make the host allocate.
+        HostClock clock = vm.env().clock();
+        long start = clock.monotonicNanos();
+        long wallStart = clock.realtimeNanos();
+        long earliest = Long.MAX_VALUE;
         for (int i = 0; i < n; i++) {
-            long sub = a[0] + (long) subscriptionSize * i; // userdata at 0 and the tag at 8 in both layouts
-            long event = a[1] + 32L * i;
-            byte[] userdata = m.read(sub, 8);
-            byte tag = m.read(sub + 8, 1)[0];
-            m.write(event, new byte[32]);
-            m.write(event, userdata);
-            m.writeU16(event + 8, (short) SUCCESS);
-            m.writeByte(event + 10, tag);
+            earliest = Math.min(earliest, due(subscription(m, a[0], i), start, wallStart));
         }
-        m.writeU32(a[3], n);
+        long now = start;
+        if (earliest > start) {
+            clock.sleepUntil(earliest);
+            now = clock.monotonicNanos();
+        }
+        int events = 0;
+        for (int i = 0; i < n; i++) {
+            ByteBuffer sub = subscription(m, a[0], i);
+            if (due(sub, start, wallStart) > now) {
+                continue;
+            }
+            byte tag = sub.get(8);
+            long event = a[1] + 32L * events++;
+            m.write(event, new byte[32]);
+            m.writeU64(event, sub.getLong(0)); // userdata
+            m.writeByte(event + 10, tag);
+            if (tag == EVENTTYPE_CLOCK) {
+                int id = sub.getInt(clockOffset);
+                m.writeU16(event + 8, (short) (id >= 0 && id <= 3 ? SUCCESS : INVAL));
+            } else {
+                int fd = sub.getInt(16);
+                boolean stdin = tag == EVENTTYPE_FD_READ && fd == 0;
+                boolean ready = stdin || (tag == EVENTTYPE_FD_WRITE && (fd == 1 || fd == 2));
+                boolean known = tag == EVENTTYPE_FD_READ || tag == EVENTTYPE_FD_WRITE;
+                m.writeU16(event + 8, (short) (ready ? SUCCESS : known ? BADF : INVAL));
+                if (stdin) {
+                    m.writeU16(event + 24, (short) EVENTRWFLAGS_FD_READWRITE_HANGUP); // stdin is at its end
+                }
+            }
+        }
+        m.writeU32(a[3], events);
         return SUCCESS;
+    }
+
+    private ByteBuffer subscription(GuestMemory m, long base, int i) {
+        return ByteBuffer.wrap(m.read(base + (long) subscriptionSize * i, subscriptionSize))
+                .order(ByteOrder.LITTLE_ENDIAN);
+    }
+
+    /**
+     * The monotonic time a subscription is due, for a poll that started at {@code start} (wall clock
+     * {@code wallStart}): an fd subscription (answered at once) and a clock of an unknown id (answered with INVAL)
+     * are due at the start.
+     */
+    private long due(ByteBuffer sub, long start, long wallStart) {
+        int id = sub.getInt(clockOffset);
+        if (sub.get(8) != EVENTTYPE_CLOCK || id < 0 || id > 3) {
+            return start;
+        }
+        long timeout = sub.getLong(clockOffset + 8);
+        if (timeout < 0) { // an unsigned timeout past 2^63 ns: never
+            return Long.MAX_VALUE;
+        }
+        if ((sub.getShort(clockOffset + 24) & SUBCLOCKFLAGS_SUBSCRIPTION_CLOCK_ABSTIME) == 0) {
+            return saturatedAdd(start, timeout);
+        }
+        return id == 0 ? saturatedAdd(start, timeout - wallStart) : timeout;
+    }
+
+    private static long saturatedAdd(long a, long b) {
+        long sum = a + b;
+        return ((a ^ sum) & (b ^ sum)) < 0 ? (b < 0 ? Long.MIN_VALUE : Long.MAX_VALUE) : sum;
     }
 }

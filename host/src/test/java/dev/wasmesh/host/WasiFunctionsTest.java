@@ -235,6 +235,8 @@ class WasiFunctionsTest {
                 expect(m, BADF, "PATH_UNLINK_FILE", 3, path),
                 expect(m, SUCCESS, "POLL_ONEOFF", subscription.ptr(), p.out(32), 1, p.out(4)),
                 expect(m, INVAL, "POLL_ONEOFF", subscription.ptr(), p.out(32), 0, p.out(4)),
+                // a count past the end of memory: the read faults, the host allocates nothing per subscription
+                expect(m, FAULT, "POLL_ONEOFF", subscription.ptr(), p.out(32), 0x7FFFFFFF, p.out(4)),
                 expect(m, NOSYS, "PROC_RAISE", 15),
                 expect(m, SUCCESS, "SCHED_YIELD"),
                 expect(m, SUCCESS, "RANDOM_GET", p.out(16), 16),
@@ -307,6 +309,9 @@ class WasiFunctionsTest {
         for (int i = 0; i < userdataAndTag.length; i += 2) {
             b.putLong(size * i / 2, userdataAndTag[i]);
             b.put(size * i / 2 + 8, (byte) userdataAndTag[i + 1]);
+            if (userdataAndTag[i + 1] == 2) {
+                b.putInt(size * i / 2 + 16, 1); // fd_write on stdout
+            }
         }
         return p.bytes(b.array());
     }
@@ -330,6 +335,143 @@ class WasiFunctionsTest {
                     + e.get(32 * i + 10));
         }
         assertThat(got).containsExactly("1111 errno 0 type 0", "2222 errno 0 type 1", "3333 errno 0 type 2");
+    }
+
+    /** A clock whose time moves only when a guest sleeps on it; it records each sleep's deadline. */
+    private static final class SleepClock implements HostClock {
+        long realtime = 1_700_000_000_000_000_000L;
+        long monotonic = 5_000_000_000L;
+        final List<Long> sleeps = new ArrayList<>();
+
+        @Override
+        public long realtimeNanos() {
+            return realtime;
+        }
+
+        @Override
+        public long monotonicNanos() {
+            return monotonic;
+        }
+
+        @Override
+        public void sleepUntil(long deadlineNanos) {
+            sleeps.add(deadlineNanos - monotonic);
+            realtime += deadlineNanos - monotonic;
+            monotonic = deadlineNanos;
+        }
+    }
+
+    /** Clock subscriptions: {userdata, clock id, timeout, flags} each, in the layout of {@code m}. */
+    private static byte[] clocks(Module m, long... fields) {
+        int size = m == Module.UNSTABLE ? 56 : 48;
+        int clock = m == Module.UNSTABLE ? 24 : 16;
+        ByteBuffer b = ByteBuffer.allocate(size * fields.length / 4).order(ByteOrder.LITTLE_ENDIAN);
+        for (int i = 0; i < fields.length; i += 4) {
+            int at = size * i / 4;
+            b.putLong(at, fields[i]);
+            b.putInt(at + clock, (int) fields[i + 1]);
+            b.putLong(at + clock + 8, fields[i + 2]);
+            b.putShort(at + clock + 24, (short) fields[i + 3]);
+        }
+        return b.array();
+    }
+
+    private static List<String> events(Probe.Out events, int count) {
+        ByteBuffer e = ByteBuffer.wrap(events.bytes(32 * count)).order(ByteOrder.LITTLE_ENDIAN);
+        List<String> got = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            got.add(Long.toHexString(e.getLong(32 * i)) + " errno " + e.getShort(32 * i + 8) + " type "
+                    + e.get(32 * i + 10));
+        }
+        return got;
+    }
+
+    @ParameterizedTest
+    @EnumSource(Module.class)
+    void pollOneoffSleepsUntilTheEarliestClockSubscriptionAndReportsTheDueOnes(Module m) {
+        SleepClock clock = new SleepClock();
+        Probe q = Probe.create(ProxyWasmModule.Engine.COMPILER, AbiVersion.V0_2_1, Probe.plugin("probe"),
+                new HostEnvironment().clock(clock), new WasmVm.Options());
+        long ms = 1_000_000L;
+        Probe.Out twoEvents = q.out(64);
+        Probe.Out twoCount = q.out(4);
+        // relative 20 ms and 10 ms: wakes at 10 ms with only the second due
+        Probe.Bytes two = q.bytes(clocks(m, 0xA, 1, 20 * ms, 0, 0xB, 1, 10 * ms, 0));
+        Probe.Step relative = q.call(m.op("POLL_ONEOFF"), two.ptr(), twoEvents, 2, twoCount);
+        Probe.Out absEvents = q.out(32);
+        // absolute on the monotonic clock, 3 ms after the 10 ms sleep
+        Probe.Bytes abs = q.bytes(clocks(m, 0xC, 1, 5_013_000_000L, 1));
+        Probe.Step absolute = q.call(m.op("POLL_ONEOFF"), abs.ptr(), absEvents, 1, q.out(4));
+        Probe.Out wallEvents = q.out(32);
+        // absolute on the wall clock, 7 ms ahead of it
+        Probe.Bytes onWall = q.bytes(clocks(m, 0xD, 0, clock.realtime + 13 * ms + 7 * ms, 1));
+        Probe.Step wall = q.call(m.op("POLL_ONEOFF"), onWall.ptr(), wallEvents, 1, q.out(4));
+        Probe.Out pastEvents = q.out(64);
+        Probe.Out pastCount = q.out(4);
+        // one long past its deadline and an unknown clock id: both at once, no sleep
+        Probe.Bytes due = q.bytes(clocks(m, 0xE, 1, 1, 1, 0xF, 9, 50 * ms, 0));
+        Probe.Step past = q.call(m.op("POLL_ONEOFF"), due.ptr(), pastEvents, 2, pastCount);
+        q.on(CONFIGURE, relative, absolute, wall, past);
+        q.vm.createRootContext(Probe.plugin("probe"));
+
+        assertThat(List.of(relative, absolute, wall, past)).extracting(Probe.Step::result).containsOnly(SUCCESS);
+        assertThat(clock.sleeps).containsExactly(10 * ms, 3 * ms, 7 * ms);
+        assertThat(twoCount.u32()).isEqualTo(1);
+        assertThat(events(twoEvents, 1)).containsExactly("b errno 0 type 0");
+        assertThat(events(absEvents, 1)).containsExactly("c errno 0 type 0");
+        assertThat(events(wallEvents, 1)).containsExactly("d errno 0 type 0");
+        assertThat(pastCount.u32()).isEqualTo(2);
+        assertThat(events(pastEvents, 2)).containsExactly("e errno 0 type 0", "f errno 28 type 0");
+    }
+
+    @Test
+    void pollOneoffAnswersAReadyFdAtOnceWithoutSleeping() {
+        SleepClock clock = new SleepClock();
+        Probe q = Probe.create(ProxyWasmModule.Engine.COMPILER, AbiVersion.V0_2_1, Probe.plugin("probe"),
+                new HostEnvironment().clock(clock), new WasmVm.Options());
+        byte[] subs = clocks(Module.PREVIEW1, 0x1, 1, 1_000_000_000L, 0, 0x2, 0, 0, 0, 0x3, 0, 0, 0);
+        ByteBuffer b = ByteBuffer.wrap(subs).order(ByteOrder.LITTLE_ENDIAN);
+        b.put(48 + 8, (byte) 2).putInt(48 + 16, 2); // fd_write on stderr: ready
+        b.put(96 + 8, (byte) 1).putInt(96 + 16, 7); // fd_read on fd 7: BADF
+        Probe.Out events = q.out(96);
+        Probe.Out count = q.out(4);
+        Probe.Step poll = q.call(Probe.Op.WASI_POLL_ONEOFF, q.bytes(b.array()).ptr(), events, 3, count);
+        q.on(CONFIGURE, poll);
+        q.vm.createRootContext(Probe.plugin("probe"));
+
+        assertThat(poll.result()).isEqualTo(SUCCESS);
+        assertThat(clock.sleeps).isEmpty();
+        assertThat(count.u32()).isEqualTo(2);
+        assertThat(events(events, 2)).containsExactly("2 errno 0 type 2", "3 errno 8 type 1");
+    }
+
+    @Test
+    void pollOneoffSleepsOnTheRealClock() {
+        Probe q = Probe.create(ProxyWasmModule.Engine.COMPILER, AbiVersion.V0_2_1, Probe.plugin("probe"),
+                new HostEnvironment(), new WasmVm.Options());
+        Probe.Bytes sub = q.bytes(clocks(Module.PREVIEW1, 0x1, 1, 30_000_000L, 0));
+        Probe.Step poll = q.call(Probe.Op.WASI_POLL_ONEOFF, sub.ptr(), q.out(32), 1, q.out(4));
+        q.on(CONFIGURE, poll);
+        long start = System.nanoTime();
+        q.vm.createRootContext(Probe.plugin("probe"));
+        assertThat(poll.result()).isEqualTo(SUCCESS);
+        assertThat(System.nanoTime() - start).isGreaterThanOrEqualTo(30_000_000L);
+    }
+
+    @Test
+    void theCallbackDeadlineCutsALongSleepShort() {
+        Probe q = Probe.create(ProxyWasmModule.Engine.COMPILER, AbiVersion.V0_2_1,
+                Probe.plugin("probe").toBuilder().callbackDeadline(java.time.Duration.ofMillis(100)).build(),
+                new HostEnvironment(), new WasmVm.Options());
+        Probe.Step poll = q.call(Probe.Op.WASI_POLL_ONEOFF,
+                q.bytes(clocks(Module.PREVIEW1, 0x1, 1, 600_000_000_000L, 0)).ptr(), q.out(32), 1, q.out(4));
+        Probe.Step after = q.call(Probe.Op.PROXY_LOG, LogLevel.INFO.ordinal(), q.str("after the sleep"));
+        q.on(CONFIGURE, poll, after);
+        long start = System.nanoTime();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> q.vm.createRootContext(Probe.plugin("probe")))
+                .isInstanceOfSatisfying(WasmFailureException.class,
+                        e -> assertThat(e.failure().kind()).isEqualTo(WasmFailure.Kind.DEADLINE));
+        assertThat(System.nanoTime() - start).as("a ten-minute sleep").isLessThan(60_000_000_000L);
     }
 
     @Test

@@ -6,16 +6,21 @@ import java.time.Instant;
 import java.util.Objects;
 
 /**
- * A clock that only moves when the test moves it. Wall time starts at {@link #DEFAULT_START} (or the instant
- * given) and monotonic time at zero; {@link #advance} moves both, {@link #setWallTime} only the wall clock, as a
- * system clock adjustment would.
+ * A clock that only moves when the test moves it, or a filter sleeps. Wall time starts at {@link #DEFAULT_START} (or
+ * the instant given) and monotonic time at {@link #MONOTONIC_START}; {@link #advance} moves both, {@link #setWallTime}
+ * only the wall clock, as a system clock adjustment would.
  */
 public final class TestClock implements HostClock {
     /** A fixed, recognisable start so filters that print or compare times give repeatable results. */
     public static final Instant DEFAULT_START = Instant.parse("2025-01-01T00:00:00Z");
+    /**
+     * Where monotonic time starts: never 0, as with Envoy's steady clock (Go's runtime stops with "nanotime returning
+     * zero" on a clock that reads 0).
+     */
+    public static final Duration MONOTONIC_START = Duration.ofSeconds(1);
 
     private long realtimeNanos;
-    private long monotonicNanos;
+    private long monotonicNanos = MONOTONIC_START.toNanos();
 
     public TestClock() {
         this(DEFAULT_START);
@@ -33,6 +38,18 @@ public final class TestClock implements HostClock {
     @Override
     public synchronized long monotonicNanos() {
         return monotonicNanos;
+    }
+
+    /**
+     * A filter that sleeps (WASI poll_oneoff with a clock subscription, Go's time.Sleep) moves this clock forward to
+     * the end of its sleep at once, as if the time had passed; a tick that falls due meanwhile fires at the next
+     * advanceClock.
+     */
+    @Override
+    public synchronized void sleepUntil(long deadlineNanos) {
+        if (deadlineNanos > monotonicNanos) {
+            advance(Duration.ofNanos(deadlineNanos - monotonicNanos));
+        }
     }
 
     /** Moves wall and monotonic time forward; timers are not fired (use the harness's advanceClock for that). */

@@ -20,7 +20,9 @@ final class Recipes {
   private static final String NODE = "install Node.js and npm (Debian/Ubuntu: apt-get install nodejs npm)";
   private static final String RUST = "install Rust with rustup (https://rustup.rs)";
   private static final String GO = "install Go >= 1.24 (https://go.dev/dl/)";
-  private static final String TINYGO = "install TinyGo >= 0.32 (https://tinygo.org/getting-started/install/)";
+  private static final String TINYGO =
+      "install TinyGo >= 0.32 (https://tinygo.org/getting-started/install/; not in Debian, so not on a machine without"
+          + " downloads), or use `wasmesh init --language go`, which builds with Go >= 1.24";
   private static final String CLANG =
       "apt-get install clang lld wasi-libc libc++-14-dev-wasm32 libclang-rt-14-dev-wasm32, or set WASM_CXX to a"
           + " wasi-sdk clang++";
@@ -87,7 +89,7 @@ final class Recipes {
         dir.resolve(OUTPUT));
   }
 
-  /** The templates ship without go.sum: the first build resolves the SDK version. */
+  /** The go template pins the SDK in go.sum; without one (the tinygo template, or deleted) the build tidies first. */
   private static List<BuildStep> goModuleSteps(Path dir) {
     List<BuildStep> steps = new ArrayList<>();
     if (!Files.isRegularFile(dir.resolve("go.sum"))) {

@@ -8,13 +8,9 @@ import dev.wasmesh.cli.ExitCode;
 import dev.wasmesh.cli.Wasmesh;
 import dev.wasmesh.deploy.testing.RequiredTools;
 import dev.wasmesh.testing.cli.Json;
-import java.io.File;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -22,7 +18,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Generated projects built with the real toolchains this machine can install (see cli/README.md),
  * then run on a stand-in host to show they behave like the seed filter. Each test is skipped, with
- * the reason, only when its toolchain is absent.
+ * the reason, only when its toolchain is absent. Go and Rust projects go through the whole loop in
+ * e2e/GoLoopTest and e2e/RustLoopTest.
  */
 class RealToolchainBuildTest {
   private static final String HEADER_WRITE = "2:hello=world";
@@ -94,64 +91,6 @@ class RealToolchainBuildTest {
     assertThat(result.exitCode()).as(result.toString()).isEqualTo(ExitCode.FAILED);
     assertThat(result.stderr()).contains("standalone/filter.cc", "error:", "`make` failed with exit code 2");
     assertThat(dir.resolve("filter.wasm")).doesNotExist();
-  }
-
-  /**
-   * The proxy-wasm crate comes from crates.io, which this machine cannot reach, so a Rust project is checked with the
-   * real cargo and rustfmt as far as they go offline: the manifest is a valid cdylib package depending on the SDK,
-   * and the source parses and is formatted as `cargo fmt` leaves it.
-   */
-  @Test
-  void rustProjectIsAValidCargoPackageOnTheProxyWasmCrate() throws Exception {
-    RequiredTools.assume(Toolchain.onPath("cargo").isPresent(), "cargo is not installed (https://rustup.rs)");
-    RequiredTools.assume(Toolchain.onPath("rustfmt").isPresent(), "rustfmt is not installed (rustup component add rustfmt)");
-    Path dir = init("rust");
-
-    ProcessResult verify = run(dir, "cargo", "verify-project", "--offline");
-    ProcessResult metadata = run(dir, "cargo", "metadata", "--offline", "--no-deps", "--format-version", "1");
-    ProcessResult format = run(dir, "rustfmt", "--edition", "2021", "--check", "src/lib.rs");
-
-    assertThat(verify.exit()).as(verify.output()).isZero();
-    assertThat(verify.output()).contains("\"success\":\"true\"");
-    Map<?, ?> pkg = (Map<?, ?>) ((List<?>) ((Map<?, ?>) Json.parse(metadata.output())).get("packages")).get(0);
-    Map<?, ?> dependency = (Map<?, ?>) ((List<?>) pkg.get("dependencies")).get(0);
-    assertThat(dependency.get("name")).isEqualTo("proxy-wasm");
-    assertThat(dependency.get("req")).isEqualTo("^0.2");
-    Map<?, ?> target = (Map<?, ?>) ((List<?>) pkg.get("targets")).get(0);
-    assertThat(target.get("crate_types")).isEqualTo(List.of("cdylib"));
-    assertThat(target.get("name")).isEqualTo("rust_filter");
-    assertThat(format.exit()).as(format.output()).isZero();
-  }
-
-  @Test
-  void rustWithoutTheWasiTargetIsAMissingToolchainNamingTheRustupCommand() throws Exception {
-    RequiredTools.assume(Toolchain.onPath("rustc").isPresent(), "rustc is not installed (https://rustup.rs)");
-    String sysroot = ProcessRunner.capture(List.of("rustc", "--print", "sysroot")).orElseThrow();
-    RequiredTools.assume(
-        !Files.isDirectory(Path.of(sysroot, "lib", "rustlib", Recipes.RUST_TARGET)),
-        "this Rust has the " + Recipes.RUST_TARGET + " target: the missing-target path cannot be seen here");
-    Path dir = init("rust");
-
-    Result result = wasmesh().run("build", dir.toString());
-
-    assertThat(result.exitCode()).as(result.toString()).isEqualTo(ExitCode.TOOL_MISSING);
-    assertThat(result.stderr().strip())
-        .isEqualTo("error: Rust target wasm32-wasip1 is not installed: run `rustup target add wasm32-wasip1`");
-    assertThat(dir.resolve("filter.wasm")).doesNotExist();
-  }
-
-  private record ProcessResult(int exit, String output) {}
-
-  private static ProcessResult run(Path dir, String... command) throws Exception {
-    Process process =
-        new ProcessBuilder(command)
-            .directory(dir.toFile())
-            .redirectErrorStream(true)
-            .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-            .start();
-    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(process.waitFor(120, TimeUnit.SECONDS)).as(String.join(" ", command)).isTrue();
-    return new ProcessResult(process.exitValue(), output);
   }
 
   private static void assertBehavesLikeTheSeed(Path wasm, String rootId, String name) {

@@ -88,7 +88,10 @@ class InitCommandTest {
         .contains("github.com/proxy-wasm/proxy-wasm-go-sdk/proxywasm", "LogCriticalf");
     assertThat(read(dirs.get(Language.GO), "README.md"))
         .contains("GOOS=wasip1 GOARCH=wasm go build -buildmode=c-shared -o filter.wasm .");
-    assertThat(read(dirs.get(Language.GO), "go.mod")).contains("module hi-there", "go 1.24");
+    assertThat(read(dirs.get(Language.GO), "go.mod"))
+        .contains("module hi-there", "go 1.24", "require github.com/proxy-wasm/proxy-wasm-go-sdk v0.0.0-");
+    assertThat(read(dirs.get(Language.RUST), "Cargo.lock"))
+        .contains("name = \"hi-there\"", "name = \"proxy-wasm\"\nversion = \"0.2.5\"");
     assertThat(read(dirs.get(Language.TINYGO), "go.mod"))
         .contains("module hi-there", "github.com/tetratelabs/proxy-wasm-go-sdk v0.24.0");
     assertThat(read(dirs.get(Language.TINYGO), "README.md"))
@@ -256,9 +259,10 @@ class InitCommandTest {
   private static List<String> languageFiles(Language language) {
     return switch (language) {
       case CPP -> List.of("Makefile", "filter.cc", "standalone/filter.cc", "standalone/proxy_wasm.h");
-      case RUST -> List.of("Cargo.toml", "src/lib.rs", ".cargo/config.toml");
+      case RUST -> List.of("Cargo.toml", "Cargo.lock", "src/lib.rs", ".cargo/config.toml");
       case ASSEMBLYSCRIPT -> List.of("package.json", "asconfig.json", "assembly/index.ts");
-      case TINYGO, GO -> List.of("go.mod", "main.go");
+      case GO -> List.of("go.mod", "go.sum", "main.go");
+      case TINYGO -> List.of("go.mod", "main.go");
     };
   }
 

@@ -42,9 +42,9 @@ class TestCommandTest {
     void allSamplesPass() {
         Run r = run(ScenarioFiles.samples().toString());
         assertThat(r.exit()).as(r.out() + r.err()).isZero();
-        assertThat(r.outLines()).filteredOn(l -> l.startsWith("PASS ")).hasSize(13);
+        assertThat(r.outLines()).filteredOn(l -> l.startsWith("PASS ")).hasSize(18);
         assertThat(r.outLines()).noneMatch(l -> l.startsWith("FAIL "));
-        assertThat(r.outLines()).last().isEqualTo("13 passed, 0 failed");
+        assertThat(r.outLines()).last().isEqualTo("18 passed, 0 failed");
         assertThat(r.out()).contains("PASS " + ScenarioFiles.samples().resolve("c-all.yaml")
                 + ": callout is answered through the harness");
     }

@@ -23,6 +23,17 @@ class ScenarioRunnerTest {
         }
     }
 
+    /** The filters on the official Go and Rust SDKs; the Go runtime sleeps and ticks on the test clock. */
+    @Test
+    void scenariosForTheSdkExamplesPass() throws Exception {
+        for (String file : List.of("go.yaml", "rust-sdk.yaml")) {
+            for (ScenarioResult r : run(ScenarioFiles.samples().resolve(file))) {
+                assertThat(r.passed()).as(file + ": " + r.scenario().name() + "\n" + String.join("\n", r.details())
+                        + "\n" + String.join("\n", r.logTail())).isTrue();
+            }
+        }
+    }
+
     @Test
     void wrongExpectationShowsExpectedAndActualWithFileAndStep() throws Exception {
         Path file = ScenarioFiles.bad("wrong-header.yaml");
