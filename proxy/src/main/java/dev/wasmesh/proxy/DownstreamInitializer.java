@@ -29,13 +29,13 @@ final class DownstreamInitializer extends ChannelInitializer<Channel> {
     protected void initChannel(Channel ch) {
         Limits limits = server.config().limits();
         AtomicLong active = server.stats().gaugeCell(server.httpStat("downstream_cx_active"));
-        if (limits.maxConnections() > 0 && active.get() >= limits.maxConnections()) {
+        if (active.incrementAndGet() > limits.maxConnections() && limits.maxConnections() > 0) {
             // As Envoy's listener connection limit: closed at once, counted, nothing read.
+            active.decrementAndGet();
             server.stats().inc(server.listenerStat("downstream_cx_overflow"));
             ch.close();
             return;
         }
-        active.incrementAndGet();
         server.stats().inc(server.httpStat("downstream_cx_total"));
         ch.closeFuture().addListener(f -> active.decrementAndGet());
         server.opened(ch);

@@ -41,6 +41,7 @@ import picocli.CommandLine.Spec;
             "  wasmesh run filter.wasm --cluster auth=http://127.0.0.1:9000 --fail-strategy FAIL_OPEN",
             "  wasmesh run oci://localhost:5000/my-filter:v1",
             "  wasmesh run --config examples/envoy.yaml",
+            "  wasmesh run filter.wasm --max-connections 10000   # timeouts: see docs/host-differences.md",
         })
 public final class RunCommand implements Callable<Integer> {
     /** Options that describe the one filter of {@code run FILTER}; an Envoy config file says all of that itself. */
