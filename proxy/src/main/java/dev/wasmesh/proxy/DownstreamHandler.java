@@ -45,8 +45,8 @@ final class DownstreamHandler extends ChannelInboundHandlerAdapter implements Wo
     private boolean discarding;
     private ChannelHandlerContext ctx;
     private ChannelHandler upgrade;
-    /** The upstream cannot take more of the request now: reading waits (flow control). */
-    private boolean upstreamFull;
+    /** The stream cannot take more of the request now (its upstream or a paused filter): reading waits. */
+    private boolean streamFull;
     private long lastRead = System.nanoTime();
     private long idleSince = lastRead;
 
@@ -95,18 +95,18 @@ final class DownstreamHandler extends ChannelInboundHandlerAdapter implements Wo
         process(msg);
     }
 
-    /** Reads while nothing waits: no pipelined request, and an upstream that takes the request's body. */
+    /** Reads while nothing waits: no pipelined request, and a stream that takes the request's body. */
     private void updateReading() {
-        boolean read = backlog.isEmpty() && !upstreamFull;
+        boolean read = backlog.isEmpty() && !streamFull;
         if (ctx.channel().config().isAutoRead() != read) {
             ctx.channel().config().setAutoRead(read);
         }
     }
 
-    /** The stream's upstream took (or cannot take) more of the request body: the slow upstream pauses the client. */
+    /** The stream takes (or cannot take) more of the request body: a slow upstream pauses the client. */
     @Override
-    public void upstreamWritable(boolean writable) {
-        upstreamFull = !writable;
+    public void readRequest(boolean read) {
+        streamFull = !read;
         updateReading();
     }
 
@@ -268,8 +268,8 @@ final class DownstreamHandler extends ChannelInboundHandlerAdapter implements Wo
     @Override
     public void streamDone() {
         idleSince = System.nanoTime();
-        if (upstreamFull) {
-            upstreamFull = false;
+        if (streamFull) {
+            streamFull = false;
             updateReading();
         }
         // With nothing waiting, later requests go straight to process(): no drain needed.

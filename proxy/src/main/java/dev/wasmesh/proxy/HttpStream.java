@@ -31,8 +31,8 @@ final class HttpStream implements Router.Events {
         /** The stream is over: the next request may go. */
         void streamDone();
 
-        /** Whether the upstream takes more of the request body now; reading from the client waits while it does not. */
-        void upstreamWritable(boolean writable);
+        /** Whether the stream takes more of the request body now; reading from the client waits while it does not. */
+        void readRequest(boolean read);
     }
 
     private record Local(int status, String details, byte[] body, HeaderMap headers, int grpcStatus) {}
@@ -65,6 +65,11 @@ final class HttpStream implements Router.Events {
     private long received;
     /** When bytes last went either way (System.nanoTime), for the stream idle timeout. */
     private long lastActivity = startNanos;
+    /** Flow control: what stops reading the request (from the client) or the response (from the upstream). */
+    private boolean requestWaitingFull;
+    private boolean upstreamFull;
+    private boolean responseWaitingFull;
+    private boolean downstreamFull;
 
     HttpStream(ProxyServer server, Worker worker, Channel channel, boolean http1, String protocol, HttpRequest req,
                Owner owner) {
@@ -79,11 +84,18 @@ final class HttpStream implements Router.Events {
                 "HEAD".equals(req.method().name()), this::finish);
         this.router = new Router(server.routes(), server, worker, this);
         if (!channel.isWritable()) {
-            router.readUpstream(false);
+            downstreamFull = true;
+            readResponse();
         }
         long limit = server.config().limits().bufferLimitBytes();
-        this.request = new Pipeline(new Stages(false), router, limit);
-        this.response = new Pipeline(new Stages(true), new Downstream(), limit);
+        this.request = new Pipeline(new Stages(false), router, full -> {
+            requestWaitingFull = full;
+            readRequest();
+        }, limit);
+        this.response = new Pipeline(new Stages(true), new Downstream(), full -> {
+            responseWaitingFull = full;
+            readResponse();
+        }, limit);
         Channel conn = channel.parent() != null ? channel.parent() : channel;
         ConnectionInfo.of(conn).applyTo(info);
         startRealtimeNanos = server.env().clock().realtimeNanos();
@@ -182,7 +194,18 @@ final class HttpStream implements Router.Events {
 
     /** The client can take (or cannot take) more of the response now: the upstream is read (or not) as it can. */
     void downstreamWritable(boolean writable) {
-        router.readUpstream(writable);
+        downstreamFull = !writable;
+        readResponse();
+    }
+
+    private void readRequest() {
+        if (!finished) {
+            owner.readRequest(!requestWaitingFull && !upstreamFull);
+        }
+    }
+
+    private void readResponse() {
+        router.readUpstream(!responseWaitingFull && !downstreamFull);
     }
 
     /** A timeout expired: Envoy's 408 local reply if no response started, else a reset. */
@@ -362,9 +385,8 @@ final class HttpStream implements Router.Events {
 
     @Override
     public void upstreamWritable(boolean writable) {
-        if (!finished) {
-            owner.upstreamWritable(writable);
-        }
+        upstreamFull = !writable;
+        readRequest();
     }
 
     @Override

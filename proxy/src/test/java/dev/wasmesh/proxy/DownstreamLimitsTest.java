@@ -2,6 +2,7 @@ package dev.wasmesh.proxy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -246,6 +247,34 @@ class DownstreamLimitsTest {
                 assertThat(written.get()).isLessThan(total / 4);
                 accepted.close();
             }
+        }
+    }
+
+    @Test
+    void aBodyArrivingWhileAFilterPausesOnHeadersPausesTheClientRatherThanFailingTheStream() throws Exception {
+        HttpServer slow = HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        slow.createContext("/callout-target", ex -> {
+            try {
+                Thread.sleep(1000); // the filter holds the request headers this long
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            Backend.reply(ex, 200, "late");
+        });
+        slow.start();
+        try {
+            ProxyConfig c = TestProxy.config("c-all").addCluster(ClusterConfig.fromUrl("backend",
+                    "http://127.0.0.1:" + slow.getAddress().getPort()));
+            try (TestProxy p = TestProxy.start(c)) {
+                String body = "x".repeat(3 * MIB); // three times the buffer limit
+                java.net.http.HttpResponse<String> r = p.post("/callout", body);
+                // As Envoy's StopAllIterationAndWatermark: past the limit the client waits; nothing fails.
+                assertThat(r.statusCode()).isEqualTo(200);
+                assertThat(r.body()).contains("\"x-c-all-callout-body\":\"late\"");
+                assertThat(r.body().indexOf("\"body\":\"" + body + "\"")).isNotNegative();
+            }
+        } finally {
+            slow.stop(0);
         }
     }
 
