@@ -102,5 +102,10 @@ final class ClusterTransport implements CallTransport {
             done();
             call.fail();
         }
+
+        @Override
+        public void writable(boolean writable) {
+            // the call-out's request is written whole at once: there is no reader to pause
+        }
     }
 }

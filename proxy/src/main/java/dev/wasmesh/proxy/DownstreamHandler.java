@@ -27,48 +27,136 @@ import java.util.ArrayDeque;
  * Turns a downstream connection's HTTP messages into {@link HttpStream}s: one at a time on an HTTP/1.1
  * connection (pipelined requests wait their turn), one per stream channel on HTTP/2.
  */
-final class DownstreamHandler extends ChannelInboundHandlerAdapter {
+final class DownstreamHandler extends ChannelInboundHandlerAdapter implements Worker.Timed, HttpStream.Owner {
     private static final ByteBuf CONTINUE = Unpooled.unreleasableBuffer(Unpooled.wrappedBuffer(
             "HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.US_ASCII)).asReadOnly());
 
     private final ProxyServer server;
     private final Worker worker;
     private final boolean http1;
+    private final Http1RequestDecoder decoder;
+    private final long headersTimeout;
+    private final long requestTimeout;
+    private final long streamIdleTimeout;
+    private final long idleTimeout;
     private final ArrayDeque<Object> backlog = new ArrayDeque<>();
     private HttpStream stream;
     private boolean headersEnded;
     private boolean discarding;
     private ChannelHandlerContext ctx;
     private ChannelHandler upgrade;
+    /** The stream cannot take more of the request now (its upstream or a paused filter): reading waits. */
+    private boolean streamFull;
+    private long lastRead = System.nanoTime();
+    private long idleSince = lastRead;
 
-    /** @param upgrade the HTTP/1.1 connection's h2c upgrade handler, removed once the first request is in; or null */
-    DownstreamHandler(ProxyServer server, Worker worker, boolean http1, ChannelHandler upgrade) {
+    /**
+     * @param decoder the HTTP/1.1 connection's decoder; null for an HTTP/2 stream
+     * @param upgrade the HTTP/1.1 connection's h2c upgrade handler, removed once the first request is in; or null
+     */
+    DownstreamHandler(ProxyServer server, Worker worker, Http1RequestDecoder decoder, ChannelHandler upgrade) {
         this.server = server;
         this.worker = worker;
-        this.http1 = http1;
+        this.http1 = decoder != null;
+        this.decoder = decoder;
         this.upgrade = upgrade;
+        Limits limits = server.config().limits();
+        this.headersTimeout = limits.requestHeadersTimeout().toNanos();
+        this.requestTimeout = limits.requestTimeout().toNanos();
+        this.streamIdleTimeout = limits.streamIdleTimeout().toNanos();
+        this.idleTimeout = limits.idleTimeout().toNanos();
     }
 
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
+        worker.watch(this);
+    }
+
+    @Override
+    public void handlerRemoved(ChannelHandlerContext ctx) {
+        worker.unwatch(this);
     }
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        lastRead = System.nanoTime();
         if (discarding) {
             ReferenceCountUtil.release(msg);
             return;
         }
         if (!backlog.isEmpty() || (msg instanceof HttpRequest && stream != null && !stream.finished())) {
-            backlog.add(msg); // a pipelined request waits for the current response
+            // A pipelined request waits for the current response, and reading waits with it (as Envoy's codec
+            // reads one request at a time): what a client sends ahead stays in its socket, not in the proxy.
+            backlog.add(msg);
+            updateReading();
             return;
         }
         process(msg);
     }
 
+    /** Reads while nothing waits: no pipelined request, and a stream that takes the request's body. */
+    private void updateReading() {
+        boolean read = backlog.isEmpty() && !streamFull;
+        if (ctx.channel().config().isAutoRead() != read) {
+            ctx.channel().config().setAutoRead(read);
+        }
+    }
+
+    /** The stream takes (or cannot take) more of the request body: a slow upstream pauses the client. */
+    @Override
+    public void readRequest(boolean read) {
+        streamFull = !read;
+        updateReading();
+    }
+
+    /** A slow client pauses the stream's upstream read, until what was queued for it drains to half. */
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        if (stream != null && !stream.finished()) {
+            stream.downstreamWritable(ctx.channel().isWritable());
+        }
+        ctx.fireChannelWritabilityChanged();
+    }
+
+    @Override
+    public void checkTimeouts(long now) {
+        if (discarding) {
+            return;
+        }
+        if (stream != null && !stream.finished()) {
+            if (requestTimeout > 0 && !stream.requestComplete() && now - stream.startNanos() > requestTimeout) {
+                stream.timedOut(408, "request_overall_timeout", "request timeout", "");
+            } else if (streamIdleTimeout > 0 && now - Math.max(lastRead, stream.lastActivity()) > streamIdleTimeout) {
+                stream.timedOut(408, "stream_idle_timeout", "stream timeout", "SI");
+            }
+            return;
+        }
+        if (!http1 || !backlog.isEmpty()) {
+            return;
+        }
+        long head = decoder.headSince();
+        if (head != 0 && headersTimeout > 0 && now - head > headersTimeout) {
+            server.stats().inc(server.httpStat("downstream_rq_header_timeout"));
+            if (decoder.headBytes()) {
+                reject(HttpResponseStatus.REQUEST_TIMEOUT, "request_header_timeout", "", "");
+            } else {
+                ctx.close(); // a connection that never sent a byte
+            }
+        } else if (head == 0 && idleTimeout > 0 && now - Math.max(lastRead, idleSince) > idleTimeout) {
+            server.stats().inc(server.httpStat("downstream_cx_idle_timeout"));
+            discarding = true;
+            ctx.close();
+        }
+    }
+
     private void process(Object msg) {
         try {
+            if (msg instanceof LastHttpContent && !(msg instanceof HttpRequest)
+                    && ((LastHttpContent) msg).decoderResult().isFailure()) {
+                bodyFailed(((LastHttpContent) msg).decoderResult().cause());
+                return;
+            }
             if (stream != null && stream.finished()) {
                 if (!(msg instanceof HttpRequest)) {
                     return; // the response went out before the request was read: drop the rest of it
@@ -110,7 +198,7 @@ final class DownstreamHandler extends ChannelInboundHandlerAdapter {
             headersEnded = end;
             String protocol = http1 ? (req.protocolVersion().equals(HttpVersion.HTTP_1_0) ? "HTTP/1.0" : "HTTP/1.1")
                     : "HTTP/2";
-            stream = new HttpStream(server, worker, ctx.channel(), http1, protocol, req, this::streamDone);
+            stream = new HttpStream(server, worker, ctx.channel(), http1, protocol, req, this);
             stream.start(req, end);
         }
         if (msg instanceof HttpContent && stream != null && !headersEnded) {
@@ -118,11 +206,6 @@ final class DownstreamHandler extends ChannelInboundHandlerAdapter {
             byte[] bytes = ByteBufUtil.getBytes(c.content());
             if (msg instanceof LastHttpContent) {
                 LastHttpContent last = (LastHttpContent) msg;
-                if (last.decoderResult().isFailure()) {
-                    stream.downstreamClosed();
-                    ctx.close();
-                    return;
-                }
                 if (last.trailingHeaders().isEmpty()) {
                     stream.requestData(bytes, true);
                 } else {
@@ -142,23 +225,53 @@ final class DownstreamHandler extends ChannelInboundHandlerAdapter {
      */
     private void rejectMalformed(Throwable cause) {
         boolean tooLarge = cause instanceof TooLongFrameException;
-        HttpResponseStatus status = tooLarge ? HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE
-                : HttpResponseStatus.BAD_REQUEST;
-        String details = tooLarge ? "http1.headers_too_large" : cause instanceof Http1Decoder.Malformed
-                ? ((Http1Decoder.Malformed) cause).details : "http1.codec_error";
-        byte[] body = (tooLarge ? "Request Header Fields Too Large" : "Bad Request").getBytes(StandardCharsets.UTF_8);
+        reject(tooLarge ? HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE : HttpResponseStatus.BAD_REQUEST,
+                details(cause), tooLarge ? "Request Header Fields Too Large" : "Bad Request", "DPE");
+    }
+
+    /** Answers a request that never became a stream, logs it, and closes the connection. */
+    private void reject(HttpResponseStatus status, String details, String text, String flags) {
+        byte[] body = text.getBytes(StandardCharsets.UTF_8);
         FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, Unpooled.wrappedBuffer(body));
-        r.headers().set("content-type", "text/plain").set("connection", "close");
+        if (body.length > 0) {
+            r.headers().set("content-type", "text/plain");
+        }
+        r.headers().set("connection", "close");
         HttpUtil.setContentLength(r, body.length);
         server.countResponse(status.code());
         Instant now = Instant.ofEpochSecond(0, server.env().clock().realtimeNanos()); // the clock filters read too
-        server.accessLog(new AccessLog.Entry(now, "-", "-", "HTTP/1.1", status.code(), "DPE", 0, body.length, 0,
+        server.accessLog(new AccessLog.Entry(now, "-", "-", "HTTP/1.1", status.code(), flags, 0, body.length, 0,
                 null, null, null, null, details));
         discarding = true;
         ctx.writeAndFlush(r).addListener(ChannelFutureListener.CLOSE);
     }
 
-    private void streamDone() {
+    private static String details(Throwable cause) {
+        return cause instanceof TooLongFrameException ? "http1.headers_too_large"
+                : cause instanceof Http1Decoder.Malformed ? ((Http1Decoder.Malformed) cause).details
+                : "http1.codec_error";
+    }
+
+    /**
+     * A request body the decoder could not read (a malformed or overflowing chunk size): as Envoy's codec, a 400
+     * with the details if no response was written yet, and the connection closes either way.
+     */
+    private void bodyFailed(Throwable cause) {
+        discarding = true;
+        if (stream != null && !stream.finished()) {
+            stream.codecError(details(cause));
+        } else {
+            ctx.close();
+        }
+    }
+
+    @Override
+    public void streamDone() {
+        idleSince = System.nanoTime();
+        if (streamFull) {
+            streamFull = false;
+            updateReading();
+        }
         // With nothing waiting, later requests go straight to process(): no drain needed.
         if (!backlog.isEmpty()) {
             worker.loop().execute(this::drainBacklog);
@@ -172,10 +285,14 @@ final class DownstreamHandler extends ChannelInboundHandlerAdapter {
             }
             process(backlog.poll());
         }
+        if (!discarding) {
+            updateReading();
+        }
     }
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
+        worker.unwatch(this);
         if (stream != null) {
             stream.downstreamClosed();
         }

@@ -12,6 +12,7 @@ import io.netty.handler.codec.http2.Http2Settings;
 import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
 import io.netty.util.AsciiString;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A downstream connection's pipeline: HTTP/1.1 with keep-alive, and h2c both by prior knowledge and by
@@ -26,8 +27,20 @@ final class DownstreamInitializer extends ChannelInitializer<Channel> {
 
     @Override
     protected void initChannel(Channel ch) {
+        Limits limits = server.config().limits();
+        AtomicLong active = server.stats().gaugeCell(server.httpStat("downstream_cx_active"));
+        if (active.incrementAndGet() > limits.maxConnections() && limits.maxConnections() > 0) {
+            // As Envoy's listener connection limit: closed at once, counted, nothing read.
+            active.decrementAndGet();
+            server.stats().inc(server.listenerStat("downstream_cx_overflow"));
+            ch.close();
+            return;
+        }
+        server.stats().inc(server.httpStat("downstream_cx_total"));
+        ch.closeFuture().addListener(f -> active.decrementAndGet());
+        server.opened(ch);
         Worker worker = server.workerFor(ch.eventLoop());
-        int headerLimit = server.config().limits().maxRequestHeadersBytes();
+        int headerLimit = limits.maxRequestHeadersBytes();
         Http1RequestDecoder decoder = new Http1RequestDecoder(headerLimit);
         Http1ResponseEncoder encoder = new Http1ResponseEncoder();
         Http2FrameCodec frames = Http2FrameCodecBuilder.forServer()
@@ -36,24 +49,23 @@ final class DownstreamInitializer extends ChannelInitializer<Channel> {
             @Override
             protected void initChannel(Http2StreamChannel child) {
                 child.pipeline().addLast(new Http2StreamFrameToHttpObjectCodec(true),
-                        new DownstreamHandler(server, worker, false, null));
+                        new DownstreamHandler(server, worker, null, null));
             }
         });
-        // On `Upgrade: h2c` the upgrade handler answers 101 through the encoder, then the HTTP/1.1 codec goes.
+        DownstreamHandler[] http1 = new DownstreamHandler[1];
+        // On `Upgrade: h2c` the upgrade handler answers 101 through the encoder, then the HTTP/1.1 handlers go.
         HttpServerUpgradeHandler upgrade = new HttpServerUpgradeHandler(ctx -> {
             ctx.pipeline().remove(decoder);
             ctx.pipeline().remove(encoder);
+            ctx.pipeline().remove(http1[0]);
         }, protocol -> AsciiString.contentEquals(Http2CodecUtil.HTTP_UPGRADE_PROTOCOL_NAME, protocol)
-                ? new Http2ServerUpgradeCodec(frames, streams) : null,
-                (int) Math.min(Integer.MAX_VALUE, server.config().limits().bufferLimitBytes()));
-        DownstreamHandler http1 = new DownstreamHandler(server, worker, true, upgrade);
+                ? new Http2ServerUpgradeCodec(frames, streams, new Http2Downstream(server, worker, frames)) : null,
+                (int) Math.min(Integer.MAX_VALUE, limits.bufferLimitBytes()));
+        http1[0] = new DownstreamHandler(server, worker, decoder, upgrade);
         ch.pipeline().addLast(new PriorKnowledge(() -> {
             // The connection is HTTP/2 only: every HTTP/1.1 handler goes.
-            ch.pipeline().remove(decoder).remove(encoder).remove(upgrade).remove(http1);
-            ch.pipeline().addLast(frames, streams);
-        }), decoder, encoder, upgrade, http1);
-        server.stats().inc(server.httpStat("downstream_cx_total"));
-        server.stats().gauge(server.httpStat("downstream_cx_active"), 1);
-        ch.closeFuture().addListener(f -> server.stats().gauge(server.httpStat("downstream_cx_active"), -1));
+            ch.pipeline().remove(decoder).remove(encoder).remove(upgrade).remove(http1[0]);
+            ch.pipeline().addLast(frames, streams, new Http2Downstream(server, worker, frames));
+        }), decoder, encoder, upgrade, http1[0]);
     }
 }

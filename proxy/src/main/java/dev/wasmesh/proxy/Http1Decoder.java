@@ -101,6 +101,9 @@ abstract class Http1Decoder extends ByteToMessageDecoder {
     private String pendingName;
     private String pendingValue;
     private long remaining;
+    /** When the head being read began: its first byte, or the decoder's creation for the first; 0 between heads. */
+    private long headSince = System.nanoTime();
+    private boolean headBytes;
 
     Http1Decoder(int maxLineLength, int maxHeaderSize) {
         this.maxLineLength = maxLineLength;
@@ -125,8 +128,28 @@ abstract class Http1Decoder extends ByteToMessageDecoder {
      */
     abstract boolean readsRequests();
 
+    /** Checks, and may complete, a head whose header lines are all read; throws {@link Malformed} to refuse it. */
+    void headRead(HttpMessage m, HeaderMap headers) {
+    }
+
+    /** When the head being read began (System.nanoTime), or 0 if none is being read. */
+    final long headSince() {
+        return headSince;
+    }
+
+    /** Whether a byte of the head being read has arrived (the first head is waited for before it has any). */
+    final boolean headBytes() {
+        return headBytes;
+    }
+
     @Override
     protected final void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+        if (state == State.START && !headBytes && in.isReadable()) {
+            headBytes = true;
+            if (headSince == 0) {
+                headSince = System.nanoTime();
+            }
+        }
         try {
             while (in.isReadable() && step(in, out)) {
                 // each step consumed a line or some content; go on while whole parts are there
@@ -266,6 +289,9 @@ abstract class Http1Decoder extends ByteToMessageDecoder {
             throw new Malformed("http1.content_length_and_chunked_not_allowed",
                     "both transfer-encoding and content-length");
         }
+        headRead(m, headers);
+        headSince = 0;
+        headBytes = false;
         if (lengths > 0) {
             remaining = contentLength(); // checked even where no body follows: the head is forwarded as it is
         }

@@ -1,5 +1,6 @@
 package dev.wasmesh.proxy;
 
+import dev.wasmesh.host.HeaderMap;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.HttpMessage;
@@ -11,6 +12,9 @@ import java.nio.charset.StandardCharsets;
 final class Http1RequestDecoder extends Http1Decoder {
     private static final HttpMethod[] KNOWN = {HttpMethod.GET, HttpMethod.POST, HttpMethod.PUT, HttpMethod.HEAD,
         HttpMethod.DELETE, HttpMethod.OPTIONS, HttpMethod.PATCH, HttpMethod.CONNECT, HttpMethod.TRACE};
+
+    /** The authority of an absolute-form target in the head being read, which replaces its host header. */
+    private String absoluteAuthority;
 
     /** @param maxHeaderBytes the limit of the request line, and of the header lines together */
     Http1RequestDecoder(int maxHeaderBytes) {
@@ -33,7 +37,56 @@ final class Http1RequestDecoder extends Http1Decoder {
             }
         }
         String target = new String(b, sp1 + 1, sp2 - sp1 - 1, StandardCharsets.ISO_8859_1);
+        absoluteAuthority = null;
+        int scheme = target.startsWith("/") ? -1 : target.indexOf("://");
+        if (scheme > 0) {
+            target = originForm(target, scheme);
+        }
         return new DefaultHttpRequest(version(b, sp2 + 1, n), method, target, headers);
+    }
+
+    /**
+     * An absolute-form target ({@code http://host:port/path?query}, RFC 9112 3.2.2) as Envoy's codec reads it: the
+     * authority (without user info) becomes the host, the path and query the target ({@code /} if empty). Only
+     * http: on a cleartext connection an https target is refused, as by Envoy.
+     */
+    private String originForm(String target, int scheme) {
+        if (!target.regionMatches(true, 0, "http", 0, scheme) || scheme != 4) {
+            throw new Malformed("http.invalid_scheme", "an absolute target whose scheme is not http");
+        }
+        int from = scheme + 3;
+        int end = from;
+        while (end < target.length() && target.charAt(end) != '/' && target.charAt(end) != '?') {
+            end++;
+        }
+        String authority = target.substring(Math.max(from, target.lastIndexOf('@', end - 1) + 1), end);
+        if (authority.isEmpty()) {
+            throw new Malformed("http1.invalid_url", "an absolute target without a host");
+        }
+        absoluteAuthority = authority;
+        String path = target.substring(end);
+        return path.isEmpty() ? "/" : path.startsWith("?") ? "/" + path : path;
+    }
+
+    /**
+     * RFC 9112 3.2: an HTTP/1.1 request without a host, or any request with more than one, is refused (Envoy's
+     * details); an absolute-form target's authority replaces the host header.
+     */
+    @Override
+    void headRead(HttpMessage m, HeaderMap headers) {
+        if (absoluteAuthority != null) {
+            headers.removeIf(name -> name.equals("host"));
+            headers.add("host", absoluteAuthority);
+            absoluteAuthority = null;
+            return;
+        }
+        int hosts = headers.all("host").size();
+        if (hosts > 1) {
+            throw new Malformed("http.invalid_authority", "more than one host header");
+        }
+        if (hosts == 0 && m.protocolVersion() == HttpVersion.HTTP_1_1) {
+            throw new Malformed("missing_host_header", "an HTTP/1.1 request without a host header");
+        }
     }
 
     private static HttpMethod method(byte[] b, int n) {

@@ -26,12 +26,23 @@ import java.util.function.Function;
  * {@link StreamControl}, whose calls take effect after the callback in progress returns, as in Envoy.
  */
 final class HttpStream implements Router.Events {
+    /** The connection (HTTP/1.1) or stream channel (HTTP/2) a stream belongs to. */
+    interface Owner {
+        /** The stream is over: the next request may go. */
+        void streamDone();
+
+        /** Whether the stream takes more of the request body now; reading from the client waits while it does not. */
+        void readRequest(boolean read);
+    }
+
     private record Local(int status, String details, byte[] body, HeaderMap headers, int grpcStatus) {}
+
+    private static final byte[] BAD_REQUEST = "Bad Request".getBytes(StandardCharsets.US_ASCII);
 
     private final ProxyServer server;
     private final Worker worker;
     private final String protocol;
-    private final Runnable onFinished;
+    private final Owner owner;
     private final StreamInfo info = new StreamInfo();
     private final ResponseWriter writer;
     private final Router router;
@@ -52,22 +63,39 @@ final class HttpStream implements Router.Events {
     private String details = "";
     private String flags = "";
     private long received;
+    /** When bytes last went either way (System.nanoTime), for the stream idle timeout. */
+    private long lastActivity = startNanos;
+    /** Flow control: what stops reading the request (from the client) or the response (from the upstream). */
+    private boolean requestWaitingFull;
+    private boolean upstreamFull;
+    private boolean responseWaitingFull;
+    private boolean downstreamFull;
 
     HttpStream(ProxyServer server, Worker worker, Channel channel, boolean http1, String protocol, HttpRequest req,
-               Runnable onFinished) {
+               Owner owner) {
         this.server = server;
         this.worker = worker;
         this.protocol = protocol;
-        this.onFinished = onFinished;
+        this.owner = owner;
         FilterChain chain = server.chain();
         this.instances = chain.instances(worker);
         this.contexts = new HttpContext[instances.size()];
         this.writer = new ResponseWriter(channel, http1, http1 && HttpUtil.isKeepAlive(req),
                 "HEAD".equals(req.method().name()), this::finish);
         this.router = new Router(server.routes(), server, worker, this);
+        if (!channel.isWritable()) {
+            downstreamFull = true;
+            readResponse();
+        }
         long limit = server.config().limits().bufferLimitBytes();
-        this.request = new Pipeline(new Stages(false), router, limit);
-        this.response = new Pipeline(new Stages(true), new Downstream(), limit);
+        this.request = new Pipeline(new Stages(false), router, full -> {
+            requestWaitingFull = full;
+            readRequest();
+        }, limit);
+        this.response = new Pipeline(new Stages(true), new Downstream(), full -> {
+            responseWaitingFull = full;
+            readResponse();
+        }, limit);
         Channel conn = channel.parent() != null ? channel.parent() : channel;
         ConnectionInfo.of(conn).applyTo(info);
         startRealtimeNanos = server.env().clock().realtimeNanos();
@@ -118,6 +146,7 @@ final class HttpStream implements Router.Events {
     }
 
     void requestData(byte[] data, boolean endOfStream) {
+        lastActivity = System.nanoTime();
         received += data.length;
         info.requestBodySize(received);
         requestComplete |= endOfStream;
@@ -140,6 +169,68 @@ final class HttpStream implements Router.Events {
             details = "downstream_remote_disconnect";
             finish();
         }
+    }
+
+    /**
+     * The request could not be read on (a codec error in its body): 400 with Envoy's details, bypassing the filters,
+     * if nothing of the response was written yet, else a reset. The connection closes either way.
+     */
+    void codecError(String why) {
+        if (finished) {
+            return;
+        }
+        flags = "DPE";
+        requestHalted = true;
+        responseHalted = true;
+        pendingLocal = null;
+        router.cancel();
+        details = why;
+        if (writer.started()) {
+            reset(why);
+        } else {
+            writeDirect(localHeaders(new Local(400, why, BAD_REQUEST, new HeaderMap(), -1)), BAD_REQUEST);
+        }
+    }
+
+    /** The client can take (or cannot take) more of the response now: the upstream is read (or not) as it can. */
+    void downstreamWritable(boolean writable) {
+        downstreamFull = !writable;
+        readResponse();
+    }
+
+    private void readRequest() {
+        if (!finished) {
+            owner.readRequest(!requestWaitingFull && !upstreamFull);
+        }
+    }
+
+    private void readResponse() {
+        router.readUpstream(!responseWaitingFull && !downstreamFull);
+    }
+
+    /** A timeout expired: Envoy's 408 local reply if no response started, else a reset. */
+    void timedOut(int status, String why, String body, String flag) {
+        if (finished) {
+            return;
+        }
+        flags = flag;
+        if (responseStarted) {
+            reset(why);
+        } else {
+            localReply(new Local(status, why, body.getBytes(StandardCharsets.UTF_8), new HeaderMap(), -1));
+        }
+    }
+
+    boolean requestComplete() {
+        return requestComplete;
+    }
+
+    long startNanos() {
+        return startNanos;
+    }
+
+    long lastActivity() {
+        return lastActivity;
     }
 
     boolean finished() {
@@ -257,6 +348,7 @@ final class HttpStream implements Router.Events {
         if (finished || pendingLocal != null) {
             return;
         }
+        lastActivity = System.nanoTime();
         responseStarted = true;
         details = "via_upstream";
         response.onHeaders(headers, endOfStream);
@@ -265,6 +357,7 @@ final class HttpStream implements Router.Events {
     @Override
     public void upstreamData(byte[] data, boolean endOfStream) {
         if (!finished) {
+            lastActivity = System.nanoTime();
             info.responseBodySize(info.responseBodySize() + data.length);
             response.onData(data, endOfStream);
         }
@@ -288,6 +381,12 @@ final class HttpStream implements Router.Events {
         } else {
             localReply(new Local(status, failureDetails, body.getBytes(StandardCharsets.UTF_8), new HeaderMap(), -1));
         }
+    }
+
+    @Override
+    public void upstreamWritable(boolean writable) {
+        upstreamFull = !writable;
+        readRequest();
     }
 
     @Override
@@ -477,6 +576,6 @@ final class HttpStream implements Router.Events {
                 protocol, code, flags, received, writer.bodyBytes(), (System.nanoTime() - startNanos) / 1_000_000,
                 h.first("user-agent"), h.first("x-request-id"), h.first(":authority"), router.upstreamHost(),
                 details));
-        onFinished.run();
+        owner.streamDone();
     }
 }

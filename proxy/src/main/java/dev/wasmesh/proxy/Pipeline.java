@@ -43,10 +43,20 @@ final class Pipeline {
         void overflow();
     }
 
+    /**
+     * Told when the data waiting in front of a filter paused on headers passes the buffer limit (true), and when it
+     * went on (false): the sender is then not read, as Envoy's StopAllIterationAndWatermark (what a wasm filter's
+     * pause on headers is there) does, rather than the stream failing.
+     */
+    interface Watermark {
+        void waitingFull(boolean full);
+    }
+
     private record Waiting(int stage, byte[] data, boolean end, HeaderMap trailers) {}
 
     private final Stages stages;
     private final Sink sink;
+    private final Watermark watermark;
     private final long bufferLimit;
     private final int n;
     private final Body[] held;
@@ -55,14 +65,16 @@ final class Pipeline {
     /** Created when something first has to wait: most streams never pause. */
     private ArrayDeque<Waiting> waiting;
     private long waitingBytes;
+    private boolean waitingFull;
     private HeaderMap headers;
     private boolean headersEnd;
     private int headersAt = -1;
     private boolean headersPaused;
 
-    Pipeline(Stages stages, Sink sink, long bufferLimit) {
+    Pipeline(Stages stages, Sink sink, Watermark watermark, long bufferLimit) {
         this.stages = stages;
         this.sink = sink;
+        this.watermark = watermark;
         this.bufferLimit = bufferLimit;
         this.n = stages.count();
         this.held = new Body[n];
@@ -151,6 +163,10 @@ final class Pipeline {
         List<Waiting> events = new ArrayList<>(waiting);
         waiting.clear();
         waitingBytes = 0;
+        if (waitingFull) {
+            waitingFull = false;
+            watermark.waitingFull(false);
+        }
         for (Waiting w : events) {
             if (stages.halted()) {
                 return;
@@ -176,8 +192,9 @@ final class Pipeline {
             if (headersAt <= j) {
                 waiting().add(new Waiting(j, d, end, null));
                 waitingBytes += d.length;
-                if (waitingBytes > bufferLimit) {
-                    sink.overflow();
+                if (waitingBytes > bufferLimit && !waitingFull) {
+                    waitingFull = true;
+                    watermark.waitingFull(true);
                 }
                 return;
             }

@@ -9,6 +9,11 @@ import dev.wasmesh.host.abi.LogLevel;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelOutboundBuffer;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.util.concurrent.GlobalEventExecutor;
 import io.netty.channel.EventLoop;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.util.concurrent.EventExecutor;
@@ -49,6 +54,8 @@ public final class ProxyServer implements AutoCloseable {
     final LongAdder rqTotal;
     final AtomicLong rqActive;
     private final List<RouteConfig> routes = new ArrayList<>();
+    /** Every open downstream connection, for the bytes they have queued (Envoy's downstream_cx_tx_bytes_buffered). */
+    private final ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
     private volatile FilterChain chain;
     private volatile boolean draining;
     private Channel listener;
@@ -66,6 +73,7 @@ public final class ProxyServer implements AutoCloseable {
         }
         this.rqTotal = stats.counterCell(httpStat("downstream_rq_total"));
         this.rqActive = stats.gaugeCell(httpStat("downstream_rq_active"));
+        stats.computedGauge(httpStat("downstream_cx_tx_bytes_buffered"), this::bytesQueuedDownstream);
         stats.computedGauge("wasm.guest_memory_used_bytes", GuestMemoryBudget.PROCESS::used);
         stats.computedGauge("wasm.guest_memory_budget_bytes", GuestMemoryBudget.PROCESS::limit);
         log.proxy(LogLevel.DEBUG, "transport " + Transport.currentName());
@@ -132,6 +140,8 @@ public final class ProxyServer implements AutoCloseable {
                     .childOption(ChannelOption.TCP_NODELAY, true)
                     // Netty 4.2's default (adaptive) allocator costs ~8% more CPU per proxied request (bench/load).
                     .childOption(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
+                    .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(
+                            config.limits().writeLowWatermark(), config.limits().writeHighWatermark()))
                     .childHandler(new DownstreamInitializer(this))
                     .bind(config.listen().host(), config.listen().port()).sync().channel();
         } catch (Exception e) {
@@ -244,6 +254,28 @@ public final class ProxyServer implements AutoCloseable {
 
     boolean draining() {
         return draining;
+    }
+
+    /** Bytes written to downstream connections and not yet taken by their sockets. */
+    private long bytesQueuedDownstream() {
+        long n = 0;
+        for (Channel ch : connections) {
+            ChannelOutboundBuffer out = ch.unsafe().outboundBuffer();
+            if (out != null) {
+                n += out.totalPendingWriteBytes();
+            }
+        }
+        return n;
+    }
+
+    /** Counts a new downstream connection in the connections whose queued bytes are reported. */
+    void opened(Channel ch) {
+        connections.add(ch);
+    }
+
+    String listenerStat(String name) {
+        Endpoint ep = listenAddress();
+        return "listener." + ep.host() + "_" + ep.port() + "." + name;
     }
 
     String httpStat(String name) {

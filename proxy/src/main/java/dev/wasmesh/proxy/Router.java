@@ -32,6 +32,9 @@ final class Router implements Pipeline.Sink {
         void upstreamFailed(int status, String details, String body, String flag);
 
         void requestOverflow();
+
+        /** Whether the upstream connection takes more of the request now (flow control). */
+        void upstreamWritable(boolean writable);
     }
 
     private final List<RouteConfig> routes;
@@ -45,6 +48,7 @@ final class Router implements Pipeline.Sink {
     private ScheduledFuture<?> timeout;
     private boolean responseStarted;
     private boolean finished;
+    private boolean readPaused;
 
     Router(List<RouteConfig> routes, ProxyServer server, Worker worker, Events events) {
         this.routes = routes;
@@ -78,6 +82,9 @@ final class Router implements Pipeline.Sink {
         }
         events.routed(route, cluster);
         exchange = pool.open(cluster, new Upstream());
+        if (readPaused) {
+            exchange.pauseRead(true);
+        }
         framer = exchange.requestFramer(headers);
         framer.headers(headers, endOfStream);
         exchange.flush();
@@ -125,6 +132,14 @@ final class Router implements Pipeline.Sink {
         server.stats().inc("cluster." + route.cluster() + ".upstream_rq_timeout");
         cancel();
         events.upstreamFailed(504, "upstream_response_timeout", "upstream request timeout", "UT");
+    }
+
+    /** Reads the upstream's response only while the client takes it (flow control). */
+    void readUpstream(boolean read) {
+        readPaused = !read;
+        if (exchange != null) {
+            exchange.pauseRead(readPaused);
+        }
     }
 
     /** Abandons the upstream request (local reply, reset, downstream gone). */
@@ -180,6 +195,13 @@ final class Router implements Pipeline.Sink {
                 }
             } else if (bytes.length > 0) {
                 events.upstreamData(bytes, false);
+            }
+        }
+
+        @Override
+        public void writable(boolean writable) {
+            if (!finished) {
+                events.upstreamWritable(writable);
             }
         }
 

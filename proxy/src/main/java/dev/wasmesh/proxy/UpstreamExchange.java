@@ -1,6 +1,7 @@
 package dev.wasmesh.proxy;
 
 import dev.wasmesh.host.HeaderMap;
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.handler.codec.http.HttpContent;
@@ -27,6 +28,9 @@ final class UpstreamExchange {
 
         /** The connection closed before the response completed; or, {@code malformed}, the response was unreadable. */
         void disconnected(boolean malformed);
+
+        /** Whether the connection takes more of the request now: false past the high watermark, true below the low. */
+        void writable(boolean writable);
     }
 
     private final UpstreamPool pool;
@@ -42,6 +46,10 @@ final class UpstreamExchange {
     private UpstreamHandler handler;
     private UpstreamResponseDecoder decoder;
     private boolean bodylessResponse;
+    /** Bytes queued before the connection is up; past the high watermark the request's reader waits. */
+    private long queuedBytes;
+    private boolean writable = true;
+    private boolean readPaused;
 
     UpstreamExchange(UpstreamPool pool, ClusterConfig cluster, Listener listener) {
         this.pool = pool;
@@ -69,11 +77,38 @@ final class UpstreamExchange {
         handler.exchange(this);
         decoder = ch.pipeline().get(UpstreamResponseDecoder.class);
         decoder.expectBodyless(bodylessResponse);
+        if (readPaused) {
+            ch.config().setAutoRead(false);
+        }
         for (Object o : queued) {
             ch.write(o);
         }
         queued.clear();
+        queuedBytes = 0;
         ch.flush();
+        writability(ch.isWritable());
+    }
+
+    /** The connection's writability changed. */
+    void onWritabilityChanged() {
+        if (!closed) {
+            writability(channel.isWritable());
+        }
+    }
+
+    private void writability(boolean w) {
+        if (w != writable) {
+            writable = w;
+            listener.writable(w);
+        }
+    }
+
+    /** Stops (or resumes) reading the response: the client does not take it as fast as the upstream sends it. */
+    void pauseRead(boolean pause) {
+        readPaused = pause;
+        if (channel != null && !closed) {
+            channel.config().setAutoRead(!pause);
+        }
     }
 
     void connectFailed(Throwable cause) {
@@ -114,6 +149,10 @@ final class UpstreamExchange {
         }
         if (channel == null) {
             queued.add(o);
+            queuedBytes += o instanceof ByteBuf ? ((ByteBuf) o).readableBytes() : 0;
+            if (queuedBytes > pool.writeHighWatermark()) {
+                writability(false);
+            }
         } else if (last) {
             channel.writeAndFlush(o, channel.voidPromise());
             unflushed = false;
@@ -166,6 +205,9 @@ final class UpstreamExchange {
         if (requestDone && responseDone && !closed) {
             closed = true;
             handler.exchange(null);
+            if (readPaused) {
+                channel.config().setAutoRead(true); // for the connection's next exchange
+            }
             if (keepAlive) {
                 pool.release(cluster.name(), channel);
             } else {

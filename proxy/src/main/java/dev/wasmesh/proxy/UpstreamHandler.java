@@ -60,6 +60,14 @@ final class UpstreamHandler extends SimpleChannelInboundHandler<HttpObject> {
     }
 
     @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        if (exchange != null) {
+            exchange.onWritabilityChanged();
+        }
+        ctx.fireChannelWritabilityChanged();
+    }
+
+    @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         if (exchange != null) {
             exchange.onDisconnect();

@@ -7,6 +7,7 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
+import io.netty.channel.WriteBufferWaterMark;
 import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Map;
@@ -23,10 +24,18 @@ final class UpstreamPool {
     private final Map<String, Integer> nextEndpoint = new HashMap<>();
     /** upstream_rq_total per cluster, looked up once (it is counted per request). */
     private final Map<String, LongAdder> rqTotalStats = new HashMap<>();
+    private final WriteBufferWaterMark watermark;
 
     UpstreamPool(EventLoop loop, ProxyServer server) {
         this.loop = loop;
         this.server = server;
+        Limits limits = server.config().limits();
+        this.watermark = new WriteBufferWaterMark(limits.writeLowWatermark(), limits.writeHighWatermark());
+    }
+
+    /** What a request may queue on a connection before its reader waits (Envoy's per-connection buffer limit). */
+    int writeHighWatermark() {
+        return watermark.high();
     }
 
     /** Starts an exchange with {@code cluster}: a pooled connection if one is idle, else a new one. */
@@ -47,6 +56,7 @@ final class UpstreamPool {
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) cluster.connectTimeout().toMillis())
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
+                .option(ChannelOption.WRITE_BUFFER_WATER_MARK, watermark)
                 .handler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {

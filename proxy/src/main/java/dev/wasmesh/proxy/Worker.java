@@ -1,17 +1,30 @@
 package dev.wasmesh.proxy;
 
 import io.netty.channel.EventLoop;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
 
 /** One event-loop thread with its own upstream connection pool and its own VMs. */
 final class Worker {
+    /** A connection or stream with timeouts, which the worker's sweep asks to act on the expired ones. */
+    interface Timed {
+        void checkTimeouts(long nowNanos);
+    }
+
     private final int index;
     private final EventLoop loop;
     private final UpstreamPool pool;
+    /** Touched on the loop only. One sweep per worker rather than a timer per stream: nothing to schedule per request. */
+    private final Set<Timed> timed = Collections.newSetFromMap(new IdentityHashMap<>());
 
     Worker(int index, EventLoop loop, ProxyServer server) {
         this.index = index;
         this.loop = loop;
         this.pool = new UpstreamPool(loop, server);
+        long period = server.config().limits().sweepPeriod().toMillis();
+        loop.scheduleAtFixedRate(this::sweep, period, period, TimeUnit.MILLISECONDS);
     }
 
     int index() {
@@ -24,5 +37,23 @@ final class Worker {
 
     UpstreamPool pool() {
         return pool;
+    }
+
+    void watch(Timed t) {
+        timed.add(t);
+    }
+
+    void unwatch(Timed t) {
+        timed.remove(t);
+    }
+
+    private void sweep() {
+        if (timed.isEmpty()) {
+            return;
+        }
+        long now = System.nanoTime();
+        for (Timed t : timed.toArray(new Timed[0])) { // a check may close a connection, which unwatches it
+            t.checkTimeouts(now);
+        }
     }
 }

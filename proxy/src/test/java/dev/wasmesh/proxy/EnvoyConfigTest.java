@@ -12,6 +12,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 class EnvoyConfigTest {
@@ -52,6 +53,19 @@ class EnvoyConfigTest {
         assertThatThrownBy(() -> parse(yaml)).isInstanceOf(EnvoyConfigException.class).hasMessage(
                 "static_resources.listeners[0].filter_chains[0].filters[0].typed_config.use_remote_address: "
                         + "field not supported by wasmesh");
+    }
+
+    @Test
+    void theConnectionManagersTimeoutsAndTheListenersBufferLimitReachTheLimits() throws Exception {
+        String yaml = exampleYaml().replace("          codec_type: AUTO\n", "          codec_type: AUTO\n"
+                + "          request_headers_timeout: 2s\n          request_timeout: 30s\n"
+                + "          stream_idle_timeout: 0.5s\n          common_http_protocol_options: { idle_timeout: 60s }\n");
+        Limits l = parse(yaml).limits();
+        assertThat(l.requestHeadersTimeout()).isEqualTo(Duration.ofSeconds(2));
+        assertThat(l.requestTimeout()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(l.streamIdleTimeout()).isEqualTo(Duration.ofMillis(500));
+        assertThat(l.idleTimeout()).isEqualTo(Duration.ofSeconds(60));
+        assertThat(parse(exampleYaml()).limits()).isEqualTo(Limits.DEFAULT);
     }
 
     @Test

@@ -184,4 +184,63 @@ class Http1WireTest {
             assertThat(r[1]).contains("\"x-mixed-case\":\"Value As Sent\"").contains("\"host\":\"t\"");
         }
     }
+    @Test
+    void aChunkSizeThatOverflowsGets400WithEnvoysDetailsAndTheConnectionCloses() throws Exception {
+        try (Socket s = connect()) {
+            s.getOutputStream().write(("POST /overflow HTTP/1.1\r\nhost: t\r\ntransfer-encoding: chunked\r\n\r\n"
+                    + "1ffffffffffffffff\r\nx").getBytes(StandardCharsets.US_ASCII));
+            String[] r = readResponse(s.getInputStream(), false);
+            assertThat(r[0]).startsWith("HTTP/1.1 400 Bad Request\r\n").containsIgnoringCase("connection: close");
+            assertThat(r[1]).isEqualTo("Bad Request");
+            assertThat(s.getInputStream().read()).isEqualTo(-1);
+        }
+        assertThat(proxy.awaitOutput("\"POST /overflow HTTP/1.1\" 400 DPE ", Duration.ofSeconds(5)))
+                .as(proxy.stdout()).isTrue();
+        assertThat(proxy.stdout().lines().filter(l -> l.contains("/overflow"))).singleElement()
+                .asString().endsWith(" http1.codec_error");
+    }
+
+    @Test
+    void anAbsoluteFormTargetIsServedWithItsPathAndItsAuthorityAsTheHost() throws Exception {
+        try (Socket s = connect()) {
+            s.getOutputStream().write("GET http://abs.example:8080/abs?q=1 HTTP/1.1\r\nhost: other\r\n\r\n"
+                    .getBytes(StandardCharsets.US_ASCII));
+            String[] r = readResponse(s.getInputStream(), false);
+            assertThat(r[0]).startsWith("HTTP/1.1 200 OK\r\n");
+            assertThat(r[1]).contains("\"path\":\"/abs?q=1\"").contains("\"host\":\"abs.example:8080\"")
+                    .doesNotContain("other");
+            s.getOutputStream().write("GET HTTP://user@t HTTP/1.1\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            r = readResponse(s.getInputStream(), false);
+            assertThat(r[1]).contains("\"path\":\"/\"").contains("\"host\":\"t\"");
+        }
+    }
+
+    @Test
+    void anHttp10RequestMayComeWithoutAHost() throws Exception {
+        try (Socket s = connect()) {
+            s.getOutputStream().write("GET /no-host HTTP/1.0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            String[] r = readResponse(s.getInputStream(), false);
+            assertThat(r[0]).startsWith("HTTP/1.1 200 OK\r\n");
+            assertThat(r[1]).contains("\"path\":\"/no-host\"");
+        }
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "GET /h HTTP/1.1\\r\\n                         | missing_host_header",
+        "GET /h HTTP/1.1\\r\\nhost: a\\r\\nHost: b\\r\\n | http.invalid_authority",
+        "GET /h HTTP/1.0\\r\\nhost: a\\r\\nhost: a\\r\\n | http.invalid_authority",
+        "GET https://t/h HTTP/1.1\\r\\nhost: t\\r\\n       | http.invalid_scheme",
+        "GET http:///h HTTP/1.1\\r\\nhost: t\\r\\n         | http1.invalid_url",
+    })
+    void requestsWithoutOneHostAreRefusedWith400AndEnvoysDetails(String head, String details) throws Exception {
+        try (Socket s = connect()) {
+            s.getOutputStream().write((head.translateEscapes() + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
+            String[] r = readResponse(s.getInputStream(), false);
+            assertThat(r[0]).as(head).startsWith("HTTP/1.1 400 Bad Request\r\n");
+            assertThat(s.getInputStream().read()).isEqualTo(-1);
+        }
+        assertThat(proxy.awaitOutput("\" 400 DPE 0 11 0 \"-\" \"-\" \"-\" \"-\" " + details + "\n",
+                Duration.ofSeconds(5))).as(proxy.stdout()).isTrue();
+    }
 }

@@ -38,7 +38,7 @@ class LimitsTest {
 
     @Test
     void bufferedBodyOverTheLimitGets413() throws Exception {
-        ProxyConfig c = TestProxy.config("c-all").limits(new Limits(60 * 1024, 1024, Duration.ofSeconds(1)));
+        ProxyConfig c = TestProxy.config("c-all").limits(Limits.DEFAULT.withBufferLimitBytes(1024));
         try (TestProxy p = TestProxy.start(c)) {
             HttpResponse<String> r = p.post("/big", "x".repeat(4096), "x-buffer", "yes");
             assertThat(r.statusCode()).isEqualTo(413);

@@ -41,6 +41,7 @@ import picocli.CommandLine.Spec;
             "  wasmesh run filter.wasm --cluster auth=http://127.0.0.1:9000 --fail-strategy FAIL_OPEN",
             "  wasmesh run oci://localhost:5000/my-filter:v1",
             "  wasmesh run --config examples/envoy.yaml",
+            "  wasmesh run filter.wasm --max-connections 10000   # timeouts: see docs/host-differences.md",
         })
 public final class RunCommand implements Callable<Integer> {
     /** Options that describe the one filter of {@code run FILTER}; an Envoy config file says all of that itself. */
@@ -51,7 +52,8 @@ public final class RunCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Parameters(index = "0", arity = "0..1", paramLabel = "FILTER",
-            description = "The filter: a path, an oci:// image or an http(s):// URL (with --sha256).")
+            description = "The filter: a path, an oci:// image or an http(s):// URL (with --sha256; plain http:// "
+                    + "without it is run with a warning).")
     String filter;
 
     @Option(names = "--config", paramLabel = "FILE",
@@ -88,6 +90,10 @@ public final class RunCommand implements Callable<Integer> {
 
     @Option(names = "--workers", paramLabel = "N", description = "Worker threads (default: number of cores).")
     Integer workers;
+
+    @Option(names = "--max-connections", paramLabel = "N",
+            description = "Downstream connections open at once; more are closed as they arrive (default: no limit).")
+    Integer maxConnections;
 
     @Option(names = "--admin", paramLabel = "HOST:PORT",
             description = "Admin address (default 127.0.0.1:9901; with --config, replaces the file's).")
@@ -204,6 +210,13 @@ public final class RunCommand implements Callable<Integer> {
                     .pluginConfiguration(bytes(pluginConfig, "--plugin-config"))
                     .vmConfiguration(bytes(vmConfig, "--vm-config"))
                     .failurePolicy(FailurePolicy.parse(failStrategy)).logLevel(level).build();
+            if (sha256 == null && filter.regionMatches(true, 0, "http://", 0, 7)) {
+                // As istio-agent, which fetches http:// modules and checks a sha256 only if one is given: allowed,
+                // but said once, since anyone on the network path can swap the code the proxy runs.
+                err.println("wasmesh run: warning: " + filter + " is fetched over plain HTTP and not checked: anyone"
+                        + " on the network path can replace the code; pin it with --sha256 HEX (sha256sum of the"
+                        + " .wasm) or use https://");
+            }
             cfg.addFilter(FilterConfig.at(filter, sha256, plugin));
             if (upstream != null) {
                 cfg.addCluster(ClusterConfig.fromUrl(ProxyConfig.DEFAULT_CLUSTER, upstream));
@@ -222,6 +235,12 @@ public final class RunCommand implements Callable<Integer> {
         }
         if (workers != null) {
             cfg.workers(workers);
+        }
+        if (maxConnections != null) {
+            if (maxConnections < 1) {
+                throw new IllegalArgumentException("--max-connections must be at least 1, got " + maxConnections);
+            }
+            cfg.limits(cfg.limits().withMaxConnections(maxConnections));
         }
         return cfg.watch(watch).logLevel(level);
     }

@@ -147,8 +147,18 @@ public final class EnvoyConfigLoader {
         if (!List.of("AUTO", "HTTP1", "HTTP2").contains(codec)) {
             throw hcm.error("codec_type", "expected AUTO, HTTP1 or HTTP2 (HTTP/3 is not supported)");
         }
-        int headersKb = (int) hcm.integer("max_request_headers_kb", Limits.DEFAULT.maxRequestHeadersBytes() / 1024);
-        config.limits(new Limits(headersKb * 1024, bufferLimit, Limits.DEFAULT.drainTimeout()));
+        Limits d = Limits.DEFAULT;
+        int headersKb = (int) hcm.integer("max_request_headers_kb", d.maxRequestHeadersBytes() / 1024);
+        Limits limits = d.withMaxRequestHeadersBytes(headersKb * 1024).withBufferLimitBytes(bufferLimit)
+                .withRequestHeadersTimeout(hcm.duration("request_headers_timeout", d.requestHeadersTimeout()))
+                .withRequestTimeout(hcm.duration("request_timeout", d.requestTimeout()))
+                .withStreamIdleTimeout(hcm.duration("stream_idle_timeout", d.streamIdleTimeout()));
+        Node common = hcm.optObject("common_http_protocol_options");
+        if (common != null) {
+            limits = limits.withIdleTimeout(common.duration("idle_timeout", d.idleTimeout()));
+            common.done();
+        }
+        config.limits(limits);
         routeConfig(hcm.object("route_config"));
         List<Node> httpFilters = hcm.objects("http_filters");
         for (int i = 0; i < httpFilters.size(); i++) {
