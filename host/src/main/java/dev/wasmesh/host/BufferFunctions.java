@@ -53,7 +53,7 @@ final class BufferFunctions {
             if (body == NOTHING || READ_ONLY.contains(type)) {
                 throw AbiException.BAD_ARGUMENT;
             }
-            body.write(a[1], a[2], data, Limits.HOST_CALL_MAX_BYTES);
+            body.write(a[1], a[2], data, GuestLimits.HOST_CALL_MAX_BYTES);
             return ok();
         });
     }

@@ -3,13 +3,13 @@ package dev.wasmesh.host;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The bytes all guests of the process hold in the JVM heap, counted against {@link Limits#GUEST_MEMORY_BYTES}
+ * The bytes all guests of the process hold in the JVM heap, counted against {@link GuestLimits#GUEST_MEMORY_BYTES}
  * before the heap is asked for them. A reservation that would pass the budget is refused, so a guest's
  * {@code memory.grow} answers -1 (as a full address space does in Envoy) instead of the JVM running out of heap.
  */
 public final class GuestMemoryBudget {
     /** The process-wide budget every VM draws from. */
-    public static final GuestMemoryBudget PROCESS = new GuestMemoryBudget(Limits.GUEST_MEMORY_BYTES);
+    public static final GuestMemoryBudget PROCESS = new GuestMemoryBudget(GuestLimits.GUEST_MEMORY_BYTES);
 
     private final long limit;
     private final AtomicLong used = new AtomicLong();

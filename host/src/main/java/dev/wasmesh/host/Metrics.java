@@ -56,7 +56,7 @@ public final class Metrics {
         }
     }
 
-    static final int MAX_SAMPLES = Limits.HISTOGRAM_SAMPLES;
+    static final int MAX_SAMPLES = GuestLimits.HISTOGRAM_SAMPLES;
 
     private final Map<String, Metric> byName = new ConcurrentHashMap<>();
     private final Map<Integer, Metric> byId = new ConcurrentHashMap<>();

@@ -107,7 +107,7 @@ public final class PluginConfig {
         private LogLevel logLevel = LogLevel.INFO;
         private FailurePolicy failurePolicy = FailurePolicy.FAIL_CLOSED;
         private Duration callbackDeadline = Duration.ofSeconds(1);
-        private int memoryLimitPages = Limits.DEFAULT_VM_MEMORY_PAGES;
+        private int memoryLimitPages = GuestLimits.DEFAULT_VM_MEMORY_PAGES;
 
         public Builder name(String name) {
             this.name = Objects.requireNonNull(name);

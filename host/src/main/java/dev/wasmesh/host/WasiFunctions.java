@@ -224,7 +224,7 @@ final class WasiFunctions {
         add("sched_yield", i32s(0), (m, a) -> SUCCESS);
         add("random_get", i32s(2), (m, a) -> {
             long len = a[1] & 0xFFFFFFFFL;
-            if (len > Limits.RANDOM_GET_MAX_BYTES) {
+            if (len > GuestLimits.RANDOM_GET_MAX_BYTES) {
                 return INVAL; // as cpp-host: the length is checked before anything is allocated
             }
             m.checkRange(a[0], len);

@@ -240,7 +240,7 @@ public final class WasmVm {
 
     /** Bytes of linear memory the guest has now. */
     public long guestMemoryBytes() {
-        return instance.memory() == null ? 0 : (long) instance.memory().pages() * Limits.PAGE_BYTES;
+        return instance.memory() == null ? 0 : (long) instance.memory().pages() * GuestLimits.PAGE_BYTES;
     }
 
     /**

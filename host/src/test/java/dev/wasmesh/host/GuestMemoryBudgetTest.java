@@ -55,7 +55,7 @@ class GuestMemoryBudgetTest {
         GuestMemoryBudget budget = new GuestMemoryBudget(4 * MIB);
         WasmVm first = vmGrowingBy(3, budget);
         assertThat(first).isNotNull();
-        assertThat(first.guestMemoryBytes()).isEqualTo(3 * MIB + Limits.PAGE_BYTES);
+        assertThat(first.guestMemoryBytes()).isEqualTo(3 * MIB + GuestLimits.PAGE_BYTES);
         assertThat(budget.used()).isEqualTo(first.guestMemoryBytes());
 
         assertThat(vmGrowingBy(3, budget)).as("a second VM may not grow by 3 MiB").isNull();
@@ -72,7 +72,7 @@ class GuestMemoryBudgetTest {
 
     @Test
     void aModuleWhoseInitialMemoryDoesNotFitIsRefusedWithAReason() {
-        GuestMemoryBudget budget = new GuestMemoryBudget(Limits.PAGE_BYTES / 2);
+        GuestMemoryBudget budget = new GuestMemoryBudget(GuestLimits.PAGE_BYTES / 2);
         WasmFailureException e = catchThrowableOfType(WasmFailureException.class, () -> WasmVm.create(MODULE,
                 new HostEnvironment(), PluginConfig.builder().build(), new WasmVm.Options().memoryBudget(budget)));
         assertThat(e.failure().kind()).isEqualTo(WasmFailure.Kind.INSTANTIATION);

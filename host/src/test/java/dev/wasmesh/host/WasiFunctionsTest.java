@@ -241,9 +241,9 @@ class WasiFunctionsTest {
                 expect(m, SUCCESS, "SCHED_YIELD"),
                 expect(m, SUCCESS, "RANDOM_GET", p.out(16), 16),
                 expect(m, FAULT, "RANDOM_GET", 0x7FFFFFF0, 32),
-                expect(m, SUCCESS, "RANDOM_GET", 0x20000, Limits.RANDOM_GET_MAX_BYTES), // the third page
+                expect(m, SUCCESS, "RANDOM_GET", 0x20000, GuestLimits.RANDOM_GET_MAX_BYTES), // the third page
                 // Refused before anything is allocated: these once made the host allocate gigabytes.
-                expect(m, INVAL, "RANDOM_GET", p.out(16), Limits.RANDOM_GET_MAX_BYTES + 1),
+                expect(m, INVAL, "RANDOM_GET", p.out(16), GuestLimits.RANDOM_GET_MAX_BYTES + 1),
                 expect(m, INVAL, "RANDOM_GET", p.out(16), 0x7FFFFFF0),
                 expect(m, INVAL, "RANDOM_GET", p.out(16), 0xFFFFFFFF),
                 expect(m, BADF, "SOCK_ACCEPT", 3, 0, p.out(4)),

@@ -2,6 +2,7 @@ package dev.wasmesh.proxy;
 
 import dev.wasmesh.host.CallTransport;
 import dev.wasmesh.host.GrpcCallout;
+import dev.wasmesh.host.GuestLimits;
 import dev.wasmesh.host.HeaderMap;
 import dev.wasmesh.host.HttpCallout;
 import io.netty.buffer.ByteBufUtil;
@@ -64,6 +65,7 @@ final class ClusterTransport implements CallTransport {
         private final ByteArrayOutputStream body = new ByteArrayOutputStream();
         private HeaderMap headers;
         private ScheduledFuture<?> timer;
+        private boolean tooLarge;
 
         HttpCall(HttpCallout call) {
             this.call = call;
@@ -88,6 +90,16 @@ final class ClusterTransport implements CallTransport {
 
         @Override
         public void content(HttpContent content, boolean last) {
+            if (tooLarge) {
+                return; // the rest of an answer that was already failed is read and dropped
+            }
+            if ((long) body.size() + content.content().readableBytes() > GuestLimits.HOST_CALL_MAX_BYTES) {
+                // An upstream must not push any amount into memory for one call-out: the call fails as a reset.
+                tooLarge = true;
+                done();
+                call.fail();
+                return;
+            }
             byte[] b = ByteBufUtil.getBytes(content.content());
             body.write(b, 0, b.length);
             if (last) {
@@ -100,7 +112,9 @@ final class ClusterTransport implements CallTransport {
         @Override
         public void disconnected(boolean malformed) {
             done();
-            call.fail();
+            if (!tooLarge) {
+                call.fail();
+            }
         }
 
         @Override

@@ -3,7 +3,7 @@ package dev.wasmesh.host.abi;
 import com.dylibso.chicory.runtime.ExportFunction;
 import com.dylibso.chicory.runtime.Memory;
 import dev.wasmesh.host.HeaderMap;
-import dev.wasmesh.host.Limits;
+import dev.wasmesh.host.GuestLimits;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -38,12 +38,12 @@ public final class GuestMemory {
     }
 
     /**
-     * Copies guest bytes into the JVM. More than {@link Limits#HOST_CALL_MAX_BYTES} at once is BAD_ARGUMENT: a
+     * Copies guest bytes into the JVM. More than {@link GuestLimits#HOST_CALL_MAX_BYTES} at once is BAD_ARGUMENT: a
      * guest with a large memory must not make one host call allocate a gigabyte of heap.
      */
     public byte[] read(long ptr, long len) {
         int p = checked(ptr, len);
-        if ((len & 0xFFFFFFFFL) > Limits.HOST_CALL_MAX_BYTES) {
+        if ((len & 0xFFFFFFFFL) > GuestLimits.HOST_CALL_MAX_BYTES) {
             throw AbiException.BAD_ARGUMENT;
         }
         int l = (int) (len & 0xFFFFFFFFL);

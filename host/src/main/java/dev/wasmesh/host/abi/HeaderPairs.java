@@ -1,7 +1,7 @@
 package dev.wasmesh.host.abi;
 
 import dev.wasmesh.host.HeaderMap;
-import dev.wasmesh.host.Limits;
+import dev.wasmesh.host.GuestLimits;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
@@ -11,8 +11,8 @@ import java.nio.ByteOrder;
  */
 public final class HeaderPairs {
     /** Envoy's caps on a serialised map handed over by the guest. */
-    public static final int MAX_PAIRS = Limits.PAIRS_MAX_COUNT;
-    public static final int MAX_BYTES = Limits.PAIRS_MAX_BYTES;
+    public static final int MAX_PAIRS = GuestLimits.PAIRS_MAX_COUNT;
+    public static final int MAX_BYTES = GuestLimits.PAIRS_MAX_BYTES;
 
     private HeaderPairs() {}
 

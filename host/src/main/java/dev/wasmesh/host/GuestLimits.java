@@ -9,8 +9,8 @@ package dev.wasmesh.host;
  * per-VM limit all guest memory of the process is accounted against one budget ({@link GuestMemoryBudget}) before
  * the JVM allocates it: a guest that asks for more gets {@code memory.grow} = -1, never an OutOfMemoryError.
  */
-public final class Limits {
-    private Limits() {}
+public final class GuestLimits {
+    private GuestLimits() {}
 
     /** A wasm page. */
     public static final int PAGE_BYTES = 64 * 1024;
