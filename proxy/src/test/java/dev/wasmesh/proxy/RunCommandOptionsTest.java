@@ -76,6 +76,21 @@ class RunCommandOptionsTest {
     }
 
     @Test
+    void callbackDeadlineSetsHowLongACallbackMayRun() throws Exception {
+        Path hostile = Fixtures.compile(dir, "hostile");
+        try (RunProcess p = RunProcess.run(hostile.toString(), "--callback-deadline", "150ms")) {
+            assertThat(p.get("/loop", "x-attack", "l").statusCode()).isEqualTo(503);
+            assertThat(p.awaitOutput("ran longer than 150 ms", Duration.ofSeconds(5))).as(p.output()).isTrue();
+        }
+        try (RunProcess p = RunProcess.start("run", hostile.toString(), "--callback-deadline", "2", "--listen",
+                "127.0.0.1:0", "--admin", "127.0.0.1:0")) {
+            assertThat(p.awaitExit()).isEqualTo(2);
+            assertThat(p.output().strip()).isEqualTo("wasmesh run: --callback-deadline needs a unit (ms, s or m),"
+                    + " got '2'");
+        }
+    }
+
+    @Test
     void logLevelDebugShowsTheFiltersDebugLogs() throws Exception {
         try (RunProcess p = RunProcess.run(TestProxy.wasm("as-solo").toString(), "--root-id", "as_solo",
                 "--plugin-config", "x", "--log-level", "debug")) {

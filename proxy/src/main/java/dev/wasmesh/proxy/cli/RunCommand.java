@@ -20,11 +20,14 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -45,6 +48,7 @@ import picocli.CommandLine.Spec;
         })
 public final class RunCommand implements Callable<Integer> {
     /** Options that describe the one filter of {@code run FILTER}; an Envoy config file says all of that itself. */
+    private static final Pattern DURATION = Pattern.compile("(\\d{1,9})(ms|s|m)?");
     private static final List<String> FILTER_ONLY = List.of("--upstream", "--root-id", "--vm-id", "--plugin-config",
             "--vm-config", "--fail-strategy", "--sha256");
 
@@ -87,6 +91,12 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--fail-strategy", paramLabel = "POLICY", defaultValue = "FAIL_CLOSE",
             description = "FAIL_CLOSE (503), FAIL_OPEN (skip the filter) or FAIL_RELOAD (recreate the VM).")
     String failStrategy;
+
+    @Option(names = "--callback-deadline", paramLabel = "DURATION",
+            description = "How long one filter callback may run before it is interrupted and its VM fails, e.g. 1s,"
+                    + " 250ms, 2m; 0 for none, as Envoy (default 1s). Large Go filters may need more while the JIT"
+                    + " warms up.")
+    String callbackDeadline;
 
     @Option(names = "--workers", paramLabel = "N", description = "Worker threads (default: number of cores).")
     Integer workers;
@@ -236,6 +246,11 @@ public final class RunCommand implements Callable<Integer> {
         if (workers != null) {
             cfg.workers(workers);
         }
+        if (callbackDeadline != null) {
+            Duration deadline = duration(callbackDeadline, "--callback-deadline");
+            cfg.filters().replaceAll(f -> new FilterConfig(f.location(), f.inlineCode(), f.sha256(),
+                    f.plugin().toBuilder().callbackDeadline(deadline).build()));
+        }
         if (maxConnections != null) {
             if (maxConnections < 1) {
                 throw new IllegalArgumentException("--max-connections must be at least 1, got " + maxConnections);
@@ -243,6 +258,25 @@ public final class RunCommand implements Callable<Integer> {
             cfg.limits(cfg.limits().withMaxConnections(maxConnections));
         }
         return cfg.watch(watch).logLevel(level);
+    }
+
+    /** 250ms, 1s, 2m, or 0 (none). */
+    static Duration duration(String text, String option) {
+        Matcher m = DURATION.matcher(text.strip());
+        if (!m.matches()) {
+            throw new IllegalArgumentException(option + " expects a duration such as 250ms, 1s or 2m, got '" + text
+                    + "'");
+        }
+        long n = Long.parseLong(m.group(1));
+        String unit = m.group(2) == null ? "" : m.group(2);
+        if (n != 0 && unit.isEmpty()) {
+            throw new IllegalArgumentException(option + " needs a unit (ms, s or m), got '" + text + "'");
+        }
+        return switch (unit) {
+            case "ms" -> Duration.ofMillis(n);
+            case "m" -> Duration.ofMinutes(n);
+            default -> Duration.ofSeconds(n);
+        };
     }
 
     private static String baseName(String location) {
