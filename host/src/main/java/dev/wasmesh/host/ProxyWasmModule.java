@@ -110,7 +110,7 @@ public final class ProxyWasmModule {
         String sha256 = engine == Engine.COMPILER && cache != null ? CodeCache.sha256Hex(bytes) : null;
         byte[] cached = sha256 == null ? null : cache.read(sha256);
         // An entry exists only for a module that this build validated and compiled before, so validating the same
-        // bytes again (a second or more for a Go filter) would only repeat that answer.
+        // bytes again (much of the parse time of a large module) would only repeat that answer.
         WasmModule module = parse(name, bytes, cached == null);
         Map<String, FunctionType> exports = exportedFunctions(module);
         AbiVersion abi = abiVersion(name, exports);

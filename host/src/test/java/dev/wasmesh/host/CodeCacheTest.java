@@ -82,6 +82,21 @@ class CodeCacheTest {
     }
 
     @Test
+    void theSystemPropertyPicksTheDirectory() {
+        String before = System.getProperty(CodeCache.DIR_PROPERTY);
+        System.setProperty(CodeCache.DIR_PROPERTY, dir.toString());
+        try {
+            assertThat(CodeCache.defaultDir()).isEqualTo(dir);
+        } finally {
+            if (before == null) {
+                System.clearProperty(CodeCache.DIR_PROPERTY);
+            } else {
+                System.setProperty(CodeCache.DIR_PROPERTY, before);
+            }
+        }
+    }
+
+    @Test
     void withoutACacheEveryLoadCompiles() throws Exception {
         assertThat(load(null).codeFromCache()).isFalse();
         assertThat(load(null).codeFromCache()).isFalse();
