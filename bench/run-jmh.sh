@@ -19,7 +19,8 @@ if [[ "${SKIP_BUILD:-0}" != 1 ]]; then
 fi
 [[ -f "$jar" ]] || { echo "run-jmh.sh: $jar is missing; run without SKIP_BUILD=1" >&2; exit 1; }
 mkdir -p "$out"
-java_opts=(-Duser.language=en -Duser.country=US)
+# As the wasmesh launcher runs the JVM; JMH's forks inherit these.
+java_opts=(-Duser.language=en -Duser.country=US -XX:-DontCompileHugeMethods)
 
 # Runs JMH, keeping its full output in a log and showing one line per benchmark as progress.
 run() {

@@ -3,6 +3,7 @@ package dev.wasmesh.cli;
 import dev.wasmesh.host.ModuleInspector;
 import dev.wasmesh.host.ModuleLoadException;
 import dev.wasmesh.host.ModuleReport;
+import dev.wasmesh.host.ProxyWasmModule;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,7 +30,9 @@ public final class ModuleCheck {
     }
     ModuleReport report;
     try {
-      report = ModuleInspector.inspect(file.toString(), bytes);
+      // With the compiler, as `test` and `run` load it: a module that does not compile fails here, and one that
+      // does is in the code cache for them.
+      report = ModuleInspector.inspect(file.toString(), bytes, ProxyWasmModule.Engine.COMPILER);
     } catch (ModuleLoadException e) {
       throw new CliException(ExitCode.FAILED, e.getMessage(), e);
     }

@@ -44,6 +44,7 @@ import picocli.CommandLine;
       LogoutCommand.class,
       DeployCommand.class,
       UndeployCommand.class,
+      CacheCommand.class,
       CompletionCommand.class,
       CommandLine.HelpCommand.class,
     },
@@ -58,6 +59,7 @@ import picocli.CommandLine;
       "  wasmesh push my-filter/filter.wasm localhost:5000/my-filter:v1 --plain-http",
       "  wasmesh run oci://localhost:5000/my-filter:v1",
       "  wasmesh deploy istio my-filter/filter.wasm --namespace default --selector app=productpage --dry-run",
+      "  wasmesh cache clear",
       "  wasmesh help build",
     })
 public final class Wasmesh implements Runnable {

@@ -24,7 +24,7 @@ class CliBasicsTest {
 
   @Test
   void everyCommandHasHelpWithExamples() throws Exception {
-    for (String command : new String[] {"init", "build", "inspect", "test", "run", "echo", "push", "pull", "completion"}) {
+    for (String command : new String[] {"init", "build", "inspect", "test", "run", "echo", "push", "pull", "cache", "completion"}) {
       Result result = wasmesh().run(command, "--help");
 
       assertThat(result.exitCode()).as(result.toString()).isZero();

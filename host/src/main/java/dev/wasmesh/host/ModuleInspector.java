@@ -23,6 +23,15 @@ public final class ModuleInspector {
      *     reported in {@link ModuleReport#loadError()}
      */
     public static ModuleReport inspect(String name, byte[] bytes) throws ModuleLoadException {
+        return inspect(name, bytes, ProxyWasmModule.Engine.INTERPRETER);
+    }
+
+    /**
+     * @param engine what the load check loads the module with: the compiler also proves that the code compiles, and
+     *     leaves it in the {@link CodeCache} for the next load
+     */
+    public static ModuleReport inspect(String name, byte[] bytes, ProxyWasmModule.Engine engine)
+            throws ModuleLoadException {
         WasmModule module = ProxyWasmModule.parse(name, bytes);
         Map<String, com.dylibso.chicory.wasm.types.FunctionType> exports = ProxyWasmModule.exportedFunctions(module);
         String abi = exports.keySet().stream().map(AbiVersion::ofMarker).flatMap(Optional::stream)
@@ -76,7 +85,7 @@ public final class ModuleInspector {
 
         String loadError = null;
         try {
-            ProxyWasmModule.fromBytes(name, bytes, ProxyWasmModule.Engine.INTERPRETER);
+            ProxyWasmModule.fromBytes(name, bytes, engine);
         } catch (ModuleLoadException e) {
             String m = e.getMessage();
             loadError = m.startsWith(name + ": ") ? m.substring(name.length() + 2) : m;

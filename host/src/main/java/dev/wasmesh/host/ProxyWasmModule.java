@@ -1,5 +1,6 @@
 package dev.wasmesh.host;
 
+import com.dylibso.chicory.compiler.Cache;
 import com.dylibso.chicory.compiler.InterpreterFallback;
 import com.dylibso.chicory.compiler.MachineFactoryCompiler;
 import com.dylibso.chicory.runtime.Instance;
@@ -14,6 +15,7 @@ import com.dylibso.chicory.wasm.types.FunctionType;
 import com.dylibso.chicory.wasm.types.Import;
 import com.dylibso.chicory.wasm.types.NameCustomSection;
 import dev.wasmesh.host.abi.AbiVersion;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -31,8 +33,8 @@ import java.util.stream.Collectors;
 
 /**
  * A checked and compiled proxy-wasm module. Loading parses the bytes, finds the ABI marker, checks that every import
- * is one this host provides and that there is an allocator, then compiles the code once; every VM instantiated from
- * it reuses the compiled code.
+ * is one this host provides and that there is an allocator, then compiles the code once (or takes it from the
+ * {@link CodeCache}); every VM instantiated from it reuses the compiled code.
  */
 public final class ProxyWasmModule {
     /** How the module's code runs. */
@@ -50,6 +52,7 @@ public final class ProxyWasmModule {
     private final AbiVersion abiVersion;
     private final Engine engine;
     private final Function<Instance, Machine> machineFactory;
+    private final boolean codeFromCache;
     private final Map<String, FunctionType> exportedFunctions;
     private final Set<String> functionImports;
     private final String allocator;
@@ -57,19 +60,19 @@ public final class ProxyWasmModule {
     private final int sizeBytes;
 
     private ProxyWasmModule(String name, WasmModule module, AbiVersion abiVersion, Engine engine,
+                            Function<Instance, Machine> machineFactory, boolean codeFromCache,
                             Map<String, FunctionType> exportedFunctions, String allocator, int sizeBytes) {
         this.name = name;
         this.module = module;
         this.abiVersion = abiVersion;
         this.engine = engine;
+        this.machineFactory = machineFactory;
+        this.codeFromCache = codeFromCache;
         this.exportedFunctions = exportedFunctions;
         this.functionImports = functionImports(module);
         this.allocator = allocator;
         this.names = module.nameSection();
         this.sizeBytes = sizeBytes;
-        this.machineFactory = engine == Engine.COMPILER
-                ? MachineFactoryCompiler.builder(module).withInterpreterFallback(InterpreterFallback.WARN).compile()
-                : null;
     }
 
     public static ProxyWasmModule load(Path file) throws ModuleLoadException {
@@ -92,8 +95,23 @@ public final class ProxyWasmModule {
         return fromBytes(name, bytes, Engine.COMPILER);
     }
 
+    /** Loads with the process's {@link CodeCache#standard() code cache} for the compiler engine. */
     public static ProxyWasmModule fromBytes(String name, byte[] bytes, Engine engine) throws ModuleLoadException {
-        WasmModule module = parse(name, bytes);
+        return fromBytes(name, bytes, engine, engine == Engine.COMPILER ? CodeCache.standard() : null);
+    }
+
+    /**
+     * @param cache where the compiler engine finds and keeps the module's compiled code, or null to compile it
+     *     every time
+     */
+    public static ProxyWasmModule fromBytes(String name, byte[] bytes, Engine engine, CodeCache cache)
+            throws ModuleLoadException {
+        checkHeader(name, bytes);
+        String sha256 = engine == Engine.COMPILER && cache != null ? CodeCache.sha256Hex(bytes) : null;
+        byte[] cached = sha256 == null ? null : cache.read(sha256);
+        // An entry exists only for a module that this build validated and compiled before, so validating the same
+        // bytes again (much of the parse time of a large module) would only repeat that answer.
+        WasmModule module = parse(name, bytes, cached == null);
         Map<String, FunctionType> exports = exportedFunctions(module);
         AbiVersion abi = abiVersion(name, exports);
         checkImports(name, module);
@@ -103,15 +121,67 @@ public final class ProxyWasmModule {
             throw new ModuleLoadException(name + ": no allocator export: a proxy-wasm module must export "
                     + "proxy_on_memory_allocate or malloc so the host can hand it data");
         }
-        try {
-            return new ProxyWasmModule(name, module, abi, engine, exports, allocator, bytes.length);
-        } catch (ChicoryException | IllegalArgumentException | IllegalStateException e) {
-            throw new ModuleLoadException(name + ": cannot compile module: " + e.getMessage(), e);
+        Function<Instance, Machine> factory = null;
+        if (cached != null) {
+            try {
+                factory = compile(module, new ChicoryCache(cache, sha256, cached));
+            } catch (RuntimeException | LinkageError e) {
+                // Whatever stops the stored code from loading (a jar without its main class, a VerifyError), the
+                // module itself is fine: compile it afresh, from validated bytes.
+                cache.evict(sha256);
+                module = parse(name, bytes, true);
+            }
+        }
+        boolean fromCache = factory != null;
+        if (engine == Engine.COMPILER && factory == null) {
+            try {
+                factory = compile(module, sha256 == null ? null : new ChicoryCache(cache, sha256, null));
+            } catch (ChicoryException | IllegalArgumentException | IllegalStateException e) {
+                throw new ModuleLoadException(name + ": cannot compile module: " + e.getMessage(), e);
+            }
+        }
+        return new ProxyWasmModule(name, module, abi, engine, factory, fromCache, exports, allocator, bytes.length);
+    }
+
+    private static Function<Instance, Machine> compile(WasmModule module, Cache cache) {
+        // The options here are part of what a cache entry holds: change them and bump CodeCache.FORMAT.
+        return MachineFactoryCompiler.builder(module).withInterpreterFallback(InterpreterFallback.WARN)
+                .withCache(cache).compile();
+    }
+
+    /**
+     * Chicory's hook for compiled code, for one load: hands over the entry already read (or none) and stores what
+     * the compiler produced. The key is ours: Chicory's own (the module digest) lacks the versions.
+     */
+    private static final class ChicoryCache implements Cache {
+        private final CodeCache cache;
+        private final String sha256;
+        private final byte[] entry;
+
+        ChicoryCache(CodeCache cache, String sha256, byte[] entry) {
+            this.cache = cache;
+            this.sha256 = sha256;
+            this.entry = entry;
+        }
+
+        @Override
+        public byte[] get(String key) {
+            return entry;
+        }
+
+        @Override
+        public void putIfAbsent(String key, byte[] data) {
+            cache.write(sha256, data);
         }
     }
 
     /** Parses and validates; a file that is not wasm at all gets its own message. */
     static WasmModule parse(String name, byte[] bytes) throws ModuleLoadException {
+        checkHeader(name, bytes);
+        return parse(name, bytes, true);
+    }
+
+    private static void checkHeader(String name, byte[] bytes) throws ModuleLoadException {
         if (bytes.length < 8 || bytes[0] != WASM_MAGIC[0] || bytes[1] != WASM_MAGIC[1]
                 || bytes[2] != WASM_MAGIC[2] || bytes[3] != WASM_MAGIC[3]) {
             throw new ModuleLoadException(name + ": not a WebAssembly module (no \\0asm header)");
@@ -120,8 +190,11 @@ public final class ProxyWasmModule {
             throw new ModuleLoadException(name + ": unsupported WebAssembly binary version "
                     + (bytes[4] & 0xff) + " (only version 1 modules run here; components do not)");
         }
+    }
+
+    private static WasmModule parse(String name, byte[] bytes, boolean validate) throws ModuleLoadException {
         try {
-            return Parser.parse(bytes);
+            return Parser.builder().withValidation(validate).build().parse(() -> new ByteArrayInputStream(bytes));
         } catch (ChicoryException | IllegalArgumentException | IllegalStateException
                  | IndexOutOfBoundsException e) {
             throw new ModuleLoadException(name + ": malformed module: " + e.getMessage(), e);
@@ -223,6 +296,11 @@ public final class ProxyWasmModule {
 
     Function<Instance, Machine> machineFactory() {
         return machineFactory;
+    }
+
+    /** Whether the compiled code came from the {@link CodeCache} instead of the compiler. */
+    public boolean codeFromCache() {
+        return codeFromCache;
     }
 
     Set<String> functionImports() {
