@@ -26,6 +26,12 @@ public final class GuestLimits {
 
     public static final int PAIRS_MAX_COUNT = 1024;
 
+    /**
+     * A module's own start-up ({@code _initialize}, {@code _start}) may run this many callback deadlines (10 s with
+     * the default): a language runtime's set-up runs before the JIT has compiled any of it.
+     */
+    public static final int STARTUP_DEADLINE_FACTOR = 10;
+
     /** Histogram samples kept per metric for /stats. */
     public static final int HISTOGRAM_SAMPLES = 1000;
 

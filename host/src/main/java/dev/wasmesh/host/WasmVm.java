@@ -54,7 +54,8 @@ public final class WasmVm {
     boolean watched;
     Watchdog.Sighting sighting; // the watchdog's entry for this VM, under the VM's monitor
     volatile boolean deadlineHit;
-    private final long deadlineNanos;
+    private final long callbackDeadlineNanos;
+    private volatile long deadlineNanos; // the callback deadline, or the longer start-up one during _initialize
 
     private int nextContextId = 1;
     // Call-out tokens as Envoy numbers them: each kind counts in steps of 4 from its own low two bits (HTTP call 0,
@@ -106,7 +107,8 @@ public final class WasmVm {
         this.vmConfig = vmConfig;
         this.executor = options.executor;
         this.timerListener = options.timerListener;
-        this.deadlineNanos = vmConfig.callbackDeadline().toNanos();
+        this.callbackDeadlineNanos = vmConfig.callbackDeadline().toNanos();
+        this.deadlineNanos = callbackDeadlineNanos;
         Instance.Builder builder = Instance.builder(module.wasmModule())
                 .withImportValues(ImportValues.builder().withFunctions(HostFunctions.create(this, module.functionImports())).build())
                 .withStart(false)
@@ -171,6 +173,10 @@ public final class WasmVm {
         String init = module.exportsFunction("_initialize") ? "_initialize"
                 : module.exportsFunction("_start") ? "_start" : null;
         if (init != null) {
+            // A language runtime's set-up (Go's starts its scheduler and heap) runs once, before the JIT has seen
+            // any of it: it gets a longer deadline.
+            deadlineNanos = callbackDeadlineNanos > Long.MAX_VALUE / GuestLimits.STARTUP_DEADLINE_FACTOR
+                    ? Long.MAX_VALUE : callbackDeadlineNanos * GuestLimits.STARTUP_DEADLINE_FACTOR;
             try {
                 invoke(init, instance.export(init), null, new long[0]);
             } catch (WasmFailureException e) {
@@ -179,6 +185,8 @@ public final class WasmVm {
                     throw e;
                 }
                 failure = null; // a command-style _start that exits 0 has simply finished its set-up
+            } finally {
+                deadlineNanos = callbackDeadlineNanos;
             }
         }
     }
@@ -412,7 +420,7 @@ public final class WasmVm {
         } catch (ChicoryInterruptedException e) {
             throw deadlineHit
                     ? fail(WasmFailure.Kind.DEADLINE, name, "ran longer than "
-                            + vmConfig.callbackDeadline().toMillis() + " ms and was interrupted", wasmStack(e), e)
+                            + deadlineNanos / 1_000_000 + " ms and was interrupted", wasmStack(e), e)
                     : fail(WasmFailure.Kind.TRAP, name, "interrupted", wasmStack(e), e);
         } catch (ProcExitException e) {
             throw fail(WasmFailure.Kind.TRAP, name, "proc_exit(" + e.exitCode() + ")", wasmStack(e), e);
