@@ -18,12 +18,14 @@ import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.function.Supplier;
+import java.util.regex.Pattern;
 
 /**
  * Coverage-guided fuzzing of the HTTP/1.1 decoders through Netty's EmbeddedChannel, on any bytes a client or an
@@ -37,6 +39,8 @@ import java.util.function.Supplier;
 class Http1DecoderFuzzTest {
     /** Small enough that inputs of the fuzzer's default maximum length (4 KiB) reach the limits. */
     private static final int LIMIT = 2048;
+    private static final Pattern WHITESPACE = Pattern.compile("[ \t]+");
+    private static final Pattern AT_THE_ENDS = Pattern.compile("^[ \t]+|[ \t]+$");
 
     @FuzzTest(maxDuration = "30s")
     void requests(byte[] wire) {
@@ -60,11 +64,11 @@ class Http1DecoderFuzzTest {
 
     private static void check(Supplier<ChannelHandler> decoder, Supplier<ChannelHandler> netty, byte[] wire,
                               boolean closeAtEnd) {
-        Decoded whole = decode(decoder.get(), wire, null, closeAtEnd);
-        Decoded pieces = decode(decoder.get(), wire, new Random(Arrays.hashCode(wire)), closeAtEnd);
+        Decoded whole = decode(decoder.get(), wire, null, closeAtEnd, false);
+        Decoded pieces = decode(decoder.get(), wire, new Random(Arrays.hashCode(wire)), closeAtEnd, false);
         assertThat(pieces.events).as("the same bytes in pieces").isEqualTo(whole.events);
         if (netty != null && !whole.failed) {
-            Decoded reference = decode(netty.get(), wire, null, closeAtEnd);
+            Decoded reference = decode(netty.get(), wire, null, closeAtEnd, true);
             if (!reference.failed) {
                 assertThat(whole.events).as("as Netty's decoder reads them").isEqualTo(reference.events);
             }
@@ -78,7 +82,8 @@ class Http1DecoderFuzzTest {
      * names), the body between heads, each end with its trailers; a failure ends the list. {@code split} null
      * writes the bytes at once.
      */
-    private static Decoded decode(ChannelHandler decoder, byte[] bytes, Random split, boolean closeAtEnd) {
+    private static Decoded decode(ChannelHandler decoder, byte[] bytes, Random split, boolean closeAtEnd,
+                                  boolean reference) {
         EmbeddedChannel ch = new EmbeddedChannel(decoder);
         int at = 0;
         while (at < bytes.length) {
@@ -96,8 +101,17 @@ class Http1DecoderFuzzTest {
         boolean failed = false;
         for (Object o; (o = ch.readInbound()) != null; ) {
             try {
+                if (failed && reference) {
+                    continue; // not compared
+                }
                 assertThat(failed).as("nothing after a failure: %s", o).isFalse();
-                HttpObject h = (HttpObject) o;
+                if (!(o instanceof HttpObject h)) {
+                    // Netty's decoder hands on the bytes after a 101 as they are (switched protocols); this one
+                    // reads a 101 as an interim response. Such input is not compared.
+                    assertThat(reference).as("only HTTP objects: %s", o).isTrue();
+                    failed = true;
+                    continue;
+                }
                 if (h.decoderResult().isFailure()) {
                     failed = true;
                     events.add("failed");
@@ -135,9 +149,19 @@ class Http1DecoderFuzzTest {
         return sb.toString();
     }
 
+    /**
+     * The fields sorted by name (the values of one name in their order), each value with its whitespace (SP, HTAB)
+     * runs as one space and none at the ends. Neither is a difference in what the messages are, and Netty's
+     * decoder differs in both: it can move transfer-encoding behind the other fields of a bodyless response, and keeps a trailing
+     * space for an empty folded line (obs-fold), which this one drops (RFC 9110 5.5).
+     */
     private static void appendHeaders(StringBuilder sb, Iterable<Map.Entry<String, String>> headers) {
+        List<String> fields = new ArrayList<>();
         for (Map.Entry<String, String> e : headers) {
-            sb.append(" | ").append(e.getKey().toLowerCase(Locale.ROOT)).append(": ").append(e.getValue());
+            fields.add(e.getKey().toLowerCase(Locale.ROOT) + ": "
+                    + WHITESPACE.matcher(AT_THE_ENDS.matcher(e.getValue()).replaceAll("")).replaceAll(" "));
         }
+        fields.sort(Comparator.comparing(f -> f.substring(0, f.indexOf(": ")))); // stable
+        fields.forEach(f -> sb.append(" | ").append(f));
     }
 }
