@@ -33,7 +33,8 @@ public final class ModuleInspector {
     public static ModuleReport inspect(String name, byte[] bytes, ProxyWasmModule.Engine engine)
             throws ModuleLoadException {
         WasmModule module = ProxyWasmModule.parse(name, bytes);
-        Map<String, com.dylibso.chicory.wasm.types.FunctionType> exports = ProxyWasmModule.exportedFunctions(module);
+        Map<String, com.dylibso.chicory.wasm.types.FunctionType> exports = ProxyWasmModule.exportedFunctions(name,
+                module);
         String abi = exports.keySet().stream().map(AbiVersion::ofMarker).flatMap(Optional::stream)
                 .map(AbiVersion::toString).findFirst().orElse(null);
 

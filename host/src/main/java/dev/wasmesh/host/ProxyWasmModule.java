@@ -112,7 +112,7 @@ public final class ProxyWasmModule {
         // An entry exists only for a module that this build validated and compiled before, so validating the same
         // bytes again (much of the parse time of a large module) would only repeat that answer.
         WasmModule module = parse(name, bytes, cached == null);
-        Map<String, FunctionType> exports = exportedFunctions(module);
+        Map<String, FunctionType> exports = exportedFunctions(name, module);
         AbiVersion abi = abiVersion(name, exports);
         checkImports(name, module);
         String allocator = exports.containsKey("proxy_on_memory_allocate") ? "proxy_on_memory_allocate"
@@ -198,32 +198,49 @@ public final class ProxyWasmModule {
         } catch (ChicoryException | IllegalArgumentException | IllegalStateException
                  | IndexOutOfBoundsException e) {
             throw new ModuleLoadException(name + ": malformed module: " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            // The parser reads untrusted bytes and fails on some malformed function bodies with other exceptions
+            // (a NullPointerException in its control-flow checks, found by ModuleLoadFuzzTest).
+            throw new ModuleLoadException(name + ": malformed module: the parser failed on it ("
+                    + e.getClass().getSimpleName() + ")", e);
         }
     }
 
-    static Map<String, FunctionType> exportedFunctions(WasmModule module) {
+    /** The exported functions and their types; an export of a function the module lacks makes it malformed. */
+    static Map<String, FunctionType> exportedFunctions(String name, WasmModule module) throws ModuleLoadException {
         Map<String, FunctionType> out = new LinkedHashMap<>();
         int imported = module.importSection().count(ExternalType.FUNCTION);
         for (int i = 0; i < module.exportSection().exportCount(); i++) {
             Export e = module.exportSection().getExport(i);
             if (e.exportType() == ExternalType.FUNCTION) {
-                out.put(e.name(), functionType(module, e.index(), imported));
+                FunctionType type = functionType(module, e.index(), imported);
+                if (type == null) { // the parser does not check export indices (found by ModuleLoadFuzzTest)
+                    throw new ModuleLoadException(name + ": malformed module: export " + i + " names function "
+                            + Integer.toUnsignedString(e.index()) + ", which the module does not have");
+                }
+                out.put(e.name(), type);
             }
         }
         return out;
     }
 
+    /** The type of function {@code index}, or null if there is no such function or type. */
     private static FunctionType functionType(WasmModule module, int index, int imported) {
-        if (index < imported) {
+        int typeIndex = -1;
+        if (index >= 0 && index < imported) {
             int seen = 0;
             for (int i = 0; i < module.importSection().importCount(); i++) {
                 Import imp = module.importSection().getImport(i);
                 if (imp instanceof FunctionImport && seen++ == index) {
-                    return module.typeSection().getType(((FunctionImport) imp).typeIndex());
+                    typeIndex = ((FunctionImport) imp).typeIndex();
+                    break;
                 }
             }
+        } else if (index >= imported && index - imported < module.functionSection().functionCount()) {
+            typeIndex = module.functionSection().getFunctionType(index - imported);
         }
-        return module.typeSection().getType(module.functionSection().getFunctionType(index - imported));
+        return typeIndex >= 0 && typeIndex < module.typeSection().typeCount()
+                ? module.typeSection().getType(typeIndex) : null;
     }
 
     private static AbiVersion abiVersion(String name, Map<String, FunctionType> exports)

@@ -55,6 +55,44 @@ class ModuleLoadingTest {
         assertThat(loadError(cut)).contains("malformed module");
     }
 
+    /** Chicory's parser does not check export indices: an export of a function that does not exist (fuzzing). */
+    @Test
+    void anExportOfAFunctionTheModuleLacksIsALoadError() {
+        byte[] bytes = wat("");
+        byte[] name = "proxy_on_memory_allocate".getBytes(StandardCharsets.UTF_8);
+        int at = indexOf(bytes, name) + name.length; // then the export's kind (0: function) and index
+        assertThat(bytes[at]).isEqualTo((byte) 0);
+        bytes[at + 1] = 0x7f; // function 127 of 2
+        assertThat(loadError(bytes)).isEqualTo("f.wasm: malformed module: export 2 names function 127, which the "
+                + "module does not have");
+        assertThatThrownBy(() -> ModuleInspector.inspect("f.wasm", bytes)).isInstanceOf(ModuleLoadException.class);
+    }
+
+    private static int indexOf(byte[] haystack, byte[] needle) {
+        outer:
+        for (int i = 0; i + needle.length <= haystack.length; i++) {
+            for (int j = 0; j < needle.length; j++) {
+                if (haystack[i + j] != needle[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        throw new AssertionError("not found");
+    }
+
+    /** A mutated seed filter on which Chicory's parser throws a NullPointerException (found by fuzzing). */
+    @Test
+    void malformedCodeThatBreaksTheParserIsALoadError() throws Exception {
+        byte[] bytes;
+        try (java.io.InputStream in = getClass().getResourceAsStream(
+                "ModuleLoadFuzzTestInputs/load/regression-parser-npe.wasm")) {
+            bytes = in.readAllBytes();
+        }
+        assertThat(loadError(bytes)).isEqualTo("f.wasm: malformed module: the parser failed on it "
+                + "(NullPointerException)");
+    }
+
     @Test
     void missingAbiMarkerListsTheProxyExportsFound() {
         byte[] bytes = Wat.compile("(module (memory (export \"memory\") 1)"

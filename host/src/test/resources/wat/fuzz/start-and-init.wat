@@ -1,0 +1,26 @@
+;; Start-up paths and the sections they use: a start function, _initialize, a table with an element segment, an
+;; indirect call, a global, WASI imports and memory growth. A fuzzing seed (ModuleLoadFuzzTest): its binary is
+;; committed under ModuleLoadFuzzTestInputs/load/start-and-init.wasm.
+(module
+  (import "wasi_snapshot_preview1" "fd_write" (func $fd_write (param i32 i32 i32 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "proc_exit" (func $proc_exit (param i32)))
+  (type $unary (func (param i32) (result i32)))
+  (memory (export "memory") 1 4)
+  (table 2 funcref)
+  (elem (i32.const 0) $double $grow)
+  (global $count (mut i32) (i32.const 0))
+  (data (i32.const 8) "\10\00\00\00\03\00\00\00hi\n")
+  (func $double (type $unary) (i32.mul (local.get 0) (i32.const 2)))
+  (func $grow (type $unary) (memory.grow (local.get 0)))
+  (func $start (global.set $count (i32.const 1)))
+  (start $start)
+  (func (export "_initialize")
+    (drop (call $fd_write (i32.const 1) (i32.const 8) (i32.const 1) (i32.const 0)))
+    (drop (call_indirect (type $unary) (i32.const 1) (i32.const 1))))
+  (func (export "proxy_abi_version_0_1_0"))
+  (func (export "proxy_on_memory_allocate") (param i32) (result i32)
+    (call_indirect (type $unary) (i32.const 2048) (i32.const 0)))
+  (func (export "proxy_on_vm_start") (param i32 i32) (result i32) (global.get $count))
+  (func (export "proxy_on_request_headers") (param i32 i32) (result i32)
+    (if (i32.eqz (global.get $count)) (then (call $proc_exit (i32.const 1))))
+    (i32.const 0)))
