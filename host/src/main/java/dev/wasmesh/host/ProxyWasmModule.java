@@ -193,6 +193,10 @@ public final class ProxyWasmModule {
     }
 
     private static WasmModule parse(String name, byte[] bytes, boolean validate) throws ModuleLoadException {
+        String oversized = ModuleCounts.check(bytes);
+        if (oversized != null) {
+            throw new ModuleLoadException(name + ": malformed module: " + oversized);
+        }
         try {
             return Parser.builder().withValidation(validate).build().parse(() -> new ByteArrayInputStream(bytes));
         } catch (ChicoryException | IllegalArgumentException | IllegalStateException
