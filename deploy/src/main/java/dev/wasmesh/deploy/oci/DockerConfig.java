@@ -174,11 +174,10 @@ public final class DockerConfig implements CredentialSource {
     }
   }
 
+  /** On a POSIX file system; elsewhere the file keeps the platform's default permissions. */
   private static void setOwnerOnly(Path path) throws IOException {
-    try {
+    if (path.getFileSystem().supportedFileAttributeViews().contains("posix")) {
       Files.setPosixFilePermissions(path, PosixFilePermissions.fromString("rw-------"));
-    } catch (UnsupportedOperationException e) {
-      // Not a POSIX file system: the file keeps the platform's default permissions.
     }
   }
 
