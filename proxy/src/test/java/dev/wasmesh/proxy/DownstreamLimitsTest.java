@@ -107,6 +107,7 @@ class DownstreamLimitsTest {
         ProxyConfig c = TestProxy.config().limits(Limits.DEFAULT.withMaxConnections(2));
         try (TestProxy p = TestProxy.start(c)) {
             try (Socket a = connect(p); Socket b = connect(p)) {
+                assertThat(b.isConnected()).isTrue(); // the second of the two the cap allows
                 awaitGauge(p, "http.ingress_http.downstream_cx_active", 2);
                 try (Socket over = connect(p)) {
                     assertThat(over.getInputStream().read()).isEqualTo(-1);
