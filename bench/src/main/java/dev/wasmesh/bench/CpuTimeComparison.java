@@ -21,8 +21,8 @@ public final class CpuTimeComparison {
     private CpuTimeComparison() {}
 
     public static void main(String[] args) {
-        ProxyWasmModule.Engine engine = args.length > 0 ? ProxyWasmModule.Engine.valueOf(args[0])
-                : ProxyWasmModule.Engine.COMPILER;
+        ProxyWasmModule.Engine engine =
+                args.length > 0 ? ProxyWasmModule.Engine.valueOf(args[0]) : ProxyWasmModule.Engine.COMPILER;
         int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 12;
         ProxyWasmModule wasmeshModule = WasmeshWorker.compile(ExampleFilter.SEED, engine);
         PluginFactory roastedrootFactory = RoastedrootWorker.compile(ExampleFilter.SEED, engine);
@@ -57,18 +57,31 @@ public final class CpuTimeComparison {
             bestRoastedroot = Math.min(bestRoastedroot, (t2 - t1) / 1000.0 / requests);
             bestWasmeshStart = Math.min(bestWasmeshStart, (t3 - t2) / 1000.0 / WORKERS_PER_ROUND);
             bestRoastedrootStart = Math.min(bestRoastedrootStart, (t4 - t3) / 1000.0 / WORKERS_PER_ROUND);
-            System.out.printf(Locale.ROOT, "round %2d: request %.3f vs %.3f µs, worker start %.1f vs %.1f µs%n",
-                    round + 1, (t1 - t0) / 1000.0 / requests, (t2 - t1) / 1000.0 / requests,
-                    (t3 - t2) / 1000.0 / WORKERS_PER_ROUND, (t4 - t3) / 1000.0 / WORKERS_PER_ROUND);
+            System.out.printf(
+                    Locale.ROOT,
+                    "round %2d: request %.3f vs %.3f µs, worker start %.1f vs %.1f µs%n",
+                    round + 1,
+                    (t1 - t0) / 1000.0 / requests,
+                    (t2 - t1) / 1000.0 / requests,
+                    (t3 - t2) / 1000.0 / WORKERS_PER_ROUND,
+                    (t4 - t3) / 1000.0 / WORKERS_PER_ROUND);
         }
         if (sink == null) {
             throw new IllegalStateException("no work was done");
         }
         System.out.printf(Locale.ROOT, "seed, %s, best of %d rounds (thread CPU time)%n", engine, rounds);
-        System.out.printf(Locale.ROOT, "| per request | %.3f µs | %.3f µs | %.2f× |%n",
-                bestWasmesh, bestRoastedroot, bestRoastedroot / bestWasmesh);
-        System.out.printf(Locale.ROOT, "| worker start | %.1f µs | %.1f µs | %.2f× |%n",
-                bestWasmeshStart, bestRoastedrootStart, bestRoastedrootStart / bestWasmeshStart);
+        System.out.printf(
+                Locale.ROOT,
+                "| per request | %.3f µs | %.3f µs | %.2f× |%n",
+                bestWasmesh,
+                bestRoastedroot,
+                bestRoastedroot / bestWasmesh);
+        System.out.printf(
+                Locale.ROOT,
+                "| worker start | %.1f µs | %.1f µs | %.2f× |%n",
+                bestWasmeshStart,
+                bestRoastedrootStart,
+                bestRoastedrootStart / bestWasmeshStart);
     }
 
     private static long cpuNanos() {

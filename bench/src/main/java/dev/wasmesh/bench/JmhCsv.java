@@ -56,8 +56,8 @@ final class JmhCsv {
                     params.put(header.get(i).substring(PARAM_PREFIX.length()), f.get(i));
                 }
             }
-            rows.add(new Row(f.get(benchmark), number(file, f.get(score)), number(file, f.get(error)), f.get(unit),
-                    params));
+            rows.add(new Row(
+                    f.get(benchmark), number(file, f.get(score)), number(file, f.get(error)), f.get(unit), params));
         }
         return rows;
     }

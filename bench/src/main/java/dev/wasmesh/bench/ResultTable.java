@@ -21,8 +21,9 @@ public final class ResultTable {
     private static final Map<String, String> TITLES = new LinkedHashMap<>();
 
     static {
-        TITLES.put("RequestLifecycleBench", "Per-request lifecycle: create context, request headers, response "
-                + "headers, done/log/delete");
+        TITLES.put(
+                "RequestLifecycleBench",
+                "Per-request lifecycle: create context, request headers, response " + "headers, done/log/delete");
         TITLES.put("InstantiationBench", "Worker start from a compiled module: instantiate, start-up, root context");
         TITLES.put("CompileBench", "Module load (parse, check, compile), once per fresh JVM");
     }
@@ -68,18 +69,28 @@ public final class ResultTable {
 
     private void section(StringBuilder out, String cls, List<JmhCsv.Row> classRows) {
         String unit = classRows.get(0).unit();
-        out.append("### ").append(TITLES.getOrDefault(cls, cls)).append(" (").append(cls).append(", ")
-                .append(unit).append(", lower is better)\n\n");
+        out.append("### ")
+                .append(TITLES.getOrDefault(cls, cls))
+                .append(" (")
+                .append(cls)
+                .append(", ")
+                .append(unit)
+                .append(", lower is better)\n\n");
         out.append("| filter | engine | wasmesh | roastedroot 0.0.5 | roastedroot ÷ wasmesh |\n");
         out.append("|---|---|---:|---:|---:|\n");
         Map<String, JmhCsv.Row[]> byCase = new LinkedHashMap<>();
         for (JmhCsv.Row r : classRows) {
-            JmhCsv.Row[] pair = byCase.computeIfAbsent(r.param("filter") + " | " + r.param("engine"),
-                    k -> new JmhCsv.Row[2]);
+            JmhCsv.Row[] pair =
+                    byCase.computeIfAbsent(r.param("filter") + " | " + r.param("engine"), k -> new JmhCsv.Row[2]);
             pair["wasmesh".equals(r.method()) ? 0 : 1] = r;
         }
-        byCase.forEach((key, pair) -> out.append("| ").append(key).append(" | ").append(cell(pair[0]))
-                .append(" | ").append(cell(pair[1])).append(" | ")
+        byCase.forEach((key, pair) -> out.append("| ")
+                .append(key)
+                .append(" | ")
+                .append(cell(pair[0]))
+                .append(" | ")
+                .append(cell(pair[1]))
+                .append(" | ")
                 .append(pair[0] != null && pair[1] != null ? ratio(pair[1].score() / pair[0].score()) : "—")
                 .append(" |\n"));
         out.append('\n');
@@ -93,20 +104,30 @@ public final class ResultTable {
         }
         out.append("### Targets\n\n");
         double micros = seed.get().score();
-        out.append(String.format(Locale.ROOT, "- seed lifecycle on the compiler ≤ %.0f µs: %s µs — %s%n",
-                SEED_COMPILER_TARGET_MICROS, number(micros), micros <= SEED_COMPILER_TARGET_MICROS ? "met" : "missed"));
+        out.append(String.format(
+                Locale.ROOT,
+                "- seed lifecycle on the compiler ≤ %.0f µs: %s µs — %s%n",
+                SEED_COMPILER_TARGET_MICROS,
+                number(micros),
+                micros <= SEED_COMPILER_TARGET_MICROS ? "met" : "missed"));
         if (other.isPresent()) {
             double speedUp = other.get().score() / micros;
-            out.append(String.format(Locale.ROOT, "- wasmesh at least %.0f× faster than roastedroot (seed, compiler): "
-                    + "%s — %s%n", SPEED_UP_TARGET, ratio(speedUp), speedUp >= SPEED_UP_TARGET ? "met" : "missed"));
+            out.append(String.format(
+                    Locale.ROOT,
+                    "- wasmesh at least %.0f× faster than roastedroot (seed, compiler): " + "%s — %s%n",
+                    SPEED_UP_TARGET,
+                    ratio(speedUp),
+                    speedUp >= SPEED_UP_TARGET ? "met" : "missed"));
         }
         out.append('\n');
     }
 
     private Optional<JmhCsv.Row> find(String cls, String method) {
         return rows.stream()
-                .filter(r -> r.benchmarkClass().equals(cls) && r.method().equals(method)
-                        && r.param("filter").equals("SEED") && r.param("engine").equals("COMPILER")
+                .filter(r -> r.benchmarkClass().equals(cls)
+                        && r.method().equals(method)
+                        && r.param("filter").equals("SEED")
+                        && r.param("engine").equals("COMPILER")
                         && r.unit().equals("us/op"))
                 .findFirst();
     }

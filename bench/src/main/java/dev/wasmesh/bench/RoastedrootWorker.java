@@ -37,8 +37,7 @@ public final class RoastedrootWorker {
         try {
             this.plugin = (Plugin) factory.create();
         } catch (Exception e) {
-            throw new IllegalStateException("roastedroot host cannot start " + factory.name() + ": "
-                    + rootCause(e), e);
+            throw new IllegalStateException("roastedroot host cannot start " + factory.name() + ": " + rootCause(e), e);
         }
     }
 
@@ -57,8 +56,8 @@ public final class RoastedrootWorker {
 
     public static PluginFactory compile(String name, byte[] wasm, ProxyWasmModule.Engine engine) {
         WasmModule module = Parser.parse(wasm);
-        PluginFactory.Builder builder = PluginFactory.builder(module).withName(name)
-                .withLogger(DISCARD_LOGS);
+        PluginFactory.Builder builder =
+                PluginFactory.builder(module).withName(name).withLogger(DISCARD_LOGS);
         if (engine == ProxyWasmModule.Engine.COMPILER) {
             builder.withMachineFactory(MachineFactoryCompiler.builder(module).compile());
         }

@@ -6,8 +6,18 @@ package dev.wasmesh.bench;
  */
 final class SampleExchange {
     static final String[] REQUEST_HEADERS = {
-        ":method", "GET", ":path", "/", ":authority", "example.com", ":scheme", "http",
-        "user-agent", "wasmesh-bench", "accept", "*/*",
+        ":method",
+        "GET",
+        ":path",
+        "/",
+        ":authority",
+        "example.com",
+        ":scheme",
+        "http",
+        "user-agent",
+        "wasmesh-bench",
+        "accept",
+        "*/*",
     };
     static final String[] RESPONSE_HEADERS = {
         ":status", "200", "content-type", "text/plain", "content-length", "2",

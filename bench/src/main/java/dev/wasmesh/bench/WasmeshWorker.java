@@ -16,8 +16,12 @@ public final class WasmeshWorker {
 
     private WasmeshWorker(ProxyWasmModule module) {
         // Logs are discarded, as the roastedroot worker does; the host still formats and filters them.
-        HostEnvironment env = new HostEnvironment().logSink((level, plugin, message) -> { });
-        PluginConfig config = PluginConfig.builder().name("bench").rootId("bench").vmId("bench").build();
+        HostEnvironment env = new HostEnvironment().logSink((level, plugin, message) -> {});
+        PluginConfig config = PluginConfig.builder()
+                .name("bench")
+                .rootId("bench")
+                .vmId("bench")
+                .build();
         this.vm = WasmVm.create(module, env, config);
         this.root = vm.createRootContext(config);
     }

@@ -25,8 +25,8 @@ class ResultTableTest {
 
     @Test
     void readsRowsWithTheirParams() throws IOException {
-        List<JmhCsv.Row> rows = JmhCsv.read(csv(
-                "\"dev.wasmesh.bench.RequestLifecycleBench.wasmesh\",\"avgt\",1,5,0.250000,0.010000,\"us/op\","
+        List<JmhCsv.Row> rows = JmhCsv.read(
+                csv("\"dev.wasmesh.bench.RequestLifecycleBench.wasmesh\",\"avgt\",1,5,0.250000,0.010000,\"us/op\","
                         + "COMPILER,SEED\n"));
         assertThat(rows).singleElement().satisfies(r -> {
             assertThat(r.benchmarkClass()).isEqualTo("RequestLifecycleBench");
@@ -40,17 +40,19 @@ class ResultTableTest {
 
     @Test
     void putsTheHostsSideBySideWithTheirRatioAndJudgesTheTargets() throws IOException {
-        String table = new ResultTable(JmhCsv.read(csv(
-                "\"dev.wasmesh.bench.CompileBench.wasmesh\",\"ss\",1,3,42.000000,NaN,\"ms/op\","
-                        + "INTERPRETER,SEED\n"
-                        + "\"dev.wasmesh.bench.RequestLifecycleBench.wasmesh\",\"avgt\",1,5,0.250000,0.010000,"
-                        + "\"us/op\",COMPILER,SEED\n"
-                        + "\"dev.wasmesh.bench.RequestLifecycleBench.roastedroot\",\"avgt\",1,5,0.400000,0.020000,"
-                        + "\"us/op\",COMPILER,SEED\n"
-                        + "\"dev.wasmesh.bench.RequestLifecycleBench.wasmesh\",\"avgt\",1,5,6.000000,0.100000,"
-                        + "\"us/op\",COMPILER,C_ALL\n"))).render();
+        String table = new ResultTable(
+                        JmhCsv.read(csv("\"dev.wasmesh.bench.CompileBench.wasmesh\",\"ss\",1,3,42.000000,NaN,\"ms/op\","
+                                + "INTERPRETER,SEED\n"
+                                + "\"dev.wasmesh.bench.RequestLifecycleBench.wasmesh\",\"avgt\",1,5,0.250000,0.010000,"
+                                + "\"us/op\",COMPILER,SEED\n"
+                                + "\"dev.wasmesh.bench.RequestLifecycleBench.roastedroot\",\"avgt\",1,5,0.400000,0.020000,"
+                                + "\"us/op\",COMPILER,SEED\n"
+                                + "\"dev.wasmesh.bench.RequestLifecycleBench.wasmesh\",\"avgt\",1,5,6.000000,0.100000,"
+                                + "\"us/op\",COMPILER,C_ALL\n")))
+                .render();
         assertThat(table.indexOf("RequestLifecycleBench")).isLessThan(table.indexOf("CompileBench"));
-        assertThat(table).doesNotContain("InstantiationBench")
+        assertThat(table)
+                .doesNotContain("InstantiationBench")
                 .contains("| SEED | COMPILER | 0.250 ± 0.010 | 0.400 ± 0.020 | 1.60× |")
                 .contains("| C_ALL | COMPILER | 6.000 ± 0.100 | — | — |")
                 .contains("CompileBench, ms/op")
@@ -63,7 +65,8 @@ class ResultTableTest {
     void rejectsAFileThatIsNotJmhCsv() throws IOException {
         Path file = dir.resolve("other.csv");
         Files.writeString(file, "a,b,c\n1,2,3\n");
-        assertThatThrownBy(() -> JmhCsv.read(file)).isInstanceOf(IOException.class)
+        assertThatThrownBy(() -> JmhCsv.read(file))
+                .isInstanceOf(IOException.class)
                 .hasMessageContaining("no \"Benchmark\" column");
     }
 

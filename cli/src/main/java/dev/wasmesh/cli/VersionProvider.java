@@ -8,24 +8,24 @@ import picocli.CommandLine.IVersionProvider;
 
 /** Reads the version Maven wrote into wasmesh-version.properties at build time. */
 public final class VersionProvider implements IVersionProvider {
-  @Override
-  public String[] getVersion() {
-    return new String[] {
-      "wasmesh " + version(),
-      "Java " + System.getProperty("java.version") + " (" + System.getProperty("java.vendor") + ")"
-    };
-  }
-
-  private static String version() {
-    Properties properties = new Properties();
-    try (InputStream in = VersionProvider.class.getResourceAsStream("/wasmesh-version.properties")) {
-      if (in == null) {
-        return "unknown";
-      }
-      properties.load(in);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+    @Override
+    public String[] getVersion() {
+        return new String[] {
+            "wasmesh " + version(),
+            "Java " + System.getProperty("java.version") + " (" + System.getProperty("java.vendor") + ")"
+        };
     }
-    return properties.getProperty("version", "unknown");
-  }
+
+    private static String version() {
+        Properties properties = new Properties();
+        try (InputStream in = VersionProvider.class.getResourceAsStream("/wasmesh-version.properties")) {
+            if (in == null) {
+                return "unknown";
+            }
+            properties.load(in);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return properties.getProperty("version", "unknown");
+    }
 }

@@ -17,126 +17,126 @@ import dev.wasmesh.testing.cli.TestCommand;
 import java.io.PrintWriter;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Help;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParseResult;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine;
 
 /** The {@code wasmesh} command: parses arguments, runs the chosen subcommand and turns failures into exit codes. */
 @Command(
-    name = "wasmesh",
-    mixinStandardHelpOptions = true,
-    description =
-        "Build, inspect, test and run proxy-wasm filters (WebAssembly HTTP filters for Envoy and Istio).",
-    // One line per subcommand: its class is all picocli needs.
-    subcommands = {
-      InitCommand.class,
-      BuildCommand.class,
-      InspectCommand.class,
-      TestCommand.class,
-      RunCommand.class,
-      EchoCommand.class,
-      PushCommand.class,
-      PullCommand.class,
-      LoginCommand.class,
-      LogoutCommand.class,
-      DeployCommand.class,
-      UndeployCommand.class,
-      CacheCommand.class,
-      CompletionCommand.class,
-      CommandLine.HelpCommand.class,
-    },
-    footerHeading = "%nExamples:%n",
-    footer = {
-      "  wasmesh init my-filter --language assemblyscript --yes",
-      "  wasmesh build my-filter",
-      "  wasmesh build my-filter --output json",
-      "  wasmesh inspect my-filter/filter.wasm",
-      "  wasmesh test -C my-filter",
-      "  wasmesh run my-filter/filter.wasm",
-      "  wasmesh push my-filter/filter.wasm localhost:5000/my-filter:v1 --plain-http",
-      "  wasmesh run oci://localhost:5000/my-filter:v1",
-      "  wasmesh deploy istio my-filter/filter.wasm --namespace default --selector app=productpage --dry-run",
-      "  wasmesh cache clear",
-      "  wasmesh help build",
-    })
+        name = "wasmesh",
+        mixinStandardHelpOptions = true,
+        description = "Build, inspect, test and run proxy-wasm filters (WebAssembly HTTP filters for Envoy and Istio).",
+        // One line per subcommand: its class is all picocli needs.
+        subcommands = {
+            InitCommand.class,
+            BuildCommand.class,
+            InspectCommand.class,
+            TestCommand.class,
+            RunCommand.class,
+            EchoCommand.class,
+            PushCommand.class,
+            PullCommand.class,
+            LoginCommand.class,
+            LogoutCommand.class,
+            DeployCommand.class,
+            UndeployCommand.class,
+            CacheCommand.class,
+            CompletionCommand.class,
+            CommandLine.HelpCommand.class,
+        },
+        footerHeading = "%nExamples:%n",
+        footer = {
+            "  wasmesh init my-filter --language assemblyscript --yes",
+            "  wasmesh build my-filter",
+            "  wasmesh build my-filter --output json",
+            "  wasmesh inspect my-filter/filter.wasm",
+            "  wasmesh test -C my-filter",
+            "  wasmesh run my-filter/filter.wasm",
+            "  wasmesh push my-filter/filter.wasm localhost:5000/my-filter:v1 --plain-http",
+            "  wasmesh run oci://localhost:5000/my-filter:v1",
+            "  wasmesh deploy istio my-filter/filter.wasm --namespace default --selector app=productpage --dry-run",
+            "  wasmesh cache clear",
+            "  wasmesh help build",
+        })
 public final class Wasmesh implements Runnable {
-  @Spec private CommandSpec spec;
+    @Spec
+    private CommandSpec spec;
 
-  /** Without a subcommand there is nothing to do: show the usage and exit as a usage error. */
-  @Override
-  public void run() {
-    throw new CommandLine.ParameterException(spec.commandLine(), "missing command");
-  }
-
-  public static void main(String[] args) {
-    System.exit(run(args));
-  }
-
-  /** Runs one command line and returns its exit code; see {@link ExitCode}. */
-  public static int run(String... args) {
-    return commandLine().execute(args);
-  }
-
-  static CommandLine commandLine() {
-    CommandLine commandLine = new CommandLine(new Wasmesh(), Wasmesh::create);
-    commandLine.setCaseInsensitiveEnumValuesAllowed(true);
-    // --plugin-config @FILE is the option's own syntax (the file's bytes), not picocli's argument file.
-    commandLine.setExpandAtFiles(false);
-    commandLine.setUsageHelpAutoWidth(true);
-    commandLine.setColorScheme(Help.defaultColorScheme(Style.ansi()));
-    commandLine.setExecutionExceptionHandler(Wasmesh::handleFailure);
-    applyToAll(commandLine, new VersionProvider(), ExitCode.descriptions());
-    return commandLine;
-  }
-
-  /** Builds commands; {@code run} also learns to load filters from OCI registries and URLs. */
-  private static <K> K create(Class<K> type) throws Exception {
-    if (type == RunCommand.class) {
-      ModuleSources sources = new ModuleSources().register(new RemoteModuleSource());
-      return type.cast(new RunCommand(sources, System.out, System.err));
+    /** Without a subcommand there is nothing to do: show the usage and exit as a usage error. */
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "missing command");
     }
-    return CommandLine.defaultFactory().create(type);
-  }
 
-  /** Every command, including those added later, answers --version alike and lists the same exit codes. */
-  private static void applyToAll(CommandLine commandLine, VersionProvider version, Map<String, String> exitCodes) {
-    CommandSpec command = commandLine.getCommandSpec();
-    command.versionProvider(version);
-    command.usageMessage().exitCodeListHeading("%nExit codes:%n").exitCodeList(exitCodes);
-    for (CommandLine sub : commandLine.getSubcommands().values()) {
-      applyToAll(sub, version, exitCodes);
+    public static void main(String[] args) {
+        System.exit(run(args));
     }
-  }
 
-  private static int handleFailure(Exception failure, CommandLine command, ParseResult parseResult) {
-    int exitCode;
-    String message;
-    if (failure instanceof CliException cli) {
-      exitCode = cli.exitCode();
-      message = cli.getMessage();
-    } else {
-      exitCode = ExitCode.IO_ERROR;
-      message = "internal error: " + failure;
-      failure.printStackTrace(command.getErr());
+    /** Runs one command line and returns its exit code; see {@link ExitCode}. */
+    public static int run(String... args) {
+        return commandLine().execute(args);
     }
-    PrintWriter err = command.getErr();
-    err.println(Style.render("@|red,bold error:|@ ") + message);
-    err.flush();
-    if (wantsJson(command)) {
-      Map<String, Object> json = new LinkedHashMap<>();
-      json.put("error", message);
-      json.put("exitCode", exitCode);
-      command.getOut().println(Json.write(json));
-      command.getOut().flush();
-    }
-    return exitCode;
-  }
 
-  private static boolean wantsJson(CommandLine command) {
-    CommandSpec mixin = command.getCommandSpec().mixins().get(OutputOptions.MIXIN_NAME);
-    return mixin != null && mixin.userObject() instanceof OutputOptions output && output.json();
-  }
+    static CommandLine commandLine() {
+        CommandLine commandLine = new CommandLine(new Wasmesh(), Wasmesh::create);
+        commandLine.setCaseInsensitiveEnumValuesAllowed(true);
+        // --plugin-config @FILE is the option's own syntax (the file's bytes), not picocli's argument file.
+        commandLine.setExpandAtFiles(false);
+        commandLine.setUsageHelpAutoWidth(true);
+        commandLine.setColorScheme(Help.defaultColorScheme(Style.ansi()));
+        commandLine.setExecutionExceptionHandler(Wasmesh::handleFailure);
+        applyToAll(commandLine, new VersionProvider(), ExitCode.descriptions());
+        return commandLine;
+    }
+
+    /** Builds commands; {@code run} also learns to load filters from OCI registries and URLs. */
+    private static <K> K create(Class<K> type) throws Exception {
+        if (type == RunCommand.class) {
+            ModuleSources sources = new ModuleSources().register(new RemoteModuleSource());
+            return type.cast(new RunCommand(sources, System.out, System.err));
+        }
+        return CommandLine.defaultFactory().create(type);
+    }
+
+    /** Every command, including those added later, answers --version alike and lists the same exit codes. */
+    private static void applyToAll(CommandLine commandLine, VersionProvider version, Map<String, String> exitCodes) {
+        CommandSpec command = commandLine.getCommandSpec();
+        command.versionProvider(version);
+        command.usageMessage().exitCodeListHeading("%nExit codes:%n").exitCodeList(exitCodes);
+        for (CommandLine sub : commandLine.getSubcommands().values()) {
+            applyToAll(sub, version, exitCodes);
+        }
+    }
+
+    private static int handleFailure(Exception failure, CommandLine command, ParseResult parseResult) {
+        int exitCode;
+        String message;
+        if (failure instanceof CliException cli) {
+            exitCode = cli.exitCode();
+            message = cli.getMessage();
+        } else {
+            exitCode = ExitCode.IO_ERROR;
+            message = "internal error: " + failure;
+            failure.printStackTrace(command.getErr());
+        }
+        PrintWriter err = command.getErr();
+        err.println(Style.render("@|red,bold error:|@ ") + message);
+        err.flush();
+        if (wantsJson(command)) {
+            Map<String, Object> json = new LinkedHashMap<>();
+            json.put("error", message);
+            json.put("exitCode", exitCode);
+            command.getOut().println(Json.write(json));
+            command.getOut().flush();
+        }
+        return exitCode;
+    }
+
+    private static boolean wantsJson(CommandLine command) {
+        CommandSpec mixin = command.getCommandSpec().mixins().get(OutputOptions.MIXIN_NAME);
+        return mixin != null && mixin.userObject() instanceof OutputOptions output && output.json();
+    }
 }

@@ -11,73 +11,75 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class CliBasicsTest {
-  @Test
-  void helpListsTheCommandsAndTheExitCodes() throws Exception {
-    Result result = wasmesh().run("--help");
+    @Test
+    void helpListsTheCommandsAndTheExitCodes() throws Exception {
+        Result result = wasmesh().run("--help");
 
-    assertThat(result.exitCode()).as(result.toString()).isZero();
-    assertThat(result.stdout())
-        .contains("Usage: wasmesh", "init", "build", "inspect", "test", "completion")
-        .contains("Exit codes:", "3     a required tool is not installed")
-        .contains("Examples:");
-  }
-
-  @Test
-  void everyCommandHasHelpWithExamples() throws Exception {
-    for (String command : new String[] {"init", "build", "inspect", "test", "run", "echo", "push", "pull", "cache", "completion"}) {
-      Result result = wasmesh().run(command, "--help");
-
-      assertThat(result.exitCode()).as(result.toString()).isZero();
-      assertThat(result.stdout()).as(command).contains("Usage: wasmesh " + command, "Examples:", "Exit codes:");
-      assertThat(wasmesh().run(command, "--version").stdout()).as(command).startsWith("wasmesh ");
+        assertThat(result.exitCode()).as(result.toString()).isZero();
+        assertThat(result.stdout())
+                .contains("Usage: wasmesh", "init", "build", "inspect", "test", "completion")
+                .contains("Exit codes:", "3     a required tool is not installed")
+                .contains("Examples:");
     }
-  }
 
-  @Test
-  void versionNamesTheRelease() throws Exception {
-    Result result = wasmesh().run("--version");
+    @Test
+    void everyCommandHasHelpWithExamples() throws Exception {
+        for (String command :
+                new String[] {"init", "build", "inspect", "test", "run", "echo", "push", "pull", "cache", "completion"
+                }) {
+            Result result = wasmesh().run(command, "--help");
 
-    assertThat(result.exitCode()).isZero();
-    assertThat(result.stdout()).startsWith("wasmesh ").doesNotContain("unknown");
-  }
+            assertThat(result.exitCode()).as(result.toString()).isZero();
+            assertThat(result.stdout()).as(command).contains("Usage: wasmesh " + command, "Examples:", "Exit codes:");
+            assertThat(wasmesh().run(command, "--version").stdout()).as(command).startsWith("wasmesh ");
+        }
+    }
 
-  @Test
-  void noCommandOrAnUnknownOneIsAUsageError() throws Exception {
-    Result none = wasmesh().run();
-    Result unknown = wasmesh().run("frobnicate");
+    @Test
+    void versionNamesTheRelease() throws Exception {
+        Result result = wasmesh().run("--version");
 
-    assertThat(none.exitCode()).as(none.toString()).isEqualTo(ExitCode.USAGE);
-    assertThat(none.stderr()).contains("missing command", "Usage: wasmesh");
-    assertThat(unknown.exitCode()).as(unknown.toString()).isEqualTo(ExitCode.USAGE);
-    assertThat(unknown.stderr()).contains("frobnicate");
-  }
+        assertThat(result.exitCode()).isZero();
+        assertThat(result.stdout()).startsWith("wasmesh ").doesNotContain("unknown");
+    }
 
-  @Test
-  void completionPrintsABashScriptCoveringSubcommandsAndLanguages() throws Exception {
-    Result result = wasmesh().run("completion");
+    @Test
+    void noCommandOrAnUnknownOneIsAUsageError() throws Exception {
+        Result none = wasmesh().run();
+        Result unknown = wasmesh().run("frobnicate");
 
-    assertThat(result.exitCode()).as(result.toString()).isZero();
-    assertThat(result.stdout())
-        .contains("complete -F", "wasmesh", "init", "build", "--language", "assemblyscript");
-  }
+        assertThat(none.exitCode()).as(none.toString()).isEqualTo(ExitCode.USAGE);
+        assertThat(none.stderr()).contains("missing command", "Usage: wasmesh");
+        assertThat(unknown.exitCode()).as(unknown.toString()).isEqualTo(ExitCode.USAGE);
+        assertThat(unknown.stderr()).contains("frobnicate");
+    }
 
-  @Test
-  void theCompletionScriptLoadsInBash(@TempDir Path tmp) throws Exception {
-    Path script = Files.writeString(tmp.resolve("wasmesh.bash"), wasmesh().run("completion").stdout());
-    Process bash =
-        new ProcessBuilder("bash", "-c", "source \"$1\" && complete -p wasmesh", "bash", script.toString())
-            .redirectErrorStream(true)
-            .start();
-    String output = new String(bash.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    @Test
+    void completionPrintsABashScriptCoveringSubcommandsAndLanguages() throws Exception {
+        Result result = wasmesh().run("completion");
 
-    assertThat(bash.waitFor()).as(output).isZero();
-    assertThat(output).contains("-F _complete_wasmesh wasmesh");
-  }
+        assertThat(result.exitCode()).as(result.toString()).isZero();
+        assertThat(result.stdout()).contains("complete -F", "wasmesh", "init", "build", "--language", "assemblyscript");
+    }
 
-  @Test
-  void outputWithoutATerminalHasNoColourCodes() throws Exception {
-    Result result = wasmesh().run("--help");
+    @Test
+    void theCompletionScriptLoadsInBash(@TempDir Path tmp) throws Exception {
+        Path script = Files.writeString(
+                tmp.resolve("wasmesh.bash"), wasmesh().run("completion").stdout());
+        Process bash = new ProcessBuilder(
+                        "bash", "-c", "source \"$1\" && complete -p wasmesh", "bash", script.toString())
+                .redirectErrorStream(true)
+                .start();
+        String output = new String(bash.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
 
-    assertThat(result.stdout()).doesNotContain("\u001b[");
-  }
+        assertThat(bash.waitFor()).as(output).isZero();
+        assertThat(output).contains("-F _complete_wasmesh wasmesh");
+    }
+
+    @Test
+    void outputWithoutATerminalHasNoColourCodes() throws Exception {
+        Result result = wasmesh().run("--help");
+
+        assertThat(result.stdout()).doesNotContain("\u001b[");
+    }
 }

@@ -5,11 +5,11 @@ package dev.wasmesh.deploy;
  * print it as is instead of a stack trace.
  */
 public class DeployException extends RuntimeException {
-  public DeployException(String message) {
-    super(message);
-  }
+    public DeployException(String message) {
+        super(message);
+    }
 
-  public DeployException(String message, Throwable cause) {
-    super(message, cause);
-  }
+    public DeployException(String message, Throwable cause) {
+        super(message, cause);
+    }
 }

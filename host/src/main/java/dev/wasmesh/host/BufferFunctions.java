@@ -12,12 +12,19 @@ import java.util.Set;
 /** Bodies, call-out bodies, gRPC messages, configurations and foreign-function arguments. */
 final class BufferFunctions {
     /** Envoy hands these over even when there is nothing: an empty buffer that cannot be written. */
-    private static final Set<BufferType> ALWAYS_THERE = EnumSet.of(BufferType.HTTP_REQUEST_BODY,
-            BufferType.HTTP_RESPONSE_BODY, BufferType.DOWNSTREAM_DATA, BufferType.UPSTREAM_DATA,
+    private static final Set<BufferType> ALWAYS_THERE = EnumSet.of(
+            BufferType.HTTP_REQUEST_BODY,
+            BufferType.HTTP_RESPONSE_BODY,
+            BufferType.DOWNSTREAM_DATA,
+            BufferType.UPSTREAM_DATA,
             BufferType.GRPC_CALL_MESSAGE);
     /** Envoy keeps these as plain strings, which a filter cannot write. */
-    private static final Set<BufferType> READ_ONLY = EnumSet.of(BufferType.VM_CONFIGURATION,
-            BufferType.PLUGIN_CONFIGURATION, BufferType.HTTP_CALL_RESPONSE_BODY, BufferType.FOREIGN_FUNCTION_ARGUMENTS);
+    private static final Set<BufferType> READ_ONLY = EnumSet.of(
+            BufferType.VM_CONFIGURATION,
+            BufferType.PLUGIN_CONFIGURATION,
+            BufferType.HTTP_CALL_RESPONSE_BODY,
+            BufferType.FOREIGN_FUNCTION_ARGUMENTS);
+
     private static final Body NOTHING = new Body();
 
     private BufferFunctions() {}

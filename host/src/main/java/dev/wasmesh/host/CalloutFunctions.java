@@ -14,6 +14,7 @@ import java.util.Arrays;
 final class CalloutFunctions {
     /** Call-out kinds, the low two bits of their tokens (as in Envoy). */
     static final int HTTP_CALL = 0;
+
     static final int GRPC_CALL = 1;
     static final int GRPC_STREAM = 2;
 
@@ -28,19 +29,23 @@ final class CalloutFunctions {
             String cluster = vm.memory().readString(a[0], a[1]);
             HeaderMap headers = HeaderRules.check(HeaderPairs.decode(vm.memory().read(a[2], a[3])));
             byte[] body = vm.memory().read(a[4], a[5]);
-            HeaderMap trailers = HeaderRules.check(HeaderPairs.decode(vm.memory().read(a[6], a[7])));
+            HeaderMap trailers =
+                    HeaderRules.check(HeaderPairs.decode(vm.memory().read(a[6], a[7])));
             // Envoy reads the timeout as a signed int and refuses a negative one, an unknown cluster, and a request
             // without the three pseudo-headers it needs.
             int timeoutMillis = i32(a[8]);
-            if (timeoutMillis < 0 || !vm.env().transport().hasCluster(cluster) || !headers.contains(":method")
-                    || !headers.contains(":path") || !headers.contains(":authority")) {
+            if (timeoutMillis < 0
+                    || !vm.env().transport().hasCluster(cluster)
+                    || !headers.contains(":method")
+                    || !headers.contains(":path")
+                    || !headers.contains(":authority")) {
                 throw AbiException.BAD_ARGUMENT;
             }
             RootContext root = effective(vm).rootContext();
             int token = vm.nextCalloutToken(HTTP_CALL);
             vm.memory().writeU32(a[9], token);
-            HttpCallout call = new HttpCallout(root, token, cluster, headers, body, trailers,
-                    Duration.ofMillis(timeoutMillis));
+            HttpCallout call =
+                    new HttpCallout(root, token, cluster, headers, body, trailers, Duration.ofMillis(timeoutMillis));
             root.registerHttpCall(call);
             vm.env().transport().httpCall(call);
             return ok();
@@ -94,8 +99,8 @@ final class CalloutFunctions {
         }
     }
 
-    private static GrpcCallout grpc(WasmVm vm, long[] a, long msgPtr, long msgLen, Duration timeout,
-                                    boolean streaming) {
+    private static GrpcCallout grpc(
+            WasmVm vm, long[] a, long msgPtr, long msgLen, Duration timeout, boolean streaming) {
         byte[] upstream = vm.memory().read(a[0], a[1]);
         String service = vm.memory().readByteString(a[2], a[3]);
         String method = vm.memory().readByteString(a[4], a[5]);
@@ -111,8 +116,16 @@ final class CalloutFunctions {
             throw AbiException.BAD_ARGUMENT;
         }
         RootContext root = effective(vm).rootContext();
-        return new GrpcCallout(root, vm.nextCalloutToken(streaming ? GRPC_STREAM : GRPC_CALL), target.cluster, service,
-                method, metadata, message, timeout, streaming);
+        return new GrpcCallout(
+                root,
+                vm.nextCalloutToken(streaming ? GRPC_STREAM : GRPC_CALL),
+                target.cluster,
+                service,
+                method,
+                metadata,
+                message,
+                timeout,
+                streaming);
     }
 
     private static void start(WasmVm vm, GrpcCallout call) {

@@ -36,6 +36,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public final class CodeCache {
     /** Where the cache is: this system property, else the environment variable below, else the XDG cache dir. */
     public static final String DIR_PROPERTY = "wasmesh.cache.dir";
+
     public static final String DIR_ENV = "WASMESH_CACHE_DIR";
     /** Bump when the compiler options in {@link ProxyWasmModule} or the entry layout change. */
     static final int FORMAT = 1;
@@ -114,8 +115,8 @@ public final class CodeCache {
 
     /** The entry for a module of this SHA-256 (64 hex digits) in this build: its file, present or not. */
     public Path entryFile(String sha256) {
-        return dir.resolve(sha256 + "-wasmesh-" + safe(WASMESH_VERSION) + "-chicory-" + safe(CHICORY_VERSION)
-                + "-f" + FORMAT + SUFFIX);
+        return dir.resolve(sha256 + "-wasmesh-" + safe(WASMESH_VERSION) + "-chicory-" + safe(CHICORY_VERSION) + "-f"
+                + FORMAT + SUFFIX);
     }
 
     /** The compiled code stored for this module, or null when there is none that this build can use. */
@@ -169,8 +170,8 @@ public final class CodeCache {
     }
 
     /** One file in the cache directory; {@code usable} when this build would load it. */
-    public record Entry(Path file, long sizeBytes, String module, String wasmeshVersion, String chicoryVersion,
-                        boolean usable) {}
+    public record Entry(
+            Path file, long sizeBytes, String module, String wasmeshVersion, String chicoryVersion, boolean usable) {}
 
     /** The entries in the directory by file name; files that are not entries of any build are left out. */
     public List<Entry> entries() throws IOException {
@@ -211,8 +212,10 @@ public final class CodeCache {
             return 0;
         }
         int removed = 0;
-        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir,
-                f -> f.getFileName().toString().endsWith(SUFFIX) || f.getFileName().toString().endsWith(TEMP_SUFFIX))) {
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(
+                dir,
+                f -> f.getFileName().toString().endsWith(SUFFIX)
+                        || f.getFileName().toString().endsWith(TEMP_SUFFIX))) {
             for (Path f : files) {
                 if (Files.deleteIfExists(f)) {
                     removed++;
@@ -240,8 +243,10 @@ public final class CodeCache {
     /** The payload if the header is this build's for this module and the checksum matches; else null. */
     private static byte[] payload(byte[] file, String sha256) {
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(file))) {
-            if (!Arrays.equals(in.readNBytes(MAGIC.length), MAGIC) || in.readInt() != FORMAT
-                    || !in.readUTF().equals(WASMESH_VERSION) || !in.readUTF().equals(CHICORY_VERSION)
+            if (!Arrays.equals(in.readNBytes(MAGIC.length), MAGIC)
+                    || in.readInt() != FORMAT
+                    || !in.readUTF().equals(WASMESH_VERSION)
+                    || !in.readUTF().equals(CHICORY_VERSION)
                     || !in.readUTF().equals(sha256)) {
                 return null;
             }
@@ -275,8 +280,8 @@ public final class CodeCache {
 
     private void warn(String what, IOException e) {
         if (warned.compareAndSet(false, true)) {
-            System.err.println("wasmesh: " + what + " the module cache in " + dir + " (" + e
-                    + "); modules compile without it");
+            System.err.println(
+                    "wasmesh: " + what + " the module cache in " + dir + " (" + e + "); modules compile without it");
         }
     }
 }

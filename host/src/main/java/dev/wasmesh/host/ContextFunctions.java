@@ -70,8 +70,8 @@ final class ContextFunctions {
                 if (status < 100 || status > 999) {
                     throw AbiException.BAD_ARGUMENT;
                 }
-                http.sendLocalResponse(new LocalResponse(status, details, body,
-                        HeaderRules.check(HeaderPairs.decode(headers)), i32(a[7])));
+                http.sendLocalResponse(new LocalResponse(
+                        status, details, body, HeaderRules.check(HeaderPairs.decode(headers)), i32(a[7])));
             }
             vm.localReplySent();
             return ok();

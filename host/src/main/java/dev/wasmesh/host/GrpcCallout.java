@@ -40,8 +40,16 @@ public final class GrpcCallout {
     private boolean closedByFilter;
     private boolean remoteClosed;
 
-    GrpcCallout(RootContext origin, int token, String cluster, String service, String method, HeaderMap metadata,
-                byte[] message, Duration timeout, boolean streaming) {
+    GrpcCallout(
+            RootContext origin,
+            int token,
+            String cluster,
+            String service,
+            String method,
+            HeaderMap metadata,
+            byte[] message,
+            Duration timeout,
+            boolean streaming) {
         this.origin = origin;
         this.token = token;
         this.cluster = cluster;
@@ -225,9 +233,10 @@ public final class GrpcCallout {
         if (streaming == stream) {
             return;
         }
-        throw new IllegalStateException(streaming
-                ? what + " answers a unary call; gRPC stream " + token + " gets metadata, messages and close"
-                : what + " is for a stream; gRPC call " + token + " is unary and gets respond or fail: Envoy "
-                        + "delivers no metadata for a unary call, only its response or its failure");
+        throw new IllegalStateException(
+                streaming
+                        ? what + " answers a unary call; gRPC stream " + token + " gets metadata, messages and close"
+                        : what + " is for a stream; gRPC call " + token + " is unary and gets respond or fail: Envoy "
+                                + "delivers no metadata for a unary call, only its response or its failure");
     }
 }

@@ -41,15 +41,17 @@ public final class GuestLimits {
      * memory could otherwise make a single call allocate a gigabyte, or grow a body without end.
      * {@code -Dwasmesh.limits.hostCallBytes} sets it; the default is 64 MiB, or an eighth of the heap if less.
      */
-    public static final long HOST_CALL_MAX_BYTES =
-            Long.getLong("wasmesh.limits.hostCallBytes", Math.min(64L << 20, Runtime.getRuntime().maxMemory() / 8));
+    public static final long HOST_CALL_MAX_BYTES = Long.getLong(
+            "wasmesh.limits.hostCallBytes",
+            Math.min(64L << 20, Runtime.getRuntime().maxMemory() / 8));
 
     /**
      * The bytes that guests may hold in the JVM at once: linear memories of all VMs, shared data and queued
      * messages. {@code -Dwasmesh.limits.guestMemoryBytes} sets it; the default leaves the proxy a quarter of the heap
      * (at least 64 MiB) and gives guests the rest.
      */
-    public static final long GUEST_MEMORY_BYTES = Long.getLong("wasmesh.limits.guestMemoryBytes",
+    public static final long GUEST_MEMORY_BYTES = Long.getLong(
+            "wasmesh.limits.guestMemoryBytes",
             defaultGuestMemory(Runtime.getRuntime().maxMemory()));
 
     static long defaultGuestMemory(long maxHeap) {

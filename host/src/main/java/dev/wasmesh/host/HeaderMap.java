@@ -274,8 +274,7 @@ public final class HeaderMap {
             return false;
         }
         HeaderMap other = (HeaderMap) o;
-        return size == other.size
-                && Arrays.equals(entries, 0, 2 * size, other.entries, 0, 2 * size);
+        return size == other.size && Arrays.equals(entries, 0, 2 * size, other.entries, 0, 2 * size);
     }
 
     @Override

@@ -16,7 +16,8 @@ public interface HostClock {
      */
     default void sleepUntil(long deadlineNanos) {
         long left;
-        while ((left = deadlineNanos - monotonicNanos()) > 0 && !Thread.currentThread().isInterrupted()) {
+        while ((left = deadlineNanos - monotonicNanos()) > 0
+                && !Thread.currentThread().isInterrupted()) {
             LockSupport.parkNanos(left);
         }
     }

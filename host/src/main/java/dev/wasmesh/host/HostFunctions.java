@@ -36,8 +36,8 @@ final class HostFunctions {
     }
 
     // After I32_TYPES, which building the functions needs.
-    private static final Set<String> PROVIDED = create(null, null).stream()
-            .map(f -> key(f.module(), f.name())).collect(Collectors.toUnmodifiableSet());
+    private static final Set<String> PROVIDED =
+            create(null, null).stream().map(f -> key(f.module(), f.name())).collect(Collectors.toUnmodifiableSet());
 
     private final String module;
     private final Set<String> wanted;
@@ -68,8 +68,11 @@ final class HostFunctions {
         all.addAll(new WasiFunctions(vm, "wasi_unstable", wanted).functions());
         if (wanted == null || wanted.contains(key("env", "emscripten_notify_memory_growth"))) {
             // Emscripten builds report memory growth; nothing to do since memory is read fresh on every access.
-            all.add(new HostFunction("env", "emscripten_notify_memory_growth",
-                    FunctionType.of(List.of(ValType.I32), List.of()), (inst, args) -> null));
+            all.add(new HostFunction(
+                    "env",
+                    "emscripten_notify_memory_growth",
+                    FunctionType.of(List.of(ValType.I32), List.of()),
+                    (inst, args) -> null));
         }
         return all;
     }

@@ -16,8 +16,14 @@ public final class HttpCallout {
     private final Duration timeout;
     private volatile boolean answered;
 
-    HttpCallout(RootContext origin, int token, String cluster, HeaderMap headers, byte[] body, HeaderMap trailers,
-                Duration timeout) {
+    HttpCallout(
+            RootContext origin,
+            int token,
+            String cluster,
+            HeaderMap headers,
+            byte[] body,
+            HeaderMap trailers,
+            Duration timeout) {
         this.origin = origin;
         this.token = token;
         this.cluster = cluster;

@@ -37,8 +37,13 @@ public final class HttpContext extends StreamContext {
     public Action onRequestHeaders(HeaderMap headers, boolean endOfStream) {
         requestHeaders = headers;
         liveRequestHeaders = headers;
-        Action action = vm().callHttp(Callback.ON_REQUEST_HEADERS, this, Action::ofHeaders, id(), headers.size(),
-                endOfStream ? 1 : 0);
+        Action action = vm().callHttp(
+                        Callback.ON_REQUEST_HEADERS,
+                        this,
+                        Action::ofHeaders,
+                        id(),
+                        headers.size(),
+                        endOfStream ? 1 : 0);
         if (action == Action.CONTINUE) {
             liveRequestHeaders = null;
         }
@@ -51,8 +56,8 @@ public final class HttpContext extends StreamContext {
         inRequestBodyAtEnd = endOfStream;
         Action action;
         try {
-            action = vm().callHttp(Callback.ON_REQUEST_BODY, this, Action::ofBody, id(), body.length(),
-                    endOfStream ? 1 : 0);
+            action = vm().callHttp(
+                            Callback.ON_REQUEST_BODY, this, Action::ofBody, id(), body.length(), endOfStream ? 1 : 0);
         } finally {
             inRequestBodyAtEnd = false;
         }
@@ -75,8 +80,13 @@ public final class HttpContext extends StreamContext {
     public Action onResponseHeaders(HeaderMap headers, boolean endOfStream) {
         responseHeaders = headers;
         liveResponseHeaders = headers;
-        Action action = vm().callHttp(Callback.ON_RESPONSE_HEADERS, this, Action::ofHeaders, id(), headers.size(),
-                endOfStream ? 1 : 0);
+        Action action = vm().callHttp(
+                        Callback.ON_RESPONSE_HEADERS,
+                        this,
+                        Action::ofHeaders,
+                        id(),
+                        headers.size(),
+                        endOfStream ? 1 : 0);
         if (action == Action.CONTINUE) {
             liveResponseHeaders = null;
         }
@@ -88,8 +98,8 @@ public final class HttpContext extends StreamContext {
         inResponseBodyAtEnd = endOfStream;
         Action action;
         try {
-            action = vm().callHttp(Callback.ON_RESPONSE_BODY, this, Action::ofBody, id(), body.length(),
-                    endOfStream ? 1 : 0);
+            action = vm().callHttp(
+                            Callback.ON_RESPONSE_BODY, this, Action::ofBody, id(), body.length(), endOfStream ? 1 : 0);
         } finally {
             inResponseBodyAtEnd = false;
         }
@@ -102,8 +112,7 @@ public final class HttpContext extends StreamContext {
     public Action onResponseTrailers(HeaderMap trailers) {
         responseTrailers = trailers;
         liveResponseTrailers = trailers;
-        Action action = vm().callHttp(Callback.ON_RESPONSE_TRAILERS, this, Action::ofTrailers, id(),
-                trailers.size());
+        Action action = vm().callHttp(Callback.ON_RESPONSE_TRAILERS, this, Action::ofTrailers, id(), trailers.size());
         if (action == Action.CONTINUE) {
             liveResponseTrailers = null;
         }

@@ -36,12 +36,14 @@ final class MapFunctions {
         });
         b.add("proxy_set_header_map_pairs", 3, a -> {
             MapType type = MapType.ofCode(i32(a[0]));
-            HeaderMap replacement = HeaderRules.check(HeaderPairs.decode(vm.memory().read(a[1], a[2])));
+            HeaderMap replacement =
+                    HeaderRules.check(HeaderPairs.decode(vm.memory().read(a[1], a[2])));
             mutable(vm, type).replaceAll(replacement);
             return ok();
         });
         b.add("proxy_get_header_map_size", 2, a -> {
-            vm.memory().writeU32(a[1], (int) mutable(vm, MapType.ofCode(i32(a[0]))).byteSize());
+            vm.memory().writeU32(a[1], (int)
+                    mutable(vm, MapType.ofCode(i32(a[0]))).byteSize());
             return ok();
         });
         b.add("proxy_get_header_map_value", 5, a -> {

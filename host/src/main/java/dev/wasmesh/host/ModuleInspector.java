@@ -33,10 +33,14 @@ public final class ModuleInspector {
     public static ModuleReport inspect(String name, byte[] bytes, ProxyWasmModule.Engine engine)
             throws ModuleLoadException {
         WasmModule module = ProxyWasmModule.parse(name, bytes);
-        Map<String, com.dylibso.chicory.wasm.types.FunctionType> exports = ProxyWasmModule.exportedFunctions(name,
-                module);
-        String abi = exports.keySet().stream().map(AbiVersion::ofMarker).flatMap(Optional::stream)
-                .map(AbiVersion::toString).findFirst().orElse(null);
+        Map<String, com.dylibso.chicory.wasm.types.FunctionType> exports =
+                ProxyWasmModule.exportedFunctions(name, module);
+        String abi = exports.keySet().stream()
+                .map(AbiVersion::ofMarker)
+                .flatMap(Optional::stream)
+                .map(AbiVersion::toString)
+                .findFirst()
+                .orElse(null);
 
         List<String> proxy = new ArrayList<>();
         List<String> wasi = new ArrayList<>();
@@ -44,15 +48,21 @@ public final class ModuleInspector {
         for (int i = 0; i < module.importSection().importCount(); i++) {
             Import imp = module.importSection().getImport(i);
             String full = imp.module() + "." + imp.name();
-            if (imp instanceof FunctionImport && imp.module().equals("env") && imp.name().startsWith("proxy_")) {
+            if (imp instanceof FunctionImport
+                    && imp.module().equals("env")
+                    && imp.name().startsWith("proxy_")) {
                 proxy.add(imp.name());
-            } else if (imp.module().equals("wasi_snapshot_preview1") || imp.module().equals("wasi_unstable")) {
+            } else if (imp.module().equals("wasi_snapshot_preview1")
+                    || imp.module().equals("wasi_unstable")) {
                 wasi.add(full);
             } else {
                 other.add(full);
             }
         }
-        List<String> callbacks = exports.keySet().stream().filter(e -> e.startsWith("proxy_on_")).sorted().toList();
+        List<String> callbacks = exports.keySet().stream()
+                .filter(e -> e.startsWith("proxy_on_"))
+                .sorted()
+                .toList();
 
         List<String> start = new ArrayList<>();
         if (module.startSection().isPresent()) {
@@ -63,7 +73,8 @@ public final class ModuleInspector {
         } else if (exports.containsKey("_start")) {
             start.add("_start");
         }
-        String allocator = exports.containsKey("proxy_on_memory_allocate") ? "proxy_on_memory_allocate"
+        String allocator = exports.containsKey("proxy_on_memory_allocate")
+                ? "proxy_on_memory_allocate"
                 : exports.containsKey("malloc") ? "malloc" : null;
 
         int initial = 0;
@@ -91,10 +102,23 @@ public final class ModuleInspector {
             String m = e.getMessage();
             loadError = m.startsWith(name + ": ") ? m.substring(name.length() + 2) : m;
         }
-        return new ModuleReport(name, bytes.length, abi, callbacks, proxy, wasi, other,
-                ProxyWasmModule.unknownImports(module), start.isEmpty() ? "none" : String.join(" + ", start),
-                allocator, initial, maximum, sections, producers,
-                Toolchains.guess(exports.keySet(), proxy, wasi, other, producers, module), loadError);
+        return new ModuleReport(
+                name,
+                bytes.length,
+                abi,
+                callbacks,
+                proxy,
+                wasi,
+                other,
+                ProxyWasmModule.unknownImports(module),
+                start.isEmpty() ? "none" : String.join(" + ", start),
+                allocator,
+                initial,
+                maximum,
+                sections,
+                producers,
+                Toolchains.guess(exports.keySet(), proxy, wasi, other, producers, module),
+                loadError);
     }
 
     /** The producers custom section: vec(field name, vec(value name, version)). */

@@ -33,8 +33,8 @@ public final class NetworkContext extends StreamContext {
      */
     public Action onDownstreamData(Body data, boolean endOfStream) {
         downstreamData = data;
-        Action action = Action.ofNetwork(vm().callStream(Callback.ON_DOWNSTREAM_DATA, this, id(), data.length(),
-                endOfStream ? 1 : 0));
+        Action action = Action.ofNetwork(
+                vm().callStream(Callback.ON_DOWNSTREAM_DATA, this, id(), data.length(), endOfStream ? 1 : 0));
         if (action == Action.CONTINUE) {
             downstreamData = null;
         }
@@ -44,8 +44,8 @@ public final class NetworkContext extends StreamContext {
     /** proxy_on_upstream_data, with the same buffer rules as {@link #onDownstreamData}. */
     public Action onUpstreamData(Body data, boolean endOfStream) {
         upstreamData = data;
-        Action action = Action.ofNetwork(vm().callStream(Callback.ON_UPSTREAM_DATA, this, id(), data.length(),
-                endOfStream ? 1 : 0));
+        Action action = Action.ofNetwork(
+                vm().callStream(Callback.ON_UPSTREAM_DATA, this, id(), data.length(), endOfStream ? 1 : 0));
         if (action == Action.CONTINUE) {
             upstreamData = null;
         }

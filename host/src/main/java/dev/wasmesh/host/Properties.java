@@ -20,9 +20,24 @@ final class Properties {
      * activation and its own tokens, including those wasmesh answers NOT_FOUND) and the top-level ones wasmesh
      * answers.
      */
-    private static final Set<String> ATTRIBUTES = Set.of("request", "response", "connection", "upstream", "source",
-            "destination", "metadata", "filter_state", "upstream_filter_state", "xds", "plugin_name",
-            "plugin_root_id", "plugin_vm_id", "connection_id", "node", "cluster_name", "route_name",
+    private static final Set<String> ATTRIBUTES = Set.of(
+            "request",
+            "response",
+            "connection",
+            "upstream",
+            "source",
+            "destination",
+            "metadata",
+            "filter_state",
+            "upstream_filter_state",
+            "xds",
+            "plugin_name",
+            "plugin_root_id",
+            "plugin_vm_id",
+            "connection_id",
+            "node",
+            "cluster_name",
+            "route_name",
             "listener_direction");
 
     static boolean isAttribute(String name) {
@@ -140,7 +155,8 @@ final class Properties {
             case "time":
                 return Optional.of(int64(info.startTimeNanos()));
             case "duration":
-                return info.startTimeNanos() == 0 ? Optional.empty()
+                return info.startTimeNanos() == 0
+                        ? Optional.empty()
                         : Optional.of(int64(ctx.vm().env().clock().realtimeNanos() - info.startTimeNanos()));
             case "size":
                 return Optional.of(int64(info.requestBodySize()));
@@ -160,7 +176,8 @@ final class Properties {
             return Optional.of(HeaderPairs.encode(headers == null ? new HeaderMap() : headers));
         }
         return path.length == 3 && headers != null
-                ? headers.get(HeaderMap.utf8(path[2])).map(Properties::headerBytes) : Optional.empty();
+                ? headers.get(HeaderMap.utf8(path[2])).map(Properties::headerBytes)
+                : Optional.empty();
     }
 
     /** {@code :path} split at the first '?': the path before it, or the query after it (empty if none). */
@@ -190,15 +207,17 @@ final class Properties {
                         .map(b -> int64(Long.parseLong(new String(b, StandardCharsets.UTF_8).trim())));
             case "headers":
             case "trailers": {
-                MapType type = path[1].equals("headers") ? MapType.HTTP_RESPONSE_HEADERS
-                        : MapType.HTTP_RESPONSE_TRAILERS;
+                MapType type =
+                        path[1].equals("headers") ? MapType.HTTP_RESPONSE_HEADERS : MapType.HTTP_RESPONSE_TRAILERS;
                 return headerMap(ctx.headerMap(type).orElse(null), path);
             }
             case "size":
                 return Optional.of(int64(info.responseBodySize()));
             case "total_size":
                 return Optional.of(int64(info.responseBodySize()
-                        + ctx.headerMap(MapType.HTTP_RESPONSE_HEADERS).map(HeaderMap::byteSize).orElse(0L)));
+                        + ctx.headerMap(MapType.HTTP_RESPONSE_HEADERS)
+                                .map(HeaderMap::byteSize)
+                                .orElse(0L)));
             default:
                 return Optional.empty();
         }

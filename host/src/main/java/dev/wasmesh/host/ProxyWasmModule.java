@@ -59,9 +59,16 @@ public final class ProxyWasmModule {
     private final NameCustomSection names;
     private final int sizeBytes;
 
-    private ProxyWasmModule(String name, WasmModule module, AbiVersion abiVersion, Engine engine,
-                            Function<Instance, Machine> machineFactory, boolean codeFromCache,
-                            Map<String, FunctionType> exportedFunctions, String allocator, int sizeBytes) {
+    private ProxyWasmModule(
+            String name,
+            WasmModule module,
+            AbiVersion abiVersion,
+            Engine engine,
+            Function<Instance, Machine> machineFactory,
+            boolean codeFromCache,
+            Map<String, FunctionType> exportedFunctions,
+            String allocator,
+            int sizeBytes) {
         this.name = name;
         this.module = module;
         this.abiVersion = abiVersion;
@@ -115,7 +122,8 @@ public final class ProxyWasmModule {
         Map<String, FunctionType> exports = exportedFunctions(name, module);
         AbiVersion abi = abiVersion(name, exports);
         checkImports(name, module);
-        String allocator = exports.containsKey("proxy_on_memory_allocate") ? "proxy_on_memory_allocate"
+        String allocator = exports.containsKey("proxy_on_memory_allocate")
+                ? "proxy_on_memory_allocate"
                 : exports.containsKey("malloc") ? "malloc" : null;
         if (allocator == null) {
             throw new ModuleLoadException(name + ": no allocator export: a proxy-wasm module must export "
@@ -145,8 +153,10 @@ public final class ProxyWasmModule {
 
     private static Function<Instance, Machine> compile(WasmModule module, Cache cache) {
         // The options here are part of what a cache entry holds: change them and bump CodeCache.FORMAT.
-        return MachineFactoryCompiler.builder(module).withInterpreterFallback(InterpreterFallback.WARN)
-                .withCache(cache).compile();
+        return MachineFactoryCompiler.builder(module)
+                .withInterpreterFallback(InterpreterFallback.WARN)
+                .withCache(cache)
+                .compile();
     }
 
     /**
@@ -182,13 +192,16 @@ public final class ProxyWasmModule {
     }
 
     private static void checkHeader(String name, byte[] bytes) throws ModuleLoadException {
-        if (bytes.length < 8 || bytes[0] != WASM_MAGIC[0] || bytes[1] != WASM_MAGIC[1]
-                || bytes[2] != WASM_MAGIC[2] || bytes[3] != WASM_MAGIC[3]) {
+        if (bytes.length < 8
+                || bytes[0] != WASM_MAGIC[0]
+                || bytes[1] != WASM_MAGIC[1]
+                || bytes[2] != WASM_MAGIC[2]
+                || bytes[3] != WASM_MAGIC[3]) {
             throw new ModuleLoadException(name + ": not a WebAssembly module (no \\0asm header)");
         }
         if (bytes[4] != 1 || bytes[5] != 0 || bytes[6] != 0 || bytes[7] != 0) {
-            throw new ModuleLoadException(name + ": unsupported WebAssembly binary version "
-                    + (bytes[4] & 0xff) + " (only version 1 modules run here; components do not)");
+            throw new ModuleLoadException(name + ": unsupported WebAssembly binary version " + (bytes[4] & 0xff)
+                    + " (only version 1 modules run here; components do not)");
         }
     }
 
@@ -199,14 +212,15 @@ public final class ProxyWasmModule {
         }
         try {
             return Parser.builder().withValidation(validate).build().parse(() -> new ByteArrayInputStream(bytes));
-        } catch (ChicoryException | IllegalArgumentException | IllegalStateException
-                 | IndexOutOfBoundsException e) {
+        } catch (ChicoryException | IllegalArgumentException | IllegalStateException | IndexOutOfBoundsException e) {
             throw new ModuleLoadException(name + ": malformed module: " + e.getMessage(), e);
         } catch (RuntimeException e) {
             // The parser reads untrusted bytes and fails on some malformed function bodies with other exceptions
             // (a NullPointerException in its control-flow checks, found by ModuleLoadFuzzTest).
-            throw new ModuleLoadException(name + ": malformed module: the parser failed on it ("
-                    + e.getClass().getSimpleName() + ")", e);
+            throw new ModuleLoadException(
+                    name + ": malformed module: the parser failed on it ("
+                            + e.getClass().getSimpleName() + ")",
+                    e);
         }
     }
 
@@ -240,23 +254,26 @@ public final class ProxyWasmModule {
                     break;
                 }
             }
-        } else if (index >= imported && index - imported < module.functionSection().functionCount()) {
+        } else if (index >= imported
+                && index - imported < module.functionSection().functionCount()) {
             typeIndex = module.functionSection().getFunctionType(index - imported);
         }
         return typeIndex >= 0 && typeIndex < module.typeSection().typeCount()
-                ? module.typeSection().getType(typeIndex) : null;
+                ? module.typeSection().getType(typeIndex)
+                : null;
     }
 
-    private static AbiVersion abiVersion(String name, Map<String, FunctionType> exports)
-            throws ModuleLoadException {
+    private static AbiVersion abiVersion(String name, Map<String, FunctionType> exports) throws ModuleLoadException {
         for (String export : exports.keySet()) {
             Optional<AbiVersion> v = AbiVersion.ofMarker(export);
             if (v.isPresent()) {
                 return v.get();
             }
         }
-        List<String> proxyExports = exports.keySet().stream().filter(e -> e.startsWith("proxy_"))
-                .sorted().collect(Collectors.toList());
+        List<String> proxyExports = exports.keySet().stream()
+                .filter(e -> e.startsWith("proxy_"))
+                .sorted()
+                .collect(Collectors.toList());
         throw new ModuleLoadException(name + ": missing or unknown proxy-wasm ABI version: no export "
                 + "proxy_abi_version_0_1_0, _0_2_0 or _0_2_1 (proxy_* exports found: "
                 + (proxyExports.isEmpty() ? "none" : String.join(", ", proxyExports)) + ")");
@@ -265,8 +282,7 @@ public final class ProxyWasmModule {
     private static void checkImports(String name, WasmModule module) throws ModuleLoadException {
         List<String> unknown = unknownImports(module);
         if (!unknown.isEmpty()) {
-            throw new ModuleLoadException(name + ": imports this host does not provide: "
-                    + String.join(", ", unknown));
+            throw new ModuleLoadException(name + ": imports this host does not provide: " + String.join(", ", unknown));
         }
     }
 
@@ -289,7 +305,9 @@ public final class ProxyWasmModule {
             Import imp = module.importSection().getImport(i);
             if (!(imp instanceof FunctionImport) || !HostFunctions.provides(imp.module(), imp.name())) {
                 unknown.add(imp.module() + "." + imp.name()
-                        + (imp instanceof FunctionImport ? "" : " (" + imp.importType().name().toLowerCase() + ")"));
+                        + (imp instanceof FunctionImport
+                                ? ""
+                                : " (" + imp.importType().name().toLowerCase() + ")"));
             }
         }
         return unknown;

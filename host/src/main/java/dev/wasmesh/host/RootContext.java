@@ -67,8 +67,10 @@ public final class RootContext extends Context {
     boolean start() {
         vm().callVoid(Callback.ON_CONTEXT_CREATE, this, id(), 0);
         if (vm().call(Callback.ON_VM_START, this, 1, id(), vmConfiguration.length()) == 0) {
-            vm().fail(WasmFailure.Kind.START_FAILED, Callback.ON_VM_START.exportName(),
-                    "proxy_on_vm_start returned false");
+            vm().fail(
+                            WasmFailure.Kind.START_FAILED,
+                            Callback.ON_VM_START.exportName(),
+                            "proxy_on_vm_start returned false");
             return false;
         }
         return configure();
@@ -78,9 +80,11 @@ public final class RootContext extends Context {
         configuring = true;
         try {
             if (vm().call(Callback.ON_CONFIGURE, this, 1, id(), pluginConfiguration.length()) == 0) {
-                vm().fail(WasmFailure.Kind.CONFIGURE_FAILED, Callback.ON_CONFIGURE.exportName(),
-                        "proxy_on_configure returned false for plugin configuration '"
-                                + abbreviate(pluginConfiguration.toString()) + "'");
+                vm().fail(
+                                WasmFailure.Kind.CONFIGURE_FAILED,
+                                Callback.ON_CONFIGURE.exportName(),
+                                "proxy_on_configure returned false for plugin configuration '"
+                                        + abbreviate(pluginConfiguration.toString()) + "'");
                 return false;
             }
             return true;
@@ -164,10 +168,18 @@ public final class RootContext extends Context {
             statusMessage = "reset";
         }
         try {
-            vm().withCalloutResponse(headers, failed ? null : new Body(body), responseTrailers,
-                    () -> vm().callVoid(Callback.ON_HTTP_CALL_RESPONSE, this, id(), token,
-                            failed ? 0 : headers.size(), body.length,
-                            responseTrailers == null ? 0 : responseTrailers.size()));
+            vm().withCalloutResponse(
+                            headers,
+                            failed ? null : new Body(body),
+                            responseTrailers,
+                            () -> vm().callVoid(
+                                            Callback.ON_HTTP_CALL_RESPONSE,
+                                            this,
+                                            id(),
+                                            token,
+                                            failed ? 0 : headers.size(),
+                                            body.length,
+                                            responseTrailers == null ? 0 : responseTrailers.size()));
         } finally {
             statusMessage = "";
         }
@@ -177,8 +189,11 @@ public final class RootContext extends Context {
         if (!grpcCalls.containsKey(token) || deleted) {
             return;
         }
-        vm().withGrpcMetadata(metadata, null, () -> vm().callVoid(Callback.ON_GRPC_RECEIVE_INITIAL_METADATA, this,
-                id(), token, metadata.size()));
+        vm().withGrpcMetadata(
+                        metadata,
+                        null,
+                        () -> vm().callVoid(
+                                        Callback.ON_GRPC_RECEIVE_INITIAL_METADATA, this, id(), token, metadata.size()));
     }
 
     /** A stream's message, or a unary call's response: as in Envoy, that call is forgotten after its callback. */
@@ -188,8 +203,9 @@ public final class RootContext extends Context {
             return;
         }
         try {
-            vm().withGrpcMessage(new Body(message),
-                    () -> vm().callVoid(Callback.ON_GRPC_RECEIVE, this, id(), token, message.length));
+            vm().withGrpcMessage(
+                            new Body(message),
+                            () -> vm().callVoid(Callback.ON_GRPC_RECEIVE, this, id(), token, message.length));
         } finally {
             if (!call.streaming()) {
                 grpcCalls.remove(token, call);
@@ -201,8 +217,15 @@ public final class RootContext extends Context {
         if (!grpcCalls.containsKey(token) || deleted) {
             return;
         }
-        vm().withGrpcMetadata(null, metadata, () -> vm().callVoid(Callback.ON_GRPC_RECEIVE_TRAILING_METADATA, this,
-                id(), token, metadata.size()));
+        vm().withGrpcMetadata(
+                        null,
+                        metadata,
+                        () -> vm().callVoid(
+                                        Callback.ON_GRPC_RECEIVE_TRAILING_METADATA,
+                                        this,
+                                        id(),
+                                        token,
+                                        metadata.size()));
     }
 
     /**
@@ -236,8 +259,9 @@ public final class RootContext extends Context {
 
     /** Runs proxy_on_foreign_function with {@code arguments} readable as FOREIGN_FUNCTION_ARGUMENTS. */
     public void callForeignFunction(int functionId, byte[] arguments) {
-        vm().withForeignArguments(new Body(arguments),
-                () -> vm().callVoid(Callback.ON_FOREIGN_FUNCTION, this, id(), functionId, arguments.length));
+        vm().withForeignArguments(
+                        new Body(arguments),
+                        () -> vm().callVoid(Callback.ON_FOREIGN_FUNCTION, this, id(), functionId, arguments.length));
     }
 
     /**

@@ -26,15 +26,17 @@ final class SharedFunctions {
         b.add("proxy_register_shared_queue", 3, a -> {
             String name = vm.memory().readString(a[0], a[1]);
             RootContext root = effective(vm).rootContext();
-            int token = vm.env().queues().register(vm.vmConfig().vmId(), name,
-                    t -> vm.post(() -> root.onQueueReady(t)));
+            int token =
+                    vm.env().queues().register(vm.vmConfig().vmId(), name, t -> vm.post(() -> root.onQueueReady(t)));
             vm.memory().writeU32(a[2], token);
             return ok();
         });
         b.add("proxy_resolve_shared_queue", 5, a -> {
             String vmId = vm.memory().readString(a[0], a[1]);
             String name = vm.memory().readString(a[2], a[3]);
-            int token = vm.env().queues().resolve(vmId.isEmpty() ? vm.vmConfig().vmId() : vmId, name)
+            int token = vm.env()
+                    .queues()
+                    .resolve(vmId.isEmpty() ? vm.vmConfig().vmId() : vmId, name)
                     .orElseThrow(() -> AbiException.NOT_FOUND);
             vm.memory().writeU32(a[4], token);
             return ok();

@@ -6,5 +6,5 @@ public interface TimerListener {
     /** @param periodMillis the new period; 0 stops the timer */
     void tickPeriodChanged(RootContext root, long periodMillis);
 
-    TimerListener NONE = (root, periodMillis) -> { };
+    TimerListener NONE = (root, periodMillis) -> {};
 }

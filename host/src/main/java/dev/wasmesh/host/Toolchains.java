@@ -12,20 +12,32 @@ import java.util.Map;
 final class Toolchains {
     private Toolchains() {}
 
-    static String guess(Collection<String> exports, List<String> proxyImports, List<String> wasiImports,
-                        List<String> otherImports, Map<String, List<String>> producers, WasmModule module) {
-        String language = producers.getOrDefault("language", List.of()).stream().findFirst().orElse("");
+    static String guess(
+            Collection<String> exports,
+            List<String> proxyImports,
+            List<String> wasiImports,
+            List<String> otherImports,
+            Map<String, List<String>> producers,
+            WasmModule module) {
+        String language = producers.getOrDefault("language", List.of()).stream()
+                .findFirst()
+                .orElse("");
         String processedBy = String.join(", ", producers.getOrDefault("processed-by", List.of()));
         String names = functionNames(module);
-        if (exports.contains("__new") || exports.contains("__collect") || exports.contains("__pin")
-                || names.contains("~lib/") || hasAssemblyScriptStrings(module)) {
+        if (exports.contains("__new")
+                || exports.contains("__collect")
+                || exports.contains("__pin")
+                || names.contains("~lib/")
+                || hasAssemblyScriptStrings(module)) {
             String sdk = names.contains("@solo-io") || wasiImports.contains("wasi_unstable.proc_exit")
-                    ? " (@solo-io/proxy-runtime style SDK)" : "";
+                    ? " (@solo-io/proxy-runtime style SDK)"
+                    : "";
             return "AssemblyScript" + sdk;
         }
         if (names.contains("runtime.") && (names.contains("github.com/") || names.contains("main."))) {
             return wasiImports.contains("wasi_snapshot_preview1.poll_oneoff") && names.contains("tinygo")
-                    ? "TinyGo" : "Go (wasip1)";
+                    ? "TinyGo"
+                    : "Go (wasip1)";
         }
         if (language.startsWith("Rust") || names.contains("_ZN") || names.contains("rust_")) {
             return "Rust" + (processedBy.isEmpty() ? "" : " (" + processedBy + ")");

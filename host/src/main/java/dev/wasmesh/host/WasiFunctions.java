@@ -76,14 +76,13 @@ final class WasiFunctions {
         if (!wants(name)) {
             return;
         }
-        functions.add(new HostFunction(module, name, FunctionType.of(params, new ValType[] {I32}),
-                (inst, args) -> {
-                    try {
-                        return new long[] {impl.run(vm.memory(), args)};
-                    } catch (AbiException e) {
-                        return new long[] {FAULT}; // a bad pointer from the guest
-                    }
-                }));
+        functions.add(new HostFunction(module, name, FunctionType.of(params, new ValType[] {I32}), (inst, args) -> {
+            try {
+                return new long[] {impl.run(vm.memory(), args)};
+            } catch (AbiException e) {
+                return new long[] {FAULT}; // a bad pointer from the guest
+            }
+        }));
     }
 
     private static ValType[] types(ValType... t) {
@@ -215,8 +214,8 @@ final class WasiFunctions {
         add("path_unlink_file", i32s(3), (m, a) -> BADF);
         add("poll_oneoff", i32s(4), this::pollOneoff);
         if (wants("proc_exit")) {
-            functions.add(new HostFunction(module, "proc_exit", FunctionType.of(List.of(I32), List.of()),
-                    (inst, args) -> {
+            functions.add(
+                    new HostFunction(module, "proc_exit", FunctionType.of(List.of(I32), List.of()), (inst, args) -> {
                         throw new ProcExitException((int) args[0]);
                     }));
         }

@@ -110,7 +110,9 @@ public final class WasmVm {
         this.callbackDeadlineNanos = vmConfig.callbackDeadline().toNanos();
         this.deadlineNanos = callbackDeadlineNanos;
         Instance.Builder builder = Instance.builder(module.wasmModule())
-                .withImportValues(ImportValues.builder().withFunctions(HostFunctions.create(this, module.functionImports())).build())
+                .withImportValues(ImportValues.builder()
+                        .withFunctions(HostFunctions.create(this, module.functionImports()))
+                        .build())
                 .withStart(false)
                 // Byte arrays rather than the default ByteBuffer memory: bulk reads (every header name and value a
                 // filter passes) copy whole pages; each page is reserved from the process's guest budget first.
@@ -119,9 +121,11 @@ public final class WasmVm {
             MemoryLimits declared = s.getMemory(0).limits();
             int max = Math.min(declared.maximumPages(), vmConfig.memoryLimitPages());
             if (declared.initialPages() > max) {
-                throw new WasmFailureException(new WasmFailure(WasmFailure.Kind.INSTANTIATION, "instantiate",
-                        "module needs " + declared.initialPages() + " memory pages at start but the limit is "
-                                + max, List.of()));
+                throw new WasmFailureException(new WasmFailure(
+                        WasmFailure.Kind.INSTANTIATION,
+                        "instantiate",
+                        "module needs " + declared.initialPages() + " memory pages at start but the limit is " + max,
+                        List.of()));
             }
             builder.withMemoryLimits(new MemoryLimits(declared.initialPages(), max));
         });
@@ -131,8 +135,8 @@ public final class WasmVm {
         try {
             this.instance = builder.build();
         } catch (ChicoryException | StackOverflowError | IllegalArgumentException e) {
-            throw new WasmFailureException(new WasmFailure(WasmFailure.Kind.INSTANTIATION, "instantiate",
-                    oneLine(e), List.of()));
+            throw new WasmFailureException(
+                    new WasmFailure(WasmFailure.Kind.INSTANTIATION, "instantiate", oneLine(e), List.of()));
         }
         this.memory = new GuestMemory(instance.memory(), instance.export(module.allocator()));
         for (Callback cb : Callback.values()) {
@@ -142,7 +146,8 @@ public final class WasmVm {
             }
             if (module.exportsFunction(name)) {
                 callbacks[cb.ordinal()] = instance.export(name);
-                callbackArity[cb.ordinal()] = module.exportType(name).orElseThrow().params().size();
+                callbackArity[cb.ordinal()] =
+                        module.exportType(name).orElseThrow().params().size();
             }
         }
     }
@@ -170,13 +175,15 @@ public final class WasmVm {
     }
 
     private void initialize() {
-        String init = module.exportsFunction("_initialize") ? "_initialize"
+        String init = module.exportsFunction("_initialize")
+                ? "_initialize"
                 : module.exportsFunction("_start") ? "_start" : null;
         if (init != null) {
             // A language runtime's set-up (Go's starts its scheduler and heap) runs once, before the JIT has seen
             // any of it: it gets a longer deadline.
             deadlineNanos = callbackDeadlineNanos > Long.MAX_VALUE / GuestLimits.STARTUP_DEADLINE_FACTOR
-                    ? Long.MAX_VALUE : callbackDeadlineNanos * GuestLimits.STARTUP_DEADLINE_FACTOR;
+                    ? Long.MAX_VALUE
+                    : callbackDeadlineNanos * GuestLimits.STARTUP_DEADLINE_FACTOR;
             try {
                 invoke(init, instance.export(init), null, new long[0]);
             } catch (WasmFailureException e) {
@@ -322,8 +329,8 @@ public final class WasmVm {
         return fail(kind, callback, message, List.of(), null);
     }
 
-    private WasmFailureException fail(WasmFailure.Kind kind, String callback, String message, List<String> stack,
-                                      Throwable cause) {
+    private WasmFailureException fail(
+            WasmFailure.Kind kind, String callback, String message, List<String> stack, Throwable cause) {
         if (failure == null) {
             failure = new WasmFailure(kind, callback, message, stack);
             env.logSink().log(LogLevel.CRITICAL, vmConfig, failure.toString());
@@ -419,8 +426,12 @@ public final class WasmVm {
             throw e;
         } catch (ChicoryInterruptedException e) {
             throw deadlineHit
-                    ? fail(WasmFailure.Kind.DEADLINE, name, "ran longer than "
-                            + deadlineNanos / 1_000_000 + " ms and was interrupted", wasmStack(e), e)
+                    ? fail(
+                            WasmFailure.Kind.DEADLINE,
+                            name,
+                            "ran longer than " + deadlineNanos / 1_000_000 + " ms and was interrupted",
+                            wasmStack(e),
+                            e)
                     : fail(WasmFailure.Kind.TRAP, name, "interrupted", wasmStack(e), e);
         } catch (ProcExitException e) {
             throw fail(WasmFailure.Kind.TRAP, name, "proc_exit(" + e.exitCode() + ")", wasmStack(e), e);

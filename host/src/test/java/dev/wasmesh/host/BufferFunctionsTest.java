@@ -95,7 +95,8 @@ class BufferFunctionsTest {
     @Test
     void sizeCoveringTheBufferReplacesIt() {
         assertThat(write(0, 5, "bye").toString()).isEqualTo("bye");
-        assertThat(new BufferFunctionsTest().write(0, 0xFFFFFFFF, "all").toString()).isEqualTo("all");
+        assertThat(new BufferFunctionsTest().write(0, 0xFFFFFFFF, "all").toString())
+                .isEqualTo("all");
     }
 
     @Test
@@ -124,7 +125,9 @@ class BufferFunctionsTest {
         p.on(RESPONSE_BODY, requestInResponse, get);
         http.onResponseHeaders(HeaderMap.of(":status", "200"), false);
         http.onResponseBody(Body.of("resp"), true);
-        assertThat(List.of(requestInResponse, get)).extracting(Probe.Step::status).containsOnly(Status.OK);
+        assertThat(List.of(requestInResponse, get))
+                .extracting(Probe.Step::status)
+                .containsOnly(Status.OK);
         assertThat(requestBody.length()).isZero(); // no request body was ever seen: Envoy hands over an empty one
         assertThat(read.string()).isEqualTo("resp");
     }
@@ -160,23 +163,28 @@ class BufferFunctionsTest {
 
     @Test
     void configurationsAreReadableWhenEnvoyOffersThemAndReadOnly() {
-        PluginConfig vmConfig = Probe.plugin("probe").toBuilder().vmConfiguration("vm-cfg").build();
-        Probe q = Probe.create(ProxyWasmModule.Engine.COMPILER, dev.wasmesh.host.abi.AbiVersion.V0_2_1, vmConfig,
-                new HostEnvironment(), new WasmVm.Options());
+        PluginConfig vmConfig =
+                Probe.plugin("probe").toBuilder().vmConfiguration("vm-cfg").build();
+        Probe q = Probe.create(
+                ProxyWasmModule.Engine.COMPILER,
+                dev.wasmesh.host.abi.AbiVersion.V0_2_1,
+                vmConfig,
+                new HostEnvironment(),
+                new WasmVm.Options());
         Probe.OutBytes vm = q.outBytes();
         Probe.OutBytes plugin = q.outBytes();
         Probe.OutBytes pluginAtStart = q.outBytes();
         Probe.Step vmRead = q.call(PROXY_GET_BUFFER_BYTES, BufferType.VM_CONFIGURATION.ordinal(), 0, -1, vm);
-        Probe.Step pluginEarly = q.call(PROXY_GET_BUFFER_BYTES, BufferType.PLUGIN_CONFIGURATION.ordinal(), 0, -1,
-                pluginAtStart);
-        Probe.Step pluginRead = q.call(PROXY_GET_BUFFER_BYTES, BufferType.PLUGIN_CONFIGURATION.ordinal(), 0, -1,
-                plugin);
-        Probe.Step write = q.call(PROXY_SET_BUFFER_BYTES, BufferType.PLUGIN_CONFIGURATION.ordinal(), 0, 0,
-                q.str("x"));
+        Probe.Step pluginEarly =
+                q.call(PROXY_GET_BUFFER_BYTES, BufferType.PLUGIN_CONFIGURATION.ordinal(), 0, -1, pluginAtStart);
+        Probe.Step pluginRead =
+                q.call(PROXY_GET_BUFFER_BYTES, BufferType.PLUGIN_CONFIGURATION.ordinal(), 0, -1, plugin);
+        Probe.Step write = q.call(PROXY_SET_BUFFER_BYTES, BufferType.PLUGIN_CONFIGURATION.ordinal(), 0, 0, q.str("x"));
         Probe.Step badType = q.call(PROXY_GET_BUFFER_BYTES, 9, 0, -1, plugin);
         q.on(VM_START, vmRead, pluginEarly);
         q.on(CONFIGURE, pluginRead, write, badType);
-        RootContext root = q.vm.createRootContext(vmConfig.toBuilder().pluginConfiguration("{\"a\":1}").build());
+        RootContext root = q.vm.createRootContext(
+                vmConfig.toBuilder().pluginConfiguration("{\"a\":1}").build());
 
         assertThat(vmRead.status()).isEqualTo(Status.OK);
         assertThat(vm.string()).isEqualTo("vm-cfg");
@@ -185,7 +193,9 @@ class BufferFunctionsTest {
         assertThat(plugin.string()).isEqualTo("{\"a\":1}");
         assertThat(write.status()).isEqualTo(Status.BAD_ARGUMENT);
         assertThat(badType.status()).isEqualTo(Status.BAD_ARGUMENT);
-        assertThat(q.events()).filteredOn(e -> e.cb() == CONFIGURE).singleElement()
+        assertThat(q.events())
+                .filteredOn(e -> e.cb() == CONFIGURE)
+                .singleElement()
                 .satisfies(e -> assertThat(e.args()).startsWith(root.id(), 7));
     }
 
@@ -198,8 +208,7 @@ class BufferFunctionsTest {
         p.on(REQUEST_BODY, get, status, set);
         Body body = Body.of("data");
         http.onRequestBody(body, true);
-        assertThat(List.of(get, status, set)).extracting(Probe.Step::status)
-                .containsOnly(Status.INVALID_MEMORY_ACCESS);
+        assertThat(List.of(get, status, set)).extracting(Probe.Step::status).containsOnly(Status.INVALID_MEMORY_ACCESS);
         assertThat(body.toString()).isEqualTo("data");
     }
 
@@ -211,37 +220,69 @@ class BufferFunctionsTest {
         Probe.Step statusBadType = p.call(PROXY_GET_BUFFER_STATUS, 9, p.out(4), p.out(4));
         Probe.Step writeNotNow = p.call(PROXY_SET_BUFFER_BYTES, REQ_BODY, 0, 0, p.str("x"));
         Probe.Step writeBadType = p.call(PROXY_SET_BUFFER_BYTES, -1, 0, 0, p.str("x"));
-        Probe.Step calloutBody = p.call(PROXY_GET_BUFFER_BYTES, BufferType.HTTP_CALL_RESPONSE_BODY.ordinal(), 0, -1,
-                p.outBytes());
-        Probe.Step writePluginConfig = p.call(PROXY_SET_BUFFER_BYTES, BufferType.PLUGIN_CONFIGURATION.ordinal(), 0,
-                0, p.str("x"));
-        Probe.Step foreignArgs = p.call(PROXY_GET_BUFFER_STATUS, BufferType.FOREIGN_FUNCTION_ARGUMENTS.ordinal(),
-                p.out(4), p.out(4));
-        Probe.Step grpcMessage = p.call(PROXY_GET_BUFFER_STATUS, BufferType.GRPC_CALL_MESSAGE.ordinal(), p.out(4),
-                p.out(4));
+        Probe.Step calloutBody =
+                p.call(PROXY_GET_BUFFER_BYTES, BufferType.HTTP_CALL_RESPONSE_BODY.ordinal(), 0, -1, p.outBytes());
+        Probe.Step writePluginConfig =
+                p.call(PROXY_SET_BUFFER_BYTES, BufferType.PLUGIN_CONFIGURATION.ordinal(), 0, 0, p.str("x"));
+        Probe.Step foreignArgs =
+                p.call(PROXY_GET_BUFFER_STATUS, BufferType.FOREIGN_FUNCTION_ARGUMENTS.ordinal(), p.out(4), p.out(4));
+        Probe.Step grpcMessage =
+                p.call(PROXY_GET_BUFFER_STATUS, BufferType.GRPC_CALL_MESSAGE.ordinal(), p.out(4), p.out(4));
         Probe.Step badData = p.call(PROXY_SET_BUFFER_BYTES, REQ_BODY, 0, 0, 0x00400000, 4);
-        p.on(Probe.Cb.REQUEST_HEADERS, statusNotNow, statusBadType, writeNotNow, writeBadType, calloutBody,
-                writePluginConfig, foreignArgs, grpcMessage, badData);
+        p.on(
+                Probe.Cb.REQUEST_HEADERS,
+                statusNotNow,
+                statusBadType,
+                writeNotNow,
+                writeBadType,
+                calloutBody,
+                writePluginConfig,
+                foreignArgs,
+                grpcMessage,
+                badData);
         p.memory().writeU32(length.ptr, 77);
         http.onRequestHeaders(HeaderMap.of(":path", "/"), false);
-        assertThat(List.of(statusNotNow, statusBadType, writeNotNow, writeBadType, calloutBody, writePluginConfig,
-                foreignArgs, grpcMessage, badData)).extracting(Probe.Step::status).containsExactly(Status.OK,
-                        Status.BAD_ARGUMENT, Status.BAD_ARGUMENT, Status.BAD_ARGUMENT, Status.NOT_FOUND,
-                        Status.NOT_FOUND, Status.NOT_FOUND, Status.OK, Status.INVALID_MEMORY_ACCESS);
+        assertThat(List.of(
+                        statusNotNow,
+                        statusBadType,
+                        writeNotNow,
+                        writeBadType,
+                        calloutBody,
+                        writePluginConfig,
+                        foreignArgs,
+                        grpcMessage,
+                        badData))
+                .extracting(Probe.Step::status)
+                .containsExactly(
+                        Status.OK,
+                        Status.BAD_ARGUMENT,
+                        Status.BAD_ARGUMENT,
+                        Status.BAD_ARGUMENT,
+                        Status.NOT_FOUND,
+                        Status.NOT_FOUND,
+                        Status.NOT_FOUND,
+                        Status.OK,
+                        Status.INVALID_MEMORY_ACCESS);
         assertThat(length.u32()).isZero();
     }
 
     @Test
     void theVmConfigurationIsReadableFromAStreamContextAsInEnvoy() {
-        PluginConfig vmConfig = Probe.plugin("probe").toBuilder().vmConfiguration("vm-cfg").build();
-        Probe q = Probe.create(ProxyWasmModule.Engine.COMPILER, dev.wasmesh.host.abi.AbiVersion.V0_2_1, vmConfig,
-                new HostEnvironment(), new WasmVm.Options());
-        HttpContext http = q.vm.createRootContext(vmConfig.toBuilder().pluginConfiguration("plugin-cfg").build())
+        PluginConfig vmConfig =
+                Probe.plugin("probe").toBuilder().vmConfiguration("vm-cfg").build();
+        Probe q = Probe.create(
+                ProxyWasmModule.Engine.COMPILER,
+                dev.wasmesh.host.abi.AbiVersion.V0_2_1,
+                vmConfig,
+                new HostEnvironment(),
+                new WasmVm.Options());
+        HttpContext http = q.vm.createRootContext(
+                        vmConfig.toBuilder().pluginConfiguration("plugin-cfg").build())
                 .newHttpContext();
         Probe.OutBytes vm = q.outBytes();
         Probe.Step vmRead = q.call(PROXY_GET_BUFFER_BYTES, BufferType.VM_CONFIGURATION.ordinal(), 0, -1, vm);
-        Probe.Step pluginRead = q.call(PROXY_GET_BUFFER_BYTES, BufferType.PLUGIN_CONFIGURATION.ordinal(), 0, -1,
-                q.outBytes());
+        Probe.Step pluginRead =
+                q.call(PROXY_GET_BUFFER_BYTES, BufferType.PLUGIN_CONFIGURATION.ordinal(), 0, -1, q.outBytes());
         q.on(Probe.Cb.REQUEST_HEADERS, vmRead, pluginRead);
         http.onRequestHeaders(HeaderMap.of(":path", "/"), true);
         assertThat(vmRead.status()).isEqualTo(Status.OK);

@@ -20,10 +20,13 @@ class CAllFilterTest {
     private final List<Probe.LogLine> logs = new CopyOnWriteArrayList<>();
     private final List<Long> tickPeriods = new ArrayList<>();
     private final RecordingTransport transport = new RecordingTransport("backend");
-    private final HostEnvironment env = new HostEnvironment().transport(transport)
+    private final HostEnvironment env = new HostEnvironment()
+            .transport(transport)
             .logSink((level, plugin, message) -> logs.add(new Probe.LogLine(level, message)))
-            .registerForeignFunction("echo", (args, caller) -> ("echo:" + new String(args, StandardCharsets.UTF_8))
-                    .getBytes(StandardCharsets.UTF_8));
+            .registerForeignFunction(
+                    "echo",
+                    (args, caller) ->
+                            ("echo:" + new String(args, StandardCharsets.UTF_8)).getBytes(StandardCharsets.UTF_8));
     private WasmVm vm;
     private RootContext root;
     private RecordingControl control;
@@ -37,12 +40,21 @@ class CAllFilterTest {
     }
 
     private static PluginConfig config(String pluginConfiguration) {
-        return PluginConfig.builder().name("c-all").rootId("c_all_root").vmId("c-all-vm")
-                .vmConfiguration("vm-cfg").pluginConfiguration(pluginConfiguration).logLevel(LogLevel.TRACE).build();
+        return PluginConfig.builder()
+                .name("c-all")
+                .rootId("c_all_root")
+                .vmId("c-all-vm")
+                .vmConfiguration("vm-cfg")
+                .pluginConfiguration(pluginConfiguration)
+                .logLevel(LogLevel.TRACE)
+                .build();
     }
 
     private void start(ProxyWasmModule module, String pluginConfiguration) {
-        vm = WasmVm.create(module, env, config(pluginConfiguration),
+        vm = WasmVm.create(
+                module,
+                env,
+                config(pluginConfiguration),
                 new WasmVm.Options().timerListener((r, ms) -> tickPeriods.add(ms)));
         root = vm.createRootContext(config(pluginConfiguration));
     }
@@ -52,7 +64,10 @@ class CAllFilterTest {
     }
 
     private List<String> messages(LogLevel level) {
-        return logs.stream().filter(l -> l.level() == level).map(Probe.LogLine::message).toList();
+        return logs.stream()
+                .filter(l -> l.level() == level)
+                .map(Probe.LogLine::message)
+                .toList();
     }
 
     private HttpContext stream() {
@@ -83,9 +98,10 @@ class CAllFilterTest {
     @EnumSource(ProxyWasmModule.Engine.class)
     void startUpWritesStdoutReadsBothConfigurationsAndDefinesItsResources(ProxyWasmModule.Engine engine) {
         start(engine == ProxyWasmModule.Engine.COMPILER ? COMPILED : load(engine), "cfg");
-        assertThat(messages(LogLevel.INFO)).containsSubsequence("c-all stdout hello", "vm config: vm-cfg",
-                "plugin config: cfg");
-        assertThat(env.metrics().all()).extracting(Metrics.Metric::name)
+        assertThat(messages(LogLevel.INFO))
+                .containsSubsequence("c-all stdout hello", "vm config: vm-cfg", "plugin config: cfg");
+        assertThat(env.metrics().all())
+                .extracting(Metrics.Metric::name)
                 .contains("c_all_requests", "c_all_inflight", "c_all_body_size");
         assertThat(root.tickPeriodMillis()).isEqualTo(1000);
         assertThat(tickPeriods).containsExactly(1000L);
@@ -99,8 +115,10 @@ class CAllFilterTest {
 
     @Test
     void configurationFailIsRejectedWithAStderrLine() {
-        assertThatThrownBy(() -> start(COMPILED, "fail")).isInstanceOfSatisfying(WasmFailureException.class,
-                e -> assertThat(e.failure().kind()).isEqualTo(WasmFailure.Kind.CONFIGURE_FAILED));
+        assertThatThrownBy(() -> start(COMPILED, "fail"))
+                .isInstanceOfSatisfying(
+                        WasmFailureException.class,
+                        e -> assertThat(e.failure().kind()).isEqualTo(WasmFailure.Kind.CONFIGURE_FAILED));
         assertThat(messages(LogLevel.ERROR)).contains("c-all: plugin configuration rejected");
     }
 
@@ -125,11 +143,12 @@ class CAllFilterTest {
         assertThat(http.onRequestHeaders(h, true)).isEqualTo(Action.PAUSE);
         HttpCallout call = transport.lastHttp();
         assertThat(call.cluster()).isEqualTo("backend");
-        assertThat(call.headers().toMap()).containsEntry(":method", "GET").containsEntry(":path", "/callout-target")
+        assertThat(call.headers().toMap())
+                .containsEntry(":method", "GET")
+                .containsEntry(":path", "/callout-target")
                 .containsEntry(":authority", "backend");
         assertThat(call.timeout().toMillis()).isEqualTo(5000);
-        call.respond(HeaderMap.of(":status", "200"), "from backend".getBytes(StandardCharsets.UTF_8),
-                new HeaderMap());
+        call.respond(HeaderMap.of(":status", "200"), "from backend".getBytes(StandardCharsets.UTF_8), new HeaderMap());
         vm.runPending();
         assertThat(h.get("x-c-all-callout-status")).contains("200");
         assertThat(h.get("x-c-all-callout-body")).contains("from backend");
@@ -197,17 +216,21 @@ class CAllFilterTest {
         start();
         HeaderMap cancelled = send("/grpc-cancel", Action.CONTINUE);
         assertThat(cancelled.get("x-c-all-grpc-cancel")).contains("0");
-        assertThat(new String(transport.lastGrpc().message(), StandardCharsets.UTF_8)).isEqualTo("c-all-cancelled");
+        assertThat(new String(transport.lastGrpc().message(), StandardCharsets.UTF_8))
+                .isEqualTo("c-all-cancelled");
         HeaderMap closed = send("/grpc-close", Action.CONTINUE);
         assertThat(closed.get("x-c-all-grpc-close")).contains("0");
-        assertThat(transport.outbound).containsExactly("cancel " + transport.grpcCalls.get(0).token(),
-                "close " + transport.grpcCalls.get(1).token());
+        assertThat(transport.outbound)
+                .containsExactly(
+                        "cancel " + transport.grpcCalls.get(0).token(),
+                        "close " + transport.grpcCalls.get(1).token());
     }
 
     @Test
     void sharedData() {
         start();
-        assertThat(send("/shared", Action.CONTINUE, "x-value", "v-1").get("x-c-all-shared")).contains("v-1");
+        assertThat(send("/shared", Action.CONTINUE, "x-value", "v-1").get("x-c-all-shared"))
+                .contains("v-1");
         assertThat(new String(env.sharedData().get("c_all_key").orElseThrow().value(), StandardCharsets.UTF_8))
                 .isEqualTo("v-1");
     }
@@ -230,11 +253,10 @@ class CAllFilterTest {
 
     @Test
     void foreignFunctionMissingReportsNotFound() {
-        HostEnvironment bare = new HostEnvironment().logSink((l, p, m) -> { });
+        HostEnvironment bare = new HostEnvironment().logSink((l, p, m) -> {});
         vm = WasmVm.create(COMPILED, bare, config("cfg"));
         root = vm.createRootContext(config("cfg"));
-        assertThat(send("/foreign", Action.CONTINUE).get("x-c-all-error"))
-                .contains("proxy_call_foreign_function 1");
+        assertThat(send("/foreign", Action.CONTINUE).get("x-c-all-error")).contains("proxy_call_foreign_function 1");
     }
 
     @Test
@@ -301,7 +323,8 @@ class CAllFilterTest {
         body.append("world".getBytes(StandardCharsets.UTF_8));
         assertThat(http.onRequestBody(body, true)).isEqualTo(Action.CONTINUE);
         assertThat(body.toString()).isEqualTo("HELLO WORLD");
-        assertThat(env.metrics().find("c_all_body_size").orElseThrow().samples()).containsExactly(11L);
+        assertThat(env.metrics().find("c_all_body_size").orElseThrow().samples())
+                .containsExactly(11L);
 
         HttpContext plain = stream();
         plain.onRequestHeaders(request("/"), false);
@@ -319,8 +342,17 @@ class CAllFilterTest {
         assertThat(http.onRequestTrailers(requestTrailers)).isEqualTo(Action.CONTINUE);
         assertThat(requestTrailers.get("x-c-all-trailer")).contains("seen");
 
-        HeaderMap response = HeaderMap.of(":status", "200", "x-buffer-response", "1", "x-powered-by", "php",
-                "x-c-all-replaced", "no", "x-c-all-replaced", "no2");
+        HeaderMap response = HeaderMap.of(
+                ":status",
+                "200",
+                "x-buffer-response",
+                "1",
+                "x-powered-by",
+                "php",
+                "x-c-all-replaced",
+                "no",
+                "x-c-all-replaced",
+                "no2");
         assertThat(http.onResponseHeaders(response, false)).isEqualTo(Action.CONTINUE);
         assertThat(response.get("x-c-all-response")).contains("yes");
         assertThat(response.all("x-c-all-replaced")).containsExactly("yes");

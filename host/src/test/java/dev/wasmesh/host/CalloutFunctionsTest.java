@@ -41,8 +41,12 @@ class CalloutFunctionsTest {
     private static final int REQ = MapType.HTTP_REQUEST_HEADERS.ordinal();
 
     private final RecordingTransport transport = new RecordingTransport("backend");
-    private final Probe p = Probe.create(ProxyWasmModule.Engine.COMPILER, AbiVersion.V0_2_1, Probe.plugin("probe"),
-            new HostEnvironment().transport(transport), new WasmVm.Options());
+    private final Probe p = Probe.create(
+            ProxyWasmModule.Engine.COMPILER,
+            AbiVersion.V0_2_1,
+            Probe.plugin("probe"),
+            new HostEnvironment().transport(transport),
+            new WasmVm.Options());
     private final RootContext root = p.vm.createRootContext(Probe.plugin("probe"));
     private final RecordingControl control = new RecordingControl();
     private final HttpContext http = root.newHttpContext(control, new StreamInfo());
@@ -58,8 +62,8 @@ class CalloutFunctionsTest {
     @Test
     void httpCallResponseArrivesOnTheRootContextAndActsOnTheStreamItSelects() {
         Probe.Out token = p.out(4);
-        Probe.Step call = httpCall("backend",
-                headers(":method", "POST", ":path", "/x", ":authority", "backend", "x-h", "1"), token);
+        Probe.Step call = httpCall(
+                "backend", headers(":method", "POST", ":path", "/x", ":authority", "backend", "x-h", "1"), token);
         p.on(REQUEST_HEADERS, call).returns(REQUEST_HEADERS, 1);
         HeaderMap request = HeaderMap.of(":path", "/");
         assertThat(http.onRequestHeaders(request, true)).isEqualTo(Action.PAUSE);
@@ -81,10 +85,10 @@ class CalloutFunctionsTest {
             p.call(PROXY_GET_HEADER_MAP_PAIRS, MapType.HTTP_CALL_RESPONSE_TRAILERS.ordinal(), trailers),
             p.call(PROXY_SET_EFFECTIVE_CONTEXT, http.id()),
             p.call(PROXY_ADD_HEADER_MAP_VALUE, REQ, p.str("x-from-callout"), p.str("yes")),
-            p.call(PROXY_CONTINUE_STREAM, 0)};
+            p.call(PROXY_CONTINUE_STREAM, 0)
+        };
         p.on(HTTP_CALL_RESPONSE, onResponse);
-        out.respond(HeaderMap.of(":status", "202"), "pong".getBytes(StandardCharsets.UTF_8),
-                HeaderMap.of("t", "1"));
+        out.respond(HeaderMap.of(":status", "202"), "pong".getBytes(StandardCharsets.UTF_8), HeaderMap.of("t", "1"));
         assertThat(p.callbacks()).doesNotContain(HTTP_CALL_RESPONSE); // delivered on the VM's thread only
         assertThat(p.vm.runPending()).isEqualTo(1);
 
@@ -94,7 +98,9 @@ class CalloutFunctionsTest {
         assertThat(HeaderPairs.decode(trailers.bytes()).get("t")).contains("1");
         assertThat(request.get("x-from-callout")).contains("yes");
         assertThat(control.actions).containsExactly("continue HTTP_REQUEST");
-        assertThat(p.events()).filteredOn(e -> e.cb() == HTTP_CALL_RESPONSE).singleElement()
+        assertThat(p.events())
+                .filteredOn(e -> e.cb() == HTTP_CALL_RESPONSE)
+                .singleElement()
                 .satisfies(e -> assertThat(e.args()).containsExactly(root.id(), token.u32(), 1, 4, 1));
     }
 
@@ -106,21 +112,27 @@ class CalloutFunctionsTest {
         Probe.OutBytes pairs = p.outBytes();
         Probe.Out code = p.out(4);
         Probe.OutBytes message = p.outBytes();
-        Probe.Step value = p.call(PROXY_GET_HEADER_MAP_VALUE, MapType.HTTP_CALL_RESPONSE_HEADERS.ordinal(),
-                p.str(":status"), p.outBytes());
-        Probe.Step allPairs = p.call(PROXY_GET_HEADER_MAP_PAIRS, MapType.HTTP_CALL_RESPONSE_HEADERS.ordinal(), pairs);
-        Probe.Step body = p.call(PROXY_GET_BUFFER_BYTES, BufferType.HTTP_CALL_RESPONSE_BODY.ordinal(), 0, -1,
+        Probe.Step value = p.call(
+                PROXY_GET_HEADER_MAP_VALUE,
+                MapType.HTTP_CALL_RESPONSE_HEADERS.ordinal(),
+                p.str(":status"),
                 p.outBytes());
+        Probe.Step allPairs = p.call(PROXY_GET_HEADER_MAP_PAIRS, MapType.HTTP_CALL_RESPONSE_HEADERS.ordinal(), pairs);
+        Probe.Step body =
+                p.call(PROXY_GET_BUFFER_BYTES, BufferType.HTTP_CALL_RESPONSE_BODY.ordinal(), 0, -1, p.outBytes());
         Probe.Step status = p.call(PROXY_GET_STATUS, code, message);
         p.on(HTTP_CALL_RESPONSE, value, allPairs, body, status);
         transport.lastHttp().fail();
         transport.lastHttp().respond(HeaderMap.of(":status", "200"), new byte[0], new HeaderMap()); // ignored
         p.vm.runPending();
-        assertThat(p.events()).filteredOn(e -> e.cb() == HTTP_CALL_RESPONSE).singleElement()
+        assertThat(p.events())
+                .filteredOn(e -> e.cb() == HTTP_CALL_RESPONSE)
+                .singleElement()
                 .satisfies(e -> assertThat(e.args()).containsExactly(root.id(), token.u32(), 0, 0, 0));
         // As Envoy: no response at all, so no maps (BAD_ARGUMENT, empty pairs) and no body (NOT_FOUND).
-        assertThat(List.of(value, allPairs, body, status)).extracting(Probe.Step::status).containsExactly(
-                Status.BAD_ARGUMENT, Status.OK, Status.NOT_FOUND, Status.OK);
+        assertThat(List.of(value, allPairs, body, status))
+                .extracting(Probe.Step::status)
+                .containsExactly(Status.BAD_ARGUMENT, Status.OK, Status.NOT_FOUND, Status.OK);
         assertThat(pairs.length()).isZero();
         assertThat(code.u32()).isEqualTo(Status.BROKEN_CONNECTION.code());
         assertThat(message.string()).isEqualTo("reset");
@@ -128,8 +140,9 @@ class CalloutFunctionsTest {
 
     @Test
     void callOutResponsesAreReadOnly() {
-        p.on(REQUEST_HEADERS, httpCall("backend", headers(":method", "GET", ":path", "/", ":authority", "b"),
-                p.out(4)));
+        p.on(
+                REQUEST_HEADERS,
+                httpCall("backend", headers(":method", "GET", ":path", "/", ":authority", "b"), p.out(4)));
         http.onRequestHeaders(HeaderMap.of(":path", "/"), true);
         int headersMap = MapType.HTTP_CALL_RESPONSE_HEADERS.ordinal();
         Probe.OutBytes noTrailers = p.outBytes();
@@ -140,23 +153,27 @@ class CalloutFunctionsTest {
                 p.call(PROXY_SET_HEADER_MAP_PAIRS, headersMap, headers("a", "b")),
                 p.call(PROXY_GET_HEADER_MAP_SIZE, headersMap, p.out(4)),
                 p.call(PROXY_SET_BUFFER_BYTES, BufferType.HTTP_CALL_RESPONSE_BODY.ordinal(), 0, 0, p.str("x")),
-                p.call(PROXY_GET_HEADER_MAP_VALUE, MapType.HTTP_CALL_RESPONSE_TRAILERS.ordinal(), p.str("t"),
+                p.call(
+                        PROXY_GET_HEADER_MAP_VALUE,
+                        MapType.HTTP_CALL_RESPONSE_TRAILERS.ordinal(),
+                        p.str("t"),
                         p.outBytes()));
-        Probe.Step trailerPairs = p.call(PROXY_GET_HEADER_MAP_PAIRS, MapType.HTTP_CALL_RESPONSE_TRAILERS.ordinal(),
-                noTrailers);
+        Probe.Step trailerPairs =
+                p.call(PROXY_GET_HEADER_MAP_PAIRS, MapType.HTTP_CALL_RESPONSE_TRAILERS.ordinal(), noTrailers);
         Probe.OutBytes status = p.outBytes();
         Probe.OutBytes body = p.outBytes();
         Probe.Step readStatus = p.call(PROXY_GET_HEADER_MAP_VALUE, headersMap, p.str(":status"), status);
-        Probe.Step readBody = p.call(PROXY_GET_BUFFER_BYTES, BufferType.HTTP_CALL_RESPONSE_BODY.ordinal(), 0, -1,
-                body);
+        Probe.Step readBody = p.call(PROXY_GET_BUFFER_BYTES, BufferType.HTTP_CALL_RESPONSE_BODY.ordinal(), 0, -1, body);
         List<Probe.Step> steps = new ArrayList<>(refused);
         steps.addAll(List.of(trailerPairs, readStatus, readBody));
         p.on(HTTP_CALL_RESPONSE, steps.toArray(Probe.Step[]::new));
-        transport.lastHttp().respond(HeaderMap.of(":status", "200"), "ok".getBytes(StandardCharsets.UTF_8),
-                new HeaderMap());
+        transport
+                .lastHttp()
+                .respond(HeaderMap.of(":status", "200"), "ok".getBytes(StandardCharsets.UTF_8), new HeaderMap());
         p.vm.runPending();
         assertThat(refused).extracting(Probe.Step::status).containsOnly(Status.BAD_ARGUMENT);
-        assertThat(List.of(trailerPairs, readStatus, readBody)).extracting(Probe.Step::status)
+        assertThat(List.of(trailerPairs, readStatus, readBody))
+                .extracting(Probe.Step::status)
                 .containsOnly(Status.OK);
         assertThat(noTrailers.length()).isZero(); // a response without trailers has no trailer map
         assertThat(status.string()).isEqualTo("200");
@@ -168,34 +185,58 @@ class CalloutFunctionsTest {
         Probe.Step noPath = httpCall("backend", headers(":method", "GET", ":authority", "b"), p.out(4));
         Probe.Step noMethod = httpCall("backend", headers(":path", "/", ":authority", "b"), p.out(4));
         Probe.Step noAuthority = httpCall("backend", headers(":method", "GET", ":path", "/"), p.out(4));
-        Probe.Step unknownCluster = httpCall("nowhere", headers(":method", "GET", ":path", "/", ":authority", "b"),
-                p.out(4));
+        Probe.Step unknownCluster =
+                httpCall("nowhere", headers(":method", "GET", ":path", "/", ":authority", "b"), p.out(4));
         Probe.Bytes fine = headers(":method", "GET", ":path", "/", ":authority", "b");
         // Envoy takes the timeout as a signed int: 2^31 ms and more are negative there.
-        Probe.Step negativeTimeout = p.call(PROXY_HTTP_CALL, p.str("backend"), fine, p.str(""), p.str(""),
-                0x80000000, p.out(4));
-        Probe.Step allOnesTimeout = p.call(PROXY_HTTP_CALL, p.str("backend"), fine, p.str(""), p.str(""), -1,
-                p.out(4));
-        Probe.Step injectedHeader = httpCall("backend",
-                headers(":method", "GET", ":path", "/\r\nx-injected: 1", ":authority", "b"), p.out(4));
-        Probe.Step injectedTrailer = p.call(PROXY_HTTP_CALL, p.str("backend"), fine, p.str(""),
-                headers("t", "1\n2"), 100, p.out(4));
-        Probe.Step longestTimeout = p.call(PROXY_HTTP_CALL, p.str("backend"), fine, p.str(""), p.str(""),
-                0x7FFFFFFF, p.out(4));
-        p.on(REQUEST_HEADERS, noPath, noMethod, noAuthority, unknownCluster, negativeTimeout, allOnesTimeout,
-                injectedHeader, injectedTrailer, longestTimeout);
+        Probe.Step negativeTimeout =
+                p.call(PROXY_HTTP_CALL, p.str("backend"), fine, p.str(""), p.str(""), 0x80000000, p.out(4));
+        Probe.Step allOnesTimeout = p.call(PROXY_HTTP_CALL, p.str("backend"), fine, p.str(""), p.str(""), -1, p.out(4));
+        Probe.Step injectedHeader = httpCall(
+                "backend", headers(":method", "GET", ":path", "/\r\nx-injected: 1", ":authority", "b"), p.out(4));
+        Probe.Step injectedTrailer =
+                p.call(PROXY_HTTP_CALL, p.str("backend"), fine, p.str(""), headers("t", "1\n2"), 100, p.out(4));
+        Probe.Step longestTimeout =
+                p.call(PROXY_HTTP_CALL, p.str("backend"), fine, p.str(""), p.str(""), 0x7FFFFFFF, p.out(4));
+        p.on(
+                REQUEST_HEADERS,
+                noPath,
+                noMethod,
+                noAuthority,
+                unknownCluster,
+                negativeTimeout,
+                allOnesTimeout,
+                injectedHeader,
+                injectedTrailer,
+                longestTimeout);
         http.onRequestHeaders(HeaderMap.of(":path", "/"), true);
-        assertThat(List.of(noPath, noMethod, noAuthority, unknownCluster, negativeTimeout, allOnesTimeout,
-                injectedHeader, injectedTrailer)).extracting(Probe.Step::status).containsOnly(Status.BAD_ARGUMENT);
+        assertThat(List.of(
+                        noPath,
+                        noMethod,
+                        noAuthority,
+                        unknownCluster,
+                        negativeTimeout,
+                        allOnesTimeout,
+                        injectedHeader,
+                        injectedTrailer))
+                .extracting(Probe.Step::status)
+                .containsOnly(Status.BAD_ARGUMENT);
         assertThat(longestTimeout.status()).isEqualTo(Status.OK);
-        assertThat(transport.httpCalls).singleElement()
+        assertThat(transport.httpCalls)
+                .singleElement()
                 .satisfies(c -> assertThat(c.timeout().toMillis()).isEqualTo(Integer.MAX_VALUE));
     }
 
     @Test
     void aBadTokenPointerStartsNoCall() {
-        Probe.Step call = p.call(PROXY_HTTP_CALL, p.str("backend"),
-                headers(":method", "GET", ":path", "/", ":authority", "b"), p.str(""), p.str(""), 100, 0x7FFFFFF0);
+        Probe.Step call = p.call(
+                PROXY_HTTP_CALL,
+                p.str("backend"),
+                headers(":method", "GET", ":path", "/", ":authority", "b"),
+                p.str(""),
+                p.str(""),
+                100,
+                0x7FFFFFF0);
         p.on(REQUEST_HEADERS, call);
         http.onRequestHeaders(HeaderMap.of(":path", "/"), true);
         assertThat(call.status()).isEqualTo(Status.INVALID_MEMORY_ACCESS);
@@ -204,22 +245,34 @@ class CalloutFunctionsTest {
 
     private Probe.Out startUnary() {
         Probe.Out token = p.out(4);
-        p.on(REQUEST_HEADERS, p.call(PROXY_GRPC_CALL, p.str("backend"), p.str("pkg.Svc"), p.str("Do"),
-                headers("x-md", "1"), p.str("request"), 2000, token));
+        p.on(
+                REQUEST_HEADERS,
+                p.call(
+                        PROXY_GRPC_CALL,
+                        p.str("backend"),
+                        p.str("pkg.Svc"),
+                        p.str("Do"),
+                        headers("x-md", "1"),
+                        p.str("request"),
+                        2000,
+                        token));
         http.onRequestHeaders(HeaderMap.of(":path", "/"), true);
         return token;
     }
 
     private Probe.Out startStream() {
         Probe.Out token = p.out(4);
-        p.on(REQUEST_HEADERS, p.call(PROXY_GRPC_STREAM, p.str("backend"), p.str("pkg.Svc"), p.str("Stream"),
-                p.str(""), token));
+        p.on(
+                REQUEST_HEADERS,
+                p.call(PROXY_GRPC_STREAM, p.str("backend"), p.str("pkg.Svc"), p.str("Stream"), p.str(""), token));
         http.onRequestHeaders(HeaderMap.of(":path", "/"), true);
         return token;
     }
 
     private List<String> grpcEvents() {
-        return p.events().stream().filter(e -> e.cb().name().startsWith("GRPC")).map(Probe.Event::toString)
+        return p.events().stream()
+                .filter(e -> e.cb().name().startsWith("GRPC"))
+                .map(Probe.Event::toString)
                 .toList();
     }
 
@@ -236,10 +289,9 @@ class CalloutFunctionsTest {
 
         Probe.OutBytes message = p.outBytes();
         Probe.Out code = p.out(4);
-        Probe.Step appendMessage = p.call(PROXY_SET_BUFFER_BYTES, BufferType.GRPC_CALL_MESSAGE.ordinal(), 5, 0,
-                p.str("!"));
-        Probe.Step readMessage = p.call(PROXY_GET_BUFFER_BYTES, BufferType.GRPC_CALL_MESSAGE.ordinal(), 0, -1,
-                message);
+        Probe.Step appendMessage =
+                p.call(PROXY_SET_BUFFER_BYTES, BufferType.GRPC_CALL_MESSAGE.ordinal(), 5, 0, p.str("!"));
+        Probe.Step readMessage = p.call(PROXY_GET_BUFFER_BYTES, BufferType.GRPC_CALL_MESSAGE.ordinal(), 0, -1, message);
         Probe.Step status = p.call(PROXY_GET_STATUS, code, p.outBytes());
         p.on(GRPC_RECEIVE, appendMessage, readMessage, status);
         grpc.respond("reply".getBytes(StandardCharsets.UTF_8));
@@ -247,7 +299,8 @@ class CalloutFunctionsTest {
         assertThat(p.vm.runPending()).isEqualTo(1);
 
         // As Envoy's onSuccess: one proxy_on_grpc_receive, the message a buffer the filter may change, no status.
-        assertThat(List.of(appendMessage, readMessage, status)).extracting(Probe.Step::status)
+        assertThat(List.of(appendMessage, readMessage, status))
+                .extracting(Probe.Step::status)
                 .containsOnly(Status.OK);
         assertThat(message.string()).isEqualTo("reply!");
         assertThat(code.u32()).isZero();
@@ -287,14 +340,16 @@ class CalloutFunctionsTest {
 
     @Test
     void theTransportCannotReportStreamEventsForAUnaryCallNorTheOtherWayRound() {
-        p.on(REQUEST_HEADERS, p.call(PROXY_GRPC_CALL, p.str("backend"), p.str("S"), p.str("M"), p.str(""),
-                p.str("m"), 100, p.out(4)), p.call(PROXY_GRPC_STREAM, p.str("backend"), p.str("S"), p.str("M"),
-                p.str(""), p.out(4)));
+        p.on(
+                REQUEST_HEADERS,
+                p.call(PROXY_GRPC_CALL, p.str("backend"), p.str("S"), p.str("M"), p.str(""), p.str("m"), 100, p.out(4)),
+                p.call(PROXY_GRPC_STREAM, p.str("backend"), p.str("S"), p.str("M"), p.str(""), p.out(4)));
         http.onRequestHeaders(HeaderMap.of(":path", "/"), true);
         GrpcCallout unary = transport.grpcCalls.get(0);
         GrpcCallout stream = transport.grpcCalls.get(1);
         assertThatThrownBy(() -> unary.receiveInitialMetadata(new HeaderMap()))
-                .isInstanceOf(IllegalStateException.class).hasMessageContaining("no metadata for a unary call");
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("no metadata for a unary call");
         assertThatThrownBy(() -> unary.receiveMessage(new byte[0])).isInstanceOf(IllegalStateException.class);
         assertThatThrownBy(() -> unary.receiveTrailingMetadata(new HeaderMap()))
                 .isInstanceOf(IllegalStateException.class);
@@ -314,22 +369,22 @@ class CalloutFunctionsTest {
         Probe.OutBytes trailing = p.outBytes();
         Probe.Out code = p.out(4);
         Probe.OutBytes statusMessage = p.outBytes();
-        Probe.Step readInitial = p.call(PROXY_GET_HEADER_MAP_VALUE, MapType.GRPC_CALL_INITIAL_METADATA.ordinal(),
-                p.str("im"), initial);
-        Probe.Step readMessage = p.call(PROXY_GET_BUFFER_BYTES, BufferType.GRPC_CALL_MESSAGE.ordinal(), 0, -1,
-                message);
-        Probe.Step readTrailing = p.call(PROXY_GET_HEADER_MAP_VALUE, MapType.GRPC_CALL_TRAILING_METADATA.ordinal(),
-                p.str("tm"), trailing);
+        Probe.Step readInitial =
+                p.call(PROXY_GET_HEADER_MAP_VALUE, MapType.GRPC_CALL_INITIAL_METADATA.ordinal(), p.str("im"), initial);
+        Probe.Step readMessage = p.call(PROXY_GET_BUFFER_BYTES, BufferType.GRPC_CALL_MESSAGE.ordinal(), 0, -1, message);
+        Probe.Step readTrailing = p.call(
+                PROXY_GET_HEADER_MAP_VALUE, MapType.GRPC_CALL_TRAILING_METADATA.ordinal(), p.str("tm"), trailing);
         Probe.Step readStatus = p.call(PROXY_GET_STATUS, code, statusMessage);
-        Probe.Step addInitial = p.call(PROXY_ADD_HEADER_MAP_VALUE, MapType.GRPC_CALL_INITIAL_METADATA.ordinal(),
-                p.str("x"), p.str("1"));
-        Probe.Step sizeTrailing = p.call(PROXY_GET_HEADER_MAP_SIZE, MapType.GRPC_CALL_TRAILING_METADATA.ordinal(),
-                p.out(4));
-        Probe.Step removeTrailing = p.call(PROXY_REMOVE_HEADER_MAP_VALUE,
-                MapType.GRPC_CALL_TRAILING_METADATA.ordinal(), p.str("tm"));
-        Probe.Step appendMessage = p.call(PROXY_SET_BUFFER_BYTES, BufferType.GRPC_CALL_MESSAGE.ordinal(), 5, 0,
-                p.str("!"));
-        p.on(GRPC_RECEIVE_INITIAL_METADATA, readInitial, addInitial).on(GRPC_RECEIVE, appendMessage, readMessage)
+        Probe.Step addInitial = p.call(
+                PROXY_ADD_HEADER_MAP_VALUE, MapType.GRPC_CALL_INITIAL_METADATA.ordinal(), p.str("x"), p.str("1"));
+        Probe.Step sizeTrailing =
+                p.call(PROXY_GET_HEADER_MAP_SIZE, MapType.GRPC_CALL_TRAILING_METADATA.ordinal(), p.out(4));
+        Probe.Step removeTrailing =
+                p.call(PROXY_REMOVE_HEADER_MAP_VALUE, MapType.GRPC_CALL_TRAILING_METADATA.ordinal(), p.str("tm"));
+        Probe.Step appendMessage =
+                p.call(PROXY_SET_BUFFER_BYTES, BufferType.GRPC_CALL_MESSAGE.ordinal(), 5, 0, p.str("!"));
+        p.on(GRPC_RECEIVE_INITIAL_METADATA, readInitial, addInitial)
+                .on(GRPC_RECEIVE, appendMessage, readMessage)
                 .on(GRPC_RECEIVE_TRAILING_METADATA, readTrailing, sizeTrailing, removeTrailing)
                 .on(GRPC_CLOSE, readStatus);
         grpc.receiveInitialMetadata(HeaderMap.of("im", "a"));
@@ -340,9 +395,11 @@ class CalloutFunctionsTest {
         assertThat(p.vm.runPending()).isEqualTo(4);
 
         assertThat(List.of(readInitial, readMessage, readTrailing, readStatus, appendMessage))
-                .extracting(Probe.Step::status).containsOnly(Status.OK);
+                .extracting(Probe.Step::status)
+                .containsOnly(Status.OK);
         // As Envoy: gRPC metadata is read-only, the received message is a buffer the filter may change.
-        assertThat(List.of(addInitial, sizeTrailing, removeTrailing)).extracting(Probe.Step::status)
+        assertThat(List.of(addInitial, sizeTrailing, removeTrailing))
+                .extracting(Probe.Step::status)
                 .containsOnly(Status.BAD_ARGUMENT);
         assertThat(initial.string()).isEqualTo("a");
         assertThat(message.string()).isEqualTo("reply!");
@@ -350,11 +407,12 @@ class CalloutFunctionsTest {
         assertThat(code.u32()).isEqualTo(5);
         assertThat(statusMessage.string()).isEqualTo("not found");
         int t = token.u32();
-        assertThat(grpcEvents()).containsExactly(
-                "GRPC_RECEIVE_INITIAL_METADATA[" + root.id() + ", " + t + ", 1, 0, 0]",
-                "GRPC_RECEIVE[" + root.id() + ", " + t + ", 5, 0, 0]",
-                "GRPC_RECEIVE_TRAILING_METADATA[" + root.id() + ", " + t + ", 2, 0, 0]",
-                "GRPC_CLOSE[" + root.id() + ", " + t + ", 5, 0, 0]");
+        assertThat(grpcEvents())
+                .containsExactly(
+                        "GRPC_RECEIVE_INITIAL_METADATA[" + root.id() + ", " + t + ", 1, 0, 0]",
+                        "GRPC_RECEIVE[" + root.id() + ", " + t + ", 5, 0, 0]",
+                        "GRPC_RECEIVE_TRAILING_METADATA[" + root.id() + ", " + t + ", 2, 0, 0]",
+                        "GRPC_CLOSE[" + root.id() + ", " + t + ", 5, 0, 0]");
     }
 
     @Test
@@ -372,9 +430,11 @@ class CalloutFunctionsTest {
         p.on(Probe.Cb.TICK, sendAfter, close, sendAfterClose, closeAgain);
         root.tick();
         // As Envoy: the stream is kept for the filter, sends on it are OK and go nowhere, and closing it ends it.
-        assertThat(List.of(sendWhileClosing, sendAfter, close)).extracting(Probe.Step::status)
+        assertThat(List.of(sendWhileClosing, sendAfter, close))
+                .extracting(Probe.Step::status)
                 .containsOnly(Status.OK);
-        assertThat(List.of(sendAfterClose, closeAgain)).extracting(Probe.Step::status)
+        assertThat(List.of(sendAfterClose, closeAgain))
+                .extracting(Probe.Step::status)
                 .containsOnly(Status.NOT_FOUND);
         assertThat(transport.outbound).isEmpty();
         assertThat(grpc.sentMessages()).isEmpty();
@@ -385,7 +445,9 @@ class CalloutFunctionsTest {
     void aStreamTheServerClosedCanBeCancelledAndAStreamTheFilterClosedIsForgottenWithTheServersClose() {
         Probe.Out first = p.out(4);
         Probe.Out second = p.out(4);
-        p.on(REQUEST_HEADERS, p.call(PROXY_GRPC_STREAM, p.str("backend"), p.str("S"), p.str("M"), p.str(""), first),
+        p.on(
+                REQUEST_HEADERS,
+                p.call(PROXY_GRPC_STREAM, p.str("backend"), p.str("S"), p.str("M"), p.str(""), first),
                 p.call(PROXY_GRPC_STREAM, p.str("backend"), p.str("S"), p.str("M"), p.str(""), second));
         http.onRequestHeaders(HeaderMap.of(":path", "/"), true);
         GrpcCallout remoteClosed = transport.grpcCalls.get(0);
@@ -402,7 +464,8 @@ class CalloutFunctionsTest {
         p.on(Probe.Cb.TICK, cancel, cancelAgain, sendOnForgotten);
         root.tick();
         assertThat(List.of(close, cancel)).extracting(Probe.Step::status).containsOnly(Status.OK);
-        assertThat(List.of(cancelAgain, sendOnForgotten)).extracting(Probe.Step::status)
+        assertThat(List.of(cancelAgain, sendOnForgotten))
+                .extracting(Probe.Step::status)
                 .containsOnly(Status.NOT_FOUND);
         assertThat(transport.outbound).containsExactly("close " + second.u32(), "cancel " + first.u32());
     }
@@ -411,13 +474,15 @@ class CalloutFunctionsTest {
     void grpcStreamSendCancelAndClose() {
         Probe.Out token = p.out(4);
         Probe.Out second = p.out(4);
-        Probe.Step open = p.call(PROXY_GRPC_STREAM, p.str("backend"), p.str("pkg.Svc"), p.str("Stream"), p.str(""),
-                token);
-        Probe.Step openSecond = p.call(PROXY_GRPC_STREAM, p.str("backend"), p.str("pkg.Svc"), p.str("Stream"),
-                p.str(""), second);
+        Probe.Step open =
+                p.call(PROXY_GRPC_STREAM, p.str("backend"), p.str("pkg.Svc"), p.str("Stream"), p.str(""), token);
+        Probe.Step openSecond =
+                p.call(PROXY_GRPC_STREAM, p.str("backend"), p.str("pkg.Svc"), p.str("Stream"), p.str(""), second);
         p.on(REQUEST_HEADERS, open, openSecond);
         http.onRequestHeaders(HeaderMap.of(":path", "/"), true);
-        assertThat(transport.grpcCalls).hasSize(2).allSatisfy(c -> assertThat(c.streaming()).isTrue());
+        assertThat(transport.grpcCalls)
+                .hasSize(2)
+                .allSatisfy(c -> assertThat(c.streaming()).isTrue());
 
         Probe.Step send = p.call(PROXY_GRPC_SEND, token.u32(), p.str("m1"), 0);
         Probe.Step sendEnd = p.call(PROXY_GRPC_SEND, token.u32(), p.str("m2"), 1);
@@ -428,13 +493,25 @@ class CalloutFunctionsTest {
         Probe.Step closeAfterCancel = p.call(PROXY_GRPC_CLOSE, second.u32());
         Probe.Step unknown = p.call(PROXY_GRPC_SEND, 10002, p.str("x"), 0); // a stream's kind of token
         Probe.Step cancelUnknown = p.call(PROXY_GRPC_CANCEL, 10001); // a unary call's kind
-        p.on(Probe.Cb.REQUEST_BODY, send, sendEnd, close, cancel, sendAfterCancel, cancelAgain, closeAfterCancel,
-                unknown, cancelUnknown);
+        p.on(
+                Probe.Cb.REQUEST_BODY,
+                send,
+                sendEnd,
+                close,
+                cancel,
+                sendAfterCancel,
+                cancelAgain,
+                closeAfterCancel,
+                unknown,
+                cancelUnknown);
         http.onRequestBody(Body.of("b"), true);
-        assertThat(List.of(send, sendEnd, close, cancel)).extracting(Probe.Step::status).containsOnly(Status.OK);
+        assertThat(List.of(send, sendEnd, close, cancel))
+                .extracting(Probe.Step::status)
+                .containsOnly(Status.OK);
         // As Envoy: a cancelled call is forgotten at once, so its token is unknown from then on.
         assertThat(List.of(sendAfterCancel, cancelAgain, closeAfterCancel, unknown, cancelUnknown))
-                .extracting(Probe.Step::status).containsOnly(Status.NOT_FOUND);
+                .extracting(Probe.Step::status)
+                .containsOnly(Status.NOT_FOUND);
         // As Envoy: the send with end_stream already half-closed the stream, so the close sends nothing more.
         assertThat(transport.outbound).containsExactly("send m1", "send m2 end", "cancel " + second.u32());
         assertThat(transport.grpcCalls.get(0).sentMessages()).hasSize(2);
@@ -446,8 +523,10 @@ class CalloutFunctionsTest {
         cancelled.close(0, "");
         transport.grpcCalls.get(0).receiveMessage("live".getBytes(StandardCharsets.UTF_8));
         p.vm.runPending();
-        assertThat(p.events()).filteredOn(e -> e.cb().name().startsWith("GRPC"))
-                .extracting(e -> e.cb() + " " + e.args().get(1)).containsExactly("GRPC_RECEIVE " + token.u32());
+        assertThat(p.events())
+                .filteredOn(e -> e.cb().name().startsWith("GRPC"))
+                .extracting(e -> e.cb() + " " + e.args().get(1))
+                .containsExactly("GRPC_RECEIVE " + token.u32());
     }
 
     @Test
@@ -455,38 +534,55 @@ class CalloutFunctionsTest {
         // envoy.config.core.v3.GrpcService{envoy_grpc{cluster_name: "nowhere"}} and GrpcService{google_grpc{}}
         byte[] unknownService = {0x0a, 0x09, 0x0a, 0x07, 'n', 'o', 'w', 'h', 'e', 'r', 'e'};
         byte[] googleGrpc = {0x12, 0x00};
-        Probe.Step unknownCluster = p.call(PROXY_GRPC_CALL, p.str("nowhere"), p.str("S"), p.str("M"), p.str(""),
-                p.str("m"), 100, p.out(4));
-        Probe.Step unknownStreamCluster = p.call(PROXY_GRPC_STREAM, p.str("nowhere"), p.str("S"), p.str("M"),
-                p.str(""), p.out(4));
-        Probe.Step unknownServiceCluster = p.call(PROXY_GRPC_CALL, p.bytes(unknownService), p.str("S"), p.str("M"),
-                p.str(""), p.str("m"), 100, p.out(4));
-        Probe.Step google = p.call(PROXY_GRPC_CALL, p.bytes(googleGrpc), p.str("S"), p.str("M"), p.str(""),
-                p.str("m"), 100, p.out(4));
-        Probe.Step noService = p.call(PROXY_GRPC_CALL, p.str("backend"), p.str(""), p.str("M"), p.str(""),
-                p.str("m"), 100, p.out(4));
-        Probe.Step noMethod = p.call(PROXY_GRPC_STREAM, p.str("backend"), p.str("S"), p.str(""), p.str(""),
+        Probe.Step unknownCluster =
+                p.call(PROXY_GRPC_CALL, p.str("nowhere"), p.str("S"), p.str("M"), p.str(""), p.str("m"), 100, p.out(4));
+        Probe.Step unknownStreamCluster =
+                p.call(PROXY_GRPC_STREAM, p.str("nowhere"), p.str("S"), p.str("M"), p.str(""), p.out(4));
+        Probe.Step unknownServiceCluster = p.call(
+                PROXY_GRPC_CALL, p.bytes(unknownService), p.str("S"), p.str("M"), p.str(""), p.str("m"), 100, p.out(4));
+        Probe.Step google = p.call(
+                PROXY_GRPC_CALL, p.bytes(googleGrpc), p.str("S"), p.str("M"), p.str(""), p.str("m"), 100, p.out(4));
+        Probe.Step noService =
+                p.call(PROXY_GRPC_CALL, p.str("backend"), p.str(""), p.str("M"), p.str(""), p.str("m"), 100, p.out(4));
+        Probe.Step noMethod = p.call(PROXY_GRPC_STREAM, p.str("backend"), p.str("S"), p.str(""), p.str(""), p.out(4));
+        Probe.Step injectedMethod =
+                p.call(PROXY_GRPC_STREAM, p.str("backend"), p.str("S"), p.str("M\r\nx: 1"), p.str(""), p.out(4));
+        Probe.Step injectedMetadata = p.call(
+                PROXY_GRPC_CALL,
+                p.str("backend"),
+                p.str("S"),
+                p.str("M"),
+                headers("x-md", "1\r\nx-injected: 1"),
+                p.str("m"),
+                100,
                 p.out(4));
-        Probe.Step injectedMethod = p.call(PROXY_GRPC_STREAM, p.str("backend"), p.str("S"), p.str("M\r\nx: 1"),
-                p.str(""), p.out(4));
-        Probe.Step injectedMetadata = p.call(PROXY_GRPC_CALL, p.str("backend"), p.str("S"), p.str("M"),
-                headers("x-md", "1\r\nx-injected: 1"), p.str("m"), 100, p.out(4));
-        p.on(REQUEST_HEADERS, unknownCluster, unknownStreamCluster, unknownServiceCluster, google, noService,
-                noMethod, injectedMethod, injectedMetadata);
+        p.on(
+                REQUEST_HEADERS,
+                unknownCluster,
+                unknownStreamCluster,
+                unknownServiceCluster,
+                google,
+                noService,
+                noMethod,
+                injectedMethod,
+                injectedMetadata);
         http.onRequestHeaders(HeaderMap.of(":path", "/"), true);
         // As Envoy: PARSE_FAILURE for an unknown cluster name.
-        assertThat(List.of(unknownCluster, unknownStreamCluster)).extracting(Probe.Step::status)
+        assertThat(List.of(unknownCluster, unknownStreamCluster))
+                .extracting(Probe.Step::status)
                 .containsOnly(Status.PARSE_FAILURE);
         assertThat(List.of(unknownServiceCluster, google, noService, noMethod, injectedMethod, injectedMetadata))
-                .extracting(Probe.Step::status).containsOnly(Status.BAD_ARGUMENT);
+                .extracting(Probe.Step::status)
+                .containsOnly(Status.BAD_ARGUMENT);
         assertThat(transport.grpcCalls).isEmpty();
     }
 
     @Test
     void closingAUnaryCallCancelsIt() {
         Probe.Out token = p.out(4);
-        p.on(REQUEST_HEADERS, p.call(PROXY_GRPC_CALL, p.str("backend"), p.str("S"), p.str("M"), p.str(""),
-                p.str("m"), 100, token));
+        p.on(
+                REQUEST_HEADERS,
+                p.call(PROXY_GRPC_CALL, p.str("backend"), p.str("S"), p.str("M"), p.str(""), p.str("m"), 100, token));
         http.onRequestHeaders(HeaderMap.of(":path", "/"), true);
         Probe.Step close = p.call(PROXY_GRPC_CLOSE, token.u32());
         Probe.Step closeAgain = p.call(PROXY_GRPC_CLOSE, token.u32());
@@ -504,8 +600,8 @@ class CalloutFunctionsTest {
     void theCppSdksGrpcServiceUpstreamNamesTheCluster() {
         // envoy.config.core.v3.GrpcService{envoy_grpc{cluster_name: "backend"}}
         byte[] service = {0x0a, 0x09, 0x0a, 0x07, 'b', 'a', 'c', 'k', 'e', 'n', 'd'};
-        Probe.Step call = p.call(PROXY_GRPC_CALL, p.bytes(service), p.str("S"), p.str("M"), p.str(""), p.str("m"),
-                100, p.out(4));
+        Probe.Step call =
+                p.call(PROXY_GRPC_CALL, p.bytes(service), p.str("S"), p.str("M"), p.str(""), p.str("m"), 100, p.out(4));
         p.on(REQUEST_HEADERS, call);
         http.onRequestHeaders(HeaderMap.of(":path", "/"), true);
         assertThat(call.status()).isEqualTo(Status.OK);
@@ -514,8 +610,9 @@ class CalloutFunctionsTest {
 
     @Test
     void responsesForADeletedRootContextAreDropped() {
-        p.on(REQUEST_HEADERS, httpCall("backend", headers(":method", "GET", ":path", "/", ":authority", "b"),
-                p.out(4)));
+        p.on(
+                REQUEST_HEADERS,
+                httpCall("backend", headers(":method", "GET", ":path", "/", ":authority", "b"), p.out(4)));
         http.onRequestHeaders(HeaderMap.of(":path", "/"), true);
         http.finish();
         root.shutdown();
@@ -527,11 +624,19 @@ class CalloutFunctionsTest {
     @Test
     void statusIsTheLastFailureTheRootContextRecorded() {
         Probe.Out first = p.out(4);
-        p.on(REQUEST_HEADERS,
+        p.on(
+                REQUEST_HEADERS,
                 httpCall("backend", headers(":method", "GET", ":path", "/", ":authority", "b"), first),
                 httpCall("backend", headers(":method", "GET", ":path", "/", ":authority", "b"), p.out(4)),
                 httpCall("backend", headers(":method", "GET", ":path", "/", ":authority", "b"), p.out(4)),
-                p.call(PROXY_GRPC_CALL, p.str("backend"), p.str("S"), p.str("M"), p.str(""), p.str("m"), 100,
+                p.call(
+                        PROXY_GRPC_CALL,
+                        p.str("backend"),
+                        p.str("S"),
+                        p.str("M"),
+                        p.str(""),
+                        p.str("m"),
+                        100,
                         p.out(4)));
         http.onRequestHeaders(HeaderMap.of(":path", "/"), true);
 
@@ -568,14 +673,17 @@ class CalloutFunctionsTest {
         Probe.Out stream = p.out(4);
         Probe.Out http1 = p.out(4);
         Probe.Out unary2 = p.out(4);
-        p.on(REQUEST_HEADERS, p.call(PROXY_GRPC_CALL, p.str("backend"), p.str("S"), p.str("M"), p.str(""),
-                p.str("m"), 100, unary), p.call(PROXY_GRPC_STREAM, p.str("backend"), p.str("S"), p.str("M"), p.str(""),
-                stream), httpCall("backend", headers(":method", "GET", ":path", "/", ":authority", "b"), http1),
-                p.call(PROXY_GRPC_CALL, p.str("backend"), p.str("S"), p.str("M"), p.str(""), p.str("m"), 100,
-                        unary2));
+        p.on(
+                REQUEST_HEADERS,
+                p.call(PROXY_GRPC_CALL, p.str("backend"), p.str("S"), p.str("M"), p.str(""), p.str("m"), 100, unary),
+                p.call(PROXY_GRPC_STREAM, p.str("backend"), p.str("S"), p.str("M"), p.str(""), stream),
+                httpCall("backend", headers(":method", "GET", ":path", "/", ":authority", "b"), http1),
+                p.call(PROXY_GRPC_CALL, p.str("backend"), p.str("S"), p.str("M"), p.str(""), p.str("m"), 100, unary2));
         http.onRequestHeaders(HeaderMap.of(":path", "/"), true);
         // Envoy's numbering: each kind counts in steps of 4 from its own low two bits.
-        assertThat(List.of(unary, stream, http1, unary2)).extracting(Probe.Out::u32).containsExactly(5, 6, 4, 9);
+        assertThat(List.of(unary, stream, http1, unary2))
+                .extracting(Probe.Out::u32)
+                .containsExactly(5, 6, 4, 9);
         Probe.Step sendUnary = p.call(PROXY_GRPC_SEND, unary.u32(), p.str("more"), 0);
         Probe.Step sendHttp = p.call(PROXY_GRPC_SEND, http1.u32(), p.str("more"), 0);
         Probe.Step sendBadPointer = p.call(PROXY_GRPC_SEND, unary.u32(), 0xFFFFFFF0, 32, 0);
@@ -583,32 +691,57 @@ class CalloutFunctionsTest {
         Probe.Step cancelKindThree = p.call(PROXY_GRPC_CANCEL, 7);
         Probe.Step closeUnknownCall = p.call(PROXY_GRPC_CLOSE, 13);
         Probe.Step sendUnknownStream = p.call(PROXY_GRPC_SEND, 10, p.str("x"), 0);
-        p.on(Probe.Cb.REQUEST_BODY, sendUnary, sendHttp, sendBadPointer, closeHttp, cancelKindThree,
-                closeUnknownCall, sendUnknownStream);
+        p.on(
+                Probe.Cb.REQUEST_BODY,
+                sendUnary,
+                sendHttp,
+                sendBadPointer,
+                closeHttp,
+                cancelKindThree,
+                closeUnknownCall,
+                sendUnknownStream);
         http.onRequestBody(Body.of("b"), true);
-        assertThat(List.of(sendUnary, sendHttp, sendBadPointer, closeHttp, cancelKindThree, closeUnknownCall,
-                sendUnknownStream)).extracting(Probe.Step::status).containsExactly(Status.BAD_ARGUMENT,
-                        Status.BAD_ARGUMENT, Status.INVALID_MEMORY_ACCESS, Status.BAD_ARGUMENT, Status.BAD_ARGUMENT,
-                        Status.NOT_FOUND, Status.NOT_FOUND);
-        assertThat(transport.grpcCalls).allSatisfy(c -> assertThat(c.sentMessages()).isEmpty());
+        assertThat(List.of(
+                        sendUnary,
+                        sendHttp,
+                        sendBadPointer,
+                        closeHttp,
+                        cancelKindThree,
+                        closeUnknownCall,
+                        sendUnknownStream))
+                .extracting(Probe.Step::status)
+                .containsExactly(
+                        Status.BAD_ARGUMENT,
+                        Status.BAD_ARGUMENT,
+                        Status.INVALID_MEMORY_ACCESS,
+                        Status.BAD_ARGUMENT,
+                        Status.BAD_ARGUMENT,
+                        Status.NOT_FOUND,
+                        Status.NOT_FOUND);
+        assertThat(transport.grpcCalls)
+                .allSatisfy(c -> assertThat(c.sentMessages()).isEmpty());
         assertThat(transport.outbound).isEmpty();
     }
 
     @Test
     void theOlderTrailingMetadataExportIsCalledWhenTheSpecNameIsMissing() {
-        String legacy = Probe.wat(AbiVersion.V0_2_1).replace("(export \"proxy_on_grpc_receive_trailing_metadata\")",
-                "(export \"proxy_on_grpc_trailing_metadata\")");
+        String legacy = Probe.wat(AbiVersion.V0_2_1)
+                .replace(
+                        "(export \"proxy_on_grpc_receive_trailing_metadata\")",
+                        "(export \"proxy_on_grpc_trailing_metadata\")");
         assertThat(legacy).doesNotContain("proxy_on_grpc_receive_trailing_metadata");
         RecordingTransport t = new RecordingTransport("backend");
-        Probe q = Probe.create(Wat.module(legacy, ProxyWasmModule.Engine.COMPILER), Probe.plugin("probe"),
-                new HostEnvironment().transport(t), new WasmVm.Options());
+        Probe q = Probe.create(
+                Wat.module(legacy, ProxyWasmModule.Engine.COMPILER),
+                Probe.plugin("probe"),
+                new HostEnvironment().transport(t),
+                new WasmVm.Options());
         HttpContext stream = q.vm.createRootContext(Probe.plugin("probe")).newHttpContext();
-        q.on(REQUEST_HEADERS, q.call(PROXY_GRPC_STREAM, q.str("backend"), q.str("S"), q.str("M"), q.str(""),
-                q.out(4)));
+        q.on(REQUEST_HEADERS, q.call(PROXY_GRPC_STREAM, q.str("backend"), q.str("S"), q.str("M"), q.str(""), q.out(4)));
         stream.onRequestHeaders(HeaderMap.of(":path", "/"), true);
         Probe.OutBytes value = q.outBytes();
-        Probe.Step read = q.call(PROXY_GET_HEADER_MAP_VALUE, MapType.GRPC_CALL_TRAILING_METADATA.ordinal(),
-                q.str("grpc-status"), value);
+        Probe.Step read = q.call(
+                PROXY_GET_HEADER_MAP_VALUE, MapType.GRPC_CALL_TRAILING_METADATA.ordinal(), q.str("grpc-status"), value);
         q.on(GRPC_RECEIVE_TRAILING_METADATA, read);
         t.lastGrpc().receiveTrailingMetadata(HeaderMap.of("grpc-status", "0"));
         q.vm.runPending();

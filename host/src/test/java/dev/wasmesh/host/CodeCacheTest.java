@@ -40,7 +40,11 @@ class CodeCacheTest {
 
     /** The module really runs: the seed filter sets hello: world on the response. */
     private static void assertRuns(ProxyWasmModule module) {
-        PluginConfig config = PluginConfig.builder().name("seed").rootId("seed").logLevel(LogLevel.INFO).build();
+        PluginConfig config = PluginConfig.builder()
+                .name("seed")
+                .rootId("seed")
+                .logLevel(LogLevel.INFO)
+                .build();
         WasmVm vm = WasmVm.create(module, new HostEnvironment(), config);
         HttpContext http = vm.createRootContext(config).newHttpContext();
         HeaderMap response = HeaderMap.of(":status", "200");
@@ -100,8 +104,9 @@ class CodeCacheTest {
     void withoutACacheEveryLoadCompiles() throws Exception {
         assertThat(load(null).codeFromCache()).isFalse();
         assertThat(load(null).codeFromCache()).isFalse();
-        assertThat(ProxyWasmModule.fromBytes("f.wasm", seed, ProxyWasmModule.Engine.INTERPRETER,
-                new CodeCache(dir)).codeFromCache()).isFalse();
+        assertThat(ProxyWasmModule.fromBytes("f.wasm", seed, ProxyWasmModule.Engine.INTERPRETER, new CodeCache(dir))
+                        .codeFromCache())
+                .isFalse();
         assertThat(dir).isEmptyDirectory();
     }
 
@@ -112,7 +117,9 @@ class CodeCacheTest {
         byte[] bytes = Files.readAllBytes(entry(cache));
         bytes[bytes.length - 100] ^= 0x5a;
         Files.write(entry(cache), bytes);
-        assertThat(cache.entries()).singleElement().satisfies(e -> assertThat(e.usable()).isFalse());
+        assertThat(cache.entries())
+                .singleElement()
+                .satisfies(e -> assertThat(e.usable()).isFalse());
 
         ProxyWasmModule rebuilt = load(cache);
         assertThat(rebuilt.codeFromCache()).isFalse();
@@ -242,7 +249,9 @@ class CodeCacheTest {
         } finally {
             pool.shutdownNow();
         }
-        assertThat(cache.entries()).singleElement().satisfies(e -> assertThat(e.usable()).isTrue());
+        assertThat(cache.entries())
+                .singleElement()
+                .satisfies(e -> assertThat(e.usable()).isTrue());
         assertThat(load(cache).codeFromCache()).isTrue();
     }
 

@@ -45,9 +45,11 @@ class ContextFunctionsTest {
         Probe.Out level = p.out(4);
         Probe.Step getLevel = p.call(PROXY_GET_LOG_LEVEL, level);
         p.on(CONFIGURE, concat(steps, bad, getLevel));
-        p.vm.createRootContext(Probe.plugin("probe").toBuilder().logLevel(LogLevel.WARN).build());
+        p.vm.createRootContext(
+                Probe.plugin("probe").toBuilder().logLevel(LogLevel.WARN).build());
         assertThat(p.logs).extracting(Probe.LogLine::message).containsExactly("at 3", "at 4", "at 5");
-        assertThat(p.logs).extracting(Probe.LogLine::level)
+        assertThat(p.logs)
+                .extracting(Probe.LogLine::level)
                 .containsExactly(LogLevel.WARN, LogLevel.ERROR, LogLevel.CRITICAL);
         assertThat(bad.status()).isEqualTo(Status.BAD_ARGUMENT);
         assertThat(level.u32()).isEqualTo(LogLevel.WARN.ordinal());
@@ -84,8 +86,12 @@ class ContextFunctionsTest {
     @Test
     void tickPeriodIsReportedToTheTimerListenerAndTicksRunTheRootContext() {
         List<Long> periods = new ArrayList<>();
-        p = Probe.create(ProxyWasmModule.Engine.COMPILER, AbiVersion.V0_2_1, Probe.plugin("probe"),
-                new HostEnvironment(), new WasmVm.Options().timerListener((root, ms) -> periods.add(ms)));
+        p = Probe.create(
+                ProxyWasmModule.Engine.COMPILER,
+                AbiVersion.V0_2_1,
+                Probe.plugin("probe"),
+                new HostEnvironment(),
+                new WasmVm.Options().timerListener((root, ms) -> periods.add(ms)));
         p.on(CONFIGURE, p.call(PROXY_SET_TICK_PERIOD_MILLISECONDS, 250));
         RootContext root = p.vm.createRootContext(Probe.plugin("probe"));
         assertThat(root.tickPeriodMillis()).isEqualTo(250);
@@ -93,7 +99,9 @@ class ContextFunctionsTest {
         root.tick();
         assertThat(root.tickPeriodMillis()).isZero();
         assertThat(periods).containsExactly(250L, 0L);
-        assertThat(p.events()).filteredOn(e -> e.cb() == TICK).singleElement()
+        assertThat(p.events())
+                .filteredOn(e -> e.cb() == TICK)
+                .singleElement()
                 .satisfies(e -> assertThat(e.args().get(0)).isEqualTo(root.id()));
     }
 
@@ -119,13 +127,29 @@ class ContextFunctionsTest {
         Probe.Step closeUpstream = p.call(PROXY_CLOSE_STREAM, StreamType.UPSTREAM.ordinal());
         Probe.Step badType = p.call(PROXY_CLOSE_STREAM, 4);
         Probe.Step badContinueType = p.call(PROXY_CONTINUE_STREAM, -1);
-        p.on(REQUEST_HEADERS, cont, close, downstream, upstream, closeDownstream, closeUpstream, badType,
+        p.on(
+                REQUEST_HEADERS,
+                cont,
+                close,
+                downstream,
+                upstream,
+                closeDownstream,
+                closeUpstream,
+                badType,
                 badContinueType);
         http.onRequestHeaders(HeaderMap.of(":path", "/"), true);
         // As Envoy: a network stream type on an HTTP stream is OK and does nothing, but UPSTREAM never continues.
-        assertThat(List.of(cont, close, downstream, upstream, closeDownstream, closeUpstream, badType,
-                badContinueType)).extracting(Probe.Step::status).containsExactly(Status.OK, Status.OK, Status.OK,
-                        Status.UNIMPLEMENTED, Status.OK, Status.OK, Status.BAD_ARGUMENT, Status.BAD_ARGUMENT);
+        assertThat(List.of(cont, close, downstream, upstream, closeDownstream, closeUpstream, badType, badContinueType))
+                .extracting(Probe.Step::status)
+                .containsExactly(
+                        Status.OK,
+                        Status.OK,
+                        Status.OK,
+                        Status.UNIMPLEMENTED,
+                        Status.OK,
+                        Status.OK,
+                        Status.BAD_ARGUMENT,
+                        Status.BAD_ARGUMENT);
         assertThat(control.actions).containsExactly("continue HTTP_REQUEST", "close HTTP_RESPONSE");
     }
 
@@ -140,16 +164,45 @@ class ContextFunctionsTest {
         Probe.Step closeUpstream = p.call(PROXY_CLOSE_STREAM, StreamType.UPSTREAM.ordinal());
         Probe.Step local = p.call(PROXY_SEND_LOCAL_RESPONSE, 403, p.str(""), p.str(""), p.str(""), -1);
         // Nothing is sent, so nothing about the reply is checked either (Envoy does not look at it).
-        Probe.Step oddLocal = p.call(PROXY_SEND_LOCAL_RESPONSE, 42, p.str(""), p.str(""),
-                p.bytes(new byte[] {9, 0, 0, 0, 0}), -1);
+        Probe.Step oddLocal =
+                p.call(PROXY_SEND_LOCAL_RESPONSE, 42, p.str(""), p.str(""), p.bytes(new byte[] {9, 0, 0, 0, 0}), -1);
         Probe.Step badPointer = p.call(PROXY_SEND_LOCAL_RESPONSE, 403, 0x00400000, 4, p.str(""), p.str(""), -1);
-        p.on(CONFIGURE, cont, contDownstream, contUpstream, contBadType, cont010, close, closeUpstream, local,
-                oddLocal, badPointer);
+        p.on(
+                CONFIGURE,
+                cont,
+                contDownstream,
+                contUpstream,
+                contBadType,
+                cont010,
+                close,
+                closeUpstream,
+                local,
+                oddLocal,
+                badPointer);
         p.vm.createRootContext(Probe.plugin("probe"));
-        assertThat(List.of(cont, contDownstream, contUpstream, contBadType, cont010, close, closeUpstream, local,
-                oddLocal, badPointer)).extracting(Probe.Step::status).containsExactly(Status.OK, Status.OK,
-                        Status.UNIMPLEMENTED, Status.BAD_ARGUMENT, Status.OK, Status.OK, Status.OK, Status.OK,
-                        Status.OK, Status.INVALID_MEMORY_ACCESS);
+        assertThat(List.of(
+                        cont,
+                        contDownstream,
+                        contUpstream,
+                        contBadType,
+                        cont010,
+                        close,
+                        closeUpstream,
+                        local,
+                        oddLocal,
+                        badPointer))
+                .extracting(Probe.Step::status)
+                .containsExactly(
+                        Status.OK,
+                        Status.OK,
+                        Status.UNIMPLEMENTED,
+                        Status.BAD_ARGUMENT,
+                        Status.OK,
+                        Status.OK,
+                        Status.OK,
+                        Status.OK,
+                        Status.OK,
+                        Status.INVALID_MEMORY_ACCESS);
     }
 
     @Test
@@ -161,7 +214,8 @@ class ContextFunctionsTest {
         Probe.Step badHeaders = p.call(PROXY_SEND_LOCAL_RESPONSE, 403, p.str(""), p.str(""), 0x00400000, 8, -1);
         p.on(REQUEST_HEADERS, badDetails, badBody, badHeaders);
         http.onRequestHeaders(HeaderMap.of(":path", "/"), true);
-        assertThat(List.of(badDetails, badBody, badHeaders)).extracting(Probe.Step::status)
+        assertThat(List.of(badDetails, badBody, badHeaders))
+                .extracting(Probe.Step::status)
                 .containsOnly(Status.INVALID_MEMORY_ACCESS);
         assertThat(http.localResponse()).isEmpty();
         assertThat(control.actions).isEmpty();
@@ -179,7 +233,8 @@ class ContextFunctionsTest {
         Probe.Step badOut = p.call(PROXY_CALL_FOREIGN_FUNCTION, p.str("f"), p.str("x"), 0x00400000, 0x00400004);
         p.on(CONFIGURE, badName, badArgs, badOut);
         p.vm.createRootContext(Probe.plugin("probe"));
-        assertThat(List.of(badName, badArgs, badOut)).extracting(Probe.Step::status)
+        assertThat(List.of(badName, badArgs, badOut))
+                .extracting(Probe.Step::status)
                 .containsOnly(Status.INVALID_MEMORY_ACCESS);
         assertThat(calls).containsExactly("called"); // a bad result pointer is found only after the call
     }
@@ -221,15 +276,25 @@ class ContextFunctionsTest {
 
     @Test
     void withoutAContextOnlyContextFreeFunctionsWork() {
-        Probe q = Probe.create(Wat.module(NO_CONTEXT_WAT, ProxyWasmModule.Engine.COMPILER), Probe.plugin("probe"),
-                new HostEnvironment(), new WasmVm.Options());
+        Probe q = Probe.create(
+                Wat.module(NO_CONTEXT_WAT, ProxyWasmModule.Engine.COMPILER),
+                Probe.plugin("probe"),
+                new HostEnvironment(),
+                new WasmVm.Options());
         List<Status> statuses = new ArrayList<>();
         for (int at = 256; at <= 280; at += 4) {
             statuses.add(Status.of(q.memory().readU32AsInt(at)));
         }
         // log, get_property, set_tick_period, get_buffer_bytes, continue_stream, current time, define_metric
-        assertThat(statuses).containsExactly(Status.OK, Status.NOT_FOUND, Status.NOT_FOUND, Status.NOT_FOUND,
-                Status.NOT_FOUND, Status.OK, Status.OK);
+        assertThat(statuses)
+                .containsExactly(
+                        Status.OK,
+                        Status.NOT_FOUND,
+                        Status.NOT_FOUND,
+                        Status.NOT_FOUND,
+                        Status.NOT_FOUND,
+                        Status.OK,
+                        Status.OK);
         assertThat(q.messages(LogLevel.INFO)).containsExactly("starting");
         assertThat(q.env.metrics().find("boot")).isPresent();
         assertThat(q.vm.failed()).isFalse();
@@ -237,10 +302,16 @@ class ContextFunctionsTest {
 
     @Test
     void abi010GetConfigurationInAStreamContextIsTheVmConfiguration() {
-        PluginConfig vmConfig = Probe.plugin("probe").toBuilder().vmConfiguration("vm-010").build();
-        p = Probe.create(ProxyWasmModule.Engine.COMPILER, AbiVersion.V0_1_0, vmConfig, new HostEnvironment(),
+        PluginConfig vmConfig =
+                Probe.plugin("probe").toBuilder().vmConfiguration("vm-010").build();
+        p = Probe.create(
+                ProxyWasmModule.Engine.COMPILER,
+                AbiVersion.V0_1_0,
+                vmConfig,
+                new HostEnvironment(),
                 new WasmVm.Options());
-        HttpContext http = p.vm.createRootContext(vmConfig.toBuilder().pluginConfiguration("plugin-010").build())
+        HttpContext http = p.vm.createRootContext(
+                        vmConfig.toBuilder().pluginConfiguration("plugin-010").build())
                 .newHttpContext();
         Probe.OutBytes config = p.outBytes();
         Probe.Step get = p.call(PROXY_GET_CONFIGURATION, config);
@@ -256,21 +327,37 @@ class ContextFunctionsTest {
     void sendLocalResponseOncePerStream() {
         RecordingControl control = new RecordingControl();
         HttpContext http = p.vm.createRootContext(Probe.plugin("probe")).newHttpContext(control, new StreamInfo());
-        Probe.Step send = p.call(PROXY_SEND_LOCAL_RESPONSE, 429, p.str("slow down"), p.str("too many"),
-                p.bytes(HeaderPairs.encode(HeaderMap.of("retry-after", "1"))), 8);
+        Probe.Step send = p.call(
+                PROXY_SEND_LOCAL_RESPONSE,
+                429,
+                p.str("slow down"),
+                p.str("too many"),
+                p.bytes(HeaderPairs.encode(HeaderMap.of("retry-after", "1"))),
+                8);
         Probe.Step again = p.call(PROXY_SEND_LOCAL_RESPONSE, 500, p.str(""), p.str(""), p.str(""), -1);
         Probe.Step badStatus = p.call(PROXY_SEND_LOCAL_RESPONSE, 42, p.str(""), p.str(""), p.str(""), -1);
-        Probe.Step badHeaders = p.call(PROXY_SEND_LOCAL_RESPONSE, 400, p.str(""), p.str(""),
-                p.bytes(new byte[] {9, 0, 0, 0, 0}), -1);
-        Probe.Step injected = p.call(PROXY_SEND_LOCAL_RESPONSE, 400, p.str(""), p.str(""),
-                p.bytes(HeaderPairs.encode(HeaderMap.of("x-a", "1\r\nset-cookie: stolen"))), -1);
-        Probe.Step emptyName = p.call(PROXY_SEND_LOCAL_RESPONSE, 400, p.str(""), p.str(""),
-                p.bytes(HeaderPairs.encode(HeaderMap.of("", "1"))), -1);
+        Probe.Step badHeaders =
+                p.call(PROXY_SEND_LOCAL_RESPONSE, 400, p.str(""), p.str(""), p.bytes(new byte[] {9, 0, 0, 0, 0}), -1);
+        Probe.Step injected = p.call(
+                PROXY_SEND_LOCAL_RESPONSE,
+                400,
+                p.str(""),
+                p.str(""),
+                p.bytes(HeaderPairs.encode(HeaderMap.of("x-a", "1\r\nset-cookie: stolen"))),
+                -1);
+        Probe.Step emptyName = p.call(
+                PROXY_SEND_LOCAL_RESPONSE,
+                400,
+                p.str(""),
+                p.str(""),
+                p.bytes(HeaderPairs.encode(HeaderMap.of("", "1"))),
+                -1);
         p.on(REQUEST_HEADERS, badStatus, badHeaders, injected, emptyName, send, again);
         http.onRequestHeaders(HeaderMap.of(":path", "/"), true);
         assertThat(send.status()).isEqualTo(Status.OK);
         assertThat(again.status()).isEqualTo(Status.OK); // as Envoy; the first reply stands
-        assertThat(List.of(badStatus, badHeaders, injected, emptyName)).extracting(Probe.Step::status)
+        assertThat(List.of(badStatus, badHeaders, injected, emptyName))
+                .extracting(Probe.Step::status)
                 .containsOnly(Status.BAD_ARGUMENT);
         assertThat(http.localResponse()).hasValueSatisfying(r -> {
             assertThat(r.statusCode()).isEqualTo(429);
@@ -289,8 +376,8 @@ class ContextFunctionsTest {
         Probe.Step reply = p.call(PROXY_SEND_LOCAL_RESPONSE, 403, p.str(""), p.str(""), p.str(""), -1);
         Probe.Step refused = p.call(PROXY_SEND_LOCAL_RESPONSE, 42, p.str(""), p.str(""), p.str(""), -1);
         Probe.OutBytes path = p.outBytes();
-        Probe.Step stillReachable = p.call(PROXY_GET_HEADER_MAP_VALUE, MapType.HTTP_REQUEST_HEADERS.ordinal(),
-                p.str(":path"), path);
+        Probe.Step stillReachable =
+                p.call(PROXY_GET_HEADER_MAP_VALUE, MapType.HTTP_REQUEST_HEADERS.ordinal(), p.str(":path"), path);
         // Every callback below returns 0 (CONTINUE). As Envoy (stopNextIteration): after a reply that succeeded,
         // the callback stops iteration, so its maps stay in reach.
         p.on(REQUEST_HEADERS, reply);
@@ -302,9 +389,11 @@ class ContextFunctionsTest {
         p.on(Probe.Cb.REQUEST_TRAILERS, reply);
         assertThat(http.onRequestTrailers(HeaderMap.of("t", "1"))).isEqualTo(Action.PAUSE);
         p.on(Probe.Cb.RESPONSE_HEADERS, reply);
-        assertThat(http.onResponseHeaders(HeaderMap.of(":status", "200"), false)).isEqualTo(Action.PAUSE);
+        assertThat(http.onResponseHeaders(HeaderMap.of(":status", "200"), false))
+                .isEqualTo(Action.PAUSE);
         p.on(Probe.Cb.RESPONSE_HEADERS);
-        assertThat(http.onResponseHeaders(HeaderMap.of(":status", "200"), false)).isEqualTo(Action.CONTINUE);
+        assertThat(http.onResponseHeaders(HeaderMap.of(":status", "200"), false))
+                .isEqualTo(Action.CONTINUE);
         assertThat(refused.status()).isEqualTo(Status.BAD_ARGUMENT);
         assertThat(stillReachable.status()).isEqualTo(Status.OK);
         assertThat(path.string()).isEqualTo("/p");
@@ -316,7 +405,9 @@ class ContextFunctionsTest {
         List<Integer> callers = new ArrayList<>();
         p.env.registerForeignFunction("reverse", (args, caller) -> {
             callers.add(caller.id());
-            return new StringBuilder(new String(args, StandardCharsets.UTF_8)).reverse().toString()
+            return new StringBuilder(new String(args, StandardCharsets.UTF_8))
+                    .reverse()
+                    .toString()
                     .getBytes(StandardCharsets.UTF_8);
         });
         p.env.registerForeignFunction("nothing", (args, caller) -> null);
@@ -371,14 +462,20 @@ class ContextFunctionsTest {
 
     @Test
     void abi010NamesWork() {
-        p = Probe.create(ProxyWasmModule.Engine.COMPILER, AbiVersion.V0_1_0, Probe.plugin("probe"),
-                new HostEnvironment(), new WasmVm.Options());
+        p = Probe.create(
+                ProxyWasmModule.Engine.COMPILER,
+                AbiVersion.V0_1_0,
+                Probe.plugin("probe"),
+                new HostEnvironment(),
+                new WasmVm.Options());
         Probe.OutBytes config = p.outBytes();
         Probe.Step getConfig = p.call(PROXY_GET_CONFIGURATION, config);
         p.on(CONFIGURE, getConfig);
         RecordingControl control = new RecordingControl();
-        HttpContext http = p.vm.createRootContext(Probe.plugin("probe").toBuilder().pluginConfiguration("cfg-010")
-                .build()).newHttpContext(control, new StreamInfo());
+        HttpContext http = p.vm.createRootContext(Probe.plugin("probe").toBuilder()
+                        .pluginConfiguration("cfg-010")
+                        .build())
+                .newHttpContext(control, new StreamInfo());
         Probe.Step req = p.call(PROXY_CONTINUE_REQUEST);
         Probe.Step resp = p.call(PROXY_CONTINUE_RESPONSE);
         Probe.Step clear = p.call(PROXY_CLEAR_ROUTE_CACHE);
@@ -390,7 +487,9 @@ class ContextFunctionsTest {
         assertThat(List.of(req, resp, clear)).extracting(Probe.Step::status).containsOnly(Status.OK);
         assertThat(control.actions).containsExactly("continue HTTP_REQUEST", "continue HTTP_RESPONSE");
         // 0.1.0 header callbacks have no end_of_stream argument: the probe records -1 for it.
-        assertThat(p.events()).filteredOn(e -> e.cb() == REQUEST_HEADERS || e.cb() == Probe.Cb.RESPONSE_HEADERS)
-                .extracting(e -> e.args().get(2)).containsExactly(-1, -1);
+        assertThat(p.events())
+                .filteredOn(e -> e.cb() == REQUEST_HEADERS || e.cb() == Probe.Cb.RESPONSE_HEADERS)
+                .extracting(e -> e.args().get(2))
+                .containsExactly(-1, -1);
     }
 }

@@ -18,7 +18,9 @@ class FailureTest {
     }
 
     private static PluginConfig config() {
-        return Probe.plugin("probe").toBuilder().callbackDeadline(Duration.ofMillis(100)).build();
+        return Probe.plugin("probe").toBuilder()
+                .callbackDeadline(Duration.ofMillis(100))
+                .build();
     }
 
     @ParameterizedTest
@@ -27,13 +29,13 @@ class FailureTest {
         Probe p = probe(engine, config());
         HttpContext http = p.vm.createRootContext(config()).newHttpContext();
         p.on(REQUEST_HEADERS, p.call(Probe.Op.TRAP));
-        WasmFailureException e = catchThrowableOfType(WasmFailureException.class,
-                () -> http.onRequestHeaders(HeaderMap.of(":path", "/"), true));
+        WasmFailureException e = catchThrowableOfType(
+                WasmFailureException.class, () -> http.onRequestHeaders(HeaderMap.of(":path", "/"), true));
         assertThat(e.failure().kind()).isEqualTo(WasmFailure.Kind.TRAP);
         assertThat(e.failure().callback()).isEqualTo("proxy_on_request_headers");
         if (engine == ProxyWasmModule.Engine.COMPILER) {
-            assertThat(e.failure().wasmStack()).startsWith("trap_inner", "trap_outer", "exec", "enter",
-                    "on_request_headers");
+            assertThat(e.failure().wasmStack())
+                    .startsWith("trap_inner", "trap_outer", "exec", "enter", "on_request_headers");
         }
         assertThat(e.getMessage()).contains("proxy_on_request_headers");
         assertThat(p.vm.failed()).isTrue();
@@ -42,8 +44,8 @@ class FailureTest {
         // The VM stays failed: every later entry point throws the same failure and runs no guest code.
         int events = p.events().size();
         assertThatThrownBy(() -> http.onResponseHeaders(HeaderMap.of(":status", "200"), true))
-                .isInstanceOfSatisfying(WasmFailureException.class,
-                        f -> assertThat(f.failure()).isSameAs(e.failure()));
+                .isInstanceOfSatisfying(
+                        WasmFailureException.class, f -> assertThat(f.failure()).isSameAs(e.failure()));
         assertThatThrownBy(() -> p.vm.createRootContext(Probe.plugin("other")))
                 .isInstanceOf(WasmFailureException.class);
         http.finish(); // safe after a failure
@@ -56,8 +58,8 @@ class FailureTest {
         Probe p = probe(engine, config());
         p.on(CONFIGURE, p.call(Probe.Op.SPIN));
         long start = System.nanoTime();
-        WasmFailureException e = catchThrowableOfType(WasmFailureException.class,
-                () -> p.vm.createRootContext(config()));
+        WasmFailureException e =
+                catchThrowableOfType(WasmFailureException.class, () -> p.vm.createRootContext(config()));
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(100));
         assertThat(e.failure().kind()).isEqualTo(WasmFailure.Kind.DEADLINE);
         assertThat(e.failure().callback()).isEqualTo("proxy_on_configure");
@@ -84,12 +86,14 @@ class FailureTest {
     @EnumSource(ProxyWasmModule.Engine.class)
     void stackExhaustionAndOutOfBoundsAccessAreTraps(ProxyWasmModule.Engine engine) {
         // No deadline: exhausting the stack takes a while on a loaded machine, and must end as a trap regardless.
-        PluginConfig noDeadline = config().toBuilder().callbackDeadline(Duration.ZERO).build();
+        PluginConfig noDeadline =
+                config().toBuilder().callbackDeadline(Duration.ZERO).build();
         for (Probe.Op op : new Probe.Op[] {Probe.Op.RECURSE, Probe.Op.LOAD_OUT_OF_BOUNDS}) {
             Probe p = probe(engine, noDeadline);
             p.on(CONFIGURE, p.call(op));
             assertThatThrownBy(() -> p.vm.createRootContext(noDeadline))
-                    .isInstanceOfSatisfying(WasmFailureException.class,
+                    .isInstanceOfSatisfying(
+                            WasmFailureException.class,
                             e -> assertThat(e.failure().kind()).isEqualTo(WasmFailure.Kind.TRAP));
         }
     }
@@ -112,14 +116,16 @@ class FailureTest {
         Probe start = probe(engine, config());
         start.returns(Probe.Cb.VM_START, 0);
         assertThatThrownBy(() -> start.vm.createRootContext(config()))
-                .isInstanceOfSatisfying(WasmFailureException.class,
+                .isInstanceOfSatisfying(
+                        WasmFailureException.class,
                         e -> assertThat(e.failure().kind()).isEqualTo(WasmFailure.Kind.START_FAILED));
         assertThat(start.callbacks()).doesNotContain(CONFIGURE);
 
         Probe configure = probe(engine, config());
         configure.returns(CONFIGURE, 0);
-        assertThatThrownBy(() -> configure.vm.createRootContext(config().toBuilder().pluginConfiguration("bad")
-                .build())).isInstanceOfSatisfying(WasmFailureException.class, e -> {
+        assertThatThrownBy(() -> configure.vm.createRootContext(
+                        config().toBuilder().pluginConfiguration("bad").build()))
+                .isInstanceOfSatisfying(WasmFailureException.class, e -> {
                     assertThat(e.failure().kind()).isEqualTo(WasmFailure.Kind.CONFIGURE_FAILED);
                     assertThat(e.failure().message()).contains("'bad'");
                 });
@@ -130,17 +136,26 @@ class FailureTest {
     @EnumSource(ProxyWasmModule.Engine.class)
     void aTrapInACalloutCallbackSurfacesFromRunPending(ProxyWasmModule.Engine engine) {
         RecordingTransport transport = new RecordingTransport("c");
-        Probe p = Probe.create(engine, AbiVersion.V0_2_1, config(), new HostEnvironment().transport(transport),
-                new WasmVm.Options());
+        Probe p = Probe.create(
+                engine, AbiVersion.V0_2_1, config(), new HostEnvironment().transport(transport), new WasmVm.Options());
         RootContext root = p.vm.createRootContext(config());
-        p.on(Probe.Cb.TICK, p.call(Probe.Op.PROXY_HTTP_CALL, p.str("c"),
-                p.bytes(dev.wasmesh.host.abi.HeaderPairs.encode(
-                        HeaderMap.of(":method", "GET", ":path", "/", ":authority", "c"))),
-                p.str(""), p.str(""), 100, p.out(4)));
+        p.on(
+                Probe.Cb.TICK,
+                p.call(
+                        Probe.Op.PROXY_HTTP_CALL,
+                        p.str("c"),
+                        p.bytes(dev.wasmesh.host.abi.HeaderPairs.encode(
+                                HeaderMap.of(":method", "GET", ":path", "/", ":authority", "c"))),
+                        p.str(""),
+                        p.str(""),
+                        100,
+                        p.out(4)));
         root.tick();
         p.on(Probe.Cb.HTTP_CALL_RESPONSE, p.call(Probe.Op.TRAP));
         transport.lastHttp().respond(HeaderMap.of(":status", "200"), new byte[0], new HeaderMap());
-        assertThatThrownBy(p.vm::runPending).isInstanceOfSatisfying(WasmFailureException.class,
-                e -> assertThat(e.failure().callback()).isEqualTo("proxy_on_http_call_response"));
+        assertThatThrownBy(p.vm::runPending)
+                .isInstanceOfSatisfying(
+                        WasmFailureException.class,
+                        e -> assertThat(e.failure().callback()).isEqualTo("proxy_on_http_call_response"));
     }
 }

@@ -38,7 +38,10 @@ class GuestMemoryBudgetTest {
 
     /** A VM whose proxy_on_vm_start grows by {@code mib} MiB; null if that growth was refused. */
     private static WasmVm vmGrowingBy(int mib, GuestMemoryBudget budget) {
-        PluginConfig config = PluginConfig.builder().name("grower").vmConfiguration(new byte[] {(byte) mib}).build();
+        PluginConfig config = PluginConfig.builder()
+                .name("grower")
+                .vmConfiguration(new byte[] {(byte) mib})
+                .build();
         WasmVm vm = WasmVm.create(MODULE, new HostEnvironment(), config, new WasmVm.Options().memoryBudget(budget));
         try {
             vm.createRootContext(config);
@@ -58,7 +61,9 @@ class GuestMemoryBudgetTest {
         assertThat(first.guestMemoryBytes()).isEqualTo(3 * MIB + GuestLimits.PAGE_BYTES);
         assertThat(budget.used()).isEqualTo(first.guestMemoryBytes());
 
-        assertThat(vmGrowingBy(3, budget)).as("a second VM may not grow by 3 MiB").isNull();
+        assertThat(vmGrowingBy(3, budget))
+                .as("a second VM may not grow by 3 MiB")
+                .isNull();
         assertThat(budget.used()).isEqualTo(first.guestMemoryBytes()); // the refused VM was closed
 
         first.close();
@@ -73,8 +78,13 @@ class GuestMemoryBudgetTest {
     @Test
     void aModuleWhoseInitialMemoryDoesNotFitIsRefusedWithAReason() {
         GuestMemoryBudget budget = new GuestMemoryBudget(GuestLimits.PAGE_BYTES / 2);
-        WasmFailureException e = catchThrowableOfType(WasmFailureException.class, () -> WasmVm.create(MODULE,
-                new HostEnvironment(), PluginConfig.builder().build(), new WasmVm.Options().memoryBudget(budget)));
+        WasmFailureException e = catchThrowableOfType(
+                WasmFailureException.class,
+                () -> WasmVm.create(
+                        MODULE,
+                        new HostEnvironment(),
+                        PluginConfig.builder().build(),
+                        new WasmVm.Options().memoryBudget(budget)));
         assertThat(e.failure().kind()).isEqualTo(WasmFailure.Kind.INSTANTIATION);
         assertThat(e.getMessage()).contains("guest memory budget");
         assertThat(budget.used()).isZero();
@@ -83,11 +93,13 @@ class GuestMemoryBudgetTest {
     @Test
     void theDeadlineInterruptsALargeGrowth() {
         GuestMemoryBudget budget = new GuestMemoryBudget(Long.MAX_VALUE);
-        PluginConfig config = PluginConfig.builder().name("grower").callbackDeadline(Duration.ofMillis(1))
-                .vmConfiguration(new byte[] {(byte) 255}).build();
+        PluginConfig config = PluginConfig.builder()
+                .name("grower")
+                .callbackDeadline(Duration.ofMillis(1))
+                .vmConfiguration(new byte[] {(byte) 255})
+                .build();
         WasmVm vm = WasmVm.create(MODULE, new HostEnvironment(), config, new WasmVm.Options().memoryBudget(budget));
-        WasmFailureException e = catchThrowableOfType(WasmFailureException.class,
-                () -> vm.createRootContext(config));
+        WasmFailureException e = catchThrowableOfType(WasmFailureException.class, () -> vm.createRootContext(config));
         // 255 MiB is taken in steps; the watchdog's interrupt ends it between two of them.
         assertThat(e.failure().kind()).isEqualTo(WasmFailure.Kind.DEADLINE);
         assertThat(vm.guestMemoryBytes()).isLessThan(255 * MIB);

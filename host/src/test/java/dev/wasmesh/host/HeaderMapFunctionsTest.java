@@ -32,7 +32,8 @@ class HeaderMapFunctionsTest {
     private static final int RESP_TRAILERS = MapType.HTTP_RESPONSE_TRAILERS.ordinal();
 
     private final Probe p = Probe.create(ProxyWasmModule.Engine.COMPILER);
-    private final HttpContext http = p.vm.createRootContext(Probe.plugin("probe")).newHttpContext();
+    private final HttpContext http =
+            p.vm.createRootContext(Probe.plugin("probe")).newHttpContext();
 
     private HeaderMap request() {
         return HeaderMap.of(":method", "GET", ":path", "/a", "x-multi", "1", "X-Multi", "2");
@@ -60,7 +61,8 @@ class HeaderMapFunctionsTest {
         Probe.OutBytes value = p.outBytes();
         Probe.OutBytes pairs = p.outBytes();
         Probe.Out size = p.out(4);
-        p.on(REQUEST_HEADERS,
+        p.on(
+                REQUEST_HEADERS,
                 p.call(PROXY_GET_HEADER_MAP_VALUE, REQ, p.str("x-utf8"), value),
                 p.call(PROXY_ADD_HEADER_MAP_VALUE, REQ, p.str("x-latin1"), p.bytes(latin1)),
                 p.call(PROXY_ADD_HEADER_MAP_VALUE, REQ, p.str("x-copy"), p.bytes(utf8)),
@@ -86,8 +88,12 @@ class HeaderMapFunctionsTest {
 
     @Test
     void missingKeyIsOkAndEmptyInAbi01() {
-        Probe p01 = Probe.create(ProxyWasmModule.Engine.COMPILER, AbiVersion.V0_1_0, Probe.plugin("probe"),
-                new HostEnvironment(), new WasmVm.Options());
+        Probe p01 = Probe.create(
+                ProxyWasmModule.Engine.COMPILER,
+                AbiVersion.V0_1_0,
+                Probe.plugin("probe"),
+                new HostEnvironment(),
+                new WasmVm.Options());
         HttpContext h = p01.vm.createRootContext(Probe.plugin("probe")).newHttpContext();
         Probe.OutBytes value = p01.outBytes();
         p01.memory().writeU32(value.ptrPtr, 77);
@@ -102,7 +108,8 @@ class HeaderMapFunctionsTest {
 
     @Test
     void addReplaceRemoveChangeTheLiveMap() {
-        p.on(REQUEST_HEADERS,
+        p.on(
+                REQUEST_HEADERS,
                 p.call(PROXY_ADD_HEADER_MAP_VALUE, REQ, p.str("X-Added"), p.str("a")),
                 p.call(PROXY_ADD_HEADER_MAP_VALUE, REQ, p.str("x-added"), p.str("b")),
                 p.call(PROXY_REPLACE_HEADER_MAP_VALUE, REQ, p.str("x-multi"), p.str("only")),
@@ -135,31 +142,33 @@ class HeaderMapFunctionsTest {
 
     @Test
     void pairsOfTheSpecExampleAreEncodedExactly() {
-        byte[] expected = {2, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 2, 0, 0, 0,
-            'a', 0, '1', 0, 'b', 0, '2', '2', 0};
+        byte[] expected = {
+            2, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 2, 0, 0, 0, 'a', 0, '1', 0, 'b', 0, '2', '2', 0
+        };
         assertThat(HeaderPairs.encode(HeaderMap.of("a", "1", "b", "22"))).isEqualTo(expected);
     }
 
     @Test
     void setPairsReplacesTheWholeMap() {
-        Probe.Step set = p.call(PROXY_SET_HEADER_MAP_PAIRS, REQ,
+        Probe.Step set = p.call(
+                PROXY_SET_HEADER_MAP_PAIRS,
+                REQ,
                 p.bytes(HeaderPairs.encode(HeaderMap.of(":path", "/b", "x-one", "1"))));
         Probe.Step garbage = p.call(PROXY_SET_HEADER_MAP_PAIRS, REQ, p.bytes(new byte[] {5, 0, 0, 0, 1, 0}));
         byte[] valid = HeaderPairs.encode(HeaderMap.of("x-two", "2"));
         byte[] unterminated = valid.clone();
         unterminated[unterminated.length - 1] = 'x';
         Probe.Step noNul = p.call(PROXY_SET_HEADER_MAP_PAIRS, REQ, p.bytes(unterminated));
-        Probe.Step leftOver = p.call(PROXY_SET_HEADER_MAP_PAIRS, REQ, p.bytes(Arrays.copyOf(valid,
-                valid.length + 1)));
+        Probe.Step leftOver = p.call(PROXY_SET_HEADER_MAP_PAIRS, REQ, p.bytes(Arrays.copyOf(valid, valid.length + 1)));
         p.on(REQUEST_HEADERS, set, garbage, noNul, leftOver);
         HeaderMap headers = request();
         http.onRequestHeaders(headers, false);
         assertThat(set.status()).isEqualTo(Status.OK);
         // What Envoy's parser would not read exactly (it reads it as an empty map) is refused, the map unchanged.
-        assertThat(List.of(garbage, noNul, leftOver)).extracting(Probe.Step::status)
+        assertThat(List.of(garbage, noNul, leftOver))
+                .extracting(Probe.Step::status)
                 .containsOnly(Status.BAD_ARGUMENT);
-        assertThat(headers.toMap()).containsExactly(
-                Map.entry(":path", "/b"), Map.entry("x-one", "1"));
+        assertThat(headers.toMap()).containsExactly(Map.entry(":path", "/b"), Map.entry("x-one", "1"));
     }
 
     @Test
@@ -179,15 +188,19 @@ class HeaderMapFunctionsTest {
         Probe.OutBytes calloutPairs = p.outBytes();
         Probe.Step response = p.call(PROXY_GET_HEADER_MAP_VALUE, RESP, p.str("a"), value);
         Probe.Step addTrailer = p.call(PROXY_ADD_HEADER_MAP_VALUE, REQ_TRAILERS, p.str("t"), p.str("1"));
-        Probe.Step calloutHeaders = p.call(PROXY_GET_HEADER_MAP_PAIRS, MapType.HTTP_CALL_RESPONSE_HEADERS.ordinal(),
-                calloutPairs);
-        Probe.Step calloutValue = p.call(PROXY_GET_HEADER_MAP_VALUE, MapType.HTTP_CALL_RESPONSE_HEADERS.ordinal(),
-                p.str(":status"), p.outBytes());
+        Probe.Step calloutHeaders =
+                p.call(PROXY_GET_HEADER_MAP_PAIRS, MapType.HTTP_CALL_RESPONSE_HEADERS.ordinal(), calloutPairs);
+        Probe.Step calloutValue = p.call(
+                PROXY_GET_HEADER_MAP_VALUE,
+                MapType.HTTP_CALL_RESPONSE_HEADERS.ordinal(),
+                p.str(":status"),
+                p.outBytes());
         p.on(REQUEST_HEADERS, response, addTrailer, calloutHeaders, calloutValue);
         p.memory().writeU32(calloutPairs.ptrPtr, 77);
         p.memory().writeU32(calloutPairs.lenPtr, 77);
         http.onRequestHeaders(request(), false);
-        assertThat(List.of(response, addTrailer, calloutValue)).extracting(Probe.Step::status)
+        assertThat(List.of(response, addTrailer, calloutValue))
+                .extracting(Probe.Step::status)
                 .containsOnly(Status.BAD_ARGUMENT);
         assertThat(calloutHeaders.status()).isEqualTo(Status.OK); // as Envoy: a missing map reads as empty
         assertThat(calloutPairs.pointer()).isZero();
@@ -211,7 +224,8 @@ class HeaderMapFunctionsTest {
         http.onRequestBody(Body.of("b"), true);
         http.onResponseHeaders(HeaderMap.of(":status", "200"), true);
         // As Envoy: once on_request_headers returned CONTINUE the request headers are out of reach.
-        assertThat(List.of(readInBody, addInBody, readInResponse, sizeInResponse)).extracting(Probe.Step::status)
+        assertThat(List.of(readInBody, addInBody, readInResponse, sizeInResponse))
+                .extracting(Probe.Step::status)
                 .containsOnly(Status.BAD_ARGUMENT);
         assertThat(pairsInResponse.status()).isEqualTo(Status.OK);
         assertThat(requestPairs.length()).isZero();
@@ -227,10 +241,16 @@ class HeaderMapFunctionsTest {
         HeaderMap headers = request();
         assertThat(http.onRequestHeaders(headers, false)).isEqualTo(Action.PAUSE);
         // Later, e.g. from a call-out callback on the root context.
-        p.on(Probe.Cb.TICK, p.call(Probe.Op.PROXY_SET_EFFECTIVE_CONTEXT, http.id()), addWhilePaused, resume,
+        p.on(
+                Probe.Cb.TICK,
+                p.call(Probe.Op.PROXY_SET_EFFECTIVE_CONTEXT, http.id()),
+                addWhilePaused,
+                resume,
                 addAfterResume);
         http.rootContext().tick();
-        assertThat(List.of(addWhilePaused, resume)).extracting(Probe.Step::status).containsOnly(Status.OK);
+        assertThat(List.of(addWhilePaused, resume))
+                .extracting(Probe.Step::status)
+                .containsOnly(Status.OK);
         assertThat(addAfterResume.status()).isEqualTo(Status.BAD_ARGUMENT);
         assertThat(headers.get("x-paused")).contains("1");
         assertThat(headers.contains("x-resumed")).isFalse();
@@ -245,8 +265,11 @@ class HeaderMapFunctionsTest {
         Probe.Step readStatus = p.call(PROXY_GET_HEADER_MAP_VALUE, RESP, p.str(":status"), status);
         Probe.Step readTrailer = p.call(PROXY_GET_HEADER_MAP_VALUE, RESP_TRAILERS, p.str("t"), trailer);
         Probe.Step requestTrailer = p.call(PROXY_GET_HEADER_MAP_VALUE, REQ_TRAILERS, p.str("t"), p.outBytes());
-        Probe.Step calloutHeader = p.call(PROXY_GET_HEADER_MAP_VALUE, MapType.HTTP_CALL_RESPONSE_HEADERS.ordinal(),
-                p.str(":status"), p.outBytes());
+        Probe.Step calloutHeader = p.call(
+                PROXY_GET_HEADER_MAP_VALUE,
+                MapType.HTTP_CALL_RESPONSE_HEADERS.ordinal(),
+                p.str(":status"),
+                p.outBytes());
         Probe.Step add = p.call(PROXY_ADD_HEADER_MAP_VALUE, RESP, p.str("x-log"), p.str("1"));
         Probe.Step size = p.call(PROXY_GET_HEADER_MAP_SIZE, REQ, p.out(4));
         p.on(Probe.Cb.LOG, readPath, readStatus, readTrailer, requestTrailer, calloutHeader, add, size);
@@ -258,13 +281,15 @@ class HeaderMapFunctionsTest {
         http.onResponseHeaders(response, false);
         http.onResponseTrailers(HeaderMap.of("t", "resp"));
         http.finish();
-        assertThat(List.of(readPath, readStatus, readTrailer)).extracting(Probe.Step::status)
+        assertThat(List.of(readPath, readStatus, readTrailer))
+                .extracting(Probe.Step::status)
                 .containsOnly(Status.OK);
         assertThat(path.string()).isEqualTo("/a");
         assertThat(status.string()).isEqualTo("201");
         assertThat(trailer.string()).isEqualTo("resp");
         // In the access-log phase a map Envoy does not hand over reads like a missing key.
-        assertThat(List.of(requestTrailer, calloutHeader)).extracting(Probe.Step::status)
+        assertThat(List.of(requestTrailer, calloutHeader))
+                .extracting(Probe.Step::status)
                 .containsOnly(Status.NOT_FOUND);
         assertThat(List.of(add, size, inDone)).extracting(Probe.Step::status).containsOnly(Status.BAD_ARGUMENT);
         assertThat(response.contains("x-log")).isFalse();
@@ -272,8 +297,12 @@ class HeaderMapFunctionsTest {
 
     @Test
     void inProxyOnLogOfAbi01AMissingMapIsAnEmptyValue() {
-        Probe p01 = Probe.create(ProxyWasmModule.Engine.COMPILER, AbiVersion.V0_1_0, Probe.plugin("probe"),
-                new HostEnvironment(), new WasmVm.Options());
+        Probe p01 = Probe.create(
+                ProxyWasmModule.Engine.COMPILER,
+                AbiVersion.V0_1_0,
+                Probe.plugin("probe"),
+                new HostEnvironment(),
+                new WasmVm.Options());
         HttpContext h = p01.vm.createRootContext(Probe.plugin("probe")).newHttpContext();
         Probe.OutBytes value = p01.outBytes();
         Probe.Step inLog = p01.call(PROXY_GET_HEADER_MAP_VALUE, RESP, p01.str(":status"), value);
@@ -340,7 +369,8 @@ class HeaderMapFunctionsTest {
         HeaderMap headers = request();
         http.onRequestHeaders(headers, false);
         assertThat(List.of(badKey, badOut, badPairsOut, badSizeOut, badValue))
-                .extracting(Probe.Step::status).containsOnly(Status.INVALID_MEMORY_ACCESS);
+                .extracting(Probe.Step::status)
+                .containsOnly(Status.INVALID_MEMORY_ACCESS);
         assertThat(headers.contains("x")).isFalse();
     }
 
@@ -357,13 +387,15 @@ class HeaderMapFunctionsTest {
         p.on(REQUEST_BODY, atEnd);
         http.onRequestBody(Body.of("partrest"), true);
         assertThat(atEnd.status()).isEqualTo(Status.OK);
-        assertThat(http.requestTrailers()).hasValueSatisfying(t -> assertThat(t.get("x-late")).contains("2"));
+        assertThat(http.requestTrailers())
+                .hasValueSatisfying(t -> assertThat(t.get("x-late")).contains("2"));
 
         Probe.Step response = p.call(PROXY_ADD_HEADER_MAP_VALUE, RESP_TRAILERS, p.str("x-r"), p.str("3"));
         p.on(RESPONSE_BODY, response);
         http.onResponseHeaders(HeaderMap.of(":status", "200"), false);
         http.onResponseBody(Body.of("r"), true);
-        assertThat(http.responseTrailers()).hasValueSatisfying(t -> assertThat(t.get("x-r")).contains("3"));
+        assertThat(http.responseTrailers())
+                .hasValueSatisfying(t -> assertThat(t.get("x-r")).contains("3"));
     }
 
     @Test
@@ -385,14 +417,34 @@ class HeaderMapFunctionsTest {
         Probe.Step replaceBadKey = p.call(PROXY_REPLACE_HEADER_MAP_VALUE, REQ, 0x00400000, 4, p.str("1"));
         Probe.Step replaceBadValue = p.call(PROXY_REPLACE_HEADER_MAP_VALUE, REQ, p.str(":path"), 0xFFFFFFF0, 32);
         Probe.Step removeBadKey = p.call(PROXY_REMOVE_HEADER_MAP_VALUE, REQ, 0x00400000, 5);
-        p.on(REQUEST_HEADERS, replaceBadType, removeBadType, replaceNotNow, removeNotNow, replaceBadKey,
-                replaceBadValue, removeBadKey);
+        p.on(
+                REQUEST_HEADERS,
+                replaceBadType,
+                removeBadType,
+                replaceNotNow,
+                removeNotNow,
+                replaceBadKey,
+                replaceBadValue,
+                removeBadKey);
         HeaderMap headers = request();
         http.onRequestHeaders(headers, false);
-        assertThat(List.of(replaceBadType, removeBadType, replaceNotNow, removeNotNow, replaceBadKey,
-                replaceBadValue, removeBadKey)).extracting(Probe.Step::status).containsExactly(
-                        Status.BAD_ARGUMENT, Status.BAD_ARGUMENT, Status.BAD_ARGUMENT, Status.BAD_ARGUMENT,
-                        Status.INVALID_MEMORY_ACCESS, Status.INVALID_MEMORY_ACCESS, Status.INVALID_MEMORY_ACCESS);
+        assertThat(List.of(
+                        replaceBadType,
+                        removeBadType,
+                        replaceNotNow,
+                        removeNotNow,
+                        replaceBadKey,
+                        replaceBadValue,
+                        removeBadKey))
+                .extracting(Probe.Step::status)
+                .containsExactly(
+                        Status.BAD_ARGUMENT,
+                        Status.BAD_ARGUMENT,
+                        Status.BAD_ARGUMENT,
+                        Status.BAD_ARGUMENT,
+                        Status.INVALID_MEMORY_ACCESS,
+                        Status.INVALID_MEMORY_ACCESS,
+                        Status.INVALID_MEMORY_ACCESS);
         assertThat(headers).isEqualTo(request());
     }
 
@@ -418,10 +470,10 @@ class HeaderMapFunctionsTest {
     void setPairsTakesAtMost1024PairsAnd1MiBLikeEveryMapFromTheGuest() {
         Probe.Step maxPairs = p.call(PROXY_SET_HEADER_MAP_PAIRS, REQ, inGuest(pairsOfSize(1024, 20_000)));
         Probe.Step tooManyPairs = p.call(PROXY_SET_HEADER_MAP_PAIRS, REQ, inGuest(pairsOfSize(1025, 20_000)));
-        Probe.Step maxBytes = p.call(PROXY_SET_HEADER_MAP_PAIRS, REQ_TRAILERS,
-                inGuest(pairsOfSize(2, HeaderPairs.MAX_BYTES)));
-        Probe.Step tooManyBytes = p.call(PROXY_SET_HEADER_MAP_PAIRS, REQ_TRAILERS,
-                inGuest(pairsOfSize(2, HeaderPairs.MAX_BYTES + 1)));
+        Probe.Step maxBytes =
+                p.call(PROXY_SET_HEADER_MAP_PAIRS, REQ_TRAILERS, inGuest(pairsOfSize(2, HeaderPairs.MAX_BYTES)));
+        Probe.Step tooManyBytes =
+                p.call(PROXY_SET_HEADER_MAP_PAIRS, REQ_TRAILERS, inGuest(pairsOfSize(2, HeaderPairs.MAX_BYTES + 1)));
         p.on(REQUEST_HEADERS, maxPairs, tooManyPairs);
         p.on(Probe.Cb.REQUEST_TRAILERS, maxBytes, tooManyBytes);
         HeaderMap headers = request();
@@ -445,7 +497,8 @@ class HeaderMapFunctionsTest {
         p.on(REQUEST_HEADERS, notNow, badType, badMemory);
         HeaderMap headers = request();
         http.onRequestHeaders(headers, false);
-        assertThat(List.of(notNow, badType, badMemory)).extracting(Probe.Step::status)
+        assertThat(List.of(notNow, badType, badMemory))
+                .extracting(Probe.Step::status)
                 .containsExactly(Status.BAD_ARGUMENT, Status.BAD_ARGUMENT, Status.INVALID_MEMORY_ACCESS);
         assertThat(headers).isEqualTo(request());
     }
@@ -464,8 +517,17 @@ class HeaderMapFunctionsTest {
         Probe.Out size = p.out(4);
         p.on(REQUEST_HEADERS, p.call(PROXY_GET_HEADER_MAP_SIZE, REQ, size));
         // U+00E9 is 2 bytes in UTF-8 and U+1F600 (one code point, two Java chars) is 4; a Latin-1 E9 is 1.
-        http.onRequestHeaders(HeaderMap.of(":path", "/", "x-name", HeaderMap.utf8("h\u00e9llo"), "x-emoji",
-                HeaderMap.utf8("\ud83d\ude00"), "x-latin1", "\u00e9"), false);
+        http.onRequestHeaders(
+                HeaderMap.of(
+                        ":path",
+                        "/",
+                        "x-name",
+                        HeaderMap.utf8("h\u00e9llo"),
+                        "x-emoji",
+                        HeaderMap.utf8("\ud83d\ude00"),
+                        "x-latin1",
+                        "\u00e9"),
+                false);
         assertThat(size.u32()).isEqualTo(5 + 1 + 6 + 6 + 7 + 4 + 8 + 1);
     }
 }

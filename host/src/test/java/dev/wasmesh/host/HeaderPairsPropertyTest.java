@@ -11,8 +11,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Random;
 import org.junit.jupiter.api.RepeatedTest;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.RepetitionInfo;
+import org.junit.jupiter.api.Test;
 
 /**
  * Properties of the header-pairs encoding and of the buffer read/write rules, checked on generated inputs. Each
@@ -75,7 +75,8 @@ class HeaderPairsPropertyTest {
             }
             size += fields[i].length + 1;
         }
-        ByteBuffer buf = ByteBuffer.allocate(size).order(ByteOrder.LITTLE_ENDIAN).putInt(n);
+        ByteBuffer buf =
+                ByteBuffer.allocate(size).order(ByteOrder.LITTLE_ENDIAN).putInt(n);
         for (byte[] f : fields) {
             buf.putInt(f.length);
         }
@@ -115,7 +116,8 @@ class HeaderPairsPropertyTest {
             assertThat(body.slice(start, size)).isEmpty();
         } else {
             String expected = content.substring((int) s, (int) Math.min(content.length(), s + len));
-            assertThat(new String(body.slice(start, size), StandardCharsets.UTF_8)).isEqualTo(expected);
+            assertThat(new String(body.slice(start, size), StandardCharsets.UTF_8))
+                    .isEqualTo(expected);
         }
     }
 

@@ -23,26 +23,43 @@ import java.util.Set;
  */
 class HostCallFuzzTest {
     /** The probe's own misbehaviour is not what is fuzzed here; the memory limit has its own tests. */
-    private static final Set<Probe.Op> LEFT_OUT = EnumSet.of(Probe.Op.TRAP, Probe.Op.SPIN, Probe.Op.RECURSE,
-            Probe.Op.LOAD_OUT_OF_BOUNDS, Probe.Op.MEMORY_GROW);
-    private static final Probe.Op[] OPS = EnumSet.complementOf(EnumSet.copyOf(LEFT_OUT)).toArray(new Probe.Op[0]);
-    private static final Probe.Cb[] CALLBACKS = {Probe.Cb.REQUEST_HEADERS, Probe.Cb.REQUEST_BODY,
-        Probe.Cb.REQUEST_TRAILERS, Probe.Cb.RESPONSE_HEADERS, Probe.Cb.RESPONSE_BODY, Probe.Cb.RESPONSE_TRAILERS,
-        Probe.Cb.DONE, Probe.Cb.LOG};
+    private static final Set<Probe.Op> LEFT_OUT = EnumSet.of(
+            Probe.Op.TRAP, Probe.Op.SPIN, Probe.Op.RECURSE, Probe.Op.LOAD_OUT_OF_BOUNDS, Probe.Op.MEMORY_GROW);
+
+    private static final Probe.Op[] OPS =
+            EnumSet.complementOf(EnumSet.copyOf(LEFT_OUT)).toArray(new Probe.Op[0]);
+    private static final Probe.Cb[] CALLBACKS = {
+        Probe.Cb.REQUEST_HEADERS,
+        Probe.Cb.REQUEST_BODY,
+        Probe.Cb.REQUEST_TRAILERS,
+        Probe.Cb.RESPONSE_HEADERS,
+        Probe.Cb.RESPONSE_BODY,
+        Probe.Cb.RESPONSE_TRAILERS,
+        Probe.Cb.DONE,
+        Probe.Cb.LOG
+    };
     /** 4 MiB of guest memory at most, so that no host call can be handed more than that. */
-    private static final PluginConfig CONFIG = Probe.plugin("probe").toBuilder().memoryLimitPages(64)
-            .callbackDeadline(Duration.ofMillis(500)).build();
+    private static final PluginConfig CONFIG = Probe.plugin("probe").toBuilder()
+            .memoryLimitPages(64)
+            .callbackDeadline(Duration.ofMillis(500))
+            .build();
+
     private static final int MEMORY_END = 3 * 0x10000; // the probe's initial memory
 
     /** VMs are reused until one fails, or after 1000 inputs; instantiating one per input was most of the time. */
     private static final int USES = 1000;
+
     private static Probe probe;
     private static RootContext root;
     private static int uses;
 
     private static Probe probe() {
         if (probe == null || probe.vm.failed() || ++uses >= USES) {
-            probe = Probe.create(ProxyWasmModule.Engine.COMPILER, AbiVersion.V0_2_1, CONFIG, new HostEnvironment(),
+            probe = Probe.create(
+                    ProxyWasmModule.Engine.COMPILER,
+                    AbiVersion.V0_2_1,
+                    CONFIG,
+                    new HostEnvironment(),
                     new WasmVm.Options());
             root = probe.vm.createRootContext(CONFIG);
             uses = 0;
@@ -84,7 +101,8 @@ class HostCallFuzzTest {
             http.finish();
             Throwable cause = e.getCause();
             assertThat(cause == null || cause instanceof ProcExitException || cause instanceof ChicoryException)
-                    .as("a clean failure, not %s", cause).isTrue();
+                    .as("a clean failure, not %s", cause)
+                    .isTrue();
             return;
         }
         // The last call made answered with a status (-2: not reached, after proxy_done). Earlier results are not
@@ -95,7 +113,8 @@ class HostCallFuzzTest {
             last = s.result() == -2 ? last : s;
         }
         if (last != null && last.op.name().startsWith("PROXY_") && scriptUnchanged(p, steps)) {
-            assertThat(Arrays.stream(Status.values()).mapToInt(Status::code)).as("%s", last.op)
+            assertThat(Arrays.stream(Status.values()).mapToInt(Status::code))
+                    .as("%s", last.op)
                     .contains(last.result());
         }
     }

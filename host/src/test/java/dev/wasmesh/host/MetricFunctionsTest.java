@@ -22,7 +22,9 @@ class MetricFunctionsTest {
     private RootContext root;
 
     private void define(Probe.Step... more) {
-        p.on(CONFIGURE, p.call(PROXY_DEFINE_METRIC, 0, p.str("requests"), counter),
+        p.on(
+                CONFIGURE,
+                p.call(PROXY_DEFINE_METRIC, 0, p.str("requests"), counter),
                 p.call(PROXY_DEFINE_METRIC, 1, p.str("inflight"), gauge),
                 p.call(PROXY_DEFINE_METRIC, 2, p.str("sizes"), histogram),
                 p.call(PROXY_DEFINE_METRIC, 0, p.str("requests"), counterAgain));
@@ -58,7 +60,8 @@ class MetricFunctionsTest {
         get.args[0] = counter.u32();
         p.on(TICK, inc, negative, record, get);
         root.tick();
-        assertThat(List.of(inc, negative, record, get)).extracting(Probe.Step::status)
+        assertThat(List.of(inc, negative, record, get))
+                .extracting(Probe.Step::status)
                 .containsExactly(Status.OK, Status.BAD_ARGUMENT, Status.OK, Status.OK);
         assertThat(value.u64()).isEqualTo(7);
         assertThat(p.env.metrics().find("requests").orElseThrow().value()).isEqualTo(7);
@@ -68,7 +71,10 @@ class MetricFunctionsTest {
     void gaugesGoBothWaysAndRecordSets() {
         Probe.Out value = p.out(8);
         define();
-        p.on(TICK, p.call(PROXY_INCREMENT_METRIC, gauge.u32(), 3), p.call(PROXY_INCREMENT_METRIC, gauge.u32(), -1),
+        p.on(
+                TICK,
+                p.call(PROXY_INCREMENT_METRIC, gauge.u32(), 3),
+                p.call(PROXY_INCREMENT_METRIC, gauge.u32(), -1),
                 p.call(PROXY_GET_METRIC, gauge.u32(), value));
         root.tick();
         assertThat(value.u64()).isEqualTo(2);
@@ -88,8 +94,14 @@ class MetricFunctionsTest {
         Probe.Step unknownRecord = p.call(PROXY_RECORD_METRIC, 0x7FFF0, 1);
         p.on(TICK, record, record2, inc, get, unknown, unknownRecord);
         root.tick();
-        assertThat(List.of(record, record2, inc, get, unknown, unknownRecord)).extracting(Probe.Step::status)
-                .containsExactly(Status.OK, Status.OK, Status.BAD_ARGUMENT, Status.BAD_ARGUMENT, Status.NOT_FOUND,
+        assertThat(List.of(record, record2, inc, get, unknown, unknownRecord))
+                .extracting(Probe.Step::status)
+                .containsExactly(
+                        Status.OK,
+                        Status.OK,
+                        Status.BAD_ARGUMENT,
+                        Status.BAD_ARGUMENT,
+                        Status.NOT_FOUND,
                         Status.NOT_FOUND);
         Metrics.Metric sizes = p.env.metrics().find("sizes").orElseThrow();
         assertThat(sizes.type()).isEqualTo(MetricType.HISTOGRAM);
@@ -103,6 +115,8 @@ class MetricFunctionsTest {
         Probe.Step unknownGauge = p.call(PROXY_INCREMENT_METRIC, 0x7FFF1, 1);
         p.on(TICK, unknown, unknownGauge);
         root.tick();
-        assertThat(List.of(unknown, unknownGauge)).extracting(Probe.Step::status).containsOnly(Status.NOT_FOUND);
+        assertThat(List.of(unknown, unknownGauge))
+                .extracting(Probe.Step::status)
+                .containsOnly(Status.NOT_FOUND);
     }
 }

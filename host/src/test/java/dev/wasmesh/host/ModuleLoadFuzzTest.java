@@ -19,8 +19,13 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class ModuleLoadFuzzTest {
     /** 2 MiB of memory and 100 ms per callback: a mutated module must not make the run slow. */
-    private static final PluginConfig CONFIG = PluginConfig.builder().name("fuzz").rootId("fuzz").vmId("fuzz")
-            .memoryLimitPages(32).callbackDeadline(Duration.ofMillis(100)).build();
+    private static final PluginConfig CONFIG = PluginConfig.builder()
+            .name("fuzz")
+            .rootId("fuzz")
+            .vmId("fuzz")
+            .memoryLimitPages(32)
+            .callbackDeadline(Duration.ofMillis(100))
+            .build();
 
     @FuzzTest(maxDuration = "30s")
     void load(byte[] bytes) {
@@ -31,7 +36,7 @@ class ModuleLoadFuzzTest {
             assertThat(e.getMessage()).startsWith("fuzz.wasm: ").doesNotContain("\n");
             return;
         }
-        HostEnvironment env = new HostEnvironment().logSink((level, plugin, message) -> { });
+        HostEnvironment env = new HostEnvironment().logSink((level, plugin, message) -> {});
         try {
             WasmVm vm = WasmVm.create(module, env, CONFIG);
             HttpContext http = vm.createRootContext(CONFIG).newHttpContext();

@@ -63,8 +63,9 @@ class ModuleLoadingTest {
         int at = indexOf(bytes, name) + name.length; // then the export's kind (0: function) and index
         assertThat(bytes[at]).isEqualTo((byte) 0);
         bytes[at + 1] = 0x7f; // function 127 of 2
-        assertThat(loadError(bytes)).isEqualTo("f.wasm: malformed module: export 2 names function 127, which the "
-                + "module does not have");
+        assertThat(loadError(bytes))
+                .isEqualTo(
+                        "f.wasm: malformed module: export 2 names function 127, which the " + "module does not have");
         assertThatThrownBy(() -> ModuleInspector.inspect("f.wasm", bytes)).isInstanceOf(ModuleLoadException.class);
     }
 
@@ -88,12 +89,12 @@ class ModuleLoadingTest {
     @Test
     void malformedCodeThatBreaksTheParserIsALoadError() throws Exception {
         byte[] bytes;
-        try (java.io.InputStream in = getClass().getResourceAsStream(
-                "ModuleLoadFuzzTestInputs/load/regression-parser-npe.wasm")) {
+        try (java.io.InputStream in =
+                getClass().getResourceAsStream("ModuleLoadFuzzTestInputs/load/regression-parser-npe.wasm")) {
             bytes = in.readAllBytes();
         }
-        assertThat(loadError(bytes)).isEqualTo("f.wasm: malformed module: function body 15 claims 113 local"
-                + " declarations in 15 bytes");
+        assertThat(loadError(bytes))
+                .isEqualTo("f.wasm: malformed module: function body 15 claims 113 local" + " declarations in 15 bytes");
     }
 
     @Test
@@ -101,7 +102,8 @@ class ModuleLoadingTest {
         byte[] bytes = Wat.compile("(module (memory (export \"memory\") 1)"
                 + " (func (export \"proxy_on_memory_allocate\") (param i32) (result i32) (i32.const 0))"
                 + " (func (export \"proxy_on_request_headers\") (param i32 i32 i32) (result i32) (i32.const 0)))");
-        assertThat(loadError(bytes)).contains("missing or unknown proxy-wasm ABI version")
+        assertThat(loadError(bytes))
+                .contains("missing or unknown proxy-wasm ABI version")
                 .contains("proxy_on_memory_allocate, proxy_on_request_headers");
     }
 
@@ -125,19 +127,23 @@ class ModuleLoadingTest {
 
     @Test
     void noAllocatorExport() {
-        byte[] bytes = Wat.compile("(module (memory (export \"memory\") 1)"
-                + " (func (export \"proxy_abi_version_0_2_0\")))");
-        assertThat(loadError(bytes)).contains("no allocator export").contains("proxy_on_memory_allocate")
+        byte[] bytes =
+                Wat.compile("(module (memory (export \"memory\") 1)" + " (func (export \"proxy_abi_version_0_2_0\")))");
+        assertThat(loadError(bytes))
+                .contains("no allocator export")
+                .contains("proxy_on_memory_allocate")
                 .contains("malloc");
     }
 
     @Test
     void everyAbiMarkerIsRecognised() throws Exception {
-        for (String marker : new String[] {"proxy_abi_version_0_1_0", "proxy_abi_version_0_2_0",
-            "proxy_abi_version_0_2_1", "proxy_abi_version_0_x_x"}) {
+        for (String marker : new String[] {
+            "proxy_abi_version_0_1_0", "proxy_abi_version_0_2_0", "proxy_abi_version_0_2_1", "proxy_abi_version_0_x_x"
+        }) {
             byte[] bytes = Wat.compile("(module (memory (export \"memory\") 1) (func (export \"" + marker + "\"))"
                     + " (func (export \"malloc\") (param i32) (result i32) (i32.const 0)))");
-            assertThat(ProxyWasmModule.fromBytes("f.wasm", bytes, ProxyWasmModule.Engine.INTERPRETER).abiVersion())
+            assertThat(ProxyWasmModule.fromBytes("f.wasm", bytes, ProxyWasmModule.Engine.INTERPRETER)
+                            .abiVersion())
                     .isEqualTo(AbiVersion.ofMarker(marker).orElseThrow());
         }
     }
@@ -145,22 +151,27 @@ class ModuleLoadingTest {
     @Test
     void filesThatDoNotExistOrAreNotWasm(@TempDir Path dir) throws Exception {
         assertThatThrownBy(() -> ProxyWasmModule.load(dir.resolve("nope.wasm")))
-                .isInstanceOf(ModuleLoadException.class).hasMessageEndingWith("nope.wasm: no such file");
+                .isInstanceOf(ModuleLoadException.class)
+                .hasMessageEndingWith("nope.wasm: no such file");
         Path text = Files.writeString(dir.resolve("filter.wasm"), "#!/bin/sh\n");
-        assertThatThrownBy(() -> ProxyWasmModule.load(text)).isInstanceOf(ModuleLoadException.class)
+        assertThatThrownBy(() -> ProxyWasmModule.load(text))
+                .isInstanceOf(ModuleLoadException.class)
                 .hasMessageStartingWith("filter.wasm: not a WebAssembly module");
     }
 
     @Test
     void aModuleNeedingMoreMemoryThanTheLimitFailsToInstantiate() throws Exception {
-        ProxyWasmModule m = ProxyWasmModule.fromBytes("f.wasm", Wat.compile(
-                "(module (memory (export \"memory\") 10) (func (export \"proxy_abi_version_0_2_1\"))"
+        ProxyWasmModule m = ProxyWasmModule.fromBytes(
+                "f.wasm",
+                Wat.compile("(module (memory (export \"memory\") 10) (func (export \"proxy_abi_version_0_2_1\"))"
                         + " (func (export \"proxy_on_memory_allocate\") (param i32) (result i32) (i32.const 0)))"));
         PluginConfig config = PluginConfig.builder().memoryLimitPages(4).build();
         assertThatThrownBy(() -> WasmVm.create(m, new HostEnvironment(), config))
                 .isInstanceOfSatisfying(WasmFailureException.class, e -> {
                     assertThat(e.failure().kind()).isEqualTo(WasmFailure.Kind.INSTANTIATION);
-                    assertThat(e.failure().message()).contains("10 memory pages").contains("limit is 4");
+                    assertThat(e.failure().message())
+                            .contains("10 memory pages")
+                            .contains("limit is 4");
                 });
     }
 

@@ -55,12 +55,18 @@ class NetworkContextTest {
         tcp.finish();
         tcp.finish();
         int s = tcp.id();
-        assertThat(q.events()).extracting(Probe.Event::toString).containsExactly(
-                "CONTEXT_CREATE[" + s + ", " + r.id() + ", 0, 0, 0]", "NEW_CONNECTION[" + s + ", 0, 0, 0, 0]",
-                "DOWNSTREAM_DATA[" + s + ", 5, 0, 0, 0]", "UPSTREAM_DATA[" + s + ", 2, 1, 0, 0]",
-                "UPSTREAM_CONNECTION_CLOSE[" + s + ", 0, 0, 0, 0]",
-                "DOWNSTREAM_CONNECTION_CLOSE[" + s + ", 2, 0, 0, 0]",
-                "DONE[" + s + ", 0, 0, 0, 0]", "LOG[" + s + ", 0, 0, 0, 0]", "DELETE[" + s + ", 0, 0, 0, 0]");
+        assertThat(q.events())
+                .extracting(Probe.Event::toString)
+                .containsExactly(
+                        "CONTEXT_CREATE[" + s + ", " + r.id() + ", 0, 0, 0]",
+                        "NEW_CONNECTION[" + s + ", 0, 0, 0, 0]",
+                        "DOWNSTREAM_DATA[" + s + ", 5, 0, 0, 0]",
+                        "UPSTREAM_DATA[" + s + ", 2, 1, 0, 0]",
+                        "UPSTREAM_CONNECTION_CLOSE[" + s + ", 0, 0, 0, 0]",
+                        "DOWNSTREAM_CONNECTION_CLOSE[" + s + ", 2, 0, 0, 0]",
+                        "DONE[" + s + ", 0, 0, 0, 0]",
+                        "LOG[" + s + ", 0, 0, 0, 0]",
+                        "DELETE[" + s + ", 0, 0, 0, 0]");
         assertThat(tcp.finished()).isTrue();
         assertThat(q.vm.liveContexts()).isEqualTo(1); // only the root context is left
     }
@@ -70,8 +76,10 @@ class NetworkContextTest {
         NetworkContext tcp = root.newNetworkContext();
         tcp.onDownstreamConnectionClose(PeerType.LOCAL);
         tcp.onUpstreamConnectionClose(PeerType.REMOTE);
-        assertThat(p.events()).filteredOn(e -> e.cb() == DOWNSTREAM_CONNECTION_CLOSE
-                || e.cb() == UPSTREAM_CONNECTION_CLOSE).extracting(e -> e.args().get(1)).containsExactly(1, 2);
+        assertThat(p.events())
+                .filteredOn(e -> e.cb() == DOWNSTREAM_CONNECTION_CLOSE || e.cb() == UPSTREAM_CONNECTION_CLOSE)
+                .extracting(e -> e.args().get(1))
+                .containsExactly(1, 2);
     }
 
     @Test
@@ -100,7 +108,9 @@ class NetworkContextTest {
         p.on(DOWNSTREAM_DATA, get, status, prepend, append, otherDirection, writeOtherDirection);
         Body data = Body.of("ping");
         tcp.onDownstreamData(data, false);
-        assertThat(List.of(get, status, prepend, append)).extracting(Probe.Step::status).containsOnly(Status.OK);
+        assertThat(List.of(get, status, prepend, append))
+                .extracting(Probe.Step::status)
+                .containsOnly(Status.OK);
         assertThat(read.string()).isEqualTo("ping");
         assertThat(length.u32()).isEqualTo(4);
         assertThat(data.toString()).isEqualTo(">ping<");
@@ -137,7 +147,9 @@ class NetworkContextTest {
         Probe.Step resume = p.call(PROXY_CONTINUE_STREAM, StreamType.DOWNSTREAM.ordinal());
         p.on(TICK, select, get, edit, resume);
         root.tick();
-        assertThat(List.of(select, get, edit, resume)).extracting(Probe.Step::status).containsOnly(Status.OK);
+        assertThat(List.of(select, get, edit, resume))
+                .extracting(Probe.Step::status)
+                .containsOnly(Status.OK);
         assertThat(read.string()).isEqualTo("held");
         assertThat(data.toString()).isEqualTo("checked");
         assertThat(control.actions).containsExactly("continue DOWNSTREAM");
@@ -155,13 +167,39 @@ class NetworkContextTest {
         Probe.Step closeResponse = p.call(PROXY_CLOSE_STREAM, StreamType.HTTP_RESPONSE.ordinal());
         Probe.Step badType = p.call(PROXY_CLOSE_STREAM, 4);
         Probe.Step local = p.call(PROXY_SEND_LOCAL_RESPONSE, 403, p.str(""), p.str(""), p.str(""), -1);
-        p.on(DOWNSTREAM_DATA, continueDownstream, continueUpstream, continueRequest, continueRequest010,
-                closeUpstream, closeDownstream, closeResponse, badType, local);
+        p.on(
+                DOWNSTREAM_DATA,
+                continueDownstream,
+                continueUpstream,
+                continueRequest,
+                continueRequest010,
+                closeUpstream,
+                closeDownstream,
+                closeResponse,
+                badType,
+                local);
         tcp.onDownstreamData(Body.of("x"), false);
-        assertThat(List.of(continueDownstream, continueUpstream, continueRequest, continueRequest010,
-                closeUpstream, closeDownstream, closeResponse, badType, local)).extracting(Probe.Step::status)
-                .containsExactly(Status.OK, Status.UNIMPLEMENTED, Status.OK, Status.OK, Status.OK, Status.OK,
-                        Status.OK, Status.BAD_ARGUMENT, Status.OK);
+        assertThat(List.of(
+                        continueDownstream,
+                        continueUpstream,
+                        continueRequest,
+                        continueRequest010,
+                        closeUpstream,
+                        closeDownstream,
+                        closeResponse,
+                        badType,
+                        local))
+                .extracting(Probe.Step::status)
+                .containsExactly(
+                        Status.OK,
+                        Status.UNIMPLEMENTED,
+                        Status.OK,
+                        Status.OK,
+                        Status.OK,
+                        Status.OK,
+                        Status.OK,
+                        Status.BAD_ARGUMENT,
+                        Status.OK);
         assertThat(control.actions).containsExactly("continue DOWNSTREAM", "close UPSTREAM", "close DOWNSTREAM");
     }
 
@@ -171,15 +209,19 @@ class NetworkContextTest {
         Probe.OutBytes pairs = p.outBytes();
         Probe.OutBytes bytes = p.outBytes();
         Probe.Step headers = p.call(PROXY_GET_HEADER_MAP_PAIRS, MapType.HTTP_REQUEST_HEADERS.ordinal(), pairs);
-        Probe.Step value = p.call(Probe.Op.PROXY_GET_HEADER_MAP_VALUE, MapType.HTTP_REQUEST_HEADERS.ordinal(),
-                p.str(":path"), p.outBytes());
-        Probe.Step add = p.call(Probe.Op.PROXY_ADD_HEADER_MAP_VALUE, MapType.HTTP_RESPONSE_HEADERS.ordinal(),
-                p.str("x"), p.str("1"));
+        Probe.Step value = p.call(
+                Probe.Op.PROXY_GET_HEADER_MAP_VALUE,
+                MapType.HTTP_REQUEST_HEADERS.ordinal(),
+                p.str(":path"),
+                p.outBytes());
+        Probe.Step add = p.call(
+                Probe.Op.PROXY_ADD_HEADER_MAP_VALUE, MapType.HTTP_RESPONSE_HEADERS.ordinal(), p.str("x"), p.str("1"));
         Probe.Step body = p.call(PROXY_GET_BUFFER_BYTES, BufferType.HTTP_REQUEST_BODY.ordinal(), 0, -1, bytes);
         p.on(NEW_CONNECTION, headers, value, add, body);
         tcp.onNewConnection();
         // As Envoy: the maps read as empty or BAD_ARGUMENT, a body as an empty buffer.
-        assertThat(List.of(headers, value, add, body)).extracting(Probe.Step::status)
+        assertThat(List.of(headers, value, add, body))
+                .extracting(Probe.Step::status)
                 .containsExactly(Status.OK, Status.BAD_ARGUMENT, Status.BAD_ARGUMENT, Status.OK);
         assertThat(pairs.length()).isZero();
         assertThat(bytes.length()).isZero();
@@ -196,17 +238,24 @@ class NetworkContextTest {
 
     @Test
     void connectionPropertiesComeFromTheStreamInfo() {
-        StreamInfo info = new StreamInfo().source("10.1.1.1", 40000).destination("10.1.1.2", 9000)
-                .upstream("10.2.2.2", 6379).connectionId(77);
+        StreamInfo info = new StreamInfo()
+                .source("10.1.1.1", 40000)
+                .destination("10.1.1.2", 9000)
+                .upstream("10.2.2.2", 6379)
+                .connectionId(77);
         NetworkContext tcp = root.newNetworkContext(NetworkControl.NONE, info);
         Probe.OutBytes source = p.outBytes();
         Probe.OutBytes destinationPort = p.outBytes();
         Probe.OutBytes upstream = p.outBytes();
         Probe.OutBytes connectionId = p.outBytes();
         Probe.OutBytes rootId = p.outBytes();
-        Probe.Step[] found = {property("source.address", source), property("destination.port", destinationPort),
-            property("upstream.address", upstream), property("connection.id", connectionId),
-            property("plugin_root_id", rootId)};
+        Probe.Step[] found = {
+            property("source.address", source),
+            property("destination.port", destinationPort),
+            property("upstream.address", upstream),
+            property("connection.id", connectionId),
+            property("plugin_root_id", rootId)
+        };
         Probe.Step requestPath = property("request.path", p.outBytes());
         Probe.Step requestProtocol = property("request.protocol", p.outBytes());
         Probe.Step responseCode = property("response.code", p.outBytes());
@@ -220,7 +269,8 @@ class NetworkContextTest {
         assertThat(upstream.string()).isEqualTo("10.2.2.2:6379");
         assertThat(int64(connectionId.bytes())).isEqualTo(77);
         assertThat(rootId.string()).isEqualTo("probe");
-        assertThat(List.of(requestPath, requestProtocol, responseCode)).extracting(Probe.Step::status)
+        assertThat(List.of(requestPath, requestProtocol, responseCode))
+                .extracting(Probe.Step::status)
                 .containsOnly(Status.NOT_FOUND);
     }
 
@@ -228,8 +278,8 @@ class NetworkContextTest {
     void aTrapFailsTheVmAndFinishingAfterwardsRunsNoGuestCode() {
         NetworkContext tcp = root.newNetworkContext();
         p.on(UPSTREAM_DATA, p.call(Probe.Op.TRAP));
-        WasmFailureException e = catchThrowableOfType(WasmFailureException.class,
-                () -> tcp.onUpstreamData(Body.of("x"), false));
+        WasmFailureException e =
+                catchThrowableOfType(WasmFailureException.class, () -> tcp.onUpstreamData(Body.of("x"), false));
         assertThat(e.failure().kind()).isEqualTo(WasmFailure.Kind.TRAP);
         assertThat(e.failure().callback()).isEqualTo("proxy_on_upstream_data");
         int events = p.events().size();

@@ -174,10 +174,31 @@ final class Probe {
 
     /** The probe's callbacks, by the ids its event log uses. */
     enum Cb {
-        CONTEXT_CREATE, VM_START, CONFIGURE, TICK, FOREIGN_FUNCTION, QUEUE_READY, REQUEST_HEADERS, REQUEST_BODY,
-        REQUEST_TRAILERS, RESPONSE_HEADERS, RESPONSE_BODY, RESPONSE_TRAILERS, HTTP_CALL_RESPONSE,
-        GRPC_RECEIVE_INITIAL_METADATA, GRPC_RECEIVE, GRPC_RECEIVE_TRAILING_METADATA, GRPC_CLOSE, DONE, LOG, DELETE,
-        NEW_CONNECTION, DOWNSTREAM_DATA, UPSTREAM_DATA, DOWNSTREAM_CONNECTION_CLOSE, UPSTREAM_CONNECTION_CLOSE;
+        CONTEXT_CREATE,
+        VM_START,
+        CONFIGURE,
+        TICK,
+        FOREIGN_FUNCTION,
+        QUEUE_READY,
+        REQUEST_HEADERS,
+        REQUEST_BODY,
+        REQUEST_TRAILERS,
+        RESPONSE_HEADERS,
+        RESPONSE_BODY,
+        RESPONSE_TRAILERS,
+        HTTP_CALL_RESPONSE,
+        GRPC_RECEIVE_INITIAL_METADATA,
+        GRPC_RECEIVE,
+        GRPC_RECEIVE_TRAILING_METADATA,
+        GRPC_CLOSE,
+        DONE,
+        LOG,
+        DELETE,
+        NEW_CONNECTION,
+        DOWNSTREAM_DATA,
+        UPSTREAM_DATA,
+        DOWNSTREAM_CONNECTION_CLOSE,
+        UPSTREAM_CONNECTION_CLOSE;
 
         int id() {
             return ordinal() + 1;
@@ -313,7 +334,12 @@ final class Probe {
     }
 
     static PluginConfig plugin(String rootId) {
-        return PluginConfig.builder().name(rootId).rootId(rootId).vmId("probe-vm").logLevel(LogLevel.TRACE).build();
+        return PluginConfig.builder()
+                .name(rootId)
+                .rootId(rootId)
+                .vmId("probe-vm")
+                .logLevel(LogLevel.TRACE)
+                .build();
     }
 
     static Probe create(ProxyWasmModule.Engine engine) {
@@ -321,8 +347,12 @@ final class Probe {
     }
 
     /** A new VM of the probe; its logs are recorded (and {@code env}'s log sink replaced). */
-    static Probe create(ProxyWasmModule.Engine engine, AbiVersion abi, PluginConfig vmConfig, HostEnvironment env,
-                        WasmVm.Options options) {
+    static Probe create(
+            ProxyWasmModule.Engine engine,
+            AbiVersion abi,
+            PluginConfig vmConfig,
+            HostEnvironment env,
+            WasmVm.Options options) {
         return create(module(engine, abi), vmConfig, env, options);
     }
 
@@ -443,6 +473,9 @@ final class Probe {
     }
 
     List<String> messages(LogLevel level) {
-        return logs.stream().filter(l -> l.level() == level).map(LogLine::message).collect(Collectors.toList());
+        return logs.stream()
+                .filter(l -> l.level() == level)
+                .map(LogLine::message)
+                .collect(Collectors.toList());
     }
 }

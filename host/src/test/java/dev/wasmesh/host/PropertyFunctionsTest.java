@@ -36,7 +36,11 @@ class PropertyFunctionsTest {
         Probe.Step n = get("plugin_name", name);
         Probe.Step v = get("plugin_vm_id", vmId);
         p.on(CONTEXT_CREATE, r, n, v);
-        p.vm.createRootContext(PluginConfig.builder().name("my-plugin").rootId("my_root").vmId("my-vm").build());
+        p.vm.createRootContext(PluginConfig.builder()
+                .name("my-plugin")
+                .rootId("my_root")
+                .vmId("my-vm")
+                .build());
         assertThat(rootId.string()).isEqualTo("my_root");
         assertThat(name.string()).isEqualTo("my-plugin");
         assertThat(vmId.string()).isEqualTo("my-vm");
@@ -45,13 +49,32 @@ class PropertyFunctionsTest {
     @Test
     void requestPropertiesComeFromTheRequestHeadersAndStreamInfo() {
         RootContext root = p.vm.createRootContext(Probe.plugin("probe"));
-        StreamInfo info = new StreamInfo().source("10.0.0.1", 5555).destination("10.0.0.2", 8080)
-                .protocol("HTTP/2").connectionId(42).startTimeNanos(1_700_000_000_000_000_000L);
+        StreamInfo info = new StreamInfo()
+                .source("10.0.0.1", 5555)
+                .destination("10.0.0.2", 8080)
+                .protocol("HTTP/2")
+                .connectionId(42)
+                .startTimeNanos(1_700_000_000_000_000_000L);
         HttpContext http = root.newHttpContext(StreamControl.NONE, info);
-        String[] paths = {"request.path", "request.url_path", "request.query", "request.host", "request.method",
-            "request.scheme", "request.id", "request.useragent", "request.referer", "request.protocol",
-            "request.headers.x-custom", "source.address", "destination.address", "destination.port", "source.port",
-            "connection.id", "request.time"};
+        String[] paths = {
+            "request.path",
+            "request.url_path",
+            "request.query",
+            "request.host",
+            "request.method",
+            "request.scheme",
+            "request.id",
+            "request.useragent",
+            "request.referer",
+            "request.protocol",
+            "request.headers.x-custom",
+            "source.address",
+            "destination.address",
+            "destination.port",
+            "source.port",
+            "connection.id",
+            "request.time"
+        };
         Probe.OutBytes[] outs = new Probe.OutBytes[paths.length];
         Probe.Step[] steps = new Probe.Step[paths.length];
         for (int i = 0; i < paths.length; i++) {
@@ -59,8 +82,24 @@ class PropertyFunctionsTest {
             steps[i] = get(paths[i], outs[i]);
         }
         p.on(REQUEST_HEADERS, steps);
-        http.onRequestHeaders(HeaderMap.of(":method", "POST", ":path", "/p/q?x=1", ":authority", "svc.local",
-                ":scheme", "https", "x-request-id", "rid", "user-agent", "ua", "referer", "ref", "x-custom", "c"),
+        http.onRequestHeaders(
+                HeaderMap.of(
+                        ":method",
+                        "POST",
+                        ":path",
+                        "/p/q?x=1",
+                        ":authority",
+                        "svc.local",
+                        ":scheme",
+                        "https",
+                        "x-request-id",
+                        "rid",
+                        "user-agent",
+                        "ua",
+                        "referer",
+                        "ref",
+                        "x-custom",
+                        "c"),
                 false);
         assertThat(steps).extracting(Probe.Step::status).containsOnly(Status.OK);
         assertThat(outs[0].string()).isEqualTo("/p/q?x=1");
@@ -91,8 +130,12 @@ class PropertyFunctionsTest {
         Probe.OutBytes details = p.outBytes();
         Probe.OutBytes header = p.outBytes();
         Probe.OutBytes headers = p.outBytes();
-        Probe.Step[] steps = {get("response.code", code), get("response.code_details", details),
-            get("response.headers.x-r", header), get("response.headers", headers)};
+        Probe.Step[] steps = {
+            get("response.code", code),
+            get("response.code_details", details),
+            get("response.headers.x-r", header),
+            get("response.headers", headers)
+        };
         p.on(RESPONSE_HEADERS, steps);
         http.onRequestHeaders(HeaderMap.of(":path", "/"), true);
         HeaderMap response = HeaderMap.of(":status", "201", "x-r", "v");
@@ -130,15 +173,30 @@ class PropertyFunctionsTest {
         Probe.Step badPath = p.call(PROXY_GET_PROPERTY, 0x00400000, 8, p.outBytes());
         Probe.Step badOut = p.call(PROXY_GET_PROPERTY, p.str("plugin_name"), 0x00400000, 0);
         Probe.Step badValueOnRoot = p.call(PROXY_SET_PROPERTY, p.str("k"), 0xFFFFFFF0, 32);
-        p.on(Probe.Cb.CONFIGURE, setOnRoot, readOnRoot, unknown, rootHasNoRequest, empty, badPath, badOut,
+        p.on(
+                Probe.Cb.CONFIGURE,
+                setOnRoot,
+                readOnRoot,
+                unknown,
+                rootHasNoRequest,
+                empty,
+                badPath,
+                badOut,
                 badValueOnRoot);
         p.vm.createRootContext(Probe.plugin("probe"));
         // As Envoy: a root context has no stream state to keep a value in, and an empty path leaves the null value
         // Envoy starts from, which it cannot serialise.
-        assertThat(List.of(setOnRoot, readOnRoot, unknown, rootHasNoRequest, empty, badPath, badOut,
-                badValueOnRoot)).extracting(Probe.Step::status).containsExactly(Status.NOT_FOUND,
-                        Status.NOT_FOUND, Status.NOT_FOUND, Status.NOT_FOUND, Status.SERIALIZATION_FAILURE,
-                        Status.INVALID_MEMORY_ACCESS, Status.INVALID_MEMORY_ACCESS, Status.INVALID_MEMORY_ACCESS);
+        assertThat(List.of(setOnRoot, readOnRoot, unknown, rootHasNoRequest, empty, badPath, badOut, badValueOnRoot))
+                .extracting(Probe.Step::status)
+                .containsExactly(
+                        Status.NOT_FOUND,
+                        Status.NOT_FOUND,
+                        Status.NOT_FOUND,
+                        Status.NOT_FOUND,
+                        Status.SERIALIZATION_FAILURE,
+                        Status.INVALID_MEMORY_ACCESS,
+                        Status.INVALID_MEMORY_ACCESS,
+                        Status.INVALID_MEMORY_ACCESS);
     }
 
     @Test
@@ -168,13 +226,31 @@ class PropertyFunctionsTest {
             p.call(PROXY_GET_PROPERTY, p.str("custom\0"), overwritten),
             // An empty path is a key too, read back through the one empty segment of "\0".
             p.call(PROXY_SET_PROPERTY, 0, 0, p.str("e")),
-            p.call(PROXY_GET_PROPERTY, p.str("\0"), emptyName)};
+            p.call(PROXY_GET_PROPERTY, p.str("\0"), emptyName)
+        };
         p.on(REQUEST_HEADERS, steps);
-        p.vm.createRootContext(Probe.plugin("probe")).newHttpContext().onRequestHeaders(HeaderMap.of(":path", "/"),
-                true);
-        assertThat(steps).extracting(Probe.Step::status).containsExactly(Status.OK, Status.OK, Status.OK,
-                Status.NOT_FOUND, Status.NOT_FOUND, Status.NOT_FOUND, Status.OK, Status.OK, Status.OK,
-                Status.NOT_FOUND, Status.OK, Status.NOT_FOUND, Status.OK, Status.OK, Status.OK, Status.OK);
+        p.vm.createRootContext(Probe.plugin("probe"))
+                .newHttpContext()
+                .onRequestHeaders(HeaderMap.of(":path", "/"), true);
+        assertThat(steps)
+                .extracting(Probe.Step::status)
+                .containsExactly(
+                        Status.OK,
+                        Status.OK,
+                        Status.OK,
+                        Status.NOT_FOUND,
+                        Status.NOT_FOUND,
+                        Status.NOT_FOUND,
+                        Status.OK,
+                        Status.OK,
+                        Status.OK,
+                        Status.NOT_FOUND,
+                        Status.OK,
+                        Status.NOT_FOUND,
+                        Status.OK,
+                        Status.OK,
+                        Status.OK,
+                        Status.OK);
         assertThat(single.bytes()).isEqualTo(new byte[] {0, 'v', (byte) 0xff});
         assertThat(builtIn.string()).isEqualTo("probe");
         assertThat(overwritten.string()).isEqualTo("second");
@@ -187,8 +263,7 @@ class PropertyFunctionsTest {
         StreamInfo info = new StreamInfo();
         RootContext root = p.vm.createRootContext(Probe.plugin("probe"));
         HttpContext first = root.newHttpContext(StreamControl.NONE, info);
-        HttpContext second = other.vm.createRootContext(Probe.plugin("other")).newHttpContext(StreamControl.NONE,
-                info);
+        HttpContext second = other.vm.createRootContext(Probe.plugin("other")).newHttpContext(StreamControl.NONE, info);
         HttpContext unrelated = root.newHttpContext();
         p.on(REQUEST_HEADERS, p.call(PROXY_SET_PROPERTY, p.str("shared"), p.str("from-first")));
         first.onRequestHeaders(HeaderMap.of(":path", "/"), true);
@@ -209,8 +284,8 @@ class PropertyFunctionsTest {
 
     @Test
     void anAttributeTheEmbedderGivesIsAnsweredAtItsExactPath() {
-        StreamInfo info = new StreamInfo().attribute(new String[] {"metadata", "filter_metadata", "k"},
-                "v".getBytes(StandardCharsets.UTF_8));
+        StreamInfo info = new StreamInfo()
+                .attribute(new String[] {"metadata", "filter_metadata", "k"}, "v".getBytes(StandardCharsets.UTF_8));
         HttpContext http = p.vm.createRootContext(Probe.plugin("probe")).newHttpContext(StreamControl.NONE, info);
         Probe.OutBytes value = p.outBytes();
         Probe.Step exact = get("metadata.filter_metadata.k", value);
@@ -259,7 +334,8 @@ class PropertyFunctionsTest {
         Probe.Step readBack = get("k", p.outBytes());
         p.on(REQUEST_HEADERS, badPath, badValue, readBack);
         p.vm.createRootContext(Probe.plugin("probe")).newHttpContext().onRequestHeaders(new HeaderMap(), true);
-        assertThat(List.of(badPath, badValue, readBack)).extracting(Probe.Step::status)
+        assertThat(List.of(badPath, badValue, readBack))
+                .extracting(Probe.Step::status)
                 .containsExactly(Status.INVALID_MEMORY_ACCESS, Status.INVALID_MEMORY_ACCESS, Status.NOT_FOUND);
     }
 }

@@ -13,8 +13,8 @@ import org.junit.jupiter.params.provider.EnumSource;
 /** The seed, Rust and AssemblyScript example filters, as examples/README.md describes them, on both engines. */
 class SdkExamplesTest {
     private final List<Probe.LogLine> logs = new CopyOnWriteArrayList<>();
-    private final HostEnvironment env = new HostEnvironment()
-            .logSink((level, plugin, message) -> logs.add(new Probe.LogLine(level, message)));
+    private final HostEnvironment env =
+            new HostEnvironment().logSink((level, plugin, message) -> logs.add(new Probe.LogLine(level, message)));
 
     private HttpContext start(String example, ProxyWasmModule.Engine engine, PluginConfig config) throws Exception {
         ProxyWasmModule module = ProxyWasmModule.load(Examples.wasm(example), engine);
@@ -23,7 +23,11 @@ class SdkExamplesTest {
     }
 
     private static PluginConfig config(String rootId) {
-        return PluginConfig.builder().name(rootId).rootId(rootId).logLevel(LogLevel.TRACE).build();
+        return PluginConfig.builder()
+                .name(rootId)
+                .rootId(rootId)
+                .logLevel(LogLevel.TRACE)
+                .build();
     }
 
     private static HeaderMap response() {
@@ -31,7 +35,10 @@ class SdkExamplesTest {
     }
 
     private List<String> messages(LogLevel level) {
-        return logs.stream().filter(l -> l.level() == level).map(Probe.LogLine::message).toList();
+        return logs.stream()
+                .filter(l -> l.level() == level)
+                .map(Probe.LogLine::message)
+                .toList();
     }
 
     @ParameterizedTest
@@ -65,7 +72,8 @@ class SdkExamplesTest {
     @ParameterizedTest
     @EnumSource(ProxyWasmModule.Engine.class)
     void assemblyScriptSolo(ProxyWasmModule.Engine engine) throws Exception {
-        PluginConfig config = config("as_solo").toBuilder().pluginConfiguration("solo-cfg").build();
+        PluginConfig config =
+                config("as_solo").toBuilder().pluginConfiguration("solo-cfg").build();
         HttpContext http = start("as-solo", engine, config);
         ProxyWasmModule module = http.vm().module();
         assertThat(module.abiVersion()).isEqualTo(AbiVersion.V0_2_0);

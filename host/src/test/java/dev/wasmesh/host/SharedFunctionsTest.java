@@ -18,10 +18,10 @@ import org.junit.jupiter.api.Test;
 
 class SharedFunctionsTest {
     private final HostEnvironment env = new HostEnvironment();
-    private final Probe a = Probe.create(ProxyWasmModule.Engine.COMPILER, AbiVersion.V0_2_1, Probe.plugin("a"),
-            env, new WasmVm.Options());
-    private final Probe b = Probe.create(ProxyWasmModule.Engine.INTERPRETER, AbiVersion.V0_2_1, Probe.plugin("b"),
-            env, new WasmVm.Options());
+    private final Probe a = Probe.create(
+            ProxyWasmModule.Engine.COMPILER, AbiVersion.V0_2_1, Probe.plugin("a"), env, new WasmVm.Options());
+    private final Probe b = Probe.create(
+            ProxyWasmModule.Engine.INTERPRETER, AbiVersion.V0_2_1, Probe.plugin("b"), env, new WasmVm.Options());
 
     @Test
     void sharedDataIsSharedAcrossVmsWithCompareAndSwap() {
@@ -46,7 +46,8 @@ class SharedFunctionsTest {
         Probe.Step unconditional = b.call(PROXY_SET_SHARED_DATA, b.str("k"), b.str("v4"), 0);
         b.on(TICK, withCas, staleCas, unconditional);
         rootB.tick();
-        assertThat(List.of(withCas, staleCas, unconditional)).extracting(Probe.Step::status)
+        assertThat(List.of(withCas, staleCas, unconditional))
+                .extracting(Probe.Step::status)
                 .containsExactly(Status.OK, Status.CAS_MISMATCH, Status.OK);
         assertThat(new String(env.sharedData().get("k").orElseThrow().value())).isEqualTo("v4");
     }
@@ -92,7 +93,9 @@ class SharedFunctionsTest {
         assertThat(item.string()).isEqualTo("job-1");
         assertThat(empty.status()).isEqualTo(Status.EMPTY);
         assertThat(unknown.status()).isEqualTo(Status.NOT_FOUND);
-        assertThat(a.events()).filteredOn(e -> e.cb() == QUEUE_READY).singleElement()
+        assertThat(a.events())
+                .filteredOn(e -> e.cb() == QUEUE_READY)
+                .singleElement()
                 .satisfies(e -> assertThat(e.args()).startsWith(rootA.id(), token.u32()));
         assertThat(b.callbacks()).doesNotContain(QUEUE_READY);
     }
@@ -101,7 +104,9 @@ class SharedFunctionsTest {
     void anEmptyVmIdResolvesInTheCallersOwnVm() {
         Probe.Out token = a.out(4);
         Probe.Out resolved = a.out(4);
-        a.on(CONFIGURE, a.call(PROXY_REGISTER_SHARED_QUEUE, a.str("q"), token),
+        a.on(
+                CONFIGURE,
+                a.call(PROXY_REGISTER_SHARED_QUEUE, a.str("q"), token),
                 a.call(PROXY_RESOLVE_SHARED_QUEUE, a.str(""), a.str("q"), resolved));
         a.vm.createRootContext(Probe.plugin("a"));
         assertThat(resolved.u32()).isEqualTo(token.u32()).isNotZero();

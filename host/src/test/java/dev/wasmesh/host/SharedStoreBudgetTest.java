@@ -16,8 +16,9 @@ class SharedStoreBudgetTest {
         data.set("a", new byte[6000], 0);
         long afterFirst = budget.used();
         assertThat(afterFirst).isGreaterThanOrEqualTo(6000);
-        assertThatThrownBy(() -> data.set("b", new byte[6000], 0)).isInstanceOfSatisfying(AbiException.class,
-                e -> assertThat(e.status()).isEqualTo(Status.INTERNAL_FAILURE));
+        assertThatThrownBy(() -> data.set("b", new byte[6000], 0))
+                .isInstanceOfSatisfying(
+                        AbiException.class, e -> assertThat(e.status()).isEqualTo(Status.INTERNAL_FAILURE));
         assertThat(data.get("b")).isEmpty();
         assertThat(budget.used()).isEqualTo(afterFirst);
 
@@ -31,10 +32,11 @@ class SharedStoreBudgetTest {
     void queuedItemsHoldBudgetUntilDequeued() {
         GuestMemoryBudget budget = new GuestMemoryBudget(10_000);
         SharedQueues queues = new SharedQueues(budget);
-        int token = queues.register("vm", "q", t -> { });
+        int token = queues.register("vm", "q", t -> {});
         queues.enqueue(token, new byte[6000]);
-        assertThatThrownBy(() -> queues.enqueue(token, new byte[6000])).isInstanceOfSatisfying(AbiException.class,
-                e -> assertThat(e.status()).isEqualTo(Status.INTERNAL_FAILURE));
+        assertThatThrownBy(() -> queues.enqueue(token, new byte[6000]))
+                .isInstanceOfSatisfying(
+                        AbiException.class, e -> assertThat(e.status()).isEqualTo(Status.INTERNAL_FAILURE));
         assertThat(queues.size(token)).isEqualTo(1);
         assertThat(queues.dequeue(token)).hasSize(6000);
         assertThat(budget.used()).isZero();

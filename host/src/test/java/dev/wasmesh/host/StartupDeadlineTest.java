@@ -17,9 +17,10 @@ class StartupDeadlineTest {
     @Test
     void anEndlessInitializeIsStoppedAfterTenCallbackDeadlines() throws Exception {
         ProxyWasmModule module = ProxyWasmModule.fromBytes("spin.wasm", Wat.compile(SPIN_AT_START));
-        PluginConfig config = PluginConfig.builder().callbackDeadline(Duration.ofMillis(50)).build();
-        WasmFailureException e = catchThrowableOfType(WasmFailureException.class,
-                () -> WasmVm.create(module, new HostEnvironment(), config));
+        PluginConfig config =
+                PluginConfig.builder().callbackDeadline(Duration.ofMillis(50)).build();
+        WasmFailureException e = catchThrowableOfType(
+                WasmFailureException.class, () -> WasmVm.create(module, new HostEnvironment(), config));
         assertThat(e.failure().kind()).isEqualTo(WasmFailure.Kind.DEADLINE);
         assertThat(e.failure().callback()).isEqualTo("_initialize");
         assertThat(e.getMessage()).contains("ran longer than 500 ms");

@@ -30,7 +30,8 @@ class WasiFunctionsTest {
 
     /** The same function imported as wasi_snapshot_preview1 and as wasi_unstable. */
     enum Module {
-        PREVIEW1("WASI_"), UNSTABLE("UNSTABLE_");
+        PREVIEW1("WASI_"),
+        UNSTABLE("UNSTABLE_");
 
         final String prefix;
 
@@ -43,8 +44,11 @@ class WasiFunctionsTest {
         }
     }
 
-    private final Probe p = Probe.create(ProxyWasmModule.Engine.COMPILER, AbiVersion.V0_2_1,
-            Probe.plugin("probe").toBuilder().env("A", "1").env("LONGER", "two").build(), new HostEnvironment(),
+    private final Probe p = Probe.create(
+            ProxyWasmModule.Engine.COMPILER,
+            AbiVersion.V0_2_1,
+            Probe.plugin("probe").toBuilder().env("A", "1").env("LONGER", "two").build(),
+            new HostEnvironment(),
             new WasmVm.Options());
 
     private void run(Probe.Step... steps) {
@@ -72,7 +76,8 @@ class WasiFunctionsTest {
         Probe.Step badFd = p.call(m.op("FD_WRITE"), 3, out.ptr(), 2, p.out(4));
         Probe.Step badIovec = p.call(m.op("FD_WRITE"), 1, 0x00400000, 1, p.out(4));
         run(stdout, stderr, badFd, badIovec);
-        assertThat(List.of(stdout, stderr, badFd, badIovec)).extracting(Probe.Step::result)
+        assertThat(List.of(stdout, stderr, badFd, badIovec))
+                .extracting(Probe.Step::result)
                 .containsExactly(SUCCESS, SUCCESS, BADF, FAULT);
         assertThat(written.u32()).isEqualTo("first line\nsecond half\n".length());
         assertThat(p.messages(LogLevel.INFO)).containsExactly("first line", "second half");
@@ -108,7 +113,8 @@ class WasiFunctionsTest {
         Probe.Step rnd = p.call(m.op("RANDOM_GET"), random, 32);
         Probe.Step prestat = p.call(m.op("FD_PRESTAT_GET"), 3, p.out(8));
         run(rt, mono, badClock, rnd, prestat);
-        assertThat(List.of(rt, mono, badClock, rnd, prestat)).extracting(Probe.Step::result)
+        assertThat(List.of(rt, mono, badClock, rnd, prestat))
+                .extracting(Probe.Step::result)
                 .containsExactly(SUCCESS, SUCCESS, INVAL, SUCCESS, BADF);
         assertThat(realtime.u64()).isGreaterThan(1_577_836_800_000_000_000L);
         assertThat(monotonic.u64()).isNotZero();
@@ -120,15 +126,20 @@ class WasiFunctionsTest {
     void procExitEndsTheCallback(Module m) {
         p.on(CONFIGURE, p.call(m.op("PROC_EXIT"), 0));
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> p.vm.createRootContext(Probe.plugin("probe")))
-                .isInstanceOfSatisfying(WasmFailureException.class,
+                .isInstanceOfSatisfying(
+                        WasmFailureException.class,
                         e -> assertThat(e.failure().message()).isEqualTo("proc_exit(0)"));
     }
 
     @ParameterizedTest
     @EnumSource(ProxyWasmModule.Engine.class)
     void resultsAreWrittenWhereTheGuestAsked(ProxyWasmModule.Engine engine) {
-        Probe q = Probe.create(engine, AbiVersion.V0_2_1,
-                Probe.plugin("probe").toBuilder().env("K", "v").build(), new HostEnvironment(), new WasmVm.Options());
+        Probe q = Probe.create(
+                engine,
+                AbiVersion.V0_2_1,
+                Probe.plugin("probe").toBuilder().env("K", "v").build(),
+                new HostEnvironment(),
+                new WasmVm.Options());
         Probe.Out fdstat = q.out(24);
         Probe.Out ptrs = q.out(8);
         Probe.Out buf = q.out(16);
@@ -153,9 +164,10 @@ class WasiFunctionsTest {
                 q.call(Probe.Op.WASI_FD_SEEK, 1, 0, 0, q.out(8)));
         q.on(CONFIGURE, steps.toArray(Probe.Step[]::new));
         q.vm.createRootContext(Probe.plugin("probe"));
-        assertThat(steps).extracting(Probe.Step::result)
-                .containsExactly(SUCCESS, BADF, SUCCESS, SUCCESS, SUCCESS, SUCCESS, BADF, BADF, SUCCESS, SUCCESS,
-                        SUCCESS, 70);
+        assertThat(steps)
+                .extracting(Probe.Step::result)
+                .containsExactly(
+                        SUCCESS, BADF, SUCCESS, SUCCESS, SUCCESS, SUCCESS, BADF, BADF, SUCCESS, SUCCESS, SUCCESS, 70);
         assertThat(fdstat.bytes(1)[0]).isEqualTo((byte) 2); // character device
         assertThat(q.memory().read(ptrs.u32(), 4)).isEqualTo("K=v\0".getBytes(StandardCharsets.UTF_8));
         assertThat(nevents.u32()).isEqualTo(1);
@@ -257,17 +269,20 @@ class WasiFunctionsTest {
     void everyFunctionAnswersItsErrno(Module m) {
         List<Expect> expected = everyFunction(m);
         run(expected.stream().map(Expect::step).toArray(Probe.Step[]::new));
-        assertThat(expected).allSatisfy(e -> assertThat(e.step().result()).as(e.function()).isEqualTo(e.errno()));
+        assertThat(expected)
+                .allSatisfy(e -> assertThat(e.step().result()).as(e.function()).isEqualTo(e.errno()));
     }
 
     @Test
     void everyProvidedWasiFunctionIsCalledUnderBothNames() {
         for (Module m : Module.values()) {
             String module = m == Module.PREVIEW1 ? "wasi_snapshot_preview1" : "wasi_unstable";
-            Set<String> provided = HostFunctions.create(null, null).stream().filter(f -> f.module().equals(module))
-                    .map(f -> f.name()).collect(Collectors.toCollection(TreeSet::new));
-            Set<String> called = everyFunction(m).stream().map(Expect::function)
+            Set<String> provided = HostFunctions.create(null, null).stream()
+                    .filter(f -> f.module().equals(module))
+                    .map(f -> f.name())
                     .collect(Collectors.toCollection(TreeSet::new));
+            Set<String> called =
+                    everyFunction(m).stream().map(Expect::function).collect(Collectors.toCollection(TreeSet::new));
             called.add("proc_exit"); // see procExitEndsTheCallback
             assertThat(called).as(module).isEqualTo(provided);
         }
@@ -390,8 +405,12 @@ class WasiFunctionsTest {
     @EnumSource(Module.class)
     void pollOneoffSleepsUntilTheEarliestClockSubscriptionAndReportsTheDueOnes(Module m) {
         SleepClock clock = new SleepClock();
-        Probe q = Probe.create(ProxyWasmModule.Engine.COMPILER, AbiVersion.V0_2_1, Probe.plugin("probe"),
-                new HostEnvironment().clock(clock), new WasmVm.Options());
+        Probe q = Probe.create(
+                ProxyWasmModule.Engine.COMPILER,
+                AbiVersion.V0_2_1,
+                Probe.plugin("probe"),
+                new HostEnvironment().clock(clock),
+                new WasmVm.Options());
         long ms = 1_000_000L;
         Probe.Out twoEvents = q.out(64);
         Probe.Out twoCount = q.out(4);
@@ -414,7 +433,9 @@ class WasiFunctionsTest {
         q.on(CONFIGURE, relative, absolute, wall, past);
         q.vm.createRootContext(Probe.plugin("probe"));
 
-        assertThat(List.of(relative, absolute, wall, past)).extracting(Probe.Step::result).containsOnly(SUCCESS);
+        assertThat(List.of(relative, absolute, wall, past))
+                .extracting(Probe.Step::result)
+                .containsOnly(SUCCESS);
         assertThat(clock.sleeps).containsExactly(10 * ms, 3 * ms, 7 * ms);
         assertThat(twoCount.u32()).isEqualTo(1);
         assertThat(events(twoEvents, 1)).containsExactly("b errno 0 type 0");
@@ -427,8 +448,12 @@ class WasiFunctionsTest {
     @Test
     void pollOneoffAnswersAReadyFdAtOnceWithoutSleeping() {
         SleepClock clock = new SleepClock();
-        Probe q = Probe.create(ProxyWasmModule.Engine.COMPILER, AbiVersion.V0_2_1, Probe.plugin("probe"),
-                new HostEnvironment().clock(clock), new WasmVm.Options());
+        Probe q = Probe.create(
+                ProxyWasmModule.Engine.COMPILER,
+                AbiVersion.V0_2_1,
+                Probe.plugin("probe"),
+                new HostEnvironment().clock(clock),
+                new WasmVm.Options());
         byte[] subs = clocks(Module.PREVIEW1, 0x1, 1, 1_000_000_000L, 0, 0x2, 0, 0, 0, 0x3, 0, 0, 0);
         ByteBuffer b = ByteBuffer.wrap(subs).order(ByteOrder.LITTLE_ENDIAN);
         b.put(48 + 8, (byte) 2).putInt(48 + 16, 2); // fd_write on stderr: ready
@@ -447,8 +472,12 @@ class WasiFunctionsTest {
 
     @Test
     void pollOneoffSleepsOnTheRealClock() {
-        Probe q = Probe.create(ProxyWasmModule.Engine.COMPILER, AbiVersion.V0_2_1, Probe.plugin("probe"),
-                new HostEnvironment(), new WasmVm.Options());
+        Probe q = Probe.create(
+                ProxyWasmModule.Engine.COMPILER,
+                AbiVersion.V0_2_1,
+                Probe.plugin("probe"),
+                new HostEnvironment(),
+                new WasmVm.Options());
         Probe.Bytes sub = q.bytes(clocks(Module.PREVIEW1, 0x1, 1, 30_000_000L, 0));
         Probe.Step poll = q.call(Probe.Op.WASI_POLL_ONEOFF, sub.ptr(), q.out(32), 1, q.out(4));
         q.on(CONFIGURE, poll);
@@ -460,16 +489,26 @@ class WasiFunctionsTest {
 
     @Test
     void theCallbackDeadlineCutsALongSleepShort() {
-        Probe q = Probe.create(ProxyWasmModule.Engine.COMPILER, AbiVersion.V0_2_1,
-                Probe.plugin("probe").toBuilder().callbackDeadline(java.time.Duration.ofMillis(100)).build(),
-                new HostEnvironment(), new WasmVm.Options());
-        Probe.Step poll = q.call(Probe.Op.WASI_POLL_ONEOFF,
-                q.bytes(clocks(Module.PREVIEW1, 0x1, 1, 600_000_000_000L, 0)).ptr(), q.out(32), 1, q.out(4));
+        Probe q = Probe.create(
+                ProxyWasmModule.Engine.COMPILER,
+                AbiVersion.V0_2_1,
+                Probe.plugin("probe").toBuilder()
+                        .callbackDeadline(java.time.Duration.ofMillis(100))
+                        .build(),
+                new HostEnvironment(),
+                new WasmVm.Options());
+        Probe.Step poll = q.call(
+                Probe.Op.WASI_POLL_ONEOFF,
+                q.bytes(clocks(Module.PREVIEW1, 0x1, 1, 600_000_000_000L, 0)).ptr(),
+                q.out(32),
+                1,
+                q.out(4));
         Probe.Step after = q.call(Probe.Op.PROXY_LOG, LogLevel.INFO.ordinal(), q.str("after the sleep"));
         q.on(CONFIGURE, poll, after);
         long start = System.nanoTime();
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> q.vm.createRootContext(Probe.plugin("probe")))
-                .isInstanceOfSatisfying(WasmFailureException.class,
+                .isInstanceOfSatisfying(
+                        WasmFailureException.class,
                         e -> assertThat(e.failure().kind()).isEqualTo(WasmFailure.Kind.DEADLINE));
         assertThat(System.nanoTime() - start).as("a ten-minute sleep").isLessThan(60_000_000_000L);
     }

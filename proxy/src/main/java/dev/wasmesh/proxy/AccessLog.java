@@ -16,20 +16,52 @@ final class AccessLog {
 
     private AccessLog() {}
 
-    record Entry(Instant start, String method, String path, String protocol, int code, String flags, long received,
-                 long sent, long durationMillis, String userAgent, String requestId, String authority,
-                 String upstream, String details) {}
+    record Entry(
+            Instant start,
+            String method,
+            String path,
+            String protocol,
+            int code,
+            String flags,
+            long received,
+            long sent,
+            long durationMillis,
+            String userAgent,
+            String requestId,
+            String authority,
+            String upstream,
+            String details) {}
 
     /** Appends the line (without its line break) to {@code sb}. */
     static void appendTo(StringBuilder sb, Entry e) {
         sb.append('[');
         appendStart(sb, e.start());
-        sb.append("] \"").append(e.method()).append(' ').append(e.path())
-                .append(' ').append(e.protocol()).append("\" ").append(e.code()).append(' ').append(dash(e.flags()))
-                .append(' ').append(e.received()).append(' ').append(e.sent()).append(' ').append(e.durationMillis())
-                .append(" \"").append(dash(e.userAgent())).append("\" \"").append(dash(e.requestId()))
-                .append("\" \"").append(dash(e.authority())).append("\" \"").append(dash(e.upstream()))
-                .append("\" ").append(dash(HeaderMap.utf8(e.details())));
+        sb.append("] \"")
+                .append(e.method())
+                .append(' ')
+                .append(e.path())
+                .append(' ')
+                .append(e.protocol())
+                .append("\" ")
+                .append(e.code())
+                .append(' ')
+                .append(dash(e.flags()))
+                .append(' ')
+                .append(e.received())
+                .append(' ')
+                .append(e.sent())
+                .append(' ')
+                .append(e.durationMillis())
+                .append(" \"")
+                .append(dash(e.userAgent()))
+                .append("\" \"")
+                .append(dash(e.requestId()))
+                .append("\" \"")
+                .append(dash(e.authority()))
+                .append("\" \"")
+                .append(dash(e.upstream()))
+                .append("\" ")
+                .append(dash(HeaderMap.utf8(e.details())));
     }
 
     /** {@code start} to the millisecond in ISO-8601, as {@code start.truncatedTo(MILLIS).toString()} writes it. */
@@ -43,7 +75,9 @@ final class AccessLog {
         sb.append(s.text());
         int millis = start.getNano() / 1_000_000;
         if (millis > 0) { // Instant.toString leaves out a zero fraction
-            sb.append('.').append((char) ('0' + millis / 100)).append((char) ('0' + millis / 10 % 10))
+            sb.append('.')
+                    .append((char) ('0' + millis / 100))
+                    .append((char) ('0' + millis / 10 % 10))
                     .append((char) ('0' + millis % 10));
         }
         sb.append('Z');

@@ -41,11 +41,16 @@ final class AdminServer implements AutoCloseable {
                 .childHandler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel c) {
-                        c.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(64 * 1024),
-                                new Handler(server));
+                        c.pipeline()
+                                .addLast(
+                                        new HttpServerCodec(),
+                                        new HttpObjectAggregator(64 * 1024),
+                                        new Handler(server));
                     }
                 })
-                .bind(listen.host(), listen.port()).sync().channel();
+                .bind(listen.host(), listen.port())
+                .sync()
+                .channel();
         return new AdminServer(ch);
     }
 
@@ -97,13 +102,15 @@ final class AdminServer implements AutoCloseable {
                     } else if (level != null) {
                         try {
                             server.log().level(LogLevel.parse(level.get(0)));
-                            body = "active loggers:\n  wasm: " + server.log().level().lowerName() + "\n";
+                            body = "active loggers:\n  wasm: "
+                                    + server.log().level().lowerName() + "\n";
                         } catch (IllegalArgumentException e) {
                             status = HttpResponseStatus.BAD_REQUEST;
                             body = e.getMessage() + "\n";
                         }
                     } else {
-                        body = "active loggers:\n  wasm: " + server.log().level().lowerName() + "\n";
+                        body = "active loggers:\n  wasm: "
+                                + server.log().level().lowerName() + "\n";
                     }
                     break;
                 default:
@@ -111,8 +118,8 @@ final class AdminServer implements AutoCloseable {
                     body = "invalid path; admin endpoints: /ready /stats /stats/prometheus /config_dump /logging\n";
             }
             byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-            FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status,
-                    Unpooled.wrappedBuffer(bytes));
+            FullHttpResponse r =
+                    new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, Unpooled.wrappedBuffer(bytes));
             r.headers().set("content-type", contentType);
             HttpUtil.setContentLength(r, bytes.length);
             if (HttpUtil.isKeepAlive(req)) {
@@ -128,8 +135,9 @@ final class AdminServer implements AutoCloseable {
             server.stats().counters().forEach((k, v) -> all.put(k, Long.toString(v)));
             server.stats().gauges().forEach((k, v) -> all.put(k, Long.toString(v)));
             for (Metrics.Metric m : server.env().metrics().all()) {
-                all.put("wasmcustom." + m.name(), m.type() == MetricType.HISTOGRAM
-                        ? Histogram.envoyText(m.samples()) : Long.toString(m.value()));
+                all.put(
+                        "wasmcustom." + m.name(),
+                        m.type() == MetricType.HISTOGRAM ? Histogram.envoyText(m.samples()) : Long.toString(m.value()));
             }
             StringBuilder sb = new StringBuilder();
             all.forEach((k, v) -> sb.append(k).append(": ").append(v).append('\n'));
@@ -150,8 +158,11 @@ final class AdminServer implements AutoCloseable {
                 if (m.type() == MetricType.HISTOGRAM) {
                     Histogram.prometheus(sb, name, m.value(), m.samples());
                 } else {
-                    sb.append("# TYPE ").append(name).append(' ')
-                            .append(m.type() == MetricType.COUNTER ? "counter" : "gauge").append('\n');
+                    sb.append("# TYPE ")
+                            .append(name)
+                            .append(' ')
+                            .append(m.type() == MetricType.COUNTER ? "counter" : "gauge")
+                            .append('\n');
                     sb.append(name).append(' ').append(m.value()).append('\n');
                 }
             }

@@ -36,10 +36,14 @@ final class ClusterTransport implements CallTransport {
         HttpCall listener = new HttpCall(call);
         UpstreamExchange exchange = worker.pool().open(cluster, listener);
         if (!call.timeout().isZero()) {
-            listener.timer = worker.loop().schedule(() -> {
-                exchange.cancel();
-                call.fail();
-            }, call.timeout().toMillis(), TimeUnit.MILLISECONDS);
+            listener.timer = worker.loop()
+                    .schedule(
+                            () -> {
+                                exchange.cancel();
+                                call.fail();
+                            },
+                            call.timeout().toMillis(),
+                            TimeUnit.MILLISECONDS);
         }
         Framer framer = exchange.requestFramer(call.headers());
         byte[] body = call.body();
@@ -104,8 +108,8 @@ final class ClusterTransport implements CallTransport {
             body.write(b, 0, b.length);
             if (last) {
                 done();
-                call.respond(headers, body.toByteArray(),
-                        Headers.ofTrailers(((LastHttpContent) content).trailingHeaders()));
+                call.respond(
+                        headers, body.toByteArray(), Headers.ofTrailers(((LastHttpContent) content).trailingHeaders()));
             }
         }
 

@@ -22,8 +22,9 @@ final class ConfigDump {
             m.put("code", f.config().location());
             m.put("abi_version", f.module().abiVersion().toString());
             m.put("failure_policy", f.plugin().failurePolicy().name());
-            m.put("configuration", new String(f.plugin().pluginConfiguration(),
-                    java.nio.charset.StandardCharsets.UTF_8));
+            m.put(
+                    "configuration",
+                    new String(f.plugin().pluginConfiguration(), java.nio.charset.StandardCharsets.UTF_8));
             filters.add(m);
         }
         doc.put("http_filters", filters);
@@ -46,7 +47,13 @@ final class ConfigDump {
         server.clusters().forEach((name, c) -> {
             List<String> eps = new ArrayList<>();
             c.endpoints().forEach(e -> eps.add(e.toString()));
-            clusters.put(name, Map.of("endpoints", eps, "connect_timeout_ms", c.connectTimeout().toMillis()));
+            clusters.put(
+                    name,
+                    Map.of(
+                            "endpoints",
+                            eps,
+                            "connect_timeout_ms",
+                            c.connectTimeout().toMillis()));
         });
         doc.put("clusters", clusters);
         doc.put("workers", server.config().workers());

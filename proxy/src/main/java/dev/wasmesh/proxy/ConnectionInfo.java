@@ -17,8 +17,11 @@ record ConnectionInfo(String sourceAddress, int sourcePort, String destinationAd
     static ConnectionInfo of(Channel connection) {
         ConnectionInfo info = connection.attr(KEY).get();
         if (info == null) {
-            info = new ConnectionInfo(host(connection.remoteAddress()), port(connection.remoteAddress()),
-                    host(connection.localAddress()), port(connection.localAddress()),
+            info = new ConnectionInfo(
+                    host(connection.remoteAddress()),
+                    port(connection.remoteAddress()),
+                    host(connection.localAddress()),
+                    port(connection.localAddress()),
                     System.identityHashCode(connection));
             connection.attr(KEY).set(info);
         }
@@ -26,11 +29,15 @@ record ConnectionInfo(String sourceAddress, int sourcePort, String destinationAd
     }
 
     void applyTo(StreamInfo stream) {
-        stream.source(sourceAddress, sourcePort).destination(destinationAddress, destinationPort).connectionId(id);
+        stream.source(sourceAddress, sourcePort)
+                .destination(destinationAddress, destinationPort)
+                .connectionId(id);
     }
 
     private static String host(SocketAddress a) {
-        return a instanceof InetSocketAddress ? ((InetSocketAddress) a).getAddress().getHostAddress() : "";
+        return a instanceof InetSocketAddress
+                ? ((InetSocketAddress) a).getAddress().getHostAddress()
+                : "";
     }
 
     private static int port(SocketAddress a) {

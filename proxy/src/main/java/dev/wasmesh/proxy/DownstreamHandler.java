@@ -28,8 +28,9 @@ import java.util.ArrayDeque;
  * connection (pipelined requests wait their turn), one per stream channel on HTTP/2.
  */
 final class DownstreamHandler extends ChannelInboundHandlerAdapter implements Worker.Timed, HttpStream.Owner {
-    private static final ByteBuf CONTINUE = Unpooled.unreleasableBuffer(Unpooled.wrappedBuffer(
-            "HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.US_ASCII)).asReadOnly());
+    private static final ByteBuf CONTINUE = Unpooled.unreleasableBuffer(
+            Unpooled.wrappedBuffer("HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.US_ASCII))
+                    .asReadOnly());
 
     private final ProxyServer server;
     private final Worker worker;
@@ -47,6 +48,7 @@ final class DownstreamHandler extends ChannelInboundHandlerAdapter implements Wo
     private ChannelHandler upgrade;
     /** The stream cannot take more of the request now (its upstream or a paused filter): reading waits. */
     private boolean streamFull;
+
     private long lastRead = System.nanoTime();
     private long idleSince = lastRead;
 
@@ -152,7 +154,8 @@ final class DownstreamHandler extends ChannelInboundHandlerAdapter implements Wo
 
     private void process(Object msg) {
         try {
-            if (msg instanceof LastHttpContent && !(msg instanceof HttpRequest)
+            if (msg instanceof LastHttpContent
+                    && !(msg instanceof HttpRequest)
                     && ((LastHttpContent) msg).decoderResult().isFailure()) {
                 bodyFailed(((LastHttpContent) msg).decoderResult().cause());
                 return;
@@ -182,7 +185,8 @@ final class DownstreamHandler extends ChannelInboundHandlerAdapter implements Wo
                 rejectMalformed(req.decoderResult().cause());
                 return;
             }
-            if (http1 && req.protocolVersion() == HttpVersion.HTTP_1_1
+            if (http1
+                    && req.protocolVersion() == HttpVersion.HTTP_1_1
                     && req.headers().containsValue("expect", "100-continue", true)) {
                 // As Envoy by default: the proxy itself tells the client to go on, and the upstream never sees it.
                 ctx.writeAndFlush(CONTINUE.duplicate());
@@ -196,8 +200,8 @@ final class DownstreamHandler extends ChannelInboundHandlerAdapter implements Wo
                 end = http1 && !HttpUtil.isTransferEncodingChunked(req) && HttpUtil.getContentLength(req, 0L) == 0;
             }
             headersEnded = end;
-            String protocol = http1 ? (req.protocolVersion().equals(HttpVersion.HTTP_1_0) ? "HTTP/1.0" : "HTTP/1.1")
-                    : "HTTP/2";
+            String protocol =
+                    http1 ? (req.protocolVersion().equals(HttpVersion.HTTP_1_0) ? "HTTP/1.0" : "HTTP/1.1") : "HTTP/2";
             stream = new HttpStream(server, worker, ctx.channel(), http1, protocol, req, this);
             stream.start(req, end);
         }
@@ -225,8 +229,11 @@ final class DownstreamHandler extends ChannelInboundHandlerAdapter implements Wo
      */
     private void rejectMalformed(Throwable cause) {
         boolean tooLarge = cause instanceof TooLongFrameException;
-        reject(tooLarge ? HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE : HttpResponseStatus.BAD_REQUEST,
-                details(cause), tooLarge ? "Request Header Fields Too Large" : "Bad Request", "DPE");
+        reject(
+                tooLarge ? HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE : HttpResponseStatus.BAD_REQUEST,
+                details(cause),
+                tooLarge ? "Request Header Fields Too Large" : "Bad Request",
+                "DPE");
     }
 
     /** Answers a request that never became a stream, logs it, and closes the connection. */
@@ -240,16 +247,18 @@ final class DownstreamHandler extends ChannelInboundHandlerAdapter implements Wo
         HttpUtil.setContentLength(r, body.length);
         server.countResponse(status.code());
         Instant now = Instant.ofEpochSecond(0, server.env().clock().realtimeNanos()); // the clock filters read too
-        server.accessLog(new AccessLog.Entry(now, "-", "-", "HTTP/1.1", status.code(), flags, 0, body.length, 0,
-                null, null, null, null, details));
+        server.accessLog(new AccessLog.Entry(
+                now, "-", "-", "HTTP/1.1", status.code(), flags, 0, body.length, 0, null, null, null, null, details));
         discarding = true;
         ctx.writeAndFlush(r).addListener(ChannelFutureListener.CLOSE);
     }
 
     private static String details(Throwable cause) {
-        return cause instanceof TooLongFrameException ? "http1.headers_too_large"
-                : cause instanceof Http1Decoder.Malformed ? ((Http1Decoder.Malformed) cause).details
-                : "http1.codec_error";
+        return cause instanceof TooLongFrameException
+                ? "http1.headers_too_large"
+                : cause instanceof Http1Decoder.Malformed
+                        ? ((Http1Decoder.Malformed) cause).details
+                        : "http1.codec_error";
     }
 
     /**

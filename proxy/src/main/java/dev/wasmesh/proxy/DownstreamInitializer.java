@@ -44,28 +44,44 @@ final class DownstreamInitializer extends ChannelInitializer<Channel> {
         Http1RequestDecoder decoder = new Http1RequestDecoder(headerLimit);
         Http1ResponseEncoder encoder = new Http1ResponseEncoder();
         Http2FrameCodec frames = Http2FrameCodecBuilder.forServer()
-                .initialSettings(Http2Settings.defaultSettings().maxHeaderListSize(headerLimit)).build();
+                .initialSettings(Http2Settings.defaultSettings().maxHeaderListSize(headerLimit))
+                .build();
         Http2MultiplexHandler streams = new Http2MultiplexHandler(new ChannelInitializer<Http2StreamChannel>() {
             @Override
             protected void initChannel(Http2StreamChannel child) {
-                child.pipeline().addLast(new Http2StreamFrameToHttpObjectCodec(true),
-                        new DownstreamHandler(server, worker, null, null));
+                child.pipeline()
+                        .addLast(
+                                new Http2StreamFrameToHttpObjectCodec(true),
+                                new DownstreamHandler(server, worker, null, null));
             }
         });
         DownstreamHandler[] http1 = new DownstreamHandler[1];
         // On `Upgrade: h2c` the upgrade handler answers 101 through the encoder, then the HTTP/1.1 handlers go.
-        HttpServerUpgradeHandler upgrade = new HttpServerUpgradeHandler(ctx -> {
-            ctx.pipeline().remove(decoder);
-            ctx.pipeline().remove(encoder);
-            ctx.pipeline().remove(http1[0]);
-        }, protocol -> AsciiString.contentEquals(Http2CodecUtil.HTTP_UPGRADE_PROTOCOL_NAME, protocol)
-                ? new Http2ServerUpgradeCodec(frames, streams, new Http2Downstream(server, worker, frames)) : null,
+        HttpServerUpgradeHandler upgrade = new HttpServerUpgradeHandler(
+                ctx -> {
+                    ctx.pipeline().remove(decoder);
+                    ctx.pipeline().remove(encoder);
+                    ctx.pipeline().remove(http1[0]);
+                },
+                protocol -> AsciiString.contentEquals(Http2CodecUtil.HTTP_UPGRADE_PROTOCOL_NAME, protocol)
+                        ? new Http2ServerUpgradeCodec(frames, streams, new Http2Downstream(server, worker, frames))
+                        : null,
                 (int) Math.min(Integer.MAX_VALUE, limits.bufferLimitBytes()));
         http1[0] = new DownstreamHandler(server, worker, decoder, upgrade);
-        ch.pipeline().addLast(new PriorKnowledge(() -> {
-            // The connection is HTTP/2 only: every HTTP/1.1 handler goes.
-            ch.pipeline().remove(decoder).remove(encoder).remove(upgrade).remove(http1[0]);
-            ch.pipeline().addLast(frames, streams, new Http2Downstream(server, worker, frames));
-        }), decoder, encoder, upgrade, http1[0]);
+        ch.pipeline()
+                .addLast(
+                        new PriorKnowledge(() -> {
+                            // The connection is HTTP/2 only: every HTTP/1.1 handler goes.
+                            ch.pipeline()
+                                    .remove(decoder)
+                                    .remove(encoder)
+                                    .remove(upgrade)
+                                    .remove(http1[0]);
+                            ch.pipeline().addLast(frames, streams, new Http2Downstream(server, worker, frames));
+                        }),
+                        decoder,
+                        encoder,
+                        upgrade,
+                        http1[0]);
     }
 }

@@ -45,11 +45,18 @@ public final class EchoServer implements AutoCloseable {
                     @Override
                     protected void initChannel(Channel c) {
                         Received received = new Received();
-                        c.pipeline().addLast(new HttpServerCodec(), new HttpServerExpectContinueHandler(), received,
-                                new HttpObjectAggregator(MAX_BODY), new Handler(received));
+                        c.pipeline()
+                                .addLast(
+                                        new HttpServerCodec(),
+                                        new HttpServerExpectContinueHandler(),
+                                        received,
+                                        new HttpObjectAggregator(MAX_BODY),
+                                        new Handler(received));
                     }
                 })
-                .bind(listen.host(), listen.port()).sync().channel();
+                .bind(listen.host(), listen.port())
+                .sync()
+                .channel();
         return new EchoServer(ch);
     }
 
@@ -88,7 +95,9 @@ public final class EchoServer implements AutoCloseable {
     private static Map<String, String> fields(HttpHeaders received) {
         Map<String, String> fields = new LinkedHashMap<>();
         for (Map.Entry<String, String> e : received) {
-            fields.merge(HeaderMap.text(HeaderMap.lowerAscii(e.getKey())), HeaderMap.text(e.getValue()),
+            fields.merge(
+                    HeaderMap.text(HeaderMap.lowerAscii(e.getKey())),
+                    HeaderMap.text(e.getValue()),
                     (a, b) -> a + ", " + b);
         }
         return fields;
@@ -121,8 +130,8 @@ public final class EchoServer implements AutoCloseable {
                 return;
             }
             byte[] body = describe(req, received.headers).getBytes(StandardCharsets.UTF_8);
-            FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK,
-                    Unpooled.wrappedBuffer(body));
+            FullHttpResponse r = new DefaultFullHttpResponse(
+                    HttpVersion.HTTP_1_1, HttpResponseStatus.OK, Unpooled.wrappedBuffer(body));
             r.headers().set("content-type", "application/json");
             HttpUtil.setContentLength(r, body.length);
             boolean keepAlive = HttpUtil.isKeepAlive(req);

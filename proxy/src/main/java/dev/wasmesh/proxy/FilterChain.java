@@ -28,18 +28,20 @@ final class FilterChain {
         List<List<FilterInstance>> byWorker = new ArrayList<>();
         try {
             for (Worker w : workers) {
-                byWorker.add(w.loop().submit(() -> {
-                    List<FilterInstance> list = new ArrayList<>();
-                    try {
-                        for (LoadedFilter f : filters) {
-                            list.add(FilterInstance.start(f, w, server));
-                        }
-                    } catch (WasmFailureException e) {
-                        list.forEach(FilterInstance::retire);
-                        throw e;
-                    }
-                    return list;
-                }).get());
+                byWorker.add(w.loop()
+                        .submit(() -> {
+                            List<FilterInstance> list = new ArrayList<>();
+                            try {
+                                for (LoadedFilter f : filters) {
+                                    list.add(FilterInstance.start(f, w, server));
+                                }
+                            } catch (WasmFailureException e) {
+                                list.forEach(FilterInstance::retire);
+                                throw e;
+                            }
+                            return list;
+                        })
+                        .get());
             }
         } catch (ExecutionException e) {
             new FilterChain(filters, byWorker).retire(workers);

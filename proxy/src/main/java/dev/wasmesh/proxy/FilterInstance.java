@@ -48,14 +48,15 @@ final class FilterInstance {
     static FilterInstance start(LoadedFilter filter, Worker worker, ProxyServer server) {
         FilterInstance fi = new FilterInstance(filter, worker, server);
         fi.create();
-        server.stats().computedGauge("wasm." + filter.label() + ".worker_" + worker.index() + ".guest_memory_bytes",
-                fi::guestMemoryBytes);
+        server.stats()
+                .computedGauge(
+                        "wasm." + filter.label() + ".worker_" + worker.index() + ".guest_memory_bytes",
+                        fi::guestMemoryBytes);
         return fi;
     }
 
     private void create() {
-        WasmVm.Options options = new WasmVm.Options().executor(worker.loop())
-                .timerListener(this::tickPeriodChanged);
+        WasmVm.Options options = new WasmVm.Options().executor(worker.loop()).timerListener(this::tickPeriodChanged);
         WasmVm created = null;
         try {
             created = WasmVm.create(filter.module(), server.env(), filter.plugin(), options);
@@ -125,8 +126,11 @@ final class FilterInstance {
         }
         server.stats().inc("wasm." + filter.label() + ".vm_failed");
         boolean reload = policy() == FailurePolicy.FAIL_RELOAD && !retired;
-        server.log().proxy(LogLevel.ERROR, "filter " + filter.label() + " failed on worker " + worker.index()
-                + " (" + policy() + (reload ? ", reloading in " + backoffMillis + " ms" : "") + "): " + failure);
+        server.log()
+                .proxy(
+                        LogLevel.ERROR,
+                        "filter " + filter.label() + " failed on worker " + worker.index() + " (" + policy()
+                                + (reload ? ", reloading in " + backoffMillis + " ms" : "") + "): " + failure);
         if (reload) {
             scheduleReload();
         }
@@ -157,8 +161,11 @@ final class FilterInstance {
             server.log().proxy(LogLevel.INFO, "filter " + filter.label() + " reloaded on worker " + worker.index());
         } catch (WasmFailureException e) {
             failure = e.failure();
-            server.log().proxy(LogLevel.ERROR, "filter " + filter.label() + " reload failed on worker "
-                    + worker.index() + ", next try in " + backoffMillis + " ms: " + failure);
+            server.log()
+                    .proxy(
+                            LogLevel.ERROR,
+                            "filter " + filter.label() + " reload failed on worker " + worker.index() + ", next try in "
+                                    + backoffMillis + " ms: " + failure);
             scheduleReload();
         }
     }
@@ -169,8 +176,10 @@ final class FilterInstance {
             old.cancel(false);
         }
         if (periodMillis > 0) {
-            timers.put(ctx, worker.loop().scheduleAtFixedRate(() -> tick(ctx), periodMillis, periodMillis,
-                    TimeUnit.MILLISECONDS));
+            timers.put(
+                    ctx,
+                    worker.loop()
+                            .scheduleAtFixedRate(() -> tick(ctx), periodMillis, periodMillis, TimeUnit.MILLISECONDS));
         }
     }
 
@@ -205,8 +214,10 @@ final class FilterInstance {
             try {
                 deleted = root.shutdown();
             } catch (WasmFailureException e) {
-                server.log().proxy(LogLevel.WARN, "filter " + filter.label() + " failed while shutting down: "
-                        + e.getMessage());
+                server.log()
+                        .proxy(
+                                LogLevel.WARN,
+                                "filter " + filter.label() + " failed while shutting down: " + e.getMessage());
             }
         }
         if (deleted) {

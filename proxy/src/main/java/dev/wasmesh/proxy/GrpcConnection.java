@@ -27,7 +27,6 @@ import io.netty.handler.codec.http2.Http2StreamChannelBootstrap;
 import io.netty.handler.codec.http2.Http2StreamFrame;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -63,27 +62,36 @@ final class GrpcConnection implements GrpcCallout.Outbound {
         Endpoint ep = cluster.endpoints().get(0);
         if (!call.timeout().isZero()) {
             // Envoy's router times the call out with a local reply, which its gRPC client reads as UNAVAILABLE.
-            c.timer = loop.schedule(() -> c.localReply(UNAVAILABLE, "upstream request timeout"),
-                    call.timeout().toMillis(), TimeUnit.MILLISECONDS);
+            c.timer = loop.schedule(
+                    () -> c.localReply(UNAVAILABLE, "upstream request timeout"),
+                    call.timeout().toMillis(),
+                    TimeUnit.MILLISECONDS);
         }
         c.pending.add(new DefaultHttp2HeadersFrame(c.requestHeaders(cluster), false));
         if (!call.streaming()) {
             c.pending.add(new DefaultHttp2DataFrame(frame(call.message()), true));
         }
-        ChannelFuture f = new Bootstrap().group(loop).channel(Transport.socketChannel())
-                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) cluster.connectTimeout().toMillis())
+        ChannelFuture f = new Bootstrap()
+                .group(loop)
+                .channel(Transport.socketChannel())
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int)
+                        cluster.connectTimeout().toMillis())
                 .handler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {
-                        ch.pipeline().addLast(Http2FrameCodecBuilder.forClient().build(),
-                                new Http2MultiplexHandler(new ChannelInboundHandlerAdapter()));
+                        ch.pipeline()
+                                .addLast(
+                                        Http2FrameCodecBuilder.forClient().build(),
+                                        new Http2MultiplexHandler(new ChannelInboundHandlerAdapter()));
                     }
                 })
                 .connect(ep.host(), ep.port());
         f.addListener(done -> {
             if (!done.isSuccess()) {
-                c.localReply(UNAVAILABLE, "upstream connect error or disconnect/reset before headers. reset reason: "
-                        + "connection failure");
+                c.localReply(
+                        UNAVAILABLE,
+                        "upstream connect error or disconnect/reset before headers. reset reason: "
+                                + "connection failure");
                 return;
             }
             c.connection = f.channel();
@@ -91,21 +99,27 @@ final class GrpcConnection implements GrpcCallout.Outbound {
                 c.connection.close();
                 return;
             }
-            new Http2StreamChannelBootstrap(c.connection).handler(c.new Receiver()).open().addListener(s -> {
-                if (!s.isSuccess()) {
-                    c.localReply(UNAVAILABLE, "cannot open an HTTP/2 stream: " + s.cause());
-                    return;
-                }
-                c.stream = (Http2StreamChannel) s.getNow();
-                c.pending.forEach(c.stream::write);
-                c.pending.clear();
-                c.stream.flush();
-            });
+            new Http2StreamChannelBootstrap(c.connection)
+                    .handler(c.new Receiver())
+                    .open()
+                    .addListener(s -> {
+                        if (!s.isSuccess()) {
+                            c.localReply(UNAVAILABLE, "cannot open an HTTP/2 stream: " + s.cause());
+                            return;
+                        }
+                        c.stream = (Http2StreamChannel) s.getNow();
+                        c.pending.forEach(c.stream::write);
+                        c.pending.clear();
+                        c.stream.flush();
+                    });
         });
     }
 
     private Http2Headers requestHeaders(ClusterConfig cluster) {
-        Http2Headers h = new DefaultHttp2Headers().method("POST").scheme("http").authority(cluster.name())
+        Http2Headers h = new DefaultHttp2Headers()
+                .method("POST")
+                .scheme("http")
+                .authority(cluster.name())
                 .path("/" + call.service() + "/" + call.method());
         h.add("content-type", "application/grpc");
         h.add("te", "trailers");
@@ -157,8 +171,16 @@ final class GrpcConnection implements GrpcCallout.Outbound {
      * become the trailing metadata.
      */
     private void localReply(int status, String message) {
-        end(status, message, HeaderMap.of("content-type", "application/grpc", "grpc-status",
-                Integer.toString(status), "grpc-message", message));
+        end(
+                status,
+                message,
+                HeaderMap.of(
+                        "content-type",
+                        "application/grpc",
+                        "grpc-status",
+                        Integer.toString(status),
+                        "grpc-message",
+                        message));
     }
 
     /**
@@ -220,8 +242,8 @@ final class GrpcConnection implements GrpcCallout.Outbound {
                 headers((Http2HeadersFrame) frame);
             } else if (frame instanceof Http2DataFrame) {
                 buffer.writeBytes(((Http2DataFrame) frame).content());
-                while (buffer.readableBytes() >= 5 && buffer.readableBytes() >= 5 + buffer.getInt(
-                        buffer.readerIndex() + 1)) {
+                while (buffer.readableBytes() >= 5
+                        && buffer.readableBytes() >= 5 + buffer.getInt(buffer.readerIndex() + 1)) {
                     buffer.skipBytes(1);
                     int len = buffer.readInt();
                     byte[] message = ByteBufUtil.getBytes(buffer.readSlice(len));
@@ -267,8 +289,10 @@ final class GrpcConnection implements GrpcCallout.Outbound {
             if (sawHeaders) {
                 end(INTERNAL, "", new HeaderMap());
             } else {
-                localReply(UNAVAILABLE, "upstream connect error or disconnect/reset before headers. reset reason: "
-                        + "connection termination");
+                localReply(
+                        UNAVAILABLE,
+                        "upstream connect error or disconnect/reset before headers. reset reason: "
+                                + "connection termination");
             }
         }
     }

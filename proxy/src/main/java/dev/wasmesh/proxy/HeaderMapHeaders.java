@@ -120,9 +120,10 @@ final class HeaderMapHeaders extends HttpHeaders {
             while (to > from && list.charAt(to - 1) <= ' ') {
                 to--;
             }
-            if (to - from == value.length() && (ignoreCase
-                    ? list.regionMatches(true, from, value.toString(), 0, to - from)
-                    : list.regionMatches(from, value.toString(), 0, to - from))) {
+            if (to - from == value.length()
+                    && (ignoreCase
+                            ? list.regionMatches(true, from, value.toString(), 0, to - from)
+                            : list.regionMatches(from, value.toString(), 0, to - from))) {
                 return true;
             }
             start = end + 1;

@@ -44,8 +44,15 @@ final class Headers {
             HeaderMap h = ((HeaderMapHeaders) r.headers()).map();
             String host = h.first("host");
             h.removeIf(n -> !forwardable(n) || n.equals("host"));
-            h.prepend(":authority", host == null ? "" : host, ":path", r.uri(), ":method", r.method().name(),
-                    ":scheme", scheme);
+            h.prepend(
+                    ":authority",
+                    host == null ? "" : host,
+                    ":path",
+                    r.uri(),
+                    ":method",
+                    r.method().name(),
+                    ":scheme",
+                    scheme);
             return h;
         }
         HeaderMap h = new HeaderMap();
@@ -96,8 +103,8 @@ final class Headers {
 
     /** A response for an HTTP/2 stream channel; HTTP/1.1 responses are written as bytes by {@link Http1Encoder}. */
     static HttpResponse toResponse(HeaderMap h) {
-        HttpResponse r = new DefaultHttpResponse(HttpVersion.HTTP_1_1,
-                HttpResponseStatus.valueOf(Http1Encoder.status(h)));
+        HttpResponse r =
+                new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(Http1Encoder.status(h)));
         copyOut(h, r);
         return r;
     }

@@ -10,8 +10,10 @@ import java.util.List;
  */
 final class Histogram {
     /** Envoy's default bucket bounds. */
-    private static final double[] BOUNDS = {0.5, 1, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000, 30000,
-        60000, 300000, 600000, 1800000, 3600000};
+    private static final double[] BOUNDS = {
+        0.5, 1, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000, 30000, 60000, 300000, 600000, 1800000, 3600000
+    };
+
     private static final double[] QUANTILES = {0, 25, 50, 75, 90, 95, 99, 99.5, 99.9, 100};
 
     private Histogram() {}
@@ -30,7 +32,13 @@ final class Histogram {
                 sb.append(' ');
             }
             String label = q == Math.rint(q) ? Long.toString((long) q) : Double.toString(q);
-            sb.append('P').append(label).append('(').append(v).append(',').append(v).append(')');
+            sb.append('P')
+                    .append(label)
+                    .append('(')
+                    .append(v)
+                    .append(',')
+                    .append(v)
+                    .append(')');
         }
         return sb.toString();
     }
@@ -43,8 +51,12 @@ final class Histogram {
         }
         for (double b : BOUNDS) {
             long n = samples.stream().filter(s -> s <= b).count();
-            sb.append(name).append("_bucket{le=\"").append(b == Math.rint(b) ? Long.toString((long) b) : b)
-                    .append("\"} ").append(n).append('\n');
+            sb.append(name)
+                    .append("_bucket{le=\"")
+                    .append(b == Math.rint(b) ? Long.toString((long) b) : b)
+                    .append("\"} ")
+                    .append(n)
+                    .append('\n');
         }
         sb.append(name).append("_bucket{le=\"+Inf\"} ").append(count).append('\n');
         sb.append(name).append("_sum ").append(sum).append('\n');

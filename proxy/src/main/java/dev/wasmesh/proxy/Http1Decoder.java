@@ -55,19 +55,62 @@ abstract class Http1Decoder extends ByteToMessageDecoder {
         }
     }
 
-    private enum State { START, HEADERS, FIXED, CHUNK_SIZE, CHUNK_DATA, CHUNK_END, TRAILERS, UNTIL_CLOSE, BAD }
+    private enum State {
+        START,
+        HEADERS,
+        FIXED,
+        CHUNK_SIZE,
+        CHUNK_DATA,
+        CHUNK_END,
+        TRAILERS,
+        UNTIL_CLOSE,
+        BAD
+    }
 
     /** A chunk-size line: 16 hex digits and a generous allowance for extensions, which are ignored. */
     private static final int MAX_CHUNK_LINE = 4096;
+
     private static final short CRLF = ('\r' << 8) | '\n';
     private static final boolean[] TCHAR = new boolean[256];
     /** Common header names by length, lower-case: a received name equal to one, in any case, shares its string. */
-    private static final String[][] COMMON_BY_LENGTH = byLength("host", "date", "vary", "etag", "range", "accept",
-            "cookie", "server", "origin", "expect", "pragma", "referer", "upgrade", "location", "connection",
-            "keep-alive", "set-cookie", "user-agent", "grpc-status", "content-type", "x-request-id",
-            "grpc-message", "authorization", "cache-control", "last-modified", "if-none-match", "content-length",
-            "accept-encoding", "accept-language", "x-forwarded-for", "transfer-encoding", "x-forwarded-proto",
-            "if-modified-since", "grpc-encoding", "accept-ranges", "content-encoding");
+    private static final String[][] COMMON_BY_LENGTH = byLength(
+            "host",
+            "date",
+            "vary",
+            "etag",
+            "range",
+            "accept",
+            "cookie",
+            "server",
+            "origin",
+            "expect",
+            "pragma",
+            "referer",
+            "upgrade",
+            "location",
+            "connection",
+            "keep-alive",
+            "set-cookie",
+            "user-agent",
+            "grpc-status",
+            "content-type",
+            "x-request-id",
+            "grpc-message",
+            "authorization",
+            "cache-control",
+            "last-modified",
+            "if-none-match",
+            "content-length",
+            "accept-encoding",
+            "accept-language",
+            "x-forwarded-for",
+            "transfer-encoding",
+            "x-forwarded-proto",
+            "if-modified-since",
+            "grpc-encoding",
+            "accept-ranges",
+            "content-encoding");
+
     private static final byte[][][] COMMON_BYTES_BY_LENGTH = new byte[COMMON_BY_LENGTH.length][][];
 
     static {
@@ -89,20 +132,24 @@ abstract class Http1Decoder extends ByteToMessageDecoder {
     private byte[] line = new byte[128];
     /** The head's framing fields, noted as they are read. */
     private String length;
+
     private int lengths;
     private boolean encoded;
     private State state = State.START;
     private HttpMessage message;
     /** The head's or the trailers' headers being read. */
     private HeaderMap headers;
+
     private HeaderMapHeaders trailers;
     private int headerBytes;
     /** The header line read last, held back until the next line shows whether it continues (obs-fold). */
     private String pendingName;
+
     private String pendingValue;
     private long remaining;
     /** When the head being read began: its first byte, or the decoder's creation for the first; 0 between heads. */
     private long headSince = System.nanoTime();
+
     private boolean headBytes;
 
     Http1Decoder(int maxLineLength, int maxHeaderSize) {
@@ -129,8 +176,7 @@ abstract class Http1Decoder extends ByteToMessageDecoder {
     abstract boolean readsRequests();
 
     /** Checks, and may complete, a head whose header lines are all read; throws {@link Malformed} to refuse it. */
-    void headRead(HttpMessage m, HeaderMap headers) {
-    }
+    void headRead(HttpMessage m, HeaderMap headers) {}
 
     /** When the head being read began (System.nanoTime), or 0 if none is being read. */
     final long headSince() {
@@ -242,7 +288,7 @@ abstract class Http1Decoder extends ByteToMessageDecoder {
 
     /** Header (or trailer) lines until the empty one, then what the head's framing says follows. */
     private boolean readHeaders(ByteBuf in, List<Object> out) {
-        for (;;) {
+        for (; ; ) {
             int n = readLine(in, maxHeaderSize - headerBytes, false);
             if (n < 0) {
                 return false;
@@ -269,10 +315,12 @@ abstract class Http1Decoder extends ByteToMessageDecoder {
         }
         if (state == State.TRAILERS) {
             // RFC 9110 6.5.1: framing fields cannot arrive as trailers.
-            headers.removeIf(name -> name.equals("content-length") || name.equals("transfer-encoding")
-                    || name.equals("trailer"));
-            out.add(headers.isEmpty() ? LastHttpContent.EMPTY_LAST_CONTENT
-                    : new DefaultLastHttpContent(Unpooled.EMPTY_BUFFER, trailers));
+            headers.removeIf(name ->
+                    name.equals("content-length") || name.equals("transfer-encoding") || name.equals("trailer"));
+            out.add(
+                    headers.isEmpty()
+                            ? LastHttpContent.EMPTY_LAST_CONTENT
+                            : new DefaultLastHttpContent(Unpooled.EMPTY_BUFFER, trailers));
             trailers = null;
             state = State.START;
             return false;
@@ -286,8 +334,8 @@ abstract class Http1Decoder extends ByteToMessageDecoder {
     /** Hands on the head and moves to the state its body's framing needs (RFC 9112 6.3). */
     private void frame(HttpMessage m, List<Object> out) {
         if (encoded && lengths > 0) {
-            throw new Malformed("http1.content_length_and_chunked_not_allowed",
-                    "both transfer-encoding and content-length");
+            throw new Malformed(
+                    "http1.content_length_and_chunked_not_allowed", "both transfer-encoding and content-length");
         }
         headRead(m, headers);
         headSince = 0;
@@ -361,7 +409,9 @@ abstract class Http1Decoder extends ByteToMessageDecoder {
      * front might read unfolded).
      */
     private void fold(int n) {
-        if (pendingName == null || readsRequests() || pendingName.equals("content-length")
+        if (pendingName == null
+                || readsRequests()
+                || pendingName.equals("content-length")
                 || pendingName.equals("transfer-encoding")) {
             throw new Malformed("a folded header line");
         }
@@ -445,10 +495,11 @@ abstract class Http1Decoder extends ByteToMessageDecoder {
     }
 
     private TooLongFrameException tooLong(boolean startLine, int limit) {
-        return startLine ? new TooLongHttpLineException("An HTTP line is larger than " + limit + " bytes.")
+        return startLine
+                ? new TooLongHttpLineException("An HTTP line is larger than " + limit + " bytes.")
                 : state == State.HEADERS || state == State.TRAILERS
-                ? new TooLongHttpHeaderException("HTTP header is larger than " + maxHeaderSize + " bytes.")
-                : new TooLongHttpLineException("A chunk line is larger than " + limit + " bytes.");
+                        ? new TooLongHttpHeaderException("HTTP header is larger than " + maxHeaderSize + " bytes.")
+                        : new TooLongHttpLineException("A chunk line is larger than " + limit + " bytes.");
     }
 
     /**

@@ -103,7 +103,9 @@ final class Http1Encoder {
         boolean reframed = length != AS_IS;
         for (int i = 0; i < h.size(); i++) {
             String name = h.nameAt(i);
-            if (name.startsWith(":") || !Headers.forwardable(name) || name.equals("host")
+            if (name.startsWith(":")
+                    || !Headers.forwardable(name)
+                    || name.equals("host")
                     || (reframed && name.equals("content-length"))) {
                 continue;
             }
@@ -140,7 +142,9 @@ final class Http1Encoder {
 
     /** RFC 9110 tchar. */
     static boolean token(char c) {
-        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+        return (c >= 'a' && c <= 'z')
+                || (c >= 'A' && c <= 'Z')
+                || (c >= '0' && c <= '9')
                 || "!#$%&'*+-.^_`|~".indexOf(c) >= 0;
     }
 

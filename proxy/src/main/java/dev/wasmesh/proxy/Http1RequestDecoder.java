@@ -10,8 +10,17 @@ import java.nio.charset.StandardCharsets;
 
 /** A downstream connection's requests (see {@link Http1Decoder}). */
 final class Http1RequestDecoder extends Http1Decoder {
-    private static final HttpMethod[] KNOWN = {HttpMethod.GET, HttpMethod.POST, HttpMethod.PUT, HttpMethod.HEAD,
-        HttpMethod.DELETE, HttpMethod.OPTIONS, HttpMethod.PATCH, HttpMethod.CONNECT, HttpMethod.TRACE};
+    private static final HttpMethod[] KNOWN = {
+        HttpMethod.GET,
+        HttpMethod.POST,
+        HttpMethod.PUT,
+        HttpMethod.HEAD,
+        HttpMethod.DELETE,
+        HttpMethod.OPTIONS,
+        HttpMethod.PATCH,
+        HttpMethod.CONNECT,
+        HttpMethod.TRACE
+    };
 
     /** The authority of an absolute-form target in the head being read, which replaces its host header. */
     private String absoluteAuthority;
@@ -105,8 +114,7 @@ final class Http1RequestDecoder extends Http1Decoder {
 
     @Override
     HttpMessage invalid() {
-        return new DefaultFullHttpRequest(HttpVersion.HTTP_1_0, HttpMethod.GET,
-                "/bad-request");
+        return new DefaultFullHttpRequest(HttpVersion.HTTP_1_0, HttpMethod.GET, "/bad-request");
     }
 
     @Override

@@ -31,7 +31,8 @@ final class Http1Sink implements Framer.Sink {
     @Override
     public void head(HeaderMap headers, long length) {
         chunked = length == Http1Encoder.CHUNKED;
-        head = response ? Http1Encoder.responseHead(alloc, headers, length, close.getAsBoolean())
+        head = response
+                ? Http1Encoder.responseHead(alloc, headers, length, close.getAsBoolean())
                 : Http1Encoder.requestHead(alloc, headers, length);
     }
 

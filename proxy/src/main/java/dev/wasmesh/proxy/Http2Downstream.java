@@ -69,11 +69,16 @@ final class Http2Downstream extends ChannelInboundHandlerAdapter implements Work
         Http2Exception h2 = Http2CodecUtil.getEmbeddedHttp2Exception(cause);
         if (h2 != null) {
             // The codec sends GOAWAY with the error's code and closes after this returns.
-            server.log().proxy(LogLevel.DEBUG, "http2 connection error from " + ctx.channel().remoteAddress()
-                    + ": " + h2.error() + " " + h2.getMessage());
+            server.log()
+                    .proxy(
+                            LogLevel.DEBUG,
+                            "http2 connection error from " + ctx.channel().remoteAddress() + ": " + h2.error() + " "
+                                    + h2.getMessage());
         } else {
-            server.log().proxy(LogLevel.DEBUG, "http2 connection from " + ctx.channel().remoteAddress()
-                    + " failed: " + cause);
+            server.log()
+                    .proxy(
+                            LogLevel.DEBUG,
+                            "http2 connection from " + ctx.channel().remoteAddress() + " failed: " + cause);
             ctx.close();
         }
     }

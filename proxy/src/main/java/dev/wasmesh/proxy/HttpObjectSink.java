@@ -30,8 +30,11 @@ final class HttpObjectSink implements Framer.Sink {
     @Override
     public void body(byte[] data, boolean last) {
         if (last) {
-            out.write(data.length == 0 ? LastHttpContent.EMPTY_LAST_CONTENT
-                    : new DefaultLastHttpContent(Unpooled.wrappedBuffer(data)), true);
+            out.write(
+                    data.length == 0
+                            ? LastHttpContent.EMPTY_LAST_CONTENT
+                            : new DefaultLastHttpContent(Unpooled.wrappedBuffer(data)),
+                    true);
         } else if (data.length > 0) {
             out.write(new DefaultHttpContent(Unpooled.wrappedBuffer(data)), false);
         }

@@ -52,6 +52,7 @@ final class HttpStream implements Router.Events {
     private final Pipeline response;
     /** Wall time (the host's clock, which filters read too) and monotonic time at the stream's start. */
     private final long startRealtimeNanos;
+
     private final long startNanos = System.nanoTime();
     private HeaderMap requestHeaders;
     private Local pendingLocal;
@@ -67,12 +68,19 @@ final class HttpStream implements Router.Events {
     private long lastActivity = startNanos;
     /** Flow control: what stops reading the request (from the client) or the response (from the upstream). */
     private boolean requestWaitingFull;
+
     private boolean upstreamFull;
     private boolean responseWaitingFull;
     private boolean downstreamFull;
 
-    HttpStream(ProxyServer server, Worker worker, Channel channel, boolean http1, String protocol, HttpRequest req,
-               Owner owner) {
+    HttpStream(
+            ProxyServer server,
+            Worker worker,
+            Channel channel,
+            boolean http1,
+            String protocol,
+            HttpRequest req,
+            Owner owner) {
         this.server = server;
         this.worker = worker;
         this.protocol = protocol;
@@ -80,22 +88,34 @@ final class HttpStream implements Router.Events {
         FilterChain chain = server.chain();
         this.instances = chain.instances(worker);
         this.contexts = new HttpContext[instances.size()];
-        this.writer = new ResponseWriter(channel, http1, http1 && HttpUtil.isKeepAlive(req),
-                "HEAD".equals(req.method().name()), this::finish);
+        this.writer = new ResponseWriter(
+                channel,
+                http1,
+                http1 && HttpUtil.isKeepAlive(req),
+                "HEAD".equals(req.method().name()),
+                this::finish);
         this.router = new Router(server.routes(), server, worker, this);
         if (!channel.isWritable()) {
             downstreamFull = true;
             readResponse();
         }
         long limit = server.config().limits().bufferLimitBytes();
-        this.request = new Pipeline(new Stages(false), router, full -> {
-            requestWaitingFull = full;
-            readRequest();
-        }, limit);
-        this.response = new Pipeline(new Stages(true), new Downstream(), full -> {
-            responseWaitingFull = full;
-            readResponse();
-        }, limit);
+        this.request = new Pipeline(
+                new Stages(false),
+                router,
+                full -> {
+                    requestWaitingFull = full;
+                    readRequest();
+                },
+                limit);
+        this.response = new Pipeline(
+                new Stages(true),
+                new Downstream(),
+                full -> {
+                    responseWaitingFull = full;
+                    readResponse();
+                },
+                limit);
         Channel conn = channel.parent() != null ? channel.parent() : channel;
         ConnectionInfo.of(conn).applyTo(info);
         startRealtimeNanos = server.env().clock().realtimeNanos();
@@ -262,20 +282,24 @@ final class HttpStream implements Router.Events {
 
         @Override
         public Action headers(int stage, HeaderMap headers, boolean endOfStream) {
-            return call(filter(stage), c -> responsePath ? c.onResponseHeaders(headers, endOfStream)
-                    : c.onRequestHeaders(headers, endOfStream));
+            return call(
+                    filter(stage),
+                    c -> responsePath
+                            ? c.onResponseHeaders(headers, endOfStream)
+                            : c.onRequestHeaders(headers, endOfStream));
         }
 
         @Override
         public Action data(int stage, Body body, boolean endOfStream) {
-            return call(filter(stage), c -> responsePath ? c.onResponseBody(body, endOfStream)
-                    : c.onRequestBody(body, endOfStream));
+            return call(
+                    filter(stage),
+                    c -> responsePath ? c.onResponseBody(body, endOfStream) : c.onRequestBody(body, endOfStream));
         }
 
         @Override
         public Action trailers(int stage, HeaderMap trailers) {
-            return call(filter(stage), c -> responsePath ? c.onResponseTrailers(trailers)
-                    : c.onRequestTrailers(trailers));
+            return call(
+                    filter(stage), c -> responsePath ? c.onResponseTrailers(trailers) : c.onRequestTrailers(trailers));
         }
 
         @Override
@@ -391,8 +415,12 @@ final class HttpStream implements Router.Events {
 
     @Override
     public void requestOverflow() {
-        localReply(new Local(413, "request_payload_too_large", "Payload Too Large".getBytes(StandardCharsets.UTF_8),
-                new HeaderMap(), -1));
+        localReply(new Local(
+                413,
+                "request_payload_too_large",
+                "Payload Too Large".getBytes(StandardCharsets.UTF_8),
+                new HeaderMap(),
+                -1));
     }
 
     // ---- local replies, failures, resets ---------------------------------------------------------------------
@@ -448,7 +476,8 @@ final class HttpStream implements Router.Events {
         for (byte b : body) {
             int c = b & 0xFF;
             if (c < ' ' || c > '~' || c == '%') {
-                sb.append('%').append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))
+                sb.append('%')
+                        .append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))
                         .append(Character.toUpperCase(Character.forDigit(c & 0xF, 16)));
             } else {
                 sb.append((char) c);
@@ -572,9 +601,20 @@ final class HttpStream implements Router.Events {
         }
         HeaderMap h = requestHeaders == null ? new HeaderMap() : requestHeaders;
         Instant start = Instant.ofEpochSecond(0, startRealtimeNanos);
-        server.accessLog(new AccessLog.Entry(start, h.get(":method").orElse("-"), h.get(":path").orElse("-"),
-                protocol, code, flags, received, writer.bodyBytes(), (System.nanoTime() - startNanos) / 1_000_000,
-                h.first("user-agent"), h.first("x-request-id"), h.first(":authority"), router.upstreamHost(),
+        server.accessLog(new AccessLog.Entry(
+                start,
+                h.get(":method").orElse("-"),
+                h.get(":path").orElse("-"),
+                protocol,
+                code,
+                flags,
+                received,
+                writer.bodyBytes(),
+                (System.nanoTime() - startNanos) / 1_000_000,
+                h.first("user-agent"),
+                h.first("x-request-id"),
+                h.first(":authority"),
+                router.upstreamHost(),
                 details));
         owner.streamDone();
     }

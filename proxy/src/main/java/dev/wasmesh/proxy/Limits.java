@@ -20,18 +20,31 @@ import java.time.Duration;
  * @param maxConnections downstream connections open at once; more are closed as they arrive (Envoy's listener
  *     {@code connection_limit} / overload manager {@code global_downstream_max_connections}, none by default)
  */
-public record Limits(int maxRequestHeadersBytes, long bufferLimitBytes, Duration drainTimeout,
-                     Duration requestHeadersTimeout, Duration requestTimeout, Duration streamIdleTimeout,
-                     Duration idleTimeout, int maxConnections) {
-    public static final Limits DEFAULT = new Limits(60 * 1024, 1024 * 1024, Duration.ofSeconds(5),
-            Duration.ofSeconds(10), Duration.ZERO, Duration.ofMinutes(5), Duration.ofHours(1), 0);
+public record Limits(
+        int maxRequestHeadersBytes,
+        long bufferLimitBytes,
+        Duration drainTimeout,
+        Duration requestHeadersTimeout,
+        Duration requestTimeout,
+        Duration streamIdleTimeout,
+        Duration idleTimeout,
+        int maxConnections) {
+    public static final Limits DEFAULT = new Limits(
+            60 * 1024,
+            1024 * 1024,
+            Duration.ofSeconds(5),
+            Duration.ofSeconds(10),
+            Duration.ZERO,
+            Duration.ofMinutes(5),
+            Duration.ofHours(1),
+            0);
 
     public Limits {
         if (maxRequestHeadersBytes < 1 || bufferLimitBytes < 1 || maxConnections < 0) {
             throw new IllegalArgumentException("limits must be positive (connections: 0 for none)");
         }
-        for (Duration d : new Duration[] {drainTimeout, requestHeadersTimeout, requestTimeout, streamIdleTimeout,
-            idleTimeout}) {
+        for (Duration d :
+                new Duration[] {drainTimeout, requestHeadersTimeout, requestTimeout, streamIdleTimeout, idleTimeout}) {
             if (d.isNegative()) {
                 throw new IllegalArgumentException("a timeout cannot be negative: " + d);
             }
@@ -39,43 +52,99 @@ public record Limits(int maxRequestHeadersBytes, long bufferLimitBytes, Duration
     }
 
     public Limits withMaxRequestHeadersBytes(int bytes) {
-        return new Limits(bytes, bufferLimitBytes, drainTimeout, requestHeadersTimeout, requestTimeout,
-                streamIdleTimeout, idleTimeout, maxConnections);
+        return new Limits(
+                bytes,
+                bufferLimitBytes,
+                drainTimeout,
+                requestHeadersTimeout,
+                requestTimeout,
+                streamIdleTimeout,
+                idleTimeout,
+                maxConnections);
     }
 
     public Limits withBufferLimitBytes(long bytes) {
-        return new Limits(maxRequestHeadersBytes, bytes, drainTimeout, requestHeadersTimeout, requestTimeout,
-                streamIdleTimeout, idleTimeout, maxConnections);
+        return new Limits(
+                maxRequestHeadersBytes,
+                bytes,
+                drainTimeout,
+                requestHeadersTimeout,
+                requestTimeout,
+                streamIdleTimeout,
+                idleTimeout,
+                maxConnections);
     }
 
     public Limits withDrainTimeout(Duration d) {
-        return new Limits(maxRequestHeadersBytes, bufferLimitBytes, d, requestHeadersTimeout, requestTimeout,
-                streamIdleTimeout, idleTimeout, maxConnections);
+        return new Limits(
+                maxRequestHeadersBytes,
+                bufferLimitBytes,
+                d,
+                requestHeadersTimeout,
+                requestTimeout,
+                streamIdleTimeout,
+                idleTimeout,
+                maxConnections);
     }
 
     public Limits withRequestHeadersTimeout(Duration d) {
-        return new Limits(maxRequestHeadersBytes, bufferLimitBytes, drainTimeout, d, requestTimeout,
-                streamIdleTimeout, idleTimeout, maxConnections);
+        return new Limits(
+                maxRequestHeadersBytes,
+                bufferLimitBytes,
+                drainTimeout,
+                d,
+                requestTimeout,
+                streamIdleTimeout,
+                idleTimeout,
+                maxConnections);
     }
 
     public Limits withRequestTimeout(Duration d) {
-        return new Limits(maxRequestHeadersBytes, bufferLimitBytes, drainTimeout, requestHeadersTimeout, d,
-                streamIdleTimeout, idleTimeout, maxConnections);
+        return new Limits(
+                maxRequestHeadersBytes,
+                bufferLimitBytes,
+                drainTimeout,
+                requestHeadersTimeout,
+                d,
+                streamIdleTimeout,
+                idleTimeout,
+                maxConnections);
     }
 
     public Limits withStreamIdleTimeout(Duration d) {
-        return new Limits(maxRequestHeadersBytes, bufferLimitBytes, drainTimeout, requestHeadersTimeout,
-                requestTimeout, d, idleTimeout, maxConnections);
+        return new Limits(
+                maxRequestHeadersBytes,
+                bufferLimitBytes,
+                drainTimeout,
+                requestHeadersTimeout,
+                requestTimeout,
+                d,
+                idleTimeout,
+                maxConnections);
     }
 
     public Limits withIdleTimeout(Duration d) {
-        return new Limits(maxRequestHeadersBytes, bufferLimitBytes, drainTimeout, requestHeadersTimeout,
-                requestTimeout, streamIdleTimeout, d, maxConnections);
+        return new Limits(
+                maxRequestHeadersBytes,
+                bufferLimitBytes,
+                drainTimeout,
+                requestHeadersTimeout,
+                requestTimeout,
+                streamIdleTimeout,
+                d,
+                maxConnections);
     }
 
     public Limits withMaxConnections(int n) {
-        return new Limits(maxRequestHeadersBytes, bufferLimitBytes, drainTimeout, requestHeadersTimeout,
-                requestTimeout, streamIdleTimeout, idleTimeout, n);
+        return new Limits(
+                maxRequestHeadersBytes,
+                bufferLimitBytes,
+                drainTimeout,
+                requestHeadersTimeout,
+                requestTimeout,
+                streamIdleTimeout,
+                idleTimeout,
+                n);
     }
 
     /** The high watermark of a connection's write queue: past it the stream feeding it stops reading. */

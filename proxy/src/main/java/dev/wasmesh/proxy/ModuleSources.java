@@ -37,7 +37,8 @@ public final class ModuleSources {
             return;
         }
         try {
-            String actual = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+            String actual = HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
             String expected = sha256.toLowerCase(Locale.ROOT).replaceFirst("^sha256:", "");
             if (!actual.equals(expected)) {
                 throw new IOException(location + ": sha256 mismatch: expected " + expected + ", got " + actual);

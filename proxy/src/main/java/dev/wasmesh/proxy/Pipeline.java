@@ -64,6 +64,7 @@ final class Pipeline {
     private final HeaderMap[] heldTrailers;
     /** Created when something first has to wait: most streams never pause. */
     private ArrayDeque<Waiting> waiting;
+
     private long waitingBytes;
     private boolean waitingFull;
     private HeaderMap headers;

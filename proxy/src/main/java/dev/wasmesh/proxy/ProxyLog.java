@@ -21,6 +21,7 @@ public final class ProxyLog implements LogSink {
     private final PrintStream err;
     /** Orders the writes to stdout. */
     private final Object writing = new Object();
+
     private final Queue<Lines> buffers = new ConcurrentLinkedQueue<>();
     private final ThreadLocal<Lines> threadBuffer = ThreadLocal.withInitial(() -> {
         Lines l = new Lines();

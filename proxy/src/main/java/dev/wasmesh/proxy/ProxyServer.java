@@ -10,13 +10,13 @@ import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelOutboundBuffer;
+import io.netty.channel.EventLoop;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
-import io.netty.util.concurrent.GlobalEventExecutor;
-import io.netty.channel.EventLoop;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.concurrent.GlobalEventExecutor;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -51,11 +51,13 @@ public final class ProxyServer implements AutoCloseable {
     private final Map<String, ClusterConfig> clusters = new LinkedHashMap<>();
     /** Stats counted per request, looked up once: index 1-5 for downstream_rq_1xx ... 5xx. */
     private final LongAdder[] responseClassStats = new LongAdder[6];
+
     final LongAdder rqTotal;
     final AtomicLong rqActive;
     private final List<RouteConfig> routes = new ArrayList<>();
     /** Every open downstream connection, for the bytes they have queued (Envoy's downstream_cx_tx_bytes_buffered). */
     private final ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
+
     private volatile FilterChain chain;
     private volatile boolean draining;
     private Channel listener;
@@ -78,8 +80,10 @@ public final class ProxyServer implements AutoCloseable {
         stats.computedGauge("wasm.guest_memory_budget_bytes", GuestMemoryBudget.PROCESS::limit);
         log.proxy(LogLevel.DEBUG, "transport " + Transport.currentName());
         if (!Transport.WANTED.isEmpty() && !Transport.WANTED.equals(Transport.currentName())) {
-            log.proxy(LogLevel.WARN, "-Dwasmesh.transport=" + Transport.WANTED + " is not available here (io_uring,"
-                    + " epoll or nio); using " + Transport.currentName());
+            log.proxy(
+                    LogLevel.WARN,
+                    "-Dwasmesh.transport=" + Transport.WANTED + " is not available here (io_uring,"
+                            + " epoll or nio); using " + Transport.currentName());
         }
         this.boss = Transport.group(1);
         this.workerGroup = Transport.group(config.workers());
@@ -120,8 +124,12 @@ public final class ProxyServer implements AutoCloseable {
         routes.addAll(config.routes());
         if (config.needsEchoUpstream()) {
             echo = EchoServer.start(new Endpoint("127.0.0.1", 0), boss);
-            clusters.put(ProxyConfig.DEFAULT_CLUSTER, new ClusterConfig(ProxyConfig.DEFAULT_CLUSTER,
-                    List.of(echo.address()), ClusterConfig.DEFAULT_CONNECT_TIMEOUT));
+            clusters.put(
+                    ProxyConfig.DEFAULT_CLUSTER,
+                    new ClusterConfig(
+                            ProxyConfig.DEFAULT_CLUSTER,
+                            List.of(echo.address()),
+                            ClusterConfig.DEFAULT_CONNECT_TIMEOUT));
             routes.add(RouteConfig.catchAll(ProxyConfig.DEFAULT_CLUSTER));
         }
         for (RouteConfig r : routes) {
@@ -140,10 +148,15 @@ public final class ProxyServer implements AutoCloseable {
                     .childOption(ChannelOption.TCP_NODELAY, true)
                     // Netty 4.2's default (adaptive) allocator costs ~8% more CPU per proxied request (bench/load).
                     .childOption(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
-                    .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(
-                            config.limits().writeLowWatermark(), config.limits().writeHighWatermark()))
+                    .childOption(
+                            ChannelOption.WRITE_BUFFER_WATER_MARK,
+                            new WriteBufferWaterMark(
+                                    config.limits().writeLowWatermark(),
+                                    config.limits().writeHighWatermark()))
                     .childHandler(new DownstreamInitializer(this))
-                    .bind(config.listen().host(), config.listen().port()).sync().channel();
+                    .bind(config.listen().host(), config.listen().port())
+                    .sync()
+                    .channel();
         } catch (Exception e) {
             throw new StartupException("cannot listen on " + config.listen() + ": " + e.getMessage(), e);
         }
@@ -181,7 +194,8 @@ public final class ProxyServer implements AutoCloseable {
             chain = fresh;
             current.retire(workers);
             stats.inc("wasmesh.filter_reloads");
-            log.stdout("wasmesh: reloaded " + file + " (proxy-wasm ABI " + next.get(0).module().abiVersion() + ")");
+            log.stdout("wasmesh: reloaded " + file + " (proxy-wasm ABI "
+                    + next.get(0).module().abiVersion() + ")");
         } catch (IOException | ModuleLoadException | RuntimeException e) {
             stats.inc("wasmesh.filter_reload_failures");
             log.stdout("wasmesh: reload of " + file + " failed, still serving the previous filter: " + e.getMessage());
@@ -201,8 +215,11 @@ public final class ProxyServer implements AutoCloseable {
             sb.append(", no filters");
         }
         for (LoadedFilter f : fs) {
-            sb.append(", filter ").append(f.config().location()).append(" (proxy-wasm ABI ")
-                    .append(f.module().abiVersion()).append(')');
+            sb.append(", filter ")
+                    .append(f.config().location())
+                    .append(" (proxy-wasm ABI ")
+                    .append(f.module().abiVersion())
+                    .append(')');
         }
         if (echo != null) {
             sb.append(", upstream built-in echo at http://").append(echo.address());

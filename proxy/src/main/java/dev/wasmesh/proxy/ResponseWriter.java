@@ -31,8 +31,8 @@ final class ResponseWriter implements Framer.Output {
     }
 
     private Framer newFramer() {
-        Framer.Sink sink = http1 ? new Http1Sink(channel.alloc(), true, () -> !keepAlive, this)
-                : new HttpObjectSink(this);
+        Framer.Sink sink =
+                http1 ? new Http1Sink(channel.alloc(), true, () -> !keepAlive, this) : new HttpObjectSink(this);
         return new Framer(true, this::bodyless, new Framer.Sink() {
             @Override
             public void head(HeaderMap headers, long length) {

@@ -9,8 +9,14 @@ import java.util.regex.Pattern;
  * One route: a match on path and headers, and the cluster it sends to with its timeout (0 = none). Domains, prefix,
  * path and header matches are byte strings, as the request's headers are ({@link HeaderMap#utf8} of a text).
  */
-public record RouteConfig(String name, List<String> domains, String prefix, String path, List<HeaderMatch> headers,
-                          String cluster, Duration timeout) {
+public record RouteConfig(
+        String name,
+        List<String> domains,
+        String prefix,
+        String path,
+        List<HeaderMatch> headers,
+        String cluster,
+        Duration timeout) {
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(15);
     private static final Pattern PORT = Pattern.compile(":\\d+$");
 
@@ -63,7 +69,9 @@ public record RouteConfig(String name, List<String> domains, String prefix, Stri
         String noPort = PORT.matcher(host).replaceFirst("");
         for (String d : domains) {
             String dl = HeaderMap.lowerAscii(d);
-            if (dl.equals("*") || dl.equals(host) || dl.equals(noPort)
+            if (dl.equals("*")
+                    || dl.equals(host)
+                    || dl.equals(noPort)
                     || (dl.startsWith("*") && noPort.endsWith(dl.substring(1)))
                     || (dl.endsWith("*") && noPort.startsWith(dl.substring(0, dl.length() - 1)))) {
                 return true;

@@ -160,7 +160,9 @@ final class Router implements Pipeline.Sink {
                 return;
             }
             finished = true;
-            events.upstreamFailed(503, "upstream_reset_before_response_started{connection_failure}",
+            events.upstreamFailed(
+                    503,
+                    "upstream_reset_before_response_started{connection_failure}",
                     "upstream connect error or disconnect/reset before headers. reset reason: connection failure",
                     "UF");
         }
@@ -216,11 +218,16 @@ final class Router implements Pipeline.Sink {
                 timeout.cancel(false);
             }
             String reason = malformed ? "protocol_error" : "connection_termination";
-            String details = (responseStarted ? "upstream_reset_after_response_started{"
-                    : "upstream_reset_before_response_started{") + reason + "}";
-            events.upstreamFailed(malformed ? 502 : 503, details,
+            String details = (responseStarted
+                            ? "upstream_reset_after_response_started{"
+                            : "upstream_reset_before_response_started{")
+                    + reason + "}";
+            events.upstreamFailed(
+                    malformed ? 502 : 503,
+                    details,
                     "upstream connect error or disconnect/reset before headers. reset reason: "
-                            + reason.replace('_', ' '), malformed ? "UPE" : "UC");
+                            + reason.replace('_', ' '),
+                    malformed ? "UPE" : "UC");
         }
     }
 }

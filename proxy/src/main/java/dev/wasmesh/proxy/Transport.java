@@ -32,10 +32,13 @@ import java.util.regex.Pattern;
  * one-entry probe passes while an event loop's full-size rings fail to be created.
  */
 public enum Transport {
-    IO_URING, EPOLL, NIO;
+    IO_URING,
+    EPOLL,
+    NIO;
 
     /** The {@code wasmesh.transport} property, or "" when unset. */
     static final String WANTED = System.getProperty("wasmesh.transport", "");
+
     private static final Transport CURRENT = choose(WANTED);
 
     private static Transport choose(String wanted) {

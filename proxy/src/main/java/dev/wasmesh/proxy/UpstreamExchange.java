@@ -48,6 +48,7 @@ final class UpstreamExchange {
     private boolean bodylessResponse;
     /** Bytes queued before the connection is up; past the high watermark the request's reader waits. */
     private long queuedBytes;
+
     private boolean writable = true;
     private boolean readPaused;
 
@@ -126,8 +127,8 @@ final class UpstreamExchange {
      */
     Framer requestFramer(HeaderMap headers) {
         expectBodylessResponse("HEAD".equals(headers.first(":method")));
-        return new Framer(false, h -> false, new Http1Sink(PooledByteBufAllocator.DEFAULT, false, () -> false,
-                this::write));
+        return new Framer(
+                false, h -> false, new Http1Sink(PooledByteBufAllocator.DEFAULT, false, () -> false, this::write));
     }
 
     /** A response to HEAD has headers only, whatever its content-length says. */

@@ -24,6 +24,7 @@ final class UpstreamPool {
     private final Map<String, Integer> nextEndpoint = new HashMap<>();
     /** upstream_rq_total per cluster, looked up once (it is counted per request). */
     private final Map<String, LongAdder> rqTotalStats = new HashMap<>();
+
     private final WriteBufferWaterMark watermark;
 
     UpstreamPool(EventLoop loop, ProxyServer server) {
@@ -41,8 +42,9 @@ final class UpstreamPool {
     /** Starts an exchange with {@code cluster}: a pooled connection if one is idle, else a new one. */
     UpstreamExchange open(ClusterConfig cluster, UpstreamExchange.Listener listener) {
         UpstreamExchange exchange = new UpstreamExchange(this, cluster, listener);
-        rqTotalStats.computeIfAbsent(cluster.name(),
-                n -> server.stats().counterCell("cluster." + n + ".upstream_rq_total")).increment();
+        rqTotalStats
+                .computeIfAbsent(cluster.name(), n -> server.stats().counterCell("cluster." + n + ".upstream_rq_total"))
+                .increment();
         ArrayDeque<Channel> q = idle.get(cluster.name());
         while (q != null && !q.isEmpty()) {
             Channel ch = q.pollFirst();
@@ -52,8 +54,11 @@ final class UpstreamPool {
             }
         }
         Endpoint ep = pick(cluster);
-        ChannelFuture f = new Bootstrap().group(loop).channel(Transport.socketChannel())
-                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) cluster.connectTimeout().toMillis())
+        ChannelFuture f = new Bootstrap()
+                .group(loop)
+                .channel(Transport.socketChannel())
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int)
+                        cluster.connectTimeout().toMillis())
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
                 .option(ChannelOption.WRITE_BUFFER_WATER_MARK, watermark)

@@ -31,7 +31,13 @@ class CAllProxyTest {
         ProxyConfig c = TestProxy.config("c-all")
                 .addCluster(ClusterConfig.fromUrl("echo", "http://" + echo.address()))
                 .addCluster(ClusterConfig.fromUrl("backend", backend.url()))
-                .addRoute(new RouteConfig("special", List.of(), "/buffered-response", null, List.of(), "backend",
+                .addRoute(new RouteConfig(
+                        "special",
+                        List.of(),
+                        "/buffered-response",
+                        null,
+                        List.of(),
+                        "backend",
                         RouteConfig.DEFAULT_TIMEOUT))
                 .addRoute(RouteConfig.catchAll("echo"));
         proxy = TestProxy.start(c);
@@ -49,7 +55,8 @@ class CAllProxyTest {
     void calloutPausesTheRequestUntilTheBackendAnswers() throws Exception {
         HttpResponse<String> r = proxy.get("/callout");
         assertThat(r.statusCode()).isEqualTo(200);
-        assertThat(r.body()).contains("\"x-c-all-callout-status\":\"200\"")
+        assertThat(r.body())
+                .contains("\"x-c-all-callout-status\":\"200\"")
                 .contains("\"x-c-all-callout-body\":\"backend-says-hi\"")
                 .contains("\"x-c-all-path\":\"/callout\"")
                 .contains("\"x-c-all-root-id\":\"c-all\"");
@@ -62,7 +69,8 @@ class CAllProxyTest {
         assertThat(r.statusCode()).isEqualTo(403);
         assertThat(r.body()).isEqualTo("denied by c-all");
         assertThat(r.headers().firstValue("x-c-all")).hasValue("local");
-        assertThat(proxy.awaitOutput("\"GET /local HTTP/1.1\" 403", Duration.ofSeconds(5))).isTrue();
+        assertThat(proxy.awaitOutput("\"GET /local HTTP/1.1\" 403", Duration.ofSeconds(5)))
+                .isTrue();
         assertThat(proxy.stdout()).containsPattern("\"GET /local HTTP/1.1\" 403 .* c_all_denied");
     }
 
@@ -115,7 +123,9 @@ class CAllProxyTest {
                 + "5\r\nhello\r\n0\r\nx-t: 1\r\n\r\n";
         String resp = raw(req);
         assertThat(resp).startsWith("HTTP/1.1 200");
-        assertThat(resp).contains("\"body\":\"hello\"").contains("\"x-c-all-trailer\":\"seen\"")
+        assertThat(resp)
+                .contains("\"body\":\"hello\"")
+                .contains("\"x-c-all-trailer\":\"seen\"")
                 .contains("\"x-t\":\"1\"");
     }
 
@@ -130,17 +140,20 @@ class CAllProxyTest {
         HttpResponse<String> stats = proxy.adminGet("/stats");
         assertThat(stats.body()).containsPattern("wasmcustom\\.c_all_requests: [1-9]");
         HttpResponse<String> prom = proxy.adminGet("/stats/prometheus");
-        assertThat(prom.body()).containsPattern("(?m)^c_all_requests [1-9]")
+        assertThat(prom.body())
+                .containsPattern("(?m)^c_all_requests [1-9]")
                 .containsPattern("envoy_cluster_upstream_rq_total\\{envoy_cluster_name=\"echo\"\\} [1-9]");
         assertThat(proxy.adminGet("/ready").body()).isEqualTo("LIVE\n");
-        assertThat(proxy.adminGet("/config_dump").body()).contains("\"root_id\":\"c-all\"")
+        assertThat(proxy.adminGet("/config_dump").body())
+                .contains("\"root_id\":\"c-all\"")
                 .contains("\"abi_version\":\"0.2.1\"");
     }
 
     @Test
     void loggingLevelChangesAtRunTime() throws Exception {
         java.net.http.HttpRequest post = java.net.http.HttpRequest.newBuilder(proxy.admin("/logging?level=warn"))
-                .POST(java.net.http.HttpRequest.BodyPublishers.noBody()).build();
+                .POST(java.net.http.HttpRequest.BodyPublishers.noBody())
+                .build();
         try {
             HttpResponse<String> r = proxy.client.send(post, HttpResponse.BodyHandlers.ofString());
             assertThat(r.body()).contains("wasm: warn");

@@ -47,20 +47,26 @@ class DownstreamLimitsTest {
     @Test
     void aSlowlorisHeadGets408AndAConnectionThatSendsNothingIsClosed() throws Exception {
         ProxyConfig c = TestProxy.config().limits(Limits.DEFAULT.withRequestHeadersTimeout(Duration.ofMillis(300)));
-        try (TestProxy p = TestProxy.start(c); Socket slow = connect(p); Socket silent = connect(p)) {
+        try (TestProxy p = TestProxy.start(c);
+                Socket slow = connect(p);
+                Socket silent = connect(p)) {
             send(slow, "GET /slowloris HTTP/1.1\r\nhost: t\r\nx-a: 1\r\n");
             assertThat(readAll(slow)).startsWith("HTTP/1.1 408 Request Timeout\r\n");
             assertThat(silent.getInputStream().read()).isEqualTo(-1);
-            assertThat(p.awaitOutput(" 408 - 0 0 0 \"-\" \"-\" \"-\" \"-\" request_header_timeout",
-                    Duration.ofSeconds(5))).as(p.stdout()).isTrue();
-            assertThat(p.server.stats().counter("http.ingress_http.downstream_rq_header_timeout")).isEqualTo(2);
+            assertThat(p.awaitOutput(
+                            " 408 - 0 0 0 \"-\" \"-\" \"-\" \"-\" request_header_timeout", Duration.ofSeconds(5)))
+                    .as(p.stdout())
+                    .isTrue();
+            assertThat(p.server.stats().counter("http.ingress_http.downstream_rq_header_timeout"))
+                    .isEqualTo(2);
         }
     }
 
     @Test
     void aKeepAliveConnectionWithoutRequestsIsClosedAfterTheIdleTimeout() throws Exception {
         ProxyConfig c = TestProxy.config().limits(Limits.DEFAULT.withIdleTimeout(Duration.ofMillis(300)));
-        try (TestProxy p = TestProxy.start(c); Socket s = connect(p)) {
+        try (TestProxy p = TestProxy.start(c);
+                Socket s = connect(p)) {
             for (int i = 0; i < 3; i++) { // requests closer together than the timeout keep the connection
                 send(s, "GET /a HTTP/1.1\r\nhost: t\r\n\r\n");
                 readResponse(s.getInputStream());
@@ -69,20 +75,25 @@ class DownstreamLimitsTest {
             long start = System.nanoTime();
             assertThat(s.getInputStream().read()).isEqualTo(-1);
             assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
-            assertThat(p.server.stats().counter("http.ingress_http.downstream_cx_idle_timeout")).isEqualTo(1);
+            assertThat(p.server.stats().counter("http.ingress_http.downstream_cx_idle_timeout"))
+                    .isEqualTo(1);
         }
     }
 
     @Test
     void aStalledRequestBodyGetsEnvoys408StreamTimeout() throws Exception {
-        ProxyConfig c = TestProxy.config("seed")
-                .limits(Limits.DEFAULT.withStreamIdleTimeout(Duration.ofMillis(300)));
-        try (TestProxy p = TestProxy.start(c); Socket s = connect(p)) {
+        ProxyConfig c = TestProxy.config("seed").limits(Limits.DEFAULT.withStreamIdleTimeout(Duration.ofMillis(300)));
+        try (TestProxy p = TestProxy.start(c);
+                Socket s = connect(p)) {
             send(s, "POST /stalled HTTP/1.1\r\nhost: t\r\ncontent-length: 10\r\n\r\nabc");
             String r = readAll(s);
-            assertThat(r).startsWith("HTTP/1.1 408 Request Timeout\r\n").endsWith("\r\n\r\nstream timeout")
-                    .containsIgnoringCase("connection: close").contains("hello: world"); // through the filter
-            assertThat(p.awaitOutput("\"POST /stalled HTTP/1.1\" 408 SI ", Duration.ofSeconds(5))).isTrue();
+            assertThat(r)
+                    .startsWith("HTTP/1.1 408 Request Timeout\r\n")
+                    .endsWith("\r\n\r\nstream timeout")
+                    .containsIgnoringCase("connection: close")
+                    .contains("hello: world"); // through the filter
+            assertThat(p.awaitOutput("\"POST /stalled HTTP/1.1\" 408 SI ", Duration.ofSeconds(5)))
+                    .isTrue();
             assertThat(p.stdout()).contains("stream_idle_timeout");
         }
     }
@@ -90,14 +101,18 @@ class DownstreamLimitsTest {
     @Test
     void aTricklingRequestBodyGetsEnvoys408RequestTimeout() throws Exception {
         ProxyConfig c = TestProxy.config().limits(Limits.DEFAULT.withRequestTimeout(Duration.ofMillis(500)));
-        try (TestProxy p = TestProxy.start(c); Socket s = connect(p)) {
+        try (TestProxy p = TestProxy.start(c);
+                Socket s = connect(p)) {
             send(s, "POST /trickle HTTP/1.1\r\nhost: t\r\ncontent-length: 100\r\n\r\n");
             for (int i = 0; i < 3; i++) { // a byte every 100 ms: never idle, but the request is not in in time
                 send(s, "x");
                 Thread.sleep(100);
             }
-            assertThat(readAll(s)).startsWith("HTTP/1.1 408 Request Timeout\r\n").endsWith("request timeout");
-            assertThat(p.awaitOutput("\"POST /trickle HTTP/1.1\" 408 - 3 ", Duration.ofSeconds(5))).isTrue();
+            assertThat(readAll(s))
+                    .startsWith("HTTP/1.1 408 Request Timeout\r\n")
+                    .endsWith("request timeout");
+            assertThat(p.awaitOutput("\"POST /trickle HTTP/1.1\" 408 - 3 ", Duration.ofSeconds(5)))
+                    .isTrue();
             assertThat(p.stdout()).contains("request_overall_timeout");
         }
     }
@@ -106,7 +121,8 @@ class DownstreamLimitsTest {
     void connectionsOverTheCapAreClosedAndCountedAndOthersServed() throws Exception {
         ProxyConfig c = TestProxy.config().limits(Limits.DEFAULT.withMaxConnections(2));
         try (TestProxy p = TestProxy.start(c)) {
-            try (Socket a = connect(p); Socket b = connect(p)) {
+            try (Socket a = connect(p);
+                    Socket b = connect(p)) {
                 assertThat(b.isConnected()).isTrue(); // the second of the two the cap allows
                 awaitGauge(p, "http.ingress_http.downstream_cx_active", 2);
                 try (Socket over = connect(p)) {
@@ -118,8 +134,8 @@ class DownstreamLimitsTest {
             awaitGauge(p, "http.ingress_http.downstream_cx_active", 0);
             assertThat(p.get("/after").statusCode()).isEqualTo(200);
             Endpoint ep = p.server.listenAddress();
-            assertThat(p.server.stats().counter("listener." + ep.host() + "_" + ep.port()
-                    + ".downstream_cx_overflow")).isEqualTo(1);
+            assertThat(p.server.stats().counter("listener." + ep.host() + "_" + ep.port() + ".downstream_cx_overflow"))
+                    .isEqualTo(1);
         }
     }
 
@@ -138,15 +154,14 @@ class DownstreamLimitsTest {
             }
 
             @Override
-            public void flush() {
-            }
+            public void flush() {}
 
             @Override
-            public void close() {
-            }
+            public void close() {}
         };
         netty.addHandler(h);
-        try (TestProxy p = TestProxy.start(TestProxy.config()); Socket s = connect(p)) {
+        try (TestProxy p = TestProxy.start(TestProxy.config());
+                Socket s = connect(p)) {
             send(s, "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n" + "garbage that is no SETTINGS frame");
             byte[] in = s.getInputStream().readAllBytes();
             assertThat(goawayError(in)).isEqualTo(1); // PROTOCOL_ERROR
@@ -189,7 +204,8 @@ class DownstreamLimitsTest {
             ProxyConfig c = TestProxy.config()
                     .addCluster(ClusterConfig.fromUrl("fast", "http://127.0.0.1:" + upstream.getLocalPort()))
                     .addRoute(RouteConfig.catchAll("fast"));
-            try (TestProxy p = TestProxy.start(c); Socket s = new Socket()) {
+            try (TestProxy p = TestProxy.start(c);
+                    Socket s = new Socket()) {
                 s.setReceiveBufferSize(16 * 1024);
                 Endpoint ep = p.server.listenAddress();
                 s.connect(new java.net.InetSocketAddress(ep.host(), ep.port()));
@@ -223,7 +239,8 @@ class DownstreamLimitsTest {
                     .addCluster(ClusterConfig.fromUrl("stuck", "http://127.0.0.1:" + upstream.getLocalPort()))
                     .addRoute(RouteConfig.catchAll("stuck"));
             AtomicLong written = new AtomicLong();
-            try (TestProxy p = TestProxy.start(c); Socket s = connect(p)) {
+            try (TestProxy p = TestProxy.start(c);
+                    Socket s = connect(p)) {
                 Socket accepted = null;
                 Thread writer = new Thread(() -> {
                     try {
@@ -264,8 +281,9 @@ class DownstreamLimitsTest {
         });
         slow.start();
         try {
-            ProxyConfig c = TestProxy.config("c-all").addCluster(ClusterConfig.fromUrl("backend",
-                    "http://127.0.0.1:" + slow.getAddress().getPort()));
+            ProxyConfig c = TestProxy.config("c-all")
+                    .addCluster(ClusterConfig.fromUrl(
+                            "backend", "http://127.0.0.1:" + slow.getAddress().getPort()));
             try (TestProxy p = TestProxy.start(c)) {
                 String body = "x".repeat(3 * MIB); // three times the buffer limit
                 java.net.http.HttpResponse<String> r = p.post("/callout", body);

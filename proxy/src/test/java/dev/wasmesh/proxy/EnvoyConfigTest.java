@@ -29,7 +29,8 @@ class EnvoyConfigTest {
         MultiThreadIoEventLoopGroup group = Transport.group(1);
         try (EchoServer echo = EchoServer.start(new Endpoint("127.0.0.1", 0), group)) {
             // The example's fixed ports, moved to free ones for the test.
-            String yaml = exampleYaml().replace("port_value: 8080", "port_value: " + echo.address().port());
+            String yaml = exampleYaml()
+                    .replace("port_value: 8080", "port_value: " + echo.address().port());
             ProxyConfig c = parse(yaml).workers(2);
             assertThat(c.listen()).isEqualTo(new Endpoint("127.0.0.1", 10000));
             assertThat(c.filters()).hasSize(1);
@@ -48,18 +49,25 @@ class EnvoyConfigTest {
 
     @Test
     void unsupportedFieldIsAnErrorNamingItsPath() throws Exception {
-        String yaml = exampleYaml().replace("          codec_type: AUTO\n",
-                "          codec_type: AUTO\n          use_remote_address: true\n");
-        assertThatThrownBy(() -> parse(yaml)).isInstanceOf(EnvoyConfigException.class).hasMessage(
-                "static_resources.listeners[0].filter_chains[0].filters[0].typed_config.use_remote_address: "
-                        + "field not supported by wasmesh");
+        String yaml = exampleYaml()
+                .replace(
+                        "          codec_type: AUTO\n",
+                        "          codec_type: AUTO\n          use_remote_address: true\n");
+        assertThatThrownBy(() -> parse(yaml))
+                .isInstanceOf(EnvoyConfigException.class)
+                .hasMessage(
+                        "static_resources.listeners[0].filter_chains[0].filters[0].typed_config.use_remote_address: "
+                                + "field not supported by wasmesh");
     }
 
     @Test
     void theConnectionManagersTimeoutsAndTheListenersBufferLimitReachTheLimits() throws Exception {
-        String yaml = exampleYaml().replace("          codec_type: AUTO\n", "          codec_type: AUTO\n"
-                + "          request_headers_timeout: 2s\n          request_timeout: 30s\n"
-                + "          stream_idle_timeout: 0.5s\n          common_http_protocol_options: { idle_timeout: 60s }\n");
+        String yaml = exampleYaml()
+                .replace(
+                        "          codec_type: AUTO\n",
+                        "          codec_type: AUTO\n"
+                                + "          request_headers_timeout: 2s\n          request_timeout: 30s\n"
+                                + "          stream_idle_timeout: 0.5s\n          common_http_protocol_options: { idle_timeout: 60s }\n");
         Limits l = parse(yaml).limits();
         assertThat(l.requestHeadersTimeout()).isEqualTo(Duration.ofSeconds(2));
         assertThat(l.requestTimeout()).isEqualTo(Duration.ofSeconds(30));
@@ -73,7 +81,8 @@ class EnvoyConfigTest {
         String yaml = exampleYaml()
                 .replace("                  value: \"\"\n", "                  value: \"my-config\"\n")
                 .replace("                failure_policy: FAIL_CLOSED\n", "                fail_open: true\n")
-                .replace("                  runtime: envoy.wasm.runtime.v8\n",
+                .replace(
+                        "                  runtime: envoy.wasm.runtime.v8\n",
                         "                  runtime: envoy.wasm.runtime.anything\n"
                                 + "                  environment_variables: { key_values: { A: b } }\n");
         ProxyConfig c = parse(yaml);
@@ -86,26 +95,40 @@ class EnvoyConfigTest {
 
     @Test
     void routesByPathAndHeaderPickTheirClusters() throws Exception {
-        String yaml = exampleYaml().replace("              - match: { prefix: \"/\" }\n",
-                "              - match: { path: \"/exact\", headers: [{ name: x-pick, string_match: { exact: a } }] }\n"
-                        + "                route: { cluster: other }\n"
-                        + "              - match: { prefix: \"/\" }\n")
-                .replace("  clusters:\n", "  clusters:\n  - name: other\n    type: STRICT_DNS\n    load_assignment:\n"
-                        + "      cluster_name: other\n      endpoints:\n      - lb_endpoints:\n        - endpoint:\n"
-                        + "            address: { socket_address: { address: localhost, port_value: 9 } }\n");
+        String yaml = exampleYaml()
+                .replace(
+                        "              - match: { prefix: \"/\" }\n",
+                        "              - match: { path: \"/exact\", headers: [{ name: x-pick, string_match: { exact: a } }] }\n"
+                                + "                route: { cluster: other }\n"
+                                + "              - match: { prefix: \"/\" }\n")
+                .replace(
+                        "  clusters:\n",
+                        "  clusters:\n  - name: other\n    type: STRICT_DNS\n    load_assignment:\n"
+                                + "      cluster_name: other\n      endpoints:\n      - lb_endpoints:\n        - endpoint:\n"
+                                + "            address: { socket_address: { address: localhost, port_value: 9 } }\n");
         ProxyConfig c = parse(yaml);
-        dev.wasmesh.host.HeaderMap h = dev.wasmesh.host.HeaderMap.of(":path", "/exact?q", ":authority", "x",
-                "x-pick", "a");
-        assertThat(c.routes().stream().filter(r -> r.matches(h)).findFirst().orElseThrow().cluster())
+        dev.wasmesh.host.HeaderMap h =
+                dev.wasmesh.host.HeaderMap.of(":path", "/exact?q", ":authority", "x", "x-pick", "a");
+        assertThat(c.routes().stream()
+                        .filter(r -> r.matches(h))
+                        .findFirst()
+                        .orElseThrow()
+                        .cluster())
                 .isEqualTo("other");
         h.set("x-pick", "b");
-        assertThat(c.routes().stream().filter(r -> r.matches(h)).findFirst().orElseThrow().cluster())
+        assertThat(c.routes().stream()
+                        .filter(r -> r.matches(h))
+                        .findFirst()
+                        .orElseThrow()
+                        .cluster())
                 .isEqualTo("echo");
     }
 
     @Test
     void aRouteToAnUndefinedClusterIsRefused() throws Exception {
         String yaml = exampleYaml().replace("route: { cluster: echo, timeout: 15s }", "route: { cluster: nope }");
-        assertThatThrownBy(() -> parse(yaml)).isInstanceOf(EnvoyConfigException.class).hasMessageContaining("nope");
+        assertThatThrownBy(() -> parse(yaml))
+                .isInstanceOf(EnvoyConfigException.class)
+                .hasMessageContaining("nope");
     }
 }

@@ -18,9 +18,15 @@ class FailurePolicyTest {
 
     private TestProxy proxy(FailurePolicy policy) throws Exception {
         Path trap = Fixtures.trapFilter(dir, false);
-        ProxyConfig c = new ProxyConfig().workers(1)
-                .addFilter(FilterConfig.at(trap.toString(), null,
-                        PluginConfig.builder().name("trap").failurePolicy(policy).build()))
+        ProxyConfig c = new ProxyConfig()
+                .workers(1)
+                .addFilter(FilterConfig.at(
+                        trap.toString(),
+                        null,
+                        PluginConfig.builder()
+                                .name("trap")
+                                .failurePolicy(policy)
+                                .build()))
                 .addFilter(TestProxy.filter("seed", PluginConfig.builder().name("seed")));
         return TestProxy.start(c);
     }
@@ -53,7 +59,8 @@ class FailurePolicyTest {
     void failReloadRecreatesTheVmAfterABackoff() throws Exception {
         try (TestProxy p = proxy(FailurePolicy.FAIL_RELOAD)) {
             assertThat(p.get("/boom", "x-trap", "1").statusCode()).isEqualTo(503);
-            assertThat(p.awaitOutput("filter trap reloaded", Duration.ofSeconds(15))).isTrue();
+            assertThat(p.awaitOutput("filter trap reloaded", Duration.ofSeconds(15)))
+                    .isTrue();
             HttpResponse<String> after = p.get("/after");
             assertThat(after.statusCode()).isEqualTo(200);
             assertThat(after.headers().firstValue("hello")).hasValue("world");
@@ -66,10 +73,13 @@ class FailurePolicyTest {
         try (TestProxy p = proxy(FailurePolicy.FAIL_RELOAD)) {
             assertThat(p.get("/boom", "x-trap", "1").statusCode()).isEqualTo(503);
             assertThat(p.stderr()).contains("reloading in 1000 ms");
-            assertThat(p.awaitOutput("filter trap reloaded", Duration.ofSeconds(15))).isTrue();
+            assertThat(p.awaitOutput("filter trap reloaded", Duration.ofSeconds(15)))
+                    .isTrue();
             // A filter that fails on every request must not get a fresh VM every second: the backoff doubles.
             assertThat(p.get("/boom", "x-trap", "1").statusCode()).isEqualTo(503);
-            assertThat(p.awaitOutput("reloading in 2000 ms", Duration.ofSeconds(5))).as(p.stderr()).isTrue();
+            assertThat(p.awaitOutput("reloading in 2000 ms", Duration.ofSeconds(5)))
+                    .as(p.stderr())
+                    .isTrue();
             assertThat(p.get("/while-failed").statusCode()).isEqualTo(503);
             assertThat(p.server.stats().counter("wasm.trap.vm_failed")).isEqualTo(2);
         }
@@ -78,9 +88,12 @@ class FailurePolicyTest {
     @Test
     void aFilterThatFailsToStartIsRefusedWithAReason() throws Exception {
         Path bad = Fixtures.trapFilter(dir, true);
-        ProxyConfig c = new ProxyConfig().workers(1).addFilter(FilterConfig.at(bad.toString(), null,
-                PluginConfig.builder().name("bad").build()));
-        assertThatThrownBy(() -> TestProxy.start(c)).isInstanceOf(StartupException.class)
+        ProxyConfig c = new ProxyConfig()
+                .workers(1)
+                .addFilter(FilterConfig.at(
+                        bad.toString(), null, PluginConfig.builder().name("bad").build()));
+        assertThatThrownBy(() -> TestProxy.start(c))
+                .isInstanceOf(StartupException.class)
                 .hasMessageContaining("proxy_on_vm_start returned false");
     }
 }

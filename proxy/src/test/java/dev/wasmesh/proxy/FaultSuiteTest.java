@@ -44,9 +44,14 @@ class FaultSuiteTest {
     @MethodSource("attacks")
     @Timeout(value = 60, unit = TimeUnit.SECONDS)
     void theAttackFailsOnlyItsOwnRequest(FailurePolicy policy, String attack) throws Exception {
-        PluginConfig plugin = PluginConfig.builder().name("hostile").failurePolicy(policy)
-                .callbackDeadline(Duration.ofMillis(300)).memoryLimitPages(256).build();
-        ProxyConfig config = new ProxyConfig().workers(1)
+        PluginConfig plugin = PluginConfig.builder()
+                .name("hostile")
+                .failurePolicy(policy)
+                .callbackDeadline(Duration.ofMillis(300))
+                .memoryLimitPages(256)
+                .build();
+        ProxyConfig config = new ProxyConfig()
+                .workers(1)
                 .addFilter(FilterConfig.at(Fixtures.compile(dir, "hostile").toString(), null, plugin));
         try (TestProxy p = TestProxy.start(config)) {
             assertThat(p.get("/before").statusCode()).isEqualTo(200);
@@ -62,7 +67,8 @@ class FaultSuiteTest {
                 assertThat(p.server.stats().counter("wasm.hostile.vm_failed")).isZero();
                 return;
             }
-            assertThat(p.awaitOutput("filter hostile failed", Duration.ofSeconds(5))).isTrue();
+            assertThat(p.awaitOutput("filter hostile failed", Duration.ofSeconds(5)))
+                    .isTrue();
             switch (policy) {
                 case FAIL_CLOSED:
                     assertThat(p.get("/after").statusCode()).isEqualTo(503);
@@ -71,7 +77,8 @@ class FaultSuiteTest {
                     assertThat(p.get("/after").statusCode()).isEqualTo(200);
                     break;
                 default:
-                    assertThat(p.awaitOutput("filter hostile reloaded", Duration.ofSeconds(10))).isTrue();
+                    assertThat(p.awaitOutput("filter hostile reloaded", Duration.ofSeconds(10)))
+                            .isTrue();
                     assertThat(p.get("/after").statusCode()).isEqualTo(200);
             }
         }

@@ -28,7 +28,8 @@ final class Fixtures {
     static Path trapFilter(Path dir, boolean failStart) throws IOException {
         String wat = wat("trap-on-header.wat");
         if (failStart) {
-            wat = wat.replace("(func (export \"proxy_on_vm_start\") (param i32 i32) (result i32) (i32.const 1))",
+            wat = wat.replace(
+                    "(func (export \"proxy_on_vm_start\") (param i32 i32) (result i32) (i32.const 1))",
                     "(func (export \"proxy_on_vm_start\") (param i32 i32) (result i32) (i32.const 0))");
         }
         Path p = dir.resolve(failStart ? "fail-start.wasm" : "trap.wasm");

@@ -25,11 +25,13 @@ class GrpcCalloutTest {
     @Test
     void grpcCallToALocalH2cServerResumesTheRequest() throws Exception {
         try (GrpcTestServer grpc = new GrpcTestServer(group);
-             TestProxy proxy = TestProxy.start(TestProxy.config("c-all")
-                     .addCluster(ClusterConfig.fromUrl("backend", grpc.url())))) {
+                TestProxy proxy = TestProxy.start(
+                        TestProxy.config("c-all").addCluster(ClusterConfig.fromUrl("backend", grpc.url())))) {
             HttpResponse<String> r = proxy.get("/grpc");
             assertThat(r.statusCode()).isEqualTo(200);
-            assertThat(r.body()).contains("\"x-c-all-grpc\":\"pong:c-all-ping\"").doesNotContain("x-c-all-grpc-status");
+            assertThat(r.body())
+                    .contains("\"x-c-all-grpc\":\"pong:c-all-ping\"")
+                    .doesNotContain("x-c-all-grpc-status");
             assertThat(grpc.paths).contains("/grpc.Service/Method");
         }
     }
@@ -37,20 +39,22 @@ class GrpcCalloutTest {
     @Test
     void grpcStreamToALocalH2cServerReportsItsMetadataMessagesAndClose() throws Exception {
         try (GrpcTestServer grpc = new GrpcTestServer(group);
-             TestProxy proxy = TestProxy.start(TestProxy.config("c-all")
-                     .addCluster(ClusterConfig.fromUrl("backend", grpc.url())))) {
+                TestProxy proxy = TestProxy.start(
+                        TestProxy.config("c-all").addCluster(ClusterConfig.fromUrl("backend", grpc.url())))) {
             HttpResponse<String> r = proxy.get("/grpc-stream");
             // initial metadata {content-type, x-md}, trailing {grpc-status, x-t}; the last of the two messages
-            assertThat(r.body()).contains("\"x-c-all-grpc\":\"two:c-all-stream\"")
-                    .contains("\"x-c-all-grpc-metadata\":\"2/2\"").contains("\"x-c-all-grpc-status\":\"0\"");
+            assertThat(r.body())
+                    .contains("\"x-c-all-grpc\":\"two:c-all-stream\"")
+                    .contains("\"x-c-all-grpc-metadata\":\"2/2\"")
+                    .contains("\"x-c-all-grpc-status\":\"0\"");
             assertThat(grpc.paths).contains("/grpc.Service/Stream");
         }
     }
 
     @Test
     void grpcCallToAClosedPortReportsUnavailable() throws Exception {
-        try (TestProxy proxy = TestProxy.start(TestProxy.config("c-all")
-                .addCluster(ClusterConfig.fromUrl("backend", "http://127.0.0.1:1")))) {
+        try (TestProxy proxy = TestProxy.start(
+                TestProxy.config("c-all").addCluster(ClusterConfig.fromUrl("backend", "http://127.0.0.1:1")))) {
             HttpResponse<String> r = proxy.get("/grpc");
             assertThat(r.statusCode()).isEqualTo(200);
             assertThat(r.body()).contains("\"x-c-all-grpc-status\":\"14\"").doesNotContain("\"x-c-all-grpc\"");
@@ -59,8 +63,8 @@ class GrpcCalloutTest {
 
     @Test
     void httpCalloutToAClosedPortStillResumesTheRequest() throws Exception {
-        try (TestProxy proxy = TestProxy.start(TestProxy.config("c-all")
-                .addCluster(ClusterConfig.fromUrl("backend", "http://127.0.0.1:1")))) {
+        try (TestProxy proxy = TestProxy.start(
+                TestProxy.config("c-all").addCluster(ClusterConfig.fromUrl("backend", "http://127.0.0.1:1")))) {
             HttpResponse<String> r = proxy.get("/callout");
             assertThat(r.statusCode()).isEqualTo(200);
             assertThat(r.body()).contains("\"x-c-all-callout-status\":\"\"").contains("\"x-c-all-callout-body\":\"\"");
@@ -70,8 +74,12 @@ class GrpcCalloutTest {
     /** The grpc-callbacks fixture's whole log of gRPC callbacks after one request of the given kind. */
     private String callbacksAfter(GrpcTestServer grpc, String... headers) throws Exception {
         Path filter = Fixtures.compile(dir, "grpc-callbacks");
-        try (TestProxy proxy = TestProxy.start(new ProxyConfig().workers(1)
-                .addFilter(FilterConfig.at(filter.toString(), null, PluginConfig.builder().name("grpc").build()))
+        try (TestProxy proxy = TestProxy.start(new ProxyConfig()
+                .workers(1)
+                .addFilter(FilterConfig.at(
+                        filter.toString(),
+                        null,
+                        PluginConfig.builder().name("grpc").build()))
                 .addCluster(ClusterConfig.fromUrl("backend", grpc.url())))) {
             assertThat(proxy.get("/call", headers).statusCode()).isEqualTo(200);
             HttpResponse<String> report = proxy.get("/report", "x-report", "1");

@@ -34,19 +34,26 @@ final class GrpcTestServer implements AutoCloseable {
     private volatile String failMessage = "";
 
     GrpcTestServer(EventLoopGroup group) throws InterruptedException {
-        channel = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
+        channel = new ServerBootstrap()
+                .group(group)
+                .channel(NioServerSocketChannel.class)
                 .childHandler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {
-                        ch.pipeline().addLast(Http2FrameCodecBuilder.forServer().build(),
-                                new Http2MultiplexHandler(new ChannelInitializer<Channel>() {
-                                    @Override
-                                    protected void initChannel(Channel stream) {
-                                        stream.pipeline().addLast(new Handler());
-                                    }
-                                }));
+                        ch.pipeline()
+                                .addLast(
+                                        Http2FrameCodecBuilder.forServer().build(),
+                                        new Http2MultiplexHandler(new ChannelInitializer<Channel>() {
+                                            @Override
+                                            protected void initChannel(Channel stream) {
+                                                stream.pipeline().addLast(new Handler());
+                                            }
+                                        }));
                     }
-                }).bind("127.0.0.1", 0).sync().channel();
+                })
+                .bind("127.0.0.1", 0)
+                .sync()
+                .channel();
     }
 
     /** Every later call fails at once: a trailers-only answer with this grpc-status and grpc-message. */
@@ -86,29 +93,36 @@ final class GrpcTestServer implements AutoCloseable {
             String msg = "";
             while (body.readableBytes() >= 5) {
                 body.skipBytes(1);
-                msg = body.readCharSequence(body.readInt(), StandardCharsets.UTF_8).toString();
+                msg = body.readCharSequence(body.readInt(), StandardCharsets.UTF_8)
+                        .toString();
             }
             return msg;
         }
 
         private void answer(ChannelHandlerContext ctx, String msg) {
             if (failStatus != 0) {
-                ctx.writeAndFlush(new DefaultHttp2HeadersFrame(new DefaultHttp2Headers().status("200")
-                        .add("content-type", "application/grpc").add("grpc-status", Integer.toString(failStatus))
-                        .add("grpc-message", failMessage), true));
+                ctx.writeAndFlush(new DefaultHttp2HeadersFrame(
+                        new DefaultHttp2Headers()
+                                .status("200")
+                                .add("content-type", "application/grpc")
+                                .add("grpc-status", Integer.toString(failStatus))
+                                .add("grpc-message", failMessage),
+                        true));
                 return;
             }
-            ctx.write(new DefaultHttp2HeadersFrame(new DefaultHttp2Headers().status("200")
-                    .add("content-type", "application/grpc").add("x-md", "1")));
-            List<String> replies = path.endsWith("/Stream") ? List.of("one:" + msg, "two:" + msg)
-                    : List.of("pong:" + msg);
+            ctx.write(new DefaultHttp2HeadersFrame(new DefaultHttp2Headers()
+                    .status("200")
+                    .add("content-type", "application/grpc")
+                    .add("x-md", "1")));
+            List<String> replies =
+                    path.endsWith("/Stream") ? List.of("one:" + msg, "two:" + msg) : List.of("pong:" + msg);
             for (String r : replies) {
                 byte[] reply = r.getBytes(StandardCharsets.UTF_8);
-                ctx.write(new DefaultHttp2DataFrame(Unpooled.buffer().writeByte(0).writeInt(reply.length)
-                        .writeBytes(reply)));
+                ctx.write(new DefaultHttp2DataFrame(
+                        Unpooled.buffer().writeByte(0).writeInt(reply.length).writeBytes(reply)));
             }
-            ctx.writeAndFlush(new DefaultHttp2HeadersFrame(new DefaultHttp2Headers().add("grpc-status", "0")
-                    .add("x-t", "1"), true));
+            ctx.writeAndFlush(new DefaultHttp2HeadersFrame(
+                    new DefaultHttp2Headers().add("grpc-status", "0").add("x-t", "1"), true));
         }
 
         @Override

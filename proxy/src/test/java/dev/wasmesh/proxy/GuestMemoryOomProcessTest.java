@@ -27,13 +27,15 @@ class GuestMemoryOomProcessTest {
     @Test
     void failClosedAnswers503AndKeepsServing() throws Exception {
         try (RunProcess p = proxy("FAIL_CLOSE")) {
-            assertThat(p.adminGet("/stats").body()).contains("wasm.hostile.worker_0.guest_memory_bytes: 131072")
+            assertThat(p.adminGet("/stats").body())
+                    .contains("wasm.hostile.worker_0.guest_memory_bytes: 131072")
                     .containsPattern("wasm.guest_memory_budget_bytes: [1-9]");
             assertThat(p.get("/attack", "x-attack", "g").statusCode()).isEqualTo(503);
             assertThat(p.get("/after").statusCode()).isEqualTo(503);
             assertThat(p.adminGet("/ready").statusCode()).isEqualTo(200);
             // The failed VM was closed: its pages went back to the budget.
-            assertThat(p.adminGet("/stats").body()).contains("wasm.hostile.worker_0.guest_memory_bytes: 0")
+            assertThat(p.adminGet("/stats").body())
+                    .contains("wasm.hostile.worker_0.guest_memory_bytes: 0")
                     .contains("wasm.guest_memory_used_bytes: 0");
             assertThat(p.output()).doesNotContain("OutOfMemoryError");
         }
@@ -63,8 +65,14 @@ class GuestMemoryOomProcessTest {
 
     private static void awaitReloads(RunProcess p, int count) throws InterruptedException {
         long end = System.nanoTime() + Duration.ofSeconds(15).toNanos();
-        while (p.output().lines().filter(l -> l.contains("filter hostile reloaded")).count() < count) {
-            assertThat(System.nanoTime()).as("reload %d; output:%n%s", count, p.output()).isLessThan(end);
+        while (p.output()
+                        .lines()
+                        .filter(l -> l.contains("filter hostile reloaded"))
+                        .count()
+                < count) {
+            assertThat(System.nanoTime())
+                    .as("reload %d; output:%n%s", count, p.output())
+                    .isLessThan(end);
             Thread.sleep(50);
         }
     }

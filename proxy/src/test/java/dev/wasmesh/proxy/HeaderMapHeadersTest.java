@@ -11,7 +11,8 @@ class HeaderMapHeadersTest {
     /** Netty's own headers are the reference for what the decoders' questions mean. */
     private static void sameAnswers(List<String> values, String... asked) {
         HttpHeaders ours = new HeaderMapHeaders();
-        HttpHeaders netty = DefaultHttpHeadersFactory.headersFactory().withValidation(false).newHeaders();
+        HttpHeaders netty =
+                DefaultHttpHeadersFactory.headersFactory().withValidation(false).newHeaders();
         for (String v : values) {
             ours.add("Transfer-Encoding", v);
             netty.add("Transfer-Encoding", v);

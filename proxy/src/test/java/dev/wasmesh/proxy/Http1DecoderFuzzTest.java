@@ -39,6 +39,7 @@ import java.util.regex.Pattern;
 class Http1DecoderFuzzTest {
     /** Small enough that inputs of the fuzzer's default maximum length (4 KiB) reach the limits. */
     private static final int LIMIT = 2048;
+
     private static final Pattern WHITESPACE = Pattern.compile("[ \t]+");
     private static final Pattern TRANSFER_ENCODING = Pattern.compile(" \\| transfer-encoding: [^|]*?(?= \\| |$)");
     private static final Pattern AT_THE_ENDS = Pattern.compile("^[ \t]+|[ \t]+$");
@@ -56,22 +57,27 @@ class Http1DecoderFuzzTest {
     /** A response to HEAD: no body whatever the head says. */
     @FuzzTest(maxDuration = "30s")
     void headResponses(byte[] wire) {
-        check(() -> {
-            UpstreamResponseDecoder d = new UpstreamResponseDecoder();
-            d.expectBodyless(true);
-            return d;
-        }, null, wire, true);
+        check(
+                () -> {
+                    UpstreamResponseDecoder d = new UpstreamResponseDecoder();
+                    d.expectBodyless(true);
+                    return d;
+                },
+                null,
+                wire,
+                true);
     }
 
-    private static void check(Supplier<ChannelHandler> decoder, Supplier<ChannelHandler> netty, byte[] wire,
-                              boolean closeAtEnd) {
+    private static void check(
+            Supplier<ChannelHandler> decoder, Supplier<ChannelHandler> netty, byte[] wire, boolean closeAtEnd) {
         Decoded whole = decode(decoder.get(), wire, null, closeAtEnd, false);
         Decoded pieces = decode(decoder.get(), wire, new Random(Arrays.hashCode(wire)), closeAtEnd, false);
         assertThat(pieces.events).as("the same bytes in pieces").isEqualTo(whole.events);
         if (netty != null && !whole.failed) {
             Decoded reference = decode(netty.get(), wire, null, closeAtEnd, true);
             if (!reference.failed) {
-                assertThat(withoutCoding(whole.events)).as("as Netty's decoder reads them")
+                assertThat(withoutCoding(whole.events))
+                        .as("as Netty's decoder reads them")
                         .isEqualTo(withoutCoding(reference.events));
             }
         }
@@ -79,7 +85,9 @@ class Http1DecoderFuzzTest {
 
     /** Netty's decoder takes chunked out of transfer-encoding where no body follows (1xx, 204, 304); this one not. */
     private static List<String> withoutCoding(List<String> events) {
-        return events.stream().map(e -> TRANSFER_ENCODING.matcher(e).replaceAll("")).toList();
+        return events.stream()
+                .map(e -> TRANSFER_ENCODING.matcher(e).replaceAll(""))
+                .toList();
     }
 
     private record Decoded(List<String> events, boolean failed) {}
@@ -89,13 +97,14 @@ class Http1DecoderFuzzTest {
      * names), the body between heads, each end with its trailers; a failure ends the list. {@code split} null
      * writes the bytes at once.
      */
-    private static Decoded decode(ChannelHandler decoder, byte[] bytes, Random split, boolean closeAtEnd,
-                                  boolean reference) {
+    private static Decoded decode(
+            ChannelHandler decoder, byte[] bytes, Random split, boolean closeAtEnd, boolean reference) {
         EmbeddedChannel ch = new EmbeddedChannel(decoder);
         int at = 0;
         while (at < bytes.length) {
-            int n = split == null ? bytes.length : Math.min(bytes.length - at, 1 + split.nextInt(
-                    split.nextBoolean() ? 4 : 300));
+            int n = split == null
+                    ? bytes.length
+                    : Math.min(bytes.length - at, 1 + split.nextInt(split.nextBoolean() ? 4 : 300));
             ch.writeInbound(Unpooled.wrappedBuffer(bytes, at, n)); // rethrows what the pipeline threw
             at += n;
         }
@@ -133,7 +142,8 @@ class Http1DecoderFuzzTest {
                     assertThat(inMessage).as("content outside a message").isTrue();
                     body.append(HexFormat.of().formatHex(ByteBufUtil.getBytes(c.content())));
                     if (c instanceof LastHttpContent last) {
-                        StringBuilder sb = new StringBuilder("body ").append(body).append(" end");
+                        StringBuilder sb =
+                                new StringBuilder("body ").append(body).append(" end");
                         appendHeaders(sb, last.trailingHeaders());
                         events.add(sb.toString());
                         body.setLength(0);
@@ -149,8 +159,10 @@ class Http1DecoderFuzzTest {
     }
 
     private static String head(HttpMessage m) {
-        StringBuilder sb = new StringBuilder(m instanceof HttpRequest r ? r.method() + " " + r.uri()
-                : String.valueOf(((HttpResponse) m).status().code()));
+        StringBuilder sb = new StringBuilder(
+                m instanceof HttpRequest r
+                        ? r.method() + " " + r.uri()
+                        : String.valueOf(((HttpResponse) m).status().code()));
         sb.append(' ').append(m.protocolVersion());
         appendHeaders(sb, m.headers());
         return sb.toString();
@@ -166,7 +178,9 @@ class Http1DecoderFuzzTest {
         List<String> fields = new ArrayList<>();
         for (Map.Entry<String, String> e : headers) {
             fields.add(e.getKey().toLowerCase(Locale.ROOT) + ": "
-                    + WHITESPACE.matcher(AT_THE_ENDS.matcher(e.getValue()).replaceAll("")).replaceAll(" "));
+                    + WHITESPACE
+                            .matcher(AT_THE_ENDS.matcher(e.getValue()).replaceAll(""))
+                            .replaceAll(" "));
         }
         fields.sort(Comparator.comparing(f -> f.substring(0, f.indexOf(": ")))); // stable
         fields.forEach(f -> sb.append(" | ").append(f));

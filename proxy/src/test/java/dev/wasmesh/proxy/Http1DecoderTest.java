@@ -57,9 +57,14 @@ class Http1DecoderTest {
                 wire.append("\r\n"); // an empty line between messages is allowed
             }
             String version = pick(rnd, "HTTP/1.1", "HTTP/1.0");
-            wire.append(pick(rnd, "GET", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "HEAD", "PURGE")).append(' ')
-                    .append(target(rnd)).append(' ').append(version).append("\r\n")
-                    .append(pick(rnd, "Host", "host", "HOST")).append(": h\r\n"); // one host: RFC 9112 3.2
+            wire.append(pick(rnd, "GET", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "HEAD", "PURGE"))
+                    .append(' ')
+                    .append(target(rnd))
+                    .append(' ')
+                    .append(version)
+                    .append("\r\n")
+                    .append(pick(rnd, "Host", "host", "HOST"))
+                    .append(": h\r\n"); // one host: RFC 9112 3.2
             appendMessageRest(rnd, wire, false, version.endsWith("1.1"));
         }
         byte[] bytes = wire.toString().getBytes(StandardCharsets.ISO_8859_1);
@@ -78,8 +83,12 @@ class Http1DecoderTest {
         for (int i = 0; i < messages && !untilClose; i++) {
             int status = Integer.parseInt(pick(rnd, "200", "201", "204", "304", "404", "500", "100", "302"));
             String version = pick(rnd, "HTTP/1.1", "HTTP/1.0");
-            wire.append(version).append(' ').append(status).append(' ')
-                    .append(pick(rnd, "OK", "Whatever", "Not Found", "")).append("\r\n");
+            wire.append(version)
+                    .append(' ')
+                    .append(status)
+                    .append(' ')
+                    .append(pick(rnd, "OK", "Whatever", "Not Found", ""))
+                    .append("\r\n");
             boolean last = i == messages - 1;
             untilClose = last && status >= 200 && status != 204 && status != 304 && rnd.nextInt(3) == 0;
             if (untilClose) { // no framing: the body lasts until the connection closes
@@ -101,20 +110,30 @@ class Http1DecoderTest {
         int framing = bodyless ? 0 : rnd.nextInt(http11 ? 3 : 2);
         String body = body(rnd);
         if (framing == 1) {
-            wire.append(pick(rnd, "Content-Length", "content-length")).append(": ").append(body.length())
-                    .append("\r\n\r\n").append(body);
+            wire.append(pick(rnd, "Content-Length", "content-length"))
+                    .append(": ")
+                    .append(body.length())
+                    .append("\r\n\r\n")
+                    .append(body);
         } else if (framing == 2) {
             wire.append(pick(rnd, "Transfer-Encoding", "transfer-encoding")).append(": chunked\r\n\r\n");
             int at = 0;
             while (at < body.length()) {
                 int n = 1 + rnd.nextInt(body.length() - at);
-                wire.append(Integer.toHexString(n)).append(rnd.nextBoolean() ? "" : ";ext=1").append("\r\n")
-                        .append(body, at, at + n).append("\r\n");
+                wire.append(Integer.toHexString(n))
+                        .append(rnd.nextBoolean() ? "" : ";ext=1")
+                        .append("\r\n")
+                        .append(body, at, at + n)
+                        .append("\r\n");
                 at += n;
             }
             wire.append("0\r\n");
             for (int t = rnd.nextInt(3); t > 0; t--) {
-                wire.append(headerName(rnd)).append(':').append(ows(rnd)).append(value(rnd)).append(ows(rnd))
+                wire.append(headerName(rnd))
+                        .append(':')
+                        .append(ows(rnd))
+                        .append(value(rnd))
+                        .append(ows(rnd))
                         .append("\r\n");
             }
             wire.append("\r\n");
@@ -125,14 +144,28 @@ class Http1DecoderTest {
 
     private static void appendHeaders(Random rnd, StringBuilder wire) {
         for (int h = rnd.nextInt(7); h > 0; h--) {
-            wire.append(headerName(rnd)).append(':').append(ows(rnd)).append(value(rnd)).append(ows(rnd))
+            wire.append(headerName(rnd))
+                    .append(':')
+                    .append(ows(rnd))
+                    .append(value(rnd))
+                    .append(ows(rnd))
                     .append("\r\n");
         }
     }
 
     private static String headerName(Random rnd) {
-        String name = pick(rnd, "Date", "user-agent", "Accept", "X-Request-Id", "x-custom", "Cookie", "ETag",
-                "x-" + Long.toString(rnd.nextLong() & 0xffffff, 36), "Accept-Encoding", "X_Under~score!");
+        String name = pick(
+                rnd,
+                "Date",
+                "user-agent",
+                "Accept",
+                "X-Request-Id",
+                "x-custom",
+                "Cookie",
+                "ETag",
+                "x-" + Long.toString(rnd.nextLong() & 0xffffff, 36),
+                "Accept-Encoding",
+                "X_Under~score!");
         StringBuilder sb = new StringBuilder();
         for (char c : name.toCharArray()) {
             sb.append(rnd.nextInt(4) == 0 ? Character.toUpperCase(c) : c);
@@ -145,8 +178,12 @@ class Http1DecoderTest {
         StringBuilder sb = new StringBuilder();
         for (int n = rnd.nextInt(15) == 0 ? 2100 + rnd.nextInt(500) : rnd.nextInt(20); n > 0; n--) {
             int kind = rnd.nextInt(12);
-            sb.append(kind == 0 ? ' ' : kind == 1 ? '\t' : kind == 2 ? (char) (0x80 + rnd.nextInt(0x80))
-                    : (char) ('!' + rnd.nextInt(94)));
+            sb.append(
+                    kind == 0
+                            ? ' '
+                            : kind == 1
+                                    ? '\t'
+                                    : kind == 2 ? (char) (0x80 + rnd.nextInt(0x80)) : (char) ('!' + rnd.nextInt(94)));
         }
         return sb.toString();
     }
@@ -210,12 +247,16 @@ class Http1DecoderTest {
         assertThat(o.decoderResult().isSuccess()).as("decoded %s", o).isTrue();
         if (o instanceof HttpMessage) {
             HttpMessage m = (HttpMessage) o;
-            StringBuilder sb = new StringBuilder(o instanceof HttpRequest
-                    ? ((HttpRequest) m).method() + " " + ((HttpRequest) m).uri()
-                    : String.valueOf(((HttpResponse) m).status().code()));
+            StringBuilder sb = new StringBuilder(
+                    o instanceof HttpRequest
+                            ? ((HttpRequest) m).method() + " " + ((HttpRequest) m).uri()
+                            : String.valueOf(((HttpResponse) m).status().code()));
             sb.append(' ').append(m.protocolVersion());
             for (Map.Entry<String, String> e : m.headers()) {
-                sb.append(" | ").append(e.getKey().toLowerCase(Locale.ROOT)).append(": ").append(e.getValue());
+                sb.append(" | ")
+                        .append(e.getKey().toLowerCase(Locale.ROOT))
+                        .append(": ")
+                        .append(e.getValue());
             }
             out.add(sb.toString());
         }
@@ -225,7 +266,10 @@ class Http1DecoderTest {
             if (o instanceof LastHttpContent) {
                 StringBuilder sb = new StringBuilder("body ").append(body).append(" end");
                 for (Map.Entry<String, String> e : ((LastHttpContent) o).trailingHeaders()) {
-                    sb.append(" | ").append(e.getKey().toLowerCase(Locale.ROOT)).append(": ").append(e.getValue());
+                    sb.append(" | ")
+                            .append(e.getKey().toLowerCase(Locale.ROOT))
+                            .append(": ")
+                            .append(e.getValue());
                 }
                 out.add(sb.toString());
                 body.setLength(0);
@@ -237,34 +281,35 @@ class Http1DecoderTest {
     // ---- what a proxy must refuse ----------------------------------------------------------------------------
 
     @ParameterizedTest
-    @ValueSource(strings = {
-        "GET / HTTP/1.1\r\nhost : t\r\n\r\n", // whitespace before the colon (RFC 9112 5.1)
-        "GET / HTTP/1.1\r\nx{bad}: 1\r\n\r\n",
-        "GET / HTTP/1.1\r\nx: a\u0001b\r\n\r\n",
-        "GET / HTTP/1.1\r\nx: a\rb\r\n\r\n",
-        "GET / HTTP/1.1\r\nno colon\r\n\r\n",
-        "GET / HTTP/1.1\r\n: empty name\r\n\r\n",
-        "GET / HTTP/2.0\r\n\r\n",
-        "GET /  HTTP/1.1\r\n\r\n",
-        "GET\r\n\r\n",
-        "G(T / HTTP/1.1\r\n\r\n",
-        "GET /a\u0001b HTTP/1.1\r\n\r\n",
-        "POST / HTTP/1.1\r\ncontent-length: 3\r\ntransfer-encoding: chunked\r\n\r\n",
-        "POST / HTTP/1.1\r\ncontent-length: 3\r\ncontent-length: 3\r\n\r\nabc",
-        "POST / HTTP/1.1\r\ncontent-length: 3, 3\r\n\r\nabc",
-        "POST / HTTP/1.1\r\ncontent-length: -3\r\n\r\nabc",
-        "POST / HTTP/1.1\r\ncontent-length: 0x3\r\n\r\nabc",
-        "POST / HTTP/1.1\r\ntransfer-encoding: gzip\r\n\r\nabc",
-        "POST / HTTP/1.1\r\ntransfer-encoding: chunked, gzip\r\n\r\n",
-        "POST / HTTP/1.0\r\ntransfer-encoding: chunked\r\n\r\n0\r\n\r\n",
-        " continued: line\r\n\r\n",
-        "GET / HTTP/1.1\nhost: a\n\n", // bare LF line ends: a proxy in front may not read them so
-        "GET / HTTP/1.1\r\nhost: a\r\n\n",
-        "\u0000GET / HTTP/1.1\r\n\r\n",
-        "\nGET / HTTP/1.1\r\n\r\n",
-        "GET / HTTP/1.1\r\nx: 1\r\n folded\r\n\r\n", // obs-fold in a request (RFC 9112 5.2 lets it be refused)
-        "POST / HTTP/1.1\r\ntransfer-encoding:\r\n chunked\r\n\r\n0\r\n\r\n",
-    })
+    @ValueSource(
+            strings = {
+                "GET / HTTP/1.1\r\nhost : t\r\n\r\n", // whitespace before the colon (RFC 9112 5.1)
+                "GET / HTTP/1.1\r\nx{bad}: 1\r\n\r\n",
+                "GET / HTTP/1.1\r\nx: a\u0001b\r\n\r\n",
+                "GET / HTTP/1.1\r\nx: a\rb\r\n\r\n",
+                "GET / HTTP/1.1\r\nno colon\r\n\r\n",
+                "GET / HTTP/1.1\r\n: empty name\r\n\r\n",
+                "GET / HTTP/2.0\r\n\r\n",
+                "GET /  HTTP/1.1\r\n\r\n",
+                "GET\r\n\r\n",
+                "G(T / HTTP/1.1\r\n\r\n",
+                "GET /a\u0001b HTTP/1.1\r\n\r\n",
+                "POST / HTTP/1.1\r\ncontent-length: 3\r\ntransfer-encoding: chunked\r\n\r\n",
+                "POST / HTTP/1.1\r\ncontent-length: 3\r\ncontent-length: 3\r\n\r\nabc",
+                "POST / HTTP/1.1\r\ncontent-length: 3, 3\r\n\r\nabc",
+                "POST / HTTP/1.1\r\ncontent-length: -3\r\n\r\nabc",
+                "POST / HTTP/1.1\r\ncontent-length: 0x3\r\n\r\nabc",
+                "POST / HTTP/1.1\r\ntransfer-encoding: gzip\r\n\r\nabc",
+                "POST / HTTP/1.1\r\ntransfer-encoding: chunked, gzip\r\n\r\n",
+                "POST / HTTP/1.0\r\ntransfer-encoding: chunked\r\n\r\n0\r\n\r\n",
+                " continued: line\r\n\r\n",
+                "GET / HTTP/1.1\nhost: a\n\n", // bare LF line ends: a proxy in front may not read them so
+                "GET / HTTP/1.1\r\nhost: a\r\n\n",
+                "\u0000GET / HTTP/1.1\r\n\r\n",
+                "\nGET / HTTP/1.1\r\n\r\n",
+                "GET / HTTP/1.1\r\nx: 1\r\n folded\r\n\r\n", // obs-fold in a request (RFC 9112 5.2 lets it be refused)
+                "POST / HTTP/1.1\r\ntransfer-encoding:\r\n chunked\r\n\r\n0\r\n\r\n",
+            })
     void aMalformedRequestHeadIsHandedOnAsFailedAndTheRestDiscarded(String head) {
         EmbeddedChannel ch = new EmbeddedChannel(new Http1RequestDecoder(LIMIT));
         ch.writeInbound(bytes(head + "GET /next HTTP/1.1\r\n\r\n"));
@@ -277,22 +322,23 @@ class Http1DecoderTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {
-        "zz\r\nabc\r\n0\r\n\r\n",
-        "3\r\nabcX\r\n0\r\n\r\n", // the chunk's data is longer than its size
-        "fffffffffffffffff\r\n",
-        "3\r\nabc\r\n0\r\nx y: 1\r\n\r\n",
-        "3\nabc\r\n0\r\n\r\n", // bare LF after the size (CVE-2025-58056 in Netty, CVE-2025-22871 in Go)
-        "3\r\nabc\n0\r\n\r\n", // and after the data
-        "3\r\nabc\r\n0\n\n",
-        "3\r\nabc\r\n0\r\nx: 1\n\r\n",
-        "3;a\rb\r\nabc\r\n0\r\n\r\n",
-        "3;a=\"x\r\nabc\r\n0\r\n\r\n",
-        "3;\r\nabc\r\n0\r\n\r\n",
-        "3;a=\r\nabc\r\n0\r\n\r\n",
-        "3 x\r\nabc\r\n0\r\n\r\n",
-        "10000000000000000\r\n",
-    })
+    @ValueSource(
+            strings = {
+                "zz\r\nabc\r\n0\r\n\r\n",
+                "3\r\nabcX\r\n0\r\n\r\n", // the chunk's data is longer than its size
+                "fffffffffffffffff\r\n",
+                "3\r\nabc\r\n0\r\nx y: 1\r\n\r\n",
+                "3\nabc\r\n0\r\n\r\n", // bare LF after the size (CVE-2025-58056 in Netty, CVE-2025-22871 in Go)
+                "3\r\nabc\n0\r\n\r\n", // and after the data
+                "3\r\nabc\r\n0\n\n",
+                "3\r\nabc\r\n0\r\nx: 1\n\r\n",
+                "3;a\rb\r\nabc\r\n0\r\n\r\n",
+                "3;a=\"x\r\nabc\r\n0\r\n\r\n",
+                "3;\r\nabc\r\n0\r\n\r\n",
+                "3;a=\r\nabc\r\n0\r\n\r\n",
+                "3 x\r\nabc\r\n0\r\n\r\n",
+                "10000000000000000\r\n",
+            })
     void aMalformedChunkedBodyEndsInAFailedLastContent(String body) {
         EmbeddedChannel ch = new EmbeddedChannel(new Http1RequestDecoder(LIMIT));
         ch.writeInbound(bytes("POST / HTTP/1.1\r\nhost: t\r\ntransfer-encoding: chunked\r\n\r\n" + body));
@@ -321,8 +367,8 @@ class Http1DecoderTest {
         headers.finishAndReleaseAll();
 
         EmbeddedChannel fits = new EmbeddedChannel(new Http1RequestDecoder(100));
-        fits.writeInbound(bytes("GET / HTTP/1.1\r\nhost: t\r\na: " + "x".repeat(40) + "\r\nb: " + "y".repeat(40)
-                + "\r\n\r\n"));
+        fits.writeInbound(
+                bytes("GET / HTTP/1.1\r\nhost: t\r\na: " + "x".repeat(40) + "\r\nb: " + "y".repeat(40) + "\r\n\r\n"));
         r = fits.readInbound();
         assertThat(r.decoderResult().isSuccess()).isTrue();
         assertThat(r.headers().get("b")).isEqualTo("y".repeat(40));
@@ -341,9 +387,11 @@ class Http1DecoderTest {
         assertThat(first.uri()).isEqualTo("/x");
         assertThat(((HeaderMapHeaders) first.headers()).map().toMap())
                 .containsExactly(Map.entry("host", "h"), Map.entry("content-length", "0000000000000000000003"));
-        assertThat(((HttpContent) got.get(1)).content().toString(StandardCharsets.US_ASCII)).isEqualTo("abc");
+        assertThat(((HttpContent) got.get(1)).content().toString(StandardCharsets.US_ASCII))
+                .isEqualTo("abc");
         assertThat(((HttpRequest) got.get(2)).uri()).isEqualTo("/y");
-        assertThat(((HttpContent) got.get(3)).content().toString(StandardCharsets.US_ASCII)).isEqualTo("abc");
+        assertThat(((HttpContent) got.get(3)).content().toString(StandardCharsets.US_ASCII))
+                .isEqualTo("abc");
         assertThat(got.get(got.size() - 1)).isInstanceOf(LastHttpContent.class);
         got.forEach(ReferenceCountUtil::release);
         ch.finishAndReleaseAll();
@@ -370,7 +418,8 @@ class Http1DecoderTest {
         List<HttpObject> got = drain(ch);
         assertThat(got).hasSize(4);
         assertThat(got.get(1)).isSameAs(LastHttpContent.EMPTY_LAST_CONTENT);
-        assertThat(((LastHttpContent) got.get(3)).content().toString(StandardCharsets.US_ASCII)).isEqualTo("hello");
+        assertThat(((LastHttpContent) got.get(3)).content().toString(StandardCharsets.US_ASCII))
+                .isEqualTo("hello");
         got.forEach(ReferenceCountUtil::release);
         ch.finishAndReleaseAll();
     }
@@ -387,20 +436,21 @@ class Http1DecoderTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {
-        "HTTP/1.1 20 OK\r\n\r\n",
-        "HTTP/1.1 2000 OK\r\n\r\n",
-        "HTTP/1.1 099 Low\r\n\r\n",
-        "HTTP/3 200 OK\r\n\r\n",
-        "garbage\r\n\r\n",
-        "HTTP/1.1 200 OK\r\ncontent-length: 2\r\ntransfer-encoding: chunked\r\n\r\n",
-        "HTTP/1.1 200 OK\r\ncontent-length: 2\r\ncontent-length: 3\r\n\r\n",
-        "HTTP/1.1 204 No Content\r\ncontent-length: x\r\n\r\n", // checked where no body follows too
-        "HTTP/1.1 304 Not Modified\r\ncontent-length: 2\r\ntransfer-encoding: chunked\r\n\r\n",
-        "HTTP/1.1 200 OK\r\ncontent-length:\r\n 3\r\n\r\nabc", // folded framing field
-        "HTTP/1.1 200 O\u0001K\r\n\r\n",
-        "HTTP/1.1 200 OK\ncontent-length: 0\n\n",
-    })
+    @ValueSource(
+            strings = {
+                "HTTP/1.1 20 OK\r\n\r\n",
+                "HTTP/1.1 2000 OK\r\n\r\n",
+                "HTTP/1.1 099 Low\r\n\r\n",
+                "HTTP/3 200 OK\r\n\r\n",
+                "garbage\r\n\r\n",
+                "HTTP/1.1 200 OK\r\ncontent-length: 2\r\ntransfer-encoding: chunked\r\n\r\n",
+                "HTTP/1.1 200 OK\r\ncontent-length: 2\r\ncontent-length: 3\r\n\r\n",
+                "HTTP/1.1 204 No Content\r\ncontent-length: x\r\n\r\n", // checked where no body follows too
+                "HTTP/1.1 304 Not Modified\r\ncontent-length: 2\r\ntransfer-encoding: chunked\r\n\r\n",
+                "HTTP/1.1 200 OK\r\ncontent-length:\r\n 3\r\n\r\nabc", // folded framing field
+                "HTTP/1.1 200 O\u0001K\r\n\r\n",
+                "HTTP/1.1 200 OK\ncontent-length: 0\n\n",
+            })
     void aMalformedResponseHeadIsHandedOnAsFailed(String head) {
         EmbeddedChannel ch = new EmbeddedChannel(new UpstreamResponseDecoder());
         ch.writeInbound(bytes(head));

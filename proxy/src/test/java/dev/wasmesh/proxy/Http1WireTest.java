@@ -84,7 +84,9 @@ class Http1WireTest {
                     .getBytes(StandardCharsets.US_ASCII));
             out.flush();
             String[] head = readResponse(s.getInputStream(), true);
-            assertThat(head[0]).startsWith("HTTP/1.1 200 OK\r\n").containsIgnoringCase("content-length: ")
+            assertThat(head[0])
+                    .startsWith("HTTP/1.1 200 OK\r\n")
+                    .containsIgnoringCase("content-length: ")
                     .contains("hello: world");
             // The next bytes are the second response: nothing of a body came after the HEAD's headers.
             String[] get = readResponse(s.getInputStream(), false);
@@ -99,13 +101,17 @@ class Http1WireTest {
         try (Socket s = connect()) {
             OutputStream out = s.getOutputStream();
             out.write(("POST /chunks HTTP/1.1\r\nhost: t\r\ntransfer-encoding: chunked\r\n\r\n"
-                    + "5\r\nhello\r\n6\r\n world\r\n0\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                            + "5\r\nhello\r\n6\r\n world\r\n0\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
             out.flush();
             String[] r = readResponse(s.getInputStream(), false);
             assertThat(r[0]).startsWith("HTTP/1.1 200 OK\r\n").doesNotContainIgnoringCase("connection: close");
             // The body streamed through the filter, so it went upstream chunked too.
-            assertThat(r[1]).contains("\"body\":\"hello world\"").contains("\"method\":\"POST\"")
-                    .contains("\"transfer-encoding\":\"chunked\"").doesNotContain("content-length");
+            assertThat(r[1])
+                    .contains("\"body\":\"hello world\"")
+                    .contains("\"method\":\"POST\"")
+                    .contains("\"transfer-encoding\":\"chunked\"")
+                    .doesNotContain("content-length");
         }
     }
 
@@ -117,13 +123,16 @@ class Http1WireTest {
             out.flush();
             assertThat(readResponse(s.getInputStream(), false)[1]).contains("\"path\":\"/first\"");
             out.write(("GET /second HTTP/1.1\r\nhost: t\r\nconnection: Upgrade, HTTP2-Settings\r\n"
-                    + "upgrade: h2c\r\nhttp2-settings: AAMAAABkAARAAAAAAAIAAAAA\r\n\r\n")
+                            + "upgrade: h2c\r\nhttp2-settings: AAMAAABkAARAAAAAAAIAAAAA\r\n\r\n")
                     .getBytes(StandardCharsets.US_ASCII));
             out.flush();
             String[] r = readResponse(s.getInputStream(), false);
             assertThat(r[0]).startsWith("HTTP/1.1 200 OK\r\n").contains("hello: world");
             // The upgrade's hop-by-hop headers do not reach the upstream either.
-            assertThat(r[1]).contains("\"path\":\"/second\"").doesNotContain("h2c").doesNotContain("http2-settings");
+            assertThat(r[1])
+                    .contains("\"path\":\"/second\"")
+                    .doesNotContain("h2c")
+                    .doesNotContain("http2-settings");
         }
     }
 
@@ -154,60 +163,75 @@ class Http1WireTest {
     }
 
     @ParameterizedTest
-    @CsvSource(delimiter = '|', value = {
-        "x{bad}: 1                                          | http1.invalid_characters",
-        "x-bad: a\u0001b                                    | http1.invalid_characters",
-        "content-length: 1\\r\\ntransfer-encoding: chunked    | http1.content_length_and_chunked_not_allowed",
-        "transfer-encoding: gzip                            | http1.invalid_transfer_encoding",
-        "content-length: 1\\r\\ncontent-length: 1            | http1.codec_error",
-    })
-    void headersTheCodecCannotAcceptAreRefusedWith400AndEnvoysDetailsAndTheConnectionCloses(String bad,
-            String details) throws Exception {
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "x{bad}: 1                                          | http1.invalid_characters",
+                "x-bad: a\u0001b                                    | http1.invalid_characters",
+                "content-length: 1\\r\\ntransfer-encoding: chunked    | http1.content_length_and_chunked_not_allowed",
+                "transfer-encoding: gzip                            | http1.invalid_transfer_encoding",
+                "content-length: 1\\r\\ncontent-length: 1            | http1.codec_error",
+            })
+    void headersTheCodecCannotAcceptAreRefusedWith400AndEnvoysDetailsAndTheConnectionCloses(String bad, String details)
+            throws Exception {
         String head = bad.translateEscapes();
         try (Socket s = connect()) {
-            s.getOutputStream().write(("POST / HTTP/1.1\r\nhost: t\r\n" + head + "\r\n\r\nx")
-                    .getBytes(StandardCharsets.ISO_8859_1));
+            s.getOutputStream()
+                    .write(("POST / HTTP/1.1\r\nhost: t\r\n" + head + "\r\n\r\nx")
+                            .getBytes(StandardCharsets.ISO_8859_1));
             String[] r = readResponse(s.getInputStream(), false);
             assertThat(r[0]).as(bad).startsWith("HTTP/1.1 400 Bad Request\r\n");
             assertThat(s.getInputStream().read()).isEqualTo(-1);
         }
-        assertThat(proxy.awaitOutput("\" 400 DPE 0 11 0 \"-\" \"-\" \"-\" \"-\" " + details + "\n",
-                Duration.ofSeconds(5))).as(proxy.stdout()).isTrue();
+        assertThat(proxy.awaitOutput(
+                        "\" 400 DPE 0 11 0 \"-\" \"-\" \"-\" \"-\" " + details + "\n", Duration.ofSeconds(5)))
+                .as(proxy.stdout())
+                .isTrue();
     }
 
     @Test
     void receivedHeaderNamesReachTheUpstreamLowerCasedWithTheirValuesAsSent() throws Exception {
         try (Socket s = connect()) {
-            s.getOutputStream().write("GET /case HTTP/1.1\r\nHost: t\r\nX-Mixed-Case: Value As Sent\r\n\r\n"
-                    .getBytes(StandardCharsets.US_ASCII));
+            s.getOutputStream()
+                    .write("GET /case HTTP/1.1\r\nHost: t\r\nX-Mixed-Case: Value As Sent\r\n\r\n"
+                            .getBytes(StandardCharsets.US_ASCII));
             String[] r = readResponse(s.getInputStream(), false);
             assertThat(r[1]).contains("\"x-mixed-case\":\"Value As Sent\"").contains("\"host\":\"t\"");
         }
     }
+
     @Test
     void aChunkSizeThatOverflowsGets400WithEnvoysDetailsAndTheConnectionCloses() throws Exception {
         try (Socket s = connect()) {
-            s.getOutputStream().write(("POST /overflow HTTP/1.1\r\nhost: t\r\ntransfer-encoding: chunked\r\n\r\n"
-                    + "1ffffffffffffffff\r\nx").getBytes(StandardCharsets.US_ASCII));
+            s.getOutputStream()
+                    .write(("POST /overflow HTTP/1.1\r\nhost: t\r\ntransfer-encoding: chunked\r\n\r\n"
+                                    + "1ffffffffffffffff\r\nx")
+                            .getBytes(StandardCharsets.US_ASCII));
             String[] r = readResponse(s.getInputStream(), false);
             assertThat(r[0]).startsWith("HTTP/1.1 400 Bad Request\r\n").containsIgnoringCase("connection: close");
             assertThat(r[1]).isEqualTo("Bad Request");
             assertThat(s.getInputStream().read()).isEqualTo(-1);
         }
         assertThat(proxy.awaitOutput("\"POST /overflow HTTP/1.1\" 400 DPE ", Duration.ofSeconds(5)))
-                .as(proxy.stdout()).isTrue();
-        assertThat(proxy.stdout().lines().filter(l -> l.contains("/overflow"))).singleElement()
-                .asString().endsWith(" http1.codec_error");
+                .as(proxy.stdout())
+                .isTrue();
+        assertThat(proxy.stdout().lines().filter(l -> l.contains("/overflow")))
+                .singleElement()
+                .asString()
+                .endsWith(" http1.codec_error");
     }
 
     @Test
     void anAbsoluteFormTargetIsServedWithItsPathAndItsAuthorityAsTheHost() throws Exception {
         try (Socket s = connect()) {
-            s.getOutputStream().write("GET http://abs.example:8080/abs?q=1 HTTP/1.1\r\nhost: other\r\n\r\n"
-                    .getBytes(StandardCharsets.US_ASCII));
+            s.getOutputStream()
+                    .write("GET http://abs.example:8080/abs?q=1 HTTP/1.1\r\nhost: other\r\n\r\n"
+                            .getBytes(StandardCharsets.US_ASCII));
             String[] r = readResponse(s.getInputStream(), false);
             assertThat(r[0]).startsWith("HTTP/1.1 200 OK\r\n");
-            assertThat(r[1]).contains("\"path\":\"/abs?q=1\"").contains("\"host\":\"abs.example:8080\"")
+            assertThat(r[1])
+                    .contains("\"path\":\"/abs?q=1\"")
+                    .contains("\"host\":\"abs.example:8080\"")
                     .doesNotContain("other");
             s.getOutputStream().write("GET HTTP://user@t HTTP/1.1\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
             r = readResponse(s.getInputStream(), false);
@@ -226,13 +250,15 @@ class Http1WireTest {
     }
 
     @ParameterizedTest
-    @CsvSource(delimiter = '|', value = {
-        "GET /h HTTP/1.1\\r\\n                         | missing_host_header",
-        "GET /h HTTP/1.1\\r\\nhost: a\\r\\nHost: b\\r\\n | http.invalid_authority",
-        "GET /h HTTP/1.0\\r\\nhost: a\\r\\nhost: a\\r\\n | http.invalid_authority",
-        "GET https://t/h HTTP/1.1\\r\\nhost: t\\r\\n       | http.invalid_scheme",
-        "GET http:///h HTTP/1.1\\r\\nhost: t\\r\\n         | http1.invalid_url",
-    })
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "GET /h HTTP/1.1\\r\\n                         | missing_host_header",
+                "GET /h HTTP/1.1\\r\\nhost: a\\r\\nHost: b\\r\\n | http.invalid_authority",
+                "GET /h HTTP/1.0\\r\\nhost: a\\r\\nhost: a\\r\\n | http.invalid_authority",
+                "GET https://t/h HTTP/1.1\\r\\nhost: t\\r\\n       | http.invalid_scheme",
+                "GET http:///h HTTP/1.1\\r\\nhost: t\\r\\n         | http1.invalid_url",
+            })
     void requestsWithoutOneHostAreRefusedWith400AndEnvoysDetails(String head, String details) throws Exception {
         try (Socket s = connect()) {
             s.getOutputStream().write((head.translateEscapes() + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
@@ -240,7 +266,9 @@ class Http1WireTest {
             assertThat(r[0]).as(head).startsWith("HTTP/1.1 400 Bad Request\r\n");
             assertThat(s.getInputStream().read()).isEqualTo(-1);
         }
-        assertThat(proxy.awaitOutput("\" 400 DPE 0 11 0 \"-\" \"-\" \"-\" \"-\" " + details + "\n",
-                Duration.ofSeconds(5))).as(proxy.stdout()).isTrue();
+        assertThat(proxy.awaitOutput(
+                        "\" 400 DPE 0 11 0 \"-\" \"-\" \"-\" \"-\" " + details + "\n", Duration.ofSeconds(5)))
+                .as(proxy.stdout())
+                .isTrue();
     }
 }

@@ -32,7 +32,8 @@ class LimitsTest {
                 String resp = new String(in.readAllBytes(), StandardCharsets.ISO_8859_1);
                 assertThat(resp).startsWith("HTTP/1.1 431");
             }
-            assertThat(p.awaitOutput("http1.headers_too_large", Duration.ofSeconds(5))).isTrue();
+            assertThat(p.awaitOutput("http1.headers_too_large", Duration.ofSeconds(5)))
+                    .isTrue();
         }
     }
 
@@ -43,7 +44,8 @@ class LimitsTest {
             HttpResponse<String> r = p.post("/big", "x".repeat(4096), "x-buffer", "yes");
             assertThat(r.statusCode()).isEqualTo(413);
             assertThat(r.body()).isEqualTo("Payload Too Large");
-            assertThat(p.awaitOutput("request_payload_too_large", Duration.ofSeconds(5))).isTrue();
+            assertThat(p.awaitOutput("request_payload_too_large", Duration.ofSeconds(5)))
+                    .isTrue();
             HttpResponse<String> small = p.post("/small", "abc", "x-buffer", "yes");
             assertThat(small.body()).contains("\"body\":\"ABC\"");
         }
@@ -57,13 +59,16 @@ class LimitsTest {
         try (TestProxy p = TestProxy.start(c)) {
             HttpResponse<String> r = p.get("/x");
             assertThat(r.statusCode()).isEqualTo(503);
-            assertThat(r.body()).isEqualTo(
-                    "upstream connect error or disconnect/reset before headers. reset reason: connection failure");
+            assertThat(r.body())
+                    .isEqualTo(
+                            "upstream connect error or disconnect/reset before headers. reset reason: connection failure");
             assertThat(r.headers().firstValue("hello")).hasValue("world");
-            assertThat(p.awaitOutput("upstream_reset_before_response_started{connection_failure}",
-                    Duration.ofSeconds(5))).isTrue();
+            assertThat(p.awaitOutput(
+                            "upstream_reset_before_response_started{connection_failure}", Duration.ofSeconds(5)))
+                    .isTrue();
             assertThat(p.stdout()).contains("\" 503 UF ");
-            assertThat(p.server.stats().counter("cluster.dead.upstream_cx_connect_fail")).isEqualTo(1);
+            assertThat(p.server.stats().counter("cluster.dead.upstream_cx_connect_fail"))
+                    .isEqualTo(1);
         }
     }
 
@@ -72,13 +77,13 @@ class LimitsTest {
         try (Backend slow = new Backend()) {
             ProxyConfig c = TestProxy.config("seed")
                     .addCluster(ClusterConfig.fromUrl("slow", slow.url()))
-                    .addRoute(new RouteConfig("slow", List.of(), "/", null, List.of(), "slow",
-                            Duration.ofMillis(300)));
+                    .addRoute(new RouteConfig("slow", List.of(), "/", null, List.of(), "slow", Duration.ofMillis(300)));
             try (TestProxy p = TestProxy.start(c)) {
                 HttpResponse<String> r = p.get("/slow");
                 assertThat(r.statusCode()).isEqualTo(504);
                 assertThat(r.body()).isEqualTo("upstream request timeout");
-                assertThat(p.awaitOutput("upstream_response_timeout", Duration.ofSeconds(5))).isTrue();
+                assertThat(p.awaitOutput("upstream_response_timeout", Duration.ofSeconds(5)))
+                        .isTrue();
                 assertThat(p.stdout()).contains("\" 504 UT ");
             }
         }
@@ -112,19 +117,22 @@ class LimitsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {
-        "HTTP/1.1 2x0 OK\r\n\r\n",
-        "HTTP/1.1 200 OK\r\ncontent-length: 2\r\ntransfer-encoding: chunked\r\n\r\n",
-        "HTTP/1.1 200 OK\r\nbad header\r\n\r\n",
-    })
+    @ValueSource(
+            strings = {
+                "HTTP/1.1 2x0 OK\r\n\r\n",
+                "HTTP/1.1 200 OK\r\ncontent-length: 2\r\ntransfer-encoding: chunked\r\n\r\n",
+                "HTTP/1.1 200 OK\r\nbad header\r\n\r\n",
+            })
     void aMalformedUpstreamResponseGets502WithEnvoysProtocolErrorDetails(String answer) throws Exception {
-        try (ServerSocket upstream = scripted(answer); TestProxy p = TestProxy.start(seedBefore(upstream))) {
+        try (ServerSocket upstream = scripted(answer);
+                TestProxy p = TestProxy.start(seedBefore(upstream))) {
             HttpResponse<String> r = p.get("/x");
             assertThat(r.statusCode()).isEqualTo(502);
-            assertThat(r.body()).isEqualTo(
-                    "upstream connect error or disconnect/reset before headers. reset reason: protocol error");
-            assertThat(p.awaitOutput("upstream_reset_before_response_started{protocol_error}",
-                    Duration.ofSeconds(5))).isTrue();
+            assertThat(r.body())
+                    .isEqualTo(
+                            "upstream connect error or disconnect/reset before headers. reset reason: protocol error");
+            assertThat(p.awaitOutput("upstream_reset_before_response_started{protocol_error}", Duration.ofSeconds(5)))
+                    .isTrue();
             assertThat(p.stdout()).contains("\" 502 UPE ");
         }
     }
@@ -132,7 +140,7 @@ class LimitsTest {
     @Test
     void aResponseWithoutLengthEndsWhenTheUpstreamClosesAndArrivesWhole() throws Exception {
         try (ServerSocket upstream = scripted("HTTP/1.1 100 Continue\r\n\r\n"
-                + "HTTP/1.1 200 OK\r\ncontent-type: text/plain\r\n\r\nuntil the end");
+                        + "HTTP/1.1 200 OK\r\ncontent-type: text/plain\r\n\r\nuntil the end");
                 TestProxy p = TestProxy.start(seedBefore(upstream))) {
             HttpResponse<String> r = p.get("/x");
             assertThat(r.statusCode()).isEqualTo(200);

@@ -14,8 +14,21 @@ import org.junit.jupiter.api.Test;
 
 class ProxyLogTest {
     private static AccessLog.Entry entry(String path) {
-        return new AccessLog.Entry(Instant.ofEpochSecond(1_700_000_000L), "GET", path, "HTTP/1.1", 200, "", 0, 0, 0,
-                null, null, null, null, "via_upstream");
+        return new AccessLog.Entry(
+                Instant.ofEpochSecond(1_700_000_000L),
+                "GET",
+                path,
+                "HTTP/1.1",
+                200,
+                "",
+                0,
+                0,
+                0,
+                null,
+                null,
+                null,
+                null,
+                "via_upstream");
     }
 
     private static List<String> paths(ByteArrayOutputStream out) {
@@ -28,7 +41,9 @@ class ProxyLogTest {
     @Test
     void linesOfSeveralThreadsAreEachWrittenOnceAcrossFlushesAndStdoutComesAfterThem() throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ProxyLog log = new ProxyLog(LogLevel.INFO, new PrintStream(out, true, StandardCharsets.UTF_8),
+        ProxyLog log = new ProxyLog(
+                LogLevel.INFO,
+                new PrintStream(out, true, StandardCharsets.UTF_8),
                 new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
         for (int round = 0; round < 3; round++) { // later rounds append to the buffers the earlier flushes swapped
             int r = round;
@@ -49,7 +64,11 @@ class ProxyLogTest {
         }
         log.stdout("last line");
         List<String> lines = paths(out);
-        assertThat(lines).hasSize(3 * 4 * 2000 + 1).doesNotHaveDuplicates().last().isEqualTo("last line");
+        assertThat(lines)
+                .hasSize(3 * 4 * 2000 + 1)
+                .doesNotHaveDuplicates()
+                .last()
+                .isEqualTo("last line");
         assertThat(lines).contains("/r0/t0/0", "/r2/t3/1999");
         // Each thread's own lines stay in their order.
         List<String> t1 = lines.stream().filter(l -> l.startsWith("/r1/t1/")).collect(Collectors.toList());
@@ -62,10 +81,25 @@ class ProxyLogTest {
     @Test
     void accessLogLinesAreTheBytesThatArrived() {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ProxyLog log = new ProxyLog(LogLevel.INFO, new PrintStream(out, true, StandardCharsets.UTF_8),
+        ProxyLog log = new ProxyLog(
+                LogLevel.INFO,
+                new PrintStream(out, true, StandardCharsets.UTF_8),
                 new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
-        log.access(new AccessLog.Entry(Instant.ofEpochSecond(1_700_000_000L), "GET", "/caf\u00c3\u00a9", "HTTP/1.1",
-                200, "", 0, 0, 0, "agent-\u00e9", null, null, null, "d\u00e9tails"));
+        log.access(new AccessLog.Entry(
+                Instant.ofEpochSecond(1_700_000_000L),
+                "GET",
+                "/caf\u00c3\u00a9",
+                "HTTP/1.1",
+                200,
+                "",
+                0,
+                0,
+                0,
+                "agent-\u00e9",
+                null,
+                null,
+                null,
+                "d\u00e9tails"));
         log.flush();
         byte[] line = out.toByteArray();
         assertThat(new String(line, StandardCharsets.ISO_8859_1))

@@ -19,11 +19,17 @@ class RequestLocalReplyTest {
     void nothingOfTheRequestReachesTheNextFilterOrTheUpstream() throws Exception {
         Path filter = Fixtures.compile(dir, "local-reply-then-continue");
         try (TestUpstream upstream = new TestUpstream("real");
-             TestProxy p = TestProxy.start(new ProxyConfig().workers(1).admin(new Endpoint("127.0.0.1", 0))
-                     .addFilter(FilterConfig.at(filter.toString(), null, PluginConfig.builder().name("deny").build()))
-                     .addFilter(TestProxy.filter("c-all", PluginConfig.builder().name("c-all").rootId("c-all")))
-                     .addCluster(ClusterConfig.fromUrl("real", upstream.url()))
-                     .addRoute(RouteConfig.catchAll("real")))) {
+                TestProxy p = TestProxy.start(new ProxyConfig()
+                        .workers(1)
+                        .admin(new Endpoint("127.0.0.1", 0))
+                        .addFilter(FilterConfig.at(
+                                filter.toString(),
+                                null,
+                                PluginConfig.builder().name("deny").build()))
+                        .addFilter(TestProxy.filter(
+                                "c-all", PluginConfig.builder().name("c-all").rootId("c-all")))
+                        .addCluster(ClusterConfig.fromUrl("real", upstream.url()))
+                        .addRoute(RouteConfig.catchAll("real")))) {
             HttpResponse<String> get = p.get("/anything");
             HttpResponse<String> post = p.post("/with-body", "a body for nobody", "x-buffer", "yes");
             for (HttpResponse<String> r : java.util.List.of(get, post)) {
@@ -36,7 +42,8 @@ class RequestLocalReplyTest {
             // As Envoy (stopNextIteration): the filter's CONTINUE did not let the request go on.
             assertThat(upstream.requests()).isZero();
             assertThat(p.adminGet("/stats/prometheus").body()).containsPattern("(?m)^c_all_requests 0$");
-            assertThat(p.awaitOutput("\"POST /with-body HTTP/1.1\" 403", Duration.ofSeconds(5))).isTrue();
+            assertThat(p.awaitOutput("\"POST /with-body HTTP/1.1\" 403", Duration.ofSeconds(5)))
+                    .isTrue();
             assertThat(p.stdout()).contains("denied_then_continued");
         }
     }
@@ -54,18 +61,28 @@ class RequestLocalReplyTest {
                 .replace("(i32.const 25) (i32.const -1)", "(i32.const 25) (i32.const 13)");
         java.nio.file.Files.write(filter, com.dylibso.chicory.wabt.Wat2Wasm.parse(wat));
         try (TestUpstream upstream = new TestUpstream("real");
-             TestProxy p = TestProxy.start(new ProxyConfig().workers(1).admin(new Endpoint("127.0.0.1", 0))
-                     .addFilter(FilterConfig.at(filter.toString(), null, PluginConfig.builder().name("deny").build()))
-                     .addCluster(ClusterConfig.fromUrl("real", upstream.url()))
-                     .addRoute(RouteConfig.catchAll("real")));
-             java.net.Socket s = new java.net.Socket(p.server.listenAddress().host(),
-                     p.server.listenAddress().port())) {
+                TestProxy p = TestProxy.start(new ProxyConfig()
+                        .workers(1)
+                        .admin(new Endpoint("127.0.0.1", 0))
+                        .addFilter(FilterConfig.at(
+                                filter.toString(),
+                                null,
+                                PluginConfig.builder().name("deny").build()))
+                        .addCluster(ClusterConfig.fromUrl("real", upstream.url()))
+                        .addRoute(RouteConfig.catchAll("real")));
+                java.net.Socket s = new java.net.Socket(
+                        p.server.listenAddress().host(),
+                        p.server.listenAddress().port())) {
             s.setSoTimeout(10_000);
-            s.getOutputStream().write(("POST /pkg.Svc/Call HTTP/1.1\r\nHost: x\r\ncontent-type: application/grpc\r\n"
-                    + "content-length: 0\r\nconnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            s.getOutputStream()
+                    .write(("POST /pkg.Svc/Call HTTP/1.1\r\nHost: x\r\ncontent-type: application/grpc\r\n"
+                                    + "content-length: 0\r\nconnection: close\r\n\r\n")
+                            .getBytes(StandardCharsets.US_ASCII));
             String response = new String(s.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
             String head = response.substring(0, response.indexOf("\r\n\r\n") + 2);
-            assertThat(head).startsWith("HTTP/1.1 200").contains("\r\ngrpc-status: 13\r\n")
+            assertThat(head)
+                    .startsWith("HTTP/1.1 200")
+                    .contains("\r\ngrpc-status: 13\r\n")
                     .contains("\r\ngrpc-message: no%0D%0Ax-injected: 1 50%25\r\n")
                     .doesNotContain("\r\nx-injected");
         }

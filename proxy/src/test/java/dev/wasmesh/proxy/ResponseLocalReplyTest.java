@@ -18,10 +18,14 @@ class ResponseLocalReplyTest {
     void aLocalReplyFromResponseHeadersReplacesTheUpstreamResponse() throws Exception {
         Path filter = Fixtures.compile(dir, "local-reply-on-response");
         try (TestUpstream upstream = new TestUpstream("real");
-             TestProxy p = TestProxy.start(new ProxyConfig().workers(1)
-                     .addFilter(FilterConfig.at(filter.toString(), null, PluginConfig.builder().name("reply").build()))
-                     .addCluster(ClusterConfig.fromUrl("real", upstream.url()))
-                     .addRoute(RouteConfig.catchAll("real")))) {
+                TestProxy p = TestProxy.start(new ProxyConfig()
+                        .workers(1)
+                        .addFilter(FilterConfig.at(
+                                filter.toString(),
+                                null,
+                                PluginConfig.builder().name("reply").build()))
+                        .addCluster(ClusterConfig.fromUrl("real", upstream.url()))
+                        .addRoute(RouteConfig.catchAll("real")))) {
             for (int i = 1; i <= 2; i++) { // the second on the same connection: the reply left it usable
                 HttpResponse<String> r = p.get("/replace-me");
                 assertThat(upstream.requests()).isEqualTo(i); // the request did reach the upstream
@@ -30,7 +34,8 @@ class ResponseLocalReplyTest {
                 assertThat(r.headers().firstValue("x-replaced")).hasValue("yes");
                 assertThat(r.headers().firstValue("x-upstream")).isEmpty();
             }
-            assertThat(p.awaitOutput("\"GET /replace-me HTTP/1.1\" 401", Duration.ofSeconds(5))).isTrue();
+            assertThat(p.awaitOutput("\"GET /replace-me HTTP/1.1\" 401", Duration.ofSeconds(5)))
+                    .isTrue();
             assertThat(p.stdout()).containsPattern("\"GET /replace-me HTTP/1.1\" 401 .* replaced_on_response");
         }
     }

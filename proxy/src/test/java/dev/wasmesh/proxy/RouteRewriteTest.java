@@ -19,6 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 class RouteRewriteTest {
     @TempDir
     static Path dir;
+
     static TestUpstream a;
     static TestUpstream b;
     static TestProxy proxy;
@@ -28,14 +29,18 @@ class RouteRewriteTest {
         a = new TestUpstream("a");
         b = new TestUpstream("b");
         Path filter = Fixtures.compile(dir, "rewrite-route");
-        proxy = TestProxy.start(new ProxyConfig().workers(1)
-                .addFilter(FilterConfig.at(filter.toString(), null, PluginConfig.builder().name("rewrite").build()))
+        proxy = TestProxy.start(new ProxyConfig()
+                .workers(1)
+                .addFilter(FilterConfig.at(
+                        filter.toString(),
+                        null,
+                        PluginConfig.builder().name("rewrite").build()))
                 .addCluster(ClusterConfig.fromUrl("a", a.url()))
                 .addCluster(ClusterConfig.fromUrl("b", b.url()))
-                .addRoute(new RouteConfig("b-host", List.of("b.example"), "/", null, List.of(), "b",
-                        RouteConfig.DEFAULT_TIMEOUT))
-                .addRoute(new RouteConfig("b-path", List.of(), null, "/to-b", List.of(), "b",
-                        RouteConfig.DEFAULT_TIMEOUT))
+                .addRoute(new RouteConfig(
+                        "b-host", List.of("b.example"), "/", null, List.of(), "b", RouteConfig.DEFAULT_TIMEOUT))
+                .addRoute(new RouteConfig(
+                        "b-path", List.of(), null, "/to-b", List.of(), "b", RouteConfig.DEFAULT_TIMEOUT))
                 .addRoute(RouteConfig.catchAll("a")));
     }
 

@@ -25,7 +25,7 @@ class RunCommandOptionsTest {
     @Test
     void upstreamSendsRequestsToTheGivenServerInsteadOfTheEcho() throws Exception {
         try (TestUpstream upstream = new TestUpstream("given");
-             RunProcess p = RunProcess.run(TestProxy.wasm("seed").toString(), "--upstream", upstream.url())) {
+                RunProcess p = RunProcess.run(TestProxy.wasm("seed").toString(), "--upstream", upstream.url())) {
             assertThat(p.output()).doesNotContain("built-in echo");
             HttpResponse<String> r = p.get("/via?x=1");
             assertThat(r.statusCode()).isEqualTo(200);
@@ -38,29 +38,41 @@ class RunCommandOptionsTest {
     @Test
     void rootIdVmIdAndBothConfigurationsReachTheFilter() throws Exception {
         Path vmConfig = Files.writeString(dir.resolve("vm.txt"), "vm settings from a file");
-        try (RunProcess p = RunProcess.run(TestProxy.wasm("c-all").toString(), "--root-id", "my-root",
-                "--vm-id", "my-vm", "--plugin-config", "plugin text", "--vm-config", "@" + vmConfig)) {
+        try (RunProcess p = RunProcess.run(
+                TestProxy.wasm("c-all").toString(),
+                "--root-id",
+                "my-root",
+                "--vm-id",
+                "my-vm",
+                "--plugin-config",
+                "plugin text",
+                "--vm-config",
+                "@" + vmConfig)) {
             // c-all logs both configurations as it starts, before the ready line.
-            assertThat(p.output()).contains("wasm my-root: vm config: vm settings from a file")
+            assertThat(p.output())
+                    .contains("wasm my-root: vm config: vm settings from a file")
                     .contains("wasm my-root: plugin config: plugin text");
             HttpResponse<String> r = p.get("/x");
             assertThat(r.statusCode()).isEqualTo(200);
             assertThat(r.body()).contains("\"x-c-all-root-id\":\"my-root\""); // the plugin_root_id property
-            assertThat(p.adminGet("/config_dump").body()).contains("\"root_id\":\"my-root\"")
-                    .contains("\"vm_id\":\"my-vm\"").contains("\"configuration\":\"plugin text\"");
+            assertThat(p.adminGet("/config_dump").body())
+                    .contains("\"root_id\":\"my-root\"")
+                    .contains("\"vm_id\":\"my-vm\"")
+                    .contains("\"configuration\":\"plugin text\"");
         }
     }
 
     @Test
     void pluginConfigurationFromAFileReachesTheFilter() throws Exception {
         Path config = Files.writeString(dir.resolve("plugin.txt"), "from-a-file");
-        try (RunProcess p = RunProcess.run(TestProxy.wasm("as-solo").toString(), "--root-id", "as_solo",
-                "--plugin-config", "@" + config)) {
+        try (RunProcess p = RunProcess.run(
+                TestProxy.wasm("as-solo").toString(), "--root-id", "as_solo", "--plugin-config", "@" + config)) {
             HttpResponse<String> r = p.get("/");
             assertThat(r.statusCode()).isEqualTo(200);
             assertThat(r.headers().firstValue("x-as-config")).hasValue("from-a-file");
             // At the default level (info) the SDK's debug lines stay hidden.
-            assertThat(p.output()).contains("[info] wasm as_solo: as-solo configured: from-a-file")
+            assertThat(p.output())
+                    .contains("[info] wasm as_solo: as-solo configured: from-a-file")
                     .doesNotContain("[debug]");
         }
     }
@@ -68,8 +80,15 @@ class RunCommandOptionsTest {
     @Test
     void aMissingConfigurationFileIsAUsageError() throws Exception {
         Path missing = dir.resolve("missing.txt");
-        try (RunProcess p = RunProcess.start("run", TestProxy.wasm("seed").toString(), "--plugin-config",
-                "@" + missing, "--listen", "127.0.0.1:0", "--admin", "127.0.0.1:0")) {
+        try (RunProcess p = RunProcess.start(
+                "run",
+                TestProxy.wasm("seed").toString(),
+                "--plugin-config",
+                "@" + missing,
+                "--listen",
+                "127.0.0.1:0",
+                "--admin",
+                "127.0.0.1:0")) {
             assertThat(p.awaitExit()).isEqualTo(2);
             assertThat(p.output().strip()).isEqualTo("wasmesh run: --plugin-config: no such file: " + missing);
         }
@@ -80,20 +99,35 @@ class RunCommandOptionsTest {
         Path hostile = Fixtures.compile(dir, "hostile");
         try (RunProcess p = RunProcess.run(hostile.toString(), "--callback-deadline", "150ms")) {
             assertThat(p.get("/loop", "x-attack", "l").statusCode()).isEqualTo(503);
-            assertThat(p.awaitOutput("ran longer than 150 ms", Duration.ofSeconds(5))).as(p.output()).isTrue();
+            assertThat(p.awaitOutput("ran longer than 150 ms", Duration.ofSeconds(5)))
+                    .as(p.output())
+                    .isTrue();
         }
-        try (RunProcess p = RunProcess.start("run", hostile.toString(), "--callback-deadline", "2", "--listen",
-                "127.0.0.1:0", "--admin", "127.0.0.1:0")) {
+        try (RunProcess p = RunProcess.start(
+                "run",
+                hostile.toString(),
+                "--callback-deadline",
+                "2",
+                "--listen",
+                "127.0.0.1:0",
+                "--admin",
+                "127.0.0.1:0")) {
             assertThat(p.awaitExit()).isEqualTo(2);
-            assertThat(p.output().strip()).isEqualTo("wasmesh run: --callback-deadline needs a unit (ms, s or m),"
-                    + " got '2'");
+            assertThat(p.output().strip())
+                    .isEqualTo("wasmesh run: --callback-deadline needs a unit (ms, s or m)," + " got '2'");
         }
     }
 
     @Test
     void logLevelDebugShowsTheFiltersDebugLogs() throws Exception {
-        try (RunProcess p = RunProcess.run(TestProxy.wasm("as-solo").toString(), "--root-id", "as_solo",
-                "--plugin-config", "x", "--log-level", "debug")) {
+        try (RunProcess p = RunProcess.run(
+                TestProxy.wasm("as-solo").toString(),
+                "--root-id",
+                "as_solo",
+                "--plugin-config",
+                "x",
+                "--log-level",
+                "debug")) {
             assertThat(p.get("/").statusCode()).isEqualTo(200);
             assertThat(p.output()).contains("[debug] wasm as_solo: context id: 1: onConfigure(");
         }
@@ -102,11 +136,12 @@ class RunCommandOptionsTest {
     @Test
     void clusterNamesTheTargetOfAFiltersCallout() throws Exception {
         try (Backend backend = new Backend();
-             RunProcess p = RunProcess.run(TestProxy.wasm("c-all").toString(), "--cluster",
-                     "backend=" + backend.url())) {
+                RunProcess p =
+                        RunProcess.run(TestProxy.wasm("c-all").toString(), "--cluster", "backend=" + backend.url())) {
             HttpResponse<String> r = p.get("/callout");
             assertThat(r.statusCode()).isEqualTo(200);
-            assertThat(r.body()).contains("\"x-c-all-callout-status\":\"200\"")
+            assertThat(r.body())
+                    .contains("\"x-c-all-callout-status\":\"200\"")
                     .contains("\"x-c-all-callout-body\":\"backend-says-hi\"");
         }
     }
@@ -149,7 +184,8 @@ class RunCommandOptionsTest {
     /** The example bootstrap on free ports, sending to {@code upstreamPort}, its filter path made absolute. */
     private Path envoyYaml(int upstreamPort, String extra) throws Exception {
         String yaml = Files.readString(TestProxy.examples().resolve("envoy.yaml"), StandardCharsets.UTF_8)
-                .replace("port_value: 10000", "port_value: 0").replace("port_value: 9901", "port_value: 0")
+                .replace("port_value: 10000", "port_value: 0")
+                .replace("port_value: 9901", "port_value: 0")
                 .replace("port_value: 8080", "port_value: " + upstreamPort)
                 .replace("filename: examples/seed/filter.wasm", "filename: " + TestProxy.wasm("seed"))
                 .replace("          codec_type: AUTO\n", "          codec_type: AUTO\n" + extra);
@@ -159,9 +195,10 @@ class RunCommandOptionsTest {
     @Test
     void configRunsAnEnvoyBootstrapsListenerFilterRouteAndCluster() throws Exception {
         try (TestUpstream upstream = new TestUpstream("from-yaml")) {
-            try (RunProcess p = RunProcess.start("run", "--config", envoyYaml(upstream.port(), "").toString(),
-                    "--workers", "1")) {
-                assertThat(p.awaitReady()).contains("filter " + TestProxy.wasm("seed"))
+            try (RunProcess p = RunProcess.start(
+                    "run", "--config", envoyYaml(upstream.port(), "").toString(), "--workers", "1")) {
+                assertThat(p.awaitReady())
+                        .contains("filter " + TestProxy.wasm("seed"))
                         .doesNotContain("built-in echo");
                 HttpResponse<String> r = p.get("/envoy");
                 assertThat(r.statusCode()).isEqualTo(200);
@@ -177,8 +214,9 @@ class RunCommandOptionsTest {
         Path yaml = envoyYaml(9, "          use_remote_address: true\n");
         try (RunProcess p = RunProcess.start("run", "--config", yaml.toString())) {
             assertThat(p.awaitExit()).isEqualTo(2);
-            assertThat(p.output().strip()).isEqualTo("wasmesh run: static_resources.listeners[0].filter_chains[0]"
-                    + ".filters[0].typed_config.use_remote_address: field not supported by wasmesh");
+            assertThat(p.output().strip())
+                    .isEqualTo("wasmesh run: static_resources.listeners[0].filter_chains[0]"
+                            + ".filters[0].typed_config.use_remote_address: field not supported by wasmesh");
         }
     }
 
@@ -190,14 +228,15 @@ class RunCommandOptionsTest {
         }
         try (TestUpstream upstream = new TestUpstream("from-yaml")) {
             Path yaml = envoyYaml(upstream.port(), "");
-            try (RunProcess p = RunProcess.start("run", "--config", yaml.toString(), "--listen", "127.0.0.1:" + port,
-                    "--workers", "1")) {
+            try (RunProcess p = RunProcess.start(
+                    "run", "--config", yaml.toString(), "--listen", "127.0.0.1:" + port, "--workers", "1")) {
                 assertThat(p.awaitReady()).contains("listening on http://127.0.0.1:" + port);
             }
             try (RunProcess p = RunProcess.start("run", "--config", yaml.toString(), "--root-id", "other")) {
                 assertThat(p.awaitExit()).isEqualTo(2);
-                assertThat(p.output().strip()).isEqualTo("wasmesh run: --root-id configures FILTER; with --config it "
-                        + "comes from " + yaml + " (the wasm filter's config and its clusters)");
+                assertThat(p.output().strip())
+                        .isEqualTo("wasmesh run: --root-id configures FILTER; with --config it " + "comes from " + yaml
+                                + " (the wasm filter's config and its clusters)");
             }
         }
     }

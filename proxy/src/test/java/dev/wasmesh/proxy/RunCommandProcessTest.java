@@ -11,11 +11,11 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -27,11 +27,17 @@ class RunCommandProcessTest {
     @Test
     void runPrintsReadyLineProxiesAndStopsWithZeroOnSigterm() throws Exception {
         try (RunProcess p = RunProcess.run(TestProxy.wasm("seed").toString())) {
-            assertThat(p.output()).contains("wasmesh proxy ready").contains("seed/filter.wasm")
+            assertThat(p.output())
+                    .contains("wasmesh proxy ready")
+                    .contains("seed/filter.wasm")
                     .contains("proxy-wasm ABI 0.2.1");
-            HttpClient h2c = HttpClient.newBuilder().version(HttpClient.Version.HTTP_2).build();
-            HttpResponse<String> r = h2c.send(HttpRequest.newBuilder(p.uri("/process"))
-                    .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+            HttpClient h2c =
+                    HttpClient.newBuilder().version(HttpClient.Version.HTTP_2).build();
+            HttpResponse<String> r = h2c.send(
+                    HttpRequest.newBuilder(p.uri("/process"))
+                            .timeout(Duration.ofSeconds(30))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
             assertThat(r.statusCode()).isEqualTo(200);
             assertThat(r.headers().firstValue("hello")).hasValue("world");
             assertThat(p.awaitOutput("\"GET /process HTTP/2\" 200", WAIT)).isTrue(); // h2c by Upgrade
@@ -46,12 +52,17 @@ class RunCommandProcessTest {
     void everyTransportProxiesKeepAliveRequestsAndBodies(String transport) throws Exception {
         List<String> jvm = transport.isEmpty() ? List.of() : List.of("-Dwasmesh.transport=" + transport);
         try (RunProcess p = RunProcess.run(jvm, TestProxy.wasm("seed").toString(), "--log-level", "debug")) {
-            assertThat(p.awaitOutput("transport " + (transport.isEmpty() ? "" : transport + "\n"), WAIT)).isTrue();
-            HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+            assertThat(p.awaitOutput("transport " + (transport.isEmpty() ? "" : transport + "\n"), WAIT))
+                    .isTrue();
+            HttpClient client =
+                    HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
             for (int i = 0; i < 3; i++) {
-                HttpResponse<String> r = client.send(HttpRequest.newBuilder(p.uri("/t/" + i))
-                        .POST(HttpRequest.BodyPublishers.ofString("body " + i)).timeout(Duration.ofSeconds(30))
-                        .build(), HttpResponse.BodyHandlers.ofString());
+                HttpResponse<String> r = client.send(
+                        HttpRequest.newBuilder(p.uri("/t/" + i))
+                                .POST(HttpRequest.BodyPublishers.ofString("body " + i))
+                                .timeout(Duration.ofSeconds(30))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
                 assertThat(r.statusCode()).isEqualTo(200);
                 assertThat(r.headers().firstValue("hello")).hasValue("world");
                 assertThat(r.body()).contains("\"path\":\"/t/" + i + "\"").contains("\"body\":\"body " + i + "\"");
@@ -61,8 +72,10 @@ class RunCommandProcessTest {
 
     @Test
     void anUnknownTransportIsNamedInAWarningAndTheDefaultServes() throws Exception {
-        try (RunProcess p = RunProcess.run(List.of("-Dwasmesh.transport=iouring"), TestProxy.wasm("seed").toString())) {
-            assertThat(p.awaitOutput("[warn] -Dwasmesh.transport=iouring is not available here", WAIT)).isTrue();
+        try (RunProcess p = RunProcess.run(
+                List.of("-Dwasmesh.transport=iouring"), TestProxy.wasm("seed").toString())) {
+            assertThat(p.awaitOutput("[warn] -Dwasmesh.transport=iouring is not available here", WAIT))
+                    .isTrue();
             assertThat(p.get("/x").headers().firstValue("hello")).hasValue("world");
         }
     }
@@ -70,10 +83,14 @@ class RunCommandProcessTest {
     @Test
     void sigtermRefusesNewConnectionsDrainsTheRequestInFlightAndExitsWithZero() throws Exception {
         try (TestUpstream upstream = new TestUpstream("slow");
-             RunProcess p = RunProcess.run(TestProxy.wasm("seed").toString(), "--upstream", upstream.url())) {
-            HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-            CompletableFuture<HttpResponse<String>> inFlight = client.sendAsync(HttpRequest.newBuilder(p.uri("/hold"))
-                    .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+                RunProcess p = RunProcess.run(TestProxy.wasm("seed").toString(), "--upstream", upstream.url())) {
+            HttpClient client =
+                    HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+            CompletableFuture<HttpResponse<String>> inFlight = client.sendAsync(
+                    HttpRequest.newBuilder(p.uri("/hold"))
+                            .timeout(Duration.ofSeconds(30))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
             assertThat(upstream.awaitHolding(WAIT)).isTrue();
             p.sigterm();
             assertThat(refusesConnections(p.listen())).isTrue();
@@ -107,8 +124,8 @@ class RunCommandProcessTest {
 
     @Test
     void runWithAMissingFilterFailsWithOneLine() throws Exception {
-        try (RunProcess p = RunProcess.start("run", "/nonexistent/filter.wasm", "--listen", "127.0.0.1:0",
-                "--admin", "127.0.0.1:0")) {
+        try (RunProcess p = RunProcess.start(
+                "run", "/nonexistent/filter.wasm", "--listen", "127.0.0.1:0", "--admin", "127.0.0.1:0")) {
             assertThat(p.awaitExit()).isEqualTo(1);
             assertThat(p.output().strip()).isEqualTo("wasmesh run: /nonexistent/filter.wasm: no such file");
         }
@@ -120,12 +137,17 @@ class RunCommandProcessTest {
             assertThat(p.awaitOutput("http://", WAIT)).isTrue();
             Matcher m = Pattern.compile("http://([0-9.]+:\\d+)").matcher(p.output());
             assertThat(m.find()).isTrue();
-            HttpResponse<String> r = HttpClient.newHttpClient().send(
-                    HttpRequest.newBuilder(URI.create("http://" + m.group(1) + "/e?q=1"))
-                            .POST(HttpRequest.BodyPublishers.ofString("data")).timeout(Duration.ofSeconds(30))
-                            .build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> r = HttpClient.newHttpClient()
+                    .send(
+                            HttpRequest.newBuilder(URI.create("http://" + m.group(1) + "/e?q=1"))
+                                    .POST(HttpRequest.BodyPublishers.ofString("data"))
+                                    .timeout(Duration.ofSeconds(30))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
             assertThat(r.statusCode()).isEqualTo(200);
-            assertThat(r.body()).contains("\"method\":\"POST\"").contains("\"path\":\"/e?q=1\"")
+            assertThat(r.body())
+                    .contains("\"method\":\"POST\"")
+                    .contains("\"path\":\"/e?q=1\"")
                     .contains("\"body\":\"data\"");
         }
     }

@@ -21,14 +21,16 @@ import java.util.regex.Pattern;
  * stderr read together as they come; {@link #close} kills it if the test did not stop it.
  */
 final class RunProcess implements AutoCloseable {
-    private static final Pattern READY = Pattern.compile(
-            "listening on http://([0-9.]+:\\d+)(?:, admin http://([0-9.]+:\\d+))?");
+    private static final Pattern READY =
+            Pattern.compile("listening on http://([0-9.]+:\\d+)(?:, admin http://([0-9.]+:\\d+))?");
 
     private final Process process;
     private final Thread reader;
     private final StringBuilder output = new StringBuilder();
-    private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(10)).build();
+    private final HttpClient client = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(10))
+            .build();
     private String listen;
     private String admin;
 
@@ -45,8 +47,8 @@ final class RunProcess implements AutoCloseable {
 
     /** @param jvm options for the process's JVM, such as {@code -Dwasmesh.transport=epoll} */
     static RunProcess start(List<String> jvm, String... args) throws IOException {
-        List<String> cmd = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        List<String> cmd = new ArrayList<>(
+                List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
         cmd.addAll(jvm);
         cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.wasmesh.proxy.cli.ProxyMain"));
         cmd.addAll(List.of(args));
@@ -73,8 +75,8 @@ final class RunProcess implements AutoCloseable {
     }
 
     private void readOutput() {
-        try (BufferedReader in = new BufferedReader(
-                new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+        try (BufferedReader in =
+                new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
             for (String line; (line = in.readLine()) != null; ) {
                 synchronized (output) {
                     output.append(line).append('\n');
@@ -113,7 +115,10 @@ final class RunProcess implements AutoCloseable {
         if (!awaitOutput("wasmesh proxy ready", Duration.ofSeconds(30))) {
             throw new AssertionError("no ready line; output:\n" + output());
         }
-        String line = output().lines().filter(l -> l.contains("wasmesh proxy ready")).findFirst().orElseThrow();
+        String line = output().lines()
+                .filter(l -> l.contains("wasmesh proxy ready"))
+                .findFirst()
+                .orElseThrow();
         Matcher m = READY.matcher(line);
         if (!m.find()) {
             throw new AssertionError("unexpected ready line: " + line);

@@ -29,16 +29,25 @@ class SdkExamplesProxyTest {
         backend = new Backend();
         // A generous deadline: a Go collection is slow before the JIT has warmed up, and speed is not tested here.
         go = TestProxy.start(config("go", "go_root", Duration.ofSeconds(30)));
-        rust = TestProxy.start(config("rust-sdk", "rust_sdk_root", PluginConfig.builder().build().callbackDeadline()));
+        rust = TestProxy.start(config(
+                "rust-sdk", "rust_sdk_root", PluginConfig.builder().build().callbackDeadline()));
     }
 
     private static ProxyConfig config(String example, String rootId, Duration deadline) {
-        return new ProxyConfig().workers(2)
-                .addFilter(TestProxy.filter(example,
+        return new ProxyConfig()
+                .workers(2)
+                .addFilter(TestProxy.filter(
+                        example,
                         PluginConfig.builder().name(example).rootId(rootId).callbackDeadline(deadline)))
                 .addCluster(ClusterConfig.fromUrl("echo", "http://" + echo.address()))
                 .addCluster(ClusterConfig.fromUrl("backend", backend.url()))
-                .addRoute(new RouteConfig("special", List.of(), "/buffered-response", null, List.of(), "backend",
+                .addRoute(new RouteConfig(
+                        "special",
+                        List.of(),
+                        "/buffered-response",
+                        null,
+                        List.of(),
+                        "backend",
                         RouteConfig.DEFAULT_TIMEOUT))
                 .addRoute(RouteConfig.catchAll("echo"));
     }
@@ -64,7 +73,8 @@ class SdkExamplesProxyTest {
     @Test
     void goCalloutBodiesAndLocalReply() throws Exception {
         HttpResponse<String> callout = go.get("/callout");
-        assertThat(callout.body()).contains("\"x-go-callout-status\":\"200\"")
+        assertThat(callout.body())
+                .contains("\"x-go-callout-status\":\"200\"")
                 .contains("\"x-go-callout-body\":\"backend-says-hi\"");
         HttpResponse<String> upper = go.post("/upper", "hello body", "x-buffer", "yes");
         assertThat(upper.body()).contains("\"body\":\"HELLO BODY\"").contains("\"content-length\":\"10\"");
@@ -109,9 +119,11 @@ class SdkExamplesProxyTest {
         HttpResponse<String> r = rust.get("/metric");
         assertThat(r.headers().firstValue("x-rust-sdk")).hasValue("yes");
         assertThat(r.headers().firstValue("hello")).hasValue("world");
-        assertThat(r.body()).contains("\"x-rust-sdk-path\":\"/metric\"")
+        assertThat(r.body())
+                .contains("\"x-rust-sdk-path\":\"/metric\"")
                 .containsPattern("\"x-rust-sdk-requests\":\"\\d+\"");
-        assertThat(rust.get("/callout").body()).contains("\"x-rust-sdk-callout-status\":\"200\"")
+        assertThat(rust.get("/callout").body())
+                .contains("\"x-rust-sdk-callout-status\":\"200\"")
                 .contains("\"x-rust-sdk-callout-body\":\"backend-says-hi\"");
         assertThat(rust.post("/upper", "hello rust", "x-buffer", "yes").body()).contains("\"body\":\"HELLO RUST\"");
         assertThat(rust.get("/buffered-response").body()).isEqualTo("[rust-sdk]upstream body");

@@ -47,9 +47,12 @@ class SeedProxyTest {
         HttpResponse<String> r = proxy.get("/hello?x=1", "x-test", "abc");
         assertThat(r.statusCode()).isEqualTo(200);
         assertThat(r.headers().allValues("hello")).containsExactly("world");
-        assertThat(r.body()).contains("\"path\":\"/hello?x=1\"").contains("\"x-test\":\"abc\"")
+        assertThat(r.body())
+                .contains("\"path\":\"/hello?x=1\"")
+                .contains("\"x-test\":\"abc\"")
                 .contains("\"method\":\"GET\"");
-        assertThat(proxy.awaitOutput("\"GET /hello?x=1 HTTP/1.1\" 200", Duration.ofSeconds(5))).isTrue();
+        assertThat(proxy.awaitOutput("\"GET /hello?x=1 HTTP/1.1\" 200", Duration.ofSeconds(5)))
+                .isTrue();
     }
 
     @Test
@@ -63,26 +66,39 @@ class SeedProxyTest {
     @Test
     void keepAliveConnectionCarriesManyRequests() throws Exception {
         // A client of its own: its first request opens the one connection all five travel on.
-        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        HttpClient client =
+                HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         long before = proxy.server.stats().counter("http.ingress_http.downstream_cx_total");
         for (int i = 0; i < 5; i++) {
-            HttpResponse<String> r = client.send(HttpRequest.newBuilder(proxy.uri("/n/" + i))
-                    .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> r = client.send(
+                    HttpRequest.newBuilder(proxy.uri("/n/" + i))
+                            .timeout(Duration.ofSeconds(30))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
             assertThat(r.statusCode()).isEqualTo(200);
             assertThat(r.body()).contains("\"path\":\"/n/" + i + "\"");
         }
-        assertThat(proxy.server.stats().counter("http.ingress_http.downstream_cx_total") - before).isEqualTo(1);
+        assertThat(proxy.server.stats().counter("http.ingress_http.downstream_cx_total") - before)
+                .isEqualTo(1);
     }
 
     @Test
     void http2ByUpgradeWorks() throws Exception {
-        HttpClient h2 = HttpClient.newBuilder().version(HttpClient.Version.HTTP_2).build();
-        HttpResponse<String> r = h2.send(HttpRequest.newBuilder(proxy.uri("/h2")).timeout(Duration.ofSeconds(30))
-                .build(), HttpResponse.BodyHandlers.ofString());
+        HttpClient h2 =
+                HttpClient.newBuilder().version(HttpClient.Version.HTTP_2).build();
+        HttpResponse<String> r = h2.send(
+                HttpRequest.newBuilder(proxy.uri("/h2"))
+                        .timeout(Duration.ofSeconds(30))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         assertThat(r.statusCode()).isEqualTo(200);
         assertThat(r.headers().firstValue("hello")).hasValue("world");
-        HttpResponse<String> r2 = h2.send(HttpRequest.newBuilder(proxy.uri("/h2b")).timeout(Duration.ofSeconds(30))
-                .POST(HttpRequest.BodyPublishers.ofString("payload")).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r2 = h2.send(
+                HttpRequest.newBuilder(proxy.uri("/h2b"))
+                        .timeout(Duration.ofSeconds(30))
+                        .POST(HttpRequest.BodyPublishers.ofString("payload"))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         assertThat(r2.version()).isEqualTo(HttpClient.Version.HTTP_2);
         assertThat(r2.body()).contains("\"body\":\"payload\"");
         assertThat(r2.headers().firstValue("hello")).hasValue("world");
@@ -94,23 +110,38 @@ class SeedProxyTest {
         try {
             CompletableFuture<Http2Headers> response = new CompletableFuture<>();
             Endpoint ep = proxy.server.listenAddress();
-            Channel conn = new Bootstrap().group(group).channel(NioSocketChannel.class)
+            Channel conn = new Bootstrap()
+                    .group(group)
+                    .channel(NioSocketChannel.class)
                     .handler(new ChannelInitializer<Channel>() {
                         @Override
                         protected void initChannel(Channel ch) {
-                            ch.pipeline().addLast(Http2FrameCodecBuilder.forClient().build(),
-                                    new Http2MultiplexHandler(new ChannelInboundHandlerAdapter()));
+                            ch.pipeline()
+                                    .addLast(
+                                            Http2FrameCodecBuilder.forClient().build(),
+                                            new Http2MultiplexHandler(new ChannelInboundHandlerAdapter()));
                         }
-                    }).connect(ep.host(), ep.port()).sync().channel();
+                    })
+                    .connect(ep.host(), ep.port())
+                    .sync()
+                    .channel();
             Http2StreamChannel stream = new Http2StreamChannelBootstrap(conn)
                     .handler(new SimpleChannelInboundHandler<Http2HeadersFrame>() {
                         @Override
                         protected void channelRead0(ChannelHandlerContext ctx, Http2HeadersFrame f) {
                             response.complete(f.headers());
                         }
-                    }).open().sync().getNow();
-            stream.writeAndFlush(new DefaultHttp2HeadersFrame(new DefaultHttp2Headers().method("GET").scheme("http")
-                    .path("/prior").authority("test"), true));
+                    })
+                    .open()
+                    .sync()
+                    .getNow();
+            stream.writeAndFlush(new DefaultHttp2HeadersFrame(
+                    new DefaultHttp2Headers()
+                            .method("GET")
+                            .scheme("http")
+                            .path("/prior")
+                            .authority("test"),
+                    true));
             Http2Headers h = response.get(30, TimeUnit.SECONDS);
             assertThat(h.status().toString()).isEqualTo("200");
             assertThat(h.get("hello").toString()).isEqualTo("world");

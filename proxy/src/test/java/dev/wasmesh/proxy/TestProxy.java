@@ -18,8 +18,10 @@ final class TestProxy implements AutoCloseable {
     final ProxyServer server;
     private final ByteArrayOutputStream out;
     private final ByteArrayOutputStream err;
-    final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(10)).build();
+    final HttpClient client = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(10))
+            .build();
 
     private TestProxy(ProxyServer server, ByteArrayOutputStream out, ByteArrayOutputStream err) {
         this.server = server;
@@ -30,7 +32,9 @@ final class TestProxy implements AutoCloseable {
     static TestProxy start(ProxyConfig config) throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        ProxyLog log = new ProxyLog(config.logLevel(), new PrintStream(out, true, StandardCharsets.UTF_8),
+        ProxyLog log = new ProxyLog(
+                config.logLevel(),
+                new PrintStream(out, true, StandardCharsets.UTF_8),
                 new PrintStream(err, true, StandardCharsets.UTF_8));
         config.listen(new Endpoint("127.0.0.1", 0));
         if (config.admin() != null) {
@@ -48,7 +52,8 @@ final class TestProxy implements AutoCloseable {
     }
 
     static FilterConfig filter(String example, PluginConfig.Builder plugin) {
-        return FilterConfig.at(wasm(example).toString(), null, plugin.logLevel(LogLevel.INFO).build());
+        return FilterConfig.at(
+                wasm(example).toString(), null, plugin.logLevel(LogLevel.INFO).build());
     }
 
     static Path examples() {
@@ -83,7 +88,8 @@ final class TestProxy implements AutoCloseable {
     }
 
     HttpResponse<String> post(String path, String body, String... headers) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(30))
+        HttpRequest.Builder b = HttpRequest.newBuilder(uri(path))
+                .timeout(Duration.ofSeconds(30))
                 .POST(HttpRequest.BodyPublishers.ofString(body));
         if (headers.length > 0) {
             b.headers(headers);
@@ -92,7 +98,10 @@ final class TestProxy implements AutoCloseable {
     }
 
     HttpResponse<String> adminGet(String path) throws Exception {
-        return client.send(HttpRequest.newBuilder(admin(path)).timeout(Duration.ofSeconds(30)).build(),
+        return client.send(
+                HttpRequest.newBuilder(admin(path))
+                        .timeout(Duration.ofSeconds(30))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 

@@ -42,7 +42,9 @@ final class TestUpstream implements AutoCloseable {
 
     TestUpstream(String name) throws InterruptedException {
         this.name = name;
-        listener = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
+        listener = new ServerBootstrap()
+                .group(group)
+                .channel(NioServerSocketChannel.class)
                 .childHandler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {
@@ -50,7 +52,9 @@ final class TestUpstream implements AutoCloseable {
                         ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(1 << 20), new Handler());
                     }
                 })
-                .bind("127.0.0.1", 0).sync().channel();
+                .bind("127.0.0.1", 0)
+                .sync()
+                .channel();
     }
 
     int port() {
@@ -92,7 +96,8 @@ final class TestUpstream implements AutoCloseable {
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
             requests.incrementAndGet();
-            String body = name + " " + req.method() + " " + req.uri() + " host=" + req.headers().get("host");
+            String body = name + " " + req.method() + " " + req.uri() + " host="
+                    + req.headers().get("host");
             boolean keepAlive = HttpUtil.isKeepAlive(req);
             if (req.uri().startsWith("/hold")) {
                 holding.countDown();
@@ -104,8 +109,8 @@ final class TestUpstream implements AutoCloseable {
 
         private void answer(ChannelHandlerContext ctx, String body, boolean keepAlive) {
             byte[] b = body.getBytes(StandardCharsets.UTF_8);
-            FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK,
-                    Unpooled.wrappedBuffer(b));
+            FullHttpResponse r =
+                    new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK, Unpooled.wrappedBuffer(b));
             r.headers().set("content-type", "text/plain").set("x-upstream", name);
             HttpUtil.setContentLength(r, b.length);
             HttpUtil.setKeepAlive(r, keepAlive);

@@ -12,14 +12,16 @@ import org.junit.jupiter.api.Test;
 /** A worker's upstream connections are pooled: counted where the upstream accepts them. */
 class UpstreamPoolTest {
     private static TestProxy proxy(TestUpstream upstream) throws Exception {
-        return TestProxy.start(TestProxy.config("seed").workers(1)
+        return TestProxy.start(TestProxy.config("seed")
+                .workers(1)
                 .addCluster(ClusterConfig.fromUrl("pooled", upstream.url()))
                 .addRoute(RouteConfig.catchAll("pooled")));
     }
 
     @Test
     void sequentialRequestsReuseOneUpstreamConnection() throws Exception {
-        try (TestUpstream upstream = new TestUpstream("pooled"); TestProxy p = proxy(upstream)) {
+        try (TestUpstream upstream = new TestUpstream("pooled");
+                TestProxy p = proxy(upstream)) {
             for (int i = 0; i < 20; i++) {
                 HttpResponse<String> r = p.get("/n/" + i);
                 assertThat(r.statusCode()).isEqualTo(200);
@@ -27,13 +29,15 @@ class UpstreamPoolTest {
             }
             assertThat(upstream.requests()).isEqualTo(20);
             assertThat(upstream.accepted()).isEqualTo(1);
-            assertThat(p.server.stats().counter("cluster.pooled.upstream_cx_total")).isEqualTo(1);
+            assertThat(p.server.stats().counter("cluster.pooled.upstream_cx_total"))
+                    .isEqualTo(1);
         }
     }
 
     @Test
     void requestsFromManyDownstreamConnectionsShareThePool() throws Exception {
-        try (TestUpstream upstream = new TestUpstream("pooled"); TestProxy p = proxy(upstream)) {
+        try (TestUpstream upstream = new TestUpstream("pooled");
+                TestProxy p = proxy(upstream)) {
             Endpoint ep = p.server.listenAddress();
             for (int i = 0; i < 5; i++) {
                 // One connection per request: the client closes it, the upstream connection stays pooled.
@@ -48,7 +52,8 @@ class UpstreamPoolTest {
                     assertThat(resp).startsWith("HTTP/1.1 200").contains("pooled GET /c/" + i + " ");
                 }
             }
-            assertThat(p.server.stats().counter("http.ingress_http.downstream_cx_total")).isEqualTo(5);
+            assertThat(p.server.stats().counter("http.ingress_http.downstream_cx_total"))
+                    .isEqualTo(5);
             assertThat(upstream.requests()).isEqualTo(5);
             assertThat(upstream.accepted()).isEqualTo(1);
         }

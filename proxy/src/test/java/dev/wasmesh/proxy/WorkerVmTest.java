@@ -38,8 +38,12 @@ class WorkerVmTest {
     @Test
     void eachWorkerCountsInItsOwnVmAndSharedDataSpansThem() throws Exception {
         Path filter = Fixtures.compile(dir, "per-vm-state");
-        ProxyConfig c = new ProxyConfig().workers(2).addFilter(FilterConfig.at(filter.toString(), null,
-                PluginConfig.builder().name("state").build()));
+        ProxyConfig c = new ProxyConfig()
+                .workers(2)
+                .addFilter(FilterConfig.at(
+                        filter.toString(),
+                        null,
+                        PluginConfig.builder().name("state").build()));
         try (TestProxy p = TestProxy.start(c)) {
             HttpClient a = client();
             HttpClient b = client();
@@ -51,7 +55,8 @@ class WorkerVmTest {
             assertThat(send(p, a, "/a3")).isEqualTo("3 from-b");
             // A third connection is back on a's worker, so on a's VM: the VM is per worker, not per connection.
             assertThat(send(p, client(), "/c1")).isEqualTo("4 from-b");
-            assertThat(p.server.stats().counter("http.ingress_http.downstream_cx_total")).isEqualTo(3);
+            assertThat(p.server.stats().counter("http.ingress_http.downstream_cx_total"))
+                    .isEqualTo(3);
         }
     }
 }

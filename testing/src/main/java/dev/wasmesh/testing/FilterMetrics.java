@@ -47,9 +47,11 @@ public final class FilterMetrics {
     }
 
     private Metrics.Metric require(MetricType type, String name) {
-        return metrics.all().stream().filter(m -> m.type() == type && m.name().equals(name)).findFirst()
-                .orElseThrow(() -> new NoSuchElementException("no " + type.name().toLowerCase() + " named '" + name
-                        + "' (defined: " + describe() + ")"));
+        return metrics.all().stream()
+                .filter(m -> m.type() == type && m.name().equals(name))
+                .findFirst()
+                .orElseThrow(() -> new NoSuchElementException(
+                        "no " + type.name().toLowerCase() + " named '" + name + "' (defined: " + describe() + ")"));
     }
 
     private String describe() {
@@ -57,7 +59,8 @@ public final class FilterMetrics {
         if (all.isEmpty()) {
             return "none";
         }
-        return all.stream().map(m -> m.name() + " (" + m.type().name().toLowerCase() + ")")
+        return all.stream()
+                .map(m -> m.name() + " (" + m.type().name().toLowerCase() + ")")
                 .collect(Collectors.joining(", "));
     }
 }

@@ -183,11 +183,11 @@ public final class HarnessBuilder {
      * @throws PluginStartException if start-up traps or the filter rejects its configuration
      */
     public ProxyWasmHarness start() {
-        ProxyWasmModule m = module != null ? module
-                : file != null ? ModuleCache.load(file, engine)
-                : ModuleCache.load(name, bytes, engine);
+        ProxyWasmModule m = module != null
+                ? module
+                : file != null ? ModuleCache.load(file, engine) : ModuleCache.load(name, bytes, engine);
         LogRecorder logs = new LogRecorder().echo(echoLogs);
-        return new ProxyWasmHarness(m, config.build(), logs, clock, clusters, nodeProperties, streamProperties,
-                foreignFunctions);
+        return new ProxyWasmHarness(
+                m, config.build(), logs, clock, clusters, nodeProperties, streamProperties, foreignFunctions);
     }
 }

@@ -50,7 +50,10 @@ public final class LogRecorder implements LogSink {
 
     /** Messages logged at exactly {@code level}, oldest first. */
     public synchronized List<String> messages(LogLevel level) {
-        return entries.stream().filter(e -> e.level() == level).map(Entry::message).collect(Collectors.toList());
+        return entries.stream()
+                .filter(e -> e.level() == level)
+                .map(Entry::message)
+                .collect(Collectors.toList());
     }
 
     /** Every message at any level, oldest first. */

@@ -17,6 +17,7 @@ import java.util.stream.Collectors;
 public final class PendingGrpcCall {
     /** Envoy's answer when a unary call's timeout passes: its router's timeout, as gRPC UNAVAILABLE. */
     private static final int TIMEOUT_STATUS = 14;
+
     private static final String TIMEOUT_MESSAGE = "upstream request timeout";
 
     private final GrpcCallout call;
@@ -28,7 +29,9 @@ public final class PendingGrpcCall {
     PendingGrpcCall(GrpcCallout call, Runnable afterAnswer, long madeAtNanos) {
         this.call = call;
         this.afterAnswer = afterAnswer;
-        this.deadlineNanos = call.timeout().isZero() ? Long.MAX_VALUE : madeAtNanos + call.timeout().toNanos();
+        this.deadlineNanos = call.timeout().isZero()
+                ? Long.MAX_VALUE
+                : madeAtNanos + call.timeout().toNanos();
         call.outbound(new GrpcCallout.Outbound() {
             @Override
             public void send(byte[] message, boolean endOfStream) {
@@ -92,7 +95,8 @@ public final class PendingGrpcCall {
     }
 
     public List<String> sentTexts() {
-        return call.sentMessages().stream().map(b -> new String(b, StandardCharsets.UTF_8))
+        return call.sentMessages().stream()
+                .map(b -> new String(b, StandardCharsets.UTF_8))
                 .collect(Collectors.toList());
     }
 

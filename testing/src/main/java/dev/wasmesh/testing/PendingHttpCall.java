@@ -18,7 +18,9 @@ public final class PendingHttpCall {
     PendingHttpCall(HttpCallout call, Runnable afterAnswer, long madeAtNanos) {
         this.call = call;
         this.afterAnswer = afterAnswer;
-        this.deadlineNanos = call.timeout().isZero() ? Long.MAX_VALUE : madeAtNanos + call.timeout().toNanos();
+        this.deadlineNanos = call.timeout().isZero()
+                ? Long.MAX_VALUE
+                : madeAtNanos + call.timeout().toNanos();
     }
 
     public int token() {
@@ -103,8 +105,8 @@ public final class PendingHttpCall {
 
     private void requireOpen() {
         if (call.answered()) {
-            throw new IllegalStateException("HTTP call-out " + call.token() + " to " + call.cluster()
-                    + " was already answered");
+            throw new IllegalStateException(
+                    "HTTP call-out " + call.token() + " to " + call.cluster() + " was already answered");
         }
     }
 

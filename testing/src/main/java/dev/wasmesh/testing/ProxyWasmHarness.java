@@ -51,9 +51,15 @@ public final class ProxyWasmHarness implements AutoCloseable {
     private final WasmVm vm;
     private final RootContext root;
 
-    ProxyWasmHarness(ProxyWasmModule module, PluginConfig config, LogRecorder logs, TestClock clock,
-                     Set<String> clusters, Map<String, byte[]> nodeProperties, Map<String, byte[]> streamProperties,
-                     Map<String, ForeignFunction> foreignFunctions) {
+    ProxyWasmHarness(
+            ProxyWasmModule module,
+            PluginConfig config,
+            LogRecorder logs,
+            TestClock clock,
+            Set<String> clusters,
+            Map<String, byte[]> nodeProperties,
+            Map<String, byte[]> streamProperties,
+            Map<String, ForeignFunction> foreignFunctions) {
         this.config = config;
         this.logs = logs;
         this.clock = clock;
@@ -149,8 +155,10 @@ public final class ProxyWasmHarness implements AutoCloseable {
     }
 
     public ProxyWasmHarness enqueue(String vmId, String queueName, byte[] value) {
-        int token = env.queues().resolve(vmId, queueName).orElseThrow(() -> new NoSuchElementException(
-                "no shared queue '" + queueName + "' registered under vm_id '" + vmId + "'"));
+        int token = env.queues()
+                .resolve(vmId, queueName)
+                .orElseThrow(() -> new NoSuchElementException(
+                        "no shared queue '" + queueName + "' registered under vm_id '" + vmId + "'"));
         env.queues().enqueue(token, value);
         drain();
         return this;
@@ -158,7 +166,10 @@ public final class ProxyWasmHarness implements AutoCloseable {
 
     /** Items waiting in a queue of this VM (0 if it does not exist). */
     public int queueSize(String queueName) {
-        return env.queues().resolve(config.vmId(), queueName).map(t -> env.queues().size(t)).orElse(0);
+        return env.queues()
+                .resolve(config.vmId(), queueName)
+                .map(t -> env.queues().size(t))
+                .orElse(0);
     }
 
     public ProxyWasmHarness registerForeignFunction(String name, ForeignFunction function) {
@@ -187,7 +198,8 @@ public final class ProxyWasmHarness implements AutoCloseable {
 
     /** The oldest unanswered HTTP call-out. @throws NoSuchElementException if there is none */
     public PendingHttpCall nextHttpCall() {
-        return pendingHttpCalls().stream().findFirst()
+        return pendingHttpCalls().stream()
+                .findFirst()
                 .orElseThrow(() -> new NoSuchElementException("the filter has no pending HTTP call-out"));
     }
 
@@ -201,7 +213,8 @@ public final class ProxyWasmHarness implements AutoCloseable {
     }
 
     public PendingGrpcCall nextGrpcCall() {
-        return pendingGrpcCalls().stream().findFirst()
+        return pendingGrpcCalls().stream()
+                .findFirst()
                 .orElseThrow(() -> new NoSuchElementException("the filter has no open gRPC call"));
     }
 
@@ -242,10 +255,10 @@ public final class ProxyWasmHarness implements AutoCloseable {
         long target = clock.monotonicNanos() + by.toNanos();
         while (true) {
             long tickAt = timer.nextDueNanos();
-            Optional<PendingHttpCall> http = pendingHttpCalls().stream()
-                    .min(Comparator.comparingLong(PendingHttpCall::deadlineNanos));
-            Optional<PendingGrpcCall> grpc = pendingGrpcCalls().stream()
-                    .min(Comparator.comparingLong(PendingGrpcCall::deadlineNanos));
+            Optional<PendingHttpCall> http =
+                    pendingHttpCalls().stream().min(Comparator.comparingLong(PendingHttpCall::deadlineNanos));
+            Optional<PendingGrpcCall> grpc =
+                    pendingGrpcCalls().stream().min(Comparator.comparingLong(PendingGrpcCall::deadlineNanos));
             long httpAt = http.map(PendingHttpCall::deadlineNanos).orElse(Long.MAX_VALUE);
             long grpcAt = grpc.map(PendingGrpcCall::deadlineNanos).orElse(Long.MAX_VALUE);
             long next = Math.min(tickAt, Math.min(httpAt, grpcAt));

@@ -65,8 +65,7 @@ public final class TestClock implements HostClock {
     /** Sets the wall clock only; monotonic time is unaffected, as with a real clock adjustment. */
     public synchronized void setWallTime(Instant instant) {
         Objects.requireNonNull(instant);
-        realtimeNanos = Math.addExact(Math.multiplyExact(instant.getEpochSecond(), 1_000_000_000L),
-                instant.getNano());
+        realtimeNanos = Math.addExact(Math.multiplyExact(instant.getEpochSecond(), 1_000_000_000L), instant.getNano());
     }
 
     /** The wall time filters see now. */

@@ -18,7 +18,8 @@ final class TickTimer implements TimerListener {
     @Override
     public synchronized void tickPeriodChanged(RootContext root, long periodMillis) {
         this.periodMillis = periodMillis;
-        nextDueNanos = periodMillis == 0 ? Long.MAX_VALUE
+        nextDueNanos = periodMillis == 0
+                ? Long.MAX_VALUE
                 : clock.monotonicNanos() + Duration.ofMillis(periodMillis).toNanos();
     }
 

@@ -28,7 +28,9 @@ class CAllHarnessTest {
     }
 
     private static HarnessBuilder cAll() {
-        return ProxyWasmHarness.load(Examples.wasm("c-all")).rootId("c_all_root").pluginConfig("hello");
+        return ProxyWasmHarness.load(Examples.wasm("c-all"))
+                .rootId("c_all_root")
+                .pluginConfig("hello");
     }
 
     @AfterEach
@@ -76,7 +78,8 @@ class CAllHarnessTest {
         assertThat(HeaderMap.text(text.requestHeaders().first("x-value"))).isEqualTo("Jos\u00e9");
         HttpStream bytes = h.newHttpStream();
         bytes.sendRequestHeaders(HeaderMap.of(":method", "GET", ":path", "/pairs", "x-value", "Jos\u00e9"), true);
-        assertThat(Long.parseLong(bytes.requestHeaders().first("x-c-all-header-size"))).isEqualTo(ascii);
+        assertThat(Long.parseLong(bytes.requestHeaders().first("x-c-all-header-size")))
+                .isEqualTo(ascii);
     }
 
     private static long pairsSize(HttpStream s, Map<String, String> headers) {
@@ -195,19 +198,21 @@ class CAllHarnessTest {
         PendingGrpcCall unary = h.nextGrpcCall();
         // As Envoy: a unary call ends with its response or its failure alone, so the harness offers nothing else.
         assertThatThrownBy(() -> unary.sendInitialMetadata(HeaderMap.of("a", "1")))
-                .isInstanceOf(IllegalStateException.class).hasMessageContaining("use respond(message) or fail");
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("use respond(message) or fail");
         assertThatThrownBy(() -> unary.sendMessage("m")).isInstanceOf(IllegalStateException.class);
-        assertThatThrownBy(() -> unary.sendTrailingMetadata(new HeaderMap()))
-                .isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> unary.sendTrailingMetadata(new HeaderMap())).isInstanceOf(IllegalStateException.class);
         assertThatThrownBy(() -> unary.close(0, "")).isInstanceOf(IllegalStateException.class);
         assertThatThrownBy(() -> unary.fail(0, "")).isInstanceOf(IllegalArgumentException.class);
         unary.respond("pong");
-        assertThatThrownBy(() -> unary.respond("again")).isInstanceOf(IllegalStateException.class)
+        assertThatThrownBy(() -> unary.respond("again"))
+                .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("already closed");
 
         h.newHttpStream().sendRequestHeaders(get("/grpc-stream"), true);
         PendingGrpcCall stream = h.nextGrpcCall();
-        assertThatThrownBy(() -> stream.respond("m")).isInstanceOf(IllegalStateException.class)
+        assertThatThrownBy(() -> stream.respond("m"))
+                .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("is a stream");
         assertThatThrownBy(() -> stream.fail(14, "")).isInstanceOf(IllegalStateException.class);
     }
@@ -237,7 +242,8 @@ class CAllHarnessTest {
         assertThat(call.halfClosedByFilter()).isTrue();
 
         call.sendInitialMetadata(HeaderMap.of("a", "1", "b", "2"))
-                .sendMessage("one").sendMessage("two")
+                .sendMessage("one")
+                .sendMessage("two")
                 .sendTrailingMetadata(HeaderMap.of("t", "1"))
                 .close(0, "");
         HeaderMap headers = s.requestHeaders();
@@ -263,15 +269,15 @@ class CAllHarnessTest {
     void queueItemsReachOnQueueReady() {
         ProxyWasmHarness h = start(cAll());
         HttpStream s = h.newHttpStream();
-        s.sendRequestHeaders(Map.of(":method", "GET", ":path", "/queue", ":authority", "a", "x-value", "v1"),
-                true);
+        s.sendRequestHeaders(Map.of(":method", "GET", ":path", "/queue", ":authority", "a", "x-value", "v1"), true);
         assertThat(s.requestHeaders().first("x-c-all-queue")).isEqualTo("enqueued");
         assertThat(h.logs().messages(LogLevel.INFO)).contains("queue: v1");
 
         h.enqueue("c_all_queue", "from-test");
         assertThat(h.logs().messages(LogLevel.INFO)).contains("queue: from-test");
         assertThat(h.queueSize("c_all_queue")).isZero();
-        assertThatThrownBy(() -> h.enqueue("nope", "x")).isInstanceOf(NoSuchElementException.class)
+        assertThatThrownBy(() -> h.enqueue("nope", "x"))
+                .isInstanceOf(NoSuchElementException.class)
                 .hasMessageContaining("nope");
     }
 
@@ -303,7 +309,8 @@ class CAllHarnessTest {
         assertThat(h.metrics().gauge("c_all_inflight")).isEqualTo(1);
         assertThat(h.logs().messages(LogLevel.INFO)).contains("log: /");
         assertThatThrownBy(() -> h.metrics().counter("c_all_inflight"))
-                .isInstanceOf(NoSuchElementException.class).hasMessageContaining("c_all_inflight (gauge)");
+                .isInstanceOf(NoSuchElementException.class)
+                .hasMessageContaining("c_all_inflight (gauge)");
     }
 
     @Test
@@ -329,7 +336,8 @@ class CAllHarnessTest {
         s.sendRequestHeaders(Map.of(":method", "POST", ":path", "/", ":authority", "a", "x-buffer", "yes"), false);
         BodyDelivery d = s.deliverRequestBody("hel", "lo ", "world");
         assertThat(d.bodySizes()).containsExactly(3, 6, 11);
-        assertThat(d.calls()).extracting(BodyDelivery.Call::action)
+        assertThat(d.calls())
+                .extracting(BodyDelivery.Call::action)
                 .containsExactly(Action.PAUSE, Action.PAUSE, Action.CONTINUE);
         assertThat(d.forwardedText()).isEqualTo("HELLO WORLD");
         assertThat(d.stillBuffered()).isFalse();

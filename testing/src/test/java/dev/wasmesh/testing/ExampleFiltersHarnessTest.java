@@ -24,7 +24,9 @@ class ExampleFiltersHarnessTest {
     @ParameterizedTest
     @EnumSource(ProxyWasmModule.Engine.class)
     void seedSetsHelloOnEitherEngine(ProxyWasmModule.Engine engine) {
-        try (ProxyWasmHarness h = ProxyWasmHarness.load(Examples.wasm("seed")).engine(engine).rootId("seed")
+        try (ProxyWasmHarness h = ProxyWasmHarness.load(Examples.wasm("seed"))
+                .engine(engine)
+                .rootId("seed")
                 .start()) {
             HttpStream s = h.newHttpStream();
             assertThat(s.sendRequestHeaders(REQUEST, true)).isEqualTo(Action.CONTINUE);
@@ -42,42 +44,54 @@ class ExampleFiltersHarnessTest {
             HttpStream s = h.newHttpStream();
             s.sendRequestHeaders(REQUEST, true);
             s.sendResponseHeaders(Map.of(":status", "200"), true);
-            assertThat(s.responseHeaders().toMap()).containsEntry("hello", "world").containsEntry("x-rust", "yes");
+            assertThat(s.responseHeaders().toMap())
+                    .containsEntry("hello", "world")
+                    .containsEntry("x-rust", "yes");
         }
     }
 
     @Test
     void asSoloReadsItsPluginConfiguration() {
-        try (ProxyWasmHarness h = ProxyWasmHarness.load(Examples.wasm("as-solo")).rootId("as_solo")
-                .pluginConfig("cfg-1").logLevel(LogLevel.DEBUG).start()) {
+        try (ProxyWasmHarness h = ProxyWasmHarness.load(Examples.wasm("as-solo"))
+                .rootId("as_solo")
+                .pluginConfig("cfg-1")
+                .logLevel(LogLevel.DEBUG)
+                .start()) {
             assertThat(h.logs().messages(LogLevel.INFO)).contains("as-solo configured: cfg-1");
             assertThat(h.logs().messages(LogLevel.DEBUG)).isNotEmpty();
             HttpStream s = h.newHttpStream();
             s.sendRequestHeaders(REQUEST, true);
             s.sendResponseHeaders(Map.of(":status", "200"), true);
             assertThat(s.responseHeaders().first("x-as-config")).isEqualTo("cfg-1");
-            assertThat(h.logs().contains(LogLevel.INFO, "as-solo: response headers done")).isTrue();
+            assertThat(h.logs().contains(LogLevel.INFO, "as-solo: response headers done"))
+                    .isTrue();
         }
     }
 
     @Test
     void asSoloDropsDebugLogsAtInfoLevel() {
-        try (ProxyWasmHarness h = ProxyWasmHarness.load(Examples.wasm("as-solo")).rootId("as_solo")
-                .pluginConfig("x").start()) {
+        try (ProxyWasmHarness h = ProxyWasmHarness.load(Examples.wasm("as-solo"))
+                .rootId("as_solo")
+                .pluginConfig("x")
+                .start()) {
             assertThat(h.logs().messages(LogLevel.DEBUG)).isEmpty();
         }
     }
 
     @Test
     void asSoloWithAnotherRootIdFailsToStart() {
-        assertThatThrownBy(() -> ProxyWasmHarness.load(Examples.wasm("as-solo")).rootId("other").start())
-                .isInstanceOfSatisfying(PluginStartException.class,
+        assertThatThrownBy(() -> ProxyWasmHarness.load(Examples.wasm("as-solo"))
+                        .rootId("other")
+                        .start())
+                .isInstanceOfSatisfying(
+                        PluginStartException.class,
                         e -> assertThat(e.failure().kind()).isEqualTo(WasmFailure.Kind.TRAP));
     }
 
     @Test
     void asGcoreLogsThroughStdout() {
-        try (ProxyWasmHarness h = ProxyWasmHarness.load(Examples.wasm("as-gcore")).start()) {
+        try (ProxyWasmHarness h =
+                ProxyWasmHarness.load(Examples.wasm("as-gcore")).start()) {
             HttpStream s = h.newHttpStream();
             s.sendRequestHeaders(REQUEST, true);
             s.sendResponseHeaders(Map.of(":status", "200"), true);
@@ -89,8 +103,10 @@ class ExampleFiltersHarnessTest {
     @Test
     void asGcoreAbortsWhenItsRootContextIsShutDown() {
         // The SDK looks the root context up in its stream-context map in proxy_on_done and aborts (proc_exit).
-        try (ProxyWasmHarness h = ProxyWasmHarness.load(Examples.wasm("as-gcore")).start()) {
-            assertThatThrownBy(h::shutdown).isInstanceOf(WasmFailureException.class)
+        try (ProxyWasmHarness h =
+                ProxyWasmHarness.load(Examples.wasm("as-gcore")).start()) {
+            assertThatThrownBy(h::shutdown)
+                    .isInstanceOf(WasmFailureException.class)
                     .hasMessageContaining("proxy_on_done");
             assertThat(h.failed()).isTrue();
             assertThat(h.failure().orElseThrow().message()).contains("proc_exit(255)");
@@ -101,9 +117,13 @@ class ExampleFiltersHarnessTest {
     void notAModuleIsAOneLineLoadError(@TempDir Path dir) throws Exception {
         Path bogus = dir.resolve("bogus.wasm");
         Files.writeString(bogus, "hello");
-        assertThatThrownBy(() -> ProxyWasmHarness.load(bogus).start()).isInstanceOf(FilterLoadException.class)
-                .hasMessageContaining("bogus.wasm").hasMessageContaining("not a WebAssembly module");
-        assertThatThrownBy(() -> ProxyWasmHarness.load(dir.resolve("missing.wasm")).start())
-                .isInstanceOf(FilterLoadException.class).hasMessageContaining("no such file");
+        assertThatThrownBy(() -> ProxyWasmHarness.load(bogus).start())
+                .isInstanceOf(FilterLoadException.class)
+                .hasMessageContaining("bogus.wasm")
+                .hasMessageContaining("not a WebAssembly module");
+        assertThatThrownBy(
+                        () -> ProxyWasmHarness.load(dir.resolve("missing.wasm")).start())
+                .isInstanceOf(FilterLoadException.class)
+                .hasMessageContaining("no such file");
     }
 }

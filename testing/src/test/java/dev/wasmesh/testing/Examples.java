@@ -15,7 +15,8 @@ public final class Examples {
             }
             dir = dir.getParent();
         }
-        throw new IllegalStateException("examples/ not found above " + Path.of("").toAbsolutePath());
+        throw new IllegalStateException(
+                "examples/ not found above " + Path.of("").toAbsolutePath());
     }
 
     public static Path wasm(String example) {

@@ -137,7 +137,8 @@ class GoExampleHarnessTest {
     void goroutinesThatSleepAllFinishWithinTheCallback() {
         start();
         for (int i = 0; i < 5; i++) {
-            assertThat(request("/goroutines").requestHeaders().first("x-go-goroutines")).isEqualTo("5050");
+            assertThat(request("/goroutines").requestHeaders().first("x-go-goroutines"))
+                    .isEqualTo("5050");
         }
         assertThat(harness.failed()).isFalse();
     }

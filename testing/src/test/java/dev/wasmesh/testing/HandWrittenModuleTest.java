@@ -51,12 +51,15 @@ class HandWrittenModuleTest {
         try (ProxyWasmHarness h = start()) {
             HttpStream s = h.newHttpStream();
             assertThatThrownBy(() -> s.sendRequestHeaders(Map.of(":path", "/"), true))
-                    .isInstanceOf(WasmFailureException.class).hasMessageContaining("proxy_on_request_headers");
+                    .isInstanceOf(WasmFailureException.class)
+                    .hasMessageContaining("proxy_on_request_headers");
             assertThat(h.failed()).isTrue();
             WasmFailure f = h.failure().orElseThrow();
             assertThat(f.kind()).isEqualTo(WasmFailure.Kind.TRAP);
-            assertThat(h.logs().messages(LogLevel.CRITICAL)).singleElement()
-                    .asString().contains("proxy_on_request_headers");
+            assertThat(h.logs().messages(LogLevel.CRITICAL))
+                    .singleElement()
+                    .asString()
+                    .contains("proxy_on_request_headers");
             assertThatThrownBy(h::newHttpStream).isInstanceOf(WasmFailureException.class);
         }
     }

@@ -15,7 +15,9 @@ class RustSdkExampleHarnessTest {
     private ProxyWasmHarness harness;
 
     private ProxyWasmHarness start() {
-        harness = ProxyWasmHarness.load(Examples.wasm("rust-sdk")).rootId("rust_sdk_root").pluginConfig("hello")
+        harness = ProxyWasmHarness.load(Examples.wasm("rust-sdk"))
+                .rootId("rust_sdk_root")
+                .pluginConfig("hello")
                 .start();
         return harness;
     }

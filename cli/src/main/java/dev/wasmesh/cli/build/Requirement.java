@@ -5,5 +5,5 @@ import java.util.Optional;
 /** Something a build needs on this machine; {@link #problem()} says what is missing and how to install it. */
 @FunctionalInterface
 interface Requirement {
-  Optional<String> problem();
+    Optional<String> problem();
 }

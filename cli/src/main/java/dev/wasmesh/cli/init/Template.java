@@ -2,7 +2,6 @@ package dev.wasmesh.cli.init;
 
 import dev.wasmesh.cli.CliException;
 import dev.wasmesh.cli.ExitCode;
-import dev.wasmesh.cli.project.Language;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -25,65 +24,68 @@ import java.util.stream.Stream;
  * tools skip dot files such as {@code .gitignore} when they package resources.
  */
 public final class Template {
-  private static final String ROOT = "/templates";
+    private static final String ROOT = "/templates";
 
-  private Template() {}
+    private Template() {}
 
-  /** Relative path (with '/') to file content, sorted by path. */
-  public static Map<String, byte[]> render(ProjectSettings settings) {
-    Map<String, byte[]> files = new TreeMap<>();
-    for (String part : new String[] {"common", settings.language().id()}) {
-      read(part, (path, text) -> files.put(path, fill(text, settings).getBytes(StandardCharsets.UTF_8)));
-    }
-    return files;
-  }
-
-  private static String fill(String text, ProjectSettings settings) {
-    return text.replace("{{name}}", settings.name())
-        .replace("{{rootId}}", settings.rootId())
-        .replace("{{crateName}}", settings.crateName());
-  }
-
-  private static void read(String part, BiConsumer<String, String> consumer) {
-    URL url = Template.class.getResource(ROOT + "/" + part);
-    if (url == null) {
-      throw new CliException(ExitCode.IO_ERROR, "wasmesh is missing its templates for " + part);
-    }
-    try {
-      URI uri = url.toURI();
-      if ("jar".equals(uri.getScheme())) {
-        try (FileSystem jar = openJar(uri)) {
-          walk(jar.provider().getPath(uri), consumer);
+    /** Relative path (with '/') to file content, sorted by path. */
+    public static Map<String, byte[]> render(ProjectSettings settings) {
+        Map<String, byte[]> files = new TreeMap<>();
+        for (String part : new String[] {"common", settings.language().id()}) {
+            read(part, (path, text) -> files.put(path, fill(text, settings).getBytes(StandardCharsets.UTF_8)));
         }
-      } else {
-        walk(Path.of(uri), consumer);
-      }
-    } catch (IOException | URISyntaxException e) {
-      throw new CliException(ExitCode.IO_ERROR, "cannot read the templates for " + part + ": " + e.getMessage(), e);
+        return files;
     }
-  }
 
-  private static FileSystem openJar(URI uri) throws IOException {
-    try {
-      return FileSystems.newFileSystem(uri, Map.of());
-    } catch (FileSystemAlreadyExistsException e) {
-      throw new IOException("the wasmesh jar is already open", e);
+    private static String fill(String text, ProjectSettings settings) {
+        return text.replace("{{name}}", settings.name())
+                .replace("{{rootId}}", settings.rootId())
+                .replace("{{crateName}}", settings.crateName());
     }
-  }
 
-  private static void walk(Path root, BiConsumer<String, String> consumer) throws IOException {
-    try (Stream<Path> paths = Files.walk(root)) {
-      for (Path file : (Iterable<Path>) paths.filter(Files::isRegularFile).sorted()::iterator) {
-        String relative = root.relativize(file).toString().replace(root.getFileSystem().getSeparator(), "/");
-        consumer.accept(outputName(relative), Files.readString(file, StandardCharsets.UTF_8));
-      }
+    private static void read(String part, BiConsumer<String, String> consumer) {
+        URL url = Template.class.getResource(ROOT + "/" + part);
+        if (url == null) {
+            throw new CliException(ExitCode.IO_ERROR, "wasmesh is missing its templates for " + part);
+        }
+        try {
+            URI uri = url.toURI();
+            if ("jar".equals(uri.getScheme())) {
+                try (FileSystem jar = openJar(uri)) {
+                    walk(jar.provider().getPath(uri), consumer);
+                }
+            } else {
+                walk(Path.of(uri), consumer);
+            }
+        } catch (IOException | URISyntaxException e) {
+            throw new CliException(
+                    ExitCode.IO_ERROR, "cannot read the templates for " + part + ": " + e.getMessage(), e);
+        }
     }
-  }
 
-  private static String outputName(String relative) {
-    int slash = relative.lastIndexOf('/');
-    String dir = relative.substring(0, slash + 1);
-    String name = relative.substring(slash + 1);
-    return name.startsWith("_") ? dir + "." + name.substring(1) : relative;
-  }
+    private static FileSystem openJar(URI uri) throws IOException {
+        try {
+            return FileSystems.newFileSystem(uri, Map.of());
+        } catch (FileSystemAlreadyExistsException e) {
+            throw new IOException("the wasmesh jar is already open", e);
+        }
+    }
+
+    private static void walk(Path root, BiConsumer<String, String> consumer) throws IOException {
+        try (Stream<Path> paths = Files.walk(root)) {
+            for (Path file : (Iterable<Path>) paths.filter(Files::isRegularFile).sorted()::iterator) {
+                String relative = root.relativize(file)
+                        .toString()
+                        .replace(root.getFileSystem().getSeparator(), "/");
+                consumer.accept(outputName(relative), Files.readString(file, StandardCharsets.UTF_8));
+            }
+        }
+    }
+
+    private static String outputName(String relative) {
+        int slash = relative.lastIndexOf('/');
+        String dir = relative.substring(0, slash + 1);
+        String name = relative.substring(slash + 1);
+        return name.startsWith("_") ? dir + "." + name.substring(1) : relative;
+    }
 }

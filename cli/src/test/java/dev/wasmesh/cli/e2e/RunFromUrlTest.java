@@ -24,54 +24,55 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** {@code wasmesh run https://…} as istio-agent loads a remote module: gzip removed, then the sha256 checked. */
 class RunFromUrlTest {
-  @TempDir Path tmp;
-  private HttpServer server;
-  private byte[] seed;
+    @TempDir
+    Path tmp;
 
-  @BeforeEach
-  void serveTheSeedGzipped() throws IOException {
-    seed = Files.readAllBytes(Examples.wasm("seed"));
-    ByteArrayOutputStream gz = new ByteArrayOutputStream();
-    try (GZIPOutputStream out = new GZIPOutputStream(gz)) {
-      out.write(seed);
-    }
-    byte[] body = gz.toByteArray();
-    server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-    server.createContext(
-        "/seed.wasm.gz",
-        exchange -> {
-          exchange.sendResponseHeaders(200, body.length);
-          exchange.getResponseBody().write(body);
-          exchange.close();
+    private HttpServer server;
+    private byte[] seed;
+
+    @BeforeEach
+    void serveTheSeedGzipped() throws IOException {
+        seed = Files.readAllBytes(Examples.wasm("seed"));
+        ByteArrayOutputStream gz = new ByteArrayOutputStream();
+        try (GZIPOutputStream out = new GZIPOutputStream(gz)) {
+            out.write(seed);
+        }
+        byte[] body = gz.toByteArray();
+        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        server.createContext("/seed.wasm.gz", exchange -> {
+            exchange.sendResponseHeaders(200, body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
         });
-    server.start();
-  }
-
-  @AfterEach
-  void stop() {
-    server.stop(0);
-  }
-
-  private String url() {
-    return "http://127.0.0.1:" + server.getAddress().getPort() + "/seed.wasm.gz";
-  }
-
-  @Test
-  void aGzippedModuleWithItsSha256ServesTraffic() throws Exception {
-    String sha256 = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(seed));
-    try (ProxyProcess proxy = ProxyProcess.run(tmp, url(), "--sha256", sha256)) {
-      HttpResponse<String> response = proxy.get("/from-url");
-      assertThat(response.statusCode()).isEqualTo(200);
-      assertThat(response.headers().firstValue("hello")).contains("world");
+        server.start();
     }
-  }
 
-  @Test
-  void aWrongSha256IsAOneLineErrorAndNothingRuns() throws Exception {
-    Cli.Result run = wasmesh().in(tmp).run("run", url(), "--sha256", "00".repeat(32));
-    assertThat(run.exitCode()).as(run.toString()).isNotZero();
-    assertThat(run.stderr().strip().lines()).hasSize(1);
-    assertThat(run.stderr()).contains("sha256");
-    assertThat(run.stdout()).doesNotContain("ready");
-  }
+    @AfterEach
+    void stop() {
+        server.stop(0);
+    }
+
+    private String url() {
+        return "http://127.0.0.1:" + server.getAddress().getPort() + "/seed.wasm.gz";
+    }
+
+    @Test
+    void aGzippedModuleWithItsSha256ServesTraffic() throws Exception {
+        String sha256 =
+                HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(seed));
+        try (ProxyProcess proxy = ProxyProcess.run(tmp, url(), "--sha256", sha256)) {
+            HttpResponse<String> response = proxy.get("/from-url");
+            assertThat(response.statusCode()).isEqualTo(200);
+            assertThat(response.headers().firstValue("hello")).contains("world");
+        }
+    }
+
+    @Test
+    void aWrongSha256IsAOneLineErrorAndNothingRuns() throws Exception {
+        Cli.Result run = wasmesh().in(tmp).run("run", url(), "--sha256", "00".repeat(32));
+        assertThat(run.exitCode()).as(run.toString()).isNotZero();
+        assertThat(run.stderr().strip().lines()).hasSize(1);
+        assertThat(run.stderr()).contains("sha256");
+        assertThat(run.stdout()).doesNotContain("ready");
+    }
 }

@@ -12,17 +12,17 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** {@code --plugin-config @FILE} hands the file's bytes to the filter, not picocli's argument-file expansion. */
 class RunPluginConfigFileTest {
-  @TempDir Path tmp;
+    @TempDir
+    Path tmp;
 
-  @Test
-  void aConfigurationFileWithSpacesReachesTheFilterWhole() throws Exception {
-    Path config = Files.writeString(tmp.resolve("plugin config.txt"), "two words");
-    try (ProxyProcess proxy =
-        ProxyProcess.run(
-            tmp, Examples.wasm("as-solo").toString(), "--root-id", "as_solo", "--plugin-config", "@" + config)) {
-      HttpResponse<String> response = proxy.get("/");
-      assertThat(response.statusCode()).isEqualTo(200);
-      assertThat(response.headers().firstValue("x-as-config")).hasValue("two words");
+    @Test
+    void aConfigurationFileWithSpacesReachesTheFilterWhole() throws Exception {
+        Path config = Files.writeString(tmp.resolve("plugin config.txt"), "two words");
+        try (ProxyProcess proxy = ProxyProcess.run(
+                tmp, Examples.wasm("as-solo").toString(), "--root-id", "as_solo", "--plugin-config", "@" + config)) {
+            HttpResponse<String> response = proxy.get("/");
+            assertThat(response.statusCode()).isEqualTo(200);
+            assertThat(response.headers().firstValue("x-as-config")).hasValue("two words");
+        }
     }
-  }
 }

@@ -16,35 +16,39 @@ import org.junit.jupiter.api.io.TempDir;
  * crates pinned in the template's Cargo.lock, fetched from crates.io, for wasm32-wasip1), test and run.
  */
 class RustLoopTest {
-  @TempDir Path tmp;
+    @TempDir
+    Path tmp;
 
-  @Test
-  void initBuildTestAndRunServeHelloWorld() throws Exception {
-    RequiredTools.assume(Tools.onPath("cargo"), "cargo is not installed (https://rustup.rs)");
-    RequiredTools.assume(
-        Tools.rustTarget("wasm32-wasip1"), "Rust's wasm32-wasip1 target is not installed (rustup target add wasm32-wasip1)");
-    Path project = tmp.resolve("hello-rust");
+    @Test
+    void initBuildTestAndRunServeHelloWorld() throws Exception {
+        RequiredTools.assume(Tools.onPath("cargo"), "cargo is not installed (https://rustup.rs)");
+        RequiredTools.assume(
+                Tools.rustTarget("wasm32-wasip1"),
+                "Rust's wasm32-wasip1 target is not installed (rustup target add wasm32-wasip1)");
+        Path project = tmp.resolve("hello-rust");
 
-    Cli.Result init = wasmesh().run("init", project.toString(), "--language", "rust", "--yes");
-    assertThat(init.exitCode()).as(init.toString()).isZero();
-    assertThat(project.resolve("Cargo.lock")).as("the crates are pinned").exists();
+        Cli.Result init = wasmesh().run("init", project.toString(), "--language", "rust", "--yes");
+        assertThat(init.exitCode()).as(init.toString()).isZero();
+        assertThat(project.resolve("Cargo.lock")).as("the crates are pinned").exists();
 
-    Cli.Result build = wasmesh().in(project).timeout(600).run("build");
-    assertThat(build.exitCode()).as(build.toString()).isZero();
-    assertThat(build.stderr()).contains("$ cargo build --target wasm32-wasip1 --release");
-    assertThat(build.stdout() + build.stderr()).as("the version in Cargo.lock").contains("proxy-wasm v0.2.5");
-    assertThat(build.stdout()).contains("proxy-wasm ABI 0.2.1 (rust)");
+        Cli.Result build = wasmesh().in(project).timeout(600).run("build");
+        assertThat(build.exitCode()).as(build.toString()).isZero();
+        assertThat(build.stderr()).contains("$ cargo build --target wasm32-wasip1 --release");
+        assertThat(build.stdout() + build.stderr())
+                .as("the version in Cargo.lock")
+                .contains("proxy-wasm v0.2.5");
+        assertThat(build.stdout()).contains("proxy-wasm ABI 0.2.1 (rust)");
 
-    Cli.Result test = wasmesh().in(project).run("test");
-    assertThat(test.exitCode()).as(test.toString()).isZero();
-    assertThat(test.stdout()).contains("1 passed, 0 failed");
+        Cli.Result test = wasmesh().in(project).run("test");
+        assertThat(test.exitCode()).as(test.toString()).isZero();
+        assertThat(test.stdout()).contains("1 passed, 0 failed");
 
-    try (ProxyProcess proxy = ProxyProcess.run(project, "filter.wasm")) {
-      assertThat(proxy.readyLine()).contains("127.0.0.1:" + proxy.port(), "ABI 0.2.1");
-      HttpResponse<String> response = proxy.get("/loop");
-      assertThat(response.statusCode()).isEqualTo(200);
-      assertThat(response.headers().firstValue("hello")).contains("world");
-      assertThat(response.body()).contains("\"path\":\"/loop\"");
+        try (ProxyProcess proxy = ProxyProcess.run(project, "filter.wasm")) {
+            assertThat(proxy.readyLine()).contains("127.0.0.1:" + proxy.port(), "ABI 0.2.1");
+            HttpResponse<String> response = proxy.get("/loop");
+            assertThat(response.statusCode()).isEqualTo(200);
+            assertThat(response.headers().firstValue("hello")).contains("world");
+            assertThat(response.body()).contains("\"path\":\"/loop\"");
+        }
     }
-  }
 }

@@ -16,47 +16,53 @@ import picocli.CommandLine.Option;
  * cluster.
  */
 public final class KubeOptions {
-  @Option(names = {"-n", "--namespace"}, paramLabel = "NS",
-      description = "Default: the kubeconfig context's namespace, else default.")
-  String namespace;
+    @Option(
+            names = {"-n", "--namespace"},
+            paramLabel = "NS",
+            description = "Default: the kubeconfig context's namespace, else default.")
+    String namespace;
 
-  @Option(names = "--kubeconfig", paramLabel = "FILE", description = "The kubeconfig file to use.")
-  Path kubeconfig;
+    @Option(names = "--kubeconfig", paramLabel = "FILE", description = "The kubeconfig file to use.")
+    Path kubeconfig;
 
-  @Option(names = "--context", paramLabel = "NAME", description = "The kubeconfig context to use.")
-  String context;
+    @Option(names = "--context", paramLabel = "NAME", description = "The kubeconfig context to use.")
+    String context;
 
-  /** Reads the configuration without contacting the cluster. */
-  Config config() {
-    Config config;
-    if (kubeconfig != null) {
-      if (!Files.isRegularFile(kubeconfig)) {
-        throw new DeployException("kubeconfig " + kubeconfig + " does not exist");
-      }
-      config = Config.fromKubeconfig(context, kubeconfig.toFile());
-    } else {
-      config = Config.autoConfigure(context);
+    /** Reads the configuration without contacting the cluster. */
+    Config config() {
+        Config config;
+        if (kubeconfig != null) {
+            if (!Files.isRegularFile(kubeconfig)) {
+                throw new DeployException("kubeconfig " + kubeconfig + " does not exist");
+            }
+            config = Config.fromKubeconfig(context, kubeconfig.toFile());
+        } else {
+            config = Config.autoConfigure(context);
+        }
+        // fabric8 falls back to the current context for a name it does not know; kubectl refuses, and so do we.
+        List<NamedContext> contexts = config.getContexts() == null ? List.of() : config.getContexts();
+        if (context != null && contexts.stream().noneMatch(c -> context.equals(c.getName()))) {
+            throw new DeployException("context " + context + " not found in "
+                    + (kubeconfig != null ? kubeconfig.toString() : "the kubeconfig ($KUBECONFIG or ~/.kube/config)")
+                    + (contexts.isEmpty()
+                            ? ""
+                            : " (it has "
+                                    + contexts.stream()
+                                            .map(NamedContext::getName)
+                                            .collect(Collectors.joining(", ")) + ")"));
+        }
+        return config;
     }
-    // fabric8 falls back to the current context for a name it does not know; kubectl refuses, and so do we.
-    List<NamedContext> contexts = config.getContexts() == null ? List.of() : config.getContexts();
-    if (context != null && contexts.stream().noneMatch(c -> context.equals(c.getName()))) {
-      throw new DeployException("context " + context + " not found in "
-          + (kubeconfig != null ? kubeconfig.toString() : "the kubeconfig ($KUBECONFIG or ~/.kube/config)")
-          + (contexts.isEmpty() ? "" : " (it has " + contexts.stream().map(NamedContext::getName)
-              .collect(Collectors.joining(", ")) + ")"));
-    }
-    return config;
-  }
 
-  KubernetesClient connect() {
-    return new KubernetesClientBuilder().withConfig(config()).build();
-  }
-
-  /** kubectl's rule: {@code --namespace}, else the context's namespace, else {@code default}. */
-  String namespace(String ofContext) {
-    if (namespace != null) {
-      return namespace;
+    KubernetesClient connect() {
+        return new KubernetesClientBuilder().withConfig(config()).build();
     }
-    return ofContext != null && !ofContext.isBlank() ? ofContext : "default";
-  }
+
+    /** kubectl's rule: {@code --namespace}, else the context's namespace, else {@code default}. */
+    String namespace(String ofContext) {
+        if (namespace != null) {
+            return namespace;
+        }
+        return ofContext != null && !ofContext.isBlank() ? ofContext : "default";
+    }
 }

@@ -29,189 +29,202 @@ import java.util.stream.Collectors;
  * and then. This one lets each frame leave before it sends the next.
  */
 final class PodExec {
-  private static final ObjectMapper JSON = new ObjectMapper();
-  private static final String PROTOCOL = "v4.channel.k8s.io";
-  private static final int FRAME_SIZE = 32 << 10;
-  private static final byte STDIN = 0;
-  private static final byte STDOUT = 1;
-  private static final byte STDERR = 2;
-  private static final byte STATUS = 3;
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String PROTOCOL = "v4.channel.k8s.io";
+    private static final int FRAME_SIZE = 32 << 10;
+    private static final byte STDIN = 0;
+    private static final byte STDOUT = 1;
+    private static final byte STDERR = 2;
+    private static final byte STATUS = 3;
 
-  /**
-   * What a command printed, and its exit status: null when the stream closed first, which is how v4 ends stdin, so a
-   * command that reads stdin cannot report one.
-   */
-  record Result(Integer exitCode, String stdout, String stderr) {
-    boolean succeeded() {
-      return exitCode != null && exitCode == 0;
-    }
-
-    /** The first line of stderr, or the exit status. */
-    String reason() {
-      String error = stderr.strip();
-      return error.isEmpty() ? "exit status " + exitCode : error.lines().findFirst().orElse(error);
-    }
-  }
-
-  private PodExec() {}
-
-  /** @param stdin what the command reads, or null for no stdin */
-  static Result run(KubernetesClient client, String namespace, String pod, String container, byte[] stdin,
-      Duration timeout, String... command) {
-    String what = "running " + command[0] + " in " + namespace + "/" + pod;
-    Session session = new Session();
-    WebSocket socket = null;
-    try {
-      socket = client.getHttpClient().newWebSocketBuilder()
-          .uri(WebSocket.toWebSocketUri(uri(client, namespace, pod, container, stdin != null, command)))
-          .subprotocol(PROTOCOL)
-          .connectTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
-          .buildAsync(session)
-          .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-      if (stdin != null) {
-        // A command that ends early (it could not write, say) closes the stream: stop and report what it said.
-        for (int offset = 0; offset < stdin.length && drained(socket, session, timeout); offset += FRAME_SIZE) {
-          int length = Math.min(FRAME_SIZE, stdin.length - offset);
-          byte[] frame = new byte[length + 1];
-          frame[0] = STDIN;
-          System.arraycopy(stdin, offset, frame, 1, length);
-          if (!socket.send(ByteBuffer.wrap(frame))) {
-            throw new DeployException(what + " failed: the connection refused more input");
-          }
+    /**
+     * What a command printed, and its exit status: null when the stream closed first, which is how v4 ends stdin, so a
+     * command that reads stdin cannot report one.
+     */
+    record Result(Integer exitCode, String stdout, String stderr) {
+        boolean succeeded() {
+            return exitCode != null && exitCode == 0;
         }
-        if (drained(socket, session, timeout)) {
-          socket.sendClose(1000, ""); // the end of stdin
+
+        /** The first line of stderr, or the exit status. */
+        String reason() {
+            String error = stderr.strip();
+            return error.isEmpty()
+                    ? "exit status " + exitCode
+                    : error.lines().findFirst().orElse(error);
         }
-      }
-      session.closed.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-    } catch (ExecutionException e) {
-      throw new DeployException(what + " failed: " + reason(e.getCause()), e);
-    } catch (TimeoutException e) {
-      throw new DeployException(what + " timed out after " + timeout.toSeconds() + " s", e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new DeployException("interrupted while " + what);
-    } finally {
-      if (socket != null && !session.closed.isDone()) {
-        socket.sendClose(1000, "");
-      }
-    }
-    return new Result(session.exitCode, session.stdout.toString(StandardCharsets.UTF_8),
-        session.stderr.toString(StandardCharsets.UTF_8));
-  }
-
-  /**
-   * Waits until every frame sent so far has left, as the JDK's WebSocket needs before the next send.
-   *
-   * @return false when the connection has closed
-   */
-  private static boolean drained(WebSocket socket, Session session, Duration timeout)
-      throws InterruptedException, ExecutionException, TimeoutException {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (socket.queueSize() > 0 && !session.closed.isDone()) {
-      if (System.nanoTime() > deadline) {
-        throw new TimeoutException();
-      }
-      Thread.sleep(1);
-    }
-    if (session.closed.isDone()) {
-      session.closed.get(); // rethrows what broke the connection
-      return false;
-    }
-    return true;
-  }
-
-  private static URI uri(KubernetesClient client, String namespace, String pod, String container, boolean stdin,
-      String... command) {
-    String query = Arrays.stream(command).map(c -> "command=" + encode(c)).collect(Collectors.joining("&"))
-        + "&container=" + encode(container) + (stdin ? "&stdin=true" : "") + "&stdout=true&stderr=true";
-    try {
-      URI master = client.getMasterUrl().toURI();
-      String base = master.toString().endsWith("/") ? master.toString() : master + "/";
-      return new URI(base).resolve("api/v1/namespaces/" + encode(namespace) + "/pods/" + encode(pod) + "/exec?"
-          + query);
-    } catch (URISyntaxException e) {
-      throw new DeployException("the Kubernetes API server's URL " + client.getMasterUrl() + " is invalid");
-    }
-  }
-
-  private static String encode(String text) {
-    return URLEncoder.encode(text, StandardCharsets.UTF_8).replace("+", "%20");
-  }
-
-  private static String reason(Throwable failure) {
-    if (failure instanceof WebSocketHandshakeException handshake) {
-      return "the API server answered HTTP " + handshake.getResponse().code() + " to the exec request";
-    }
-    if (failure instanceof KubernetesClientException kubernetes) {
-      return KubernetesErrors.firstLine(kubernetes);
-    }
-    if (failure instanceof IOException && failure.getCause() instanceof KubernetesClientException kubernetes) {
-      return KubernetesErrors.firstLine(kubernetes);
-    }
-    String message = failure.getMessage() != null ? failure.getMessage() : failure.getClass().getSimpleName();
-    return message.lines().findFirst().orElse(message);
-  }
-
-  /** Collects the command's output streams and its status, and learns when the connection ends. */
-  private static final class Session implements WebSocket.Listener {
-    final ByteArrayOutputStream stdout = new ByteArrayOutputStream();
-    final ByteArrayOutputStream stderr = new ByteArrayOutputStream();
-    final CompletableFuture<Void> closed = new CompletableFuture<>();
-    volatile Integer exitCode;
-
-    @Override
-    public void onOpen(WebSocket socket) {
-      socket.request();
     }
 
-    @Override
-    public void onMessage(WebSocket socket, ByteBuffer message) {
-      if (message.hasRemaining()) {
-        byte channel = message.get();
-        byte[] data = new byte[message.remaining()];
-        message.get(data);
-        if (channel == STDOUT) {
-          stdout.writeBytes(data);
-        } else if (channel == STDERR) {
-          stderr.writeBytes(data);
-        } else if (channel == STATUS) {
-          status(data);
+    private PodExec() {}
+
+    /** @param stdin what the command reads, or null for no stdin */
+    static Result run(
+            KubernetesClient client,
+            String namespace,
+            String pod,
+            String container,
+            byte[] stdin,
+            Duration timeout,
+            String... command) {
+        String what = "running " + command[0] + " in " + namespace + "/" + pod;
+        Session session = new Session();
+        WebSocket socket = null;
+        try {
+            socket = client.getHttpClient()
+                    .newWebSocketBuilder()
+                    .uri(WebSocket.toWebSocketUri(uri(client, namespace, pod, container, stdin != null, command)))
+                    .subprotocol(PROTOCOL)
+                    .connectTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
+                    .buildAsync(session)
+                    .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            if (stdin != null) {
+                // A command that ends early (it could not write, say) closes the stream: stop and report what it said.
+                for (int offset = 0; offset < stdin.length && drained(socket, session, timeout); offset += FRAME_SIZE) {
+                    int length = Math.min(FRAME_SIZE, stdin.length - offset);
+                    byte[] frame = new byte[length + 1];
+                    frame[0] = STDIN;
+                    System.arraycopy(stdin, offset, frame, 1, length);
+                    if (!socket.send(ByteBuffer.wrap(frame))) {
+                        throw new DeployException(what + " failed: the connection refused more input");
+                    }
+                }
+                if (drained(socket, session, timeout)) {
+                    socket.sendClose(1000, ""); // the end of stdin
+                }
+            }
+            session.closed.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            throw new DeployException(what + " failed: " + reason(e.getCause()), e);
+        } catch (TimeoutException e) {
+            throw new DeployException(what + " timed out after " + timeout.toSeconds() + " s", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new DeployException("interrupted while " + what);
+        } finally {
+            if (socket != null && !session.closed.isDone()) {
+                socket.sendClose(1000, "");
+            }
         }
-      }
-      socket.request();
+        return new Result(
+                session.exitCode,
+                session.stdout.toString(StandardCharsets.UTF_8),
+                session.stderr.toString(StandardCharsets.UTF_8));
     }
 
-    /** Success, a non-zero exit with its code, or a failure to run the command at all. */
-    private void status(byte[] data) {
-      try {
-        JsonNode status = JSON.readTree(data);
-        if ("Success".equals(status.path("status").asText())) {
-          exitCode = 0;
-          return;
+    /**
+     * Waits until every frame sent so far has left, as the JDK's WebSocket needs before the next send.
+     *
+     * @return false when the connection has closed
+     */
+    private static boolean drained(WebSocket socket, Session session, Duration timeout)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (socket.queueSize() > 0 && !session.closed.isDone()) {
+            if (System.nanoTime() > deadline) {
+                throw new TimeoutException();
+            }
+            Thread.sleep(1);
         }
-        for (JsonNode cause : status.path("details").path("causes")) {
-          if ("ExitCode".equals(cause.path("reason").asText())) {
-            exitCode = Integer.parseInt(cause.path("message").asText());
-            return;
-          }
+        if (session.closed.isDone()) {
+            session.closed.get(); // rethrows what broke the connection
+            return false;
         }
-        stderr.writeBytes(status.path("message").asText("").getBytes(StandardCharsets.UTF_8));
-        exitCode = -1;
-      } catch (IOException | NumberFormatException e) {
-        stderr.writeBytes(data);
-        exitCode = -1;
-      }
+        return true;
     }
 
-    @Override
-    public void onClose(WebSocket socket, int code, String reason) {
-      closed.complete(null);
+    private static URI uri(
+            KubernetesClient client, String namespace, String pod, String container, boolean stdin, String... command) {
+        String query = Arrays.stream(command).map(c -> "command=" + encode(c)).collect(Collectors.joining("&"))
+                + "&container=" + encode(container) + (stdin ? "&stdin=true" : "") + "&stdout=true&stderr=true";
+        try {
+            URI master = client.getMasterUrl().toURI();
+            String base = master.toString().endsWith("/") ? master.toString() : master + "/";
+            return new URI(base)
+                    .resolve("api/v1/namespaces/" + encode(namespace) + "/pods/" + encode(pod) + "/exec?" + query);
+        } catch (URISyntaxException e) {
+            throw new DeployException("the Kubernetes API server's URL " + client.getMasterUrl() + " is invalid");
+        }
     }
 
-    @Override
-    public void onError(WebSocket socket, Throwable error) {
-      closed.completeExceptionally(error);
+    private static String encode(String text) {
+        return URLEncoder.encode(text, StandardCharsets.UTF_8).replace("+", "%20");
     }
-  }
+
+    private static String reason(Throwable failure) {
+        if (failure instanceof WebSocketHandshakeException handshake) {
+            return "the API server answered HTTP " + handshake.getResponse().code() + " to the exec request";
+        }
+        if (failure instanceof KubernetesClientException kubernetes) {
+            return KubernetesErrors.firstLine(kubernetes);
+        }
+        if (failure instanceof IOException && failure.getCause() instanceof KubernetesClientException kubernetes) {
+            return KubernetesErrors.firstLine(kubernetes);
+        }
+        String message = failure.getMessage() != null
+                ? failure.getMessage()
+                : failure.getClass().getSimpleName();
+        return message.lines().findFirst().orElse(message);
+    }
+
+    /** Collects the command's output streams and its status, and learns when the connection ends. */
+    private static final class Session implements WebSocket.Listener {
+        final ByteArrayOutputStream stdout = new ByteArrayOutputStream();
+        final ByteArrayOutputStream stderr = new ByteArrayOutputStream();
+        final CompletableFuture<Void> closed = new CompletableFuture<>();
+        volatile Integer exitCode;
+
+        @Override
+        public void onOpen(WebSocket socket) {
+            socket.request();
+        }
+
+        @Override
+        public void onMessage(WebSocket socket, ByteBuffer message) {
+            if (message.hasRemaining()) {
+                byte channel = message.get();
+                byte[] data = new byte[message.remaining()];
+                message.get(data);
+                if (channel == STDOUT) {
+                    stdout.writeBytes(data);
+                } else if (channel == STDERR) {
+                    stderr.writeBytes(data);
+                } else if (channel == STATUS) {
+                    status(data);
+                }
+            }
+            socket.request();
+        }
+
+        /** Success, a non-zero exit with its code, or a failure to run the command at all. */
+        private void status(byte[] data) {
+            try {
+                JsonNode status = JSON.readTree(data);
+                if ("Success".equals(status.path("status").asText())) {
+                    exitCode = 0;
+                    return;
+                }
+                for (JsonNode cause : status.path("details").path("causes")) {
+                    if ("ExitCode".equals(cause.path("reason").asText())) {
+                        exitCode = Integer.parseInt(cause.path("message").asText());
+                        return;
+                    }
+                }
+                stderr.writeBytes(status.path("message").asText("").getBytes(StandardCharsets.UTF_8));
+                exitCode = -1;
+            } catch (IOException | NumberFormatException e) {
+                stderr.writeBytes(data);
+                exitCode = -1;
+            }
+        }
+
+        @Override
+        public void onClose(WebSocket socket, int code, String reason) {
+            closed.complete(null);
+        }
+
+        @Override
+        public void onError(WebSocket socket, Throwable error) {
+            closed.completeExceptionally(error);
+        }
+    }
 }

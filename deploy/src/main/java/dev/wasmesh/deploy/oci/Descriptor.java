@@ -8,7 +8,7 @@ import java.util.Map;
 @JsonInclude(JsonInclude.Include.NON_EMPTY)
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record Descriptor(String mediaType, String digest, long size, Map<String, String> annotations) {
-  public static Descriptor of(String mediaType, byte[] content) {
-    return new Descriptor(mediaType, Digests.sha256(content), content.length, null);
-  }
+    public static Descriptor of(String mediaType, byte[] content) {
+        return new Descriptor(mediaType, Digests.sha256(content), content.length, null);
+    }
 }

@@ -17,47 +17,47 @@ import java.util.Map;
 @JsonInclude(JsonInclude.Include.NON_EMPTY)
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record Manifest(
-    int schemaVersion,
-    String mediaType,
-    Descriptor config,
-    List<Descriptor> layers,
-    List<Descriptor> manifests,
-    Map<String, String> annotations) {
+        int schemaVersion,
+        String mediaType,
+        Descriptor config,
+        List<Descriptor> layers,
+        List<Descriptor> manifests,
+        Map<String, String> annotations) {
 
-  private static final ObjectMapper JSON = new ObjectMapper().disable(SerializationFeature.INDENT_OUTPUT);
+    private static final ObjectMapper JSON = new ObjectMapper().disable(SerializationFeature.INDENT_OUTPUT);
 
-  public static Manifest image(String mediaType, Descriptor config, List<Descriptor> layers,
-      Map<String, String> annotations) {
-    return new Manifest(2, mediaType, config, layers, null, annotations);
-  }
-
-  public static Manifest parse(byte[] json, String what) {
-    try {
-      return JSON.readValue(json, Manifest.class);
-    } catch (JsonProcessingException e) {
-      throw new DeployException(what + " is not a valid image manifest: " + e.getOriginalMessage());
-    } catch (IOException e) {
-      throw new java.io.UncheckedIOException(e);
+    public static Manifest image(
+            String mediaType, Descriptor config, List<Descriptor> layers, Map<String, String> annotations) {
+        return new Manifest(2, mediaType, config, layers, null, annotations);
     }
-  }
 
-  public byte[] toJson() {
-    try {
-      return JSON.writeValueAsBytes(this);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("a manifest record always serializes", e);
+    public static Manifest parse(byte[] json, String what) {
+        try {
+            return JSON.readValue(json, Manifest.class);
+        } catch (JsonProcessingException e) {
+            throw new DeployException(what + " is not a valid image manifest: " + e.getOriginalMessage());
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
-  }
 
-  public boolean isIndex() {
-    return MediaTypes.isIndex(mediaType) || (mediaType == null && manifests != null && !manifests.isEmpty());
-  }
+    public byte[] toJson() {
+        try {
+            return JSON.writeValueAsBytes(this);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a manifest record always serializes", e);
+        }
+    }
 
-  public List<Descriptor> layers() {
-    return layers == null ? List.of() : layers;
-  }
+    public boolean isIndex() {
+        return MediaTypes.isIndex(mediaType) || (mediaType == null && manifests != null && !manifests.isEmpty());
+    }
 
-  public Map<String, String> annotations() {
-    return annotations == null ? Map.of() : annotations;
-  }
+    public List<Descriptor> layers() {
+        return layers == null ? List.of() : layers;
+    }
+
+    public Map<String, String> annotations() {
+        return annotations == null ? Map.of() : annotations;
+    }
 }

@@ -26,69 +26,76 @@ import java.util.stream.Collectors;
  * schema.
  */
 public final class CrdSchemas {
-  public static final String CRD_FILE = "shared/crds/istio-extensibility.yaml";
-  private static final ObjectMapper JSON = new ObjectMapper();
-  private final Map<String, JsonSchema> schemas = new HashMap<>();
-  private final Map<String, JsonNode> rawSchemas = new HashMap<>();
-  private final CelRules cel = new CelRules();
+    public static final String CRD_FILE = "shared/crds/istio-extensibility.yaml";
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final Map<String, JsonSchema> schemas = new HashMap<>();
+    private final Map<String, JsonNode> rawSchemas = new HashMap<>();
+    private final CelRules cel = new CelRules();
 
-  public CrdSchemas() {
-    Path file = RepoFiles.require(CRD_FILE);
-    try (var parser = new YAMLFactory().createParser(file.toFile())) {
-      Iterator<JsonNode> docs = new YAMLMapper().readValues(parser, JsonNode.class);
-      while (docs.hasNext()) {
-        JsonNode crd = docs.next();
-        if (crd == null || !"CustomResourceDefinition".equals(crd.path("kind").asText())) {
-          continue;
+    public CrdSchemas() {
+        Path file = RepoFiles.require(CRD_FILE);
+        try (var parser = new YAMLFactory().createParser(file.toFile())) {
+            Iterator<JsonNode> docs = new YAMLMapper().readValues(parser, JsonNode.class);
+            while (docs.hasNext()) {
+                JsonNode crd = docs.next();
+                if (crd == null
+                        || !"CustomResourceDefinition".equals(crd.path("kind").asText())) {
+                    continue;
+                }
+                String group = crd.path("spec").path("group").asText();
+                String kind = crd.path("spec").path("names").path("kind").asText();
+                for (JsonNode version : crd.path("spec").path("versions")) {
+                    ObjectNode schema =
+                            version.path("schema").path("openAPIV3Schema").deepCopy();
+                    rawSchemas.put(group + "/" + version.path("name").asText() + "/" + kind, schema.deepCopy());
+                    strict(schema);
+                    ObjectNode properties = (ObjectNode) schema.path("properties");
+                    properties.set("apiVersion", JSON.createObjectNode().put("type", "string"));
+                    properties.set("kind", JSON.createObjectNode().put("type", "string"));
+                    properties.set("metadata", JSON.createObjectNode().put("type", "object"));
+                    schemas.put(
+                            group + "/" + version.path("name").asText() + "/" + kind,
+                            JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V4)
+                                    .getSchema(schema));
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
-        String group = crd.path("spec").path("group").asText();
-        String kind = crd.path("spec").path("names").path("kind").asText();
-        for (JsonNode version : crd.path("spec").path("versions")) {
-          ObjectNode schema = version.path("schema").path("openAPIV3Schema").deepCopy();
-          rawSchemas.put(group + "/" + version.path("name").asText() + "/" + kind, schema.deepCopy());
-          strict(schema);
-          ObjectNode properties = (ObjectNode) schema.path("properties");
-          properties.set("apiVersion", JSON.createObjectNode().put("type", "string"));
-          properties.set("kind", JSON.createObjectNode().put("type", "string"));
-          properties.set("metadata", JSON.createObjectNode().put("type", "object"));
-          schemas.put(group + "/" + version.path("name").asText() + "/" + kind,
-              JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V4).getSchema(schema));
+    }
+
+    /** @return the schema violations, empty when the manifest is valid */
+    public List<String> validate(JsonNode manifest) {
+        String key = manifest.path("apiVersion").asText() + "/"
+                + manifest.path("kind").asText();
+        JsonSchema schema = schemas.get(key);
+        if (schema == null) {
+            return List.of("no CRD in " + CRD_FILE + " defines " + key);
         }
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+        Set<ValidationMessage> errors = schema.validate(manifest);
+        List<String> messages =
+                errors.stream().map(ValidationMessage::getMessage).sorted().collect(Collectors.toList());
+        messages.addAll(cel.check(rawSchemas.get(key), manifest));
+        return messages;
     }
-  }
 
-  /** @return the schema violations, empty when the manifest is valid */
-  public List<String> validate(JsonNode manifest) {
-    String key = manifest.path("apiVersion").asText() + "/" + manifest.path("kind").asText();
-    JsonSchema schema = schemas.get(key);
-    if (schema == null) {
-      return List.of("no CRD in " + CRD_FILE + " defines " + key);
+    public Set<String> kinds() {
+        return schemas.keySet();
     }
-    Set<ValidationMessage> errors = schema.validate(manifest);
-    List<String> messages = errors.stream().map(ValidationMessage::getMessage).sorted().collect(Collectors.toList());
-    messages.addAll(cel.check(rawSchemas.get(key), manifest));
-    return messages;
-  }
 
-  public Set<String> kinds() {
-    return schemas.keySet();
-  }
-
-  private static void strict(JsonNode node) {
-    if (node instanceof ObjectNode object) {
-      if (object.has("properties") && !object.has("additionalProperties")
-          && !object.path("x-kubernetes-preserve-unknown-fields").asBoolean(false)) {
-        object.put("additionalProperties", false);
-      }
-      if (object.path("x-kubernetes-preserve-unknown-fields").asBoolean(false)) {
-        return; // free-form below here
-      }
-      object.fields().forEachRemaining(field -> strict(field.getValue()));
-    } else if (node.isArray()) {
-      node.forEach(CrdSchemas::strict);
+    private static void strict(JsonNode node) {
+        if (node instanceof ObjectNode object) {
+            if (object.has("properties")
+                    && !object.has("additionalProperties")
+                    && !object.path("x-kubernetes-preserve-unknown-fields").asBoolean(false)) {
+                object.put("additionalProperties", false);
+            }
+            if (object.path("x-kubernetes-preserve-unknown-fields").asBoolean(false)) {
+                return; // free-form below here
+            }
+            object.fields().forEachRemaining(field -> strict(field.getValue()));
+        } else if (node.isArray()) {
+            node.forEach(CrdSchemas::strict);
+        }
     }
-  }
 }

@@ -9,18 +9,18 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * nothing passes in CI by being skipped.
  */
 public final class RequiredTools {
-  private RequiredTools() {}
+    private RequiredTools() {}
 
-  public static boolean required() {
-    return "1".equals(System.getenv("WASMESH_REQUIRE_TOOLS"));
-  }
-
-  /** Skips the test unless {@code present}; under CI, fails it. */
-  public static void assume(boolean present, String missing) {
-    if (required()) {
-      assertTrue(present, missing + " (WASMESH_REQUIRE_TOOLS=1: CI installs it)");
-    } else {
-      assumeTrue(present, missing);
+    public static boolean required() {
+        return "1".equals(System.getenv("WASMESH_REQUIRE_TOOLS"));
     }
-  }
+
+    /** Skips the test unless {@code present}; under CI, fails it. */
+    public static void assume(boolean present, String missing) {
+        if (required()) {
+            assertTrue(present, missing + " (WASMESH_REQUIRE_TOOLS=1: CI installs it)");
+        } else {
+            assumeTrue(present, missing);
+        }
+    }
 }

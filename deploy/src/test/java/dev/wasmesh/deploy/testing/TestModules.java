@@ -9,68 +9,68 @@ import java.nio.file.Path;
 
 /** Proxy-wasm modules for tests: the repository's seed filter, and hand-assembled ones. */
 public final class TestModules {
-  private TestModules() {}
+    private TestModules() {}
 
-  public static Path seedFilterPath() {
-    return RepoFiles.require("examples/seed/filter.wasm");
-  }
-
-  public static byte[] seedFilter() {
-    try {
-      return Files.readAllBytes(seedFilterPath());
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+    public static Path seedFilterPath() {
+        return RepoFiles.require("examples/seed/filter.wasm");
     }
-  }
 
-  /**
-   * A valid module with one page of memory and one function {@code () -> ()} exported as {@code exportName} and as
-   * {@code malloc}, padded with a custom section of
-   * {@code padding} bytes to make it as large as a test needs.
-   */
-  public static byte[] minimal(String exportName, int padding) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    out.writeBytes(new byte[] {0, 'a', 's', 'm', 1, 0, 0, 0});
-    section(out, 1, new byte[] {1, 0x60, 0, 0}); // one type: () -> ()
-    section(out, 3, new byte[] {1, 0}); // one function of type 0
-    section(out, 5, new byte[] {1, 0, 1}); // one memory of one page
-    byte[] name = exportName.getBytes(StandardCharsets.UTF_8);
-    ByteArrayOutputStream exports = new ByteArrayOutputStream();
-    exports.write(2);
-    leb(exports, name.length);
-    exports.writeBytes(name);
-    exports.write(0); // function
-    exports.write(0); // index 0
-    // The allocator export a proxy-wasm host looks for; its body does not matter to checks that never run it.
-    leb(exports, 6);
-    exports.writeBytes("malloc".getBytes(StandardCharsets.US_ASCII));
-    exports.write(0);
-    exports.write(0);
-    section(out, 7, exports.toByteArray());
-    section(out, 10, new byte[] {1, 2, 0, 0x0b}); // one body: no locals, end
-    if (padding > 0) {
-      ByteArrayOutputStream custom = new ByteArrayOutputStream();
-      custom.write(7);
-      custom.writeBytes("padding".getBytes(StandardCharsets.US_ASCII));
-      for (int i = 0; i < padding; i++) {
-        custom.write(i * 31 + 7); // not all zeros, so gzip cannot hide a size problem
-      }
-      section(out, 0, custom.toByteArray());
+    public static byte[] seedFilter() {
+        try {
+            return Files.readAllBytes(seedFilterPath());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
-    return out.toByteArray();
-  }
 
-  private static void section(ByteArrayOutputStream out, int id, byte[] content) {
-    out.write(id);
-    leb(out, content.length);
-    out.writeBytes(content);
-  }
+    /**
+     * A valid module with one page of memory and one function {@code () -> ()} exported as {@code exportName} and as
+     * {@code malloc}, padded with a custom section of
+     * {@code padding} bytes to make it as large as a test needs.
+     */
+    public static byte[] minimal(String exportName, int padding) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.writeBytes(new byte[] {0, 'a', 's', 'm', 1, 0, 0, 0});
+        section(out, 1, new byte[] {1, 0x60, 0, 0}); // one type: () -> ()
+        section(out, 3, new byte[] {1, 0}); // one function of type 0
+        section(out, 5, new byte[] {1, 0, 1}); // one memory of one page
+        byte[] name = exportName.getBytes(StandardCharsets.UTF_8);
+        ByteArrayOutputStream exports = new ByteArrayOutputStream();
+        exports.write(2);
+        leb(exports, name.length);
+        exports.writeBytes(name);
+        exports.write(0); // function
+        exports.write(0); // index 0
+        // The allocator export a proxy-wasm host looks for; its body does not matter to checks that never run it.
+        leb(exports, 6);
+        exports.writeBytes("malloc".getBytes(StandardCharsets.US_ASCII));
+        exports.write(0);
+        exports.write(0);
+        section(out, 7, exports.toByteArray());
+        section(out, 10, new byte[] {1, 2, 0, 0x0b}); // one body: no locals, end
+        if (padding > 0) {
+            ByteArrayOutputStream custom = new ByteArrayOutputStream();
+            custom.write(7);
+            custom.writeBytes("padding".getBytes(StandardCharsets.US_ASCII));
+            for (int i = 0; i < padding; i++) {
+                custom.write(i * 31 + 7); // not all zeros, so gzip cannot hide a size problem
+            }
+            section(out, 0, custom.toByteArray());
+        }
+        return out.toByteArray();
+    }
 
-  private static void leb(ByteArrayOutputStream out, int value) {
-    do {
-      int b = value & 0x7f;
-      value >>>= 7;
-      out.write(value != 0 ? b | 0x80 : b);
-    } while (value != 0);
-  }
+    private static void section(ByteArrayOutputStream out, int id, byte[] content) {
+        out.write(id);
+        leb(out, content.length);
+        out.writeBytes(content);
+    }
+
+    private static void leb(ByteArrayOutputStream out, int value) {
+        do {
+            int b = value & 0x7f;
+            value >>>= 7;
+            out.write(value != 0 ? b | 0x80 : b);
+        } while (value != 0);
+    }
 }

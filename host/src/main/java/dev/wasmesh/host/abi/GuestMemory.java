@@ -2,8 +2,8 @@ package dev.wasmesh.host.abi;
 
 import com.dylibso.chicory.runtime.ExportFunction;
 import com.dylibso.chicory.runtime.Memory;
-import dev.wasmesh.host.HeaderMap;
 import dev.wasmesh.host.GuestLimits;
+import dev.wasmesh.host.HeaderMap;
 import java.nio.charset.StandardCharsets;
 
 /**

@@ -1,7 +1,7 @@
 package dev.wasmesh.host.abi;
 
-import dev.wasmesh.host.HeaderMap;
 import dev.wasmesh.host.GuestLimits;
+import dev.wasmesh.host.HeaderMap;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
@@ -12,6 +12,7 @@ import java.nio.ByteOrder;
 public final class HeaderPairs {
     /** Envoy's caps on a serialised map handed over by the guest. */
     public static final int MAX_PAIRS = GuestLimits.PAIRS_MAX_COUNT;
+
     public static final int MAX_BYTES = GuestLimits.PAIRS_MAX_BYTES;
 
     private HeaderPairs() {}

@@ -4,7 +4,12 @@ import java.util.Locale;
 
 /** proxy-wasm log levels, TRACE 0 to CRITICAL 5. */
 public enum LogLevel {
-    TRACE, DEBUG, INFO, WARN, ERROR, CRITICAL;
+    TRACE,
+    DEBUG,
+    INFO,
+    WARN,
+    ERROR,
+    CRITICAL;
 
     public static LogLevel ofCode(int code) {
         if (code < 0 || code >= values().length) {

@@ -2,7 +2,9 @@ package dev.wasmesh.host.abi;
 
 /** proxy-wasm metric types. */
 public enum MetricType {
-    COUNTER, GAUGE, HISTOGRAM;
+    COUNTER,
+    GAUGE,
+    HISTOGRAM;
 
     public static MetricType ofCode(int code) {
         if (code < 0 || code >= values().length) {

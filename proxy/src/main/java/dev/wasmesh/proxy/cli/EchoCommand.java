@@ -2,15 +2,17 @@ package dev.wasmesh.proxy.cli;
 
 import dev.wasmesh.proxy.EchoServer;
 import dev.wasmesh.proxy.Endpoint;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
 import dev.wasmesh.proxy.Transport;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
 import java.io.PrintStream;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code wasmesh echo}: the built-in echo upstream on its own. */
-@Command(name = "echo", mixinStandardHelpOptions = true,
+@Command(
+        name = "echo",
+        mixinStandardHelpOptions = true,
         description = "Answer every request with 200 and a JSON document of what was received.",
         footerHeading = "%nExamples:%n",
         footer = {
@@ -18,7 +20,10 @@ import picocli.CommandLine.Option;
             "  wasmesh echo --listen 127.0.0.1:9000 &  wasmesh run filter.wasm --upstream http://127.0.0.1:9000",
         })
 public final class EchoCommand implements Callable<Integer> {
-    @Option(names = "--listen", paramLabel = "HOST:PORT", defaultValue = "127.0.0.1:8080",
+    @Option(
+            names = "--listen",
+            paramLabel = "HOST:PORT",
+            defaultValue = "127.0.0.1:8080",
             description = "Address to listen on (default ${DEFAULT-VALUE}).")
     String listen;
 
@@ -52,10 +57,13 @@ public final class EchoCommand implements Callable<Integer> {
             err.println("wasmesh echo: cannot listen on " + ep + ": " + e.getMessage());
             return 1;
         }
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            echo.close();
-            group.shutdownGracefully();
-        }, "wasmesh-echo-shutdown"));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            echo.close();
+                            group.shutdownGracefully();
+                        },
+                        "wasmesh-echo-shutdown"));
         out.println("wasmesh echo upstream listening on http://" + echo.address());
         out.flush();
         echo.closeFuture();

@@ -4,7 +4,10 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** Standalone entry point of the proxy module: {@code wasmesh run ...} and {@code wasmesh echo ...}. */
-@Command(name = "wasmesh", mixinStandardHelpOptions = true, subcommands = {RunCommand.class, EchoCommand.class},
+@Command(
+        name = "wasmesh",
+        mixinStandardHelpOptions = true,
+        subcommands = {RunCommand.class, EchoCommand.class},
         description = "proxy-wasm filters on real HTTP traffic")
 public final class ProxyMain implements Runnable {
     @CommandLine.Spec

@@ -35,7 +35,9 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code wasmesh run}: an Envoy-compatible HTTP proxy running proxy-wasm filters on real traffic. */
-@Command(name = "run", mixinStandardHelpOptions = true,
+@Command(
+        name = "run",
+        mixinStandardHelpOptions = true,
         description = "Run an HTTP proxy with FILTER.wasm in the request path, as inside an Istio sidecar.",
         footerHeading = "%nExamples:%n",
         footer = {
@@ -49,22 +51,30 @@ import picocli.CommandLine.Spec;
 public final class RunCommand implements Callable<Integer> {
     /** Options that describe the one filter of {@code run FILTER}; an Envoy config file says all of that itself. */
     private static final Pattern DURATION = Pattern.compile("(\\d{1,9})(ms|s|m)?");
-    private static final List<String> FILTER_ONLY = List.of("--upstream", "--root-id", "--vm-id", "--plugin-config",
-            "--vm-config", "--fail-strategy", "--sha256");
+
+    private static final List<String> FILTER_ONLY = List.of(
+            "--upstream", "--root-id", "--vm-id", "--plugin-config", "--vm-config", "--fail-strategy", "--sha256");
 
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", arity = "0..1", paramLabel = "FILTER",
+    @Parameters(
+            index = "0",
+            arity = "0..1",
+            paramLabel = "FILTER",
             description = "The filter: a path, an oci:// image or an http(s):// URL (with --sha256; plain http:// "
                     + "without it is run with a warning).")
     String filter;
 
-    @Option(names = "--config", paramLabel = "FILE",
+    @Option(
+            names = "--config",
+            paramLabel = "FILE",
             description = "Envoy v3 static bootstrap (YAML or JSON) with listeners, wasm filters, routes and clusters.")
     Path config;
 
-    @Option(names = "--listen", paramLabel = "HOST:PORT",
+    @Option(
+            names = "--listen",
+            paramLabel = "HOST:PORT",
             description = "Listener address (default 127.0.0.1:10000; with --config, replaces the file's).")
     String listen;
 
@@ -77,22 +87,29 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--vm-id", paramLabel = "ID", defaultValue = "", description = "The VM id.")
     String vmId;
 
-    @Option(names = "--plugin-config", paramLabel = "TEXT|@FILE",
-            description = "Bytes handed to proxy_on_configure.")
+    @Option(names = "--plugin-config", paramLabel = "TEXT|@FILE", description = "Bytes handed to proxy_on_configure.")
     String pluginConfig;
 
     @Option(names = "--vm-config", paramLabel = "TEXT|@FILE", description = "Bytes handed to proxy_on_vm_start.")
     String vmConfig;
 
-    @Option(names = "--cluster", paramLabel = "NAME=URL",
-            description = "Repeatable: a cluster for HTTP call-outs and gRPC calls, e.g. backend=http://127.0.0.1:8081.")
+    @Option(
+            names = "--cluster",
+            paramLabel = "NAME=URL",
+            description =
+                    "Repeatable: a cluster for HTTP call-outs and gRPC calls, e.g. backend=http://127.0.0.1:8081.")
     Map<String, String> clusters = new LinkedHashMap<>();
 
-    @Option(names = "--fail-strategy", paramLabel = "POLICY", defaultValue = "FAIL_CLOSE",
+    @Option(
+            names = "--fail-strategy",
+            paramLabel = "POLICY",
+            defaultValue = "FAIL_CLOSE",
             description = "FAIL_CLOSE (503), FAIL_OPEN (skip the filter) or FAIL_RELOAD (recreate the VM).")
     String failStrategy;
 
-    @Option(names = "--callback-deadline", paramLabel = "DURATION",
+    @Option(
+            names = "--callback-deadline",
+            paramLabel = "DURATION",
             description = "How long one filter callback may run before it is interrupted and its VM fails, e.g. 1s,"
                     + " 250ms, 2m; 0 for none, as Envoy (default 1s). Large Go filters may need more while the JIT"
                     + " warms up.")
@@ -101,23 +118,33 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--workers", paramLabel = "N", description = "Worker threads (default: number of cores).")
     Integer workers;
 
-    @Option(names = "--max-connections", paramLabel = "N",
+    @Option(
+            names = "--max-connections",
+            paramLabel = "N",
             description = "Downstream connections open at once; more are closed as they arrive (default: no limit).")
     Integer maxConnections;
 
-    @Option(names = "--admin", paramLabel = "HOST:PORT",
+    @Option(
+            names = "--admin",
+            paramLabel = "HOST:PORT",
             description = "Admin address (default 127.0.0.1:9901; with --config, replaces the file's).")
     String admin;
 
-    @Option(names = "--log-level", paramLabel = "LEVEL", defaultValue = "info",
+    @Option(
+            names = "--log-level",
+            paramLabel = "LEVEL",
+            defaultValue = "info",
             description = "trace, debug, info, warn, error or critical.")
     String logLevel;
 
     @Option(names = "--watch", description = "Reload the filter when its file changes.")
     boolean watch;
 
-    @Option(names = "--sha256", paramLabel = "HEX", description = "Expected SHA-256: of the module for a path or "
-            + "an http(s):// URL, of the image manifest for oci:// (as Istio checks them).")
+    @Option(
+            names = "--sha256",
+            paramLabel = "HEX",
+            description = "Expected SHA-256: of the module for a path or "
+                    + "an http(s):// URL, of the image manifest for oci:// (as Istio checks them).")
     String sha256;
 
     private final ModuleSources sources;
@@ -161,11 +188,13 @@ public final class RunCommand implements Callable<Integer> {
             err.println("wasmesh run: " + e.getMessage());
             return 1;
         }
-        Thread hook = new Thread(() -> {
-            stop();
-            // A drained stop on SIGTERM is a normal end, as in Envoy: exit 0, not the JVM's 128 + signal.
-            Runtime.getRuntime().halt(0);
-        }, "wasmesh-shutdown");
+        Thread hook = new Thread(
+                () -> {
+                    stop();
+                    // A drained stop on SIGTERM is a normal end, as in Envoy: exit 0, not the JVM's 128 + signal.
+                    Runtime.getRuntime().halt(0);
+                },
+                "wasmesh-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         out.println(server.readyLine());
         out.flush();
@@ -215,11 +244,15 @@ public final class RunCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("missing FILTER (a .wasm file) or --config envoy.yaml");
             }
             cfg = new ProxyConfig();
-            PluginConfig plugin = PluginConfig.builder().name(rootId.isEmpty() ? baseName(filter) : rootId)
-                    .rootId(rootId).vmId(vmId)
+            PluginConfig plugin = PluginConfig.builder()
+                    .name(rootId.isEmpty() ? baseName(filter) : rootId)
+                    .rootId(rootId)
+                    .vmId(vmId)
                     .pluginConfiguration(bytes(pluginConfig, "--plugin-config"))
                     .vmConfiguration(bytes(vmConfig, "--vm-config"))
-                    .failurePolicy(FailurePolicy.parse(failStrategy)).logLevel(level).build();
+                    .failurePolicy(FailurePolicy.parse(failStrategy))
+                    .logLevel(level)
+                    .build();
             if (sha256 == null && filter.regionMatches(true, 0, "http://", 0, 7)) {
                 // As istio-agent, which fetches http:// modules and checks a sha256 only if one is given: allowed,
                 // but said once, since anyone on the network path can swap the code the proxy runs.
@@ -248,8 +281,12 @@ public final class RunCommand implements Callable<Integer> {
         }
         if (callbackDeadline != null) {
             Duration deadline = duration(callbackDeadline, "--callback-deadline");
-            cfg.filters().replaceAll(f -> new FilterConfig(f.location(), f.inlineCode(), f.sha256(),
-                    f.plugin().toBuilder().callbackDeadline(deadline).build()));
+            cfg.filters()
+                    .replaceAll(f -> new FilterConfig(
+                            f.location(),
+                            f.inlineCode(),
+                            f.sha256(),
+                            f.plugin().toBuilder().callbackDeadline(deadline).build()));
         }
         if (maxConnections != null) {
             if (maxConnections < 1) {
@@ -264,8 +301,8 @@ public final class RunCommand implements Callable<Integer> {
     static Duration duration(String text, String option) {
         Matcher m = DURATION.matcher(text.strip());
         if (!m.matches()) {
-            throw new IllegalArgumentException(option + " expects a duration such as 250ms, 1s or 2m, got '" + text
-                    + "'");
+            throw new IllegalArgumentException(
+                    option + " expects a duration such as 250ms, 1s or 2m, got '" + text + "'");
         }
         long n = Long.parseLong(m.group(1));
         String unit = m.group(2) == null ? "" : m.group(2);

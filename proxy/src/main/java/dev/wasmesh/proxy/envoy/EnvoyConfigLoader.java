@@ -68,7 +68,8 @@ public final class EnvoyConfigLoader {
         try {
             doc = new Load(LoadSettings.builder().build()).loadFromString(text);
         } catch (YamlEngineException e) {
-            throw new EnvoyConfigException("not valid YAML or JSON: " + e.getMessage().replace('\n', ' '));
+            throw new EnvoyConfigException(
+                    "not valid YAML or JSON: " + e.getMessage().replace('\n', ' '));
         }
         EnvoyConfigLoader loader = new EnvoyConfigLoader(baseDir, logLevel);
         loader.bootstrap(Node.of(doc, ""));
@@ -130,8 +131,8 @@ public final class EnvoyConfigLoader {
         Node chain = chains.get(0);
         List<Node> filters = chain.objects("filters");
         if (filters.size() != 1) {
-            throw chain.error("filters", "wasmesh runs exactly one network filter (" + HCM + "), found "
-                    + filters.size());
+            throw chain.error(
+                    "filters", "wasmesh runs exactly one network filter (" + HCM + "), found " + filters.size());
         }
         chain.done();
         Node f = filters.get(0);
@@ -149,7 +150,8 @@ public final class EnvoyConfigLoader {
         }
         Limits d = Limits.DEFAULT;
         int headersKb = (int) hcm.integer("max_request_headers_kb", d.maxRequestHeadersBytes() / 1024);
-        Limits limits = d.withMaxRequestHeadersBytes(headersKb * 1024).withBufferLimitBytes(bufferLimit)
+        Limits limits = d.withMaxRequestHeadersBytes(headersKb * 1024)
+                .withBufferLimitBytes(bufferLimit)
                 .withRequestHeadersTimeout(hcm.duration("request_headers_timeout", d.requestHeadersTimeout()))
                 .withRequestTimeout(hcm.duration("request_timeout", d.requestTimeout()))
                 .withStreamIdleTimeout(hcm.duration("stream_idle_timeout", d.streamIdleTimeout()));
@@ -175,7 +177,8 @@ public final class EnvoyConfigLoader {
         rc.accept("name");
         for (Node vh : rc.objects("virtual_hosts")) {
             vh.accept("name");
-            List<String> domains = vh.strings("domains").stream().map(EnvoyConfigLoader::wire).toList();
+            List<String> domains =
+                    vh.strings("domains").stream().map(EnvoyConfigLoader::wire).toList();
             if (domains.isEmpty()) {
                 throw vh.error("domains", "required");
             }
@@ -226,8 +229,8 @@ public final class EnvoyConfigLoader {
             sm.done();
         }
         if (exact == null && prefix == null && !present) {
-            throw new EnvoyConfigException(h.path() + ": needs exact_match, prefix_match, present_match or "
-                    + "string_match.{exact|prefix}");
+            throw new EnvoyConfigException(
+                    h.path() + ": needs exact_match, prefix_match, present_match or " + "string_match.{exact|prefix}");
         }
         h.done();
         return new RouteConfig.HeaderMatch(HeaderMap.lowerAscii(wire(name)), wire(exact), wire(prefix), invert);
@@ -251,8 +254,8 @@ public final class EnvoyConfigLoader {
             config.addFilter(wasm(tc.object("config"), name));
             tc.done();
         } else {
-            throw new EnvoyConfigException(tc.child("@type") + ": wasmesh runs wasm and router http filters, not "
-                    + type);
+            throw new EnvoyConfigException(
+                    tc.child("@type") + ": wasmesh runs wasm and router http filters, not " + type);
         }
         f.done();
     }
@@ -264,8 +267,10 @@ public final class EnvoyConfigLoader {
         b.pluginConfiguration(any(c, "configuration"));
         boolean failOpen = c.bool("fail_open", false);
         String policy = c.string("failure_policy", null);
-        b.failurePolicy(policy != null && !policy.equals("UNSPECIFIED") ? parsePolicy(c, policy)
-                : failOpen ? FailurePolicy.FAIL_OPEN : FailurePolicy.FAIL_CLOSED);
+        b.failurePolicy(
+                policy != null && !policy.equals("UNSPECIFIED")
+                        ? parsePolicy(c, policy)
+                        : failOpen ? FailurePolicy.FAIL_OPEN : FailurePolicy.FAIL_CLOSED);
         Node vm = c.object("vm_config");
         b.vmId(vm.string("vm_id", ""));
         vm.requireString("runtime"); // any runtime name: wasmesh always runs the module on Chicory
@@ -321,15 +326,15 @@ public final class EnvoyConfigLoader {
         }
         if (inlineBytes != null) {
             try {
-                return FilterConfig.inline(local.path() + ".inline_bytes", Base64.getDecoder().decode(inlineBytes),
-                        plugin);
+                return FilterConfig.inline(
+                        local.path() + ".inline_bytes", Base64.getDecoder().decode(inlineBytes), plugin);
             } catch (IllegalArgumentException e) {
                 throw new EnvoyConfigException(local.child("inline_bytes") + ": not valid base64");
             }
         }
         if (inlineString != null) {
-            return FilterConfig.inline(local.path() + ".inline_string",
-                    inlineString.getBytes(StandardCharsets.ISO_8859_1), plugin);
+            return FilterConfig.inline(
+                    local.path() + ".inline_string", inlineString.getBytes(StandardCharsets.ISO_8859_1), plugin);
         }
         throw new EnvoyConfigException(local.path() + ": needs filename, inline_bytes or inline_string");
     }

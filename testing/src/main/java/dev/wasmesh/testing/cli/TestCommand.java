@@ -33,21 +33,31 @@ import picocli.CommandLine.Spec;
  * line per scenario (with expected and actual values for a failure) and a closing {@code N passed, N failed} line;
  * with {@code --output json} those lines go to stderr and stdout carries one JSON object with every result.
  */
-@Command(name = "test", mixinStandardHelpOptions = true,
+@Command(
+        name = "test",
+        mixinStandardHelpOptions = true,
         header = "Run YAML scenario files against proxy-wasm filters.",
-        description = {"Run YAML scenario files against proxy-wasm filters through the test harness: each scenario"
-                + " starts a fresh VM with its plugin settings, sends its steps and checks its expectations.",
+        description = {
+            "Run YAML scenario files against proxy-wasm filters through the test harness: each scenario"
+                    + " starts a fresh VM with its plugin settings, sends its steps and checks its expectations.",
             "Without FILE arguments, runs tests/*.yaml (and *.yml) of the project directory.",
-            "The format is described in testing/README.md of the wasmesh repository."},
+            "The format is described in testing/README.md of the wasmesh repository."
+        },
         footerHeading = "%nExamples:%n",
-        footer = {"  wasmesh test                              # tests/*.yaml of this project",
+        footer = {
+            "  wasmesh test                              # tests/*.yaml of this project",
             "  wasmesh test -C my-filter",
             "  wasmesh test tests/hello.yaml tests/more/",
             "  wasmesh test --junit target/wasmesh-tests.xml",
-            "  wasmesh test --output json --engine interpreter"},
+            "  wasmesh test --output json --engine interpreter"
+        },
         exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:every scenario passed", "1:some scenario failed",
-            "2:usage error, or a scenario file is malformed", "4:the JUnit report cannot be written"})
+        exitCodeList = {
+            "0:every scenario passed",
+            "1:some scenario failed",
+            "2:usage error, or a scenario file is malformed",
+            "4:the JUnit report cannot be written"
+        })
 public final class TestCommand implements Callable<Integer> {
     static final int FAILED = 1;
     static final int USAGE = 2;
@@ -56,18 +66,24 @@ public final class TestCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
 
-    @Parameters(paramLabel = "FILE", arity = "0..*",
+    @Parameters(
+            paramLabel = "FILE",
+            arity = "0..*",
             description = "Scenario files, or directories whose *.yaml and *.yml files to run.")
     private List<Path> files = new ArrayList<>();
 
     @Option(names = "--junit", paramLabel = "FILE", description = "Also write a JUnit XML report to FILE.")
     private Path junit;
 
-    @Option(names = "--engine", paramLabel = "ENGINE",
+    @Option(
+            names = "--engine",
+            paramLabel = "ENGINE",
             description = "compiler or interpreter; overrides the scenarios' own choice.")
     private String engine;
 
-    @Option(names = {"-C", "--project-dir"}, paramLabel = "DIR",
+    @Option(
+            names = {"-C", "--project-dir"},
+            paramLabel = "DIR",
             description = "Project directory whose tests/ to run when no FILE is given (default: current).")
     private Path projectDir = Path.of("");
 
@@ -178,8 +194,8 @@ public final class TestCommand implements Callable<Integer> {
         for (Scenario s : scenarios) {
             ScenarioResult r = runner.run(s);
             results.add(r);
-            out.println((r.passed() ? "PASS " : "FAIL ") + file + ": " + s.name() + " (" + r.time().toMillis()
-                    + " ms)");
+            out.println((r.passed() ? "PASS " : "FAIL ") + file + ": " + s.name() + " ("
+                    + r.time().toMillis() + " ms)");
             r.details().forEach(line -> out.println("     " + line));
             if (!r.passed() && !r.logTail().isEmpty()) {
                 out.println("     filter logs (last " + r.logTail().size() + "):");
@@ -197,8 +213,9 @@ public final class TestCommand implements Callable<Integer> {
         return switch (engine.toLowerCase(Locale.ROOT)) {
             case "compiler" -> ProxyWasmModule.Engine.COMPILER;
             case "interpreter" -> ProxyWasmModule.Engine.INTERPRETER;
-            default -> throw new CommandLine.ParameterException(spec.commandLine(),
-                    "--engine must be compiler or interpreter, got '" + engine + "'");
+            default ->
+                throw new CommandLine.ParameterException(
+                        spec.commandLine(), "--engine must be compiler or interpreter, got '" + engine + "'");
         };
     }
 
@@ -208,9 +225,11 @@ public final class TestCommand implements Callable<Integer> {
             Path tests = projectDir.resolve("tests");
             List<Path> found = Files.isDirectory(tests) ? yamlFiles(tests) : List.of();
             if (found.isEmpty()) {
-                throw new CommandLine.ParameterException(spec.commandLine(), "no scenario files: "
-                        + (tests.toString().isEmpty() ? "tests" : tests) + "/ has no *.yaml files "
-                        + "(give FILE arguments or run inside a project)");
+                throw new CommandLine.ParameterException(
+                        spec.commandLine(),
+                        "no scenario files: "
+                                + (tests.toString().isEmpty() ? "tests" : tests) + "/ has no *.yaml files "
+                                + "(give FILE arguments or run inside a project)");
             }
             return found;
         }
@@ -232,9 +251,11 @@ public final class TestCommand implements Callable<Integer> {
     private List<Path> yamlFiles(Path dir) {
         try (Stream<Path> entries = Files.list(dir)) {
             return entries.filter(p -> {
-                String n = p.getFileName().toString();
-                return Files.isRegularFile(p) && (n.endsWith(".yaml") || n.endsWith(".yml"));
-            }).sorted().collect(Collectors.toList());
+                        String n = p.getFileName().toString();
+                        return Files.isRegularFile(p) && (n.endsWith(".yaml") || n.endsWith(".yml"));
+                    })
+                    .sorted()
+                    .collect(Collectors.toList());
         } catch (IOException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), "cannot list " + dir + ": " + e.getMessage());
         }

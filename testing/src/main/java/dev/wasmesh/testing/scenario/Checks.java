@@ -27,23 +27,32 @@ final class Checks {
         if (s == null) {
             return "(absent)";
         }
-        return '"' + s.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n").replace("\r", "\\r")
-                .replace("\t", "\\t") + '"';
+        return '"'
+                + s.replace("\\", "\\\\")
+                        .replace("\"", "\\\"")
+                        .replace("\n", "\\n")
+                        .replace("\r", "\\r")
+                        .replace("\t", "\\t")
+                + '"';
     }
 
     static String quote(List<String> values) {
         if (values.isEmpty()) {
             return "(absent)";
         }
-        return values.size() == 1 ? quote(values.get(0))
+        return values.size() == 1
+                ? quote(values.get(0))
                 : values.stream().map(Checks::quote).collect(Collectors.joining(", ", "[", "]"));
     }
 
     private static Optional<HttpStream> stream(RunState state, int line, List<Mismatch> out) {
         Optional<HttpStream> s = state.stream();
         if (s.isEmpty()) {
-            out.add(new Mismatch("stream '" + state.currentName() + "'", "opened by an earlier step",
-                    "no step has used it yet", line));
+            out.add(new Mismatch(
+                    "stream '" + state.currentName() + "'",
+                    "opened by an earlier step",
+                    "no step has used it yet",
+                    line));
         }
         return s;
     }
@@ -117,8 +126,8 @@ final class Checks {
             stream(state, line, out).flatMap(s -> map(s, d, false)).ifPresent(h -> {
                 for (String name : names) {
                     if (h.contains(HeaderMap.utf8(name))) {
-                        out.add(new Mismatch(d.label() + " header " + quote(name), "(absent)",
-                                quote(textValues(h, name)), line));
+                        out.add(new Mismatch(
+                                d.label() + " header " + quote(name), "(absent)", quote(textValues(h, name)), line));
                     }
                 }
             });
@@ -135,16 +144,20 @@ final class Checks {
                         ? (d == Direction.REQUEST ? s.forwardedRequestBody() : s.forwardedResponseBody())
                         : (d == Direction.REQUEST ? s.requestBody() : s.responseBody());
                 if (!actual.equals(expected)) {
-                    out.add(new Mismatch((forwarded ? "forwarded " : "") + d.label() + " body", quote(expected),
-                            quote(actual), line));
+                    out.add(new Mismatch(
+                            (forwarded ? "forwarded " : "") + d.label() + " body",
+                            quote(expected),
+                            quote(actual),
+                            line));
                 }
             });
         }
     }
 
     /** {@code localResponse}: none, or one with these fields (unlisted fields are not checked). */
-    record LocalResponseIs(int line, boolean none, Integer status, String body, String details,
-                           Map<String, List<String>> headers) implements Check {
+    record LocalResponseIs(
+            int line, boolean none, Integer status, String body, String details, Map<String, List<String>> headers)
+            implements Check {
         @Override
         public void verify(RunState state, Direction step, List<Mismatch> out) {
             stream(state, line, out).ifPresent(s -> {
@@ -159,8 +172,8 @@ final class Checks {
                 }
                 LocalResponse r = actual.get();
                 if (status != null && r.statusCode() != status) {
-                    out.add(new Mismatch("local response status", status.toString(),
-                            Integer.toString(r.statusCode()), line));
+                    out.add(new Mismatch(
+                            "local response status", status.toString(), Integer.toString(r.statusCode()), line));
                 }
                 if (body != null && !r.bodyText().equals(body)) {
                     out.add(new Mismatch("local response body", quote(body), quote(r.bodyText()), line));
@@ -171,8 +184,7 @@ final class Checks {
                 headers.forEach((name, values) -> {
                     List<String> got = textValues(r.headers(), name);
                     if (!got.equals(values)) {
-                        out.add(new Mismatch("local response header " + quote(name), quote(values), quote(got),
-                                line));
+                        out.add(new Mismatch("local response header " + quote(name), quote(values), quote(got), line));
                     }
                 });
             });
@@ -194,15 +206,20 @@ final class Checks {
             for (LogText t : texts) {
                 boolean found = t.level() == null ? logs.contains(t.text()) : logs.contains(t.level(), t.text());
                 if (found == absent) {
-                    out.add(new Mismatch(t.describe(), absent ? "none" : "at least one",
-                            absent ? "logged" : logged(logs, t.level()), line));
+                    out.add(new Mismatch(
+                            t.describe(),
+                            absent ? "none" : "at least one",
+                            absent ? "logged" : logged(logs, t.level()),
+                            line));
                 }
             }
         }
 
         private static String logged(LogRecorder logs, LogLevel level) {
-            List<String> lines = logs.entries().stream().filter(e -> level == null || e.level() == level)
-                    .map(LogRecorder.Entry::toString).collect(Collectors.toList());
+            List<String> lines = logs.entries().stream()
+                    .filter(e -> level == null || e.level() == level)
+                    .map(LogRecorder.Entry::toString)
+                    .collect(Collectors.toList());
             if (lines.isEmpty()) {
                 return "no lines" + (level == null ? "" : " at " + level.lowerName());
             }
@@ -243,15 +260,17 @@ final class Checks {
                 int n = i + 1;
                 items.get(i).forEach((field, value) -> {
                     if (!value.equals(got.get(field))) {
-                        out.add(new Mismatch(what.substring(0, what.length() - 1) + " " + n + " " + field,
-                                quote(value), quote(got.get(field)), line));
+                        out.add(new Mismatch(
+                                what.substring(0, what.length() - 1) + " " + n + " " + field,
+                                quote(value),
+                                quote(got.get(field)),
+                                line));
                     }
                 });
             }
         }
 
-        static final List<String> HTTP_FIELDS =
-                List.of("cluster", "method", "path", "authority", "body", "timeoutMs");
+        static final List<String> HTTP_FIELDS = List.of("cluster", "method", "path", "authority", "body", "timeoutMs");
         static final List<String> GRPC_FIELDS = List.of("cluster", "service", "method", "message", "timeoutMs");
 
         private static Map<String, String> describe(PendingHttpCall c) {
@@ -299,14 +318,15 @@ final class Checks {
             stream(state, line, out).ifPresent(s -> {
                 List<StreamType> actual = calls.apply(s);
                 if (!actual.equals(expected)) {
-                    out.add(new Mismatch((close ? "close" : "continue") + " calls", names(expected), names(actual),
-                            line));
+                    out.add(new Mismatch(
+                            (close ? "close" : "continue") + " calls", names(expected), names(actual), line));
                 }
             });
         }
 
         private static String names(List<StreamType> types) {
-            return types.stream().map(t -> t == StreamType.HTTP_REQUEST ? "request" : "response")
+            return types.stream()
+                    .map(t -> t == StreamType.HTTP_REQUEST ? "request" : "response")
                     .collect(Collectors.joining(", ", "[", "]"));
         }
     }
@@ -328,8 +348,11 @@ final class Checks {
         public void verify(RunState state, Direction step, List<Mismatch> out) {
             String actual = state.harness().failure().map(Object::toString).orElse(null);
             if (actual == null || !actual.contains(contains)) {
-                out.add(new Mismatch("filter failure", "containing " + quote(contains),
-                        actual == null ? "the filter has not failed" : quote(actual), line));
+                out.add(new Mismatch(
+                        "filter failure",
+                        "containing " + quote(contains),
+                        actual == null ? "the filter has not failed" : quote(actual),
+                        line));
             }
         }
     }

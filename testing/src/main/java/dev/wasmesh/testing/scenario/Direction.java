@@ -4,7 +4,8 @@ import dev.wasmesh.host.abi.StreamType;
 
 /** Which half of a stream a step or expectation is about. */
 enum Direction {
-    REQUEST, RESPONSE;
+    REQUEST,
+    RESPONSE;
 
     String label() {
         return this == REQUEST ? "request" : "response";

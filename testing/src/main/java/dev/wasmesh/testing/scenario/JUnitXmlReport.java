@@ -33,11 +33,16 @@ public final class JUnitXmlReport {
             if (o.error() != null) {
                 tests++;
                 errors++;
-                suites.append("  <testsuite name=\"").append(esc(file))
+                suites.append("  <testsuite name=\"")
+                        .append(esc(file))
                         .append("\" tests=\"1\" failures=\"0\" errors=\"1\" skipped=\"0\" time=\"0.000\">\n")
-                        .append("    <testcase classname=\"").append(esc(file)).append("\" name=\"")
-                        .append(esc(o.file().getFileName().toString())).append("\" time=\"0.000\">\n")
-                        .append("      <error type=\"MalformedScenario\" message=\"").append(esc(o.error().getMessage()))
+                        .append("    <testcase classname=\"")
+                        .append(esc(file))
+                        .append("\" name=\"")
+                        .append(esc(o.file().getFileName().toString()))
+                        .append("\" time=\"0.000\">\n")
+                        .append("      <error type=\"MalformedScenario\" message=\"")
+                        .append(esc(o.error().getMessage()))
                         .append("\"/>\n    </testcase>\n  </testsuite>\n");
                 continue;
             }
@@ -45,20 +50,35 @@ public final class JUnitXmlReport {
             tests += o.results().size();
             failures += o.failed();
             total = total.plus(time);
-            suites.append("  <testsuite name=\"").append(esc(file)).append("\" tests=\"").append(o.results().size())
-                    .append("\" failures=\"").append(o.failed()).append("\" errors=\"0\" skipped=\"0\" time=\"")
-                    .append(seconds(time)).append("\">\n");
+            suites.append("  <testsuite name=\"")
+                    .append(esc(file))
+                    .append("\" tests=\"")
+                    .append(o.results().size())
+                    .append("\" failures=\"")
+                    .append(o.failed())
+                    .append("\" errors=\"0\" skipped=\"0\" time=\"")
+                    .append(seconds(time))
+                    .append("\">\n");
             for (ScenarioResult r : o.results()) {
-                suites.append("    <testcase classname=\"").append(esc(file)).append("\" name=\"")
-                        .append(esc(r.scenario().name())).append("\" time=\"").append(seconds(r.time())).append('"');
+                suites.append("    <testcase classname=\"")
+                        .append(esc(file))
+                        .append("\" name=\"")
+                        .append(esc(r.scenario().name()))
+                        .append("\" time=\"")
+                        .append(seconds(r.time()))
+                        .append('"');
                 if (r.passed()) {
                     suites.append("/>\n");
                     continue;
                 }
-                suites.append(">\n      <failure type=\"ScenarioFailure\" message=\"").append(esc(r.details().get(0)))
-                        .append("\">").append(esc(String.join("\n", r.details()))).append("</failure>\n");
+                suites.append(">\n      <failure type=\"ScenarioFailure\" message=\"")
+                        .append(esc(r.details().get(0)))
+                        .append("\">")
+                        .append(esc(String.join("\n", r.details())))
+                        .append("</failure>\n");
                 if (!r.logTail().isEmpty()) {
-                    suites.append("      <system-out>").append(esc(String.join("\n", r.logTail())))
+                    suites.append("      <system-out>")
+                            .append(esc(String.join("\n", r.logTail())))
                             .append("</system-out>\n");
                 }
                 suites.append("    </testcase>\n");

@@ -15,18 +15,35 @@ import java.util.Map;
  * @param clusters null to accept any cluster name
  * @param foreignFunctions name to behaviour: {@code echo} returns the arguments, anything else is returned as is
  */
-public record PluginSettings(ProxyWasmModule.Engine engine, String rootId, String vmId, String pluginName,
-                             String pluginConfig, String vmConfig, LogLevel logLevel, Map<String, String> properties,
-                             Map<String, String> environment, List<String> clusters,
-                             Map<String, ForeignFunctionSpec> foreignFunctions, StreamFacts streamFacts) {
+public record PluginSettings(
+        ProxyWasmModule.Engine engine,
+        String rootId,
+        String vmId,
+        String pluginName,
+        String pluginConfig,
+        String vmConfig,
+        LogLevel logLevel,
+        Map<String, String> properties,
+        Map<String, String> environment,
+        List<String> clusters,
+        Map<String, ForeignFunctionSpec> foreignFunctions,
+        StreamFacts streamFacts) {
     /** What a foreign function declared in a scenario does. */
     public record ForeignFunctionSpec(boolean echo, String returns) {}
 
     /** Stream facts every stream of the scenario starts with; addresses are "host:port". */
-    public record StreamFacts(String source, String destination, String upstream, String protocol,
-                              String clusterName, String routeName, long connectionId) {
+    public record StreamFacts(
+            String source,
+            String destination,
+            String upstream,
+            String protocol,
+            String clusterName,
+            String routeName,
+            long connectionId) {
         StreamInfo toStreamInfo(long startTimeNanos) {
-            StreamInfo info = new StreamInfo().startTimeNanos(startTimeNanos).connectionId(connectionId)
+            StreamInfo info = new StreamInfo()
+                    .startTimeNanos(startTimeNanos)
+                    .connectionId(connectionId)
                     .route(clusterName, routeName);
             if (!protocol.isEmpty()) {
                 info.protocol(protocol);
@@ -57,14 +74,19 @@ public record PluginSettings(ProxyWasmModule.Engine engine, String rootId, Strin
         if (e != null) {
             b.engine(e);
         }
-        b.rootId(rootId).vmId(vmId).pluginName(pluginName).pluginConfig(pluginConfig).vmConfig(vmConfig)
-                .logLevel(logLevel).environment(environment);
+        b.rootId(rootId)
+                .vmId(vmId)
+                .pluginName(pluginName)
+                .pluginConfig(pluginConfig)
+                .vmConfig(vmConfig)
+                .logLevel(logLevel)
+                .environment(environment);
         properties.forEach(b::property);
         if (clusters != null) {
             b.clusters(clusters.toArray(String[]::new));
         }
-        foreignFunctions.forEach((name, spec) -> b.foreignFunction(name, (args, caller) ->
-                spec.echo() ? args : spec.returns().getBytes(StandardCharsets.UTF_8)));
+        foreignFunctions.forEach((name, spec) -> b.foreignFunction(
+                name, (args, caller) -> spec.echo() ? args : spec.returns().getBytes(StandardCharsets.UTF_8)));
         return b;
     }
 }

@@ -33,7 +33,8 @@ final class RunState {
 
     /** The selected stream, opened on first use. */
     HttpStream open() {
-        return streams.computeIfAbsent(current,
+        return streams.computeIfAbsent(
+                current,
                 n -> harness.newHttpStream(facts.toStreamInfo(harness.clock().realtimeNanos())));
     }
 

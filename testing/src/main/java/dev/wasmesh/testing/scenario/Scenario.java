@@ -10,8 +10,14 @@ import java.util.List;
  * @param expectStartFailure if not null, the scenario expects the plugin to fail to start with a message
  *     containing this text, and has no steps to run
  */
-public record Scenario(Path file, int line, String name, Path filter, PluginSettings settings,
-                       String expectStartFailure, List<Step> steps) {
+public record Scenario(
+        Path file,
+        int line,
+        String name,
+        Path filter,
+        PluginSettings settings,
+        String expectStartFailure,
+        List<Step> steps) {
     public Scenario {
         steps = List.copyOf(steps);
     }

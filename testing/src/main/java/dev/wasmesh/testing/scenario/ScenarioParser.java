@@ -32,19 +32,64 @@ import org.snakeyaml.engine.v2.schema.CoreSchema;
  * file and line. The format is described in testing/README.md.
  */
 public final class ScenarioParser {
-    private static final Set<String> SCENARIO_KEYS = Set.of("name", "filter", "engine", "rootId", "vmId",
-            "pluginName", "pluginConfig", "vmConfig", "logLevel", "properties", "environment", "clusters",
-            "foreignFunctions", "streamInfo", "expectStartFailure", "steps");
-    private static final List<String> ACTIONS = List.of("requestHeaders", "requestBody", "requestTrailers",
-            "responseHeaders", "responseBody", "responseTrailers", "httpCallResponse", "grpcResponse", "tick",
-            "advanceClock", "enqueue", "callForeignFunction", "complete");
+    private static final Set<String> SCENARIO_KEYS = Set.of(
+            "name",
+            "filter",
+            "engine",
+            "rootId",
+            "vmId",
+            "pluginName",
+            "pluginConfig",
+            "vmConfig",
+            "logLevel",
+            "properties",
+            "environment",
+            "clusters",
+            "foreignFunctions",
+            "streamInfo",
+            "expectStartFailure",
+            "steps");
+    private static final List<String> ACTIONS = List.of(
+            "requestHeaders",
+            "requestBody",
+            "requestTrailers",
+            "responseHeaders",
+            "responseBody",
+            "responseTrailers",
+            "httpCallResponse",
+            "grpcResponse",
+            "tick",
+            "advanceClock",
+            "enqueue",
+            "callForeignFunction",
+            "complete");
     private static final Set<String> STEP_MODIFIERS = Set.of("endOfStream", "stream", "expect");
-    private static final Set<String> EXPECT_KEYS = Set.of("action", "headers", "headersAbsent", "body",
-            "forwardedBody", "trailers", "requestHeaders", "responseHeaders", "requestTrailers", "responseTrailers",
-            "requestBody", "responseBody", "localResponse", "logs", "logsAbsent", "metrics", "pendingCallouts",
-            "pendingGrpcCalls", "sharedData", "continued", "closed", "tickPeriodMs", "failure");
-    private static final Set<String> STREAM_INFO_KEYS = Set.of("source", "destination", "upstream", "protocol",
-            "clusterName", "routeName", "connectionId");
+    private static final Set<String> EXPECT_KEYS = Set.of(
+            "action",
+            "headers",
+            "headersAbsent",
+            "body",
+            "forwardedBody",
+            "trailers",
+            "requestHeaders",
+            "responseHeaders",
+            "requestTrailers",
+            "responseTrailers",
+            "requestBody",
+            "responseBody",
+            "localResponse",
+            "logs",
+            "logsAbsent",
+            "metrics",
+            "pendingCallouts",
+            "pendingGrpcCalls",
+            "sharedData",
+            "continued",
+            "closed",
+            "tickPeriodMs",
+            "failure");
+    private static final Set<String> STREAM_INFO_KEYS =
+            Set.of("source", "destination", "upstream", "protocol", "clusterName", "routeName", "connectionId");
 
     private final Path file;
 
@@ -75,7 +120,10 @@ public final class ScenarioParser {
     private List<Scenario> scenarios(String text) throws ScenarioException {
         List<Scenario> out = new ArrayList<>();
         // The YAML 1.2 core schema: ~, null and an empty value are null; true/false are booleans.
-        LoadSettings settings = LoadSettings.builder().setLabel(file.toString()).setSchema(new CoreSchema()).build();
+        LoadSettings settings = LoadSettings.builder()
+                .setLabel(file.toString())
+                .setSchema(new CoreSchema())
+                .build();
         try {
             for (Node doc : new Compose(settings).composeAllFromReader(new StringReader(text))) {
                 if (YamlMap.isNull(doc)) {
@@ -87,7 +135,10 @@ public final class ScenarioParser {
                 }
             }
         } catch (MarkedYamlEngineException e) {
-            int line = e.getProblemMark().or(e::getContextMark).map(m -> m.getLine() + 1).orElse(0);
+            int line = e.getProblemMark()
+                    .or(e::getContextMark)
+                    .map(m -> m.getLine() + 1)
+                    .orElse(0);
             throw new ScenarioException(file, line, "invalid YAML: " + e.getProblem());
         } catch (YamlEngineException e) {
             throw new ScenarioException(file, 0, "invalid YAML: " + e.getMessage());
@@ -102,9 +153,13 @@ public final class ScenarioParser {
         YamlMap m = YamlMap.of(file, node, "a scenario");
         m.allowOnly(SCENARIO_KEYS, "a scenario");
         String name = m.string("name").orElse("scenario " + index);
-        Path filter = m.string("filter").filter(s -> !s.isBlank()).map(this::relativeToFile)
-                .orElseThrow(() -> YamlMap.error(file, node, "scenario '" + name + "' needs 'filter' (the .wasm "
-                        + "file, relative to this file)"));
+        Path filter = m.string("filter")
+                .filter(s -> !s.isBlank())
+                .map(this::relativeToFile)
+                .orElseThrow(() -> YamlMap.error(
+                        file,
+                        node,
+                        "scenario '" + name + "' needs 'filter' (the .wasm " + "file, relative to this file)"));
         String startFailure = m.string("expectStartFailure").orElse(null);
         List<Step> steps = new ArrayList<>();
         if (m.has("steps")) {
@@ -140,19 +195,26 @@ public final class ScenarioParser {
         if (m.has("logLevel")) {
             level = logLevel(m.get("logLevel"), m.string("logLevel").orElseThrow());
         }
-        Map<String, String> properties = m.has("properties")
-                ? YamlMap.stringMap(file, m.get("properties"), "'properties'") : Map.of();
+        Map<String, String> properties =
+                m.has("properties") ? YamlMap.stringMap(file, m.get("properties"), "'properties'") : Map.of();
         for (String path : properties.keySet()) {
             if (path.isEmpty() || path.startsWith(".") || path.endsWith(".")) {
                 throw YamlMap.error(file, m.get("properties"), "bad property path '" + path + "'");
             }
         }
-        return new PluginSettings(engine, m.string("rootId").orElse(""), m.string("vmId").orElse(""),
-                m.string("pluginName").orElse(""), m.string("pluginConfig").orElse(""),
-                m.string("vmConfig").orElse(""), level, properties,
+        return new PluginSettings(
+                engine,
+                m.string("rootId").orElse(""),
+                m.string("vmId").orElse(""),
+                m.string("pluginName").orElse(""),
+                m.string("pluginConfig").orElse(""),
+                m.string("vmConfig").orElse(""),
+                level,
+                properties,
                 m.has("environment") ? YamlMap.stringMap(file, m.get("environment"), "'environment'") : Map.of(),
                 m.has("clusters") ? YamlMap.strings(file, m.get("clusters"), "'clusters'") : null,
-                foreignFunctions(m), streamFacts(m));
+                foreignFunctions(m),
+                streamFacts(m));
     }
 
     private Map<String, PluginSettings.ForeignFunctionSpec> foreignFunctions(YamlMap m) throws ScenarioException {
@@ -168,8 +230,10 @@ public final class ScenarioParser {
             } else {
                 YamlMap r = YamlMap.of(file, spec, "foreign function '" + name + "'");
                 r.allowOnly(Set.of("returns"), "foreign function '" + name + "' (or write: " + name + ": echo)");
-                out.put(name, new PluginSettings.ForeignFunctionSpec(false,
-                        r.requiredString("returns", "foreign function '" + name + "'")));
+                out.put(
+                        name,
+                        new PluginSettings.ForeignFunctionSpec(
+                                false, r.requiredString("returns", "foreign function '" + name + "'")));
             }
         }
         return out;
@@ -187,9 +251,13 @@ public final class ScenarioParser {
                 throw YamlMap.error(file, s.get(key), "'" + key + "' must be host:port, got '" + address + "'");
             }
         }
-        return new PluginSettings.StreamFacts(s.string("source").orElse(""), s.string("destination").orElse(""),
-                s.string("upstream").orElse(""), s.string("protocol").orElse(""),
-                s.string("clusterName").orElse(""), s.string("routeName").orElse(""),
+        return new PluginSettings.StreamFacts(
+                s.string("source").orElse(""),
+                s.string("destination").orElse(""),
+                s.string("upstream").orElse(""),
+                s.string("protocol").orElse(""),
+                s.string("clusterName").orElse(""),
+                s.string("routeName").orElse(""),
                 s.integer("connectionId").orElse(0L));
     }
 
@@ -210,14 +278,19 @@ public final class ScenarioParser {
             if (ACTIONS.contains(key)) {
                 actions.add(key);
             } else if (!STEP_MODIFIERS.contains(key)) {
-                throw new ScenarioException(file, m.keyLine(key), "unknown key '" + key + "' in step " + index
-                        + " (actions: "
-                        + String.join(", ", ACTIONS) + "; also: endOfStream, stream, expect)");
+                throw new ScenarioException(
+                        file,
+                        m.keyLine(key),
+                        "unknown key '" + key + "' in step " + index
+                                + " (actions: "
+                                + String.join(", ", ACTIONS) + "; also: endOfStream, stream, expect)");
             }
         }
         if (actions.size() > 1) {
-            throw YamlMap.error(file, node, "step " + index + " has several actions (" + String.join(", ", actions)
-                    + "): write one per step");
+            throw YamlMap.error(
+                    file,
+                    node,
+                    "step " + index + " has several actions (" + String.join(", ", actions) + "): write one per step");
         }
         if (actions.isEmpty() && !m.has("expect")) {
             throw YamlMap.error(file, node, "step " + index + " has neither an action nor 'expect'");
@@ -225,8 +298,8 @@ public final class ScenarioParser {
         String label = actions.isEmpty() ? "expect" : actions.get(0);
         boolean eosAllowed = label.endsWith("Headers") || label.endsWith("Body");
         if (m.has("endOfStream") && !eosAllowed) {
-            throw YamlMap.error(file, m.get("endOfStream"), "'endOfStream' belongs to a headers or body step, not "
-                    + label);
+            throw YamlMap.error(
+                    file, m.get("endOfStream"), "'endOfStream' belongs to a headers or body step, not " + label);
         }
         StepAction action = actions.isEmpty() ? new StepAction.None() : action(label, m);
         String stream = m.string("stream").orElse(Step.MAIN_STREAM);
@@ -264,13 +337,16 @@ public final class ScenarioParser {
             case "enqueue": {
                 YamlMap e = YamlMap.of(file, v, what);
                 e.allowOnly(Set.of("queue", "value", "vmId"), what);
-                return new StepAction.Enqueue(e.string("vmId").orElse(null), e.requiredString("queue", what),
+                return new StepAction.Enqueue(
+                        e.string("vmId").orElse(null),
+                        e.requiredString("queue", what),
                         e.string("value").orElse(""));
             }
             case "callForeignFunction": {
                 YamlMap f = YamlMap.of(file, v, what);
                 f.allowOnly(Set.of("id", "args"), what);
-                return new StepAction.ForeignCall((int) (long) f.integer("id").orElse(0L),
+                return new StepAction.ForeignCall(
+                        (int) (long) f.integer("id").orElse(0L),
                         f.string("args").orElse(""));
             }
             default: // complete
@@ -296,22 +372,38 @@ public final class ScenarioParser {
         if (status < 100 || status > 999) {
             throw YamlMap.error(file, a.get("status"), "'status' must be an HTTP status (100-999), got " + status);
         }
-        return new StepAction.HttpCallAnswer(fail, (int) status, headersOrEmpty(a, "headers"),
-                a.string("body").orElse(""), headersOrEmpty(a, "trailers"));
+        return new StepAction.HttpCallAnswer(
+                fail,
+                (int) status,
+                headersOrEmpty(a, "headers"),
+                a.string("body").orElse(""),
+                headersOrEmpty(a, "trailers"));
     }
 
     private StepAction grpcAnswer(Node v) throws ScenarioException {
         YamlMap g = YamlMap.of(file, v, "'grpcResponse'");
-        g.allowOnly(Set.of("initialMetadata", "message", "messages", "trailingMetadata", "status", "statusMessage",
-                "close"), "'grpcResponse'");
+        g.allowOnly(
+                Set.of(
+                        "initialMetadata",
+                        "message",
+                        "messages",
+                        "trailingMetadata",
+                        "status",
+                        "statusMessage",
+                        "close"),
+                "'grpcResponse'");
         if (g.has("message") && g.has("messages")) {
             throw YamlMap.error(file, v, "'grpcResponse' takes 'message' or 'messages', not both");
         }
-        List<String> messages = g.has("message") ? List.of(g.string("message").orElseThrow())
+        List<String> messages = g.has("message")
+                ? List.of(g.string("message").orElseThrow())
                 : g.has("messages") ? YamlMap.strings(file, g.get("messages"), "'messages'") : List.of();
-        return new StepAction.GrpcAnswer(g.has("initialMetadata") ? headersOrEmpty(g, "initialMetadata") : null,
-                messages, g.has("trailingMetadata") ? headersOrEmpty(g, "trailingMetadata") : null,
-                g.bool("close", true), (int) (long) g.integer("status").orElse(0L),
+        return new StepAction.GrpcAnswer(
+                g.has("initialMetadata") ? headersOrEmpty(g, "initialMetadata") : null,
+                messages,
+                g.has("trailingMetadata") ? headersOrEmpty(g, "trailingMetadata") : null,
+                g.bool("close", true),
+                (int) (long) g.integer("status").orElse(0L),
                 g.string("statusMessage").orElse(""));
     }
 
@@ -322,10 +414,13 @@ public final class ScenarioParser {
     /** A whole number of milliseconds, or text with a unit: 250ms, 2s, 1m. */
     private Duration duration(Node v) throws ScenarioException {
         String s = YamlMap.scalar(file, v, "'advanceClock'").trim();
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d+)\\s*(ms|s|m)?").matcher(s);
+        java.util.regex.Matcher m =
+                java.util.regex.Pattern.compile("(\\d+)\\s*(ms|s|m)?").matcher(s);
         if (!m.matches()) {
-            throw YamlMap.error(file, v, "'advanceClock' must be milliseconds or a duration like 250ms, 2s, 1m; "
-                    + "got '" + s + "'");
+            throw YamlMap.error(
+                    file,
+                    v,
+                    "'advanceClock' must be milliseconds or a duration like 250ms, 2s, 1m; " + "got '" + s + "'");
         }
         long n = Long.parseLong(m.group(1));
         String unit = m.group(2) == null ? "ms" : m.group(2);
@@ -424,8 +519,12 @@ public final class ScenarioParser {
         }
         YamlMap r = YamlMap.of(file, v, "'localResponse' (or: none)");
         r.allowOnly(Set.of("status", "body", "details", "headers"), "'localResponse'");
-        return new Checks.LocalResponseIs(line, false, r.integer("status").map(Long::intValue).orElse(null),
-                r.string("body").orElse(null), r.string("details").orElse(null),
+        return new Checks.LocalResponseIs(
+                line,
+                false,
+                r.integer("status").map(Long::intValue).orElse(null),
+                r.string("body").orElse(null),
+                r.string("details").orElse(null),
                 r.has("headers") ? YamlMap.multiMap(file, r.get("headers"), "'headers'") : Map.of());
     }
 
@@ -454,13 +553,16 @@ public final class ScenarioParser {
             Map<String, String> fields0 = new LinkedHashMap<>();
             for (String k : m.keys()) {
                 if (k.equals("headers") && !grpc) {
-                    YamlMap.stringMap(file, m.get(k), "'headers'").forEach((h, val) ->
-                            fields0.put("header " + h.toLowerCase(Locale.ROOT), val));
+                    YamlMap.stringMap(file, m.get(k), "'headers'")
+                            .forEach((h, val) -> fields0.put("header " + h.toLowerCase(Locale.ROOT), val));
                 } else if (fields.contains(k)) {
                     fields0.put(k, YamlMap.scalar(file, m.get(k), "'" + k + "'"));
                 } else {
-                    throw YamlMap.error(file, m.get(k), "unknown key '" + k + "' in " + what + " (expected one of: "
-                            + String.join(", ", fields) + (grpc ? "" : ", headers") + ")");
+                    throw YamlMap.error(
+                            file,
+                            m.get(k),
+                            "unknown key '" + k + "' in " + what + " (expected one of: " + String.join(", ", fields)
+                                    + (grpc ? "" : ", headers") + ")");
                 }
             }
             items.add(fields0);

@@ -35,27 +35,42 @@ public final class ScenarioRunner {
         long start = System.nanoTime();
         ProxyWasmHarness harness;
         try {
-            harness = scenario.settings().apply(ProxyWasmHarness.load(scenario.filter()), engineOverride).start();
+            harness = scenario.settings()
+                    .apply(ProxyWasmHarness.load(scenario.filter()), engineOverride)
+                    .start();
         } catch (FilterLoadException e) {
             // The usual cause in a new project: the scenario ran before the first build.
             String hint = Files.exists(scenario.filter()) ? "" : " (build it first, e.g. with `wasmesh build`)";
-            return result(scenario, start, List.of("cannot load the filter: " + e.getMessage() + hint,
-                    "  scenario at " + scenario.file() + ":" + scenario.line()), List.of());
+            return result(
+                    scenario,
+                    start,
+                    List.of(
+                            "cannot load the filter: " + e.getMessage() + hint,
+                            "  scenario at " + scenario.file() + ":" + scenario.line()),
+                    List.of());
         } catch (PluginStartException e) {
             String expected = scenario.expectStartFailure();
             if (expected != null && e.getMessage().contains(expected)) {
                 return result(scenario, start, List.of(), List.of());
             }
-            List<String> details = expected == null ? List.of("the plugin failed to start: " + e.getMessage())
-                    : List.of("plugin start failure", "  expected: containing " + Checks.quote(expected),
+            List<String> details = expected == null
+                    ? List.of("the plugin failed to start: " + e.getMessage())
+                    : List.of(
+                            "plugin start failure",
+                            "  expected: containing " + Checks.quote(expected),
                             "  actual:   " + Checks.quote(e.getMessage()));
             return result(scenario, start, details, tail(e.logs()));
         }
         try (harness) {
             if (scenario.expectStartFailure() != null) {
-                return result(scenario, start, List.of("plugin start failure",
-                        "  expected: containing " + Checks.quote(scenario.expectStartFailure()),
-                        "  actual:   the plugin started"), tail(harness.logs()));
+                return result(
+                        scenario,
+                        start,
+                        List.of(
+                                "plugin start failure",
+                                "  expected: containing " + Checks.quote(scenario.expectStartFailure()),
+                                "  actual:   the plugin started"),
+                        tail(harness.logs()));
             }
             RunState state = new RunState(harness, scenario.settings().streamFacts());
             for (Step step : scenario.steps()) {
@@ -128,13 +143,17 @@ public final class ScenarioRunner {
         } else if (action instanceof StepAction.AdvanceClock a) {
             h.advanceClock(a.by());
         } else if (action instanceof StepAction.Enqueue a) {
-            h.enqueue(a.vmId() == null ? h.pluginConfig().vmId() : a.vmId(), a.queue(),
+            h.enqueue(
+                    a.vmId() == null ? h.pluginConfig().vmId() : a.vmId(),
+                    a.queue(),
                     a.value().getBytes(StandardCharsets.UTF_8));
         } else if (action instanceof StepAction.ForeignCall a) {
             h.callForeignFunction(a.functionId(), a.arguments().getBytes(StandardCharsets.UTF_8));
         } else if (action instanceof StepAction.Complete) {
-            state.stream().orElseThrow(() -> new StepException("stream '" + state.currentName()
-                    + "' has not been opened by an earlier step")).complete();
+            state.stream()
+                    .orElseThrow(() -> new StepException(
+                            "stream '" + state.currentName() + "' has not been opened by an earlier step"))
+                    .complete();
         }
     }
 
@@ -151,8 +170,8 @@ public final class ScenarioRunner {
             }
             return;
         }
-        List<byte[]> chunks = a.chunks().stream().map(c -> c.getBytes(StandardCharsets.UTF_8))
-                .collect(Collectors.toList());
+        List<byte[]> chunks =
+                a.chunks().stream().map(c -> c.getBytes(StandardCharsets.UTF_8)).collect(Collectors.toList());
         if (request) {
             s.deliverRequestBody(chunks, a.endOfStream());
         } else {
@@ -207,7 +226,8 @@ public final class ScenarioRunner {
 
     /** As Envoy's gRPC client, a unary call ends once: with its response message, or with a failure status. */
     private static void answerUnary(PendingGrpcCall call, StepAction.GrpcAnswer a) throws StepException {
-        boolean success = a.messages().size() == 1 && a.status() == 0 && a.statusMessage().isEmpty();
+        boolean success =
+                a.messages().size() == 1 && a.status() == 0 && a.statusMessage().isEmpty();
         boolean failure = a.messages().isEmpty() && a.status() != 0;
         if (a.initialMetadata() != null || a.trailingMetadata() != null || !a.close() || success == failure) {
             throw new StepException("'grpcResponse' for the unary " + call + " takes 'message' (the call succeeds) "
@@ -222,14 +242,15 @@ public final class ScenarioRunner {
     }
 
     private static List<String> tail(LogRecorder logs) {
-        List<String> lines = logs.entries().stream().map(LogRecorder.Entry::toString).collect(Collectors.toList());
+        List<String> lines =
+                logs.entries().stream().map(LogRecorder.Entry::toString).collect(Collectors.toList());
         return lines.subList(Math.max(0, lines.size() - LOG_TAIL), lines.size());
     }
 
-    private static ScenarioResult result(Scenario scenario, long startNanos, List<String> details,
-                                         List<String> logTail) {
-        return new ScenarioResult(scenario, details.isEmpty(), details, logTail,
-                Duration.ofNanos(System.nanoTime() - startNanos));
+    private static ScenarioResult result(
+            Scenario scenario, long startNanos, List<String> details, List<String> logTail) {
+        return new ScenarioResult(
+                scenario, details.isEmpty(), details, logTail, Duration.ofNanos(System.nanoTime() - startNanos));
     }
 
     /** A step that cannot be carried out (nothing to answer, no such stream). */

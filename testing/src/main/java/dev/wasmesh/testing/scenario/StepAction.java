@@ -21,8 +21,14 @@ sealed interface StepAction {
     record HttpCallAnswer(boolean fail, int status, HeaderMap headers, String body, HeaderMap trailers)
             implements StepAction {}
 
-    record GrpcAnswer(HeaderMap initialMetadata, List<String> messages, HeaderMap trailingMetadata, boolean close,
-                      int status, String statusMessage) implements StepAction {}
+    record GrpcAnswer(
+            HeaderMap initialMetadata,
+            List<String> messages,
+            HeaderMap trailingMetadata,
+            boolean close,
+            int status,
+            String statusMessage)
+            implements StepAction {}
 
     record Tick(int count) implements StepAction {}
 

@@ -75,8 +75,11 @@ final class YamlMap {
     void allowOnly(Set<String> allowed, String where) throws ScenarioException {
         for (Map.Entry<String, Node> k : keys.entrySet()) {
             if (!allowed.contains(k.getKey())) {
-                throw error(file, k.getValue(), "unknown key '" + k.getKey() + "' in " + where + " (expected one of: "
-                        + String.join(", ", new TreeSet<>(allowed)) + ")");
+                throw error(
+                        file,
+                        k.getValue(),
+                        "unknown key '" + k.getKey() + "' in " + where + " (expected one of: "
+                                + String.join(", ", new TreeSet<>(allowed)) + ")");
             }
         }
     }

@@ -45,8 +45,9 @@ class TestCommandTest {
         assertThat(r.outLines()).filteredOn(l -> l.startsWith("PASS ")).hasSize(18);
         assertThat(r.outLines()).noneMatch(l -> l.startsWith("FAIL "));
         assertThat(r.outLines()).last().isEqualTo("18 passed, 0 failed");
-        assertThat(r.out()).contains("PASS " + ScenarioFiles.samples().resolve("c-all.yaml")
-                + ": callout is answered through the harness");
+        assertThat(r.out())
+                .contains("PASS " + ScenarioFiles.samples().resolve("c-all.yaml")
+                        + ": callout is answered through the harness");
     }
 
     @Test
@@ -54,7 +55,8 @@ class TestCommandTest {
         Path wrong = ScenarioFiles.bad("wrong-header.yaml");
         Run r = run(ScenarioFiles.samples().resolve("seed.yaml").toString(), wrong.toString());
         assertThat(r.exit()).isEqualTo(1);
-        assertThat(r.out()).contains("FAIL " + wrong + ": expects the wrong header value")
+        assertThat(r.out())
+                .contains("FAIL " + wrong + ": expects the wrong header value")
                 .contains("step 2 (responseHeaders) at " + wrong + ":6")
                 .contains("response header \"hello\" (line 10)")
                 .contains("expected: \"mars\"")
@@ -66,10 +68,13 @@ class TestCommandTest {
     void malformedFilesNameFileAndLineAndExitTwo() {
         Path badYaml = ScenarioFiles.bad("bad-yaml.yaml");
         Path unknownKey = ScenarioFiles.bad("unknown-key.yaml");
-        Run r = run(badYaml.toString(), unknownKey.toString(), ScenarioFiles.samples().resolve("seed.yaml").toString());
+        Run r = run(
+                badYaml.toString(),
+                unknownKey.toString(),
+                ScenarioFiles.samples().resolve("seed.yaml").toString());
         assertThat(r.exit()).isEqualTo(2);
-        assertThat(r.err()).containsPattern("ERROR " + java.util.regex.Pattern.quote(badYaml.toString())
-                + ":[45]: invalid YAML");
+        assertThat(r.err())
+                .containsPattern("ERROR " + java.util.regex.Pattern.quote(badYaml.toString()) + ":[45]: invalid YAML");
         assertThat(r.err()).contains("ERROR " + unknownKey + ":8: unknown key 'header' in 'expect'");
         assertThat(r.outLines()).last().isEqualTo("1 passed, 2 failed");
     }
@@ -77,8 +82,12 @@ class TestCommandTest {
     @Test
     void junitReportIsWritten(@TempDir Path dir) throws Exception {
         Path xml = dir.resolve("reports/junit.xml");
-        Run r = run("--junit", xml.toString(), ScenarioFiles.samples().resolve("seed.yaml").toString(),
-                ScenarioFiles.bad("wrong-header.yaml").toString(), ScenarioFiles.bad("unknown-key.yaml").toString());
+        Run r = run(
+                "--junit",
+                xml.toString(),
+                ScenarioFiles.samples().resolve("seed.yaml").toString(),
+                ScenarioFiles.bad("wrong-header.yaml").toString(),
+                ScenarioFiles.bad("unknown-key.yaml").toString());
         assertThat(r.exit()).isEqualTo(2);
         Document doc = DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(xml.toFile());
         Element root = doc.getDocumentElement();
@@ -115,7 +124,9 @@ class TestCommandTest {
         Map<?, ?> failedScenario = (Map<?, ?>) ((List<?>) failedFile.get("scenarios")).get(0);
         assertThat(failedScenario.get("name")).isEqualTo("expects the wrong header value");
         assertThat(failedScenario.get("passed")).isEqualTo(false);
-        assertThat(failedScenario.get("details")).asInstanceOf(InstanceOfAssertFactories.LIST).contains("    expected: \"mars\"", "    actual:   \"world\"");
+        assertThat(failedScenario.get("details"))
+                .asInstanceOf(InstanceOfAssertFactories.LIST)
+                .contains("    expected: \"mars\"", "    actual:   \"world\"");
         Map<?, ?> malformed = (Map<?, ?>) files.get(2);
         assertThat(malformed.get("line")).isEqualTo(8L);
         assertThat((String) malformed.get("error")).contains("unknown key 'header' in 'expect'");
@@ -133,7 +144,10 @@ class TestCommandTest {
     @Test
     void aJunitReportThatCannotBeWrittenIsAnIoError(@TempDir Path dir) throws Exception {
         Path occupied = Files.createDirectories(dir.resolve("report.xml"));
-        Run r = run("--junit", occupied.toString(), ScenarioFiles.samples().resolve("seed.yaml").toString());
+        Run r = run(
+                "--junit",
+                occupied.toString(),
+                ScenarioFiles.samples().resolve("seed.yaml").toString());
 
         assertThat(r.exit()).isEqualTo(4);
         assertThat(r.err()).contains("cannot write the JUnit report " + occupied);
@@ -144,8 +158,13 @@ class TestCommandTest {
         Run r = run("--help");
 
         assertThat(r.exit()).isZero();
-        assertThat(r.out()).contains("Usage: test", "Examples:", "wasmesh test --junit", "Exit codes:",
-                "2   usage error, or a scenario file is malformed");
+        assertThat(r.out())
+                .contains(
+                        "Usage: test",
+                        "Examples:",
+                        "wasmesh test --junit",
+                        "Exit codes:",
+                        "2   usage error, or a scenario file is malformed");
     }
 
     @Test
@@ -169,7 +188,8 @@ class TestCommandTest {
 
     @Test
     void usageErrorsExitTwo() {
-        assertThat(run("--engine", "jit", ScenarioFiles.samples().toString()).exit()).isEqualTo(2);
+        assertThat(run("--engine", "jit", ScenarioFiles.samples().toString()).exit())
+                .isEqualTo(2);
         assertThat(run("--no-such-option").exit()).isEqualTo(2);
         Run missing = run("/nonexistent/scenario.yaml");
         assertThat(missing.exit()).isEqualTo(2);
@@ -178,17 +198,25 @@ class TestCommandTest {
 
     @Test
     void engineOverrideRunsOnTheInterpreter() {
-        Run r = run("--engine", "interpreter", ScenarioFiles.samples().resolve("seed.yaml").toString());
+        Run r = run(
+                "--engine",
+                "interpreter",
+                ScenarioFiles.samples().resolve("seed.yaml").toString());
         assertThat(r.exit()).isZero();
     }
 
     @Test
     void runsAsARealProcess() throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process p = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-                TestCommand.class.getName(), ScenarioFiles.samples().resolve("seed.yaml").toString(),
-                ScenarioFiles.bad("wrong-header.yaml").toString())
-                .redirectErrorStream(true).start();
+        Process p = new ProcessBuilder(
+                        java,
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        TestCommand.class.getName(),
+                        ScenarioFiles.samples().resolve("seed.yaml").toString(),
+                        ScenarioFiles.bad("wrong-header.yaml").toString())
+                .redirectErrorStream(true)
+                .start();
         p.getOutputStream().close();
         String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();

@@ -46,8 +46,9 @@ class ScenarioParserTest {
         assertThat(s.settings().properties()).containsEntry("node.id", "n1");
         assertThat(s.steps()).singleElement().satisfies(step -> {
             assertThat(step.line()).isEqualTo(10);
-            assertThat(step.action()).isEqualTo(new StepAction.Headers(Direction.REQUEST,
-                    dev.wasmesh.host.HeaderMap.of(":path", "/"), true));
+            assertThat(step.action())
+                    .isEqualTo(new StepAction.Headers(
+                            Direction.REQUEST, dev.wasmesh.host.HeaderMap.of(":path", "/"), true));
         });
     }
 
@@ -89,30 +90,38 @@ class ScenarioParserTest {
         assertThat(e.line()).isEqualTo(6);
         assertThat(e.problem()).contains("unknown key 'header'").contains("headers");
         assertThat(error("filter: f.wasm\nstep: []\n").problem()).contains("unknown key 'step'");
-        assertThat(error("filter: f.wasm\nsteps:\n  - requestHedaers: {}\n").line()).isEqualTo(3);
+        assertThat(error("filter: f.wasm\nsteps:\n  - requestHedaers: {}\n").line())
+                .isEqualTo(3);
     }
 
     @Test
     void valueErrorsAreSpecific() {
         assertThat(error("steps: [{tick: 1}]\n").problem()).contains("needs 'filter'");
         assertThat(error("filter: f\nsteps: [{tick: many}]\n").problem()).contains("whole number");
-        assertThat(error("filter: f\nsteps: [{tick: 1, complete: true}]\n").problem()).contains("several actions");
+        assertThat(error("filter: f\nsteps: [{tick: 1, complete: true}]\n").problem())
+                .contains("several actions");
         assertThat(error("filter: f\nsteps: [{tick: 1, endOfStream: true}]\n").problem())
                 .contains("'endOfStream' belongs to a headers or body step");
-        assertThat(error("filter: f\nlogLevel: loud\nsteps: [{tick: 1}]\n").problem()).contains("unknown log level");
-        assertThat(error("filter: f\nsteps: [{advanceClock: soon}]\n").problem()).contains("250ms");
-        assertThat(error("filter: f\nsteps: [{requestHeaders: {a: b}, expect: {action: stop}}]\n").problem())
+        assertThat(error("filter: f\nlogLevel: loud\nsteps: [{tick: 1}]\n").problem())
+                .contains("unknown log level");
+        assertThat(error("filter: f\nsteps: [{advanceClock: soon}]\n").problem())
+                .contains("250ms");
+        assertThat(error("filter: f\nsteps: [{requestHeaders: {a: b}, expect: {action: stop}}]\n")
+                        .problem())
                 .contains("continue or pause");
         assertThat(error("filter: f\n").problem()).contains("has no steps");
-        assertThat(error("filter: f\nfilter: g\nsteps: [{tick: 1}]\n").problem()).contains("duplicate key");
+        assertThat(error("filter: f\nfilter: g\nsteps: [{tick: 1}]\n").problem())
+                .contains("duplicate key");
         assertThat(error("").problem()).contains("no scenarios");
-        assertThat(error("filter: f\nsteps: [{httpCallResponse: {status: 42}}]\n").problem())
+        assertThat(error("filter: f\nsteps: [{httpCallResponse: {status: 42}}]\n")
+                        .problem())
                 .contains("HTTP status");
     }
 
     @Test
     void unreadableFileIsAnError() {
         assertThatThrownBy(() -> ScenarioParser.parse(Path.of("/nonexistent/x.yaml")))
-                .isInstanceOf(ScenarioException.class).hasMessage("/nonexistent/x.yaml: no such file");
+                .isInstanceOf(ScenarioException.class)
+                .hasMessage("/nonexistent/x.yaml: no such file");
     }
 }
