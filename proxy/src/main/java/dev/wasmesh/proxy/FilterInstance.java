@@ -9,6 +9,7 @@ import dev.wasmesh.host.WasmFailure;
 import dev.wasmesh.host.WasmFailureException;
 import dev.wasmesh.host.WasmVm;
 import dev.wasmesh.host.abi.LogLevel;
+import dev.wasmesh.stream.ChainFilter;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.util.HashMap;
 import java.util.Map;
@@ -22,7 +23,7 @@ import java.util.concurrent.TimeUnit;
  * worker one failed callback per backoff period, not one per request. A failed VM is closed at once, so its memory
  * goes back to the guest budget before the next one grows. Used only on its worker's event loop.
  */
-final class FilterInstance {
+final class FilterInstance implements ChainFilter {
     private static final long MIN_BACKOFF_MILLIS = 1000;
     private static final long MAX_BACKOFF_MILLIS = 10_000;
 
@@ -82,7 +83,8 @@ final class FilterInstance {
         return filter;
     }
 
-    FailurePolicy policy() {
+    @Override
+    public FailurePolicy policy() {
         return filter.plugin().failurePolicy();
     }
 
@@ -90,31 +92,29 @@ final class FilterInstance {
         return failure != null;
     }
 
-    /** Opens a stream context; the caller applies the policy if this throws or the instance has failed. */
-    HttpContext open(StreamControl control, StreamInfo info) {
+    @Override
+    public HttpContext open(StreamControl control, StreamInfo info) {
         if (failure != null) {
             throw new WasmFailureException(failure);
         }
-        try {
-            return root.newHttpContext(control, info);
-        } catch (WasmFailureException e) {
-            onFailure(e);
-            throw e;
-        }
+        return root.newHttpContext(control, info);
     }
 
-    void streamStarted() {
+    @Override
+    public void streamStarted() {
         activeStreams++;
     }
 
-    void streamEnded() {
+    @Override
+    public void streamEnded() {
         if (--activeStreams == 0 && retired) {
             shutdown();
         }
     }
 
     /** Records a VM failure once and, under FAIL_RELOAD, schedules the VM's recreation. */
-    void onFailure(WasmFailureException e) {
+    @Override
+    public void failed(WasmFailureException e) {
         if (failure != null) {
             return;
         }
@@ -190,7 +190,7 @@ final class FilterInstance {
         try {
             ctx.tick();
         } catch (WasmFailureException e) {
-            onFailure(e);
+            failed(e);
         }
     }
 

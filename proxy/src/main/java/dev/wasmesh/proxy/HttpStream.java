@@ -1,31 +1,24 @@
 package dev.wasmesh.proxy;
 
-import dev.wasmesh.host.Action;
-import dev.wasmesh.host.Body;
-import dev.wasmesh.host.FailurePolicy;
 import dev.wasmesh.host.HeaderMap;
-import dev.wasmesh.host.HttpContext;
 import dev.wasmesh.host.LocalResponse;
-import dev.wasmesh.host.StreamControl;
 import dev.wasmesh.host.StreamInfo;
-import dev.wasmesh.host.WasmFailureException;
-import dev.wasmesh.host.abi.StreamType;
+import dev.wasmesh.stream.FilterManager;
+import dev.wasmesh.stream.FilterManagerCallbacks;
 import io.netty.channel.Channel;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpUtil;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.function.Function;
 
 /**
- * One downstream HTTP request/response through the filter chain and the router, on its worker's loop. The
- * request runs through the filters in order, the response in reverse; filters steer the stream through
- * {@link StreamControl}, whose calls take effect after the callback in progress returns, as in Envoy.
+ * One downstream HTTP request/response on its worker's loop: adapts the codec (request events in, a
+ * {@link ResponseWriter} out) and the {@link Router} to the stream's {@link FilterManager}, which runs the filter
+ * chain with Envoy's rules. It owns what is the transport's: flow control, timeouts, codec errors, the access log.
  */
-final class HttpStream implements Router.Events {
+final class HttpStream implements Router.Events, FilterManagerCallbacks {
     /** The connection (HTTP/1.1) or stream channel (HTTP/2) a stream belongs to. */
     interface Owner {
         /** The stream is over: the next request may go. */
@@ -35,30 +28,20 @@ final class HttpStream implements Router.Events {
         void readRequest(boolean read);
     }
 
-    private record Local(int status, String details, byte[] body, HeaderMap headers, int grpcStatus) {}
-
     private static final byte[] BAD_REQUEST = "Bad Request".getBytes(StandardCharsets.US_ASCII);
 
     private final ProxyServer server;
-    private final Worker worker;
     private final String protocol;
     private final Owner owner;
     private final StreamInfo info = new StreamInfo();
     private final ResponseWriter writer;
     private final Router router;
-    private final List<FilterInstance> instances;
-    private final HttpContext[] contexts;
-    private final Pipeline request;
-    private final Pipeline response;
+    private final FilterManager filters;
     /** Wall time (the host's clock, which filters read too) and monotonic time at the stream's start. */
     private final long startRealtimeNanos;
 
     private final long startNanos = System.nanoTime();
     private HeaderMap requestHeaders;
-    private Local pendingLocal;
-    private boolean requestHalted;
-    private boolean responseHalted;
-    private boolean responseStarted;
     private boolean requestComplete;
     private boolean finished;
     private String details = "";
@@ -67,10 +50,10 @@ final class HttpStream implements Router.Events {
     /** When bytes last went either way (System.nanoTime), for the stream idle timeout. */
     private long lastActivity = startNanos;
     /** Flow control: what stops reading the request (from the client) or the response (from the upstream). */
-    private boolean requestWaitingFull;
+    private boolean requestBlocked;
 
     private boolean upstreamFull;
-    private boolean responseWaitingFull;
+    private boolean responseBlocked;
     private boolean downstreamFull;
 
     HttpStream(
@@ -82,12 +65,8 @@ final class HttpStream implements Router.Events {
             HttpRequest req,
             Owner owner) {
         this.server = server;
-        this.worker = worker;
         this.protocol = protocol;
         this.owner = owner;
-        FilterChain chain = server.chain();
-        this.instances = chain.instances(worker);
-        this.contexts = new HttpContext[instances.size()];
         this.writer = new ResponseWriter(
                 channel,
                 http1,
@@ -95,27 +74,16 @@ final class HttpStream implements Router.Events {
                 "HEAD".equals(req.method().name()),
                 this::finish);
         this.router = new Router(server.routes(), server, worker, this);
+        this.filters = new FilterManager(
+                server.chain().instances(worker),
+                info,
+                worker.loop(),
+                this,
+                server.config().limits().bufferLimitBytes());
         if (!channel.isWritable()) {
             downstreamFull = true;
             readResponse();
         }
-        long limit = server.config().limits().bufferLimitBytes();
-        this.request = new Pipeline(
-                new Stages(false),
-                router,
-                full -> {
-                    requestWaitingFull = full;
-                    readRequest();
-                },
-                limit);
-        this.response = new Pipeline(
-                new Stages(true),
-                new Downstream(),
-                full -> {
-                    responseWaitingFull = full;
-                    readResponse();
-                },
-                limit);
         Channel conn = channel.parent() != null ? channel.parent() : channel;
         ConnectionInfo.of(conn).applyTo(info);
         startRealtimeNanos = server.env().clock().realtimeNanos();
@@ -134,24 +102,7 @@ final class HttpStream implements Router.Events {
             requestHeaders.add("x-request-id", requestId());
         }
         requestComplete = endOfStream;
-        boolean unavailable = false;
-        for (int i = 0; i < instances.size(); i++) {
-            FilterInstance inst = instances.get(i);
-            inst.streamStarted();
-            if (unavailable) {
-                continue;
-            }
-            try {
-                contexts[i] = inst.open(new Control(i), info);
-            } catch (WasmFailureException e) {
-                unavailable = inst.policy() != FailurePolicy.FAIL_OPEN;
-            }
-        }
-        if (unavailable) {
-            failClosed();
-            return;
-        }
-        request.onHeaders(requestHeaders, endOfStream);
+        filters.decodeHeaders(requestHeaders, endOfStream);
     }
 
     /**
@@ -170,16 +121,12 @@ final class HttpStream implements Router.Events {
         received += data.length;
         info.requestBodySize(received);
         requestComplete |= endOfStream;
-        if (!finished) {
-            request.onData(data, endOfStream);
-        }
+        filters.decodeData(data, endOfStream);
     }
 
     void requestTrailers(HeaderMap trailers) {
         requestComplete = true;
-        if (!finished) {
-            request.onTrailers(trailers);
-        }
+        filters.decodeTrailers(trailers);
     }
 
     /** The client went away before the response was complete. */
@@ -196,19 +143,9 @@ final class HttpStream implements Router.Events {
      * if nothing of the response was written yet, else a reset. The connection closes either way.
      */
     void codecError(String why) {
-        if (finished) {
-            return;
-        }
-        flags = "DPE";
-        requestHalted = true;
-        responseHalted = true;
-        pendingLocal = null;
-        router.cancel();
-        details = why;
-        if (writer.started()) {
-            reset(why);
-        } else {
-            writeDirect(localHeaders(new Local(400, why, BAD_REQUEST, new HeaderMap(), -1)), BAD_REQUEST);
+        if (!finished) {
+            flags = "DPE";
+            filters.replyDirect(new LocalResponse(400, why, BAD_REQUEST, new HeaderMap(), -1));
         }
     }
 
@@ -220,24 +157,29 @@ final class HttpStream implements Router.Events {
 
     private void readRequest() {
         if (!finished) {
-            owner.readRequest(!requestWaitingFull && !upstreamFull);
+            owner.readRequest(!requestBlocked && !upstreamFull);
         }
     }
 
     private void readResponse() {
-        router.readUpstream(!responseWaitingFull && !downstreamFull);
+        router.readUpstream(!responseBlocked && !downstreamFull);
     }
 
     /** A timeout expired: Envoy's 408 local reply if no response started, else a reset. */
     void timedOut(int status, String why, String body, String flag) {
-        if (finished) {
-            return;
+        if (!finished) {
+            flags = flag;
+            answer(status, why, body);
         }
-        flags = flag;
-        if (responseStarted) {
+    }
+
+    /** An answer of the proxy's own: a local reply through the filters if no response started, else a reset. */
+    private void answer(int status, String why, String body) {
+        if (filters.responseStarted()) {
             reset(why);
         } else {
-            localReply(new Local(status, why, body.getBytes(StandardCharsets.UTF_8), new HeaderMap(), -1));
+            filters.sendLocalReply(
+                    new LocalResponse(status, why, body.getBytes(StandardCharsets.UTF_8), new HeaderMap(), -1));
         }
     }
 
@@ -257,106 +199,76 @@ final class HttpStream implements Router.Events {
         return finished;
     }
 
-    // ---- filters ---------------------------------------------------------------------------------------------
+    // ---- the filter manager's ends -----------------------------------------------------------------------------
 
-    private final class Stages implements Pipeline.Stages {
-        private final boolean responsePath;
-
-        Stages(boolean responsePath) {
-            this.responsePath = responsePath;
-        }
-
-        private int filter(int stage) {
-            return responsePath ? contexts.length - 1 - stage : stage;
-        }
-
-        @Override
-        public int count() {
-            return contexts.length;
-        }
-
-        @Override
-        public boolean active(int stage) {
-            return contexts[filter(stage)] != null;
-        }
-
-        @Override
-        public Action headers(int stage, HeaderMap headers, boolean endOfStream) {
-            return call(
-                    filter(stage),
-                    c -> responsePath
-                            ? c.onResponseHeaders(headers, endOfStream)
-                            : c.onRequestHeaders(headers, endOfStream));
-        }
-
-        @Override
-        public Action data(int stage, Body body, boolean endOfStream) {
-            return call(
-                    filter(stage),
-                    c -> responsePath ? c.onResponseBody(body, endOfStream) : c.onRequestBody(body, endOfStream));
-        }
-
-        @Override
-        public Action trailers(int stage, HeaderMap trailers) {
-            return call(
-                    filter(stage), c -> responsePath ? c.onResponseTrailers(trailers) : c.onRequestTrailers(trailers));
-        }
-
-        @Override
-        public boolean halted() {
-            return finished || pendingLocal != null || (responsePath ? responseHalted : requestHalted);
-        }
+    @Override
+    public void upstreamHeaders(HeaderMap headers, boolean endOfStream) {
+        router.headers(headers, endOfStream);
     }
 
-    private Action call(int f, Function<HttpContext, Action> callback) {
-        try {
-            return callback.apply(contexts[f]);
-        } catch (WasmFailureException e) {
-            FilterInstance inst = instances.get(f);
-            inst.onFailure(e);
-            HttpContext failed = contexts[f];
-            contexts[f] = null;
-            failed.finish();
-            if (inst.policy() == FailurePolicy.FAIL_OPEN) {
-                return Action.CONTINUE;
-            }
-            failClosed();
-            return Action.PAUSE;
-        }
+    @Override
+    public void upstreamData(byte[] data, boolean endOfStream) {
+        router.data(data, endOfStream);
     }
 
-    /** How one filter steers this stream; effects run after its callback returns. */
-    private final class Control implements StreamControl {
-        private final int filter;
+    @Override
+    public void upstreamTrailers(HeaderMap trailers) {
+        router.trailers(trailers);
+    }
 
-        Control(int filter) {
-            this.filter = filter;
-        }
+    @Override
+    public void cancelUpstream() {
+        router.cancel();
+    }
 
-        @Override
-        public void continueStream(StreamType type) {
-            worker.loop().execute(() -> {
-                if (finished) {
-                    return;
-                }
-                if (type == StreamType.HTTP_REQUEST) {
-                    request.resume(filter);
-                } else {
-                    response.resume(contexts.length - 1 - filter);
-                }
-            });
-        }
+    @Override
+    public void downstreamHeaders(HeaderMap headers, boolean endOfStream) {
+        prepareWriter();
+        writer.headers(headers, endOfStream);
+    }
 
-        @Override
-        public void closeStream(StreamType type) {
-            requestHalted = true;
-            responseHalted = true;
-            worker.loop().execute(() -> reset("wasm_close_stream"));
-        }
+    @Override
+    public void downstreamData(byte[] data, boolean endOfStream) {
+        writer.data(data, endOfStream);
+    }
 
-        @Override
-        public void sendLocalResponse(LocalResponse r) {
-            localReply(new Local(r.statusCode(), r.details(), r.body(), r.headers(), r.grpcStatus()));
+    @Override
+    public void downstreamTrailers(HeaderMap trailers) {
+        writer.trailers(trailers);
+    }
+
+    @Override
+    public boolean downstreamStarted() {
+        return writer.started();
+    }
+
+    @Override
+    public void downstreamReply(HeaderMap headers, byte[] body) {
+        prepareWriter();
+        writer.replace(headers, body);
+    }
+
+    @Override
+    public void details(String details) {
+        this.details = details;
+    }
+
+    @Override
+    public void requestBlocked(boolean blocked) {
+        requestBlocked = blocked;
+        readRequest();
+    }
+
+    @Override
+    public void responseBlocked(boolean blocked) {
+        responseBlocked = blocked;
+        readResponse();
+    }
+
+    /** A response that ends before the whole request was read closes the connection: the rest cannot be skipped. */
+    private void prepareWriter() {
+        if (!requestComplete) {
+            writer.noKeepAlive();
         }
     }
 
@@ -368,42 +280,34 @@ final class HttpStream implements Router.Events {
     }
 
     @Override
-    public void upstreamHeaders(HeaderMap headers, boolean endOfStream) {
-        if (finished || pendingLocal != null) {
+    public void upstreamResponseHeaders(HeaderMap headers, boolean endOfStream) {
+        if (finished) {
             return;
         }
         lastActivity = System.nanoTime();
-        responseStarted = true;
         details = "via_upstream";
-        response.onHeaders(headers, endOfStream);
+        filters.encodeHeaders(headers, endOfStream);
     }
 
     @Override
-    public void upstreamData(byte[] data, boolean endOfStream) {
+    public void upstreamResponseData(byte[] data, boolean endOfStream) {
         if (!finished) {
             lastActivity = System.nanoTime();
             info.responseBodySize(info.responseBodySize() + data.length);
-            response.onData(data, endOfStream);
+            filters.encodeData(data, endOfStream);
         }
     }
 
     @Override
-    public void upstreamTrailers(HeaderMap trailers) {
-        if (!finished) {
-            response.onTrailers(trailers);
-        }
+    public void upstreamResponseTrailers(HeaderMap trailers) {
+        filters.encodeTrailers(trailers);
     }
 
     @Override
     public void upstreamFailed(int status, String failureDetails, String body, String flag) {
-        if (finished) {
-            return;
-        }
-        flags = flag;
-        if (responseStarted) {
-            reset(failureDetails);
-        } else {
-            localReply(new Local(status, failureDetails, body.getBytes(StandardCharsets.UTF_8), new HeaderMap(), -1));
+        if (!finished) {
+            flags = flag;
+            answer(status, failureDetails, body);
         }
     }
 
@@ -413,128 +317,10 @@ final class HttpStream implements Router.Events {
         readRequest();
     }
 
+    // ---- the end ---------------------------------------------------------------------------------------------
+
     @Override
-    public void requestOverflow() {
-        localReply(new Local(
-                413,
-                "request_payload_too_large",
-                "Payload Too Large".getBytes(StandardCharsets.UTF_8),
-                new HeaderMap(),
-                -1));
-    }
-
-    // ---- local replies, failures, resets ---------------------------------------------------------------------
-
-    private void localReply(Local local) {
-        if (finished || pendingLocal != null) {
-            return;
-        }
-        pendingLocal = local;
-        worker.loop().execute(this::applyLocal);
-    }
-
-    /**
-     * Envoy sends a local reply made during the request path through the response filters; one made once the
-     * response is under way replaces it if nothing was written yet, and resets the stream otherwise.
-     */
-    private void applyLocal() {
-        Local l = pendingLocal;
-        pendingLocal = null;
-        if (l == null || finished) {
-            return;
-        }
-        requestHalted = true;
-        router.cancel();
-        details = l.details();
-        HeaderMap headers = localHeaders(l);
-        byte[] body = l.grpcStatus() >= 0 && isGrpc() ? new byte[0] : l.body();
-        if (!responseStarted) {
-            responseStarted = true;
-            response.onHeaders(headers, body.length == 0);
-            if (body.length > 0) {
-                response.onData(body, true);
-            }
-        } else if (!writer.started()) {
-            responseHalted = true;
-            writeDirect(headers, body);
-        } else {
-            reset(l.details());
-        }
-    }
-
-    private boolean isGrpc() {
-        String ct = requestHeaders == null ? null : requestHeaders.first("content-type");
-        return ct != null && ct.startsWith("application/grpc");
-    }
-
-    /**
-     * A gRPC local reply's body as its grpc-message, percent-encoded as the gRPC spec says (bytes outside printable
-     * ASCII, and '%'; Envoy encodes it too): a body with CR or LF can never split the header.
-     */
-    static String percentEncoded(byte[] body) {
-        StringBuilder sb = new StringBuilder(body.length);
-        for (byte b : body) {
-            int c = b & 0xFF;
-            if (c < ' ' || c > '~' || c == '%') {
-                sb.append('%')
-                        .append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))
-                        .append(Character.toUpperCase(Character.forDigit(c & 0xF, 16)));
-            } else {
-                sb.append((char) c);
-            }
-        }
-        return sb.toString();
-    }
-
-    private HeaderMap localHeaders(Local l) {
-        HeaderMap h = new HeaderMap();
-        if (l.grpcStatus() >= 0 && isGrpc()) {
-            h.add(":status", "200");
-            h.add("content-type", "application/grpc");
-            h.add("grpc-status", Integer.toString(l.grpcStatus()));
-            h.add("grpc-message", percentEncoded(l.body()));
-        } else {
-            h.add(":status", Integer.toString(l.status()));
-            if (l.body().length > 0) {
-                h.add("content-type", "text/plain");
-            }
-        }
-        for (int i = 0; i < l.headers().size(); i++) {
-            h.add(l.headers().nameAt(i), l.headers().valueAt(i));
-        }
-        return h;
-    }
-
-    /** A failed filter under FAIL_CLOSED (or FAIL_RELOAD while it reloads) answers 503, bypassing the filters. */
-    private void failClosed() {
-        requestHalted = true;
-        responseHalted = true;
-        worker.loop().execute(() -> {
-            if (finished) {
-                return;
-            }
-            router.cancel();
-            details = "wasm_fail_stream";
-            if (writer.started()) {
-                reset(details);
-            } else {
-                writeDirect(localHeaders(new Local(503, details, new byte[0], new HeaderMap(), -1)), new byte[0]);
-            }
-        });
-    }
-
-    private void writeDirect(HeaderMap headers, byte[] body) {
-        prepareWriter();
-        writer.replace(headers, body);
-    }
-
-    private void prepareWriter() {
-        if (!requestComplete) {
-            writer.noKeepAlive();
-        }
-    }
-
-    private void reset(String why) {
+    public void reset(String why) {
         if (finished) {
             return;
         }
@@ -544,38 +330,6 @@ final class HttpStream implements Router.Events {
         finish();
     }
 
-    private final class Downstream implements Pipeline.Sink {
-        @Override
-        public void headers(HeaderMap headers, boolean endOfStream) {
-            prepareWriter();
-            writer.headers(headers, endOfStream);
-        }
-
-        @Override
-        public void data(byte[] data, boolean endOfStream) {
-            writer.data(data, endOfStream);
-        }
-
-        @Override
-        public void trailers(HeaderMap trailers) {
-            writer.trailers(trailers);
-        }
-
-        @Override
-        public void overflow() {
-            responseHalted = true;
-            router.cancel();
-            details = "response_payload_too_large";
-            if (writer.started()) {
-                reset(details);
-            } else {
-                writeDirect(localHeaders(new Local(500, details, new byte[0], new HeaderMap(), -1)), new byte[0]);
-            }
-        }
-    }
-
-    // ---- the end ---------------------------------------------------------------------------------------------
-
     private void finish() {
         if (finished) {
             return;
@@ -584,17 +338,7 @@ final class HttpStream implements Router.Events {
         router.cancel();
         int code = writer.started() ? writer.status() : 0;
         info.response(code, details);
-        for (int i = 0; i < contexts.length; i++) {
-            HttpContext c = contexts[i];
-            if (c != null) {
-                try {
-                    c.finish();
-                } catch (WasmFailureException e) {
-                    instances.get(i).onFailure(e);
-                }
-            }
-        }
-        instances.forEach(FilterInstance::streamEnded);
+        filters.finish();
         server.rqActive.decrementAndGet();
         if (code > 0) {
             server.countResponse(code);

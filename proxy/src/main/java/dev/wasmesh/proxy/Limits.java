@@ -1,5 +1,6 @@
 package dev.wasmesh.proxy;
 
+import dev.wasmesh.stream.FilterManager;
 import java.time.Duration;
 
 /**
@@ -31,7 +32,7 @@ public record Limits(
         int maxConnections) {
     public static final Limits DEFAULT = new Limits(
             60 * 1024,
-            1024 * 1024,
+            FilterManager.DEFAULT_BUFFER_LIMIT_BYTES,
             Duration.ofSeconds(5),
             Duration.ofSeconds(10),
             Duration.ZERO,

@@ -17,21 +17,19 @@ import java.util.concurrent.TimeUnit;
  * the upstream's response, or Envoy's local answers when there is none (503 connect failure or reset, 504
  * timeout, 404 no route).
  */
-final class Router implements Pipeline.Sink {
+final class Router {
     /** What the router tells its stream. */
     interface Events {
         void routed(RouteConfig route, ClusterConfig cluster);
 
-        void upstreamHeaders(HeaderMap headers, boolean endOfStream);
+        void upstreamResponseHeaders(HeaderMap headers, boolean endOfStream);
 
-        void upstreamData(byte[] data, boolean endOfStream);
+        void upstreamResponseData(byte[] data, boolean endOfStream);
 
-        void upstreamTrailers(HeaderMap trailers);
+        void upstreamResponseTrailers(HeaderMap trailers);
 
         /** No usable response: answer locally (before response headers) or reset (after). */
         void upstreamFailed(int status, String details, String body, String flag);
-
-        void requestOverflow();
 
         /** Whether the upstream connection takes more of the request now (flow control). */
         void upstreamWritable(boolean writable);
@@ -62,8 +60,7 @@ final class Router implements Pipeline.Sink {
         return exchange == null ? "" : exchange.remote();
     }
 
-    @Override
-    public void headers(HeaderMap headers, boolean endOfStream) {
+    void headers(HeaderMap headers, boolean endOfStream) {
         route = null;
         for (RouteConfig r : routes) {
             if (r.matches(headers)) {
@@ -93,8 +90,7 @@ final class Router implements Pipeline.Sink {
         }
     }
 
-    @Override
-    public void data(byte[] data, boolean endOfStream) {
+    void data(byte[] data, boolean endOfStream) {
         if (framer != null) {
             framer.data(data, endOfStream);
             exchange.flush();
@@ -104,18 +100,12 @@ final class Router implements Pipeline.Sink {
         }
     }
 
-    @Override
-    public void trailers(HeaderMap trailers) {
+    void trailers(HeaderMap trailers) {
         if (framer != null) {
             framer.trailers(trailers);
             exchange.flush();
             requestComplete();
         }
-    }
-
-    @Override
-    public void overflow() {
-        events.requestOverflow();
     }
 
     /** Envoy's route timeout runs from the end of the request to the end of the response. */
@@ -173,7 +163,7 @@ final class Router implements Pipeline.Sink {
                 return;
             }
             responseStarted = true;
-            events.upstreamHeaders(Headers.ofResponse(response), false);
+            events.upstreamResponseHeaders(Headers.ofResponse(response), false);
         }
 
         @Override
@@ -190,13 +180,13 @@ final class Router implements Pipeline.Sink {
                 HttpHeaders received = ((LastHttpContent) content).trailingHeaders();
                 HeaderMap trailers = received.isEmpty() ? null : Headers.ofTrailers(received);
                 if (trailers == null || trailers.isEmpty()) {
-                    events.upstreamData(bytes, true);
+                    events.upstreamResponseData(bytes, true);
                 } else {
-                    events.upstreamData(bytes, false);
-                    events.upstreamTrailers(trailers);
+                    events.upstreamResponseData(bytes, false);
+                    events.upstreamResponseTrailers(trailers);
                 }
             } else if (bytes.length > 0) {
-                events.upstreamData(bytes, false);
+                events.upstreamResponseData(bytes, false);
             }
         }
 

@@ -7,12 +7,9 @@ import dev.wasmesh.host.StreamInfo;
 import dev.wasmesh.host.abi.StreamType;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
-import java.util.function.Supplier;
 
 /**
  * What an {@link HttpStream} and a {@link TcpStream} share: the context's id, the properties its filter reads, and
@@ -23,8 +20,6 @@ public abstract class FilterStream<S extends FilterStream<S>> {
     private final StreamInfo info;
     private final List<StreamType> continueCalls = new ArrayList<>();
     private final List<StreamType> closeCalls = new ArrayList<>();
-    private final Set<StreamType> continuedDuringCallback = EnumSet.noneOf(StreamType.class);
-    private boolean inCallback;
     private Action lastAction;
 
     /** Gives {@code info} the harness's properties before the subclass opens its context on it. */
@@ -37,9 +32,6 @@ public abstract class FilterStream<S extends FilterStream<S>> {
     abstract StreamContext context();
 
     abstract S self();
-
-    /** The filter continued {@code type}: what that direction holds goes on. */
-    abstract void continued(StreamType type);
 
     /** The context id in the VM. */
     public int contextId() {
@@ -88,20 +80,16 @@ public abstract class FilterStream<S extends FilterStream<S>> {
         return List.copyOf(closeCalls);
     }
 
-    /** Runs one filter callback and keeps its result; work it queued is left for the caller to drain. */
-    final Action runCallback(Supplier<Action> callback) {
-        inCallback = true;
-        try {
-            lastAction = callback.get();
-        } finally {
-            inCallback = false;
-        }
-        // A continue the filter asked for during its own callback takes effect once the callback has returned.
-        for (StreamType type : continuedDuringCallback) {
-            continued(type);
-        }
-        continuedDuringCallback.clear();
-        return lastAction;
+    void recordContinue(StreamType type) {
+        continueCalls.add(type);
+    }
+
+    void recordClose(StreamType type) {
+        closeCalls.add(type);
+    }
+
+    void recordAction(Action action) {
+        lastAction = action;
     }
 
     static String text(Body body) {
@@ -110,21 +98,5 @@ public abstract class FilterStream<S extends FilterStream<S>> {
 
     static byte[] bytes(Body body) {
         return body == null ? new byte[0] : body.toByteArray();
-    }
-
-    /** The filter's steering, recorded; the host calls it from inside callbacks too, hence the deferred continue. */
-    abstract class Steering {
-        public void continueStream(StreamType type) {
-            continueCalls.add(type);
-            if (inCallback) {
-                continuedDuringCallback.add(type);
-            } else {
-                continued(type);
-            }
-        }
-
-        public void closeStream(StreamType type) {
-            closeCalls.add(type);
-        }
     }
 }

@@ -1,13 +1,16 @@
 package dev.wasmesh.testing;
 
+import dev.wasmesh.host.FailurePolicy;
 import dev.wasmesh.host.ForeignFunction;
 import dev.wasmesh.host.PluginConfig;
 import dev.wasmesh.host.ProxyWasmModule;
 import dev.wasmesh.host.abi.LogLevel;
+import dev.wasmesh.stream.FilterManager;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -18,39 +21,67 @@ import java.util.Set;
 /**
  * Settings for a {@link ProxyWasmHarness}, from {@link ProxyWasmHarness#load}: what Envoy's wasm filter
  * configuration would say (root id, vm id, configurations, environment, log level), static properties, upstream
- * clusters, foreign functions and the clock. {@link #start()} creates the VM and the plugin.
+ * clusters, foreign functions and the clock; {@link #then} adds the next filter of a chain. {@link #start()} creates
+ * the VMs and the plugins.
  */
 public final class HarnessBuilder {
+    /** What all plugins of the harness share: the chain and the proxy around it. */
+    private static final class Shared {
+        final List<HarnessBuilder> chain = new ArrayList<>();
+        final Map<String, byte[]> nodeProperties = new LinkedHashMap<>();
+        final Map<String, byte[]> streamProperties = new LinkedHashMap<>();
+        final Map<String, ForeignFunction> foreignFunctions = new LinkedHashMap<>();
+        Set<String> clusters;
+        TestClock clock = new TestClock();
+        boolean echoLogs;
+        long bufferLimit = FilterManager.DEFAULT_BUFFER_LIMIT_BYTES;
+    }
+
+    private final Shared shared;
     private final Path file;
     private final String name;
     private final byte[] bytes;
     private final ProxyWasmModule module;
     private ProxyWasmModule.Engine engine = ProxyWasmModule.Engine.COMPILER;
     private final PluginConfig.Builder config = PluginConfig.builder();
-    private final Map<String, byte[]> nodeProperties = new LinkedHashMap<>();
-    private final Map<String, byte[]> streamProperties = new LinkedHashMap<>();
-    private final Map<String, ForeignFunction> foreignFunctions = new LinkedHashMap<>();
-    private Set<String> clusters;
-    private TestClock clock = new TestClock();
-    private boolean echoLogs;
 
     HarnessBuilder(Path file) {
-        this(Objects.requireNonNull(file), null, null, null);
+        this(new Shared(), Objects.requireNonNull(file), null, null, null);
     }
 
     HarnessBuilder(String name, byte[] bytes) {
-        this(null, Objects.requireNonNull(name), bytes.clone(), null);
+        this(new Shared(), null, Objects.requireNonNull(name), bytes.clone(), null);
     }
 
     HarnessBuilder(ProxyWasmModule module) {
-        this(null, null, null, Objects.requireNonNull(module));
+        this(new Shared(), null, null, null, Objects.requireNonNull(module));
     }
 
-    private HarnessBuilder(Path file, String name, byte[] bytes, ProxyWasmModule module) {
+    private HarnessBuilder(Shared shared, Path file, String name, byte[] bytes, ProxyWasmModule module) {
+        this.shared = shared;
         this.file = file;
         this.name = name;
         this.bytes = bytes;
         this.module = module;
+        shared.chain.add(this);
+    }
+
+    /**
+     * Adds the next filter of the chain, configured by the builder this returns (root id, configuration, ...);
+     * settings of the whole harness (clock, clusters, properties, ...) can be made on any builder of the chain. The
+     * request runs through the filters in the order they were added, the response in reverse, as in Envoy's filter
+     * chain. Plugins with the same module, vm_id and VM configuration share one VM, as Envoy shares them.
+     */
+    public HarnessBuilder then(Path nextFile) {
+        return new HarnessBuilder(shared, Objects.requireNonNull(nextFile), null, null, null);
+    }
+
+    public HarnessBuilder then(String nextName, byte[] wasm) {
+        return new HarnessBuilder(shared, null, Objects.requireNonNull(nextName), wasm.clone(), null);
+    }
+
+    public HarnessBuilder then(ProxyWasmModule nextModule) {
+        return new HarnessBuilder(shared, null, null, null, Objects.requireNonNull(nextModule));
     }
 
     /** The Chicory engine: the compiler (default) or the interpreter. Ignored for an already loaded module. */
@@ -138,7 +169,8 @@ public final class HarnessBuilder {
     /** A property already in Envoy's encoding (e.g. 8-byte little-endian for integers). */
     public HarnessBuilder property(String dottedPath, byte[] value) {
         ProxyWasmHarness.propertyPath(dottedPath); // rejects empty paths early
-        (dottedPath.startsWith("node.") ? nodeProperties : streamProperties).put(dottedPath, value.clone());
+        (dottedPath.startsWith("node.") ? shared.nodeProperties : shared.streamProperties)
+                .put(dottedPath, value.clone());
         return this;
     }
 
@@ -147,47 +179,77 @@ public final class HarnessBuilder {
      * this, every cluster name is accepted.
      */
     public HarnessBuilder clusters(String... names) {
-        clusters = new LinkedHashSet<>(List.of(names));
+        shared.clusters = new LinkedHashSet<>(List.of(names));
         return this;
     }
 
     /** A function filters can call with proxy_call_foreign_function. */
     public HarnessBuilder foreignFunction(String functionName, ForeignFunction function) {
-        foreignFunctions.put(Objects.requireNonNull(functionName), Objects.requireNonNull(function));
+        shared.foreignFunctions.put(Objects.requireNonNull(functionName), Objects.requireNonNull(function));
         return this;
     }
 
     /** Start wall time of the test clock (default {@link TestClock#DEFAULT_START}). */
     public HarnessBuilder startTime(Instant start) {
-        this.clock = new TestClock(start);
+        shared.clock = new TestClock(start);
         return this;
     }
 
     /** Use this clock (for sharing one between harnesses). */
     public HarnessBuilder clock(TestClock testClock) {
-        this.clock = Objects.requireNonNull(testClock);
+        shared.clock = Objects.requireNonNull(testClock);
         return this;
     }
 
     /** Also print filter logs to stderr as they happen. */
     public HarnessBuilder echoLogs(boolean echo) {
-        this.echoLogs = echo;
+        shared.echoLogs = echo;
+        return this;
+    }
+
+    /** What the plugin does when its VM fails (default FAIL_CLOSED: the stream answers 503). */
+    public HarnessBuilder failurePolicy(FailurePolicy policy) {
+        config.failurePolicy(policy);
+        return this;
+    }
+
+    /** The most a filter may buffer of a body, as the listener's {@code per_connection_buffer_limit_bytes}. */
+    public HarnessBuilder bufferLimit(long bytes) {
+        if (bytes < 1) {
+            throw new IllegalArgumentException("buffer limit must be positive: " + bytes);
+        }
+        shared.bufferLimit = bytes;
         return this;
     }
 
     /**
-     * Loads the module (compiled modules are cached by content), instantiates the VM, runs its start-up, and
-     * creates the plugin's root context: proxy_on_context_create, proxy_on_vm_start, proxy_on_configure.
+     * Loads the modules (compiled modules are cached by content), instantiates the VMs, runs their start-up, and
+     * creates each plugin's root context: proxy_on_context_create, proxy_on_vm_start, proxy_on_configure.
      *
-     * @throws FilterLoadException if the file cannot be read or is not a runnable proxy-wasm module
-     * @throws PluginStartException if start-up traps or the filter rejects its configuration
+     * @throws FilterLoadException if a file cannot be read or is not a runnable proxy-wasm module
+     * @throws PluginStartException if start-up traps or a filter rejects its configuration
      */
     public ProxyWasmHarness start() {
-        ProxyWasmModule m = module != null
-                ? module
-                : file != null ? ModuleCache.load(file, engine) : ModuleCache.load(name, bytes, engine);
-        LogRecorder logs = new LogRecorder().echo(echoLogs);
+        LogRecorder logs = new LogRecorder().echo(shared.echoLogs);
+        List<ProxyWasmHarness.PluginSetup> plugins = new ArrayList<>();
+        for (HarnessBuilder b : shared.chain) {
+            plugins.add(new ProxyWasmHarness.PluginSetup(b.load(), b.config.build()));
+        }
         return new ProxyWasmHarness(
-                m, config.build(), logs, clock, clusters, nodeProperties, streamProperties, foreignFunctions);
+                plugins,
+                logs,
+                shared.clock,
+                shared.clusters,
+                shared.nodeProperties,
+                shared.streamProperties,
+                shared.foreignFunctions,
+                shared.bufferLimit);
+    }
+
+    private ProxyWasmModule load() {
+        if (module != null) {
+            return module;
+        }
+        return file != null ? ModuleCache.load(file, engine) : ModuleCache.load(name, bytes, engine);
     }
 }

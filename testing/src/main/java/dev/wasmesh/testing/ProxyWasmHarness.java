@@ -13,18 +13,24 @@ import dev.wasmesh.host.WasmVm;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 
 /**
- * Runs a real proxy-wasm module in-process for unit tests, standing in for Envoy: one VM with one plugin, HTTP
- * streams driven phase by phase, TCP connections for network filters, call-outs the test answers, timers on a test
- * clock, and everything the filter wrote (logs, metrics, shared data) readable afterwards.
+ * Runs a real proxy-wasm module in-process for unit tests, standing in for Envoy: one plugin, or a chain of them
+ * ({@link HarnessBuilder#then}) on VMs they share as Envoy shares them; HTTP streams driven phase by phase through
+ * the same filter manager {@code wasmesh run} uses (dev.wasmesh.stream), TCP connections for network filters,
+ * call-outs the test answers, timers on a test clock, and everything the filters wrote (logs, metrics, shared data)
+ * readable afterwards.
  *
  * <pre>{@code
  * try (ProxyWasmHarness h = ProxyWasmHarness.load(Path.of("filter.wasm")).rootId("my_root").start()) {
@@ -39,43 +45,76 @@ import java.util.Set;
  * callbacks, deferred deletes) runs before each harness or stream method returns. Not thread-safe.
  */
 public final class ProxyWasmHarness implements AutoCloseable {
-    private final PluginConfig config;
+    /** One plugin to start: its module and its configuration. */
+    record PluginSetup(ProxyWasmModule module, PluginConfig config) {}
+
+    /** Plugins share a VM as in Envoy: same code, same vm_id, same VM configuration. */
+    private record VmKey(ProxyWasmModule module, String vmId, List<Byte> vmConfiguration) {}
+
     private final HostEnvironment env;
     private final LogRecorder logs;
     private final TestClock clock;
-    private final TickTimer timer;
     private final CalloutRecorder callouts;
     private final Map<String, byte[]> streamProperties;
+    private final long bufferLimit;
     private final List<HttpStream> streams = new ArrayList<>();
     private final List<TcpStream> connections = new ArrayList<>();
-    private final WasmVm vm;
-    private final RootContext root;
+    private final List<WasmVm> vms = new ArrayList<>();
+    private final List<Plugin> plugins = new ArrayList<>();
+    private final ArrayDeque<Runnable> deferred = new ArrayDeque<>();
 
     ProxyWasmHarness(
-            ProxyWasmModule module,
-            PluginConfig config,
+            List<PluginSetup> setups,
             LogRecorder logs,
             TestClock clock,
             Set<String> clusters,
             Map<String, byte[]> nodeProperties,
             Map<String, byte[]> streamProperties,
-            Map<String, ForeignFunction> foreignFunctions) {
-        this.config = config;
+            Map<String, ForeignFunction> foreignFunctions,
+            long bufferLimit) {
         this.logs = logs;
         this.clock = clock;
-        this.timer = new TickTimer(clock);
         this.callouts = new CalloutRecorder(clusters, clock, this::drain);
         this.streamProperties = Map.copyOf(streamProperties);
+        this.bufferLimit = bufferLimit;
         this.env = new HostEnvironment().logSink(logs).clock(clock).transport(callouts);
         nodeProperties.forEach(env::setNodeProperty);
         foreignFunctions.forEach(env::registerForeignFunction);
+        Map<VmKey, WasmVm> byKey = new HashMap<>();
+        Map<PluginConfig, TickTimer> timers = new IdentityHashMap<>();
         try {
-            this.vm = WasmVm.create(module, env, config, new WasmVm.Options().timerListener(timer));
-            this.root = vm.createRootContext(config);
-            vm.runPending();
+            for (PluginSetup setup : setups) {
+                PluginConfig config = setup.config();
+                VmKey key = new VmKey(setup.module(), config.vmId(), bytes(config.vmConfiguration()));
+                WasmVm vm = byKey.get(key);
+                if (vm == null) {
+                    vm = WasmVm.create(
+                            setup.module(),
+                            env,
+                            config,
+                            new WasmVm.Options()
+                                    .timerListener((root, period) ->
+                                            timers.get(root.config()).tickPeriodChanged(root, period)));
+                    byKey.put(key, vm);
+                    vms.add(vm);
+                }
+                TickTimer timer = new TickTimer(clock);
+                timers.put(config, timer);
+                RootContext root = vm.createRootContext(config);
+                plugins.add(new Plugin(config, vm, root, timer));
+                vm.runPending();
+            }
         } catch (WasmFailureException e) {
             throw new PluginStartException(e.failure(), logs, e);
         }
+    }
+
+    private static List<Byte> bytes(byte[] data) {
+        List<Byte> out = new ArrayList<>(data.length);
+        for (byte b : data) {
+            out.add(b);
+        }
+        return out;
     }
 
     /** Starts configuring a harness for the module in {@code file}. */
@@ -102,7 +141,7 @@ public final class ProxyWasmHarness implements AutoCloseable {
 
     /** Opens an HTTP stream whose properties ({@code source.address}, {@code response.code}, ...) come from info. */
     public HttpStream newHttpStream(StreamInfo info) {
-        HttpStream s = new HttpStream(this, root, info, streamProperties);
+        HttpStream s = new HttpStream(this, info, streamProperties);
         streams.add(s);
         return s;
     }
@@ -117,7 +156,7 @@ public final class ProxyWasmHarness implements AutoCloseable {
 
     /** Opens a TCP connection whose properties ({@code source.address}, {@code connection.id}, ...) come from info. */
     public TcpStream newTcpStream(StreamInfo info) {
-        TcpStream s = new TcpStream(this, root, info, streamProperties);
+        TcpStream s = new TcpStream(this, first().root(), info, streamProperties);
         connections.add(s);
         return s;
     }
@@ -151,7 +190,7 @@ public final class ProxyWasmHarness implements AutoCloseable {
 
     /** Enqueues onto a queue the filter registered in this VM; proxy_on_queue_ready runs before this returns. */
     public ProxyWasmHarness enqueue(String queueName, String value) {
-        return enqueue(config.vmId(), queueName, value.getBytes(StandardCharsets.UTF_8));
+        return enqueue(first().config().vmId(), queueName, value.getBytes(StandardCharsets.UTF_8));
     }
 
     public ProxyWasmHarness enqueue(String vmId, String queueName, byte[] value) {
@@ -167,7 +206,7 @@ public final class ProxyWasmHarness implements AutoCloseable {
     /** Items waiting in a queue of this VM (0 if it does not exist). */
     public int queueSize(String queueName) {
         return env.queues()
-                .resolve(config.vmId(), queueName)
+                .resolve(first().config().vmId(), queueName)
                 .map(t -> env.queues().size(t))
                 .orElse(0);
     }
@@ -179,7 +218,7 @@ public final class ProxyWasmHarness implements AutoCloseable {
 
     /** Runs proxy_on_foreign_function on the root context with {@code arguments} readable by the filter. */
     public ProxyWasmHarness callForeignFunction(int functionId, byte[] arguments) {
-        root.callForeignFunction(functionId, arguments);
+        first().root().callForeignFunction(functionId, arguments);
         drain();
         return this;
     }
@@ -226,13 +265,15 @@ public final class ProxyWasmHarness implements AutoCloseable {
 
     /** The period the filter set with proxy_set_tick_period_milliseconds; zero if none. */
     public Duration tickPeriod() {
-        return timer.period();
+        return first().timer().period();
     }
 
-    /** Runs proxy_on_tick once, now, whatever the period. */
+    /** Runs proxy_on_tick once, now, whatever the period, on each plugin in chain order. */
     public ProxyWasmHarness tick() {
-        root.tick();
-        drain();
+        for (Plugin p : plugins) {
+            p.root().tick();
+            drain();
+        }
         return this;
     }
 
@@ -254,7 +295,14 @@ public final class ProxyWasmHarness implements AutoCloseable {
         }
         long target = clock.monotonicNanos() + by.toNanos();
         while (true) {
-            long tickAt = timer.nextDueNanos();
+            Plugin ticking = null;
+            long tickAt = Long.MAX_VALUE;
+            for (Plugin p : plugins) {
+                if (p.timer().nextDueNanos() < tickAt) {
+                    tickAt = p.timer().nextDueNanos();
+                    ticking = p;
+                }
+            }
             Optional<PendingHttpCall> http =
                     pendingHttpCalls().stream().min(Comparator.comparingLong(PendingHttpCall::deadlineNanos));
             Optional<PendingGrpcCall> grpc =
@@ -266,9 +314,10 @@ public final class ProxyWasmHarness implements AutoCloseable {
                 break;
             }
             clock.advance(Duration.ofNanos(Math.max(0, next - clock.monotonicNanos())));
-            if (next == tickAt) {
-                tick();
-                timer.fired(next);
+            if (ticking != null && next == tickAt) {
+                ticking.root().tick();
+                drain();
+                ticking.timer().fired(next);
             } else if (next == httpAt) {
                 http.get().fail();
             } else {
@@ -281,33 +330,39 @@ public final class ProxyWasmHarness implements AutoCloseable {
 
     // ---- failures and lifecycle ------------------------------------------------------------------------------
 
-    /** Whether the VM has failed (trap, deadline, ...): Envoy would then apply the plugin's failure policy. */
+    /**
+     * Whether a VM has failed (trap, deadline, ...): each plugin on it then applies its failure policy to streams,
+     * as Envoy's would.
+     */
     public boolean failed() {
-        return vm.failed();
+        return vms.stream().anyMatch(WasmVm::failed);
     }
 
+    /** The first VM failure, in chain order. */
     public Optional<WasmFailure> failure() {
-        return Optional.ofNullable(vm.failure());
+        return vms.stream().map(WasmVm::failure).filter(Objects::nonNull).findFirst();
     }
 
     /**
-     * Shuts the plugin down (proxy_on_done; proxy_on_delete once the filter is done).
+     * Shuts the plugins down (proxy_on_done; proxy_on_delete once a filter is done).
      *
-     * @return whether the root context is gone now; false if the filter deferred with proxy_on_done returning
-     *     false and has not called proxy_done yet
+     * @return whether every root context is gone now; false if a filter deferred with proxy_on_done returning false
+     *     and has not called proxy_done yet
      */
     public boolean shutdown() {
-        root.shutdown();
-        drain();
-        return root.deleted();
+        for (Plugin p : plugins) {
+            p.root().shutdown();
+            drain();
+        }
+        return rootDeleted();
     }
 
     public boolean rootDeleted() {
-        return root.deleted();
+        return plugins.stream().allMatch(p -> p.root().deleted());
     }
 
     /**
-     * Completes every open stream, closes every open TCP connection and shuts the plugin down. A filter that traps
+     * Completes every open stream, closes every open TCP connection and shuts the plugins down. A filter that traps
      * while shutting down does not make this throw (it would hide the test's own outcome): the failure stays
      * readable through {@link #failure()} and the CRITICAL log. Call {@link #shutdown()} to see such a failure as an
      * exception.
@@ -316,16 +371,16 @@ public final class ProxyWasmHarness implements AutoCloseable {
     public void close() {
         try {
             for (HttpStream s : streams) {
-                if (!s.completed() && !vm.failed()) {
+                if (!s.completed() && !failed()) {
                     s.complete();
                 }
             }
             for (TcpStream s : connections) {
-                if (!s.closed() && !vm.failed()) {
+                if (!s.closed() && !failed()) {
                     s.close();
                 }
             }
-            if (!vm.failed() && !root.deleted()) {
+            if (!failed() && !rootDeleted()) {
                 shutdown();
             }
         } catch (WasmFailureException e) {
@@ -335,27 +390,61 @@ public final class ProxyWasmHarness implements AutoCloseable {
 
     // ---- escape hatches --------------------------------------------------------------------------------------
 
+    /** The first plugin's VM. */
     public WasmVm vm() {
-        return vm;
+        return first().vm();
     }
 
+    /** The first plugin's root context. */
     public RootContext rootContext() {
-        return root;
+        return first().root();
+    }
+
+    /** The root context of the plugin at {@code index} in the chain. */
+    public RootContext rootContext(int index) {
+        return plugins.get(index).root();
     }
 
     public HostEnvironment environment() {
         return env;
     }
 
+    /** The first plugin's configuration. */
     public PluginConfig pluginConfig() {
-        return config;
+        return first().config();
     }
 
-    /** Runs work the VM queued for later (call-out callbacks, queue notifications, deferred deletes). */
+    private Plugin first() {
+        return plugins.get(0);
+    }
+
+    List<Plugin> plugins() {
+        return plugins;
+    }
+
+    long bufferLimit() {
+        return bufferLimit;
+    }
+
+    /** Work a stream's filter manager does once the callback in progress has returned (continue, local reply). */
+    void defer(Runnable task) {
+        deferred.add(task);
+    }
+
+    /** Runs work queued for later (call-out callbacks, queue notifications, deferred deletes, stream steering). */
     void drain() {
-        if (vm != null) {
-            vm.runPending();
-        }
+        boolean ran;
+        do {
+            ran = false;
+            for (WasmVm vm : vms) {
+                ran |= vm.runPending() > 0;
+            }
+            Runnable task;
+            while ((task = deferred.poll()) != null) {
+                task.run();
+                ran = true;
+            }
+        } while (ran);
     }
 
     static String[] propertyPath(String dotted) {

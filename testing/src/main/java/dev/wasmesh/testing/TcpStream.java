@@ -8,7 +8,10 @@ import dev.wasmesh.host.StreamInfo;
 import dev.wasmesh.host.abi.PeerType;
 import dev.wasmesh.host.abi.StreamType;
 import java.nio.charset.StandardCharsets;
+import java.util.EnumSet;
 import java.util.Map;
+import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * One TCP connection through a network filter, driven as Envoy drives it. Opening it runs proxy_on_context_create
@@ -30,6 +33,8 @@ public final class TcpStream extends FilterStream<TcpStream> implements AutoClos
     private final Action newConnectionAction;
     private boolean closing;
     private boolean upstreamClosed;
+    private final Set<StreamType> continuedDuringCallback = EnumSet.noneOf(StreamType.class);
+    private boolean inCallback;
 
     TcpStream(ProxyWasmHarness harness, RootContext root, StreamInfo info, Map<String, byte[]> properties) {
         super(harness, info, properties);
@@ -178,9 +183,42 @@ public final class TcpStream extends FilterStream<TcpStream> implements AutoClos
         }
     }
 
+    /** Runs one filter callback and keeps its result; work it queued is left for the caller to drain. */
+    private Action runCallback(Supplier<Action> callback) {
+        Action action;
+        inCallback = true;
+        try {
+            action = callback.get();
+        } finally {
+            inCallback = false;
+        }
+        // A continue the filter asked for during its own callback takes effect once the callback has returned.
+        for (StreamType type : continuedDuringCallback) {
+            continued(type);
+        }
+        continuedDuringCallback.clear();
+        recordAction(action);
+        return action;
+    }
+
+    /** The filter's steering, recorded; the host calls it from inside callbacks too, hence the deferred continue. */
+    private abstract class Steering {
+        public void continueStream(StreamType type) {
+            recordContinue(type);
+            if (inCallback) {
+                continuedDuringCallback.add(type);
+            } else {
+                continued(type);
+            }
+        }
+
+        public void closeStream(StreamType type) {
+            recordClose(type);
+        }
+    }
+
     /** Only DOWNSTREAM reaches the connection: Envoy cannot resume upstream data. */
-    @Override
-    void continued(StreamType type) {
+    private void continued(StreamType type) {
         downstream.continued();
     }
 

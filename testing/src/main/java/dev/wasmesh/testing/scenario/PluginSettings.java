@@ -70,10 +70,7 @@ public record PluginSettings(
     }
 
     HarnessBuilder apply(HarnessBuilder b, ProxyWasmModule.Engine override) {
-        ProxyWasmModule.Engine e = override != null ? override : engine;
-        if (e != null) {
-            b.engine(e);
-        }
+        engine(b, override);
         b.rootId(rootId)
                 .vmId(vmId)
                 .pluginName(pluginName)
@@ -87,6 +84,15 @@ public record PluginSettings(
         }
         foreignFunctions.forEach((name, spec) -> b.foreignFunction(
                 name, (args, caller) -> spec.echo() ? args : spec.returns().getBytes(StandardCharsets.UTF_8)));
+        return b;
+    }
+
+    /** Sets the engine of one plugin of the chain: the command line's choice, else the scenario's. */
+    HarnessBuilder engine(HarnessBuilder b, ProxyWasmModule.Engine override) {
+        ProxyWasmModule.Engine e = override != null ? override : engine;
+        if (e != null) {
+            b.engine(e);
+        }
         return b;
     }
 }

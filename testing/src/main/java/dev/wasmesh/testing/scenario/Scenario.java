@@ -7,6 +7,7 @@ import java.util.List;
  * One scenario from a scenario file: how to start the filter, and the steps to run.
  *
  * @param line where the scenario starts in {@code file}
+ * @param then the further filters of the chain, in order
  * @param expectStartFailure if not null, the scenario expects the plugin to fail to start with a message
  *     containing this text, and has no steps to run
  */
@@ -16,9 +17,11 @@ public record Scenario(
         String name,
         Path filter,
         PluginSettings settings,
+        List<ChainedPlugin> then,
         String expectStartFailure,
         List<Step> steps) {
     public Scenario {
+        then = List.copyOf(then);
         steps = List.copyOf(steps);
     }
 }

@@ -48,7 +48,10 @@ public final class ScenarioParser {
             "foreignFunctions",
             "streamInfo",
             "expectStartFailure",
+            "then",
             "steps");
+    private static final Set<String> CHAINED_KEYS =
+            Set.of("filter", "rootId", "vmId", "pluginName", "pluginConfig", "vmConfig", "logLevel", "environment");
     private static final List<String> ACTIONS = List.of(
             "requestHeaders",
             "requestBody",
@@ -174,7 +177,38 @@ public final class ScenarioParser {
         if (steps.isEmpty() && startFailure == null) {
             throw YamlMap.error(file, node, "scenario '" + name + "' has no steps");
         }
-        return new Scenario(file, m.line(), name, filter, settings(m), startFailure, steps);
+        return new Scenario(file, m.line(), name, filter, settings(m), chained(m, filter), startFailure, steps);
+    }
+
+    /** {@code then:}: the filters after the scenario's own, each a plugin of its own (on a shared VM where Envoy shares). */
+    private List<ChainedPlugin> chained(YamlMap m, Path ownFilter) throws ScenarioException {
+        List<ChainedPlugin> out = new ArrayList<>();
+        if (!m.has("then")) {
+            return out;
+        }
+        Node list = m.get("then");
+        if (!(list instanceof SequenceNode)) {
+            throw YamlMap.error(file, list, "'then' must be a list of filters (lines starting with '- ')");
+        }
+        for (Node n : ((SequenceNode) list).getValue()) {
+            YamlMap p = YamlMap.of(file, n, "a filter in 'then'");
+            p.allowOnly(CHAINED_KEYS, "a filter in 'then'");
+            out.add(new ChainedPlugin(
+                    p.string("filter")
+                            .filter(s -> !s.isBlank())
+                            .map(this::relativeToFile)
+                            .orElse(ownFilter),
+                    p.string("rootId").orElse(""),
+                    p.string("vmId").orElse(""),
+                    p.string("pluginName").orElse(""),
+                    p.string("pluginConfig").orElse(""),
+                    p.string("vmConfig").orElse(""),
+                    p.has("logLevel")
+                            ? logLevel(p.get("logLevel"), p.string("logLevel").orElseThrow())
+                            : LogLevel.INFO,
+                    p.has("environment") ? YamlMap.stringMap(file, p.get("environment"), "'environment'") : Map.of()));
+        }
+        return out;
     }
 
     private Path relativeToFile(String path) {

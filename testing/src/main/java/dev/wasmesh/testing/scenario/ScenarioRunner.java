@@ -4,6 +4,7 @@ import dev.wasmesh.host.HeaderMap;
 import dev.wasmesh.host.ProxyWasmModule;
 import dev.wasmesh.host.WasmFailureException;
 import dev.wasmesh.testing.FilterLoadException;
+import dev.wasmesh.testing.HarnessBuilder;
 import dev.wasmesh.testing.HttpStream;
 import dev.wasmesh.testing.LogRecorder;
 import dev.wasmesh.testing.PendingGrpcCall;
@@ -35,12 +36,16 @@ public final class ScenarioRunner {
         long start = System.nanoTime();
         ProxyWasmHarness harness;
         try {
-            harness = scenario.settings()
-                    .apply(ProxyWasmHarness.load(scenario.filter()), engineOverride)
-                    .start();
+            HarnessBuilder b = scenario.settings().apply(ProxyWasmHarness.load(scenario.filter()), engineOverride);
+            for (ChainedPlugin p : scenario.then()) {
+                b = scenario.settings().engine(p.apply(b.then(p.filter())), engineOverride);
+            }
+            harness = b.start();
         } catch (FilterLoadException e) {
             // The usual cause in a new project: the scenario ran before the first build.
-            String hint = Files.exists(scenario.filter()) ? "" : " (build it first, e.g. with `wasmesh build`)";
+            boolean built =
+                    Files.exists(scenario.filter()) && scenario.then().stream().allMatch(p -> Files.exists(p.filter()));
+            String hint = built ? "" : " (build it first, e.g. with `wasmesh build`)";
             return result(
                     scenario,
                     start,

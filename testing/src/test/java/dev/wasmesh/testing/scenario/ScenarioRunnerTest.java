@@ -15,7 +15,7 @@ class ScenarioRunnerTest {
 
     @Test
     void sampleScenariosForEveryExamplePass() throws Exception {
-        for (String file : List.of("seed.yaml", "c-all.yaml", "others.yaml")) {
+        for (String file : List.of("seed.yaml", "c-all.yaml", "others.yaml", "chain.yaml")) {
             for (ScenarioResult r : run(ScenarioFiles.samples().resolve(file))) {
                 assertThat(r.passed())
                         .as(file + ": " + r.scenario().name() + "\n" + String.join("\n", r.details()) + "\n"

@@ -1,4 +1,4 @@
-package dev.wasmesh.proxy;
+package dev.wasmesh.stream;
 
 import dev.wasmesh.host.Action;
 import dev.wasmesh.host.Body;
@@ -11,7 +11,8 @@ import java.util.List;
  * One direction of a stream (request or response) flowing through the filter stages in order, with Envoy's
  * iteration rules: a stage that pauses on headers or trailers holds them until it continues; a stage that pauses
  * on a body buffers it and is called again with the growing body until it continues or the stream ends; data
- * never overtakes its headers (data arriving while headers are held waits in front of that stage). Single-threaded.
+ * never overtakes its headers (data arriving while headers are held waits in front of that stage). What a stage
+ * paused on stays held when the stream halts meanwhile (a local reply, a reset), so it reads as held. Single-threaded.
  */
 final class Pipeline {
     /** The filters of this direction, already in its order. */
@@ -83,8 +84,17 @@ final class Pipeline {
         this.heldTrailers = new HeaderMap[n];
     }
 
-    boolean started() {
-        return headersAt >= 0;
+    /** Whether a stage holds something of this direction: paused headers, a body, trailers, or data waiting. */
+    boolean holding() {
+        if (headersPaused || (waiting != null && !waiting.isEmpty())) {
+            return true;
+        }
+        for (int i = 0; i < n; i++) {
+            if (held[i] != null || heldTrailers[i] != null) {
+                return true;
+            }
+        }
+        return false;
     }
 
     void onHeaders(HeaderMap h, boolean endOfStream) {
@@ -137,11 +147,11 @@ final class Pipeline {
                 continue;
             }
             Action a = stages.headers(i, headers, headersEnd);
-            if (stages.halted()) {
-                return;
-            }
             if (a == Action.PAUSE) {
                 headersPaused = true;
+                return;
+            }
+            if (stages.halted()) {
                 return;
             }
         }
@@ -210,14 +220,14 @@ final class Pipeline {
             }
             heldEnd[j] = end;
             Action a = stages.data(j, body, end);
-            if (stages.halted()) {
-                return;
-            }
             if (a == Action.PAUSE) {
                 held[j] = body;
-                if (body.length() > bufferLimit) {
+                if (body.length() > bufferLimit && !stages.halted()) {
                     sink.overflow();
                 }
+                return;
+            }
+            if (stages.halted()) {
                 return;
             }
             held[j] = null;
@@ -242,11 +252,11 @@ final class Pipeline {
                 continue;
             }
             Action a = stages.trailers(j, trailers);
-            if (stages.halted()) {
-                return;
-            }
             if (a == Action.PAUSE) {
                 heldTrailers[j] = trailers;
+                return;
+            }
+            if (stages.halted()) {
                 return;
             }
             if (!releaseBody(j, false)) {
