@@ -2,9 +2,28 @@ package dev.wasmesh.proxy;
 
 import dev.wasmesh.host.PluginConfig;
 import dev.wasmesh.host.ProxyWasmModule;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 
-/** A filter whose module has been fetched, checked and compiled once; each worker instantiates it. */
-record LoadedFilter(FilterConfig config, ProxyWasmModule module, byte[] code) {
+/**
+ * A filter whose module has been fetched, checked and compiled once; each worker instantiates it.
+ *
+ * @param codeDigest the SHA-256 of the module's bytes, hex: plugins with the same code may share a VM
+ */
+record LoadedFilter(FilterConfig config, ProxyWasmModule module, String codeDigest) {
+    static LoadedFilter of(FilterConfig config, ProxyWasmModule module, byte[] code) {
+        try {
+            return new LoadedFilter(
+                    config,
+                    module,
+                    HexFormat.of()
+                            .formatHex(MessageDigest.getInstance("SHA-256").digest(code)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java platform has SHA-256", e);
+        }
+    }
+
     PluginConfig plugin() {
         return config.plugin();
     }

@@ -176,7 +176,7 @@ public final class ProxyServer implements AutoCloseable {
     LoadedFilter load(FilterConfig f) throws IOException, ModuleLoadException {
         byte[] code = f.inlineCode() != null ? f.inlineCode() : sources.fetch(f.location(), f.sha256());
         String name = f.localFile() != null ? f.localFile().getFileName().toString() : f.location();
-        return new LoadedFilter(f, ProxyWasmModule.fromBytes(name, code), code);
+        return LoadedFilter.of(f, ProxyWasmModule.fromBytes(name, code), code);
     }
 
     /** Reloads the filters read from {@code file}: new streams use the new VMs if they start, else nothing changes. */
