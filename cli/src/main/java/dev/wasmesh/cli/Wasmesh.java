@@ -1,5 +1,7 @@
 package dev.wasmesh.cli;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.wasmesh.cli.build.BuildCommand;
 import dev.wasmesh.cli.init.InitCommand;
 import dev.wasmesh.deploy.cli.DeployCommand;
@@ -11,7 +13,6 @@ import dev.wasmesh.deploy.cli.UndeployCommand;
 import dev.wasmesh.proxy.ModuleSources;
 import dev.wasmesh.proxy.cli.EchoCommand;
 import dev.wasmesh.proxy.cli.RunCommand;
-import dev.wasmesh.testing.cli.Json;
 import dev.wasmesh.testing.cli.OutputOptions;
 import dev.wasmesh.testing.cli.TestCommand;
 import java.io.PrintWriter;
@@ -62,6 +63,8 @@ import picocli.CommandLine.Spec;
             "  wasmesh help build",
         })
 public final class Wasmesh implements Runnable {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
     @Spec
     private CommandSpec spec;
 
@@ -129,7 +132,7 @@ public final class Wasmesh implements Runnable {
             Map<String, Object> json = new LinkedHashMap<>();
             json.put("error", message);
             json.put("exitCode", exitCode);
-            command.getOut().println(Json.write(json));
+            command.getOut().println(json(json));
             command.getOut().flush();
         }
         return exitCode;
@@ -138,5 +141,13 @@ public final class Wasmesh implements Runnable {
     private static boolean wantsJson(CommandLine command) {
         CommandSpec mixin = command.getCommandSpec().mixins().get(OutputOptions.MIXIN_NAME);
         return mixin != null && mixin.userObject() instanceof OutputOptions output && output.json();
+    }
+
+    private static String json(Object value) {
+        try {
+            return JSON.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write JSON: " + e.getOriginalMessage(), e);
+        }
     }
 }

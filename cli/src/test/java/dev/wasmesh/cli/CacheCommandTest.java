@@ -3,7 +3,8 @@ package dev.wasmesh.cli;
 import static dev.wasmesh.cli.Cli.wasmesh;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.wasmesh.testing.cli.Json;
+import dev.wasmesh.testsupport.Examples;
+import dev.wasmesh.testsupport.JsonDocs;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -47,7 +48,7 @@ class CacheCommandTest {
                 .doesNotContain("not usable");
 
         Cli.Result json = wasmesh().run("cache", "--dir", cache.toString(), "--output", "json");
-        Map<?, ?> parsed = (Map<?, ?>) Json.parse(json.stdout());
+        Map<?, ?> parsed = (Map<?, ?>) JsonDocs.parse(json.stdout());
         assertThat(parsed.get("dir")).isEqualTo(cache.toString());
         List<?> entries = (List<?>) parsed.get("entries");
         assertThat(entries).hasSize(1);

@@ -3,7 +3,8 @@ package dev.wasmesh.cli;
 import static dev.wasmesh.cli.Cli.wasmesh;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.wasmesh.testing.cli.Json;
+import dev.wasmesh.testsupport.Examples;
+import dev.wasmesh.testsupport.JsonDocs;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -63,7 +64,7 @@ class InspectAndTestCommandsTest {
         Cli.Result result = wasmesh().run("inspect", Examples.wasm("as-gcore").toString(), "--output", "json");
 
         assertThat(result.exitCode()).as(result.toString()).isZero();
-        Map<?, ?> json = (Map<?, ?>) Json.parse(result.stdout());
+        Map<?, ?> json = (Map<?, ?>) JsonDocs.parse(result.stdout());
         Map<?, ?> imports = (Map<?, ?>) json.get("imports");
         assertThat(imports.keySet().stream().map(String::valueOf).toList())
                 .containsExactly("proxyWasm", "wasi", "other");
@@ -114,7 +115,7 @@ class InspectAndTestCommandsTest {
         Cli.Result result = wasmesh().run("inspect", file.toString(), "--output", "json");
 
         assertThat(result.exitCode()).as(result.toString()).isEqualTo(ExitCode.FAILED);
-        Map<?, ?> json = (Map<?, ?>) Json.parse(result.stdout());
+        Map<?, ?> json = (Map<?, ?>) JsonDocs.parse(result.stdout());
         assertThat(json.get("abiVersion")).isEqualTo("0.2.1");
         assertThat(json.get("missingImports")).isEqualTo(List.of("env.no_such_f"));
         assertThat(json.get("loadable")).isEqualTo(false);
@@ -206,7 +207,7 @@ class InspectAndTestCommandsTest {
 
         assertThat(result.exitCode()).as(result.toString()).isZero();
         assertThat(result.stderr()).contains("PASS tests/hello.yaml: hello on the response", "1 passed, 0 failed");
-        Map<?, ?> json = (Map<?, ?>) Json.parse(result.stdout());
+        Map<?, ?> json = (Map<?, ?>) JsonDocs.parse(result.stdout());
         assertThat(json.get("passed")).isEqualTo(1L);
         assertThat(json.get("exitCode")).isEqualTo(0L);
         String xml = Files.readString(tmp.resolve("reports/junit.xml"));

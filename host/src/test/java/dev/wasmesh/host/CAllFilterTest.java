@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.wasmesh.host.abi.AbiVersion;
 import dev.wasmesh.host.abi.LogLevel;
+import dev.wasmesh.testsupport.Examples;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;

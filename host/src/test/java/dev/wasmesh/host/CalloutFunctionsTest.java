@@ -732,7 +732,7 @@ class CalloutFunctionsTest {
         assertThat(legacy).doesNotContain("proxy_on_grpc_receive_trailing_metadata");
         RecordingTransport t = new RecordingTransport("backend");
         Probe q = Probe.create(
-                Wat.module(legacy, ProxyWasmModule.Engine.COMPILER),
+                WatFixtures.module(legacy, ProxyWasmModule.Engine.COMPILER),
                 Probe.plugin("probe"),
                 new HostEnvironment().transport(t),
                 new WasmVm.Options());

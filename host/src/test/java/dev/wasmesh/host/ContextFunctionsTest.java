@@ -277,7 +277,7 @@ class ContextFunctionsTest {
     @Test
     void withoutAContextOnlyContextFreeFunctionsWork() {
         Probe q = Probe.create(
-                Wat.module(NO_CONTEXT_WAT, ProxyWasmModule.Engine.COMPILER),
+                WatFixtures.module(NO_CONTEXT_WAT, ProxyWasmModule.Engine.COMPILER),
                 Probe.plugin("probe"),
                 new HostEnvironment(),
                 new WasmVm.Options());

@@ -3,6 +3,7 @@ package dev.wasmesh.host;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.wasmesh.testsupport.Examples;
 import java.nio.file.Files;
 import org.junit.jupiter.api.Test;
 

@@ -3,6 +3,7 @@ package dev.wasmesh.host;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
+import dev.wasmesh.testsupport.Wat;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Duration;
@@ -55,7 +56,7 @@ class ModuleLoadFuzzTest {
     void seedsMatchTheirSources(String name) throws IOException {
         try (InputStream in = getClass().getResourceAsStream("ModuleLoadFuzzTestInputs/load/" + name + ".wasm")) {
             assertThat(in).as(name + ".wasm").isNotNull();
-            assertThat(in.readAllBytes()).isEqualTo(Wat.compile(Wat.fixture("fuzz/" + name)));
+            assertThat(in.readAllBytes()).isEqualTo(Wat.compile(WatFixtures.fixture("fuzz/" + name)));
         }
     }
 }

@@ -321,13 +321,13 @@ final class Probe {
 
     /** The probe module for an ABI version, compiled once per engine. */
     static ProxyWasmModule module(ProxyWasmModule.Engine engine, AbiVersion abi) {
-        return MODULES.computeIfAbsent(engine + "/" + abi, k -> Wat.module(wat(abi), engine));
+        return MODULES.computeIfAbsent(engine + "/" + abi, k -> WatFixtures.module(wat(abi), engine));
     }
 
     /** The probe's text for an ABI version, for tests that compile a variant of it. */
     static String wat(AbiVersion abi) {
         boolean eos = abi.atLeast(AbiVersion.V0_2_0);
-        return Wat.fixture("probe")
+        return WatFixtures.fixture("probe")
                 .replace("{{ABI}}", abi.marker())
                 .replace("{{EOS_PARAM}}", eos ? "(param i32)" : "")
                 .replace("{{EOS_ARG}}", eos ? "(local.get 2)" : "(i32.const -1)");

@@ -1,5 +1,7 @@
 package dev.wasmesh.proxy;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.wasmesh.host.HeaderMap;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -8,6 +10,8 @@ import java.util.Map;
 
 /** The running configuration as JSON, in the shape of what it came from (listener, filters, routes, clusters). */
 final class ConfigDump {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
     private ConfigDump() {}
 
     static String of(ProxyServer server) {
@@ -57,6 +61,14 @@ final class ConfigDump {
         });
         doc.put("clusters", clusters);
         doc.put("workers", server.config().workers());
-        return Json.write(doc);
+        return json(doc);
+    }
+
+    private static String json(Object value) {
+        try {
+            return JSON.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write JSON: " + e.getOriginalMessage(), e);
+        }
     }
 }

@@ -1,5 +1,7 @@
 package dev.wasmesh.proxy;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.wasmesh.host.HeaderMap;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -31,6 +33,8 @@ import java.util.Map;
  * {@code trailers} when there are any).
  */
 public final class EchoServer implements AutoCloseable {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
     private static final int MAX_BODY = 64 * 1024 * 1024;
 
     private final Channel channel;
@@ -89,7 +93,7 @@ public final class EchoServer implements AutoCloseable {
         if (!req.trailingHeaders().isEmpty()) {
             doc.put("trailers", fields(req.trailingHeaders()));
         }
-        return Json.write(doc);
+        return json(doc);
     }
 
     private static Map<String, String> fields(HttpHeaders received) {
@@ -141,6 +145,14 @@ public final class EchoServer implements AutoCloseable {
             } else {
                 ctx.writeAndFlush(r).addListener(ChannelFutureListener.CLOSE);
             }
+        }
+    }
+
+    private static String json(Object value) {
+        try {
+            return JSON.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write JSON: " + e.getOriginalMessage(), e);
         }
     }
 }

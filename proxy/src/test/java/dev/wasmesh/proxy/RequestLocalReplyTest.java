@@ -3,6 +3,7 @@ package dev.wasmesh.proxy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.wasmesh.host.PluginConfig;
+import dev.wasmesh.testsupport.Wat;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -54,12 +55,11 @@ class RequestLocalReplyTest {
      */
     @Test
     void aGrpcLocalReplyBodyIsPercentEncodedIntoGrpcMessage() throws Exception {
-        Path filter = dir.resolve("grpc-deny.wasm");
         String wat = Fixtures.wat("local-reply-then-continue.wat")
                 .replace("(data (i32.const 48) \"denied\")", "(data (i32.const 48) \"no\\0d\\0ax-injected: 1 50%\")")
                 .replace("(i32.const 48) (i32.const 6)", "(i32.const 48) (i32.const 21)")
                 .replace("(i32.const 25) (i32.const -1)", "(i32.const 25) (i32.const 13)");
-        java.nio.file.Files.write(filter, com.dylibso.chicory.wabt.Wat2Wasm.parse(wat));
+        Path filter = Wat.write(dir, "grpc-deny", wat);
         try (TestUpstream upstream = new TestUpstream("real");
                 TestProxy p = TestProxy.start(new ProxyConfig()
                         .workers(1)

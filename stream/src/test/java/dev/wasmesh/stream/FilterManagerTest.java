@@ -16,10 +16,9 @@ import dev.wasmesh.host.StreamControl;
 import dev.wasmesh.host.StreamInfo;
 import dev.wasmesh.host.WasmFailureException;
 import dev.wasmesh.host.WasmVm;
+import dev.wasmesh.testsupport.Examples;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -42,11 +41,7 @@ class FilterManagerTest {
 
     @BeforeEach
     void start() throws Exception {
-        Path dir = Path.of("").toAbsolutePath();
-        while (!Files.isDirectory(dir.resolve("examples/c-all"))) {
-            dir = dir.getParent();
-        }
-        ProxyWasmModule module = ProxyWasmModule.load(dir.resolve("examples/c-all/filter.wasm"));
+        ProxyWasmModule module = ProxyWasmModule.load(Examples.wasm("c-all"));
         PluginConfig config = PluginConfig.builder().rootId("c_all_root").build();
         vm = WasmVm.create(module, new HostEnvironment().transport(new HeldCalls()), config);
         root = vm.createRootContext(config);

@@ -9,6 +9,7 @@ import dev.wasmesh.host.LocalResponse;
 import dev.wasmesh.host.WasmFailure;
 import dev.wasmesh.host.abi.LogLevel;
 import dev.wasmesh.host.abi.StreamType;
+import dev.wasmesh.testsupport.Examples;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;

@@ -8,6 +8,7 @@ import dev.wasmesh.host.ProxyWasmModule;
 import dev.wasmesh.host.WasmFailure;
 import dev.wasmesh.host.WasmFailureException;
 import dev.wasmesh.host.abi.LogLevel;
+import dev.wasmesh.testsupport.Examples;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;

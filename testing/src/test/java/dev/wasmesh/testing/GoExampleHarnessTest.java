@@ -8,6 +8,7 @@ import dev.wasmesh.host.WasmFailure;
 import dev.wasmesh.host.WasmFailureException;
 import dev.wasmesh.host.abi.LogLevel;
 import dev.wasmesh.host.abi.StreamType;
+import dev.wasmesh.testsupport.Examples;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.Map;

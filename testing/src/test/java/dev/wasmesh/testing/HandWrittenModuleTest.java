@@ -3,10 +3,10 @@ package dev.wasmesh.testing;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.dylibso.chicory.wabt.Wat2Wasm;
 import dev.wasmesh.host.WasmFailure;
 import dev.wasmesh.host.WasmFailureException;
 import dev.wasmesh.host.abi.LogLevel;
+import dev.wasmesh.testsupport.Wat;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -35,7 +35,7 @@ class HandWrittenModuleTest {
             """;
 
     private static ProxyWasmHarness start() {
-        return ProxyWasmHarness.load("hand.wasm", Wat2Wasm.parse(WAT)).start();
+        return ProxyWasmHarness.load("hand.wasm", Wat.compile(WAT)).start();
     }
 
     @Test

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.wasmesh.host.Action;
 import dev.wasmesh.host.abi.LogLevel;
 import dev.wasmesh.host.abi.StreamType;
+import dev.wasmesh.testsupport.Examples;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;

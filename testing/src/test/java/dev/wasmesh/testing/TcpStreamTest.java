@@ -3,12 +3,12 @@ package dev.wasmesh.testing;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.dylibso.chicory.wabt.Wat2Wasm;
 import dev.wasmesh.host.Action;
 import dev.wasmesh.host.StreamInfo;
 import dev.wasmesh.host.abi.LogLevel;
 import dev.wasmesh.host.abi.PeerType;
 import dev.wasmesh.host.abi.StreamType;
+import dev.wasmesh.testsupport.Wat;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -94,7 +94,7 @@ class TcpStreamTest {
             """;
 
     private static ProxyWasmHarness start() {
-        return ProxyWasmHarness.load("tcp.wasm", Wat2Wasm.parse(WAT)).start();
+        return ProxyWasmHarness.load("tcp.wasm", Wat.compile(WAT)).start();
     }
 
     @Test

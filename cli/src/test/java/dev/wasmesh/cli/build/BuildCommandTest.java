@@ -8,7 +8,7 @@ import dev.wasmesh.cli.Cli.Result;
 import dev.wasmesh.cli.ExitCode;
 import dev.wasmesh.cli.Wasmesh;
 import dev.wasmesh.cli.project.Language;
-import dev.wasmesh.testing.cli.Json;
+import dev.wasmesh.testsupport.JsonDocs;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -116,7 +116,7 @@ class BuildCommandTest {
                 .contains("$ go mod tidy", "$ GOARCH=wasm GOOS=wasip1 go build -buildmode=c-shared -o filter.wasm .");
         assertThat(second.exitCode()).as(second.toString()).isZero();
         assertThat(second.stderr()).doesNotContain("go mod tidy");
-        assertThat(Json.parse(second.stdout()))
+        assertThat(JsonDocs.parse(second.stdout()))
                 .isEqualTo(Map.of(
                         "language",
                         "go",
@@ -203,7 +203,8 @@ class BuildCommandTest {
         assertThat(result.exitCode()).as(result.toString()).isEqualTo(ExitCode.FAILED);
         assertThat(result.stderr())
                 .contains("missing or unknown proxy-wasm ABI version", "proxy_* exports found: none");
-        assertThat(((Map<?, ?>) Json.parse(result.stdout())).get("exitCode")).isEqualTo((long) ExitCode.FAILED);
+        assertThat(((Map<?, ?>) JsonDocs.parse(result.stdout())).get("exitCode"))
+                .isEqualTo((long) ExitCode.FAILED);
     }
 
     @Test

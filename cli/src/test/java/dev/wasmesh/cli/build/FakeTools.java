@@ -1,6 +1,6 @@
 package dev.wasmesh.cli.build;
 
-import dev.wasmesh.cli.Examples;
+import dev.wasmesh.testsupport.Examples;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -7,7 +7,7 @@ import dev.wasmesh.cli.Cli.Result;
 import dev.wasmesh.cli.ExitCode;
 import dev.wasmesh.cli.Wasmesh;
 import dev.wasmesh.deploy.testing.RequiredTools;
-import dev.wasmesh.testing.cli.Json;
+import dev.wasmesh.testsupport.JsonDocs;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -50,7 +50,7 @@ class RealToolchainBuildTest {
                 .contains("Built " + dir.resolve("filter.wasm"), "proxy-wasm ABI 0.2.1 (assemblyscript)");
         assertThat(second.exitCode()).as(second.toString()).isZero();
         assertThat(second.stderr()).as("node_modules is reused").doesNotContain("npm install");
-        Map<?, ?> json = (Map<?, ?>) Json.parse(second.stdout());
+        Map<?, ?> json = (Map<?, ?>) JsonDocs.parse(second.stdout());
         assertThat(json.get("abiVersion")).isEqualTo("0.2.1");
         assertThat(json.get("output"))
                 .as("-o is relative to the working directory")

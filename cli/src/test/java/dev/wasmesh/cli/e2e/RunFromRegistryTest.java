@@ -4,9 +4,9 @@ import static dev.wasmesh.cli.Cli.wasmesh;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.wasmesh.cli.Cli;
-import dev.wasmesh.cli.Examples;
 import dev.wasmesh.cli.ProxyProcess;
 import dev.wasmesh.deploy.testing.LocalRegistry;
+import dev.wasmesh.testsupport.Examples;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;

@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
 import dev.wasmesh.cli.Cli;
-import dev.wasmesh.cli.Examples;
 import dev.wasmesh.cli.ProxyProcess;
+import dev.wasmesh.testsupport.Examples;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.InetAddress;

@@ -2,8 +2,8 @@ package dev.wasmesh.cli.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.wasmesh.cli.Examples;
 import dev.wasmesh.cli.ProxyProcess;
+import dev.wasmesh.testsupport.Examples;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.wasmesh.cli.Cli.Result;
 import dev.wasmesh.cli.ExitCode;
 import dev.wasmesh.cli.project.Language;
-import dev.wasmesh.testing.cli.Json;
+import dev.wasmesh.testsupport.JsonDocs;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -50,9 +50,9 @@ class InitCommandTest {
         for (String file : files(dir)) {
             assertThat(read(dir, file)).as(file).doesNotContain("{{name}}", "{{rootId}}", "{{crateName}}");
         }
-        assertThat(Json.parse(read(dir, ".wasmesh.json")))
+        assertThat(JsonDocs.parse(read(dir, ".wasmesh.json")))
                 .isEqualTo(Map.of("language", language.id(), "name", "demo-filter", "rootId", "demo_root"));
-        assertThat(Json.parse(read(dir, "runtime-config.json")))
+        assertThat(JsonDocs.parse(read(dir, "runtime-config.json")))
                 .isEqualTo(Map.of(
                         "type", "envoy_proxy",
                         "abiVersions", List.of("v0-4689a30309abf31aee9ae36e73d34b1bb182685f", "v0.2.1"),
@@ -128,7 +128,7 @@ class InitCommandTest {
         Result result = wasmesh().run("init", dir.toString(), "--language", "cpp");
 
         assertThat(result.exitCode()).as(result.toString()).isZero();
-        assertThat(Json.parse(read(dir, ".wasmesh.json")))
+        assertThat(JsonDocs.parse(read(dir, ".wasmesh.json")))
                 .isEqualTo(Map.of("language", "cpp", "name", "my-cool_filter", "rootId", "my-cool_filter"));
     }
 
@@ -139,7 +139,7 @@ class InitCommandTest {
         Result result = wasmesh().run("init", dir.toString(), "-l", "go", "--output", "json");
 
         assertThat(result.exitCode()).as(result.toString()).isZero();
-        Map<?, ?> json = (Map<?, ?>) Json.parse(result.stdout());
+        Map<?, ?> json = (Map<?, ?>) JsonDocs.parse(result.stdout());
         assertThat(json.get("dir")).isEqualTo(dir.toString());
         assertThat(json.get("language")).isEqualTo("go");
         assertThat(json.get("name")).isEqualTo("json-demo");
@@ -239,7 +239,7 @@ class InitCommandTest {
                         .fileKey())
                 .as("not replaced by a new directory, which would strand a shell inside it")
                 .isEqualTo(before);
-        assertThat(Json.parse(read(dir, ".wasmesh.json")))
+        assertThat(JsonDocs.parse(read(dir, ".wasmesh.json")))
                 .isEqualTo(Map.of("language", "cpp", "name", "here", "rootId", "here"));
     }
 
@@ -275,7 +275,7 @@ class InitCommandTest {
         Result result = wasmesh().run("init", tmp.toString(), "-l", "go", "--output", "json");
 
         assertThat(result.exitCode()).isEqualTo(ExitCode.USAGE);
-        Map<?, ?> json = (Map<?, ?>) Json.parse(result.stdout());
+        Map<?, ?> json = (Map<?, ?>) JsonDocs.parse(result.stdout());
         assertThat(json.get("exitCode")).isEqualTo((long) ExitCode.USAGE);
         assertThat((String) json.get("error")).contains("is not empty");
     }

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.wasmesh.cli.Cli;
 import dev.wasmesh.cli.ExitCode;
 import dev.wasmesh.deploy.testing.RequiredTools;
-import dev.wasmesh.testing.cli.Json;
+import dev.wasmesh.testsupport.JsonDocs;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -56,7 +56,7 @@ class InitTerminalTest {
             assertThat(tmux.awaitExit(STEP)).isZero();
             assertThat(tmux.screen()).contains("Created assemblyscript project typed-name");
         }
-        assertThat(Json.parse(Files.readString(dir.resolve(".wasmesh.json"))))
+        assertThat(JsonDocs.parse(Files.readString(dir.resolve(".wasmesh.json"))))
                 .isEqualTo(Map.of("language", "assemblyscript", "name", "typed-name", "rootId", "typed-name"));
         assertThat(dir.resolve("package.json")).exists();
     }
@@ -73,7 +73,7 @@ class InitTerminalTest {
             assertThat(tmux.awaitExit(STEP)).isZero();
             assertThat(tmux.screen()).doesNotContain("Project name", "Root id");
         }
-        assertThat(Json.parse(Files.readString(dir.resolve(".wasmesh.json"))))
+        assertThat(JsonDocs.parse(Files.readString(dir.resolve(".wasmesh.json"))))
                 .as("Up from the first entry wraps to the last")
                 .isEqualTo(Map.of("language", "go", "name", "given", "rootId", "given_root"));
     }

@@ -1,5 +1,7 @@
 package dev.wasmesh.proxy.envoy;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.wasmesh.host.FailurePolicy;
 import dev.wasmesh.host.HeaderMap;
 import dev.wasmesh.host.PluginConfig;
@@ -31,6 +33,8 @@ import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
  * wasmesh does not run is an error naming its path.
  */
 public final class EnvoyConfigLoader {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
     static final String HCM = "envoy.filters.network.http_connection_manager";
     static final String HCM_TYPE =
             "type.googleapis.com/envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager";
@@ -367,7 +371,7 @@ public final class EnvoyConfigLoader {
         }
         Map<Object, Object> fields = new LinkedHashMap<>(any.map());
         fields.remove("@type");
-        return dev.wasmesh.proxy.Json.write(fields).getBytes(StandardCharsets.UTF_8);
+        return json(fields).getBytes(StandardCharsets.UTF_8);
     }
 
     private static ClusterConfig cluster(Node c) throws EnvoyConfigException {
@@ -421,6 +425,14 @@ public final class EnvoyConfigLoader {
             return new ClusterConfig(name, endpoints, connectTimeout);
         } catch (IllegalArgumentException e) {
             throw c.error("load_assignment", e.getMessage());
+        }
+    }
+
+    private static String json(Object value) {
+        try {
+            return JSON.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write JSON: " + e.getOriginalMessage(), e);
         }
     }
 }

@@ -1,5 +1,7 @@
 package dev.wasmesh.testing.cli;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.PrintWriter;
 import java.util.Locale;
 import java.util.Map;
@@ -11,6 +13,8 @@ import picocli.CommandLine.Option;
  * Mix it in as a field named {@value #MIXIN_NAME} so errors are reported in the same format.
  */
 public final class OutputOptions {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
     public static final String MIXIN_NAME = "output";
 
     /** Lower-case names so help and completion show the values users type. */
@@ -37,7 +41,15 @@ public final class OutputOptions {
 
     /** Prints the result: the JSON object in json mode, else the human text. */
     public void print(PrintWriter out, Map<String, ?> result, String text) {
-        out.println(json() ? Json.write(result) : text);
+        out.println(json() ? json(result) : text);
         out.flush();
+    }
+
+    private static String json(Object value) {
+        try {
+            return JSON.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write JSON: " + e.getOriginalMessage(), e);
+        }
     }
 }

@@ -1,5 +1,7 @@
 package dev.wasmesh.testing.cli;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.wasmesh.host.ProxyWasmModule;
 import dev.wasmesh.testing.scenario.FileOutcome;
 import dev.wasmesh.testing.scenario.JUnitXmlReport;
@@ -59,6 +61,8 @@ import picocli.CommandLine.Spec;
             "4:the JUnit report cannot be written"
         })
 public final class TestCommand implements Callable<Integer> {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
     static final int FAILED = 1;
     static final int USAGE = 2;
     static final int IO_ERROR = 4;
@@ -146,7 +150,7 @@ public final class TestCommand implements Callable<Integer> {
 
     private void printJson(Map<String, Object> json) {
         PrintWriter out = spec.commandLine().getOut();
-        out.println(Json.write(json));
+        out.println(json(json));
         out.flush();
     }
 
@@ -258,6 +262,14 @@ public final class TestCommand implements Callable<Integer> {
                     .collect(Collectors.toList());
         } catch (IOException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), "cannot list " + dir + ": " + e.getMessage());
+        }
+    }
+
+    private static String json(Object value) {
+        try {
+            return JSON.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write JSON: " + e.getOriginalMessage(), e);
         }
     }
 }

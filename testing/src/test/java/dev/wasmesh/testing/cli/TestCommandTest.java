@@ -2,8 +2,9 @@ package dev.wasmesh.testing.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.wasmesh.testing.Examples;
 import dev.wasmesh.testing.scenario.ScenarioFiles;
+import dev.wasmesh.testsupport.Examples;
+import dev.wasmesh.testsupport.JsonDocs;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
@@ -42,9 +43,9 @@ class TestCommandTest {
     void allSamplesPass() {
         Run r = run(ScenarioFiles.samples().toString());
         assertThat(r.exit()).as(r.out() + r.err()).isZero();
-        assertThat(r.outLines()).filteredOn(l -> l.startsWith("PASS ")).hasSize(18);
+        assertThat(r.outLines()).filteredOn(l -> l.startsWith("PASS ")).hasSize(20);
         assertThat(r.outLines()).noneMatch(l -> l.startsWith("FAIL "));
-        assertThat(r.outLines()).last().isEqualTo("18 passed, 0 failed");
+        assertThat(r.outLines()).last().isEqualTo("20 passed, 0 failed");
         assertThat(r.out())
                 .contains("PASS " + ScenarioFiles.samples().resolve("c-all.yaml")
                         + ": callout is answered through the harness");
@@ -114,7 +115,7 @@ class TestCommandTest {
 
         assertThat(r.exit()).isEqualTo(2);
         assertThat(r.err()).contains("FAIL " + wrong, "ERROR " + unknownKey + ":8:", "1 passed, 2 failed");
-        Map<?, ?> json = (Map<?, ?>) Json.parse(r.out());
+        Map<?, ?> json = (Map<?, ?>) JsonDocs.parse(r.out());
         assertThat(json.get("passed")).isEqualTo(1L);
         assertThat(json.get("failed")).isEqualTo(2L);
         assertThat(json.get("exitCode")).isEqualTo(2L);
@@ -138,7 +139,7 @@ class TestCommandTest {
 
         assertThat(r.exit()).isEqualTo(2);
         assertThat(r.err()).startsWith("error: no scenario files");
-        assertThat(((Map<?, ?>) Json.parse(r.out())).get("exitCode")).isEqualTo(2L);
+        assertThat(((Map<?, ?>) JsonDocs.parse(r.out())).get("exitCode")).isEqualTo(2L);
     }
 
     @Test

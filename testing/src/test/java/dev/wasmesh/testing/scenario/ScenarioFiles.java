@@ -1,6 +1,6 @@
 package dev.wasmesh.testing.scenario;
 
-import dev.wasmesh.testing.Examples;
+import dev.wasmesh.testsupport.Examples;
 import java.nio.file.Path;
 
 /** The scenario fixtures in src/test/resources, used in place so their relative filter paths resolve. */

@@ -2,6 +2,7 @@ package dev.wasmesh.testing.scenario;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.wasmesh.testsupport.Examples;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -53,7 +54,7 @@ class ScenarioRunnerTest {
 
     @Test
     void unansweredCalloutAndUnexpectedFailureAreReported(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
-        String cAll = dev.wasmesh.testing.Examples.wasm("c-all").toString();
+        String cAll = Examples.wasm("c-all").toString();
         List<Scenario> scenarios = ScenarioParser.parse(dir.resolve("t.yaml"), """
                 - name: nothing to answer
                   filter: %1$s
@@ -99,7 +100,7 @@ class ScenarioRunnerTest {
 
     @Test
     void aUnaryGrpcCallTakesOnlyAResponseOrAFailure(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
-        String cAll = dev.wasmesh.testing.Examples.wasm("c-all").toString();
+        String cAll = Examples.wasm("c-all").toString();
         String scenario = """
                 - name: %s
                   filter: %s
