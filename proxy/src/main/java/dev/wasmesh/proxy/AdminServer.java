@@ -64,6 +64,8 @@ final class AdminServer implements AutoCloseable {
         channel.close().syncUninterruptibly();
     }
 
+    private static final String ENDPOINTS = "admin endpoints: /ready /stats /stats/prometheus /config_dump /logging\n";
+
     private static final class Handler extends SimpleChannelInboundHandler<FullHttpRequest> {
         private final ProxyServer server;
 
@@ -78,6 +80,10 @@ final class AdminServer implements AutoCloseable {
             HttpResponseStatus status = HttpResponseStatus.OK;
             String body;
             switch (q.path()) {
+                case "/":
+                    // Envoy's admin home page lists its endpoints.
+                    body = ENDPOINTS;
+                    break;
                 case "/ready":
                     boolean ready = !server.draining();
                     status = ready ? HttpResponseStatus.OK : HttpResponseStatus.SERVICE_UNAVAILABLE;
@@ -115,7 +121,7 @@ final class AdminServer implements AutoCloseable {
                     break;
                 default:
                     status = HttpResponseStatus.NOT_FOUND;
-                    body = "invalid path; admin endpoints: /ready /stats /stats/prometheus /config_dump /logging\n";
+                    body = "invalid path; " + ENDPOINTS;
             }
             byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
             FullHttpResponse r =

@@ -244,6 +244,7 @@ final class DownstreamHandler extends ChannelInboundHandlerAdapter implements Wo
             r.headers().set("content-type", "text/plain");
         }
         r.headers().set("connection", "close");
+        r.headers().set("server", "envoy");
         HttpUtil.setContentLength(r, body.length);
         server.countResponse(status.code());
         Instant now = Instant.ofEpochSecond(0, server.env().clock().realtimeNanos()); // the clock filters read too

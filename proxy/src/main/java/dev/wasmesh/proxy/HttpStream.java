@@ -8,6 +8,7 @@ import dev.wasmesh.stream.FilterManagerCallbacks;
 import io.netty.channel.Channel;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpUtil;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.UUID;
@@ -224,7 +225,16 @@ final class HttpStream implements Router.Events, FilterManagerCallbacks {
     @Override
     public void downstreamHeaders(HeaderMap headers, boolean endOfStream) {
         prepareWriter();
+        serverHeader(headers);
         writer.headers(headers, endOfStream);
+    }
+
+    /**
+     * Envoy's connection manager names itself in every response, after the filters ({@code server_name} "envoy",
+     * {@code server_header_transformation} OVERWRITE by default).
+     */
+    private static void serverHeader(HeaderMap headers) {
+        headers.set("server", "envoy");
     }
 
     @Override
@@ -245,6 +255,7 @@ final class HttpStream implements Router.Events, FilterManagerCallbacks {
     @Override
     public void downstreamReply(HeaderMap headers, byte[] body) {
         prepareWriter();
+        serverHeader(headers);
         writer.replace(headers, body);
     }
 
@@ -286,6 +297,10 @@ final class HttpStream implements Router.Events, FilterManagerCallbacks {
         }
         lastActivity = System.nanoTime();
         details = "via_upstream";
+        InetSocketAddress upstream = router.upstreamAddress();
+        if (upstream != null) {
+            info.upstream(upstream.getAddress().getHostAddress(), upstream.getPort());
+        }
         filters.encodeHeaders(headers, endOfStream);
     }
 

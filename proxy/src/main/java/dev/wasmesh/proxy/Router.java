@@ -8,6 +8,7 @@ import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.concurrent.ScheduledFuture;
+import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -58,6 +59,11 @@ final class Router {
 
     String upstreamHost() {
         return exchange == null ? "" : exchange.remote();
+    }
+
+    /** The upstream host the request went to, once connected; null before. */
+    InetSocketAddress upstreamAddress() {
+        return exchange == null ? null : exchange.remoteAddress();
     }
 
     void headers(HeaderMap headers, boolean endOfStream) {

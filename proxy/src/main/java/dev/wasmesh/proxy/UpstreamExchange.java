@@ -9,6 +9,7 @@ import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
+import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -65,6 +66,11 @@ final class UpstreamExchange {
     /** The upstream's address once connected, for logs and properties. */
     String remote() {
         return handler == null ? "" : handler.remote();
+    }
+
+    /** The connected upstream's socket address, or null before the connection is up. */
+    InetSocketAddress remoteAddress() {
+        return channel != null && channel.remoteAddress() instanceof InetSocketAddress a ? a : null;
     }
 
     void attach(Channel ch) {
