@@ -42,8 +42,12 @@ final class ConfigDump {
             if (r.path() != null) {
                 m.put("path", HeaderMap.text(r.path()));
             }
-            m.put("cluster", r.cluster());
-            m.put("timeout_ms", r.timeout().toMillis());
+            if (r.directResponse() != null) {
+                m.put("direct_response_status", r.directResponse().status());
+            } else {
+                m.put("cluster", r.cluster());
+                m.put("timeout_ms", r.timeout().toMillis());
+            }
             routes.add(m);
         }
         doc.put("routes", routes);
