@@ -114,7 +114,7 @@ public final class EnvoyConfigLoader {
 
     private static Endpoint socketAddress(Node address) throws EnvoyConfigException {
         Node sa = address.object("socket_address");
-        String protocol = sa.enumValue("protocol", "TCP");
+        String protocol = sa.string("protocol", "TCP");
         if (!protocol.equals("TCP")) {
             throw sa.error("protocol", "only TCP is supported");
         }
@@ -148,7 +148,7 @@ public final class EnvoyConfigLoader {
         f.done();
         hcm.expectType(HCM_TYPE);
         config.statPrefix(hcm.requireString("stat_prefix"));
-        String codec = hcm.enumValue("codec_type", "AUTO");
+        String codec = hcm.string("codec_type", "AUTO");
         if (!List.of("AUTO", "HTTP1", "HTTP2").contains(codec)) {
             throw hcm.error("codec_type", "expected AUTO, HTTP1 or HTTP2 (HTTP/3 is not supported)");
         }
@@ -298,7 +298,7 @@ public final class EnvoyConfigLoader {
         b.rootId(c.string("root_id", ""));
         b.pluginConfiguration(any(c, "configuration"));
         boolean failOpen = c.bool("fail_open", false);
-        String policy = c.enumValue("failure_policy", null);
+        String policy = c.string("failure_policy", null);
         b.failurePolicy(
                 policy != null && !policy.equals("UNSPECIFIED")
                         ? parsePolicy(c, policy)
@@ -404,11 +404,11 @@ public final class EnvoyConfigLoader {
 
     private static ClusterConfig cluster(Node c) throws EnvoyConfigException {
         String name = c.requireString("name");
-        String type = c.enumValue("type", "STATIC");
+        String type = c.string("type", "STATIC");
         if (!List.of("STATIC", "STRICT_DNS", "LOGICAL_DNS").contains(type)) {
             throw c.error("type", "wasmesh supports STATIC, STRICT_DNS and LOGICAL_DNS clusters, not " + type);
         }
-        String lb = c.enumValue("lb_policy", "ROUND_ROBIN");
+        String lb = c.string("lb_policy", "ROUND_ROBIN");
         if (!lb.equals("ROUND_ROBIN")) {
             throw c.error("lb_policy", "only ROUND_ROBIN is supported");
         }

@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
@@ -63,15 +62,6 @@ final class Node {
             return v.toString();
         }
         throw error(key, "expected a string");
-    }
-
-    /**
-     * An enum field's value in upper case: Envoy reads its configuration's enums case-insensitively, so
-     * {@code strict_dns} is {@code STRICT_DNS}.
-     */
-    String enumValue(String key, String dflt) throws EnvoyConfigException {
-        String v = string(key, dflt);
-        return v == null ? null : v.toUpperCase(Locale.ROOT);
     }
 
     String requireString(String key) throws EnvoyConfigException {
