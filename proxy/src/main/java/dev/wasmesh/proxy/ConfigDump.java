@@ -42,12 +42,8 @@ final class ConfigDump {
             if (r.path() != null) {
                 m.put("path", HeaderMap.text(r.path()));
             }
-            if (r.directResponse() != null) {
-                m.put("direct_response_status", r.directResponse().status());
-            } else {
-                m.put("cluster", r.cluster());
-                m.put("timeout_ms", r.timeout().toMillis());
-            }
+            m.put("cluster", r.cluster());
+            m.put("timeout_ms", r.timeout().toMillis());
             routes.add(m);
         }
         doc.put("routes", routes);

@@ -319,13 +319,6 @@ final class HttpStream implements Router.Events, FilterManagerCallbacks {
     }
 
     @Override
-    public void directResponse(RouteConfig route, RouteConfig.DirectResponse response) {
-        info.route("", route.name());
-        filters.sendLocalReply(
-                new LocalResponse(response.status(), "direct_response", response.body(), new HeaderMap(), -1));
-    }
-
-    @Override
     public void upstreamFailed(int status, String failureDetails, String body, String flag) {
         if (!finished) {
             flags = flag;

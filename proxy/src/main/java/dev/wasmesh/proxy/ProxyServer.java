@@ -133,7 +133,7 @@ public final class ProxyServer implements AutoCloseable {
             routes.add(RouteConfig.catchAll(ProxyConfig.DEFAULT_CLUSTER));
         }
         for (RouteConfig r : routes) {
-            if (r.directResponse() == null && !clusters.containsKey(r.cluster())) {
+            if (!clusters.containsKey(r.cluster())) {
                 throw new StartupException("route '" + r.name() + "' names unknown cluster '" + r.cluster() + "'");
             }
         }

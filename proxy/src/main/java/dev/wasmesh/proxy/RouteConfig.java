@@ -6,8 +6,7 @@ import java.util.List;
 import java.util.regex.Pattern;
 
 /**
- * One route: a match on path and headers, and the cluster it sends to with its timeout (0 = none), or the
- * response it answers with itself ({@code directResponse}, then {@code cluster} is null). Domains, prefix,
+ * One route: a match on path and headers, and the cluster it sends to with its timeout (0 = none). Domains, prefix,
  * path and header matches are byte strings, as the request's headers are ({@link HeaderMap#utf8} of a text).
  */
 public record RouteConfig(
@@ -17,8 +16,7 @@ public record RouteConfig(
         String path,
         List<HeaderMatch> headers,
         String cluster,
-        Duration timeout,
-        DirectResponse directResponse) {
+        Duration timeout) {
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(15);
     private static final Pattern PORT = Pattern.compile(":\\d+$");
 
@@ -31,33 +29,9 @@ public record RouteConfig(
         }
     }
 
-    /** A route that answers itself (Envoy's {@code direct_response}): no cluster, this status and body. */
-    public record DirectResponse(int status, byte[] body) {
-        public DirectResponse {
-            body = body.clone();
-        }
-
-        @Override
-        public byte[] body() {
-            return body.clone();
-        }
-    }
-
     public RouteConfig {
         domains = List.copyOf(domains);
         headers = List.copyOf(headers);
-    }
-
-    /** A route to {@code cluster}. */
-    public RouteConfig(
-            String name,
-            List<String> domains,
-            String prefix,
-            String path,
-            List<HeaderMatch> headers,
-            String cluster,
-            Duration timeout) {
-        this(name, domains, prefix, path, headers, cluster, timeout, null);
     }
 
     public static RouteConfig catchAll(String cluster) {

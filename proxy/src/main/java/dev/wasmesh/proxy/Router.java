@@ -29,9 +29,6 @@ final class Router {
 
         void upstreamResponseTrailers(HeaderMap trailers);
 
-        /** The route answers itself: a local reply with its status and body, through the response filters. */
-        void directResponse(RouteConfig route, RouteConfig.DirectResponse response);
-
         /** No usable response: answer locally (before response headers) or reset (after). */
         void upstreamFailed(int status, String details, String body, String flag);
 
@@ -79,10 +76,6 @@ final class Router {
         }
         if (route == null) {
             events.upstreamFailed(404, "route_not_found", "", "NR");
-            return;
-        }
-        if (route.directResponse() != null) {
-            events.directResponse(route, route.directResponse());
             return;
         }
         ClusterConfig cluster = server.cluster(route.cluster());

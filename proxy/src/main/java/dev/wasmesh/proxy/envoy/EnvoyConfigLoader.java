@@ -105,7 +105,7 @@ public final class EnvoyConfigLoader {
         }
         root.done();
         for (RouteConfig r : config.routes()) {
-            if (r.directResponse() == null && !config.clusters().containsKey(r.cluster())) {
+            if (!config.clusters().containsKey(r.cluster())) {
                 throw new EnvoyConfigException("route '" + r.name() + "' names cluster '" + r.cluster()
                         + "', which static_resources.clusters does not define");
             }
@@ -207,34 +207,6 @@ public final class EnvoyConfigLoader {
             headers.add(headerMatch(h));
         }
         match.done();
-        if (r.has("direct_response")) {
-            Node direct = r.object("direct_response");
-            long status = direct.integer("status", -1);
-            if (status < 200 || status > 599) {
-                throw direct.error("status", "must be 200 to 599, as Envoy requires");
-            }
-            byte[] body = new byte[0];
-            if (direct.has("body")) {
-                Node b = direct.object("body");
-                String inline = b.string("inline_string", null);
-                if (inline == null) {
-                    throw b.error("inline_string", "required (wasmesh reads the body from inline_string)");
-                }
-                body = inline.getBytes(StandardCharsets.UTF_8);
-                b.done();
-            }
-            direct.done();
-            r.done();
-            return new RouteConfig(
-                    name,
-                    domains,
-                    wire(prefix),
-                    wire(path),
-                    headers,
-                    null,
-                    Duration.ZERO,
-                    new RouteConfig.DirectResponse((int) status, body));
-        }
         Node action = r.object("route");
         String cluster = action.requireString("cluster");
         Duration timeout = action.duration("timeout", RouteConfig.DEFAULT_TIMEOUT);
