@@ -106,10 +106,10 @@ final class Properties {
             case "connection":
                 return path.length < 2 ? Optional.empty() : connection(info, path[1]);
             case "cluster_name":
-                info.ensureRouted();
+                info.routeKnown();
                 return nonEmpty(info.clusterName());
             case "route_name":
-                info.ensureRouted();
+                info.routeKnown();
                 return nonEmpty(info.routeName());
             case "listener_direction":
                 return Optional.of(int64(info.listenerDirection()));
@@ -131,15 +131,18 @@ final class Properties {
     /** {@code xds.<name>} (or the older top-level name) and the segments below it, from {@code from} on. */
     private static Optional<byte[]> xds(StreamInfo info, String name, String[] path, int from) {
         switch (name) {
-            case "cluster_name":
-            case "cluster_metadata":
             case "route_name":
             case "route_metadata":
             case "virtual_host_name":
             case "virtual_host_metadata":
-                info.ensureRouted();
-                if (info.clusterName().isEmpty()) {
-                    return Optional.empty(); // no route (yet)
+                if (!info.routeKnown()) {
+                    return Optional.empty();
+                }
+                break;
+            case "cluster_name":
+            case "cluster_metadata":
+                if (!info.routeKnown() || info.clusterName().isEmpty()) {
+                    return Optional.empty(); // no route, or one without a cluster (a direct response)
                 }
                 break;
             default:

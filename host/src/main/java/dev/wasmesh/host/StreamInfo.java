@@ -37,7 +37,10 @@ public final class StreamInfo {
     private Metadata virtualHostMetadata = Metadata.EMPTY;
     private Metadata listenerMetadata = Metadata.EMPTY;
     private String filterChainName = "";
-    private boolean routed;
+    /** Whether a route is known ({@link #route}), and whether the lookup for one has run. */
+    private boolean routeFound;
+
+    private boolean lookedUp;
     private Runnable routeLookup;
     // Created on first use: most streams have neither.
     private Map<String, byte[]> attributes;
@@ -100,7 +103,7 @@ public final class StreamInfo {
     public StreamInfo route(String clusterName, String routeName) {
         this.clusterName = clusterName;
         this.routeName = routeName;
-        this.routed = true;
+        this.routeFound = true;
         return this;
     }
 
@@ -126,16 +129,21 @@ public final class StreamInfo {
     /** Envoy's clear_route_cache: the next route attribute read looks the route up again. */
     public StreamInfo clearRoute() {
         if (routeLookup != null) {
-            routed = false;
+            lookedUp = false;
+            routeFound = false;
+            clusterName = "";
+            routeName = "";
         }
         return this;
     }
 
-    void ensureRouted() {
-        if (!routed && routeLookup != null) {
-            routed = true; // a lookup that finds no route is not repeated for every attribute read
+    /** Whether the stream has a route, looked up now if need be. */
+    boolean routeKnown() {
+        if (!routeFound && !lookedUp && routeLookup != null) {
+            lookedUp = true; // a lookup that finds no route is not repeated for every attribute read
             routeLookup.run();
         }
+        return routeFound;
     }
 
     /** The listener's metadata and the name of the filter chain the connection took. */

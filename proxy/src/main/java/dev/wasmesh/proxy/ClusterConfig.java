@@ -1,11 +1,15 @@
 package dev.wasmesh.proxy;
 
+import dev.wasmesh.host.Metadata;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 
-/** An upstream cluster: named endpoints the router and call-outs connect to, picked round-robin. */
-public record ClusterConfig(String name, List<Endpoint> endpoints, Duration connectTimeout) {
+/**
+ * An upstream cluster: named endpoints the router and call-outs connect to, picked round-robin, and the metadata
+ * filters read as {@code xds.cluster_metadata}.
+ */
+public record ClusterConfig(String name, List<Endpoint> endpoints, Duration connectTimeout, Metadata metadata) {
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
 
     public ClusterConfig {
@@ -13,6 +17,10 @@ public record ClusterConfig(String name, List<Endpoint> endpoints, Duration conn
             throw new IllegalArgumentException("cluster '" + name + "' has no endpoints");
         }
         endpoints = List.copyOf(endpoints);
+    }
+
+    public ClusterConfig(String name, List<Endpoint> endpoints, Duration connectTimeout) {
+        this(name, endpoints, connectTimeout, Metadata.EMPTY);
     }
 
     /** A cluster from an {@code http://host:port} URL (https is not supported: no TLS upstream). */

@@ -6,6 +6,7 @@ import dev.wasmesh.host.FailurePolicy;
 import dev.wasmesh.host.HeaderMap;
 import dev.wasmesh.host.HttpContext;
 import dev.wasmesh.host.LocalResponse;
+import dev.wasmesh.host.Metadata;
 import dev.wasmesh.host.StreamControl;
 import dev.wasmesh.host.StreamInfo;
 import dev.wasmesh.host.WasmFailureException;
@@ -119,7 +120,8 @@ final class HttpStream implements Router.Events {
         Channel conn = channel.parent() != null ? channel.parent() : channel;
         ConnectionInfo.of(conn).applyTo(info);
         startRealtimeNanos = server.env().clock().realtimeNanos();
-        info.protocol(protocol).startTimeNanos(startRealtimeNanos);
+        info.protocol(protocol).startTimeNanos(startRealtimeNanos).routeLookup(this::lookUpRoute);
+        server.config().listenerInfo().applyTo(info);
         server.rqTotal.increment();
         server.rqActive.incrementAndGet();
     }
@@ -364,7 +366,25 @@ final class HttpStream implements Router.Events {
 
     @Override
     public void routed(RouteConfig route, ClusterConfig cluster) {
-        info.route(cluster.name(), route.name());
+        describeRoute(route, cluster);
+    }
+
+    /** What filters read of the route: its name, metadata and virtual host, and its cluster's name and metadata. */
+    private void describeRoute(RouteConfig route, ClusterConfig cluster) {
+        info.route(cluster == null ? "" : cluster.name(), route.name())
+                .routeMetadata(
+                        route.metadata(),
+                        cluster == null ? Metadata.EMPTY : cluster.metadata(),
+                        route.virtualHost(),
+                        route.virtualHostMetadata());
+    }
+
+    /** Envoy finds the route before the filters run; here a filter that asks gets the route its headers match now. */
+    private void lookUpRoute() {
+        RouteConfig r = requestHeaders == null ? null : Router.match(server.routes(), requestHeaders);
+        if (r != null) {
+            describeRoute(r, r.direct() != null ? null : server.cluster(r.cluster()));
+        }
     }
 
     @Override

@@ -69,7 +69,10 @@ public final class ProxyServer implements AutoCloseable {
         this.config = config;
         this.sources = sources;
         this.log = log;
-        this.env = new HostEnvironment().logSink(log).transport(new ClusterTransport(this));
+        this.env = new HostEnvironment()
+                .logSink(log)
+                .transport(new ClusterTransport(this))
+                .node(config.node());
         for (int c = 1; c <= 5; c++) {
             responseClassStats[c] = stats.counterCell(httpStat("downstream_rq_" + c + "xx"));
         }
@@ -133,7 +136,7 @@ public final class ProxyServer implements AutoCloseable {
             routes.add(RouteConfig.catchAll(ProxyConfig.DEFAULT_CLUSTER));
         }
         for (RouteConfig r : routes) {
-            if (!clusters.containsKey(r.cluster())) {
+            if (r.direct() == null && !clusters.containsKey(r.cluster())) {
                 throw new StartupException("route '" + r.name() + "' names unknown cluster '" + r.cluster() + "'");
             }
         }

@@ -20,6 +20,7 @@ import java.util.concurrent.TimeUnit;
 final class Router implements Pipeline.Sink {
     /** What the router tells its stream. */
     interface Events {
+        /** The route found, and its cluster (null for a direct response). */
         void routed(RouteConfig route, ClusterConfig cluster);
 
         void upstreamHeaders(HeaderMap headers, boolean endOfStream);
@@ -58,21 +59,31 @@ final class Router implements Pipeline.Sink {
         this.events = events;
     }
 
+    /** The first route that matches the request, or null. */
+    static RouteConfig match(List<RouteConfig> routes, HeaderMap request) {
+        for (RouteConfig r : routes) {
+            if (r.matches(request)) {
+                return r;
+            }
+        }
+        return null;
+    }
+
     String upstreamHost() {
         return exchange == null ? "" : exchange.remote();
     }
 
     @Override
     public void headers(HeaderMap headers, boolean endOfStream) {
-        route = null;
-        for (RouteConfig r : routes) {
-            if (r.matches(headers)) {
-                route = r;
-                break;
-            }
-        }
+        route = match(routes, headers);
         if (route == null) {
             events.upstreamFailed(404, "route_not_found", "", "NR");
+            return;
+        }
+        if (route.direct() != null) {
+            events.routed(route, null);
+            events.upstreamFailed(
+                    route.direct().status(), "direct_response", route.direct().body(), "");
             return;
         }
         ClusterConfig cluster = server.cluster(route.cluster());
