@@ -43,6 +43,7 @@ public final class ProxyServer implements AutoCloseable {
     private final ModuleSources sources;
     private final ProxyLog log;
     private final ProxyStats stats = new ProxyStats();
+    private final Prometheus prometheus;
     private final HostEnvironment env;
     private final MultiThreadIoEventLoopGroup boss;
     private final MultiThreadIoEventLoopGroup workerGroup;
@@ -69,6 +70,7 @@ public final class ProxyServer implements AutoCloseable {
         this.config = config;
         this.sources = sources;
         this.log = log;
+        this.prometheus = new Prometheus(config.statsTags(), config.useAllDefaultTags());
         this.env = new HostEnvironment()
                 .logSink(log)
                 .transport(new ClusterTransport(this))
@@ -242,6 +244,10 @@ public final class ProxyServer implements AutoCloseable {
 
     public ProxyStats stats() {
         return stats;
+    }
+
+    Prometheus prometheus() {
+        return prometheus;
     }
 
     public HostEnvironment env() {
