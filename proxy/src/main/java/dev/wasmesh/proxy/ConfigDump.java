@@ -38,8 +38,14 @@ final class ConfigDump {
             if (r.path() != null) {
                 m.put("path", HeaderMap.text(r.path()));
             }
-            m.put("cluster", r.cluster());
-            m.put("timeout_ms", r.timeout().toMillis());
+            if (r.direct() != null) {
+                m.put(
+                        "direct_response",
+                        Map.of("status", r.direct().status(), "body", r.direct().body()));
+            } else {
+                m.put("cluster", r.cluster());
+                m.put("timeout_ms", r.timeout().toMillis());
+            }
             routes.add(m);
         }
         doc.put("routes", routes);

@@ -41,6 +41,7 @@ final class HttpStream implements Router.Events {
     private static final byte[] BAD_REQUEST = "Bad Request".getBytes(StandardCharsets.US_ASCII);
 
     private final ProxyServer server;
+    private final Listener listener;
     private final Worker worker;
     private final String protocol;
     private final Owner owner;
@@ -76,6 +77,7 @@ final class HttpStream implements Router.Events {
 
     HttpStream(
             ProxyServer server,
+            Listener listener,
             Worker worker,
             Channel channel,
             boolean http1,
@@ -83,10 +85,11 @@ final class HttpStream implements Router.Events {
             HttpRequest req,
             Owner owner) {
         this.server = server;
+        this.listener = listener;
         this.worker = worker;
         this.protocol = protocol;
         this.owner = owner;
-        FilterChain chain = server.chain();
+        FilterChain chain = listener.chain();
         this.instances = chain.instances(worker);
         this.contexts = new HttpContext[instances.size()];
         this.writer = new ResponseWriter(
@@ -95,12 +98,12 @@ final class HttpStream implements Router.Events {
                 http1 && HttpUtil.isKeepAlive(req),
                 "HEAD".equals(req.method().name()),
                 this::finish);
-        this.router = new Router(server.routes(), server, worker, this);
+        this.router = new Router(listener.routes(), server, worker, this);
         if (!channel.isWritable()) {
             downstreamFull = true;
             readResponse();
         }
-        long limit = server.config().limits().bufferLimitBytes();
+        long limit = listener.limits().bufferLimitBytes();
         this.request = new Pipeline(
                 new Stages(false),
                 router,
@@ -121,9 +124,9 @@ final class HttpStream implements Router.Events {
         ConnectionInfo.of(conn).applyTo(info);
         startRealtimeNanos = server.env().clock().realtimeNanos();
         info.protocol(protocol).startTimeNanos(startRealtimeNanos).routeLookup(this::lookUpRoute);
-        server.config().listenerInfo().applyTo(info);
-        server.rqTotal.increment();
-        server.rqActive.incrementAndGet();
+        listener.config().info().applyTo(info);
+        listener.rqTotal.increment();
+        listener.rqActive.incrementAndGet();
     }
 
     /** The request's headers arrived; {@code endOfStream} if it has no body. */
@@ -381,7 +384,7 @@ final class HttpStream implements Router.Events {
 
     /** Envoy finds the route before the filters run; here a filter that asks gets the route its headers match now. */
     private void lookUpRoute() {
-        RouteConfig r = requestHeaders == null ? null : Router.match(server.routes(), requestHeaders);
+        RouteConfig r = requestHeaders == null ? null : Router.match(listener.routes(), requestHeaders);
         if (r != null) {
             describeRoute(r, r.direct() != null ? null : server.cluster(r.cluster()));
         }
@@ -615,9 +618,9 @@ final class HttpStream implements Router.Events {
             }
         }
         instances.forEach(FilterInstance::streamEnded);
-        server.rqActive.decrementAndGet();
+        listener.rqActive.decrementAndGet();
         if (code > 0) {
-            server.countResponse(code);
+            listener.countResponse(code);
         }
         HeaderMap h = requestHeaders == null ? new HeaderMap() : requestHeaders;
         Instant start = Instant.ofEpochSecond(0, startRealtimeNanos);

@@ -31,6 +31,7 @@ public final class ProxyConfig {
     private final List<StatsTag> statsTags = new ArrayList<>();
     private boolean useAllDefaultTags = true;
     private final List<String> notices = new ArrayList<>();
+    private final List<ListenerConfig> moreListeners = new ArrayList<>();
 
     public Endpoint listen() {
         return listen;
@@ -158,6 +159,16 @@ public final class ProxyConfig {
 
     public ProxyConfig useAllDefaultTags(boolean use) {
         this.useAllDefaultTags = use;
+        return this;
+    }
+
+    /** The listeners after the first (which this config's own fields describe). */
+    public List<ListenerConfig> moreListeners() {
+        return moreListeners;
+    }
+
+    public ProxyConfig addListener(ListenerConfig listener) {
+        moreListeners.add(listener);
         return this;
     }
 

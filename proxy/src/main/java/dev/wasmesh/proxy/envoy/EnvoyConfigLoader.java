@@ -10,6 +10,7 @@ import dev.wasmesh.proxy.ClusterConfig;
 import dev.wasmesh.proxy.Endpoint;
 import dev.wasmesh.proxy.FilterConfig;
 import dev.wasmesh.proxy.Limits;
+import dev.wasmesh.proxy.ListenerConfig;
 import dev.wasmesh.proxy.ListenerInfo;
 import dev.wasmesh.proxy.ProxyConfig;
 import dev.wasmesh.proxy.RouteConfig;
@@ -31,7 +32,7 @@ import org.snakeyaml.engine.v2.api.LoadSettings;
 import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
 
 /**
- * Reads Envoy's v3 static bootstrap (YAML or JSON): one listener with an http_connection_manager (routes by
+ * Reads Envoy's v3 static bootstrap (YAML or JSON): listeners, each with an http_connection_manager (routes by
  * prefix, path and headers to a cluster or a direct response; wasm and router http_filters), its clusters, the
  * node, stats tags and the admin address. Extensions are picked as Envoy picks them: by the type of their
  * {@code typed_config} (inside a {@code TypedStruct} too), by name only without one. Strict: a field wasmesh does not
@@ -91,14 +92,26 @@ public final class EnvoyConfigLoader {
     private void bootstrap(Node root) throws EnvoyConfigException {
         Node statics = root.object("static_resources");
         List<Node> listeners = statics.objects("listeners");
-        if (listeners.size() != 1) {
-            throw statics.error("listeners", "wasmesh runs exactly one listener, found " + listeners.size());
+        if (listeners.isEmpty()) {
+            throw statics.error("listeners", "required: at least one listener");
         }
         for (Node c : statics.objects("clusters")) {
             config.addCluster(cluster(c));
         }
         statics.done();
-        listener(listeners.get(0));
+        for (int i = 0; i < listeners.size(); i++) {
+            ListenerConfig lc = listener(listeners.get(i));
+            if (i == 0) {
+                config.listen(lc.listen())
+                        .statPrefix(lc.statPrefix())
+                        .limits(lc.limits())
+                        .listenerInfo(lc.info());
+                lc.filters().forEach(config::addFilter);
+                lc.routes().forEach(config::addRoute);
+            } else {
+                config.addListener(lc);
+            }
+        }
         Node admin = root.optObject("admin");
         if (admin != null) {
             config.admin(socketAddress(admin.object("address")));
@@ -124,11 +137,38 @@ public final class EnvoyConfigLoader {
         notice(root, "watchdog", "wasmesh has no watchdog of its event loops");
         notice(root, "watchdogs", "wasmesh has no watchdog of its event loops");
         root.done();
-        for (RouteConfig r : config.routes()) {
+        List<RouteConfig> allRoutes = new ArrayList<>(config.routes());
+        config.moreListeners().forEach(l -> allRoutes.addAll(l.routes()));
+        for (RouteConfig r : allRoutes) {
             if (r.direct() == null && !config.clusters().containsKey(r.cluster())) {
                 throw new EnvoyConfigException("route '" + r.name() + "' names cluster '" + r.cluster()
                         + "', which static_resources.clusters does not define");
             }
+        }
+    }
+
+    /**
+     * The connection manager's access loggers: file and stream loggers are noticed (wasmesh writes one access log,
+     * in Envoy's default format, to stdout); a wasm access logger runs filter code, so it is refused.
+     */
+    private void accessLogs(Node hcm) throws EnvoyConfigException {
+        for (Node log : hcm.objects("access_log")) {
+            log.accept("name", "filter");
+            if (log.has("typed_config")) {
+                Typed t = typed(log, "typed_config");
+                if (t.type().equals("envoy.extensions.access_loggers.wasm.v3.WasmAccessLog")) {
+                    throw new EnvoyConfigException(
+                            log.child("typed_config") + ": wasm access loggers are not run by wasmesh");
+                }
+                t.body()
+                        .accept(t.body().map().keySet().stream()
+                                .map(String::valueOf)
+                                .toArray(String[]::new));
+            }
+            log.done();
+            config.notices()
+                    .add(log.path() + ": accepted and not used (wasmesh writes one access log, in Envoy's"
+                            + " default format, to stdout)");
         }
     }
 
@@ -225,6 +265,11 @@ public final class EnvoyConfigLoader {
         return new Typed(inner, Node.of(value == null ? Map.of() : value, any.child("value")));
     }
 
+    /** Whether there is a typed_config with a type: Envoy looks an empty one ({@code typed_config: {}}) up by name. */
+    private static boolean hasType(Node parent) {
+        return parent.raw("typed_config") instanceof Map<?, ?> m && !m.isEmpty();
+    }
+
     /** A type URL's message name: what follows its last '/', as protobuf reads an Any. */
     private static String typeName(String typeUrl) {
         return typeUrl.substring(typeUrl.lastIndexOf('/') + 1);
@@ -242,9 +287,16 @@ public final class EnvoyConfigLoader {
         return ep;
     }
 
-    private void listener(Node l) throws EnvoyConfigException {
-        l.accept("name");
-        config.listen(socketAddress(l.object("address")));
+    /** The listener being read: its routes and wasm filters. */
+    private List<RouteConfig> routes;
+
+    private List<FilterConfig> wasmFilters;
+
+    private ListenerConfig listener(Node l) throws EnvoyConfigException {
+        routes = new ArrayList<>();
+        wasmFilters = new ArrayList<>();
+        String listenerName = l.string("name", "");
+        Endpoint listen = socketAddress(l.object("address"));
         long bufferLimit = l.integer("per_connection_buffer_limit_bytes", Limits.DEFAULT.bufferLimitBytes());
         Metadata listenerMetadata = metadata(l);
         String direction = l.enumName("traffic_direction", "UNSPECIFIED");
@@ -257,7 +309,7 @@ public final class EnvoyConfigLoader {
             throw l.error("filter_chains", "wasmesh runs exactly one filter chain, found " + chains.size());
         }
         Node chain = chains.get(0);
-        config.listenerInfo(new ListenerInfo(listenerMetadata, chain.string("name", ""), directionCode));
+        ListenerInfo info = new ListenerInfo(listenerMetadata, chain.string("name", ""), directionCode);
         List<Node> filters = chain.objects("filters");
         if (filters.size() != 1) {
             throw chain.error(
@@ -266,7 +318,7 @@ public final class EnvoyConfigLoader {
         chain.done();
         Node f = filters.get(0);
         String name = f.requireString("name");
-        if (!f.has("typed_config")) {
+        if (!hasType(f)) {
             if (name.equals(HCM) || name.equals(LEGACY_HCM)) {
                 throw f.error("typed_config", "required: the HttpConnectionManager's stat_prefix and route_config");
             }
@@ -280,7 +332,7 @@ public final class EnvoyConfigLoader {
         Node hcm = typed.body();
         hcm.accept("@type");
         f.done();
-        config.statPrefix(hcm.requireString("stat_prefix"));
+        String statPrefix = hcm.requireString("stat_prefix");
         String codec = hcm.enumName("codec_type", "AUTO");
         if (!List.of("AUTO", "HTTP1", "HTTP2").contains(codec)) {
             throw hcm.error("codec_type", "expected AUTO, HTTP1 or HTTP2 (HTTP/3 is not supported)");
@@ -297,9 +349,8 @@ public final class EnvoyConfigLoader {
             limits = limits.withIdleTimeout(common.duration("idle_timeout", d.idleTimeout()));
             common.done();
         }
-        config.limits(limits);
         routeConfig(hcm.object("route_config"));
-        notice(hcm, "access_log", "wasmesh writes its one access log, in Envoy's default format, to stdout");
+        accessLogs(hcm);
         List<Node> httpFilters = hcm.objects("http_filters");
         boolean routerLast = false;
         for (Node hf : httpFilters) {
@@ -313,6 +364,7 @@ public final class EnvoyConfigLoader {
         }
         hcm.done();
         l.done();
+        return new ListenerConfig(listenerName, listen, statPrefix, limits, wasmFilters, routes, info);
     }
 
     private void routeConfig(Node rc) throws EnvoyConfigException {
@@ -326,7 +378,7 @@ public final class EnvoyConfigLoader {
                 throw vh.error("domains", "required");
             }
             for (Node r : vh.objects("routes")) {
-                config.addRoute(route(r, domains, vhName, vhMetadata));
+                routes.add(route(r, domains, vhName, vhMetadata));
             }
             vh.done();
         }
@@ -426,7 +478,8 @@ public final class EnvoyConfigLoader {
         String name = f.requireString("name");
         boolean disabled = f.bool("disabled", false);
         boolean optional = f.bool("is_optional", false);
-        if (!f.has("typed_config")) {
+        if (!hasType(f)) {
+            f.accept("typed_config");
             f.done();
             if (name.equals("envoy.filters.http.router") || name.equals("envoy.router")) {
                 return true;
@@ -444,7 +497,7 @@ public final class EnvoyConfigLoader {
             FilterConfig wasm = wasm(tc.object("config"), name);
             tc.done();
             if (!disabled) {
-                config.addFilter(wasm);
+                wasmFilters.add(wasm);
             }
         } else if (optional) {
             tc.accept(tc.map().keySet().stream().map(String::valueOf).toArray(String[]::new));
