@@ -9,10 +9,10 @@ import java.util.zip.Inflater;
 
 /**
  * The foreign functions Envoy registers for every filter, written after their behaviour there: {@code compress} and
- * {@code uncompress} (zlib format), {@code clear_route_cache}, {@code declare_property} and
- * {@code set_envoy_filter_state}. Envoy's CEL functions ({@code expr_create}, {@code expr_evaluate},
- * {@code expr_delete}) and {@code sign}/{@code verify_signature} are not registered, so they answer NOT_FOUND, as in
- * an Envoy built without them.
+ * {@code uncompress} (zlib format), {@code clear_route_cache}, {@code declare_property},
+ * {@code set_envoy_filter_state}, {@code sign} and {@code verify_signature}. Envoy's CEL functions
+ * ({@code expr_create}, {@code expr_evaluate}, {@code expr_delete}) are not registered, so they answer NOT_FOUND, as
+ * in an Envoy built without its CEL parser.
  */
 final class EnvoyForeignFunctions {
     private EnvoyForeignFunctions() {}
@@ -28,6 +28,8 @@ final class EnvoyForeignFunctions {
             return new byte[0];
         });
         env.registerForeignFunction("declare_property", EnvoyForeignFunctions::declareProperty);
+        env.registerForeignFunction("verify_signature", (args, caller) -> EnvoySignatures.verify(args));
+        env.registerForeignFunction("sign", (args, caller) -> EnvoySignatures.sign(args));
         env.registerForeignFunction("set_envoy_filter_state", (args, caller) -> {
             ProtoReader.Fields f = ProtoReader.read(args); // SetEnvoyFilterStateArguments: path, value, span
             f.string(1);

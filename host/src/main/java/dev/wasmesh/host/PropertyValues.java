@@ -224,7 +224,7 @@ final class PropertyValues {
     }
 
     /** A protobuf writer for the few messages above. */
-    private static final class Proto {
+    static final class Proto {
         private final ByteArrayOutputStream out = new ByteArrayOutputStream();
 
         Proto string(int field, String s) {

@@ -8,6 +8,12 @@ import static dev.wasmesh.host.Probe.Op.PROXY_SET_PROPERTY;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.wasmesh.host.abi.Status;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.Signature;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -104,5 +110,75 @@ class EnvoyForeignFunctionsTest {
         };
         assertThat(whole.bytes()).isEqualTo(expected);
         assertThat(route.status()).isEqualTo(Status.NOT_FOUND);
+    }
+
+    /** A protobuf message of length-delimited fields (field number, bytes), in order. */
+    private static byte[] message(Object... fieldsAndValues) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        for (int i = 0; i < fieldsAndValues.length; i += 2) {
+            int field = (Integer) fieldsAndValues[i];
+            Object v = fieldsAndValues[i + 1];
+            byte[] b = v instanceof String str ? str.getBytes(StandardCharsets.UTF_8) : (byte[]) v;
+            varint(out, (field << 3) | 2);
+            varint(out, b.length);
+            out.writeBytes(b);
+        }
+        return out.toByteArray();
+    }
+
+    private static void varint(ByteArrayOutputStream out, int v) {
+        while ((v & ~0x7F) != 0) {
+            out.write((v & 0x7F) | 0x80);
+            v >>>= 7;
+        }
+        out.write(v);
+    }
+
+    private byte[] callForeign(String name, byte[] args, Status expected) {
+        Probe.OutBytes out = p.outBytes();
+        Probe.Step step = p.call(PROXY_CALL_FOREIGN_FUNCTION, p.str(name), p.bytes(args), out);
+        p.on(CONFIGURE, step);
+        p.vm.createRootContext(Probe.plugin("probe-" + name + "-" + args.length));
+        assertThat(step.status()).isEqualTo(expected);
+        return expected == Status.OK ? out.bytes() : null;
+    }
+
+    @Test
+    void verifySignatureChecksRsaAndEcdsaSignaturesWithDerAndPemKeys() throws Exception {
+        byte[] text = "signed text".getBytes(StandardCharsets.UTF_8);
+        for (String type : new String[] {"RSA", "EC"}) {
+            KeyPair kp = KeyPairGenerator.getInstance(type).generateKeyPair();
+            Signature s = Signature.getInstance(type.equals("EC") ? "SHA256withECDSA" : "SHA256withRSA");
+            s.initSign(kp.getPrivate());
+            s.update(text);
+            byte[] sig = s.sign();
+            byte[] der = kp.getPublic().getEncoded();
+            String pem = "-----BEGIN PUBLIC KEY-----\n"
+                    + Base64.getMimeEncoder().encodeToString(der) + "\n-----END PUBLIC KEY-----\n";
+            // VerifySignatureResult{result: true} is the one byte pair 08 01.
+            assertThat(callForeign("verify_signature", message(1, "sha256", 2, der, 3, sig, 4, text), Status.OK))
+                    .containsExactly(0x08, 0x01);
+            assertThat(callForeign("verify_signature", message(1, "sha256", 3, sig, 4, text, 5, pem), Status.OK))
+                    .containsExactly(0x08, 0x01);
+            byte[] bad =
+                    callForeign("verify_signature", message(1, "sha256", 2, der, 3, sig, 4, "other text"), Status.OK);
+            assertThat(new String(bad, StandardCharsets.UTF_8)).contains("Failed to verify digest");
+            byte[] md5 = callForeign("verify_signature", message(1, "md5", 2, der, 3, sig, 4, text), Status.OK);
+            assertThat(new String(md5, StandardCharsets.UTF_8)).contains("md5 is not supported.");
+            // Both key forms, or none: BAD_ARGUMENT.
+            callForeign("verify_signature", message(1, "sha256", 2, der, 3, sig, 4, text, 5, pem), Status.BAD_ARGUMENT);
+            callForeign("verify_signature", message(1, "sha256", 3, sig, 4, text), Status.BAD_ARGUMENT);
+
+            // sign, then verify what it made.
+            byte[] signed =
+                    callForeign("sign", message(1, "sha256", 2, kp.getPrivate().getEncoded(), 3, text), Status.OK);
+            assertThat(signed[0]).isEqualTo((byte) 0x08);
+            assertThat(signed[1]).isEqualTo((byte) 0x01);
+            EnvoyForeignFunctions.ProtoReader.Fields result = EnvoyForeignFunctions.ProtoReader.read(signed);
+            Signature v = Signature.getInstance(type.equals("EC") ? "SHA256withECDSA" : "SHA256withRSA");
+            v.initVerify(kp.getPublic());
+            v.update(text);
+            assertThat(v.verify(result.bytes(2))).as(type).isTrue();
+        }
     }
 }
