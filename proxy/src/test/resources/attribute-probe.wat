@@ -4,6 +4,9 @@
 ;;   proxy_on_request_headers;
 ;; - request header x-foreign: NAME → proxy_call_foreign_function(NAME, request body) once the whole body is there
 ;;   (at once with an empty argument for a request without a body).
+;; - request header x-response-property: NAME.PART → proxy_get_property of that path in proxy_on_response_headers,
+;;   whose value becomes the response header x-response-property (or, if the call failed, its status becomes
+;;   x-response-property-status);
 ;; - request header x-metric: NAME → defines the counter NAME and adds 1 to it; the request passes on.
 ;; Any other request passes unchanged.
 (module
@@ -12,6 +15,7 @@
   (import "env" "proxy_get_buffer_bytes" (func $buf (param i32 i32 i32 i32 i32) (result i32)))
   (import "env" "proxy_call_foreign_function"
     (func $foreign (param i32 i32 i32 i32 i32 i32) (result i32)))
+  (import "env" "proxy_add_header_map_value" (func $add (param i32 i32 i32 i32 i32) (result i32)))
   (import "env" "proxy_define_metric" (func $define (param i32 i32 i32 i32) (result i32)))
   (import "env" "proxy_increment_metric" (func $increment (param i32 i64) (result i32)))
   (import "env" "proxy_send_local_response"
@@ -22,8 +26,11 @@
   (data (i32.const 16) "x-property")
   (data (i32.const 32) "x-foreign")
   (data (i32.const 48) "x-metric")
+  (data (i32.const 64) "x-response-property")
+  (data (i32.const 128) "x-response-property-status")
   ;; 96/100: a header value's pointer and size; 104/108: a result's pointer and size; 112: a metric id.
   ;; 1024: the foreign function's name, kept from the headers to the body (its length at 1020).
+  ;; 2048: the response property's path, kept from the request headers to the response headers (length at 2044).
   (func (export "proxy_abi_version_0_2_1"))
   (func (export "proxy_on_memory_allocate") (param $n i32) (result i32)
     (local $p i32)
@@ -50,6 +57,7 @@
     (local $p i32) (local $i i32) (local $n i32)
     (global.set $heap (i32.const 65536))
     (i32.store (i32.const 1020) (i32.const 0))
+    (i32.store (i32.const 2044) (i32.const 0))
     (if (i32.eqz (call $get (i32.const 0) (i32.const 16) (i32.const 10) (i32.const 96) (i32.const 100)))
       (then
         (local.set $p (i32.load (i32.const 96)))
@@ -63,6 +71,22 @@
             (br $next)))
         (call $answer (call $prop (local.get $p) (local.get $n) (i32.const 104) (i32.const 108)))
         (return (i32.const 1))))
+    (i32.store (i32.const 2044) (i32.const 0))
+    (if (i32.eqz (call $get (i32.const 0) (i32.const 64) (i32.const 19) (i32.const 96) (i32.const 100)))
+      (then
+        (local.set $p (i32.load (i32.const 96)))
+        (local.set $n (i32.load (i32.const 100)))
+        (local.set $i (i32.const 0))
+        (block $kept
+          (loop $keep
+            (br_if $kept (i32.ge_u (local.get $i) (local.get $n)))
+            (i32.store8 (i32.add (i32.const 2048) (local.get $i))
+              (select (i32.const 0) (i32.load8_u (i32.add (local.get $p) (local.get $i)))
+                (i32.eq (i32.load8_u (i32.add (local.get $p) (local.get $i))) (i32.const 46))))
+            (local.set $i (i32.add (local.get $i) (i32.const 1)))
+            (br $keep)))
+        (i32.store (i32.const 2044) (local.get $n))
+        (local.set $i (i32.const 0))))
     (if (i32.eqz (call $get (i32.const 0) (i32.const 48) (i32.const 8) (i32.const 96) (i32.const 100)))
       (then
         (if (i32.eqz (call $define (i32.const 0) (i32.load (i32.const 96)) (i32.load (i32.const 100))
@@ -92,4 +116,17 @@
     (drop (call $buf (i32.const 0) (i32.const 0) (local.get $size) (i32.const 96) (i32.const 100)))
     (call $call_foreign (i32.load (i32.const 96)) (i32.load (i32.const 100)))
     (i32.const 1))
+  (func (export "proxy_on_response_headers") (param $ctx i32) (param $count i32) (param $eos i32) (result i32)
+    (local $status i32)
+    (global.set $heap (i32.const 65536))
+    (if (i32.eqz (i32.load (i32.const 2044)))
+      (then (return (i32.const 0))))
+    (local.set $status (call $prop (i32.const 2048) (i32.load (i32.const 2044)) (i32.const 104) (i32.const 108)))
+    (if (i32.eqz (local.get $status))
+      (then (drop (call $add (i32.const 2) (i32.const 64) (i32.const 19)
+        (i32.load (i32.const 104)) (i32.load (i32.const 108)))))
+      (else
+        (i32.store8 (i32.const 120) (i32.add (i32.const 48) (local.get $status)))
+        (drop (call $add (i32.const 2) (i32.const 128) (i32.const 26) (i32.const 120) (i32.const 1)))))
+    (i32.const 0))
 )

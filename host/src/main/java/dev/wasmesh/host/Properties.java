@@ -158,7 +158,9 @@ final class Properties {
             case "listener_metadata" -> PropertyValues.metadata(info.listenerMetadata());
             case "filter_chain_name" -> info.filterChainName();
             case "listener_direction" -> (long) info.listenerDirection();
-            default -> null; // upstream_host_metadata: wasmesh keeps no endpoint metadata
+            case "upstream_host_metadata" ->
+                info.upstreamHostMetadata() == null ? null : PropertyValues.metadata(info.upstreamHostMetadata());
+            default -> null;
         };
         return value == null ? Optional.empty() : walk(value, path, from);
     }

@@ -37,6 +37,7 @@ public final class StreamInfo {
     private Metadata virtualHostMetadata = Metadata.EMPTY;
     private Metadata listenerMetadata = Metadata.EMPTY;
     private String filterChainName = "";
+    private Metadata upstreamHostMetadata;
     /** Whether a route is known ({@link #route}), and whether the lookup for one has run. */
     private boolean routeFound;
 
@@ -144,6 +145,17 @@ public final class StreamInfo {
             routeLookup.run();
         }
         return routeFound;
+    }
+
+    /** The metadata of the upstream host (endpoint) the request went to, with {@link #upstream}. */
+    public StreamInfo upstreamHostMetadata(Metadata metadata) {
+        this.upstreamHostMetadata = metadata;
+        return this;
+    }
+
+    /** The upstream host's metadata, or null before there is an upstream host. */
+    public Metadata upstreamHostMetadata() {
+        return upstreamHostMetadata;
     }
 
     /** The listener's metadata and the name of the filter chain the connection took. */

@@ -391,6 +391,11 @@ final class HttpStream implements Router.Events {
     }
 
     @Override
+    public void upstreamHost(String address, int port, Metadata metadata) {
+        info.upstream(address, port).upstreamHostMetadata(metadata);
+    }
+
+    @Override
     public void upstreamHeaders(HeaderMap headers, boolean endOfStream) {
         if (finished || pendingLocal != null) {
             return;

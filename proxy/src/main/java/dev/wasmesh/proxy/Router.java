@@ -1,6 +1,7 @@
 package dev.wasmesh.proxy;
 
 import dev.wasmesh.host.HeaderMap;
+import dev.wasmesh.host.Metadata;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.HttpContent;
@@ -22,6 +23,9 @@ final class Router implements Pipeline.Sink {
     interface Events {
         /** The route found, and its cluster (null for a direct response). */
         void routed(RouteConfig route, ClusterConfig cluster);
+
+        /** The upstream host the request went to: its address and the metadata of its endpoint. */
+        void upstreamHost(String address, int port, Metadata metadata);
 
         void upstreamHeaders(HeaderMap headers, boolean endOfStream);
 
@@ -184,6 +188,15 @@ final class Router implements Pipeline.Sink {
                 return;
             }
             responseStarted = true;
+            java.net.InetSocketAddress remote = exchange.remoteAddress();
+            if (remote != null) {
+                Endpoint ep = exchange.endpoint();
+                Metadata md = ep == null
+                        ? null
+                        : exchange.cluster().endpointMetadata().get(ep);
+                events.upstreamHost(
+                        remote.getAddress().getHostAddress(), remote.getPort(), md == null ? Metadata.EMPTY : md);
+            }
             events.upstreamHeaders(Headers.ofResponse(response), false);
         }
 

@@ -67,6 +67,16 @@ final class UpstreamExchange {
         return handler == null ? "" : handler.remote();
     }
 
+    /** The configured endpoint of the connection, once there is one. */
+    Endpoint endpoint() {
+        return channel == null ? null : channel.attr(UpstreamPool.ENDPOINT).get();
+    }
+
+    /** The connection's remote socket address, once connected. */
+    java.net.InetSocketAddress remoteAddress() {
+        return channel == null || !(channel.remoteAddress() instanceof java.net.InetSocketAddress a) ? null : a;
+    }
+
     void attach(Channel ch) {
         if (closed) {
             ch.close();

@@ -113,6 +113,7 @@ class EnvoyModelTest {
                       endpoints:
                       - lb_endpoints:
                         - endpoint: {address: {socket_address: {address: 127.0.0.1, port_value: %d}}}
+                          metadata: {filter_metadata: {ens: {zone: z1}}}
                 """.formatted(filter, backendPort);
     }
 
@@ -235,8 +236,22 @@ class EnvoyModelTest {
         // Dynamic metadata, which nothing here writes: an empty Metadata message.
         assertThat(property("/", "metadata").statusCode()).isEqualTo(200);
         assertThat(property("/", "metadata").body()).isEmpty();
-        // wasmesh keeps no endpoint metadata.
+        // No upstream host yet while the request headers are filtered, as in Envoy.
         assertThat(status("xds.upstream_host_metadata")).isEqualTo(1);
+    }
+
+    @Test
+    void theUpstreamHostAndItsEndpointMetadataOnTheResponsePath() throws Exception {
+        HttpResponse<String> r =
+                proxy.get("/routed", "x-response-property", "xds.upstream_host_metadata.filter_metadata.ens.zone");
+        assertThat(r.headers().firstValue("x-upstream")).hasValue("backend");
+        assertThat(r.headers().firstValue("x-response-property")).hasValue("z1");
+        HttpResponse<String> address = proxy.get("/routed", "x-response-property", "upstream.address");
+        assertThat(address.headers().firstValue("x-response-property"))
+                .hasValue("127.0.0.1:" + URI.create(backend.url()).getPort());
+        HttpResponse<String> missing =
+                proxy.get("/routed", "x-response-property", "xds.upstream_host_metadata.filter_metadata.other");
+        assertThat(missing.headers().firstValue("x-response-property-status")).hasValue("1");
     }
 
     @Test

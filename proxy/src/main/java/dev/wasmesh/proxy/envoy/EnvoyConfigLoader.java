@@ -638,10 +638,16 @@ public final class EnvoyConfigLoader {
         Node la = c.object("load_assignment");
         la.accept("cluster_name");
         List<Endpoint> endpoints = new ArrayList<>();
+        Map<Endpoint, Metadata> endpointMetadata = new LinkedHashMap<>();
         for (Node group : la.objects("endpoints")) {
             for (Node lbe : group.objects("lb_endpoints")) {
                 Node ep = lbe.object("endpoint");
-                endpoints.add(socketAddress(ep.object("address")));
+                Endpoint endpoint = socketAddress(ep.object("address"));
+                endpoints.add(endpoint);
+                Metadata md = metadata(lbe);
+                if (!md.isEmpty()) {
+                    endpointMetadata.put(endpoint, md);
+                }
                 ep.done();
                 lbe.done();
             }
@@ -671,7 +677,7 @@ public final class EnvoyConfigLoader {
         }
         c.done();
         try {
-            return new ClusterConfig(name, endpoints, connectTimeout, metadata);
+            return new ClusterConfig(name, endpoints, connectTimeout, metadata, endpointMetadata);
         } catch (IllegalArgumentException e) {
             throw c.error("load_assignment", e.getMessage());
         }
