@@ -13,8 +13,41 @@ final class ConfigDump {
     static String of(ProxyServer server) {
         Map<String, Object> doc = new LinkedHashMap<>();
         doc.put("listener", server.listenAddress().toString());
+        doc.put("http_filters", filters(server.chain()));
+        doc.put("routes", routes(server.routes()));
+        List<Object> more = new ArrayList<>();
+        for (Listener l : server.listeners().subList(1, server.listeners().size())) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("name", l.config().name());
+            m.put("address", l.address().toString());
+            m.put("stat_prefix", l.config().statPrefix());
+            m.put("http_filters", filters(l.chain()));
+            m.put("routes", routes(l.routes()));
+            more.add(m);
+        }
+        if (!more.isEmpty()) {
+            doc.put("more_listeners", more);
+        }
+        Map<String, Object> clusters = new LinkedHashMap<>();
+        server.clusters().forEach((name, c) -> {
+            List<String> eps = new ArrayList<>();
+            c.endpoints().forEach(e -> eps.add(e.toString()));
+            clusters.put(
+                    name,
+                    Map.of(
+                            "endpoints",
+                            eps,
+                            "connect_timeout_ms",
+                            c.connectTimeout().toMillis()));
+        });
+        doc.put("clusters", clusters);
+        doc.put("workers", server.config().workers());
+        return Json.write(doc);
+    }
+
+    private static List<Object> filters(FilterChain chain) {
         List<Object> filters = new ArrayList<>();
-        for (LoadedFilter f : server.chain().filters()) {
+        for (LoadedFilter f : chain.filters()) {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("name", f.plugin().name());
             m.put("root_id", f.plugin().rootId());
@@ -27,9 +60,12 @@ final class ConfigDump {
                     new String(f.plugin().pluginConfiguration(), java.nio.charset.StandardCharsets.UTF_8));
             filters.add(m);
         }
-        doc.put("http_filters", filters);
+        return filters;
+    }
+
+    private static List<Object> routes(List<RouteConfig> list) {
         List<Object> routes = new ArrayList<>();
-        for (RouteConfig r : server.routes()) {
+        for (RouteConfig r : list) {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("name", r.name());
             if (r.prefix() != null) {
@@ -48,21 +84,6 @@ final class ConfigDump {
             }
             routes.add(m);
         }
-        doc.put("routes", routes);
-        Map<String, Object> clusters = new LinkedHashMap<>();
-        server.clusters().forEach((name, c) -> {
-            List<String> eps = new ArrayList<>();
-            c.endpoints().forEach(e -> eps.add(e.toString()));
-            clusters.put(
-                    name,
-                    Map.of(
-                            "endpoints",
-                            eps,
-                            "connect_timeout_ms",
-                            c.connectTimeout().toMillis()));
-        });
-        doc.put("clusters", clusters);
-        doc.put("workers", server.config().workers());
-        return Json.write(doc);
+        return routes;
     }
 }

@@ -295,6 +295,10 @@ public final class ProxyServer implements AutoCloseable {
         return log;
     }
 
+    List<Listener> listeners() {
+        return listeners;
+    }
+
     /** The first listener's filter chain. */
     FilterChain chain() {
         return listeners.get(0).chain();

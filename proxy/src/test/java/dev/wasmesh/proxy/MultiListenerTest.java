@@ -111,6 +111,9 @@ class MultiListenerTest {
         assertThat(proxy.server.listenAddresses()).hasSize(2);
         assertThat(proxy.server.listenAddresses().get(1).port()).isEqualTo(staticPort);
         assertThat(proxy.server.readyLine()).contains(", listener staticreply on http://127.0.0.1:" + staticPort);
+        assertThat(proxy.adminGet("/config_dump").body())
+                .contains("\"more_listeners\":[{\"name\":\"staticreply\",\"address\":\"127.0.0.1:" + staticPort)
+                .contains("\"direct_response\":{");
     }
 
     @Test
