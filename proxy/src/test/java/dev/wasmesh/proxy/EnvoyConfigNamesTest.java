@@ -134,4 +134,25 @@ class EnvoyConfigNamesTest {
         assertThatThrownBy(() -> parse(bootstrap(ROUTER, "stats_config: {stats_matcher: {reject_all: true}}")))
                 .hasMessage("stats_config.stats_matcher: field not supported by wasmesh");
     }
+
+    @Test
+    void wasmConfigFieldsOfLoadingAreNoticedThoseOfBehaviourRefused() throws Exception {
+        String vm = "{runtime: v8, allow_precompiled: true, code: {local: {filename: examples/seed/filter.wasm}}}";
+        ProxyConfig c = parse(bootstrap(
+                filter("{name: w, typed_config: {'@type': " + WASM_TYPE + ", config: {vm_config: " + vm
+                                + ", allow_on_headers_stop_iteration: false}}}")
+                        + ROUTER,
+                ""));
+        assertThat(c.filters()).hasSize(1);
+        assertThat(c.notices())
+                .singleElement()
+                .asString()
+                .contains("vm_config.allow_precompiled: accepted and not used");
+        assertThatThrownBy(() -> parse(bootstrap(
+                        filter("{name: w, typed_config: {'@type': " + WASM_TYPE + ", config: {vm_config: " + VM
+                                        + ", allow_on_headers_stop_iteration: true}}}")
+                                + ROUTER,
+                        "")))
+                .hasMessageContaining("config.allow_on_headers_stop_iteration: not supported");
+    }
 }

@@ -526,6 +526,13 @@ public final class EnvoyConfigLoader {
         Node vm = c.object("vm_config");
         b.vmId(vm.string("vm_id", ""));
         vm.requireString("runtime"); // any runtime name: wasmesh always runs the module on Chicory
+        notice(vm, "allow_precompiled", "wasmesh compiles each module itself and keeps it in its code cache");
+        if (c.bool("allow_on_headers_stop_iteration", false)) {
+            throw c.error(
+                    "allow_on_headers_stop_iteration",
+                    "not supported: wasmesh turns StopIteration from a headers callback into"
+                            + " StopAllIterationAndWatermark, as Envoy does by default");
+        }
         b.vmConfiguration(any(vm, "configuration"));
         Node envVars = vm.optObject("environment_variables");
         if (envVars != null) {
