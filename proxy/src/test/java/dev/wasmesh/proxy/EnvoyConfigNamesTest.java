@@ -123,6 +123,10 @@ class EnvoyConfigNamesTest {
                 .hasSize(4)
                 .allSatisfy(n -> assertThat(n).contains(": accepted and not used ("))
                 .anySatisfy(n -> assertThat(n).startsWith("admin.access_log:"));
+        assertThatThrownBy(() -> parse(bootstrap(ROUTER, "").replace("cluster: echo}", "cluster: nowhere}")))
+                .hasMessage("static_resources.listeners[0].filter_chains[0].filters[0].typed_config.route_config"
+                        + ".virtual_hosts[0].routes[0].route.cluster: 'nowhere' is not defined in"
+                        + " static_resources.clusters");
         assertThatThrownBy(() -> parse(bootstrap(ROUTER, "overload_manager: {}")))
                 .hasMessage("overload_manager: field not supported by wasmesh");
         assertThatThrownBy(() -> parse(bootstrap(ROUTER, "")

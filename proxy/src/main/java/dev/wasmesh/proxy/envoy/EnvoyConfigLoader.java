@@ -137,14 +137,6 @@ public final class EnvoyConfigLoader {
         notice(root, "watchdog", "wasmesh has no watchdog of its event loops");
         notice(root, "watchdogs", "wasmesh has no watchdog of its event loops");
         root.done();
-        List<RouteConfig> allRoutes = new ArrayList<>(config.routes());
-        config.moreListeners().forEach(l -> allRoutes.addAll(l.routes()));
-        for (RouteConfig r : allRoutes) {
-            if (r.direct() == null && !config.clusters().containsKey(r.cluster())) {
-                throw new EnvoyConfigException("route '" + r.name() + "' names cluster '" + r.cluster()
-                        + "', which static_resources.clusters does not define");
-            }
-        }
     }
 
     /**
@@ -385,7 +377,7 @@ public final class EnvoyConfigLoader {
         rc.done();
     }
 
-    private static RouteConfig route(Node r, List<String> domains, String vhName, Metadata vhMetadata)
+    private RouteConfig route(Node r, List<String> domains, String vhName, Metadata vhMetadata)
             throws EnvoyConfigException {
         String name = r.string("name", "");
         Node match = r.object("match");
@@ -408,12 +400,15 @@ public final class EnvoyConfigLoader {
         } else {
             Node action = r.object("route");
             cluster = action.requireString("cluster");
+            if (!config.clusters().containsKey(cluster)) {
+                throw action.error("cluster", "'" + cluster + "' is not defined in static_resources.clusters");
+            }
             timeout = action.duration("timeout", RouteConfig.DEFAULT_TIMEOUT);
             action.done();
         }
         r.done();
         return new RouteConfig(
-                name.isEmpty() ? r.path() : name,
+                name,
                 domains,
                 wire(prefix),
                 wire(path),
