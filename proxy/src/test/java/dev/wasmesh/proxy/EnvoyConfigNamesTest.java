@@ -159,4 +159,22 @@ class EnvoyConfigNamesTest {
                         "")))
                 .hasMessageContaining("config.allow_on_headers_stop_iteration: not supported");
     }
+
+    @Test
+    void fileAccessLogsAreNoticedAWasmAccessLoggerIsRefused() throws Exception {
+        String file = "          access_log: [{name: envoy.access_loggers.file, typed_config: {'@type':"
+                + " type.googleapis.com/envoy.extensions.access_loggers.file.v3.FileAccessLog, path: /dev/stdout}}]\n";
+        ProxyConfig c = parse(
+                bootstrap(ROUTER, "").replace("stat_prefix: ingress_http\n", "stat_prefix: ingress_http\n" + file));
+        assertThat(c.notices())
+                .singleElement()
+                .asString()
+                .endsWith("typed_config.access_log[0]: accepted and not used (wasmesh writes one access log, in"
+                        + " Envoy's default format, to stdout)");
+        String wasm = "          access_log: [{name: envoy.access_loggers.wasm, typed_config: {'@type':"
+                + " type.googleapis.com/envoy.extensions.access_loggers.wasm.v3.WasmAccessLog, config: {}}}]\n";
+        assertThatThrownBy(() -> parse(bootstrap(ROUTER, "")
+                        .replace("stat_prefix: ingress_http\n", "stat_prefix: ingress_http\n" + wasm)))
+                .hasMessageEndingWith("access_log[0].typed_config: wasm access loggers are not run by wasmesh");
+    }
 }
