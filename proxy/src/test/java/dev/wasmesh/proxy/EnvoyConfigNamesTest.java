@@ -118,9 +118,10 @@ class EnvoyConfigNamesTest {
                   address: {socket_address: {address: 127.0.0.1, port_value: 9901}}
                 stats_flush_interval: 5s
                 watchdogs: {}
+                enable_dispatcher_stats: true
                 """));
         assertThat(c.notices())
-                .hasSize(4)
+                .hasSize(5)
                 .allSatisfy(n -> assertThat(n).contains(": accepted and not used ("))
                 .anySatisfy(n -> assertThat(n).startsWith("admin.access_log:"));
         assertThatThrownBy(() -> parse(bootstrap(ROUTER, "").replace("cluster: echo}", "cluster: nowhere}")))

@@ -136,6 +136,10 @@ public final class EnvoyConfigLoader {
         notice(root, "layered_runtime", "wasmesh has no runtime; its behaviour is Envoy's defaults");
         notice(root, "watchdog", "wasmesh has no watchdog of its event loops");
         notice(root, "watchdogs", "wasmesh has no watchdog of its event loops");
+        notice(root, "enable_dispatcher_stats", "wasmesh keeps no event loop stats");
+        notice(root, "stats_server_version_override", "wasmesh has no server.version stat");
+        notice(root, "application_log_config", "wasmesh's own log lines have one format");
+        notice(root, "fatal_actions", "wasmesh runs no fatal actions");
         root.done();
     }
 
