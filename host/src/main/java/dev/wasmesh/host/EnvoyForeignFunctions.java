@@ -3,6 +3,9 @@ package dev.wasmesh.host;
 import dev.wasmesh.host.abi.AbiException;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.zip.DataFormatException;
 import java.util.zip.Deflater;
 import java.util.zip.Inflater;
@@ -107,7 +110,7 @@ final class EnvoyForeignFunctions {
         private ProtoReader() {}
 
         static final class Fields {
-            private final java.util.Map<Integer, Object> last = new java.util.HashMap<>();
+            private final Map<Integer, Object> last = new HashMap<>();
 
             String string(int field) {
                 return new String(bytes(field), StandardCharsets.UTF_8);
@@ -154,7 +157,7 @@ final class EnvoyForeignFunctions {
                         if (len < 0 || len > in.length - pos[0]) {
                             throw AbiException.BAD_ARGUMENT;
                         }
-                        byte[] b = java.util.Arrays.copyOfRange(in, pos[0], pos[0] + (int) len);
+                        byte[] b = Arrays.copyOfRange(in, pos[0], pos[0] + (int) len);
                         pos[0] += (int) len;
                         f.last.put(field, b);
                     }

@@ -9,6 +9,7 @@ import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.concurrent.ScheduledFuture;
+import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -188,7 +189,7 @@ final class Router implements Pipeline.Sink {
                 return;
             }
             responseStarted = true;
-            java.net.InetSocketAddress remote = exchange.remoteAddress();
+            InetSocketAddress remote = exchange.remoteAddress();
             if (remote != null) {
                 Endpoint ep = exchange.endpoint();
                 Metadata md = ep == null

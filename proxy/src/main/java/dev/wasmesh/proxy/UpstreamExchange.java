@@ -9,6 +9,7 @@ import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
+import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -73,8 +74,8 @@ final class UpstreamExchange {
     }
 
     /** The connection's remote socket address, once connected. */
-    java.net.InetSocketAddress remoteAddress() {
-        return channel == null || !(channel.remoteAddress() instanceof java.net.InetSocketAddress a) ? null : a;
+    InetSocketAddress remoteAddress() {
+        return channel == null || !(channel.remoteAddress() instanceof InetSocketAddress a) ? null : a;
     }
 
     void attach(Channel ch) {
