@@ -48,6 +48,11 @@ public final class Metadata {
         return Collections.unmodifiableMap(out);
     }
 
+    /** A Struct's protobuf encoding ({@code google.protobuf.Struct}), its fields normalised first. */
+    public static byte[] structBytes(Map<?, ?> fields) {
+        return PropertyValues.encodeStruct(struct(fields));
+    }
+
     private static Object value(Object v) {
         if (v == null || v instanceof String || v instanceof Boolean) {
             return v;

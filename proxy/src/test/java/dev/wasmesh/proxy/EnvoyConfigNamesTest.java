@@ -178,4 +178,17 @@ class EnvoyConfigNamesTest {
                         .replace("stat_prefix: ingress_http\n", "stat_prefix: ingress_http\n" + wasm)))
                 .hasMessageEndingWith("access_log[0].typed_config: wasm access loggers are not run by wasmesh");
     }
+
+    @Test
+    void aStructPluginConfigurationIsHandedOverInItsProtobufEncoding() throws Exception {
+        ProxyConfig c = parse(bootstrap(
+                filter(
+                                "{name: w, typed_config: {'@type': " + WASM_TYPE + ", config: {vm_config: " + VM
+                                        + ", configuration: {'@type': type.googleapis.com/google.protobuf.Struct, value: {a: b}}}}}")
+                        + ROUTER,
+                ""));
+        // Struct{fields: {"a": Value{string_value: "b"}}}
+        assertThat(c.filters().get(0).plugin().pluginConfiguration())
+                .containsExactly(0x0A, 8, 0x0A, 1, 'a', 0x12, 3, 0x1A, 1, 'b');
+    }
 }

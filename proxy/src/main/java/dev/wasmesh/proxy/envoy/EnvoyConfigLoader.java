@@ -598,8 +598,9 @@ public final class EnvoyConfigLoader {
     }
 
     /**
-     * An {@code Any} configuration: StringValue's {@code value} as is, BytesValue's decoded; other message types
-     * are handed over as the JSON of their fields (Envoy would hand over their protobuf encoding).
+     * An {@code Any} configuration: StringValue's {@code value} as is, BytesValue's decoded, a Struct in its
+     * protobuf encoding (as Envoy); other message types are handed over as the JSON of their fields (Envoy would
+     * hand over their protobuf encoding).
      */
     private static byte[] any(Node parent, String key) throws EnvoyConfigException {
         Object raw = parent.raw(key);
@@ -621,6 +622,19 @@ public final class EnvoyConfigLoader {
                 return Base64.getDecoder().decode(value);
             } catch (IllegalArgumentException e) {
                 throw any.error("value", "not valid base64");
+            }
+        }
+        if (typeName(type).equals("google.protobuf.Struct")) {
+            // A Struct's JSON form is its fields under "value"; Envoy hands over its protobuf encoding.
+            Object value = any.raw("value");
+            any.done();
+            try {
+                return Metadata.structBytes(
+                        value == null
+                                ? Map.of()
+                                : Node.of(value, any.child("value")).map());
+            } catch (IllegalArgumentException e) {
+                throw any.error("value", e.getMessage());
             }
         }
         Map<Object, Object> fields = new LinkedHashMap<>(any.map());
