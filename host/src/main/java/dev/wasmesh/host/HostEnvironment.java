@@ -15,9 +15,14 @@ public final class HostEnvironment {
     private final Metrics metrics = new Metrics();
     private final Map<String, ForeignFunction> foreignFunctions = new ConcurrentHashMap<>();
     private final Map<String, byte[]> nodeProperties = new ConcurrentHashMap<>();
+    private volatile NodeInfo node;
     private volatile LogSink logSink = LogSink.STDERR;
     private volatile HostClock clock = HostClock.SYSTEM;
     private volatile CallTransport transport = CallTransport.NONE;
+
+    public HostEnvironment() {
+        EnvoyForeignFunctions.registerAll(this);
+    }
 
     public SharedData sharedData() {
         return sharedData;
@@ -48,6 +53,16 @@ public final class HostEnvironment {
 
     Optional<byte[]> nodeProperty(String dottedPath) {
         return Optional.ofNullable(nodeProperties.get(dottedPath));
+    }
+
+    /** The node filters read as {@code xds.node} (and {@code node}); null for none. */
+    public NodeInfo node() {
+        return node;
+    }
+
+    public HostEnvironment node(NodeInfo node) {
+        this.node = node;
+        return this;
     }
 
     public LogSink logSink() {

@@ -37,8 +37,12 @@ final class Properties {
             "connection_id",
             "node",
             "cluster_name",
+            "cluster_metadata",
             "route_name",
-            "listener_direction");
+            "route_metadata",
+            "listener_direction",
+            "listener_metadata",
+            "upstream_host_metadata");
 
     static boolean isAttribute(String name) {
         return ATTRIBUTES.contains(name);
@@ -71,11 +75,18 @@ final class Properties {
             case "plugin_vm_id":
                 return Optional.of(string(plugin.vmId()));
             case "node":
-                return ctx.vm().env().nodeProperty(String.join(".", path));
+                return node(ctx, path, 1);
             default:
                 break;
         }
         StreamInfo info = ctx.streamInfo();
+        if (path[0].equals("xds")) {
+            // As Envoy: the node is there for every context, the rest only on a stream.
+            if (path.length >= 2 && path[1].equals("node")) {
+                return node(ctx, path, 2);
+            }
+            return info == null || path.length < 2 ? Optional.empty() : xds(info, path[1], path, 2);
+        }
         if (info == null) {
             return Optional.empty();
         }
@@ -95,14 +106,92 @@ final class Properties {
             case "connection":
                 return path.length < 2 ? Optional.empty() : connection(info, path[1]);
             case "cluster_name":
+                info.routeKnown();
                 return nonEmpty(info.clusterName());
             case "route_name":
+                info.routeKnown();
                 return nonEmpty(info.routeName());
             case "listener_direction":
                 return Optional.of(int64(info.listenerDirection()));
+            case "cluster_metadata":
+            case "route_metadata":
+            case "listener_metadata":
+            case "upstream_host_metadata":
+                return xds(info, path[0], path, 1);
+            case "metadata":
+                // The stream's dynamic metadata, which no filter wasmesh runs writes: always empty.
+                return walk(PropertyValues.metadata(Metadata.EMPTY), path, 1);
+            case "filter_state":
+                return filterState(info, path);
             default:
                 return Optional.empty();
         }
+    }
+
+    /** {@code xds.<name>} (or the older top-level name) and the segments below it, from {@code from} on. */
+    private static Optional<byte[]> xds(StreamInfo info, String name, String[] path, int from) {
+        switch (name) {
+            case "route_name":
+            case "route_metadata":
+            case "virtual_host_name":
+            case "virtual_host_metadata":
+                if (!info.routeKnown()) {
+                    return Optional.empty();
+                }
+                break;
+            case "cluster_name":
+            case "cluster_metadata":
+                if (!info.routeKnown() || info.clusterName().isEmpty()) {
+                    return Optional.empty(); // no route, or one without a cluster (a direct response)
+                }
+                break;
+            default:
+                break;
+        }
+        Object value = switch (name) {
+            case "cluster_name" -> info.clusterName();
+            case "cluster_metadata" -> PropertyValues.metadata(info.clusterMetadata());
+            case "route_name" -> info.routeName();
+            case "route_metadata" -> PropertyValues.metadata(info.routeMetadata());
+            case "virtual_host_name" -> info.virtualHostName();
+            case "virtual_host_metadata" -> PropertyValues.metadata(info.virtualHostMetadata());
+            case "listener_metadata" -> PropertyValues.metadata(info.listenerMetadata());
+            case "filter_chain_name" -> info.filterChainName();
+            case "listener_direction" -> (long) info.listenerDirection();
+            case "upstream_host_metadata" ->
+                info.upstreamHostMetadata() == null ? null : PropertyValues.metadata(info.upstreamHostMetadata());
+            default -> null;
+        };
+        return value == null ? Optional.empty() : walk(value, path, from);
+    }
+
+    /**
+     * The node: values the embedder set at a dotted path ({@link HostEnvironment#setNodeProperty}) first, then the
+     * configured {@link NodeInfo} as the {@code config.core.v3.Node} message Envoy has.
+     */
+    private static Optional<byte[]> node(Context ctx, String[] path, int from) {
+        HostEnvironment env = ctx.vm().env();
+        StringBuilder dotted = new StringBuilder("node");
+        for (int i = from; i < path.length; i++) {
+            dotted.append('.').append(path[i]);
+        }
+        Optional<byte[]> given = env.nodeProperty(dotted.toString());
+        if (given.isPresent()) {
+            return given;
+        }
+        return env.node() == null ? Optional.empty() : walk(PropertyValues.node(env.node()), path, from);
+    }
+
+    /** {@code filter_state.wasm.<name>}: a value set with proxy_set_property, under Envoy's key for it. */
+    private static Optional<byte[]> filterState(StreamInfo info, String[] path) {
+        if (path.length != 2 || !path[1].startsWith("wasm.")) {
+            return Optional.empty();
+        }
+        return Optional.ofNullable(info.filterState(path[1].substring("wasm.".length())));
+    }
+
+    private static Optional<byte[]> walk(Object value, String[] path, int from) {
+        return PropertyValues.walk(value, path, from).map(PropertyValues::serialize);
     }
 
     private static Optional<byte[]> nonEmpty(String s) {

@@ -44,9 +44,13 @@ final class PropertyFunctions {
         b.add("proxy_set_property", 4, a -> {
             String key = vm.memory().readString(a[0], a[1]);
             byte[] value = vm.memory().read(a[2], a[3]);
-            StreamInfo info = effective(vm).streamInfo();
+            Context ctx = effective(vm);
+            StreamInfo info = ctx.streamInfo();
             if (info == null) {
                 throw AbiException.NOT_FOUND; // as Envoy: a value lives in a stream's state, and a root has none
+            }
+            if (ctx.rootContext().readonlyProperty(key) && info.hasFilterState(key)) {
+                throw AbiException.BAD_ARGUMENT; // declare_property(readonly): set once
             }
             info.setFilterState(key, value);
             return ok();

@@ -24,6 +24,8 @@ public final class RootContext extends Context {
     private boolean configuring;
     private boolean awaitingDone;
     private boolean deleted;
+    /** Envoy's declare_property: declared names, true for read-only ones. */
+    private Map<String, Boolean> declaredProperties;
 
     RootContext(WasmVm vm, int id, PluginConfig config) {
         super(vm, id);
@@ -39,6 +41,18 @@ public final class RootContext extends Context {
 
     public PluginConfig config() {
         return config;
+    }
+
+    /** As Envoy, the first declaration of a name stands. */
+    void declareProperty(String name, boolean readonly) {
+        if (declaredProperties == null) {
+            declaredProperties = new HashMap<>();
+        }
+        declaredProperties.putIfAbsent(name, readonly);
+    }
+
+    boolean readonlyProperty(String name) {
+        return declaredProperties != null && declaredProperties.getOrDefault(name, false);
     }
 
     @Override

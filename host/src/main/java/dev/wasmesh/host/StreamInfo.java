@@ -30,6 +30,19 @@ public final class StreamInfo {
     private boolean mtls;
     /** Envoy's listener direction: 0 unspecified, 1 inbound, 2 outbound. */
     private int listenerDirection;
+
+    private Metadata routeMetadata = Metadata.EMPTY;
+    private Metadata clusterMetadata = Metadata.EMPTY;
+    private String virtualHostName = "";
+    private Metadata virtualHostMetadata = Metadata.EMPTY;
+    private Metadata listenerMetadata = Metadata.EMPTY;
+    private String filterChainName = "";
+    private Metadata upstreamHostMetadata;
+    /** Whether a route is known ({@link #route}), and whether the lookup for one has run. */
+    private boolean routeFound;
+
+    private boolean lookedUp;
+    private Runnable routeLookup;
     // Created on first use: most streams have neither.
     private Map<String, byte[]> attributes;
     private Map<String, byte[]> filterState;
@@ -91,6 +104,64 @@ public final class StreamInfo {
     public StreamInfo route(String clusterName, String routeName) {
         this.clusterName = clusterName;
         this.routeName = routeName;
+        this.routeFound = true;
+        return this;
+    }
+
+    /** The route's and its cluster's and virtual host's metadata, with {@link #route}. */
+    public StreamInfo routeMetadata(
+            Metadata route, Metadata cluster, String virtualHostName, Metadata virtualHostMetadata) {
+        this.routeMetadata = route;
+        this.clusterMetadata = cluster;
+        this.virtualHostName = virtualHostName;
+        this.virtualHostMetadata = virtualHostMetadata;
+        return this;
+    }
+
+    /**
+     * How to find the route before the embedder has routed the stream, as Envoy finds it when a filter first asks:
+     * run when a route attribute is read and no route is known; it is expected to call {@link #route}.
+     */
+    public StreamInfo routeLookup(Runnable lookup) {
+        this.routeLookup = lookup;
+        return this;
+    }
+
+    /** Envoy's clear_route_cache: the next route attribute read looks the route up again. */
+    public StreamInfo clearRoute() {
+        if (routeLookup != null) {
+            lookedUp = false;
+            routeFound = false;
+            clusterName = "";
+            routeName = "";
+        }
+        return this;
+    }
+
+    /** Whether the stream has a route, looked up now if need be. */
+    boolean routeKnown() {
+        if (!routeFound && !lookedUp && routeLookup != null) {
+            lookedUp = true; // a lookup that finds no route is not repeated for every attribute read
+            routeLookup.run();
+        }
+        return routeFound;
+    }
+
+    /** The metadata of the upstream host (endpoint) the request went to, with {@link #upstream}. */
+    public StreamInfo upstreamHostMetadata(Metadata metadata) {
+        this.upstreamHostMetadata = metadata;
+        return this;
+    }
+
+    /** The upstream host's metadata, or null before there is an upstream host. */
+    public Metadata upstreamHostMetadata() {
+        return upstreamHostMetadata;
+    }
+
+    /** The listener's metadata and the name of the filter chain the connection took. */
+    public StreamInfo listener(Metadata metadata, String filterChainName) {
+        this.listenerMetadata = metadata;
+        this.filterChainName = filterChainName;
         return this;
     }
 
@@ -135,6 +206,10 @@ public final class StreamInfo {
 
     byte[] filterState(String key) {
         return filterState == null ? null : filterState.get(key);
+    }
+
+    boolean hasFilterState(String key) {
+        return filterState != null && filterState.containsKey(key);
     }
 
     public String sourceAddress() {
@@ -215,5 +290,29 @@ public final class StreamInfo {
 
     public int listenerDirection() {
         return listenerDirection;
+    }
+
+    public Metadata routeMetadata() {
+        return routeMetadata;
+    }
+
+    public Metadata clusterMetadata() {
+        return clusterMetadata;
+    }
+
+    public String virtualHostName() {
+        return virtualHostName;
+    }
+
+    public Metadata virtualHostMetadata() {
+        return virtualHostMetadata;
+    }
+
+    public Metadata listenerMetadata() {
+        return listenerMetadata;
+    }
+
+    public String filterChainName() {
+        return filterChainName;
     }
 }

@@ -150,29 +150,20 @@ final class AdminServer implements AutoCloseable {
             return sb.toString();
         }
 
-        /**
-         * Prometheus text. Proxy stats are named as Envoy's tag extraction names them ({@code cluster.X.stat} becomes
-         * {@code envoy_cluster_stat{envoy_cluster_name="X"}}); metrics in Envoy's custom {@code wasmcustom} namespace
-         * are exported without the {@code envoy_} prefix and the namespace, as Envoy does.
-         */
+        /** Prometheus text, named and labelled as Envoy's tag extraction has it (see {@link Prometheus}). */
         private String prometheus() {
-            StringBuilder sb = new StringBuilder();
-            server.stats().counters().forEach((k, v) -> Prometheus.sample(sb, k, "counter", v));
-            server.stats().gauges().forEach((k, v) -> Prometheus.sample(sb, k, "gauge", v));
+            Prometheus.Output out = server.prometheus().output();
+            server.stats().counters().forEach((k, v) -> out.sample(k, "counter", v));
+            server.stats().gauges().forEach((k, v) -> out.sample(k, "gauge", v));
             for (Metrics.Metric m : server.env().metrics().all()) {
-                String name = Prometheus.sanitize(m.name());
+                String stat = Prometheus.CUSTOM_NAMESPACE + m.name();
                 if (m.type() == MetricType.HISTOGRAM) {
-                    Histogram.prometheus(sb, name, m.value(), m.samples());
+                    out.histogram(stat, m.value(), m.samples());
                 } else {
-                    sb.append("# TYPE ")
-                            .append(name)
-                            .append(' ')
-                            .append(m.type() == MetricType.COUNTER ? "counter" : "gauge")
-                            .append('\n');
-                    sb.append(name).append(' ').append(m.value()).append('\n');
+                    out.sample(stat, m.type() == MetricType.COUNTER ? "counter" : "gauge", m.value());
                 }
             }
-            return sb.toString();
+            return out.text();
         }
     }
 }

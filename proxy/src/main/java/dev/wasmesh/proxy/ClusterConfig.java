@@ -1,11 +1,21 @@
 package dev.wasmesh.proxy;
 
+import dev.wasmesh.host.Metadata;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
-/** An upstream cluster: named endpoints the router and call-outs connect to, picked round-robin. */
-public record ClusterConfig(String name, List<Endpoint> endpoints, Duration connectTimeout) {
+/**
+ * An upstream cluster: named endpoints the router and call-outs connect to, picked round-robin, and the metadata
+ * filters read as {@code xds.cluster_metadata} and, per endpoint, {@code xds.upstream_host_metadata}.
+ */
+public record ClusterConfig(
+        String name,
+        List<Endpoint> endpoints,
+        Duration connectTimeout,
+        Metadata metadata,
+        Map<Endpoint, Metadata> endpointMetadata) {
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
 
     public ClusterConfig {
@@ -13,6 +23,15 @@ public record ClusterConfig(String name, List<Endpoint> endpoints, Duration conn
             throw new IllegalArgumentException("cluster '" + name + "' has no endpoints");
         }
         endpoints = List.copyOf(endpoints);
+        endpointMetadata = Map.copyOf(endpointMetadata);
+    }
+
+    public ClusterConfig(String name, List<Endpoint> endpoints, Duration connectTimeout, Metadata metadata) {
+        this(name, endpoints, connectTimeout, metadata, Map.of());
+    }
+
+    public ClusterConfig(String name, List<Endpoint> endpoints, Duration connectTimeout) {
+        this(name, endpoints, connectTimeout, Metadata.EMPTY, Map.of());
     }
 
     /** A cluster from an {@code http://host:port} URL (https is not supported: no TLS upstream). */

@@ -17,36 +17,21 @@ final class ConfigDump {
     static String of(ProxyServer server) {
         Map<String, Object> doc = new LinkedHashMap<>();
         doc.put("listener", server.listenAddress().toString());
-        List<Object> filters = new ArrayList<>();
-        for (LoadedFilter f : server.chain().filters()) {
+        doc.put("http_filters", filters(server.chain()));
+        doc.put("routes", routes(server.routes()));
+        List<Object> more = new ArrayList<>();
+        for (Listener l : server.listeners().subList(1, server.listeners().size())) {
             Map<String, Object> m = new LinkedHashMap<>();
-            m.put("name", f.plugin().name());
-            m.put("root_id", f.plugin().rootId());
-            m.put("vm_id", f.plugin().vmId());
-            m.put("code", f.config().location());
-            m.put("abi_version", f.module().abiVersion().toString());
-            m.put("failure_policy", f.plugin().failurePolicy().name());
-            m.put(
-                    "configuration",
-                    new String(f.plugin().pluginConfiguration(), java.nio.charset.StandardCharsets.UTF_8));
-            filters.add(m);
+            m.put("name", l.config().name());
+            m.put("address", l.address().toString());
+            m.put("stat_prefix", l.config().statPrefix());
+            m.put("http_filters", filters(l.chain()));
+            m.put("routes", routes(l.routes()));
+            more.add(m);
         }
-        doc.put("http_filters", filters);
-        List<Object> routes = new ArrayList<>();
-        for (RouteConfig r : server.routes()) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("name", r.name());
-            if (r.prefix() != null) {
-                m.put("prefix", HeaderMap.text(r.prefix()));
-            }
-            if (r.path() != null) {
-                m.put("path", HeaderMap.text(r.path()));
-            }
-            m.put("cluster", r.cluster());
-            m.put("timeout_ms", r.timeout().toMillis());
-            routes.add(m);
+        if (!more.isEmpty()) {
+            doc.put("more_listeners", more);
         }
-        doc.put("routes", routes);
         Map<String, Object> clusters = new LinkedHashMap<>();
         server.clusters().forEach((name, c) -> {
             List<String> eps = new ArrayList<>();
@@ -70,5 +55,47 @@ final class ConfigDump {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot write JSON: " + e.getOriginalMessage(), e);
         }
+    }
+
+    private static List<Object> filters(FilterChain chain) {
+        List<Object> filters = new ArrayList<>();
+        for (LoadedFilter f : chain.filters()) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("name", f.plugin().name());
+            m.put("root_id", f.plugin().rootId());
+            m.put("vm_id", f.plugin().vmId());
+            m.put("code", f.config().location());
+            m.put("abi_version", f.module().abiVersion().toString());
+            m.put("failure_policy", f.plugin().failurePolicy().name());
+            m.put(
+                    "configuration",
+                    new String(f.plugin().pluginConfiguration(), java.nio.charset.StandardCharsets.UTF_8));
+            filters.add(m);
+        }
+        return filters;
+    }
+
+    private static List<Object> routes(List<RouteConfig> list) {
+        List<Object> routes = new ArrayList<>();
+        for (RouteConfig r : list) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("name", r.name());
+            if (r.prefix() != null) {
+                m.put("prefix", HeaderMap.text(r.prefix()));
+            }
+            if (r.path() != null) {
+                m.put("path", HeaderMap.text(r.path()));
+            }
+            if (r.direct() != null) {
+                m.put(
+                        "direct_response",
+                        Map.of("status", r.direct().status(), "body", r.direct().body()));
+            } else {
+                m.put("cluster", r.cluster());
+                m.put("timeout_ms", r.timeout().toMillis());
+            }
+            routes.add(m);
+        }
+        return routes;
     }
 }

@@ -33,6 +33,7 @@ final class DownstreamHandler extends ChannelInboundHandlerAdapter implements Wo
                     .asReadOnly());
 
     private final ProxyServer server;
+    private final Listener listener;
     private final Worker worker;
     private final boolean http1;
     private final Http1RequestDecoder decoder;
@@ -56,13 +57,15 @@ final class DownstreamHandler extends ChannelInboundHandlerAdapter implements Wo
      * @param decoder the HTTP/1.1 connection's decoder; null for an HTTP/2 stream
      * @param upgrade the HTTP/1.1 connection's h2c upgrade handler, removed once the first request is in; or null
      */
-    DownstreamHandler(ProxyServer server, Worker worker, Http1RequestDecoder decoder, ChannelHandler upgrade) {
+    DownstreamHandler(
+            ProxyServer server, Listener listener, Worker worker, Http1RequestDecoder decoder, ChannelHandler upgrade) {
         this.server = server;
+        this.listener = listener;
         this.worker = worker;
         this.http1 = decoder != null;
         this.decoder = decoder;
         this.upgrade = upgrade;
-        Limits limits = server.config().limits();
+        Limits limits = listener.limits();
         this.headersTimeout = limits.requestHeadersTimeout().toNanos();
         this.requestTimeout = limits.requestTimeout().toNanos();
         this.streamIdleTimeout = limits.streamIdleTimeout().toNanos();
@@ -139,14 +142,14 @@ final class DownstreamHandler extends ChannelInboundHandlerAdapter implements Wo
         }
         long head = decoder.headSince();
         if (head != 0 && headersTimeout > 0 && now - head > headersTimeout) {
-            server.stats().inc(server.httpStat("downstream_rq_header_timeout"));
+            server.stats().inc(listener.httpStat("downstream_rq_header_timeout"));
             if (decoder.headBytes()) {
                 reject(HttpResponseStatus.REQUEST_TIMEOUT, "request_header_timeout", "", "");
             } else {
                 ctx.close(); // a connection that never sent a byte
             }
         } else if (head == 0 && idleTimeout > 0 && now - Math.max(lastRead, idleSince) > idleTimeout) {
-            server.stats().inc(server.httpStat("downstream_cx_idle_timeout"));
+            server.stats().inc(listener.httpStat("downstream_cx_idle_timeout"));
             discarding = true;
             ctx.close();
         }
@@ -202,7 +205,7 @@ final class DownstreamHandler extends ChannelInboundHandlerAdapter implements Wo
             headersEnded = end;
             String protocol =
                     http1 ? (req.protocolVersion().equals(HttpVersion.HTTP_1_0) ? "HTTP/1.0" : "HTTP/1.1") : "HTTP/2";
-            stream = new HttpStream(server, worker, ctx.channel(), http1, protocol, req, this);
+            stream = new HttpStream(server, listener, worker, ctx.channel(), http1, protocol, req, this);
             stream.start(req, end);
         }
         if (msg instanceof HttpContent && stream != null && !headersEnded) {
@@ -246,7 +249,7 @@ final class DownstreamHandler extends ChannelInboundHandlerAdapter implements Wo
         r.headers().set("connection", "close");
         r.headers().set("server", "envoy");
         HttpUtil.setContentLength(r, body.length);
-        server.countResponse(status.code());
+        listener.countResponse(status.code());
         Instant now = Instant.ofEpochSecond(0, server.env().clock().realtimeNanos()); // the clock filters read too
         server.accessLog(new AccessLog.Entry(
                 now, "-", "-", "HTTP/1.1", status.code(), flags, 0, body.length, 0, null, null, null, null, details));

@@ -20,23 +20,25 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class DownstreamInitializer extends ChannelInitializer<Channel> {
     private final ProxyServer server;
+    private final Listener listener;
 
-    DownstreamInitializer(ProxyServer server) {
+    DownstreamInitializer(ProxyServer server, Listener listener) {
         this.server = server;
+        this.listener = listener;
     }
 
     @Override
     protected void initChannel(Channel ch) {
-        Limits limits = server.config().limits();
-        AtomicLong active = server.stats().gaugeCell(server.httpStat("downstream_cx_active"));
+        Limits limits = listener.limits();
+        AtomicLong active = server.stats().gaugeCell(listener.httpStat("downstream_cx_active"));
         if (active.incrementAndGet() > limits.maxConnections() && limits.maxConnections() > 0) {
             // As Envoy's listener connection limit: closed at once, counted, nothing read.
             active.decrementAndGet();
-            server.stats().inc(server.listenerStat("downstream_cx_overflow"));
+            server.stats().inc(listener.listenerStat("downstream_cx_overflow"));
             ch.close();
             return;
         }
-        server.stats().inc(server.httpStat("downstream_cx_total"));
+        server.stats().inc(listener.httpStat("downstream_cx_total"));
         ch.closeFuture().addListener(f -> active.decrementAndGet());
         server.opened(ch);
         Worker worker = server.workerFor(ch.eventLoop());
@@ -52,7 +54,7 @@ final class DownstreamInitializer extends ChannelInitializer<Channel> {
                 child.pipeline()
                         .addLast(
                                 new Http2StreamFrameToHttpObjectCodec(true),
-                                new DownstreamHandler(server, worker, null, null));
+                                new DownstreamHandler(server, listener, worker, null, null));
             }
         });
         DownstreamHandler[] http1 = new DownstreamHandler[1];
@@ -64,10 +66,11 @@ final class DownstreamInitializer extends ChannelInitializer<Channel> {
                     ctx.pipeline().remove(http1[0]);
                 },
                 protocol -> AsciiString.contentEquals(Http2CodecUtil.HTTP_UPGRADE_PROTOCOL_NAME, protocol)
-                        ? new Http2ServerUpgradeCodec(frames, streams, new Http2Downstream(server, worker, frames))
+                        ? new Http2ServerUpgradeCodec(
+                                frames, streams, new Http2Downstream(server, listener, worker, frames))
                         : null,
                 (int) Math.min(Integer.MAX_VALUE, limits.bufferLimitBytes()));
-        http1[0] = new DownstreamHandler(server, worker, decoder, upgrade);
+        http1[0] = new DownstreamHandler(server, listener, worker, decoder, upgrade);
         ch.pipeline()
                 .addLast(
                         new PriorKnowledge(() -> {
@@ -77,7 +80,8 @@ final class DownstreamInitializer extends ChannelInitializer<Channel> {
                                     .remove(encoder)
                                     .remove(upgrade)
                                     .remove(http1[0]);
-                            ch.pipeline().addLast(frames, streams, new Http2Downstream(server, worker, frames));
+                            ch.pipeline()
+                                    .addLast(frames, streams, new Http2Downstream(server, listener, worker, frames));
                         }),
                         decoder,
                         encoder,

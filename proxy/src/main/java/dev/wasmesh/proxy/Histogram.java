@@ -43,8 +43,10 @@ final class Histogram {
         return sb.toString();
     }
 
-    static void prometheus(StringBuilder sb, String name, long count, List<Long> samples) {
-        sb.append("# TYPE ").append(name).append(" histogram\n");
+    /** The series of one histogram; {@code labels} are its tags ({@code a="b",...}, or empty). */
+    static void prometheus(StringBuilder sb, String name, String labels, long count, List<Long> samples) {
+        String prefix = labels.isEmpty() ? "" : labels + ",";
+        String own = labels.isEmpty() ? "" : "{" + labels + "}";
         long sum = 0;
         for (long s : samples) {
             sum += s;
@@ -52,14 +54,21 @@ final class Histogram {
         for (double b : BOUNDS) {
             long n = samples.stream().filter(s -> s <= b).count();
             sb.append(name)
-                    .append("_bucket{le=\"")
+                    .append("_bucket{")
+                    .append(prefix)
+                    .append("le=\"")
                     .append(b == Math.rint(b) ? Long.toString((long) b) : b)
                     .append("\"} ")
                     .append(n)
                     .append('\n');
         }
-        sb.append(name).append("_bucket{le=\"+Inf\"} ").append(count).append('\n');
-        sb.append(name).append("_sum ").append(sum).append('\n');
-        sb.append(name).append("_count ").append(count).append('\n');
+        sb.append(name)
+                .append("_bucket{")
+                .append(prefix)
+                .append("le=\"+Inf\"} ")
+                .append(count)
+                .append('\n');
+        sb.append(name).append("_sum").append(own).append(' ').append(sum).append('\n');
+        sb.append(name).append("_count").append(own).append(' ').append(count).append('\n');
     }
 }

@@ -17,17 +17,19 @@ import io.netty.handler.codec.http2.Http2Stream;
  */
 final class Http2Downstream extends ChannelInboundHandlerAdapter implements Worker.Timed {
     private final ProxyServer server;
+    private final Listener listener;
     private final Worker worker;
     private final Http2FrameCodec frames;
     private final long idleNanos;
     private ChannelHandlerContext ctx;
     private long idleSince = System.nanoTime();
 
-    Http2Downstream(ProxyServer server, Worker worker, Http2FrameCodec frames) {
+    Http2Downstream(ProxyServer server, Listener listener, Worker worker, Http2FrameCodec frames) {
         this.server = server;
+        this.listener = listener;
         this.worker = worker;
         this.frames = frames;
-        this.idleNanos = server.config().limits().idleTimeout().toNanos();
+        this.idleNanos = listener.limits().idleTimeout().toNanos();
     }
 
     @Override
@@ -58,7 +60,7 @@ final class Http2Downstream extends ChannelInboundHandlerAdapter implements Work
     @Override
     public void checkTimeouts(long now) {
         if (frames.connection().numActiveStreams() == 0 && now - idleSince > idleNanos) {
-            server.stats().inc(server.httpStat("downstream_cx_idle_timeout"));
+            server.stats().inc(listener.httpStat("downstream_cx_idle_timeout"));
             worker.unwatch(this);
             ctx.close(); // the codec sends GOAWAY (NO_ERROR) first
         }

@@ -2,13 +2,13 @@ package dev.wasmesh.proxy;
 
 import dev.wasmesh.host.HeaderMap;
 import dev.wasmesh.host.LocalResponse;
+import dev.wasmesh.host.Metadata;
 import dev.wasmesh.host.StreamInfo;
 import dev.wasmesh.stream.FilterManager;
 import dev.wasmesh.stream.FilterManagerCallbacks;
 import io.netty.channel.Channel;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpUtil;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.UUID;
@@ -32,6 +32,7 @@ final class HttpStream implements Router.Events, FilterManagerCallbacks {
     private static final byte[] BAD_REQUEST = "Bad Request".getBytes(StandardCharsets.US_ASCII);
 
     private final ProxyServer server;
+    private final Listener listener;
     private final String protocol;
     private final Owner owner;
     private final StreamInfo info = new StreamInfo();
@@ -59,6 +60,7 @@ final class HttpStream implements Router.Events, FilterManagerCallbacks {
 
     HttpStream(
             ProxyServer server,
+            Listener listener,
             Worker worker,
             Channel channel,
             boolean http1,
@@ -66,6 +68,7 @@ final class HttpStream implements Router.Events, FilterManagerCallbacks {
             HttpRequest req,
             Owner owner) {
         this.server = server;
+        this.listener = listener;
         this.protocol = protocol;
         this.owner = owner;
         this.writer = new ResponseWriter(
@@ -74,13 +77,13 @@ final class HttpStream implements Router.Events, FilterManagerCallbacks {
                 http1 && HttpUtil.isKeepAlive(req),
                 "HEAD".equals(req.method().name()),
                 this::finish);
-        this.router = new Router(server.routes(), server, worker, this);
+        this.router = new Router(listener.routes(), server, worker, this);
         this.filters = new FilterManager(
-                server.chain().instances(worker),
+                listener.chain().instances(worker),
                 info,
                 worker.loop(),
                 this,
-                server.config().limits().bufferLimitBytes());
+                listener.limits().bufferLimitBytes());
         if (!channel.isWritable()) {
             downstreamFull = true;
             readResponse();
@@ -88,9 +91,10 @@ final class HttpStream implements Router.Events, FilterManagerCallbacks {
         Channel conn = channel.parent() != null ? channel.parent() : channel;
         ConnectionInfo.of(conn).applyTo(info);
         startRealtimeNanos = server.env().clock().realtimeNanos();
-        info.protocol(protocol).startTimeNanos(startRealtimeNanos);
-        server.rqTotal.increment();
-        server.rqActive.incrementAndGet();
+        info.protocol(protocol).startTimeNanos(startRealtimeNanos).routeLookup(this::lookUpRoute);
+        listener.config().info().applyTo(info);
+        listener.rqTotal.increment();
+        listener.rqActive.incrementAndGet();
     }
 
     /** The request's headers arrived; {@code endOfStream} if it has no body. */
@@ -287,7 +291,30 @@ final class HttpStream implements Router.Events, FilterManagerCallbacks {
 
     @Override
     public void routed(RouteConfig route, ClusterConfig cluster) {
-        info.route(cluster.name(), route.name());
+        describeRoute(route, cluster);
+    }
+
+    /** What filters read of the route: its name, metadata and virtual host, and its cluster's name and metadata. */
+    private void describeRoute(RouteConfig route, ClusterConfig cluster) {
+        info.route(cluster == null ? "" : cluster.name(), route.name())
+                .routeMetadata(
+                        route.metadata(),
+                        cluster == null ? Metadata.EMPTY : cluster.metadata(),
+                        route.virtualHost(),
+                        route.virtualHostMetadata());
+    }
+
+    /** Envoy finds the route before the filters run; here a filter that asks gets the route its headers match now. */
+    private void lookUpRoute() {
+        RouteConfig r = requestHeaders == null ? null : Router.match(listener.routes(), requestHeaders);
+        if (r != null) {
+            describeRoute(r, r.direct() != null ? null : server.cluster(r.cluster()));
+        }
+    }
+
+    @Override
+    public void upstreamHost(String address, int port, Metadata metadata) {
+        info.upstream(address, port).upstreamHostMetadata(metadata);
     }
 
     @Override
@@ -297,10 +324,6 @@ final class HttpStream implements Router.Events, FilterManagerCallbacks {
         }
         lastActivity = System.nanoTime();
         details = "via_upstream";
-        InetSocketAddress upstream = router.upstreamAddress();
-        if (upstream != null) {
-            info.upstream(upstream.getAddress().getHostAddress(), upstream.getPort());
-        }
         filters.encodeHeaders(headers, endOfStream);
     }
 
@@ -354,9 +377,9 @@ final class HttpStream implements Router.Events, FilterManagerCallbacks {
         int code = writer.started() ? writer.status() : 0;
         info.response(code, details);
         filters.finish();
-        server.rqActive.decrementAndGet();
+        listener.rqActive.decrementAndGet();
         if (code > 0) {
-            server.countResponse(code);
+            listener.countResponse(code);
         }
         HeaderMap h = requestHeaders == null ? new HeaderMap() : requestHeaders;
         Instant start = Instant.ofEpochSecond(0, startRealtimeNanos);

@@ -1,5 +1,6 @@
 package dev.wasmesh.proxy;
 
+import dev.wasmesh.host.NodeInfo;
 import dev.wasmesh.host.abi.LogLevel;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -25,6 +26,12 @@ public final class ProxyConfig {
     private boolean watch;
     private LogLevel logLevel = LogLevel.INFO;
     private String statPrefix = "ingress_http";
+    private ListenerInfo listenerInfo = ListenerInfo.NONE;
+    private NodeInfo node;
+    private final List<StatsTag> statsTags = new ArrayList<>();
+    private boolean useAllDefaultTags = true;
+    private final List<String> notices = new ArrayList<>();
+    private final List<ListenerConfig> moreListeners = new ArrayList<>();
 
     public Endpoint listen() {
         return listen;
@@ -120,6 +127,54 @@ public final class ProxyConfig {
     public ProxyConfig statPrefix(String prefix) {
         this.statPrefix = Objects.requireNonNull(prefix);
         return this;
+    }
+
+    public ListenerInfo listenerInfo() {
+        return listenerInfo;
+    }
+
+    public ProxyConfig listenerInfo(ListenerInfo info) {
+        this.listenerInfo = Objects.requireNonNull(info);
+        return this;
+    }
+
+    /** The bootstrap's node, which filters read as {@code xds.node}; null for none. */
+    public NodeInfo node() {
+        return node;
+    }
+
+    public ProxyConfig node(NodeInfo node) {
+        this.node = node;
+        return this;
+    }
+
+    /** Envoy's {@code stats_config.stats_tags}, applied to the Prometheus output in this order. */
+    public List<StatsTag> statsTags() {
+        return statsTags;
+    }
+
+    public boolean useAllDefaultTags() {
+        return useAllDefaultTags;
+    }
+
+    public ProxyConfig useAllDefaultTags(boolean use) {
+        this.useAllDefaultTags = use;
+        return this;
+    }
+
+    /** The listeners after the first (which this config's own fields describe). */
+    public List<ListenerConfig> moreListeners() {
+        return moreListeners;
+    }
+
+    public ProxyConfig addListener(ListenerConfig listener) {
+        moreListeners.add(listener);
+        return this;
+    }
+
+    /** One line per configuration field that was accepted but changes nothing here, for {@code run} to print. */
+    public List<String> notices() {
+        return notices;
     }
 
     /** Whether the proxy must start the built-in echo upstream: nothing routes anywhere else. */

@@ -18,7 +18,6 @@ import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
@@ -28,7 +27,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The proxy: a listener whose connections are spread over the workers (one event loop each, each with its own
@@ -43,24 +41,19 @@ public final class ProxyServer implements AutoCloseable {
     private final ModuleSources sources;
     private final ProxyLog log;
     private final ProxyStats stats = new ProxyStats();
+    private final Prometheus prometheus;
     private final HostEnvironment env;
     private final MultiThreadIoEventLoopGroup boss;
     private final MultiThreadIoEventLoopGroup workerGroup;
     private final List<Worker> workers = new ArrayList<>();
     private final Map<EventExecutor, Worker> byLoop = new IdentityHashMap<>();
     private final Map<String, ClusterConfig> clusters = new LinkedHashMap<>();
-    /** Stats counted per request, looked up once: index 1-5 for downstream_rq_1xx ... 5xx. */
-    private final LongAdder[] responseClassStats = new LongAdder[6];
-
-    final LongAdder rqTotal;
-    final AtomicLong rqActive;
-    private final List<RouteConfig> routes = new ArrayList<>();
+    /** The listeners, the first one from {@link ProxyConfig}'s own fields. */
+    private final List<Listener> listeners = new ArrayList<>();
     /** Every open downstream connection, for the bytes they have queued (Envoy's downstream_cx_tx_bytes_buffered). */
     private final ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
 
-    private volatile FilterChain chain;
     private volatile boolean draining;
-    private Channel listener;
     private AdminServer admin;
     private EchoServer echo;
     private FileWatcher watcher;
@@ -69,13 +62,13 @@ public final class ProxyServer implements AutoCloseable {
         this.config = config;
         this.sources = sources;
         this.log = log;
-        this.env = new HostEnvironment().logSink(log).transport(new ClusterTransport(this));
-        for (int c = 1; c <= 5; c++) {
-            responseClassStats[c] = stats.counterCell(httpStat("downstream_rq_" + c + "xx"));
-        }
-        this.rqTotal = stats.counterCell(httpStat("downstream_rq_total"));
-        this.rqActive = stats.gaugeCell(httpStat("downstream_rq_active"));
-        stats.computedGauge(httpStat("downstream_cx_tx_bytes_buffered"), this::bytesQueuedDownstream);
+        this.prometheus = new Prometheus(config.statsTags(), config.useAllDefaultTags());
+        this.env = new HostEnvironment()
+                .logSink(log)
+                .transport(new ClusterTransport(this))
+                .node(config.node());
+        stats.computedGauge(
+                "http." + config.statPrefix() + ".downstream_cx_tx_bytes_buffered", this::bytesQueuedDownstream);
         stats.computedGauge("wasm.guest_memory_used_bytes", GuestMemoryBudget.PROCESS::used);
         stats.computedGauge("wasm.guest_memory_budget_bytes", GuestMemoryBudget.PROCESS::limit);
         log.proxy(LogLevel.DEBUG, "transport " + Transport.currentName());
@@ -112,16 +105,8 @@ public final class ProxyServer implements AutoCloseable {
     }
 
     private void startUp() throws StartupException, InterruptedException {
-        List<LoadedFilter> filters = new ArrayList<>();
-        for (FilterConfig f : config.filters()) {
-            try {
-                filters.add(load(f));
-            } catch (IOException | ModuleLoadException e) {
-                throw new StartupException(e.getMessage(), e);
-            }
-        }
         clusters.putAll(config.clusters());
-        routes.addAll(config.routes());
+        List<RouteConfig> firstRoutes = new ArrayList<>(config.routes());
         if (config.needsEchoUpstream()) {
             echo = EchoServer.start(new Endpoint("127.0.0.1", 0), boss);
             clusters.put(
@@ -130,35 +115,42 @@ public final class ProxyServer implements AutoCloseable {
                             ProxyConfig.DEFAULT_CLUSTER,
                             List.of(echo.address()),
                             ClusterConfig.DEFAULT_CONNECT_TIMEOUT));
-            routes.add(RouteConfig.catchAll(ProxyConfig.DEFAULT_CLUSTER));
+            firstRoutes.add(RouteConfig.catchAll(ProxyConfig.DEFAULT_CLUSTER));
         }
-        for (RouteConfig r : routes) {
-            if (!clusters.containsKey(r.cluster())) {
-                throw new StartupException("route '" + r.name() + "' names unknown cluster '" + r.cluster() + "'");
+        List<ListenerConfig> all = new ArrayList<>();
+        all.add(new ListenerConfig(
+                "",
+                config.listen(),
+                config.statPrefix(),
+                config.limits(),
+                config.filters(),
+                firstRoutes,
+                config.listenerInfo()));
+        all.addAll(config.moreListeners());
+        for (ListenerConfig lc : all) {
+            for (RouteConfig r : lc.routes()) {
+                if (r.direct() == null && !clusters.containsKey(r.cluster())) {
+                    throw new StartupException("route '" + r.name() + "' names unknown cluster '" + r.cluster() + "'");
+                }
+            }
+            List<LoadedFilter> filters = new ArrayList<>();
+            for (FilterConfig f : lc.filters()) {
+                try {
+                    filters.add(load(f));
+                } catch (IOException | ModuleLoadException e) {
+                    throw new StartupException(e.getMessage(), e);
+                }
+            }
+            Listener l = new Listener(this, lc, lc.routes());
+            listeners.add(l);
+            try {
+                l.chain = FilterChain.start(filters, workers, this);
+            } catch (WasmFailureException e) {
+                throw new StartupException("filter failed to start: " + e.getMessage(), e);
             }
         }
-        try {
-            chain = FilterChain.start(filters, workers, this);
-        } catch (WasmFailureException e) {
-            throw new StartupException("filter failed to start: " + e.getMessage(), e);
-        }
-        try {
-            listener = Transport.server(boss, workerGroup)
-                    .option(ChannelOption.SO_BACKLOG, 1024)
-                    .childOption(ChannelOption.TCP_NODELAY, true)
-                    // Netty 4.2's default (adaptive) allocator costs ~8% more CPU per proxied request (bench/load).
-                    .childOption(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
-                    .childOption(
-                            ChannelOption.WRITE_BUFFER_WATER_MARK,
-                            new WriteBufferWaterMark(
-                                    config.limits().writeLowWatermark(),
-                                    config.limits().writeHighWatermark()))
-                    .childHandler(new DownstreamInitializer(this))
-                    .bind(config.listen().host(), config.listen().port())
-                    .sync()
-                    .channel();
-        } catch (Exception e) {
-            throw new StartupException("cannot listen on " + config.listen() + ": " + e.getMessage(), e);
+        for (Listener l : listeners) {
+            bind(l);
         }
         if (config.admin() != null) {
             try {
@@ -168,9 +160,34 @@ public final class ProxyServer implements AutoCloseable {
             }
         }
         if (config.watch()) {
-            watcher = FileWatcher.start(config.filters(), this::reload);
+            List<FilterConfig> watched = new ArrayList<>();
+            listeners.forEach(l -> watched.addAll(l.config().filters()));
+            watcher = FileWatcher.start(watched, this::reload);
         }
         boss.scheduleAtFixedRate(log::flush, ACCESS_LOG_FLUSH_MILLIS, ACCESS_LOG_FLUSH_MILLIS, TimeUnit.MILLISECONDS);
+    }
+
+    private void bind(Listener l) throws StartupException, InterruptedException {
+        Endpoint at = l.config().listen();
+        try {
+            l.channel = Transport.server(boss, workerGroup)
+                    .option(ChannelOption.SO_BACKLOG, 1024)
+                    .childOption(ChannelOption.TCP_NODELAY, true)
+                    // Netty 4.2's default (adaptive) allocator costs ~8% more CPU per proxied request (bench/load).
+                    .childOption(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
+                    .childOption(
+                            ChannelOption.WRITE_BUFFER_WATER_MARK,
+                            new WriteBufferWaterMark(
+                                    l.limits().writeLowWatermark(), l.limits().writeHighWatermark()))
+                    .childHandler(new DownstreamInitializer(this, l))
+                    .bind(at.host(), at.port())
+                    .sync()
+                    .channel();
+        } catch (InterruptedException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new StartupException("cannot listen on " + at + ": " + e.getMessage(), e);
+        }
     }
 
     LoadedFilter load(FilterConfig f) throws IOException, ModuleLoadException {
@@ -181,26 +198,33 @@ public final class ProxyServer implements AutoCloseable {
 
     /** Reloads the filters read from {@code file}: new streams use the new VMs if they start, else nothing changes. */
     void reload(Path file) {
-        FilterChain current = chain;
-        List<LoadedFilter> next = new ArrayList<>(current.filters());
-        try {
-            for (int i = 0; i < next.size(); i++) {
-                FilterConfig fc = next.get(i).config();
-                if (Objects.equals(fc.localFile(), file)) {
-                    next.set(i, load(fc));
-                }
+        for (Listener l : listeners) {
+            FilterChain current = l.chain;
+            if (current.filters().stream()
+                    .noneMatch(f -> Objects.equals(f.config().localFile(), file))) {
+                continue;
             }
-            FilterChain fresh = FilterChain.start(next, workers, this);
-            chain = fresh;
-            current.retire(workers);
-            stats.inc("wasmesh.filter_reloads");
-            log.stdout("wasmesh: reloaded " + file + " (proxy-wasm ABI "
-                    + next.get(0).module().abiVersion() + ")");
-        } catch (IOException | ModuleLoadException | RuntimeException e) {
-            stats.inc("wasmesh.filter_reload_failures");
-            log.stdout("wasmesh: reload of " + file + " failed, still serving the previous filter: " + e.getMessage());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            List<LoadedFilter> next = new ArrayList<>(current.filters());
+            try {
+                for (int i = 0; i < next.size(); i++) {
+                    FilterConfig fc = next.get(i).config();
+                    if (Objects.equals(fc.localFile(), file)) {
+                        next.set(i, load(fc));
+                    }
+                }
+                l.chain = FilterChain.start(next, workers, this);
+                current.retire(workers);
+                stats.inc("wasmesh.filter_reloads");
+                log.stdout("wasmesh: reloaded " + file + " (proxy-wasm ABI "
+                        + next.get(0).module().abiVersion() + ")");
+            } catch (IOException | ModuleLoadException | RuntimeException e) {
+                stats.inc("wasmesh.filter_reload_failures");
+                log.stdout(
+                        "wasmesh: reload of " + file + " failed, still serving the previous filter: " + e.getMessage());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
         }
     }
 
@@ -210,7 +234,16 @@ public final class ProxyServer implements AutoCloseable {
         if (admin != null) {
             sb.append(", admin http://").append(admin.address());
         }
-        List<LoadedFilter> fs = chain.filters();
+        for (Listener l : listeners.subList(1, listeners.size())) {
+            sb.append(", listener ")
+                    .append(
+                            l.config().name().isEmpty()
+                                    ? "(unnamed)"
+                                    : l.config().name())
+                    .append(" on http://")
+                    .append(l.address());
+        }
+        List<LoadedFilter> fs = chain().filters();
         if (fs.isEmpty()) {
             sb.append(", no filters");
         }
@@ -227,9 +260,14 @@ public final class ProxyServer implements AutoCloseable {
         return sb.toString();
     }
 
+    /** The first listener's bound address. */
     public Endpoint listenAddress() {
-        InetSocketAddress a = (InetSocketAddress) listener.localAddress();
-        return new Endpoint(a.getAddress().getHostAddress(), a.getPort());
+        return listeners.get(0).address();
+    }
+
+    /** Every listener's bound address, in configuration order. */
+    public List<Endpoint> listenAddresses() {
+        return listeners.stream().map(Listener::address).toList();
     }
 
     /** The admin endpoint's bound address, or null if there is none. */
@@ -239,6 +277,10 @@ public final class ProxyServer implements AutoCloseable {
 
     public ProxyStats stats() {
         return stats;
+    }
+
+    Prometheus prometheus() {
+        return prometheus;
     }
 
     public HostEnvironment env() {
@@ -253,12 +295,18 @@ public final class ProxyServer implements AutoCloseable {
         return log;
     }
 
-    FilterChain chain() {
-        return chain;
+    List<Listener> listeners() {
+        return listeners;
     }
 
+    /** The first listener's filter chain. */
+    FilterChain chain() {
+        return listeners.get(0).chain();
+    }
+
+    /** The first listener's routes. */
     List<RouteConfig> routes() {
-        return routes;
+        return listeners.get(0).routes();
     }
 
     Map<String, ClusterConfig> clusters() {
@@ -290,25 +338,6 @@ public final class ProxyServer implements AutoCloseable {
         connections.add(ch);
     }
 
-    String listenerStat(String name) {
-        Endpoint ep = listenAddress();
-        return "listener." + ep.host() + "_" + ep.port() + "." + name;
-    }
-
-    String httpStat(String name) {
-        return "http." + config.statPrefix() + "." + name;
-    }
-
-    /** Counts a response in {@code downstream_rq_Nxx}. */
-    void countResponse(int code) {
-        int c = code / 100;
-        if (c >= 1 && c <= 5) {
-            responseClassStats[c].increment();
-        } else {
-            stats.inc(httpStat("downstream_rq_" + c + "xx"));
-        }
-    }
-
     Worker workerFor(EventExecutor loop) {
         return byLoop.get(loop);
     }
@@ -330,14 +359,25 @@ public final class ProxyServer implements AutoCloseable {
     /** Graceful shutdown: stop accepting, let in-flight requests finish (up to the drain timeout), then stop. */
     public void shutdown() throws InterruptedException {
         draining = true;
-        if (listener != null) {
-            listener.close().sync();
+        for (Listener l : listeners) {
+            if (l.channel != null) {
+                l.channel.close().sync();
+            }
         }
         long deadline = System.nanoTime() + config.limits().drainTimeout().toNanos();
-        while (rqActive.get() > 0 && System.nanoTime() < deadline) {
+        while (activeRequests() > 0 && System.nanoTime() < deadline) {
             Thread.sleep(20);
         }
         close();
+    }
+
+    /** Requests in flight on all listeners (listeners with one stat prefix share their gauge). */
+    private long activeRequests() {
+        return listeners.stream()
+                .map(l -> l.rqActive)
+                .distinct()
+                .mapToLong(AtomicLong::get)
+                .sum();
     }
 
     @Override
@@ -345,8 +385,10 @@ public final class ProxyServer implements AutoCloseable {
         if (watcher != null) {
             watcher.close();
         }
-        if (listener != null) {
-            listener.close().syncUninterruptibly();
+        for (Listener l : listeners) {
+            if (l.channel != null) {
+                l.channel.close().syncUninterruptibly();
+            }
         }
         if (admin != null) {
             admin.close();
@@ -354,9 +396,11 @@ public final class ProxyServer implements AutoCloseable {
         if (echo != null) {
             echo.close();
         }
-        FilterChain c = chain;
-        if (c != null) {
-            c.retire(workers);
+        for (Listener l : listeners) {
+            FilterChain c = l.chain;
+            if (c != null) {
+                c.retire(workers);
+            }
         }
         workerGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();

@@ -1,13 +1,16 @@
 package dev.wasmesh.proxy;
 
 import dev.wasmesh.host.HeaderMap;
+import dev.wasmesh.host.Metadata;
 import java.time.Duration;
 import java.util.List;
 import java.util.regex.Pattern;
 
 /**
- * One route: a match on path and headers, and the cluster it sends to with its timeout (0 = none). Domains, prefix,
- * path and header matches are byte strings, as the request's headers are ({@link HeaderMap#utf8} of a text).
+ * One route: a match on path and headers, and the cluster it sends to with its timeout (0 = none), or a direct
+ * response instead of a cluster. Domains, prefix, path and header matches are byte strings, as the request's headers
+ * are ({@link HeaderMap#utf8} of a text). The metadata and the virtual host are what filters read as
+ * {@code xds.route_metadata}, {@code xds.virtual_host_name} and {@code xds.virtual_host_metadata}.
  */
 public record RouteConfig(
         String name,
@@ -16,7 +19,11 @@ public record RouteConfig(
         String path,
         List<HeaderMatch> headers,
         String cluster,
-        Duration timeout) {
+        Duration timeout,
+        Metadata metadata,
+        String virtualHost,
+        Metadata virtualHostMetadata,
+        DirectResponse direct) {
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(15);
     private static final Pattern PORT = Pattern.compile(":\\d+$");
 
@@ -29,9 +36,23 @@ public record RouteConfig(
         }
     }
 
+    /** Envoy's {@code direct_response}: the router answers with this status and body. */
+    public record DirectResponse(int status, String body) {}
+
     public RouteConfig {
         domains = List.copyOf(domains);
         headers = List.copyOf(headers);
+    }
+
+    public RouteConfig(
+            String name,
+            List<String> domains,
+            String prefix,
+            String path,
+            List<HeaderMatch> headers,
+            String cluster,
+            Duration timeout) {
+        this(name, domains, prefix, path, headers, cluster, timeout, Metadata.EMPTY, "", Metadata.EMPTY, null);
     }
 
     public static RouteConfig catchAll(String cluster) {

@@ -1,6 +1,7 @@
 package dev.wasmesh.proxy;
 
 import dev.wasmesh.host.HeaderMap;
+import dev.wasmesh.host.Metadata;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.HttpContent;
@@ -21,7 +22,11 @@ import java.util.concurrent.TimeUnit;
 final class Router {
     /** What the router tells its stream. */
     interface Events {
+        /** The route found, and its cluster (null for a direct response). */
         void routed(RouteConfig route, ClusterConfig cluster);
+
+        /** The upstream host the request went to: its address and the metadata of its endpoint. */
+        void upstreamHost(String address, int port, Metadata metadata);
 
         void upstreamResponseHeaders(HeaderMap headers, boolean endOfStream);
 
@@ -57,25 +62,30 @@ final class Router {
         this.events = events;
     }
 
+    /** The first route that matches the request, or null. */
+    static RouteConfig match(List<RouteConfig> routes, HeaderMap request) {
+        for (RouteConfig r : routes) {
+            if (r.matches(request)) {
+                return r;
+            }
+        }
+        return null;
+    }
+
     String upstreamHost() {
         return exchange == null ? "" : exchange.remote();
     }
 
-    /** The upstream host the request went to, once connected; null before. */
-    InetSocketAddress upstreamAddress() {
-        return exchange == null ? null : exchange.remoteAddress();
-    }
-
     void headers(HeaderMap headers, boolean endOfStream) {
-        route = null;
-        for (RouteConfig r : routes) {
-            if (r.matches(headers)) {
-                route = r;
-                break;
-            }
-        }
+        route = match(routes, headers);
         if (route == null) {
             events.upstreamFailed(404, "route_not_found", "", "NR");
+            return;
+        }
+        if (route.direct() != null) {
+            events.routed(route, null);
+            events.upstreamFailed(
+                    route.direct().status(), "direct_response", route.direct().body(), "");
             return;
         }
         ClusterConfig cluster = server.cluster(route.cluster());
@@ -169,6 +179,15 @@ final class Router {
                 return;
             }
             responseStarted = true;
+            InetSocketAddress remote = exchange.remoteAddress();
+            if (remote != null) {
+                Endpoint ep = exchange.endpoint();
+                Metadata md = ep == null
+                        ? null
+                        : exchange.cluster().endpointMetadata().get(ep);
+                events.upstreamHost(
+                        remote.getAddress().getHostAddress(), remote.getPort(), md == null ? Metadata.EMPTY : md);
+            }
             events.upstreamResponseHeaders(Headers.ofResponse(response), false);
         }
 

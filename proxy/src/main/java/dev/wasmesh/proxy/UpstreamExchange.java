@@ -68,9 +68,14 @@ final class UpstreamExchange {
         return handler == null ? "" : handler.remote();
     }
 
-    /** The connected upstream's socket address, or null before the connection is up. */
+    /** The configured endpoint of the connection, once there is one. */
+    Endpoint endpoint() {
+        return channel == null ? null : channel.attr(UpstreamPool.ENDPOINT).get();
+    }
+
+    /** The connection's remote socket address, once connected. */
     InetSocketAddress remoteAddress() {
-        return channel != null && channel.remoteAddress() instanceof InetSocketAddress a ? a : null;
+        return channel == null || !(channel.remoteAddress() instanceof InetSocketAddress a) ? null : a;
     }
 
     void attach(Channel ch) {

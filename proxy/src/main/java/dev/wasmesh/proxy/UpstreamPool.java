@@ -8,6 +8,7 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.WriteBufferWaterMark;
+import io.netty.util.AttributeKey;
 import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Map;
@@ -69,6 +70,7 @@ final class UpstreamPool {
                     }
                 })
                 .connect(ep.host(), ep.port());
+        f.channel().attr(ENDPOINT).set(ep);
         forgetWhenClosed(cluster.name(), f.channel());
         server.stats().inc("cluster." + cluster.name() + ".upstream_cx_total");
         f.addListener(done -> {
@@ -81,6 +83,9 @@ final class UpstreamPool {
         });
         return exchange;
     }
+
+    /** The configured endpoint a connection went to (its metadata is the upstream host's). */
+    static final AttributeKey<Endpoint> ENDPOINT = AttributeKey.valueOf("wasmesh.endpoint");
 
     private Endpoint pick(ClusterConfig cluster) {
         int i = nextEndpoint.merge(cluster.name(), 1, Integer::sum);

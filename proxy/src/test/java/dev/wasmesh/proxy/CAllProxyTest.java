@@ -137,11 +137,16 @@ class CAllProxyTest {
     @Test
     void customMetricsShowInAdminStats() throws Exception {
         proxy.get("/metric");
+        proxy.post("/upper", "hello body", "x-buffer", "yes");
         HttpResponse<String> stats = proxy.adminGet("/stats");
         assertThat(stats.body()).containsPattern("wasmcustom\\.c_all_requests: [1-9]");
         HttpResponse<String> prom = proxy.adminGet("/stats/prometheus");
         assertThat(prom.body())
                 .containsPattern("(?m)^c_all_requests [1-9]")
+                // A histogram: one # TYPE line, buckets, sum and count.
+                .containsOnlyOnce("# TYPE c_all_body_size histogram\n")
+                .containsPattern("(?m)^c_all_body_size_bucket\\{le=\"\\+Inf\"\\} [1-9]")
+                .containsPattern("(?m)^c_all_body_size_count [1-9]")
                 .containsPattern("envoy_cluster_upstream_rq_total\\{envoy_cluster_name=\"echo\"\\} [1-9]");
         assertThat(proxy.adminGet("/ready").body()).isEqualTo("LIVE\n");
         assertThat(proxy.adminGet("/config_dump").body())

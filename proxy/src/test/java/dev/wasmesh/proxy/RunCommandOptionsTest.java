@@ -210,6 +210,22 @@ class RunCommandOptionsTest {
     }
 
     @Test
+    void configFieldsThatChangeNothingHereAreNoticedOnStderrAndTheProxyRuns() throws Exception {
+        try (TestUpstream upstream = new TestUpstream("noticed")) {
+            Path yaml = envoyYaml(upstream.port(), "");
+            Files.writeString(
+                    yaml, Files.readString(yaml).replace("admin:\n", "admin:\n  access_log_path: /dev/null\n"));
+            try (RunProcess p = RunProcess.start("run", "--config", yaml.toString(), "--workers", "1")) {
+                p.awaitReady();
+                assertThat(p.output())
+                        .contains("wasmesh run: notice: admin.access_log_path: accepted and not used (wasmesh keeps"
+                                + " no admin access log)");
+                assertThat(p.get("/noticed").headers().firstValue("x-upstream")).hasValue("noticed");
+            }
+        }
+    }
+
+    @Test
     void configWithAnUnsupportedFieldExitsWith2NamingItsPath() throws Exception {
         Path yaml = envoyYaml(9, "          use_remote_address: true\n");
         try (RunProcess p = RunProcess.start("run", "--config", yaml.toString())) {

@@ -181,6 +181,9 @@ public final class RunCommand implements Callable<Integer> {
             err.println("wasmesh run: " + e.getMessage());
             return 2;
         }
+        for (String notice : cfg.notices()) {
+            err.println("wasmesh run: notice: " + notice);
+        }
         ProxyLog log = new ProxyLog(level, out, err);
         try {
             server = ProxyServer.start(cfg, sources, log);

@@ -72,6 +72,12 @@ final class Node {
         return s;
     }
 
+    /** A protobuf enum value by name; Envoy reads the names of its YAML case-insensitively. */
+    String enumName(String key, String dflt) throws EnvoyConfigException {
+        String s = string(key, dflt);
+        return s == null ? null : s.toUpperCase(java.util.Locale.ROOT);
+    }
+
     long integer(String key, long dflt) throws EnvoyConfigException {
         Object v = raw(key);
         if (v == null) {
