@@ -19,6 +19,7 @@ public final class ProxyConfig {
     private Endpoint listen = new Endpoint("127.0.0.1", 10000);
     private Endpoint admin = new Endpoint("127.0.0.1", 9901);
     private final List<FilterConfig> filters = new ArrayList<>();
+    private final List<WasmServiceConfig> services = new ArrayList<>();
     private final List<RouteConfig> routes = new ArrayList<>();
     private final Map<String, ClusterConfig> clusters = new LinkedHashMap<>();
     private int workers = Runtime.getRuntime().availableProcessors();
@@ -163,6 +164,15 @@ public final class ProxyConfig {
     }
 
     /** The listeners after the first (which this config's own fields describe). */
+    public List<WasmServiceConfig> services() {
+        return services;
+    }
+
+    public ProxyConfig addService(WasmServiceConfig service) {
+        services.add(Objects.requireNonNull(service));
+        return this;
+    }
+
     public List<ListenerConfig> moreListeners() {
         return moreListeners;
     }

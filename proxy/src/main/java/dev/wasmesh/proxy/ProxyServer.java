@@ -53,7 +53,15 @@ public final class ProxyServer implements AutoCloseable {
     /** Every open downstream connection, for the bytes they have queued (Envoy's downstream_cx_tx_bytes_buffered). */
     private final ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
 
+    /** Where the singleton wasm services run, as Envoy's main thread (the acceptor's loop). */
+    private final Worker mainThread;
+
     private volatile boolean draining;
+    /** The listeners' filter chains and the per-worker wasm services, on VMs shared by key. */
+    private WasmPlugins plugins;
+    /** The singleton wasm services, on the main thread; never reloaded. */
+    private WasmPlugins singletons;
+
     private AdminServer admin;
     private EchoServer echo;
     private FileWatcher watcher;
@@ -85,6 +93,9 @@ public final class ProxyServer implements AutoCloseable {
             workers.add(w);
             byLoop.put(e, w);
         }
+        EventLoop main = (EventLoop) boss.next();
+        this.mainThread = new Worker(-1, main, this);
+        byLoop.put(main, mainThread);
     }
 
     /**
@@ -118,6 +129,7 @@ public final class ProxyServer implements AutoCloseable {
             firstRoutes.add(RouteConfig.catchAll(ProxyConfig.DEFAULT_CLUSTER));
         }
         List<ListenerConfig> all = new ArrayList<>();
+        List<List<LoadedFilter>> chains = new ArrayList<>();
         all.add(new ListenerConfig(
                 "",
                 config.listen(),
@@ -135,19 +147,24 @@ public final class ProxyServer implements AutoCloseable {
             }
             List<LoadedFilter> filters = new ArrayList<>();
             for (FilterConfig f : lc.filters()) {
-                try {
-                    filters.add(load(f));
-                } catch (IOException | ModuleLoadException e) {
-                    throw new StartupException(e.getMessage(), e);
-                }
+                filters.add(loadForStart(f));
             }
-            Listener l = new Listener(this, lc, lc.routes());
-            listeners.add(l);
-            try {
-                l.chain = FilterChain.start(filters, workers, this);
-            } catch (WasmFailureException e) {
-                throw new StartupException("filter failed to start: " + e.getMessage(), e);
+            chains.add(filters);
+            listeners.add(new Listener(this, lc, lc.routes()));
+        }
+        List<LoadedFilter> perWorker = new ArrayList<>();
+        List<LoadedFilter> single = new ArrayList<>();
+        for (WasmServiceConfig svc : config.services()) {
+            (svc.singleton() ? single : perWorker).add(loadForStart(svc.plugin()));
+        }
+        try {
+            plugins = WasmPlugins.start(chains, perWorker, workers, this);
+            for (int i = 0; i < listeners.size(); i++) {
+                listeners.get(i).chain = plugins.chain(i);
             }
+            singletons = WasmPlugins.start(List.of(), single, List.of(mainThread), this);
+        } catch (WasmFailureException e) {
+            throw new StartupException("filter failed to start: " + e.getMessage(), e);
         }
         for (Listener l : listeners) {
             bind(l);
@@ -190,41 +207,67 @@ public final class ProxyServer implements AutoCloseable {
         }
     }
 
+    private LoadedFilter loadForStart(FilterConfig f) throws StartupException {
+        try {
+            return load(f);
+        } catch (IOException | ModuleLoadException e) {
+            throw new StartupException(e.getMessage(), e);
+        }
+    }
+
     LoadedFilter load(FilterConfig f) throws IOException, ModuleLoadException {
         byte[] code = f.inlineCode() != null ? f.inlineCode() : sources.fetch(f.location(), f.sha256());
         String name = f.localFile() != null ? f.localFile().getFileName().toString() : f.location();
         return LoadedFilter.of(f, ProxyWasmModule.fromBytes(name, code), code);
     }
 
-    /** Reloads the filters read from {@code file}: new streams use the new VMs if they start, else nothing changes. */
+    /**
+     * Reloads the filters read from {@code file}: a new generation of every listener's chain and the per-worker
+     * services (VMs are shared across them, so they are rebuilt together); new streams use it if it starts, else
+     * nothing changes.
+     */
     void reload(Path file) {
-        for (Listener l : listeners) {
-            FilterChain current = l.chain;
-            if (current.filters().stream()
-                    .noneMatch(f -> Objects.equals(f.config().localFile(), file))) {
-                continue;
-            }
-            List<LoadedFilter> next = new ArrayList<>(current.filters());
-            try {
-                for (int i = 0; i < next.size(); i++) {
-                    FilterConfig fc = next.get(i).config();
+        WasmPlugins current = plugins;
+        boolean affected = current.chains().stream()
+                .flatMap(List::stream)
+                .anyMatch(f -> Objects.equals(f.config().localFile(), file));
+        if (!affected) {
+            return;
+        }
+        try {
+            Map<FilterConfig, LoadedFilter> fresh = new IdentityHashMap<>();
+            List<List<LoadedFilter>> next = new ArrayList<>();
+            for (List<LoadedFilter> chain : current.chains()) {
+                List<LoadedFilter> n = new ArrayList<>();
+                for (LoadedFilter f : chain) {
+                    FilterConfig fc = f.config();
                     if (Objects.equals(fc.localFile(), file)) {
-                        next.set(i, load(fc));
+                        LoadedFilter loaded = fresh.get(fc);
+                        if (loaded == null) {
+                            loaded = load(fc);
+                            fresh.put(fc, loaded);
+                        }
+                        n.add(loaded);
+                    } else {
+                        n.add(f);
                     }
                 }
-                l.chain = FilterChain.start(next, workers, this);
-                current.retire(workers);
-                stats.inc("wasmesh.filter_reloads");
-                log.stdout("wasmesh: reloaded " + file + " (proxy-wasm ABI "
-                        + next.get(0).module().abiVersion() + ")");
-            } catch (IOException | ModuleLoadException | RuntimeException e) {
-                stats.inc("wasmesh.filter_reload_failures");
-                log.stdout(
-                        "wasmesh: reload of " + file + " failed, still serving the previous filter: " + e.getMessage());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
+                next.add(n);
             }
+            WasmPlugins started = WasmPlugins.start(next, current.services(), workers, this);
+            plugins = started;
+            for (int i = 0; i < listeners.size(); i++) {
+                listeners.get(i).chain = started.chain(i);
+            }
+            current.retire(workers);
+            stats.inc("wasmesh.filter_reloads");
+            log.stdout("wasmesh: reloaded " + file + " (proxy-wasm ABI "
+                    + fresh.values().iterator().next().module().abiVersion() + ")");
+        } catch (IOException | ModuleLoadException | RuntimeException e) {
+            stats.inc("wasmesh.filter_reload_failures");
+            log.stdout("wasmesh: reload of " + file + " failed, still serving the previous filter: " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -396,11 +439,11 @@ public final class ProxyServer implements AutoCloseable {
         if (echo != null) {
             echo.close();
         }
-        for (Listener l : listeners) {
-            FilterChain c = l.chain;
-            if (c != null) {
-                c.retire(workers);
-            }
+        if (plugins != null) {
+            plugins.retire(workers);
+        }
+        if (singletons != null) {
+            singletons.retire(List.of(mainThread));
         }
         workerGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();

@@ -27,8 +27,19 @@ final class Worker {
         loop.scheduleAtFixedRate(this::sweep, period, period, TimeUnit.MILLISECONDS);
     }
 
+    /** The worker's index among the workers; -1 for the main thread, which runs the singleton wasm services. */
     int index() {
         return index;
+    }
+
+    /** How logs name it: "worker 0", or "main thread". */
+    String description() {
+        return index < 0 ? "main thread" : "worker " + index;
+    }
+
+    /** How stats name it: "worker_0", or "main_thread". */
+    String statName() {
+        return index < 0 ? "main_thread" : "worker_" + index;
     }
 
     EventLoop loop() {

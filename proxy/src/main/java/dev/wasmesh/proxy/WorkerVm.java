@@ -72,7 +72,7 @@ final class WorkerVm {
         }
         server.stats()
                 .computedGauge(
-                        "wasm." + filter.label() + ".worker_" + worker.index() + ".guest_memory_bytes",
+                        "wasm." + filter.label() + "." + worker.statName() + ".guest_memory_bytes",
                         this::guestMemoryBytes);
         return new FilterInstance(this, index);
     }
@@ -146,7 +146,7 @@ final class WorkerVm {
             server.log()
                     .proxy(
                             LogLevel.ERROR,
-                            "filter " + p.label() + " failed on worker " + worker.index() + " ("
+                            "filter " + p.label() + " failed on " + worker.description() + " ("
                                     + p.plugin().failurePolicy()
                                     + (reload ? ", reloading in " + backoffMillis + " ms" : "") + "): " + failure);
         }
@@ -178,14 +178,14 @@ final class WorkerVm {
             failure = null;
             for (LoadedFilter p : plugins) {
                 server.stats().inc("wasm." + p.label() + ".vm_reloaded");
-                server.log().proxy(LogLevel.INFO, "filter " + p.label() + " reloaded on worker " + worker.index());
+                server.log().proxy(LogLevel.INFO, "filter " + p.label() + " reloaded on " + worker.description());
             }
         } catch (WasmFailureException e) {
             failure = e.failure();
             server.log()
                     .proxy(
                             LogLevel.ERROR,
-                            "filter " + plugins.get(0).label() + " reload failed on worker " + worker.index()
+                            "filter " + plugins.get(0).label() + " reload failed on " + worker.description()
                                     + ", next try in " + backoffMillis + " ms: " + failure);
             scheduleReload();
         }

@@ -17,6 +17,7 @@ import dev.wasmesh.proxy.ListenerInfo;
 import dev.wasmesh.proxy.ProxyConfig;
 import dev.wasmesh.proxy.RouteConfig;
 import dev.wasmesh.proxy.StatsTag;
+import dev.wasmesh.proxy.WasmServiceConfig;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -51,6 +52,7 @@ public final class EnvoyConfigLoader {
     static final String HCM_TYPE = "envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager";
     static final String WASM_TYPE = "envoy.extensions.filters.http.wasm.v3.Wasm";
     static final String ROUTER_TYPE = "envoy.extensions.filters.http.router.v3.Router";
+    static final String WASM_SERVICE_TYPE = "envoy.extensions.wasm.v3.WasmService";
     static final String STRING_VALUE = "type.googleapis.com/google.protobuf.StringValue";
     static final String BYTES_VALUE = "type.googleapis.com/google.protobuf.BytesValue";
     static final String HTTP_OPTIONS = "envoy.extensions.upstreams.http.v3.HttpProtocolOptions";
@@ -116,6 +118,9 @@ public final class EnvoyConfigLoader {
                 config.addListener(lc);
             }
         }
+        for (Node ext : root.objects("bootstrap_extensions")) {
+            bootstrapExtension(ext);
+        }
         Node admin = root.optObject("admin");
         if (admin != null) {
             config.admin(socketAddress(admin.object("address")));
@@ -170,6 +175,25 @@ public final class EnvoyConfigLoader {
                     .add(log.path() + ": accepted and not used (wasmesh writes one access log, in Envoy's"
                             + " default format, to stdout)");
         }
+    }
+
+    /**
+     * A bootstrap extension: wasmesh runs wasm services ({@code envoy.extensions.wasm.v3.WasmService}, singleton on
+     * the main thread or one per worker), picked by type as Envoy picks them.
+     */
+    private void bootstrapExtension(Node ext) throws EnvoyConfigException {
+        String name = ext.string("name", "envoy.bootstrap.wasm");
+        Typed typed = typed(ext, "typed_config");
+        if (!typed.type().equals(WASM_SERVICE_TYPE)) {
+            throw new EnvoyConfigException(ext.child("typed_config")
+                    + ": wasmesh runs wasm services as bootstrap extensions, not " + typed.type());
+        }
+        Node tc = typed.body();
+        tc.accept("@type");
+        boolean singleton = tc.bool("singleton", false);
+        config.addService(new WasmServiceConfig(wasm(tc.object("config"), name), singleton));
+        tc.done();
+        ext.done();
     }
 
     /** Accepts {@code key} if present, with a notice that it changes nothing here. */
