@@ -1,11 +1,15 @@
 package dev.wasmesh.proxy;
 
+import dev.wasmesh.proxy.tls.UpstreamTls;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 
-/** An upstream cluster: named endpoints the router and call-outs connect to, picked round-robin. */
-public record ClusterConfig(String name, List<Endpoint> endpoints, Duration connectTimeout) {
+/**
+ * An upstream cluster: named endpoints the router and call-outs connect to, picked round-robin; {@code tls} null
+ * for plain text.
+ */
+public record ClusterConfig(String name, List<Endpoint> endpoints, Duration connectTimeout, UpstreamTls tls) {
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
 
     public ClusterConfig {
@@ -15,18 +19,44 @@ public record ClusterConfig(String name, List<Endpoint> endpoints, Duration conn
         endpoints = List.copyOf(endpoints);
     }
 
-    /** A cluster from an {@code http://host:port} URL (https is not supported: no TLS upstream). */
-    public static ClusterConfig fromUrl(String name, String url) {
+    public ClusterConfig(String name, List<Endpoint> endpoints, Duration connectTimeout) {
+        this(name, endpoints, connectTimeout, null);
+    }
+
+    /**
+     * A cluster from an {@code http://host:port} or {@code https://host:port} URL; https checks the server's
+     * certificate against the system's trust store, or {@code trustedCa} (PEM) if given, and its name against the
+     * host, which is also sent as SNI.
+     */
+    public static ClusterConfig fromUrl(String name, String url, byte[] trustedCa) {
         URI uri;
         try {
             uri = URI.create(url);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("cluster " + name + ": bad URL '" + url + "'", e);
         }
-        if (!"http".equals(uri.getScheme()) || uri.getHost() == null) {
-            throw new IllegalArgumentException("cluster " + name + ": expected http://HOST:PORT, got '" + url + "'");
+        boolean https = "https".equals(uri.getScheme());
+        if (!https && !"http".equals(uri.getScheme()) || uri.getHost() == null) {
+            throw new IllegalArgumentException(
+                    "cluster " + name + ": expected http://HOST:PORT or https://HOST:PORT, got '" + url + "'");
         }
-        int port = uri.getPort() < 0 ? 80 : uri.getPort();
-        return new ClusterConfig(name, List.of(new Endpoint(uri.getHost(), port)), DEFAULT_CONNECT_TIMEOUT);
+        String host = uri.getHost().startsWith("[")
+                ? uri.getHost().substring(1, uri.getHost().length() - 1)
+                : uri.getHost();
+        int port = uri.getPort() >= 0 ? uri.getPort() : https ? 443 : 80;
+        UpstreamTls tls = null;
+        if (https) {
+            try {
+                tls = new UpstreamTls(host, trustedCa, null, List.of(), List.of(), true);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("cluster " + name + ": " + e.getMessage(), e);
+            }
+        }
+        return new ClusterConfig(name, List.of(new Endpoint(host, port)), DEFAULT_CONNECT_TIMEOUT, tls);
+    }
+
+    /** {@link #fromUrl(String, String, byte[])} with the system's trust store. */
+    public static ClusterConfig fromUrl(String name, String url) {
+        return fromUrl(name, url, null);
     }
 }

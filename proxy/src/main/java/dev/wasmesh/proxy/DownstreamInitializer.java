@@ -15,8 +15,8 @@ import io.netty.util.AsciiString;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * A downstream connection's pipeline: HTTP/1.1 with keep-alive, and h2c both by prior knowledge and by
- * {@code Upgrade: h2c}. Each HTTP/2 stream becomes a child channel that speaks the same HTTP objects as HTTP/1.1.
+ * A downstream connection's pipeline: TLS if the listener has it, then HTTP/1.1 with keep-alive, and HTTP/2 both by
+ * prior knowledge (or ALPN) and by {@code Upgrade: h2c}. Each HTTP/2 stream becomes a child channel that speaks the same HTTP objects as HTTP/1.1.
  */
 final class DownstreamInitializer extends ChannelInitializer<Channel> {
     private final ProxyServer server;
@@ -40,6 +40,11 @@ final class DownstreamInitializer extends ChannelInitializer<Channel> {
         ch.closeFuture().addListener(f -> active.decrementAndGet());
         server.opened(ch);
         Worker worker = server.workerFor(ch.eventLoop());
+        if (server.config().listenerTls() != null) {
+            // Whatever ALPN picks, the client then opens with HTTP/1.1 or the HTTP/2 preface, which the handlers
+            // behind tell apart as on plain text.
+            ch.pipeline().addLast(server.config().listenerTls().newHandler(ch.alloc()));
+        }
         int headerLimit = limits.maxRequestHeadersBytes();
         Http1RequestDecoder decoder = new Http1RequestDecoder(headerLimit);
         Http1ResponseEncoder encoder = new Http1ResponseEncoder();

@@ -126,9 +126,10 @@ final class HttpStream implements Router.Events {
 
     /** The request's headers arrived; {@code endOfStream} if it has no body. */
     void start(HttpRequest req, boolean endOfStream) {
-        requestHeaders = Headers.ofRequest(req, "http");
+        String scheme = info.tls() == null ? "http" : "https";
+        requestHeaders = Headers.ofRequest(req, scheme);
         if (!requestHeaders.contains("x-forwarded-proto")) {
-            requestHeaders.add("x-forwarded-proto", "http");
+            requestHeaders.add("x-forwarded-proto", scheme);
         }
         if (!requestHeaders.contains("x-request-id")) {
             requestHeaders.add("x-request-id", requestId());

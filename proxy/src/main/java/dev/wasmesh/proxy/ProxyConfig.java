@@ -1,6 +1,7 @@
 package dev.wasmesh.proxy;
 
 import dev.wasmesh.host.abi.LogLevel;
+import dev.wasmesh.proxy.tls.DownstreamTls;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -25,6 +26,7 @@ public final class ProxyConfig {
     private boolean watch;
     private LogLevel logLevel = LogLevel.INFO;
     private String statPrefix = "ingress_http";
+    private DownstreamTls listenerTls;
 
     public Endpoint listen() {
         return listen;
@@ -119,6 +121,16 @@ public final class ProxyConfig {
 
     public ProxyConfig statPrefix(String prefix) {
         this.statPrefix = Objects.requireNonNull(prefix);
+        return this;
+    }
+
+    /** The listener's TLS, or null for plain text. */
+    public DownstreamTls listenerTls() {
+        return listenerTls;
+    }
+
+    public ProxyConfig listenerTls(DownstreamTls tls) {
+        this.listenerTls = tls;
         return this;
     }
 

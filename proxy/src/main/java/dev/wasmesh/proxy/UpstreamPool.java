@@ -8,6 +8,7 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.WriteBufferWaterMark;
+import io.netty.handler.ssl.SslHandler;
 import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Map;
@@ -65,6 +66,12 @@ final class UpstreamPool {
                 .handler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {
+                        if (cluster.tls() != null) {
+                            ch.pipeline()
+                                    .addLast(cluster.tls()
+                                            .newHandler(
+                                                    ch.alloc(), ep.host(), ep.port(), false, cluster.connectTimeout()));
+                        }
                         ch.pipeline().addLast(new UpstreamResponseDecoder(), new UpstreamHandler());
                     }
                 })
@@ -72,11 +79,22 @@ final class UpstreamPool {
         forgetWhenClosed(cluster.name(), f.channel());
         server.stats().inc("cluster." + cluster.name() + ".upstream_cx_total");
         f.addListener(done -> {
-            if (done.isSuccess()) {
-                exchange.attach(f.channel());
-            } else {
+            if (!done.isSuccess()) {
                 server.stats().inc("cluster." + cluster.name() + ".upstream_cx_connect_fail");
                 exchange.connectFailed(done.cause());
+            } else if (cluster.tls() == null) {
+                exchange.attach(f.channel());
+            } else {
+                // As Envoy: the connection is usable, and a failed handshake is a connection failure, once TLS is up.
+                f.channel().pipeline().get(SslHandler.class).handshakeFuture().addListener(hs -> {
+                    if (hs.isSuccess()) {
+                        exchange.attach(f.channel());
+                    } else {
+                        server.stats().inc("cluster." + cluster.name() + ".upstream_cx_connect_fail");
+                        f.channel().close();
+                        exchange.connectFailed(hs.cause());
+                    }
+                });
             }
         });
         return exchange;
