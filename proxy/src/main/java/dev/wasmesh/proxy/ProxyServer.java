@@ -6,6 +6,7 @@ import dev.wasmesh.host.ModuleLoadException;
 import dev.wasmesh.host.ProxyWasmModule;
 import dev.wasmesh.host.WasmFailureException;
 import dev.wasmesh.host.abi.LogLevel;
+import dev.wasmesh.proxy.tls.TlsProvider;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
@@ -206,7 +207,12 @@ public final class ProxyServer implements AutoCloseable {
 
     /** The line {@code run} prints when ready. */
     public String readyLine() {
-        StringBuilder sb = new StringBuilder("wasmesh proxy ready: listening on http://").append(listenAddress());
+        StringBuilder sb = new StringBuilder("wasmesh proxy ready: listening on ")
+                .append(config.listenerTls() == null ? "http://" : "https://")
+                .append(listenAddress());
+        if (config.listenerTls() != null) {
+            sb.append(" (TLS: ").append(TlsProvider.describe()).append(')');
+        }
         if (admin != null) {
             sb.append(", admin http://").append(admin.address());
         }

@@ -10,6 +10,7 @@ import dev.wasmesh.proxy.FilterConfig;
 import dev.wasmesh.proxy.Limits;
 import dev.wasmesh.proxy.ProxyConfig;
 import dev.wasmesh.proxy.RouteConfig;
+import dev.wasmesh.proxy.tls.UpstreamTls;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -43,10 +44,12 @@ public final class EnvoyConfigLoader {
     private final Path baseDir;
     private final LogLevel logLevel;
     private final ProxyConfig config = new ProxyConfig();
+    private final TlsContexts tls;
 
     private EnvoyConfigLoader(Path baseDir, LogLevel logLevel) {
         this.baseDir = baseDir;
         this.logLevel = logLevel;
+        this.tls = new TlsContexts(baseDir);
     }
 
     /**
@@ -83,7 +86,7 @@ public final class EnvoyConfigLoader {
             throw statics.error("listeners", "wasmesh runs exactly one listener, found " + listeners.size());
         }
         for (Node c : statics.objects("clusters")) {
-            config.addCluster(cluster(c));
+            config.addCluster(cluster(c, tls));
         }
         statics.done();
         listener(listeners.get(0));
@@ -134,6 +137,7 @@ public final class EnvoyConfigLoader {
             throw chain.error(
                     "filters", "wasmesh runs exactly one network filter (" + HCM + "), found " + filters.size());
         }
+        config.listenerTls(tls.downstream(chain));
         chain.done();
         Node f = filters.get(0);
         String name = f.requireString("name");
@@ -370,7 +374,7 @@ public final class EnvoyConfigLoader {
         return dev.wasmesh.proxy.Json.write(fields).getBytes(StandardCharsets.UTF_8);
     }
 
-    private static ClusterConfig cluster(Node c) throws EnvoyConfigException {
+    private static ClusterConfig cluster(Node c, TlsContexts tls) throws EnvoyConfigException {
         String name = c.requireString("name");
         String type = c.string("type", "STATIC");
         if (!List.of("STATIC", "STRICT_DNS", "LOGICAL_DNS").contains(type)) {
@@ -416,9 +420,10 @@ public final class EnvoyConfigLoader {
             hpo.done();
             protocolOptions.done();
         }
+        UpstreamTls upstreamTls = tls.upstream(c);
         c.done();
         try {
-            return new ClusterConfig(name, endpoints, connectTimeout);
+            return new ClusterConfig(name, endpoints, connectTimeout, upstreamTls);
         } catch (IllegalArgumentException e) {
             throw c.error("load_assignment", e.getMessage());
         }

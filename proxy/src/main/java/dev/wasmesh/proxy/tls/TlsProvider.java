@@ -32,14 +32,18 @@ public final class TlsProvider {
         return PROVIDER;
     }
 
-    /** "BoringSSL" or "JDK", for the ready line and logs; with the reason BoringSSL did not load, if it did not. */
+    /** "BoringSSL" or "JDK", for the ready line. */
     public static String describe() {
-        if (PROVIDER == SslProvider.OPENSSL) {
-            return OpenSsl.versionString() == null ? "BoringSSL" : OpenSsl.versionString();
-        }
+        return PROVIDER == SslProvider.OPENSSL ? "BoringSSL" : "JDK";
+    }
+
+    /** Why BoringSSL is not in use though nobody asked for the JDK's TLS, or null. */
+    public static String fallbackReason() {
         Throwable why = OpenSsl.unavailabilityCause();
-        return why == null || System.getProperty(PROPERTY, "").equalsIgnoreCase("jdk")
-                ? "JDK"
-                : "JDK (BoringSSL did not load: " + why.getMessage() + ")";
+        return PROVIDER == SslProvider.JDK
+                        && why != null
+                        && !System.getProperty(PROPERTY, "").equalsIgnoreCase("jdk")
+                ? String.valueOf(why.getMessage())
+                : null;
     }
 }
