@@ -13,6 +13,7 @@ import dev.wasmesh.host.abi.StreamType;
 import io.netty.channel.Channel;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http2.Http2StreamChannel;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
@@ -116,7 +117,8 @@ final class HttpStream implements Router.Events {
                     readResponse();
                 },
                 limit);
-        Channel conn = channel.parent() != null ? channel.parent() : channel;
+        // An HTTP/2 stream's connection is its parent; an HTTP/1.1 connection's parent is the listening socket.
+        Channel conn = channel instanceof Http2StreamChannel ? channel.parent() : channel;
         ConnectionInfo.of(conn).applyTo(info);
         startRealtimeNanos = server.env().clock().realtimeNanos();
         info.protocol(protocol).startTimeNanos(startRealtimeNanos);

@@ -13,7 +13,7 @@ public final class TlsProvider {
     /** The system property that picks the provider. */
     public static final String PROPERTY = "wasmesh.tls.provider";
 
-    private static final SslProvider PROVIDER = pick(System.getProperty(PROPERTY, ""));
+    private static volatile SslProvider provider = pick(System.getProperty(PROPERTY, ""));
 
     private TlsProvider() {}
 
@@ -29,18 +29,26 @@ public final class TlsProvider {
     }
 
     static SslProvider provider() {
-        return PROVIDER;
+        return provider;
+    }
+
+    /**
+     * Picks the provider for contexts made from now on, as the property does ("jdk" or "boringssl"), for an
+     * embedder or test that runs both in one process.
+     */
+    public static void select(String wanted) {
+        provider = pick(wanted);
     }
 
     /** "BoringSSL" or "JDK", for the ready line. */
     public static String describe() {
-        return PROVIDER == SslProvider.OPENSSL ? "BoringSSL" : "JDK";
+        return provider == SslProvider.OPENSSL ? "BoringSSL" : "JDK";
     }
 
     /** Why BoringSSL is not in use though nobody asked for the JDK's TLS, or null. */
     public static String fallbackReason() {
         Throwable why = OpenSsl.unavailabilityCause();
-        return PROVIDER == SslProvider.JDK
+        return provider == SslProvider.JDK
                         && why != null
                         && !System.getProperty(PROPERTY, "").equalsIgnoreCase("jdk")
                 ? String.valueOf(why.getMessage())
