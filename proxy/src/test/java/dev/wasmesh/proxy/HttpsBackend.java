@@ -21,6 +21,12 @@ final class HttpsBackend implements AutoCloseable {
     private final HttpsServer server;
 
     HttpsBackend(String name, TestCertificates.Issued certificate, X509Certificate clientCa) throws Exception {
+        this(name, certificate, clientCa, null);
+    }
+
+    /** @param protocols the TLS versions it speaks (e.g. TLSv1.2), or null for the JDK's default */
+    HttpsBackend(String name, TestCertificates.Issued certificate, X509Certificate clientCa, String[] protocols)
+            throws Exception {
         SSLContext context = certificate.context(clientCa != null ? clientCa : certificate.certificate());
         server = HttpsServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.setHttpsConfigurator(new HttpsConfigurator(context) {
@@ -28,6 +34,9 @@ final class HttpsBackend implements AutoCloseable {
             public void configure(HttpsParameters params) {
                 SSLParameters p = context.getDefaultSSLParameters();
                 p.setNeedClientAuth(clientCa != null);
+                if (protocols != null) {
+                    p.setProtocols(protocols);
+                }
                 params.setSSLParameters(p);
             }
         });

@@ -9,6 +9,11 @@ import dev.wasmesh.proxy.envoy.EnvoyConfigLoader;
 import dev.wasmesh.proxy.tls.DownstreamTls;
 import dev.wasmesh.proxy.tls.TlsCertificate;
 import dev.wasmesh.proxy.tls.TlsProvider;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.handler.ssl.ApplicationProtocolConfig;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -175,6 +180,20 @@ abstract class TlsProxyTest {
     }
 
     @Test
+    void aServerThatWantsAClientCertificateAndGetsNoneAnswersWithAnAlertThatIsNamed() throws Exception {
+        // TLS 1.2, where the server refuses during the handshake (in 1.3 the client's handshake is done by then).
+        try (HttpsBackend strict = new HttpsBackend("strict", server, ca.certificate(), new String[] {"TLSv1.2"});
+                TestProxy p = upstreamProxy("https://localhost:" + strict.port(), caPem())) {
+            HttpResponse<String> r = p.get("/");
+            assertThat(r.statusCode()).isEqualTo(503);
+            assertThat(r.body())
+                    .startsWith(CONNECT_ERROR + "TLS_error:|")
+                    .containsPattern(":SSL routines:OPENSSL_internal:(SSLV3_ALERT_BAD_CERTIFICATE|"
+                            + "SSLV3_ALERT_HANDSHAKE_FAILURE|TLSV1_ALERT_CERTIFICATE_REQUIRED):TLS_error_end$");
+        }
+    }
+
+    @Test
     void httpCalloutGoesToAnHttpsCluster() throws Exception {
         ProxyConfig c = TestProxy.config("c-all")
                 .addCluster(ClusterConfig.fromUrl("backend", "https://localhost:" + good.port(), caPem()));
@@ -191,6 +210,28 @@ abstract class TlsProxyTest {
         try (TestProxy p = TestProxy.start(bad)) {
             HttpResponse<String> r = p.get("/callout");
             assertThat(r.body()).doesNotContain("backend-says-hi").doesNotContain("\"x-c-all-callout-status\":\"200\"");
+        }
+    }
+
+    @Test
+    void grpcCallGoesToAnHttpsClusterOverHttp2ByAlpn() throws Exception {
+        MultiThreadIoEventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+        SslContext tls = SslContextBuilder.forServer(server.keys().getPrivate(), server.certificate())
+                .applicationProtocolConfig(new ApplicationProtocolConfig(
+                        ApplicationProtocolConfig.Protocol.ALPN,
+                        ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
+                        ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT,
+                        "h2"))
+                .build();
+        try (GrpcTestServer grpc = new GrpcTestServer(group, tls);
+                TestProxy p = TestProxy.start(
+                        TestProxy.config("c-all").addCluster(ClusterConfig.fromUrl("backend", grpc.url(), caPem())))) {
+            HttpResponse<String> r = p.get("/grpc");
+            assertThat(r.statusCode()).isEqualTo(200);
+            assertThat(r.body()).contains("\"x-c-all-grpc\":\"pong:c-all-ping\"");
+            assertThat(grpc.paths).contains("/grpc.Service/Method");
+        } finally {
+            group.shutdownGracefully();
         }
     }
 

@@ -16,6 +16,7 @@ import dev.wasmesh.proxy.envoy.EnvoyConfigException;
 import dev.wasmesh.proxy.envoy.EnvoyConfigLoader;
 import dev.wasmesh.proxy.tls.DownstreamTls;
 import dev.wasmesh.proxy.tls.TlsCertificate;
+import dev.wasmesh.proxy.tls.TlsProvider;
 import io.netty.util.ResourceLeakDetector;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -211,6 +212,12 @@ public final class RunCommand implements Callable<Integer> {
             return 2;
         }
         ProxyLog log = new ProxyLog(level, out, err);
+        boolean tls =
+                cfg.listenerTls() != null || cfg.clusters().values().stream().anyMatch(c -> c.tls() != null);
+        if (tls && TlsProvider.fallbackReason() != null) {
+            err.println("wasmesh run: warning: BoringSSL did not load (" + TlsProvider.fallbackReason()
+                    + "); TLS runs on the JDK's");
+        }
         try {
             server = ProxyServer.start(cfg, sources, log);
         } catch (StartupException e) {
