@@ -132,7 +132,7 @@ class TlsRunCommandTest {
         TestCertificates.leaf(ca, "CN=localhost", "dns:localhost").write(dir, "server");
         Files.writeString(dir.resolve("ca.crt"), ca.certificatePem());
         return EnvoyConfigLoader.parse(
-                LISTENER_TLS.replace("CONTEXT", context.replace("\n", "\n                      ")), dir, LogLevel.INFO);
+                LISTENER_TLS.replace("CONTEXT", context.replace("\n", "\n          ")), dir, LogLevel.INFO);
     }
 
     private static final String CERTS = """
