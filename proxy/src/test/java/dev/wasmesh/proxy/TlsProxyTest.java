@@ -9,6 +9,7 @@ import dev.wasmesh.proxy.envoy.EnvoyConfigLoader;
 import dev.wasmesh.proxy.tls.DownstreamTls;
 import dev.wasmesh.proxy.tls.TlsCertificate;
 import dev.wasmesh.proxy.tls.TlsProvider;
+import dev.wasmesh.proxy.tls.UpstreamTls;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
@@ -164,6 +165,33 @@ abstract class TlsProxyTest {
                     .isEqualTo(CONNECT_ERROR + VERIFY_FAILED
                             + "X509_verify_cert: certificate verification error at depth 0: unable to get local"
                             + " issuer certificate:TLS_error_end");
+        }
+    }
+
+    private TestProxy clusterProxy(int port, UpstreamTls tls) throws Exception {
+        return TestProxy.start(new ProxyConfig()
+                .workers(1)
+                .addCluster(new ClusterConfig(
+                        "upstream", List.of(new Endpoint("127.0.0.1", port)), Duration.ofSeconds(5), tls))
+                .addRoute(RouteConfig.catchAll("upstream")));
+    }
+
+    @Test
+    void configuredSubjectAltNamesDecideInsteadOfTheAddressAndAcceptUntrustedChecksNothing() throws Exception {
+        // match_typed_subject_alt_names: the server's certificate must name one of them (the address is not asked).
+        try (TestProxy p = clusterProxy(
+                otherHostBackend.port(),
+                new UpstreamTls(null, caPem(), null, List.of(), List.of("elsewhere.test"), true))) {
+            assertThat(p.get("/").body()).isEqualTo("other-host / client=none");
+        }
+        try (TestProxy p = clusterProxy(
+                good.port(), new UpstreamTls(null, caPem(), null, List.of(), List.of("elsewhere.test"), true))) {
+            assertThat(p.get("/").body()).isEqualTo(CONNECT_ERROR + VERIFY_FAILED + "verify SAN list:TLS_error_end");
+        }
+        // trust_chain_verification: ACCEPT_UNTRUSTED: an unknown CA and a foreign name pass.
+        try (TestProxy p = clusterProxy(
+                unknownCaBackend.port(), new UpstreamTls("elsewhere.test", null, null, List.of(), List.of(), false))) {
+            assertThat(p.get("/").body()).isEqualTo("unknown-ca / client=none");
         }
     }
 

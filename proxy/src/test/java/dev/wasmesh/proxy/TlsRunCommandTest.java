@@ -56,6 +56,9 @@ class TlsRunCommandTest {
             assertThat(r.version()).isEqualTo(HttpClient.Version.HTTP_2);
             assertThat(r.headers().firstValue("hello")).hasValue("world");
             assertThat(r.body()).isEqualTo("secure /through client=none");
+            assertThat(p.adminGet("/config_dump").body())
+                    .contains("\"listener_tls\":{\"require_client_certificate\":true}")
+                    .contains("\"tls\":{\"sni\":\"localhost\"}");
             HttpClient without = HttpClient.newBuilder()
                     .sslContext(TestCertificates.trusting(ca.certificate()))
                     .build();

@@ -6,6 +6,7 @@ import io.netty.handler.ssl.ApplicationProtocolNames;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
 import java.io.ByteArrayInputStream;
 import java.security.GeneralSecurityException;
 import java.security.cert.X509Certificate;
@@ -72,7 +73,7 @@ public final class UpstreamTls {
         if (verify) {
             b.trustManager(VerifyingTrustManager.of(trusted, subjectAltNames));
         } else {
-            b.trustManager(io.netty.handler.ssl.util.InsecureTrustManagerFactory.INSTANCE);
+            b.trustManager(InsecureTrustManagerFactory.INSTANCE);
         }
         if (client != null) {
             b.keyManager(

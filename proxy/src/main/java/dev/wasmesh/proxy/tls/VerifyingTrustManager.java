@@ -1,5 +1,6 @@
 package dev.wasmesh.proxy.tls;
 
+import java.io.IOException;
 import java.net.InetAddress;
 import java.net.Socket;
 import java.net.UnknownHostException;
@@ -44,7 +45,7 @@ final class VerifyingTrustManager extends X509ExtendedTrustManager {
             try {
                 store = KeyStore.getInstance(KeyStore.getDefaultType());
                 store.load(null, null);
-            } catch (java.io.IOException e) {
+            } catch (IOException e) {
                 throw new GeneralSecurityException(e);
             }
             for (int i = 0; i < trusted.size(); i++) {
