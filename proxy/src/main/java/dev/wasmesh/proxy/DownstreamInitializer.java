@@ -46,7 +46,8 @@ final class DownstreamInitializer extends ChannelInitializer<Channel> {
             ch.pipeline().addLast(server.config().listenerTls().newHandler(ch.alloc()));
         }
         int headerLimit = limits.maxRequestHeadersBytes();
-        Http1RequestDecoder decoder = new Http1RequestDecoder(headerLimit);
+        Http1RequestDecoder decoder =
+                new Http1RequestDecoder(headerLimit, server.config().listenerTls() != null);
         Http1ResponseEncoder encoder = new Http1ResponseEncoder();
         Http2FrameCodec frames = Http2FrameCodecBuilder.forServer()
                 .initialSettings(Http2Settings.defaultSettings().maxHeaderListSize(headerLimit))

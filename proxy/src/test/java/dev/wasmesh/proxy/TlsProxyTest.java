@@ -39,6 +39,7 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -388,6 +389,24 @@ abstract class TlsProxyTest {
                 assertThat(property(c, p, "connection.peer_certificate"))
                         .startsWith("-----BEGIN%20CERTIFICATE-----%0A");
             }
+        }
+    }
+
+    @Test
+    void anHttpsAbsoluteTargetIsTheTlsListenersOwn() throws Exception {
+        try (TestProxy p = tlsListener(null, false);
+                SSLSocket socket = (SSLSocket) TestCertificates.trusting(ca.certificate())
+                        .getSocketFactory()
+                        .createSocket("127.0.0.1", p.server.listenAddress().port())) {
+            socket.setSoTimeout(20_000);
+            socket.getOutputStream()
+                    .write(("GET https://a.example:8443/abs?q HTTP/1.1\r\nhost: ignored\r\nconnection: close\r\n\r\n")
+                            .getBytes(StandardCharsets.US_ASCII));
+            String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+            assertThat(answer)
+                    .startsWith("HTTP/1.1 200")
+                    .contains("\"path\":\"/abs?q\"")
+                    .contains("\"host\":\"a.example:8443\"");
         }
     }
 
