@@ -103,8 +103,8 @@ public final class RunCommand implements Callable<Integer> {
     @Option(
             names = "--cluster",
             paramLabel = "NAME=URL",
-            description =
-                    "Repeatable: a cluster for HTTP call-outs and gRPC calls, e.g. backend=http://127.0.0.1:8081.")
+            description = "Repeatable: a cluster for HTTP call-outs and gRPC calls, e.g. backend=http://127.0.0.1:8081"
+                    + " or auth=https://auth.internal:8443.")
     Map<String, String> clusters = new LinkedHashMap<>();
 
     @Option(
