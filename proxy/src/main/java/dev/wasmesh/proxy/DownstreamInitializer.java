@@ -1,5 +1,6 @@
 package dev.wasmesh.proxy;
 
+import dev.wasmesh.proxy.tls.TlsFailure;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.handler.codec.http.HttpServerUpgradeHandler;
@@ -11,6 +12,7 @@ import io.netty.handler.codec.http2.Http2ServerUpgradeCodec;
 import io.netty.handler.codec.http2.Http2Settings;
 import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.util.AsciiString;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -43,7 +45,15 @@ final class DownstreamInitializer extends ChannelInitializer<Channel> {
         if (server.config().listenerTls() != null) {
             // Whatever ALPN picks, the client then opens with HTTP/1.1 or the HTTP/2 preface, which the handlers
             // behind tell apart as on plain text.
-            ch.pipeline().addLast(server.config().listenerTls().newHandler(ch.alloc()));
+            SslHandler ssl = server.config().listenerTls().newHandler(ch.alloc());
+            ch.pipeline().addLast(ssl);
+            ssl.handshakeFuture().addListener(hs -> {
+                if (hs.isSuccess()) {
+                    server.stats().inc(server.listenerStat("ssl.handshake"));
+                } else {
+                    TlsFailure.stats(hs.cause()).forEach(s -> server.stats().inc(server.listenerStat(s)));
+                }
+            });
         }
         int headerLimit = limits.maxRequestHeadersBytes();
         Http1RequestDecoder decoder =

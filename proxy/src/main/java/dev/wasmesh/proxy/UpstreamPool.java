@@ -1,5 +1,6 @@
 package dev.wasmesh.proxy;
 
+import dev.wasmesh.proxy.tls.TlsFailure;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.Channel;
@@ -88,9 +89,12 @@ final class UpstreamPool {
                 // As Envoy: the connection is usable, and a failed handshake is a connection failure, once TLS is up.
                 f.channel().pipeline().get(SslHandler.class).handshakeFuture().addListener(hs -> {
                     if (hs.isSuccess()) {
+                        server.stats().inc("cluster." + cluster.name() + ".ssl.handshake");
                         exchange.attach(f.channel());
                     } else {
                         server.stats().inc("cluster." + cluster.name() + ".upstream_cx_connect_fail");
+                        TlsFailure.stats(hs.cause())
+                                .forEach(s -> server.stats().inc("cluster." + cluster.name() + "." + s));
                         f.channel().close();
                         exchange.connectFailed(hs.cause());
                     }

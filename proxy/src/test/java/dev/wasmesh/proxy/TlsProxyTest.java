@@ -154,6 +154,10 @@ abstract class TlsProxyTest {
             HttpResponse<String> r = p.get("/");
             assertThat(r.statusCode()).isEqualTo(503);
             assertThat(r.body()).isEqualTo(CONNECT_ERROR + VERIFY_FAILED + "verify SAN list:TLS_error_end");
+            assertThat(p.server.stats().counters())
+                    .containsEntry("cluster.upstream.ssl.connection_error", 1L)
+                    .containsEntry("cluster.upstream.ssl.fail_verify_san", 1L)
+                    .doesNotContainKey("cluster.upstream.ssl.handshake");
         }
     }
 
@@ -361,6 +365,8 @@ abstract class TlsProxyTest {
             HttpResponse<String> r1 = get(h1, p, null);
             assertThat(r1.version()).isEqualTo(HttpClient.Version.HTTP_1_1);
             assertThat(r1.body()).contains("\"x-forwarded-proto\":\"https\"");
+            assertThat(p.server.stats().counter(p.server.listenerStat("ssl.handshake")))
+                    .isEqualTo(1);
             HttpClient h2 = client(withCert, HttpClient.Version.HTTP_2);
             HttpResponse<String> r2 = get(h2, p, null);
             assertThat(r2.statusCode()).isEqualTo(200);
@@ -420,6 +426,16 @@ abstract class TlsProxyTest {
                     TestCertificates.leaf(TestCertificates.ca("stranger CA"), "CN=stranger", "dns:stranger.test");
             HttpClient wrong = client(stranger.context(ca.certificate()), HttpClient.Version.HTTP_1_1);
             assertThatThrownBy(() -> get(wrong, p, null)).isInstanceOf(IOException.class);
+            long end = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (p.server.stats().counter(p.server.listenerStat("ssl.connection_error")) < 2
+                    && System.nanoTime() < end) {
+                Thread.sleep(10);
+            }
+            // Every refused handshake is counted (the JDK's client may try a refused connection twice).
+            assertThat(p.server.stats().counter(p.server.listenerStat("ssl.connection_error")))
+                    .isGreaterThanOrEqualTo(2);
+            assertThat(p.server.stats().counter(p.server.listenerStat("ssl.handshake")))
+                    .isZero();
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.wasmesh.proxy.tls;
 
 import io.netty.handler.ssl.NotSslRecordException;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -87,6 +88,23 @@ public final class TlsFailure {
         }
         // Anything else (the peer closed mid-handshake, no common protocol): the provider's own words.
         return "TLS_error:|" + String.valueOf(cause.getMessage()).replace('\n', ' ') + ":TLS_error_end";
+    }
+
+    /**
+     * Envoy's SSL counters a failed handshake adds to ({@code ssl.connection_error} always; and
+     * {@code ssl.fail_verify_san} for a wrong name, {@code ssl.fail_verify_error} for another refused certificate).
+     */
+    public static List<String> stats(Throwable cause) {
+        for (Throwable t = cause; t != null; t = t.getCause()) {
+            if (t instanceof CertificateVerifyException) {
+                return List.of(
+                        "ssl.connection_error",
+                        VerifyingTrustManager.SAN_MISMATCH.equals(t.getMessage())
+                                ? "ssl.fail_verify_san"
+                                : "ssl.fail_verify_error");
+            }
+        }
+        return List.of("ssl.connection_error");
     }
 
     private static String format(int code, String text) {
