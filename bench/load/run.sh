@@ -14,6 +14,8 @@
 #                CASES="nginx-tls wasmesh-seed-tls wasmesh-seed-tls-jdk"
 #   BASELINE     another build's wasmesh launcher: adds the cases baseline-nofilter and baseline-seed, run with it,
 #                for before/after comparisons in the same run
+#   NEW_CONNECTIONS=1   every request on a new connection (wrk sends `Connection: close`): with the TLS cases, one
+#                handshake per request
 #   ROUNDS       runs of the whole list of cases, one after the other (default 1); the ratios use each case's
 #                median over the rounds, so one disturbed run on a shared machine does not decide them
 set -euo pipefail
@@ -164,12 +166,14 @@ start_nginx upstream 1 "  access_log off;
 wait_for "http://127.0.0.1:$up_port/" 10 "upstream nginx"
 
 results=()
+wrk_extra=()
+[[ "${NEW_CONNECTIONS:-0}" == 1 ]] && wrk_extra=(-H "Connection: close")
 run_wrk() { # case name, url, pid or "-"
   local name="$1" url="$2" pid="$3" out rps p50 p99 errors rss
-  wrk -t"$THREADS" -c"$CONNECTIONS" -d"${WARMUP}s" "$url" >/dev/null
+  wrk "${wrk_extra[@]}" -t"$THREADS" -c"$CONNECTIONS" -d"${WARMUP}s" "$url" >/dev/null
   local before after cpu="-"
   [[ "$pid" != "-" ]] && before="$(cpu_ticks "$pid")"
-  out="$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --latency "$url")"
+  out="$(wrk "${wrk_extra[@]}" -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --latency "$url")"
   [[ "$pid" != "-" ]] && after="$(cpu_ticks "$pid")"
   echo "$out" >"$work/wrk-$name.txt"
   rps="$(awk '/^Requests\/sec:/ {printf "%.0f", $2}' <<<"$out")"

@@ -34,7 +34,7 @@ record ConnectionInfo(
                     host(connection.localAddress()),
                     port(connection.localAddress()),
                     System.identityHashCode(connection),
-                    ssl == null ? null : TlsSessions.info(ssl.engine().getSession()),
+                    ssl == null ? null : TlsSessions.info(ssl.engine()),
                     ssl == null
                             ? ""
                             : TlsSessions.requestedServerName(ssl.engine().getSession()));

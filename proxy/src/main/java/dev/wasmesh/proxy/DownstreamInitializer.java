@@ -18,7 +18,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A downstream connection's pipeline: TLS if the listener has it, then HTTP/1.1 with keep-alive, and HTTP/2 both by
- * prior knowledge (or ALPN) and by {@code Upgrade: h2c}. Each HTTP/2 stream becomes a child channel that speaks the same HTTP objects as HTTP/1.1.
+ * prior knowledge (or ALPN) and by {@code Upgrade: h2c}. Each HTTP/2 stream becomes a child channel that speaks the
+ * same HTTP objects as HTTP/1.1.
  */
 final class DownstreamInitializer extends ChannelInitializer<Channel> {
     private final ProxyServer server;

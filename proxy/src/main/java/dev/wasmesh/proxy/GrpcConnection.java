@@ -73,6 +73,8 @@ final class GrpcConnection implements GrpcCallout.Outbound {
         if (!call.streaming()) {
             c.pending.add(new DefaultHttp2DataFrame(frame(call.message()), true));
         }
+        // Set as the channel registers, before it connects.
+        SslHandler[] ssl = new SslHandler[1];
         ChannelFuture f = new Bootstrap()
                 .group(loop)
                 .channel(Transport.socketChannel())
@@ -82,10 +84,9 @@ final class GrpcConnection implements GrpcCallout.Outbound {
                     @Override
                     protected void initChannel(Channel ch) {
                         if (cluster.tls() != null) {
-                            ch.pipeline()
-                                    .addLast(cluster.tls()
-                                            .newHandler(
-                                                    ch.alloc(), ep.host(), ep.port(), true, cluster.connectTimeout()));
+                            ssl[0] = cluster.tls()
+                                    .newHandler(ch.alloc(), ep.host(), ep.port(), true, cluster.connectTimeout());
+                            ch.pipeline().addLast(ssl[0]);
                         }
                         ch.pipeline()
                                 .addLast(
@@ -100,7 +101,7 @@ final class GrpcConnection implements GrpcCallout.Outbound {
             } else if (cluster.tls() == null) {
                 c.connected(f.channel());
             } else {
-                f.channel().pipeline().get(SslHandler.class).handshakeFuture().addListener(hs -> {
+                ssl[0].handshakeFuture().addListener(hs -> {
                     if (hs.isSuccess()) {
                         c.connected(f.channel());
                     } else {

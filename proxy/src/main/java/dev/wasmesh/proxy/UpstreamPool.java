@@ -56,6 +56,8 @@ final class UpstreamPool {
             }
         }
         Endpoint ep = pick(cluster);
+        // Set as the channel registers, before it connects.
+        SslHandler[] ssl = new SslHandler[1];
         ChannelFuture f = new Bootstrap()
                 .group(loop)
                 .channel(Transport.socketChannel())
@@ -68,10 +70,9 @@ final class UpstreamPool {
                     @Override
                     protected void initChannel(Channel ch) {
                         if (cluster.tls() != null) {
-                            ch.pipeline()
-                                    .addLast(cluster.tls()
-                                            .newHandler(
-                                                    ch.alloc(), ep.host(), ep.port(), false, cluster.connectTimeout()));
+                            ssl[0] = cluster.tls()
+                                    .newHandler(ch.alloc(), ep.host(), ep.port(), false, cluster.connectTimeout());
+                            ch.pipeline().addLast(ssl[0]);
                         }
                         ch.pipeline().addLast(new UpstreamResponseDecoder(), new UpstreamHandler());
                     }
@@ -87,7 +88,7 @@ final class UpstreamPool {
                 exchange.attach(f.channel());
             } else {
                 // As Envoy: the connection is usable, and a failed handshake is a connection failure, once TLS is up.
-                f.channel().pipeline().get(SslHandler.class).handshakeFuture().addListener(hs -> {
+                ssl[0].handshakeFuture().addListener(hs -> {
                     if (hs.isSuccess()) {
                         server.stats().inc("cluster." + cluster.name() + ".ssl.handshake");
                         exchange.attach(f.channel());

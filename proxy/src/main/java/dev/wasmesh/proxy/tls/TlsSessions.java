@@ -16,6 +16,7 @@ import java.util.List;
 import javax.net.ssl.ExtendedSSLSession;
 import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SNIServerName;
+import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLPeerUnverifiedException;
 import javax.net.ssl.SSLSession;
 import javax.security.auth.x500.X500Principal;
@@ -25,13 +26,17 @@ public final class TlsSessions {
     private TlsSessions() {}
 
     /** The connection's facts for the {@code connection.*} properties. */
-    public static TlsInfo info(SSLSession session) {
+    public static TlsInfo info(SSLEngine engine) {
+        SSLSession session = engine.getSession();
         X509Certificate local = first(session.getLocalCertificates());
-        X509Certificate peer;
-        try {
-            peer = first(session.getPeerCertificates());
-        } catch (SSLPeerUnverifiedException e) {
-            peer = null;
+        X509Certificate peer = null;
+        // Asked only where a certificate can have come: without one, the providers answer with an exception.
+        if (engine.getUseClientMode() || engine.getNeedClientAuth() || engine.getWantClientAuth()) {
+            try {
+                peer = first(session.getPeerCertificates());
+            } catch (SSLPeerUnverifiedException e) {
+                peer = null;
+            }
         }
         return new TlsInfo(
                 session.getProtocol(),
