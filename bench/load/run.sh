@@ -8,9 +8,14 @@
 #   WORKERS      proxy workers: nginx worker_processes and wasmesh --workers (default 2)
 #   JAVA_OPTS    wasmesh's JVM (default -Xmx512m)
 #   FILTER       the filter of the seed case (default examples/seed/filter.wasm)
-#   CASES        default "direct nginx wasmesh-nofilter wasmesh-seed"
+#   CASES        default "direct nginx wasmesh-nofilter wasmesh-seed"; the TLS cases terminate TLS (a self-signed
+#                P-256 certificate made with openssl for the run; wrk speaks HTTP/1.1 over keep-alive connections):
+#                nginx-tls, wasmesh-seed-tls (BoringSSL) and wasmesh-seed-tls-jdk (the JDK's TLS), e.g.
+#                CASES="nginx-tls wasmesh-seed-tls wasmesh-seed-tls-jdk"
 #   BASELINE     another build's wasmesh launcher: adds the cases baseline-nofilter and baseline-seed, run with it,
 #                for before/after comparisons in the same run
+#   NEW_CONNECTIONS=1   every request on a new connection (wrk sends `Connection: close`): with the TLS cases, one
+#                handshake per request
 #   ROUNDS       runs of the whole list of cases, one after the other (default 1); the ratios use each case's
 #                median over the rounds, so one disturbed run on a shared machine does not decide them
 set -euo pipefail
@@ -28,12 +33,12 @@ CASES="${CASES:-direct nginx wasmesh-nofilter wasmesh-seed${BASELINE:+ baseline-
 export JAVA_OPTS="${JAVA_OPTS:--Xmx512m}"
 
 missing=()
-for tool in wrk nginx curl ss java; do
+for tool in wrk nginx curl ss java openssl; do
   command -v "$tool" >/dev/null 2>&1 || missing+=("$tool")
 done
 if ((${#missing[@]})); then
   echo "bench/load: missing ${missing[*]}; install with:" >&2
-  echo "  apt-get update && apt-get install -y wrk nginx curl iproute2 openjdk-17-jdk-headless" >&2
+  echo "  apt-get update && apt-get install -y wrk nginx curl iproute2 openjdk-17-jdk-headless openssl" >&2
   exit 2
 fi
 if [[ " $CASES " == *" baseline-"* && ! -x "$BASELINE" ]]; then
@@ -79,10 +84,17 @@ free_port() {
   done
 }
 
+# The TLS cases' certificate and key (PKCS#8), for 127.0.0.1 and localhost; curl trusts it.
+tls_dir="$work/tls"
+mkdir -p "$tls_dir"
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2 -subj /CN=localhost \
+  -addext subjectAltName=DNS:localhost,IP:127.0.0.1 -keyout "$tls_dir/key.pem" -out "$tls_dir/cert.pem" 2>/dev/null
+curl_tls=(--cacert "$tls_dir/cert.pem")
+
 wait_for() { # URL, seconds, what
   local i
   for ((i = 0; i < $2 * 10; i++)); do
-    curl -fsS -o /dev/null --max-time 1 "$1" 2>/dev/null && return 0
+    curl "${curl_tls[@]}" -fsS -o /dev/null --max-time 1 "$1" 2>/dev/null && return 0
     sleep 0.1
   done
   echo "bench/load: $3 did not answer at $1 within $2 s" >&2
@@ -154,12 +166,14 @@ start_nginx upstream 1 "  access_log off;
 wait_for "http://127.0.0.1:$up_port/" 10 "upstream nginx"
 
 results=()
+wrk_extra=()
+[[ "${NEW_CONNECTIONS:-0}" == 1 ]] && wrk_extra=(-H "Connection: close")
 run_wrk() { # case name, url, pid or "-"
   local name="$1" url="$2" pid="$3" out rps p50 p99 errors rss
-  wrk -t"$THREADS" -c"$CONNECTIONS" -d"${WARMUP}s" "$url" >/dev/null
+  wrk "${wrk_extra[@]}" -t"$THREADS" -c"$CONNECTIONS" -d"${WARMUP}s" "$url" >/dev/null
   local before after cpu="-"
   [[ "$pid" != "-" ]] && before="$(cpu_ticks "$pid")"
-  out="$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --latency "$url")"
+  out="$(wrk "${wrk_extra[@]}" -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --latency "$url")"
   [[ "$pid" != "-" ]] && after="$(cpu_ticks "$pid")"
   echo "$out" >"$work/wrk-$name.txt"
   rps="$(awk '/^Requests\/sec:/ {printf "%.0f", $2}' <<<"$out")"
@@ -190,16 +204,18 @@ to_us() {
     else print "nan" }'
 }
 
-# Runs `LAUNCHER run ARGS... --workers N` (listening on $listen_port, admin on $admin_port) through one case.
+# Runs `LAUNCHER run ARGS... --workers N` (listening on $listen_port, admin on $admin_port) through one case; the
+# scheme is https if the case name has -tls in it.
 wasmesh_case() { # case name, launcher, args...
-  local name="$1" launcher="$2" pid
+  local name="$1" launcher="$2" pid scheme=http
   shift 2
+  [[ "$name" == *-tls* ]] && scheme=https
   "$launcher" run "$@" --workers "$WORKERS" >"$work/$name.stdout.log" 2>"$work/$name.stderr.log" &
   pid=$!
   pids+=("$pid")
-  wait_for "http://127.0.0.1:$listen_port/" 60 "wasmesh ($name)"
-  check_response "$name" "http://127.0.0.1:$listen_port/"
-  run_wrk "$name" "http://127.0.0.1:$listen_port/" "$pid"
+  wait_for "$scheme://127.0.0.1:$listen_port/" 60 "wasmesh ($name)"
+  check_response "$name" "$scheme://127.0.0.1:$listen_port/"
+  run_wrk "$name" "$scheme://127.0.0.1:$listen_port/" "$pid"
   stop "$pid"
 }
 
@@ -253,9 +269,9 @@ launcher() { # case name
 # The seed filter adds `hello: world` to responses; the other cases must not.
 check_response() { # case name, url
   local headers has=no want=no
-  headers="$(curl -fsS -D - -o /dev/null "$2" | tr -d '\r')"
+  headers="$(curl "${curl_tls[@]}" -fsS -D - -o /dev/null "$2" | tr -d '\r')"
   [[ "$headers" == *$'\nhello: world'* ]] && has=yes
-  [[ "$1" == *-seed ]] && want=yes
+  [[ "$1" == *-seed || "$1" == *-seed-tls* ]] && want=yes
   if [[ "$has" != "$want" ]]; then
     echo "bench/load: $1: 'hello: world' in the response: $has, expected: $want" >&2
     exit 1
@@ -292,6 +308,41 @@ for c in $CASES; do
       run_wrk nginx "http://127.0.0.1:$port/" "$pid"
       stop "$pid"
       ;;
+    nginx-tls)
+      free_port port
+      start_nginx proxy-tls "$WORKERS" "  access_log $work/proxy-tls/access.log combined buffer=64k flush=100ms;
+  upstream backend {
+    server 127.0.0.1:$up_port;
+    keepalive 64;
+  }
+  server {
+    listen 127.0.0.1:$port ssl;
+    ssl_certificate $tls_dir/cert.pem;
+    ssl_certificate_key $tls_dir/key.pem;
+    ssl_protocols TLSv1.2 TLSv1.3;
+    location / {
+      proxy_pass http://backend;
+      proxy_http_version 1.1;
+      proxy_set_header Connection \"\";
+    }
+  }"
+      pid=$started_pid
+      wait_for "https://127.0.0.1:$port/" 10 "nginx TLS proxy"
+      run_wrk nginx-tls "https://127.0.0.1:$port/" "$pid"
+      stop "$pid"
+      ;;
+    wasmesh-seed-tls | wasmesh-seed-tls-jdk)
+      free_port listen_port; free_port admin_port
+      provider=boringssl
+      [[ "$c" == *-jdk ]] && provider=jdk
+      JAVA_OPTS="$JAVA_OPTS -Dwasmesh.tls.provider=$provider" wasmesh_case "$c" "$root/wasmesh" "$FILTER" \
+        --upstream "http://127.0.0.1:$up_port" --listen "127.0.0.1:$listen_port" --admin "127.0.0.1:$admin_port" \
+        --tls-cert "$tls_dir/cert.pem" --tls-key "$tls_dir/key.pem"
+      grep -q "(TLS: $([[ $provider == jdk ]] && echo JDK || echo BoringSSL))" "$work/$c.stdout.log" || {
+        echo "bench/load: $c did not run with the $provider TLS provider" >&2
+        exit 1
+      }
+      ;;
     wasmesh-nofilter | baseline-nofilter)
       free_port listen_port; free_port admin_port
       nofilter_yaml >"$work/$c.yaml"
@@ -304,7 +355,7 @@ for c in $CASES; do
       ;;
     *)
       echo "bench/load: unknown case '$c' (direct, nginx, wasmesh-nofilter, wasmesh-seed," \
-        "baseline-nofilter, baseline-seed)" >&2
+        "baseline-nofilter, baseline-seed, nginx-tls, wasmesh-seed-tls, wasmesh-seed-tls-jdk)" >&2
       exit 2
       ;;
   esac
@@ -344,6 +395,16 @@ if [[ -n "${rps[wasmesh-seed]:-}" && -n "${rps[wasmesh-nofilter]:-}" ]]; then
 fi
 if [[ -n "${rps[baseline-seed]:-}" && -n "${rps[wasmesh-seed]:-}" ]]; then
   echo "seed / baseline seed requests/s: $(ratio "${rps[wasmesh-seed]}" "${rps[baseline-seed]}")"
+fi
+for tls_case in wasmesh-seed-tls wasmesh-seed-tls-jdk; do
+  if [[ -n "${rps[$tls_case]:-}" && -n "${rps[nginx-tls]:-}" ]]; then
+    echo "$tls_case / nginx-tls requests/s: $(ratio "${rps[$tls_case]}" "${rps[nginx-tls]}")," \
+      "CPU per request: $(ratio "${cpu[$tls_case]}" "${cpu[nginx-tls]}")"
+  fi
+done
+if [[ -n "${rps[wasmesh-seed-tls]:-}" && -n "${rps[wasmesh-seed-tls-jdk]:-}" ]]; then
+  echo "BoringSSL / JDK requests/s: $(ratio "${rps[wasmesh-seed-tls]}" "${rps[wasmesh-seed-tls-jdk]}")," \
+    "CPU per request: $(ratio "${cpu[wasmesh-seed-tls]}" "${cpu[wasmesh-seed-tls-jdk]}")"
 fi
 if [[ -n "${rps[direct]:-}" && -n "${rps[wasmesh-seed]:-}" ]]; then
   echo "seed / direct requests/s: $(ratio "${rps[wasmesh-seed]}" "${rps[direct]}")"

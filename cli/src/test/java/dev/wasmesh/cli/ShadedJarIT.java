@@ -54,6 +54,16 @@ class ShadedJarIT {
     }
 
     @Test
+    void carriesBoringSslForLinuxX8664Only() throws Exception {
+        try (JarFile jar = new JarFile(JAR.toFile())) {
+            assertThat(jar.getEntry("META-INF/native/libnetty_tcnative_linux_x86_64.so"))
+                    .isNotNull();
+            assertThat(jar.stream().map(e -> e.getName()).filter(n -> n.contains("netty_tcnative_")))
+                    .containsExactly("META-INF/native/libnetty_tcnative_linux_x86_64.so");
+        }
+    }
+
+    @Test
     void theRepositoryScriptRunsTheJar() throws Exception {
         Path script = repositoryRoot().resolve("wasmesh");
 

@@ -323,6 +323,32 @@ final class Properties {
             case "tls_version":
                 return nonEmpty(info.tlsVersion());
             default:
+                return info.tls() == null ? Optional.empty() : tls(info.tls(), field);
+        }
+    }
+
+    /** As Envoy's SSL extractors: version and subjects always (possibly empty), the rest only where present. */
+    private static Optional<byte[]> tls(TlsInfo tls, String field) {
+        switch (field) {
+            case "subject_local_certificate":
+                return Optional.of(string(tls.subjectLocalCertificate()));
+            case "subject_peer_certificate":
+                return Optional.of(string(tls.subjectPeerCertificate()));
+            case "uri_san_local_certificate":
+                return nonEmpty(tls.uriSanLocalCertificate());
+            case "uri_san_peer_certificate":
+                return nonEmpty(tls.uriSanPeerCertificate());
+            case "dns_san_local_certificate":
+                return nonEmpty(tls.dnsSanLocalCertificate());
+            case "dns_san_peer_certificate":
+                return nonEmpty(tls.dnsSanPeerCertificate());
+            case "sha256_peer_certificate_digest":
+                return nonEmpty(tls.sha256PeerCertificateDigest());
+            case "peer_certificate":
+                return tls.peerCertificatePresented()
+                        ? Optional.of(string(tls.urlEncodedPemPeerCertificate()))
+                        : Optional.empty();
+            default:
                 return Optional.empty();
         }
     }

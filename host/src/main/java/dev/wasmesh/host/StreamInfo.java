@@ -28,6 +28,7 @@ public final class StreamInfo {
     private String requestedServerName = "";
     private String tlsVersion = "";
     private boolean mtls;
+    private TlsInfo tls;
     /** Envoy's listener direction: 0 unspecified, 1 inbound, 2 outbound. */
     private int listenerDirection;
 
@@ -172,6 +173,18 @@ public final class StreamInfo {
         return this;
     }
 
+    /**
+     * The downstream connection's TLS facts, or null for plain text; {@code connection.mtls} and
+     * {@code connection.tls_version} follow it.
+     */
+    public StreamInfo tls(TlsInfo tls, String requestedServerName) {
+        this.tls = tls;
+        this.mtls = tls != null && tls.peerCertificatePresented();
+        this.tlsVersion = tls == null ? "" : tls.version();
+        this.requestedServerName = requestedServerName;
+        return this;
+    }
+
     public StreamInfo listenerDirection(int direction) {
         this.listenerDirection = direction;
         return this;
@@ -286,6 +299,11 @@ public final class StreamInfo {
 
     public boolean mtls() {
         return mtls;
+    }
+
+    /** The downstream connection's TLS facts, null for plain text. */
+    public TlsInfo tls() {
+        return tls;
     }
 
     public int listenerDirection() {

@@ -17,6 +17,13 @@ final class ConfigDump {
     static String of(ProxyServer server) {
         Map<String, Object> doc = new LinkedHashMap<>();
         doc.put("listener", server.listenAddress().toString());
+        if (server.config().listenerTls() != null) {
+            doc.put(
+                    "listener_tls",
+                    Map.of(
+                            "require_client_certificate",
+                            server.config().listenerTls().requireClientCertificate()));
+        }
         doc.put("http_filters", filters(server.chain()));
         doc.put("routes", routes(server.routes()));
         List<Object> more = new ArrayList<>();
@@ -36,13 +43,15 @@ final class ConfigDump {
         server.clusters().forEach((name, c) -> {
             List<String> eps = new ArrayList<>();
             c.endpoints().forEach(e -> eps.add(e.toString()));
-            clusters.put(
-                    name,
-                    Map.of(
-                            "endpoints",
-                            eps,
-                            "connect_timeout_ms",
-                            c.connectTimeout().toMillis()));
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("endpoints", eps);
+            m.put("connect_timeout_ms", c.connectTimeout().toMillis());
+            if (c.tls() != null) {
+                m.put(
+                        "tls",
+                        c.tls().sni() == null ? Map.of() : Map.of("sni", c.tls().sni()));
+            }
+            clusters.put(name, m);
         });
         doc.put("clusters", clusters);
         doc.put("workers", server.config().workers());

@@ -1,5 +1,7 @@
 package dev.wasmesh.proxy;
 
+import dev.wasmesh.proxy.tls.DownstreamTls;
+import dev.wasmesh.proxy.tls.TlsFailure;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.handler.codec.http.HttpServerUpgradeHandler;
@@ -11,12 +13,14 @@ import io.netty.handler.codec.http2.Http2ServerUpgradeCodec;
 import io.netty.handler.codec.http2.Http2Settings;
 import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.util.AsciiString;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * A downstream connection's pipeline: HTTP/1.1 with keep-alive, and h2c both by prior knowledge and by
- * {@code Upgrade: h2c}. Each HTTP/2 stream becomes a child channel that speaks the same HTTP objects as HTTP/1.1.
+ * A downstream connection's pipeline: TLS if the listener has it, then HTTP/1.1 with keep-alive, and HTTP/2 both by
+ * prior knowledge (or ALPN) and by {@code Upgrade: h2c}. Each HTTP/2 stream becomes a child channel that speaks the
+ * same HTTP objects as HTTP/1.1.
  */
 final class DownstreamInitializer extends ChannelInitializer<Channel> {
     private final ProxyServer server;
@@ -42,8 +46,22 @@ final class DownstreamInitializer extends ChannelInitializer<Channel> {
         ch.closeFuture().addListener(f -> active.decrementAndGet());
         server.opened(ch);
         Worker worker = server.workerFor(ch.eventLoop());
+        DownstreamTls tls = listener.config().tls();
+        if (tls != null) {
+            // Whatever ALPN picks, the client then opens with HTTP/1.1 or the HTTP/2 preface, which the handlers
+            // behind tell apart as on plain text.
+            SslHandler ssl = tls.newHandler(ch.alloc());
+            ch.pipeline().addLast(ssl);
+            ssl.handshakeFuture().addListener(hs -> {
+                if (hs.isSuccess()) {
+                    server.stats().inc(listener.listenerStat("ssl.handshake"));
+                } else {
+                    TlsFailure.stats(hs.cause()).forEach(s -> server.stats().inc(listener.listenerStat(s)));
+                }
+            });
+        }
         int headerLimit = limits.maxRequestHeadersBytes();
-        Http1RequestDecoder decoder = new Http1RequestDecoder(headerLimit);
+        Http1RequestDecoder decoder = new Http1RequestDecoder(headerLimit, tls != null);
         Http1ResponseEncoder encoder = new Http1ResponseEncoder();
         Http2FrameCodec frames = Http2FrameCodecBuilder.forServer()
                 .initialSettings(Http2Settings.defaultSettings().maxHeaderListSize(headerLimit))

@@ -2,6 +2,7 @@ package dev.wasmesh.proxy;
 
 import dev.wasmesh.host.GrpcCallout;
 import dev.wasmesh.host.HeaderMap;
+import dev.wasmesh.proxy.tls.TlsFailure;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
@@ -25,6 +26,7 @@ import io.netty.handler.codec.http2.Http2MultiplexHandler;
 import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.handler.codec.http2.Http2StreamChannelBootstrap;
 import io.netty.handler.codec.http2.Http2StreamFrame;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.util.ArrayList;
@@ -71,6 +73,8 @@ final class GrpcConnection implements GrpcCallout.Outbound {
         if (!call.streaming()) {
             c.pending.add(new DefaultHttp2DataFrame(frame(call.message()), true));
         }
+        // Set as the channel registers, before it connects.
+        SslHandler[] ssl = new SslHandler[1];
         ChannelFuture f = new Bootstrap()
                 .group(loop)
                 .channel(Transport.socketChannel())
@@ -79,6 +83,11 @@ final class GrpcConnection implements GrpcCallout.Outbound {
                 .handler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {
+                        if (cluster.tls() != null) {
+                            ssl[0] = cluster.tls()
+                                    .newHandler(ch.alloc(), ep.host(), ep.port(), true, cluster.connectTimeout());
+                            ch.pipeline().addLast(ssl[0]);
+                        }
                         ch.pipeline()
                                 .addLast(
                                         Http2FrameCodecBuilder.forClient().build(),
@@ -88,37 +97,55 @@ final class GrpcConnection implements GrpcCallout.Outbound {
                 .connect(ep.host(), ep.port());
         f.addListener(done -> {
             if (!done.isSuccess()) {
-                c.localReply(
-                        UNAVAILABLE,
-                        "upstream connect error or disconnect/reset before headers. reset reason: "
-                                + "connection failure");
-                return;
+                c.connectFailed(done.cause());
+            } else if (cluster.tls() == null) {
+                c.connected(f.channel());
+            } else {
+                ssl[0].handshakeFuture().addListener(hs -> {
+                    if (hs.isSuccess()) {
+                        c.connected(f.channel());
+                    } else {
+                        f.channel().close();
+                        c.connectFailed(hs.cause());
+                    }
+                });
             }
-            c.connection = f.channel();
-            if (c.finished) {
-                c.connection.close();
-                return;
-            }
-            new Http2StreamChannelBootstrap(c.connection)
-                    .handler(c.new Receiver())
-                    .open()
-                    .addListener(s -> {
-                        if (!s.isSuccess()) {
-                            c.localReply(UNAVAILABLE, "cannot open an HTTP/2 stream: " + s.cause());
-                            return;
-                        }
-                        c.stream = (Http2StreamChannel) s.getNow();
-                        c.pending.forEach(c.stream::write);
-                        c.pending.clear();
-                        c.stream.flush();
-                    });
         });
+    }
+
+    private void connectFailed(Throwable cause) {
+        String tls = TlsFailure.reason(cause);
+        localReply(
+                UNAVAILABLE,
+                "upstream connect error or disconnect/reset before headers. reset reason: connection failure"
+                        + (tls == null ? "" : ", transport failure reason: " + tls));
+    }
+
+    private void connected(Channel ch) {
+        connection = ch;
+        if (finished) {
+            connection.close();
+            return;
+        }
+        new Http2StreamChannelBootstrap(connection)
+                .handler(new Receiver())
+                .open()
+                .addListener(s -> {
+                    if (!s.isSuccess()) {
+                        localReply(UNAVAILABLE, "cannot open an HTTP/2 stream: " + s.cause());
+                        return;
+                    }
+                    stream = (Http2StreamChannel) s.getNow();
+                    pending.forEach(stream::write);
+                    pending.clear();
+                    stream.flush();
+                });
     }
 
     private Http2Headers requestHeaders(ClusterConfig cluster) {
         Http2Headers h = new DefaultHttp2Headers()
                 .method("POST")
-                .scheme("http")
+                .scheme(cluster.tls() == null ? "http" : "https")
                 .authority(cluster.name())
                 .path("/" + call.service() + "/" + call.method());
         h.add("content-type", "application/grpc");

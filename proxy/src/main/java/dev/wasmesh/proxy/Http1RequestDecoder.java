@@ -25,9 +25,17 @@ final class Http1RequestDecoder extends Http1Decoder {
     /** The authority of an absolute-form target in the head being read, which replaces its host header. */
     private String absoluteAuthority;
 
+    /** Whether the connection is TLS, where an https absolute-form target is one of its own. */
+    private final boolean tls;
+
     /** @param maxHeaderBytes the limit of the request line, and of the header lines together */
     Http1RequestDecoder(int maxHeaderBytes) {
+        this(maxHeaderBytes, false);
+    }
+
+    Http1RequestDecoder(int maxHeaderBytes, boolean tls) {
         super(maxHeaderBytes, maxHeaderBytes);
+        this.tls = tls;
     }
 
     /** RFC 9112 3: method SP request-target SP HTTP-version, each space a single one. */
@@ -57,10 +65,12 @@ final class Http1RequestDecoder extends Http1Decoder {
     /**
      * An absolute-form target ({@code http://host:port/path?query}, RFC 9112 3.2.2) as Envoy's codec reads it: the
      * authority (without user info) becomes the host, the path and query the target ({@code /} if empty). Only
-     * http: on a cleartext connection an https target is refused, as by Envoy.
+     * http, and https on a TLS connection: on a cleartext connection an https target is refused, as by Envoy.
      */
     private String originForm(String target, int scheme) {
-        if (!target.regionMatches(true, 0, "http", 0, scheme) || scheme != 4) {
+        boolean http = scheme == 4 && target.regionMatches(true, 0, "http", 0, 4);
+        boolean https = tls && scheme == 5 && target.regionMatches(true, 0, "https", 0, 5);
+        if (!http && !https) {
             throw new Malformed("http.invalid_scheme", "an absolute target whose scheme is not http");
         }
         int from = scheme + 3;

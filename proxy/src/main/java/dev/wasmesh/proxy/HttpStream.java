@@ -9,6 +9,7 @@ import dev.wasmesh.stream.FilterManagerCallbacks;
 import io.netty.channel.Channel;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http2.Http2StreamChannel;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.UUID;
@@ -88,7 +89,8 @@ final class HttpStream implements Router.Events, FilterManagerCallbacks {
             downstreamFull = true;
             readResponse();
         }
-        Channel conn = channel.parent() != null ? channel.parent() : channel;
+        // An HTTP/2 stream's connection is its parent; an HTTP/1.1 connection's parent is the listening socket.
+        Channel conn = channel instanceof Http2StreamChannel ? channel.parent() : channel;
         ConnectionInfo.of(conn).applyTo(info);
         startRealtimeNanos = server.env().clock().realtimeNanos();
         info.protocol(protocol).startTimeNanos(startRealtimeNanos).routeLookup(this::lookUpRoute);
@@ -99,9 +101,10 @@ final class HttpStream implements Router.Events, FilterManagerCallbacks {
 
     /** The request's headers arrived; {@code endOfStream} if it has no body. */
     void start(HttpRequest req, boolean endOfStream) {
-        requestHeaders = Headers.ofRequest(req, "http");
+        String scheme = info.tls() == null ? "http" : "https";
+        requestHeaders = Headers.ofRequest(req, scheme);
         if (!requestHeaders.contains("x-forwarded-proto")) {
-            requestHeaders.add("x-forwarded-proto", "http");
+            requestHeaders.add("x-forwarded-proto", scheme);
         }
         if (!requestHeaders.contains("x-request-id")) {
             requestHeaders.add("x-request-id", requestId());

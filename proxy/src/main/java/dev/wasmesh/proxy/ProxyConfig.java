@@ -2,6 +2,7 @@ package dev.wasmesh.proxy;
 
 import dev.wasmesh.host.NodeInfo;
 import dev.wasmesh.host.abi.LogLevel;
+import dev.wasmesh.proxy.tls.DownstreamTls;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -33,6 +34,7 @@ public final class ProxyConfig {
     private boolean useAllDefaultTags = true;
     private final List<String> notices = new ArrayList<>();
     private final List<ListenerConfig> moreListeners = new ArrayList<>();
+    private DownstreamTls listenerTls;
 
     public Endpoint listen() {
         return listen;
@@ -163,7 +165,6 @@ public final class ProxyConfig {
         return this;
     }
 
-    /** The listeners after the first (which this config's own fields describe). */
     public List<WasmServiceConfig> services() {
         return services;
     }
@@ -173,6 +174,7 @@ public final class ProxyConfig {
         return this;
     }
 
+    /** The listeners after the first (which this config's own fields describe). */
     public List<ListenerConfig> moreListeners() {
         return moreListeners;
     }
@@ -185,6 +187,16 @@ public final class ProxyConfig {
     /** One line per configuration field that was accepted but changes nothing here, for {@code run} to print. */
     public List<String> notices() {
         return notices;
+    }
+
+    /** The listener's TLS, or null for plain text. */
+    public DownstreamTls listenerTls() {
+        return listenerTls;
+    }
+
+    public ProxyConfig listenerTls(DownstreamTls tls) {
+        this.listenerTls = tls;
+        return this;
     }
 
     /** Whether the proxy must start the built-in echo upstream: nothing routes anywhere else. */

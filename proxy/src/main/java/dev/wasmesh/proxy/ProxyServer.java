@@ -6,6 +6,7 @@ import dev.wasmesh.host.ModuleLoadException;
 import dev.wasmesh.host.ProxyWasmModule;
 import dev.wasmesh.host.WasmFailureException;
 import dev.wasmesh.host.abi.LogLevel;
+import dev.wasmesh.proxy.tls.TlsProvider;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
@@ -137,7 +138,8 @@ public final class ProxyServer implements AutoCloseable {
                 config.limits(),
                 config.filters(),
                 firstRoutes,
-                config.listenerInfo()));
+                config.listenerInfo(),
+                config.listenerTls()));
         all.addAll(config.moreListeners());
         for (ListenerConfig lc : all) {
             for (RouteConfig r : lc.routes()) {
@@ -273,7 +275,12 @@ public final class ProxyServer implements AutoCloseable {
 
     /** The line {@code run} prints when ready. */
     public String readyLine() {
-        StringBuilder sb = new StringBuilder("wasmesh proxy ready: listening on http://").append(listenAddress());
+        StringBuilder sb = new StringBuilder("wasmesh proxy ready: listening on ")
+                .append(config.listenerTls() == null ? "http://" : "https://")
+                .append(listenAddress());
+        if (config.listenerTls() != null) {
+            sb.append(" (TLS: ").append(TlsProvider.describe()).append(')');
+        }
         if (admin != null) {
             sb.append(", admin http://").append(admin.address());
         }

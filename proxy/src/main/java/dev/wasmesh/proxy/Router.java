@@ -2,6 +2,7 @@ package dev.wasmesh.proxy;
 
 import dev.wasmesh.host.HeaderMap;
 import dev.wasmesh.host.Metadata;
+import dev.wasmesh.proxy.tls.TlsFailure;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.HttpContent;
@@ -166,10 +167,16 @@ final class Router {
                 return;
             }
             finished = true;
+            // A failed TLS handshake names its reason, as Envoy's transport failure reason.
+            String tls = TlsFailure.reason(cause);
             events.upstreamFailed(
                     503,
-                    "upstream_reset_before_response_started{connection_failure}",
-                    "upstream connect error or disconnect/reset before headers. reset reason: connection failure",
+                    tls == null
+                            ? "upstream_reset_before_response_started{connection_failure}"
+                            : "upstream_reset_before_response_started{connection_failure|" + tls.replace(' ', '_')
+                                    + "}",
+                    "upstream connect error or disconnect/reset before headers. reset reason: connection failure"
+                            + (tls == null ? "" : ", transport failure reason: " + tls),
                     "UF");
         }
 

@@ -1,5 +1,6 @@
 package dev.wasmesh.proxy;
 
+import dev.wasmesh.proxy.tls.TlsFailure;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.Channel;
@@ -8,6 +9,7 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.WriteBufferWaterMark;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.util.AttributeKey;
 import java.util.ArrayDeque;
 import java.util.HashMap;
@@ -55,6 +57,8 @@ final class UpstreamPool {
             }
         }
         Endpoint ep = pick(cluster);
+        // Set as the channel registers, before it connects.
+        SslHandler[] ssl = new SslHandler[1];
         ChannelFuture f = new Bootstrap()
                 .group(loop)
                 .channel(Transport.socketChannel())
@@ -66,6 +70,11 @@ final class UpstreamPool {
                 .handler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {
+                        if (cluster.tls() != null) {
+                            ssl[0] = cluster.tls()
+                                    .newHandler(ch.alloc(), ep.host(), ep.port(), false, cluster.connectTimeout());
+                            ch.pipeline().addLast(ssl[0]);
+                        }
                         ch.pipeline().addLast(new UpstreamResponseDecoder(), new UpstreamHandler());
                     }
                 })
@@ -74,11 +83,25 @@ final class UpstreamPool {
         forgetWhenClosed(cluster.name(), f.channel());
         server.stats().inc("cluster." + cluster.name() + ".upstream_cx_total");
         f.addListener(done -> {
-            if (done.isSuccess()) {
-                exchange.attach(f.channel());
-            } else {
+            if (!done.isSuccess()) {
                 server.stats().inc("cluster." + cluster.name() + ".upstream_cx_connect_fail");
                 exchange.connectFailed(done.cause());
+            } else if (cluster.tls() == null) {
+                exchange.attach(f.channel());
+            } else {
+                // As Envoy: the connection is usable, and a failed handshake is a connection failure, once TLS is up.
+                ssl[0].handshakeFuture().addListener(hs -> {
+                    if (hs.isSuccess()) {
+                        server.stats().inc("cluster." + cluster.name() + ".ssl.handshake");
+                        exchange.attach(f.channel());
+                    } else {
+                        server.stats().inc("cluster." + cluster.name() + ".upstream_cx_connect_fail");
+                        TlsFailure.stats(hs.cause())
+                                .forEach(s -> server.stats().inc("cluster." + cluster.name() + "." + s));
+                        f.channel().close();
+                        exchange.connectFailed(hs.cause());
+                    }
+                });
             }
         });
         return exchange;

@@ -17,29 +17,40 @@ import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
 import io.netty.handler.codec.http2.Http2HeadersFrame;
 import io.netty.handler.codec.http2.Http2MultiplexHandler;
 import io.netty.handler.codec.http2.Http2StreamFrame;
+import io.netty.handler.ssl.SslContext;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * A tiny h2c gRPC server. Once the client's half ends it answers with initial metadata {x-md: 1}, then for a call to
+ * A tiny gRPC server, h2c or HTTP/2 over TLS. Once the client's half ends it answers with initial metadata {x-md: 1}, then for a call to
  * a method named Stream the messages "one:" and "two:" + the last request message, for any other method
  * "pong:" + it, then trailers {grpc-status: 0, x-t: 1}; or, after {@link #failWith}, a trailers-only failure.
  */
 final class GrpcTestServer implements AutoCloseable {
     final List<String> paths = new CopyOnWriteArrayList<>();
     private final Channel channel;
+    private final SslContext tls;
     private volatile int failStatus;
     private volatile String failMessage = "";
 
     GrpcTestServer(EventLoopGroup group) throws InterruptedException {
+        this(group, null);
+    }
+
+    /** @param tls the server's TLS (with ALPN h2), or null for h2c */
+    GrpcTestServer(EventLoopGroup group, SslContext tls) throws InterruptedException {
+        this.tls = tls;
         channel = new ServerBootstrap()
                 .group(group)
                 .channel(NioServerSocketChannel.class)
                 .childHandler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {
+                        if (tls != null) {
+                            ch.pipeline().addLast(tls.newHandler(ch.alloc()));
+                        }
                         ch.pipeline()
                                 .addLast(
                                         Http2FrameCodecBuilder.forServer().build(),
@@ -63,7 +74,8 @@ final class GrpcTestServer implements AutoCloseable {
     }
 
     String url() {
-        return "http://127.0.0.1:" + ((InetSocketAddress) channel.localAddress()).getPort();
+        return (tls == null ? "http" : "https") + "://127.0.0.1:"
+                + ((InetSocketAddress) channel.localAddress()).getPort();
     }
 
     @Override

@@ -21,8 +21,8 @@ import java.util.regex.Pattern;
  * stderr read together as they come; {@link #close} kills it if the test did not stop it.
  */
 final class RunProcess implements AutoCloseable {
-    private static final Pattern READY =
-            Pattern.compile("listening on http://([0-9.]+:\\d+)(?:, admin http://([0-9.]+:\\d+))?");
+    private static final Pattern READY = Pattern.compile(
+            "listening on https?://([0-9.]+:\\d+)(?: \\(TLS: [^)]*\\))?(?:, admin http://([0-9.]+:\\d+))?");
 
     private final Process process;
     private final Thread reader;

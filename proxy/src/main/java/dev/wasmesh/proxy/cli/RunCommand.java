@@ -14,6 +14,9 @@ import dev.wasmesh.proxy.RouteConfig;
 import dev.wasmesh.proxy.StartupException;
 import dev.wasmesh.proxy.envoy.EnvoyConfigException;
 import dev.wasmesh.proxy.envoy.EnvoyConfigLoader;
+import dev.wasmesh.proxy.tls.DownstreamTls;
+import dev.wasmesh.proxy.tls.TlsCertificate;
+import dev.wasmesh.proxy.tls.TlsProvider;
 import io.netty.util.ResourceLeakDetector;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -44,6 +47,7 @@ import picocli.CommandLine.Spec;
             "  wasmesh run filter.wasm                  # then: curl -si http://127.0.0.1:10000/",
             "  wasmesh run filter.wasm --upstream http://127.0.0.1:8080 --plugin-config @config.json --watch",
             "  wasmesh run filter.wasm --cluster auth=http://127.0.0.1:9000 --fail-strategy FAIL_OPEN",
+            "  wasmesh run filter.wasm --upstream https://api.example.com --tls-cert cert.pem --tls-key key.pem",
             "  wasmesh run oci://localhost:5000/my-filter:v1",
             "  wasmesh run --config examples/envoy.yaml",
             "  wasmesh run filter.wasm --max-connections 10000   # timeouts: see docs/host-differences.md",
@@ -78,7 +82,10 @@ public final class RunCommand implements Callable<Integer> {
             description = "Listener address (default 127.0.0.1:10000; with --config, replaces the file's).")
     String listen;
 
-    @Option(names = "--upstream", paramLabel = "URL", description = "Where requests go (default: the built-in echo).")
+    @Option(
+            names = "--upstream",
+            paramLabel = "URL",
+            description = "Where requests go, http:// or https:// (default: the built-in echo).")
     String upstream;
 
     @Option(names = "--root-id", paramLabel = "ID", defaultValue = "", description = "The plugin's root id.")
@@ -96,8 +103,8 @@ public final class RunCommand implements Callable<Integer> {
     @Option(
             names = "--cluster",
             paramLabel = "NAME=URL",
-            description =
-                    "Repeatable: a cluster for HTTP call-outs and gRPC calls, e.g. backend=http://127.0.0.1:8081.")
+            description = "Repeatable: a cluster for HTTP call-outs and gRPC calls, e.g. backend=http://127.0.0.1:8081"
+                    + " or auth=https://auth.internal:8443.")
     Map<String, String> clusters = new LinkedHashMap<>();
 
     @Option(
@@ -114,6 +121,29 @@ public final class RunCommand implements Callable<Integer> {
                     + " 250ms, 2m; 0 for none, as Envoy (default 1s). Large Go filters may need more while the JIT"
                     + " warms up.")
     String callbackDeadline;
+
+    @Option(
+            names = "--tls-cert",
+            paramLabel = "FILE",
+            description = "Serve TLS (ALPN h2 and http/1.1) with this PEM certificate chain; needs --tls-key. With"
+                    + " --config, replaces the listener's TLS.")
+    Path tlsCert;
+
+    @Option(names = "--tls-key", paramLabel = "FILE", description = "The PEM (PKCS#8) private key of --tls-cert.")
+    Path tlsKey;
+
+    @Option(
+            names = "--tls-client-ca",
+            paramLabel = "FILE",
+            description = "Require client certificates (mTLS) that chain to these PEM CA certificates.")
+    Path tlsClientCa;
+
+    @Option(
+            names = "--upstream-ca",
+            paramLabel = "FILE",
+            description = "Trust these PEM CA certificates, instead of the system's, for https:// --upstream and"
+                    + " --cluster URLs.")
+    Path upstreamCa;
 
     @Option(names = "--workers", paramLabel = "N", description = "Worker threads (default: number of cores).")
     Integer workers;
@@ -185,6 +215,12 @@ public final class RunCommand implements Callable<Integer> {
             err.println("wasmesh run: notice: " + notice);
         }
         ProxyLog log = new ProxyLog(level, out, err);
+        boolean tls =
+                cfg.listenerTls() != null || cfg.clusters().values().stream().anyMatch(c -> c.tls() != null);
+        if (tls && TlsProvider.fallbackReason() != null) {
+            err.println("wasmesh run: warning: BoringSSL did not load (" + TlsProvider.fallbackReason()
+                    + "); TLS runs on the JDK's");
+        }
         try {
             server = ProxyServer.start(cfg, sources, log);
         } catch (StartupException e) {
@@ -231,6 +267,7 @@ public final class RunCommand implements Callable<Integer> {
 
     ProxyConfig buildConfig(LogLevel level) throws IOException, EnvoyConfigException {
         ProxyConfig cfg;
+        byte[] ca = upstreamCa == null ? null : TlsCertificate.read(upstreamCa);
         if (config != null) {
             if (filter != null) {
                 throw new IllegalArgumentException("give either FILTER or --config, not both");
@@ -265,7 +302,7 @@ public final class RunCommand implements Callable<Integer> {
             }
             cfg.addFilter(FilterConfig.at(filter, sha256, plugin));
             if (upstream != null) {
-                cfg.addCluster(ClusterConfig.fromUrl(ProxyConfig.DEFAULT_CLUSTER, upstream));
+                cfg.addCluster(ClusterConfig.fromUrl(ProxyConfig.DEFAULT_CLUSTER, upstream, ca));
                 cfg.addRoute(RouteConfig.catchAll(ProxyConfig.DEFAULT_CLUSTER));
             }
         }
@@ -277,7 +314,19 @@ public final class RunCommand implements Callable<Integer> {
             cfg.admin(Endpoint.parse(admin));
         }
         for (Map.Entry<String, String> c : clusters.entrySet()) {
-            cfg.addCluster(ClusterConfig.fromUrl(c.getKey(), c.getValue()));
+            cfg.addCluster(ClusterConfig.fromUrl(c.getKey(), c.getValue(), ca));
+        }
+        if (tlsCert != null || tlsKey != null) {
+            if (tlsCert == null || tlsKey == null) {
+                throw new IllegalArgumentException("--tls-cert and --tls-key go together");
+            }
+            cfg.listenerTls(new DownstreamTls(
+                    TlsCertificate.files(tlsCert, tlsKey),
+                    tlsClientCa == null ? null : TlsCertificate.read(tlsClientCa),
+                    tlsClientCa != null,
+                    DownstreamTls.DEFAULT_ALPN));
+        } else if (tlsClientCa != null) {
+            throw new IllegalArgumentException("--tls-client-ca needs --tls-cert and --tls-key");
         }
         if (workers != null) {
             cfg.workers(workers);

@@ -18,6 +18,8 @@ import dev.wasmesh.proxy.ProxyConfig;
 import dev.wasmesh.proxy.RouteConfig;
 import dev.wasmesh.proxy.StatsTag;
 import dev.wasmesh.proxy.WasmServiceConfig;
+import dev.wasmesh.proxy.tls.DownstreamTls;
+import dev.wasmesh.proxy.tls.UpstreamTls;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -62,10 +64,12 @@ public final class EnvoyConfigLoader {
     private final Path baseDir;
     private final LogLevel logLevel;
     private final ProxyConfig config = new ProxyConfig();
+    private final TlsContexts tls;
 
     private EnvoyConfigLoader(Path baseDir, LogLevel logLevel) {
         this.baseDir = baseDir;
         this.logLevel = logLevel;
+        this.tls = new TlsContexts(baseDir);
     }
 
     /**
@@ -102,7 +106,7 @@ public final class EnvoyConfigLoader {
             throw statics.error("listeners", "required: at least one listener");
         }
         for (Node c : statics.objects("clusters")) {
-            config.addCluster(cluster(c));
+            config.addCluster(cluster(c, tls));
         }
         statics.done();
         for (int i = 0; i < listeners.size(); i++) {
@@ -111,7 +115,8 @@ public final class EnvoyConfigLoader {
                 config.listen(lc.listen())
                         .statPrefix(lc.statPrefix())
                         .limits(lc.limits())
-                        .listenerInfo(lc.info());
+                        .listenerInfo(lc.info())
+                        .listenerTls(lc.tls());
                 lc.filters().forEach(config::addFilter);
                 lc.routes().forEach(config::addRoute);
             } else {
@@ -339,6 +344,7 @@ public final class EnvoyConfigLoader {
             throw chain.error(
                     "filters", "wasmesh runs exactly one network filter (" + HCM + "), found " + filters.size());
         }
+        DownstreamTls listenerTls = tls.downstream(chain);
         chain.done();
         Node f = filters.get(0);
         String name = f.requireString("name");
@@ -388,7 +394,7 @@ public final class EnvoyConfigLoader {
         }
         hcm.done();
         l.done();
-        return new ListenerConfig(listenerName, listen, statPrefix, limits, wasmFilters, routes, info);
+        return new ListenerConfig(listenerName, listen, statPrefix, limits, wasmFilters, routes, info, listenerTls);
     }
 
     private void routeConfig(Node rc) throws EnvoyConfigException {
@@ -670,7 +676,7 @@ public final class EnvoyConfigLoader {
         return json(fields).getBytes(StandardCharsets.UTF_8);
     }
 
-    private static ClusterConfig cluster(Node c) throws EnvoyConfigException {
+    private static ClusterConfig cluster(Node c, TlsContexts tls) throws EnvoyConfigException {
         String name = c.requireString("name");
         String type = c.enumName("type", "STATIC");
         if (!List.of("STATIC", "STRICT_DNS", "LOGICAL_DNS").contains(type)) {
@@ -723,9 +729,10 @@ public final class EnvoyConfigLoader {
             hpo.done();
             protocolOptions.done();
         }
+        UpstreamTls upstreamTls = tls.upstream(c);
         c.done();
         try {
-            return new ClusterConfig(name, endpoints, connectTimeout, metadata, endpointMetadata);
+            return new ClusterConfig(name, endpoints, connectTimeout, metadata, endpointMetadata, upstreamTls);
         } catch (IllegalArgumentException e) {
             throw c.error("load_assignment", e.getMessage());
         }
