@@ -11,10 +11,11 @@ import java.net.SocketAddress;
  * {@code connection.id}): worked out once per connection and kept on its channel, since every stream on it
  * (keep-alive requests, HTTP/2 streams) reports the same.
  */
-record ConnectionInfo(String sourceAddress, int sourcePort, String destinationAddress, int destinationPort, long id) {
+public record ConnectionInfo(
+        String sourceAddress, int sourcePort, String destinationAddress, int destinationPort, long id) {
     private static final AttributeKey<ConnectionInfo> KEY = AttributeKey.valueOf(ConnectionInfo.class, "info");
 
-    static ConnectionInfo of(Channel connection) {
+    public static ConnectionInfo of(Channel connection) {
         ConnectionInfo info = connection.attr(KEY).get();
         if (info == null) {
             info = new ConnectionInfo(
@@ -28,7 +29,7 @@ record ConnectionInfo(String sourceAddress, int sourcePort, String destinationAd
         return info;
     }
 
-    void applyTo(StreamInfo stream) {
+    public void applyTo(StreamInfo stream) {
         stream.source(sourceAddress, sourcePort)
                 .destination(destinationAddress, destinationPort)
                 .connectionId(id);

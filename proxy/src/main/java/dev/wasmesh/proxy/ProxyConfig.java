@@ -1,6 +1,7 @@
 package dev.wasmesh.proxy;
 
 import dev.wasmesh.host.abi.LogLevel;
+import dev.wasmesh.proxy.tcp.TcpProxyConfig;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -25,6 +26,7 @@ public final class ProxyConfig {
     private boolean watch;
     private LogLevel logLevel = LogLevel.INFO;
     private String statPrefix = "ingress_http";
+    private final List<TcpProxyConfig> tcpListeners = new ArrayList<>();
 
     public Endpoint listen() {
         return listen;
@@ -119,6 +121,16 @@ public final class ProxyConfig {
 
     public ProxyConfig statPrefix(String prefix) {
         this.statPrefix = Objects.requireNonNull(prefix);
+        return this;
+    }
+
+    /** TCP listeners (network wasm filters, then tcp_proxy), next to the HTTP listener. */
+    public List<TcpProxyConfig> tcpListeners() {
+        return tcpListeners;
+    }
+
+    public ProxyConfig addTcpListener(TcpProxyConfig listener) {
+        tcpListeners.add(Objects.requireNonNull(listener));
         return this;
     }
 

@@ -6,6 +6,8 @@ import dev.wasmesh.host.ModuleLoadException;
 import dev.wasmesh.host.ProxyWasmModule;
 import dev.wasmesh.host.WasmFailureException;
 import dev.wasmesh.host.abi.LogLevel;
+import dev.wasmesh.proxy.tcp.TcpListener;
+import dev.wasmesh.proxy.tcp.TcpProxyConfig;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
@@ -29,6 +31,7 @@ import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.stream.Stream;
 
 /**
  * The proxy: a listener whose connections are spread over the workers (one event loop each, each with its own
@@ -61,6 +64,7 @@ public final class ProxyServer implements AutoCloseable {
     private volatile FilterChain chain;
     private volatile boolean draining;
     private Channel listener;
+    private final List<TcpListener> tcpListeners = new ArrayList<>();
     private AdminServer admin;
     private EchoServer echo;
     private FileWatcher watcher;
@@ -112,13 +116,10 @@ public final class ProxyServer implements AutoCloseable {
     }
 
     private void startUp() throws StartupException, InterruptedException {
-        List<LoadedFilter> filters = new ArrayList<>();
-        for (FilterConfig f : config.filters()) {
-            try {
-                filters.add(load(f));
-            } catch (IOException | ModuleLoadException e) {
-                throw new StartupException(e.getMessage(), e);
-            }
+        List<LoadedFilter> filters = loadAll(config.filters());
+        List<List<LoadedFilter>> networkFilters = new ArrayList<>();
+        for (TcpProxyConfig t : config.tcpListeners()) {
+            networkFilters.add(loadAll(t.filters()));
         }
         clusters.putAll(config.clusters());
         routes.addAll(config.routes());
@@ -137,8 +138,14 @@ public final class ProxyServer implements AutoCloseable {
                 throw new StartupException("route '" + r.name() + "' names unknown cluster '" + r.cluster() + "'");
             }
         }
+        for (TcpProxyConfig t : config.tcpListeners()) {
+            if (!clusters.containsKey(t.cluster())) {
+                throw new StartupException(
+                        "tcp_proxy '" + t.statPrefix() + "' names unknown cluster '" + t.cluster() + "'");
+            }
+        }
         try {
-            chain = FilterChain.start(filters, workers, this);
+            chain = FilterChain.start(filters, networkFilters, workers, this);
         } catch (WasmFailureException e) {
             throw new StartupException("filter failed to start: " + e.getMessage(), e);
         }
@@ -160,6 +167,7 @@ public final class ProxyServer implements AutoCloseable {
         } catch (Exception e) {
             throw new StartupException("cannot listen on " + config.listen() + ": " + e.getMessage(), e);
         }
+        startTcpListeners();
         if (config.admin() != null) {
             try {
                 admin = AdminServer.start(this, config.admin(), boss);
@@ -168,9 +176,43 @@ public final class ProxyServer implements AutoCloseable {
             }
         }
         if (config.watch()) {
-            watcher = FileWatcher.start(config.filters(), this::reload);
+            List<FilterConfig> watched = new ArrayList<>(config.filters());
+            config.tcpListeners().forEach(t -> watched.addAll(t.filters()));
+            watcher = FileWatcher.start(watched, this::reload);
         }
         boss.scheduleAtFixedRate(log::flush, ACCESS_LOG_FLUSH_MILLIS, ACCESS_LOG_FLUSH_MILLIS, TimeUnit.MILLISECONDS);
+    }
+
+    private List<LoadedFilter> loadAll(List<FilterConfig> configs) throws StartupException {
+        List<LoadedFilter> loaded = new ArrayList<>();
+        for (FilterConfig f : configs) {
+            try {
+                loaded.add(load(f));
+            } catch (IOException | ModuleLoadException e) {
+                throw new StartupException(e.getMessage(), e);
+            }
+        }
+        return loaded;
+    }
+
+    /** Each TCP listener's connections use the network filters of the chain generation current when they open. */
+    private void startTcpListeners() throws StartupException {
+        List<TcpProxyConfig> tcp = config.tcpListeners();
+        for (int i = 0; i < tcp.size(); i++) {
+            TcpProxyConfig t = tcp.get(i);
+            int index = i;
+            try {
+                tcpListeners.add(TcpListener.start(
+                        t,
+                        clusters.get(t.cluster()),
+                        this,
+                        loop -> chain.networkInstances(workerFor(loop), index),
+                        boss,
+                        workerGroup));
+            } catch (Exception e) {
+                throw new StartupException("cannot listen on " + t.listen() + ": " + e.getMessage(), e);
+            }
+        }
     }
 
     LoadedFilter load(FilterConfig f) throws IOException, ModuleLoadException {
@@ -182,26 +224,41 @@ public final class ProxyServer implements AutoCloseable {
     /** Reloads the filters read from {@code file}: new streams use the new VMs if they start, else nothing changes. */
     void reload(Path file) {
         FilterChain current = chain;
-        List<LoadedFilter> next = new ArrayList<>(current.filters());
         try {
-            for (int i = 0; i < next.size(); i++) {
-                FilterConfig fc = next.get(i).config();
-                if (Objects.equals(fc.localFile(), file)) {
-                    next.set(i, load(fc));
-                }
+            List<LoadedFilter> next = reloaded(current.filters(), file);
+            List<List<LoadedFilter>> nextNetwork = new ArrayList<>();
+            for (List<LoadedFilter> n : current.networkFilters()) {
+                nextNetwork.add(reloaded(n, file));
             }
-            FilterChain fresh = FilterChain.start(next, workers, this);
+            FilterChain fresh = FilterChain.start(next, nextNetwork, workers, this);
             chain = fresh;
             current.retire(workers);
             stats.inc("wasmesh.filter_reloads");
-            log.stdout("wasmesh: reloaded " + file + " (proxy-wasm ABI "
-                    + next.get(0).module().abiVersion() + ")");
+            String abi = Stream.concat(Stream.of(next), nextNetwork.stream())
+                    .flatMap(List::stream)
+                    .filter(f -> Objects.equals(f.config().localFile(), file))
+                    .findFirst()
+                    .map(f -> f.module().abiVersion().toString())
+                    .orElse("?");
+            log.stdout("wasmesh: reloaded " + file + " (proxy-wasm ABI " + abi + ")");
         } catch (IOException | ModuleLoadException | RuntimeException e) {
             stats.inc("wasmesh.filter_reload_failures");
             log.stdout("wasmesh: reload of " + file + " failed, still serving the previous filter: " + e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /** {@code filters} with those read from {@code file} loaded again. */
+    private List<LoadedFilter> reloaded(List<LoadedFilter> filters, Path file) throws IOException, ModuleLoadException {
+        List<LoadedFilter> next = new ArrayList<>(filters);
+        for (int i = 0; i < next.size(); i++) {
+            FilterConfig fc = next.get(i).config();
+            if (Objects.equals(fc.localFile(), file)) {
+                next.set(i, load(fc));
+            }
+        }
+        return next;
     }
 
     /** The line {@code run} prints when ready. */
@@ -221,6 +278,15 @@ public final class ProxyServer implements AutoCloseable {
                     .append(f.module().abiVersion())
                     .append(')');
         }
+        for (TcpListener t : tcpListeners) {
+            sb.append(", tcp ")
+                    .append(t.address())
+                    .append(" -> cluster ")
+                    .append(t.config().cluster())
+                    .append(" (")
+                    .append(t.config().filters().size())
+                    .append(" network filters)");
+        }
         if (echo != null) {
             sb.append(", upstream built-in echo at http://").append(echo.address());
         }
@@ -230,6 +296,11 @@ public final class ProxyServer implements AutoCloseable {
     public Endpoint listenAddress() {
         InetSocketAddress a = (InetSocketAddress) listener.localAddress();
         return new Endpoint(a.getAddress().getHostAddress(), a.getPort());
+    }
+
+    /** The bound addresses of the TCP listeners, in configuration order. */
+    public List<Endpoint> tcpListenAddresses() {
+        return tcpListeners.stream().map(TcpListener::address).toList();
     }
 
     /** The admin endpoint's bound address, or null if there is none. */
@@ -333,6 +404,7 @@ public final class ProxyServer implements AutoCloseable {
         if (listener != null) {
             listener.close().sync();
         }
+        tcpListeners.forEach(TcpListener::close);
         long deadline = System.nanoTime() + config.limits().drainTimeout().toNanos();
         while (rqActive.get() > 0 && System.nanoTime() < deadline) {
             Thread.sleep(20);
@@ -348,6 +420,7 @@ public final class ProxyServer implements AutoCloseable {
         if (listener != null) {
             listener.close().syncUninterruptibly();
         }
+        tcpListeners.forEach(TcpListener::close);
         if (admin != null) {
             admin.close();
         }
