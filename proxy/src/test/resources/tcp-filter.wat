@@ -5,7 +5,9 @@
 ;;   h  holds downstream data (pause) until it contains '!' or ends;
 ;;   c  pauses downstream data and lets it go from the root context's next tick (proxy_continue_stream);
 ;;   x  calls proxy_close_stream(DOWNSTREAM) on downstream data and continues;
-;;   f  traps on downstream data.
+;;   f  traps on downstream data;
+;;   p  logs the properties upstream.address, source.address, destination.address and cluster_name on downstream
+;;      data, then continues.
 ;; A counter in a global counts new connections and HTTP responses; responses report it as x-count. The filter
 ;; logs "new", "downstream_close <peer>", "upstream_close <peer>" and "done" for connections.
 (module
@@ -17,6 +19,7 @@
   (import "env" "proxy_set_tick_period_milliseconds" (func $tick_period (param i32) (result i32)))
   (import "env" "proxy_set_effective_context" (func $effective (param i32) (result i32)))
   (import "env" "proxy_replace_header_map_value" (func $replace (param i32 i32 i32 i32 i32) (result i32)))
+  (import "env" "proxy_get_property" (func $get_property (param i32 i32 i32 i32) (result i32)))
   (memory (export "memory") 2)
   (global $heap (mut i32) (i32.const 4096))
   (global $mode (mut i32) (i32.const 116)) ;; 't'
@@ -29,6 +32,10 @@
   (data (i32.const 240) "upstream_close ?")
   (data (i32.const 264) "done")
   (data (i32.const 272) "x-count")
+  (data (i32.const 300) "upstream\00address")
+  (data (i32.const 320) "source\00address")
+  (data (i32.const 340) "destination\00address")
+  (data (i32.const 364) "cluster_name")
   (func (export "proxy_abi_version_0_2_1"))
   ;; A bump allocator, reset at the start of each data callback (nothing outlives one), growing memory as needed.
   (func (export "proxy_on_memory_allocate") (param $n i32) (result i32)
@@ -83,6 +90,10 @@
         (local.set $i (i32.add (local.get $i) (i32.const 1)))
         (br $next)))
     (local.get $bang))
+  ;; Logs the property at path [$p, $p+$n) if it exists.
+  (func $say_property (param $p i32) (param $n i32)
+    (if (i32.eqz (call $get_property (local.get $p) (local.get $n) (i32.const 96) (i32.const 100)))
+      (then (call $say (i32.load (i32.const 96)) (i32.load (i32.const 100))))))
   (func (export "proxy_on_new_connection") (param $ctx i32) (result i32)
     (global.set $count (i32.add (global.get $count) (i32.const 1)))
     (call $say (i32.const 200) (i32.const 3))
@@ -91,6 +102,12 @@
     (local $bang i32)
     (if (i32.eq (global.get $mode) (i32.const 102)) (then unreachable)) ;; 'f'
     (local.set $bang (call $rewrite (i32.const 2) (local.get $len) (i32.const 97) (i32.const 122) (i32.const -32)))
+    (if (i32.eq (global.get $mode) (i32.const 112)) ;; 'p'
+      (then
+        (call $say_property (i32.const 300) (i32.const 16))
+        (call $say_property (i32.const 320) (i32.const 14))
+        (call $say_property (i32.const 340) (i32.const 19))
+        (call $say_property (i32.const 364) (i32.const 12))))
     (if (i32.eq (global.get $mode) (i32.const 120)) ;; 'x'
       (then (drop (call $close_stream (i32.const 2))) (return (i32.const 0))))
     (if (i32.eq (global.get $mode) (i32.const 104)) ;; 'h'

@@ -166,6 +166,22 @@ class TcpProxyTest {
     }
 
     @Test
+    void connectionPropertiesIncludeTheUpstreamOnceConnected() throws Exception {
+        try (TestProxy p = TestProxy.start(config(echoCluster(), networkFilter("p", FailurePolicy.FAIL_CLOSED)));
+                Socket s = connect(p)) {
+            send(s, "abc");
+            assertThat(read(s, 3)).isEqualTo("abc");
+            Endpoint listener = p.server.tcpListenAddresses().get(0);
+            String log = p.stderr();
+            assertThat(log)
+                    .contains("wasm net: " + upstream.address())
+                    .contains("wasm net: 127.0.0.1:" + s.getLocalPort())
+                    .contains("wasm net: " + listener)
+                    .contains("wasm net: echo");
+        }
+    }
+
+    @Test
     void pausedDataIsHeldAndSeenAgainWithTheNextChunk() throws Exception {
         try (TestProxy p = TestProxy.start(config(echoCluster(), networkFilter("h", FailurePolicy.FAIL_CLOSED)));
                 Socket s = connect(p)) {

@@ -139,6 +139,13 @@ final class TcpConnection extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        if (upstream != null && !closing) {
+            listener.stats()
+                    .inc(listener.clusterStat(
+                            downstream.isWritable()
+                                    ? "upstream_flow_control_resumed_reading_total"
+                                    : "upstream_flow_control_paused_reading_total"));
+        }
         updateUpstreamReading();
         ctx.fireChannelWritabilityChanged();
     }
@@ -268,7 +275,6 @@ final class TcpConnection extends ChannelInboundHandlerAdapter {
                 .handler(new UpstreamSide())
                 .connect(ep.host(), ep.port());
         connecting = f.channel();
-        updateDownstreamReading();
         f.addListener((ChannelFuture done) -> {
             connecting = null;
             if (closing) {
@@ -289,6 +295,7 @@ final class TcpConnection extends ChannelInboundHandlerAdapter {
         info.upstream(a.getAddress().getHostAddress(), a.getPort());
         forwardDownstream();
         updateUpstreamReading();
+        updateDownstreamReading();
     }
 
     /** tcp_proxy's onData: what the filters let through goes upstream, end_of_stream as a half-close. */
@@ -434,14 +441,14 @@ final class TcpConnection extends ChannelInboundHandlerAdapter {
     }
 
     /**
-     * Reads downstream only while tcp_proxy is not connecting, the upstream takes what is written to it, and the
-     * filters hold less than the buffer limit.
+     * Reads downstream only once the upstream connection is made (as tcp_proxy, which disables reading from the
+     * accept on), while the upstream takes what is written to it and the filters hold less than the buffer limit.
      */
     private void updateDownstreamReading() {
         boolean read = !closing
                 && !downstreamEnd
-                && connecting == null
-                && (upstream == null || upstream.isWritable())
+                && upstream != null
+                && upstream.isWritable()
                 && downstreamData.length() < listener.bufferLimit();
         if (downstream.config().isAutoRead() != read) {
             downstream.config().setAutoRead(read);
