@@ -2,10 +2,14 @@ package dev.wasmesh.proxy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.wasmesh.host.Action;
 import dev.wasmesh.host.FailurePolicy;
 import dev.wasmesh.host.PluginConfig;
 import dev.wasmesh.host.abi.LogLevel;
+import dev.wasmesh.host.abi.PeerType;
 import dev.wasmesh.proxy.tcp.TcpProxyConfig;
+import dev.wasmesh.testing.ProxyWasmHarness;
+import dev.wasmesh.testing.TcpStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -192,6 +196,40 @@ class TcpProxyTest {
             send(s, "def!");
             assertThat(read(s, 7)).isEqualTo("abcdef!");
             assertThat(up.receivedSoFar()).isEqualTo("ABCDEF!");
+        }
+    }
+
+    /** The harness's TcpStream drives a connection as the proxy does: same data, same callbacks in the same order. */
+    @Test
+    void agreesWithTheHarness() throws Exception {
+        List<String> harnessEvents;
+        String harnessDownstream;
+        String harnessUpstream;
+        try (ProxyWasmHarness h = ProxyWasmHarness.load(filter)
+                .pluginName("net")
+                .pluginConfig("h")
+                .logLevel(LogLevel.INFO)
+                .start()) {
+            TcpStream t = h.newTcpStream();
+            assertThat(t.sendDownstreamData("abc", false)).isEqualTo(Action.PAUSE);
+            assertThat(t.sendDownstreamData("def!", false)).isEqualTo(Action.CONTINUE);
+            t.sendDownstreamData("", true);
+            t.sendUpstreamData(t.forwardedDownstream(), true);
+            t.closeDownstream(PeerType.LOCAL);
+            harnessDownstream = t.forwardedDownstream();
+            harnessUpstream = t.forwardedUpstream();
+            harnessEvents = h.logs().messages();
+        }
+        try (TestProxy p = TestProxy.start(config(echoCluster(), networkFilter("h", FailurePolicy.FAIL_CLOSED)));
+                Socket s = connect(p)) {
+            send(s, "abc");
+            Thread.sleep(100);
+            send(s, "def!");
+            s.shutdownOutput();
+            assertThat(readToEnd(s)).isEqualTo(harnessUpstream).isEqualTo("abcdef!");
+            assertThat(upstream.connection(0).awaitAll()).isEqualTo(harnessDownstream);
+            awaitEvents(p, harnessEvents.size());
+            assertThat(events(p)).isEqualTo(harnessEvents);
         }
     }
 
