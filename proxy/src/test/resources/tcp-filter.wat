@@ -4,6 +4,7 @@
 ;;   t  continues;
 ;;   h  holds downstream data (pause) until it contains '!' or ends;
 ;;   c  pauses downstream data and lets it go from the root context's next tick (proxy_continue_stream);
+;;   n  pauses in proxy_on_new_connection and lets the connection go on from the next tick;
 ;;   x  calls proxy_close_stream(DOWNSTREAM) on downstream data and continues;
 ;;   f  traps on downstream data;
 ;;   p  logs the properties upstream.address, source.address, destination.address and cluster_name on downstream
@@ -55,7 +56,7 @@
       (then
         (drop (call $get_buffer (i32.const 7) (i32.const 0) (i32.const 1) (i32.const 96) (i32.const 100)))
         (global.set $mode (i32.load8_u (i32.load (i32.const 96))))))
-    (if (i32.eq (global.get $mode) (i32.const 99)) ;; 'c'
+    (if (i32.or (i32.eq (global.get $mode) (i32.const 99)) (i32.eq (global.get $mode) (i32.const 110))) ;; 'c' 'n'
       (then (drop (call $tick_period (i32.const 20)))))
     (i32.const 1))
   (func $say (param $p i32) (param $n i32)
@@ -97,6 +98,8 @@
   (func (export "proxy_on_new_connection") (param $ctx i32) (result i32)
     (global.set $count (i32.add (global.get $count) (i32.const 1)))
     (call $say (i32.const 200) (i32.const 3))
+    (if (i32.eq (global.get $mode) (i32.const 110)) ;; 'n'
+      (then (global.set $held (local.get $ctx)) (return (i32.const 1))))
     (i32.const 0))
   (func (export "proxy_on_downstream_data") (param $ctx i32) (param $len i32) (param $eos i32) (result i32)
     (local $bang i32)

@@ -245,6 +245,17 @@ class TcpProxyTest {
     }
 
     @Test
+    void aConnectionPausedInNewConnectionWaitsForItsContinue() throws Exception {
+        try (TestProxy p = TestProxy.start(config(echoCluster(), networkFilter("n", FailurePolicy.FAIL_CLOSED)));
+                Socket s = connect(p)) {
+            // tcp_proxy comes after the filter: the upstream connection is made once the tick continues it.
+            send(s, "abc");
+            assertThat(read(s, 3)).isEqualTo("abc");
+            assertThat(upstream.connection(0).receivedSoFar()).isEqualTo("ABC");
+        }
+    }
+
+    @Test
     void closeStreamClosesTheDownstreamConnectionAfterTheCallback() throws Exception {
         try (TestProxy p = TestProxy.start(config(echoCluster(), networkFilter("x", FailurePolicy.FAIL_CLOSED)));
                 Socket s = connect(p)) {
@@ -309,10 +320,10 @@ class TcpProxyTest {
     }
 
     @Test
-    void manyMegabytesFlowBothWaysUnderTheBufferLimit() throws Exception {
+    void manyMegabytesFlowBothWaysWithFlowControl() throws Exception {
         ProxyConfig c = config(echoCluster(), networkFilter("t", FailurePolicy.FAIL_CLOSED))
                 .limits(Limits.DEFAULT.withBufferLimitBytes(64 * 1024));
-        int size = 4 * 1024 * 1024;
+        int size = 16 * 1024 * 1024;
         byte[] data = new byte[size];
         for (int i = 0; i < size; i++) {
             data[i] = (byte) ('a' + i % 26);
@@ -328,6 +339,14 @@ class TcpProxyTest {
                     throw new IllegalStateException(e);
                 }
             });
+            // A client that does not read stops the upstream being read, up to the client's own writes.
+            long end = System.nanoTime() + WAIT.toNanos();
+            while (System.nanoTime() < end
+                    && p.server.stats().counter("cluster.echo.upstream_flow_control_paused_reading_total") == 0) {
+                Thread.sleep(10);
+            }
+            assertThat(p.server.stats().counter("cluster.echo.upstream_flow_control_paused_reading_total"))
+                    .isPositive();
             byte[] back = s.getInputStream().readAllBytes();
             writer.get(30, TimeUnit.SECONDS);
             assertThat(back).isEqualTo(data);
