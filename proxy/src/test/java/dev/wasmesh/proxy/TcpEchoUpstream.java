@@ -15,12 +15,14 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A raw TCP upstream on loopback: echoes every byte as it arrives, and on the client's half-close records what it
- * received, half-closes too and closes. Each accepted connection has its own thread.
+ * received, half-closes too and closes. Or, with a greeting, it sends the greeting and half-closes at once, then
+ * only reads. Each accepted connection has its own thread.
  */
 final class TcpEchoUpstream implements AutoCloseable {
     private final ServerSocket server;
     private final List<Connection> connections = new CopyOnWriteArrayList<>();
     private final Thread acceptor;
+    private final byte[] greeting;
 
     /** One accepted connection: what it has received so far, and all it received once the client ended. */
     static final class Connection {
@@ -35,12 +37,21 @@ final class TcpEchoUpstream implements AutoCloseable {
             received.write(b, 0, n);
         }
 
+        private void add(byte[] b) {
+            add(b, b.length);
+        }
+
         String awaitAll() throws Exception {
             return all.get(20, TimeUnit.SECONDS);
         }
     }
 
     TcpEchoUpstream() throws IOException {
+        this(null);
+    }
+
+    TcpEchoUpstream(String greeting) throws IOException {
+        this.greeting = greeting == null ? null : greeting.getBytes(StandardCharsets.UTF_8);
         server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
         acceptor = new Thread(this::acceptLoop, "tcp-echo-upstream");
         acceptor.setDaemon(true);
@@ -79,10 +90,16 @@ final class TcpEchoUpstream implements AutoCloseable {
         }
     }
 
-    private static void serve(Socket s, Connection c) {
+    private void serve(Socket s, Connection c) {
         try (s) {
             InputStream in = s.getInputStream();
             OutputStream out = s.getOutputStream();
+            if (greeting != null) {
+                out.write(greeting);
+                s.shutdownOutput();
+                c.add(in.readAllBytes());
+                return;
+            }
             byte[] buf = new byte[16384];
             int n;
             while ((n = in.read(buf)) >= 0) {

@@ -155,6 +155,24 @@ class TcpProxyTest {
     }
 
     @Test
+    void anUpstreamThatEndsFirstLeavesTheClientHalfOpen() throws Exception {
+        try (TcpEchoUpstream greeter = new TcpEchoUpstream("HELLO");
+                TestProxy p = TestProxy.start(config(
+                        new ClusterConfig("greeter", List.of(greeter.address()), Duration.ofSeconds(5)),
+                        networkFilter("t", FailurePolicy.FAIL_CLOSED)));
+                Socket s = connect(p)) {
+            // The greeting and its end arrive; the client may still send.
+            assertThat(readToEnd(s)).isEqualTo("hello");
+            send(s, "late");
+            s.shutdownOutput();
+            assertThat(greeter.connection(0).awaitAll()).isEqualTo("LATE");
+            awaitEvents(p, 4);
+            // The client ended last: a REMOTE close.
+            assertThat(events(p)).containsExactly("new", "upstream_close 0", "downstream_close 2", "done");
+        }
+    }
+
+    @Test
     void aClientResetIsARemoteClose() throws Exception {
         try (TestProxy p = TestProxy.start(config(echoCluster(), networkFilter("t", FailurePolicy.FAIL_CLOSED)))) {
             try (Socket s = connect(p)) {

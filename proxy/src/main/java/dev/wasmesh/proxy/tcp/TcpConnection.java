@@ -127,12 +127,11 @@ final class TcpConnection extends ChannelInboundHandlerAdapter {
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
         if (evt instanceof ChannelInputShutdownEvent && !downstreamEnd) {
             downstreamEnd = true;
-            if (upstreamEndForwarded) {
-                // Both halves are done and the client finished last.
-                downstream.close();
-                return;
-            }
             continueReading(0);
+            if (upstreamEndForwarded && !closing) {
+                // Both halves are done (once the upstream's end is written): the client finished last.
+                flushAndClose(downstream);
+            }
         }
         ctx.fireUserEventTriggered(evt);
     }
