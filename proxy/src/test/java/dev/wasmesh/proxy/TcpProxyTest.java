@@ -10,6 +10,7 @@ import dev.wasmesh.host.abi.PeerType;
 import dev.wasmesh.proxy.tcp.TcpProxyConfig;
 import dev.wasmesh.testing.ProxyWasmHarness;
 import dev.wasmesh.testing.TcpStream;
+import dev.wasmesh.testsupport.Wat;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -19,7 +20,9 @@ import java.net.Socket;
 import java.net.SocketException;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -371,6 +374,33 @@ class TcpProxyTest {
             assertThat(upstream.connection(0).awaitAll())
                     .hasSize(size)
                     .isEqualTo(new String(data, StandardCharsets.US_ASCII).toUpperCase());
+        }
+    }
+
+    @Test
+    void aReloadedNetworkFilterServesNewConnectionsWhileOpenOnesKeepTheirs() throws Exception {
+        ProxyConfig c = config(echoCluster(), networkFilter("t", FailurePolicy.FAIL_CLOSED))
+                .watch(true);
+        try (TestProxy p = TestProxy.start(c);
+                Socket old = connect(p)) {
+            send(old, "a");
+            assertThat(read(old, 1)).isEqualTo("a");
+            // The next version leaves downstream data as it is.
+            String next = Fixtures.wat("tcp-filter.wat")
+                    .replace(
+                            "(i32.const 97) (i32.const 122) (i32.const -32)",
+                            "(i32.const 97) (i32.const 122) (i32.const 0)");
+            Path tmp = Wat.write(dir, "next", next);
+            Files.move(tmp, filter, StandardCopyOption.REPLACE_EXISTING);
+            assertThat(p.awaitOutput("reloaded " + filter, WAIT)).isTrue();
+            try (Socket fresh = connect(p)) {
+                send(fresh, "b");
+                assertThat(read(fresh, 1)).isEqualTo("b");
+                assertThat(upstream.connection(1).receivedSoFar()).isEqualTo("b");
+            }
+            send(old, "c");
+            assertThat(read(old, 1)).isEqualTo("c");
+            assertThat(upstream.connection(0).receivedSoFar()).isEqualTo("AC");
         }
     }
 
