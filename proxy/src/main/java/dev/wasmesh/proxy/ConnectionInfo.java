@@ -14,7 +14,7 @@ import java.net.SocketAddress;
  * {@code connection.*}): worked out once per connection and kept on its channel, since every stream on it
  * (keep-alive requests, HTTP/2 streams) reports the same. A connection's first stream starts after its handshake.
  */
-record ConnectionInfo(
+public record ConnectionInfo(
         String sourceAddress,
         int sourcePort,
         String destinationAddress,
@@ -24,7 +24,7 @@ record ConnectionInfo(
         String requestedServerName) {
     private static final AttributeKey<ConnectionInfo> KEY = AttributeKey.valueOf(ConnectionInfo.class, "info");
 
-    static ConnectionInfo of(Channel connection) {
+    public static ConnectionInfo of(Channel connection) {
         ConnectionInfo info = connection.attr(KEY).get();
         if (info == null) {
             SslHandler ssl = connection.pipeline().get(SslHandler.class);
@@ -48,7 +48,7 @@ record ConnectionInfo(
         return tls == null ? "http" : "https";
     }
 
-    void applyTo(StreamInfo stream) {
+    public void applyTo(StreamInfo stream) {
         stream.source(sourceAddress, sourcePort)
                 .destination(destinationAddress, destinationPort)
                 .connectionId(id)

@@ -2,13 +2,19 @@ package dev.wasmesh.proxy;
 
 import dev.wasmesh.host.FailurePolicy;
 import dev.wasmesh.host.HttpContext;
+import dev.wasmesh.host.NetworkContext;
+import dev.wasmesh.host.NetworkControl;
 import dev.wasmesh.host.StreamControl;
 import dev.wasmesh.host.StreamInfo;
 import dev.wasmesh.host.WasmFailureException;
+import dev.wasmesh.proxy.tcp.NetworkFilter;
 import dev.wasmesh.stream.ChainFilter;
 
-/** One plugin of the chain on one worker: its root context in a {@link WorkerVm} it may share with other plugins. */
-final class FilterInstance implements ChainFilter {
+/**
+ * One plugin on one worker, an HTTP filter or a network (TCP) filter: its root context in a {@link WorkerVm} it may
+ * share with other plugins of either kind.
+ */
+final class FilterInstance implements ChainFilter, NetworkFilter {
     private final WorkerVm vm;
     private final int plugin;
 
@@ -20,6 +26,11 @@ final class FilterInstance implements ChainFilter {
     @Override
     public HttpContext open(StreamControl control, StreamInfo info) {
         return vm.open(plugin, control, info);
+    }
+
+    @Override
+    public NetworkContext openNetwork(NetworkControl control, StreamInfo info) {
+        return vm.openNetwork(plugin, control, info);
     }
 
     @Override

@@ -149,12 +149,12 @@ public record Limits(
     }
 
     /** The high watermark of a connection's write queue: past it the stream feeding it stops reading. */
-    int writeHighWatermark() {
+    public int writeHighWatermark() {
         return (int) Math.min(Integer.MAX_VALUE, bufferLimitBytes);
     }
 
     /** The low watermark: below it the stream reads again. */
-    int writeLowWatermark() {
+    public int writeLowWatermark() {
         return writeHighWatermark() / 2;
     }
 

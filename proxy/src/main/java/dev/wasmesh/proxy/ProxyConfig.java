@@ -2,6 +2,7 @@ package dev.wasmesh.proxy;
 
 import dev.wasmesh.host.NodeInfo;
 import dev.wasmesh.host.abi.LogLevel;
+import dev.wasmesh.proxy.tcp.TcpProxyConfig;
 import dev.wasmesh.proxy.tls.DownstreamTls;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -35,6 +36,7 @@ public final class ProxyConfig {
     private final List<String> notices = new ArrayList<>();
     private final List<ListenerConfig> moreListeners = new ArrayList<>();
     private DownstreamTls listenerTls;
+    private final List<TcpProxyConfig> tcpListeners = new ArrayList<>();
 
     public Endpoint listen() {
         return listen;
@@ -196,6 +198,16 @@ public final class ProxyConfig {
 
     public ProxyConfig listenerTls(DownstreamTls tls) {
         this.listenerTls = tls;
+        return this;
+    }
+
+    /** TCP listeners (network wasm filters, then tcp_proxy), next to the HTTP listener. */
+    public List<TcpProxyConfig> tcpListeners() {
+        return tcpListeners;
+    }
+
+    public ProxyConfig addTcpListener(TcpProxyConfig listener) {
+        tcpListeners.add(Objects.requireNonNull(listener));
         return this;
     }
 

@@ -6,6 +6,8 @@ import dev.wasmesh.host.ModuleLoadException;
 import dev.wasmesh.host.ProxyWasmModule;
 import dev.wasmesh.host.WasmFailureException;
 import dev.wasmesh.host.abi.LogLevel;
+import dev.wasmesh.proxy.tcp.TcpListener;
+import dev.wasmesh.proxy.tcp.TcpProxyConfig;
 import dev.wasmesh.proxy.tls.TlsProvider;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.Channel;
@@ -28,6 +30,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
 
 /**
  * The proxy: a listener whose connections are spread over the workers (one event loop each, each with its own
@@ -59,7 +62,9 @@ public final class ProxyServer implements AutoCloseable {
 
     private volatile boolean draining;
     /** The listeners' filter chains and the per-worker wasm services, on VMs shared by key. */
-    private WasmPlugins plugins;
+    private volatile WasmPlugins plugins;
+
+    private final List<TcpListener> tcpListeners = new ArrayList<>();
     /** The singleton wasm services, on the main thread; never reloaded. */
     private WasmPlugins singletons;
 
@@ -154,23 +159,36 @@ public final class ProxyServer implements AutoCloseable {
             chains.add(filters);
             listeners.add(new Listener(this, lc, lc.routes()));
         }
+        List<List<LoadedFilter>> networkChains = new ArrayList<>();
+        for (TcpProxyConfig t : config.tcpListeners()) {
+            if (!clusters.containsKey(t.cluster())) {
+                throw new StartupException(
+                        "tcp_proxy '" + t.statPrefix() + "' names unknown cluster '" + t.cluster() + "'");
+            }
+            List<LoadedFilter> filters = new ArrayList<>();
+            for (FilterConfig f : t.filters()) {
+                filters.add(loadForStart(f));
+            }
+            networkChains.add(filters);
+        }
         List<LoadedFilter> perWorker = new ArrayList<>();
         List<LoadedFilter> single = new ArrayList<>();
         for (WasmServiceConfig svc : config.services()) {
             (svc.singleton() ? single : perWorker).add(loadForStart(svc.plugin()));
         }
         try {
-            plugins = WasmPlugins.start(chains, perWorker, workers, this);
+            plugins = WasmPlugins.start(chains, networkChains, perWorker, workers, this);
             for (int i = 0; i < listeners.size(); i++) {
                 listeners.get(i).chain = plugins.chain(i);
             }
-            singletons = WasmPlugins.start(List.of(), single, List.of(mainThread), this);
+            singletons = WasmPlugins.start(List.of(), List.of(), single, List.of(mainThread), this);
         } catch (WasmFailureException e) {
             throw new StartupException("filter failed to start: " + e.getMessage(), e);
         }
         for (Listener l : listeners) {
             bind(l);
         }
+        startTcpListeners();
         if (config.admin() != null) {
             try {
                 admin = AdminServer.start(this, config.admin(), boss);
@@ -181,6 +199,7 @@ public final class ProxyServer implements AutoCloseable {
         if (config.watch()) {
             List<FilterConfig> watched = new ArrayList<>();
             listeners.forEach(l -> watched.addAll(l.config().filters()));
+            config.tcpListeners().forEach(t -> watched.addAll(t.filters()));
             watcher = FileWatcher.start(watched, this::reload);
         }
         boss.scheduleAtFixedRate(log::flush, ACCESS_LOG_FLUSH_MILLIS, ACCESS_LOG_FLUSH_MILLIS, TimeUnit.MILLISECONDS);
@@ -209,6 +228,26 @@ public final class ProxyServer implements AutoCloseable {
         }
     }
 
+    /** Each TCP listener's connections use the network filters of the generation current when they open. */
+    private void startTcpListeners() throws StartupException {
+        List<TcpProxyConfig> tcp = config.tcpListeners();
+        for (int i = 0; i < tcp.size(); i++) {
+            TcpProxyConfig t = tcp.get(i);
+            int index = i;
+            try {
+                tcpListeners.add(TcpListener.start(
+                        t,
+                        clusters.get(t.cluster()),
+                        this,
+                        loop -> plugins.networkInstances(workerFor(loop), index),
+                        boss,
+                        workerGroup));
+            } catch (Exception e) {
+                throw new StartupException("cannot listen on " + t.listen() + ": " + e.getMessage(), e);
+            }
+        }
+    }
+
     private LoadedFilter loadForStart(FilterConfig f) throws StartupException {
         try {
             return load(f);
@@ -230,7 +269,7 @@ public final class ProxyServer implements AutoCloseable {
      */
     void reload(Path file) {
         WasmPlugins current = plugins;
-        boolean affected = current.chains().stream()
+        boolean affected = Stream.concat(current.chains().stream(), current.networkChains().stream())
                 .flatMap(List::stream)
                 .anyMatch(f -> Objects.equals(f.config().localFile(), file));
         if (!affected) {
@@ -238,25 +277,9 @@ public final class ProxyServer implements AutoCloseable {
         }
         try {
             Map<FilterConfig, LoadedFilter> fresh = new IdentityHashMap<>();
-            List<List<LoadedFilter>> next = new ArrayList<>();
-            for (List<LoadedFilter> chain : current.chains()) {
-                List<LoadedFilter> n = new ArrayList<>();
-                for (LoadedFilter f : chain) {
-                    FilterConfig fc = f.config();
-                    if (Objects.equals(fc.localFile(), file)) {
-                        LoadedFilter loaded = fresh.get(fc);
-                        if (loaded == null) {
-                            loaded = load(fc);
-                            fresh.put(fc, loaded);
-                        }
-                        n.add(loaded);
-                    } else {
-                        n.add(f);
-                    }
-                }
-                next.add(n);
-            }
-            WasmPlugins started = WasmPlugins.start(next, current.services(), workers, this);
+            List<List<LoadedFilter>> next = reloaded(current.chains(), file, fresh);
+            List<List<LoadedFilter>> nextNetwork = reloaded(current.networkChains(), file, fresh);
+            WasmPlugins started = WasmPlugins.start(next, nextNetwork, current.services(), workers, this);
             plugins = started;
             for (int i = 0; i < listeners.size(); i++) {
                 listeners.get(i).chain = started.chain(i);
@@ -271,6 +294,31 @@ public final class ProxyServer implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /** {@code chains} with the filters read from {@code file} loaded again, once each ({@code fresh}). */
+    private List<List<LoadedFilter>> reloaded(
+            List<List<LoadedFilter>> chains, Path file, Map<FilterConfig, LoadedFilter> fresh)
+            throws IOException, ModuleLoadException {
+        List<List<LoadedFilter>> next = new ArrayList<>();
+        for (List<LoadedFilter> chain : chains) {
+            List<LoadedFilter> n = new ArrayList<>();
+            for (LoadedFilter f : chain) {
+                FilterConfig fc = f.config();
+                if (!Objects.equals(fc.localFile(), file)) {
+                    n.add(f);
+                    continue;
+                }
+                LoadedFilter loaded = fresh.get(fc);
+                if (loaded == null) {
+                    loaded = load(fc);
+                    fresh.put(fc, loaded);
+                }
+                n.add(loaded);
+            }
+            next.add(n);
+        }
+        return next;
     }
 
     /** The line {@code run} prints when ready. */
@@ -304,6 +352,15 @@ public final class ProxyServer implements AutoCloseable {
                     .append(f.module().abiVersion())
                     .append(')');
         }
+        for (TcpListener t : tcpListeners) {
+            sb.append(", tcp ")
+                    .append(t.address())
+                    .append(" -> cluster ")
+                    .append(t.config().cluster())
+                    .append(" (")
+                    .append(t.config().filters().size())
+                    .append(" network filters)");
+        }
         if (echo != null) {
             sb.append(", upstream built-in echo at http://").append(echo.address());
         }
@@ -316,6 +373,11 @@ public final class ProxyServer implements AutoCloseable {
     }
 
     /** Every listener's bound address, in configuration order. */
+    /** The bound addresses of the TCP listeners, in configuration order. */
+    public List<Endpoint> tcpListenAddresses() {
+        return tcpListeners.stream().map(TcpListener::address).toList();
+    }
+
     public List<Endpoint> listenAddresses() {
         return listeners.stream().map(Listener::address).toList();
     }
@@ -414,6 +476,7 @@ public final class ProxyServer implements AutoCloseable {
                 l.channel.close().sync();
             }
         }
+        tcpListeners.forEach(TcpListener::close);
         long deadline = System.nanoTime() + config.limits().drainTimeout().toNanos();
         while (activeRequests() > 0 && System.nanoTime() < deadline) {
             Thread.sleep(20);
@@ -440,6 +503,7 @@ public final class ProxyServer implements AutoCloseable {
                 l.channel.close().syncUninterruptibly();
             }
         }
+        tcpListeners.forEach(TcpListener::close);
         if (admin != null) {
             admin.close();
         }

@@ -18,6 +18,11 @@ public final class ProxyStats {
         counterCell(name).increment();
     }
 
+    /** Adds {@code n} to a counter (bytes, say). */
+    public void add(String name, long n) {
+        counterCell(name).add(n);
+    }
+
     public void gauge(String name, long delta) {
         gaugeCell(name).addAndGet(delta);
     }

@@ -78,7 +78,7 @@ public enum Transport {
     }
 
     /** A server bootstrap on this transport (all set SO_REUSEADDR on listeners, as servers should). */
-    static ServerBootstrap server(EventLoopGroup boss, EventLoopGroup workers) {
+    public static ServerBootstrap server(EventLoopGroup boss, EventLoopGroup workers) {
         Class<? extends ServerChannel> type = switch (CURRENT) {
             case IO_URING -> IoUringServerSocketChannel.class;
             case EPOLL -> EpollServerSocketChannel.class;
@@ -87,7 +87,7 @@ public enum Transport {
         return new ServerBootstrap().group(boss, workers).channel(type);
     }
 
-    static Class<? extends Channel> socketChannel() {
+    public static Class<? extends Channel> socketChannel() {
         return switch (CURRENT) {
             case IO_URING -> IoUringSocketChannel.class;
             case EPOLL -> EpollSocketChannel.class;

@@ -8,98 +8,121 @@ import java.util.Map;
 import java.util.concurrent.ExecutionException;
 
 /**
- * One generation of the wasm plugins: every listener's filter chain and the wasm services, on the VMs of each
- * worker. Plugins with the same VM key (code, vm_id, VM configuration) share one VM per worker, as in Envoy,
- * whichever listener or service they belong to. A reload builds a new generation; streams keep the one they
- * started on, and the old one is retired once they finish.
+ * One generation of the wasm plugins: every HTTP listener's filter chain, every TCP listener's network filters and
+ * the wasm services, on the VMs of each worker. Plugins with the same VM key (code, vm_id, VM configuration) share
+ * one VM per worker, as in Envoy, whichever listener or service they belong to, HTTP or network. A reload builds a
+ * new generation; streams and connections keep the one they started on, and the old one is retired once they
+ * finish.
  */
 final class WasmPlugins {
     private final List<List<LoadedFilter>> chains;
+    private final List<List<LoadedFilter>> networkChains;
     private final List<LoadedFilter> services;
-    /** Per worker: the instances of each chain, in chain order. */
-    private final List<List<List<FilterInstance>>> byWorker;
+    private final List<OnWorker> byWorker;
 
-    private final List<List<WorkerVm>> vmsByWorker;
+    /** A worker's plugins: each HTTP chain's, each TCP listener's, and the VMs they run on. */
+    private record OnWorker(
+            List<List<FilterInstance>> chains, List<List<FilterInstance>> network, List<WorkerVm> vms) {}
 
     private WasmPlugins(
             List<List<LoadedFilter>> chains,
+            List<List<LoadedFilter>> networkChains,
             List<LoadedFilter> services,
-            List<List<List<FilterInstance>>> byWorker,
-            List<List<WorkerVm>> vmsByWorker) {
+            List<OnWorker> byWorker) {
         this.chains = chains;
+        this.networkChains = networkChains;
         this.services = services;
         this.byWorker = byWorker;
-        this.vmsByWorker = vmsByWorker;
     }
 
-    /** A worker's plugins, and the VMs they run on. */
-    private record OnWorker(List<List<FilterInstance>> chains, List<WorkerVm> vms) {}
-
     /**
-     * Instantiates every plugin on every worker (on the worker's own thread): each chain's filters in order, then the
-     * services, which run in the same VMs but in no chain.
+     * Instantiates every plugin on every worker (on the worker's own thread): each HTTP chain's filters in order,
+     * each TCP listener's network filters, then the services, which run in the same VMs but in no chain.
      *
      * @throws WasmFailureException if any VM fails to start; nothing is left running then
      */
     static WasmPlugins start(
-            List<List<LoadedFilter>> chains, List<LoadedFilter> services, List<Worker> workers, ProxyServer server)
+            List<List<LoadedFilter>> chains,
+            List<List<LoadedFilter>> networkChains,
+            List<LoadedFilter> services,
+            List<Worker> workers,
+            ProxyServer server)
             throws InterruptedException {
-        List<List<LoadedFilter>> copied = chains.stream().map(List::copyOf).toList();
-        List<List<List<FilterInstance>>> byWorker = new ArrayList<>();
-        List<List<WorkerVm>> vmsByWorker = new ArrayList<>();
+        List<List<LoadedFilter>> http = chains.stream().map(List::copyOf).toList();
+        List<List<LoadedFilter>> network =
+                networkChains.stream().map(List::copyOf).toList();
+        List<LoadedFilter> svc = List.copyOf(services);
+        List<OnWorker> byWorker = new ArrayList<>();
         try {
             for (Worker w : workers) {
-                OnWorker started = w.loop()
-                        .submit(() -> startOn(copied, services, w, server))
-                        .get();
-                byWorker.add(started.chains());
-                vmsByWorker.add(started.vms());
+                byWorker.add(w.loop()
+                        .submit(() -> startOn(http, network, svc, w, server))
+                        .get());
             }
         } catch (ExecutionException e) {
-            new WasmPlugins(copied, services, byWorker, vmsByWorker).retire(workers);
+            new WasmPlugins(http, network, svc, byWorker).retire(workers);
             if (e.getCause() instanceof WasmFailureException) {
                 throw (WasmFailureException) e.getCause();
             }
             throw new IllegalStateException(e.getCause());
         }
-        return new WasmPlugins(copied, List.copyOf(services), byWorker, vmsByWorker);
+        return new WasmPlugins(http, network, svc, byWorker);
     }
 
     private static OnWorker startOn(
-            List<List<LoadedFilter>> chains, List<LoadedFilter> services, Worker w, ProxyServer server) {
+            List<List<LoadedFilter>> chains,
+            List<List<LoadedFilter>> networkChains,
+            List<LoadedFilter> services,
+            Worker w,
+            ProxyServer server) {
         Map<WorkerVm.Key, WorkerVm> vms = new LinkedHashMap<>();
-        List<List<FilterInstance>> out = new ArrayList<>();
         try {
+            List<List<FilterInstance>> http = new ArrayList<>();
             for (List<LoadedFilter> chain : chains) {
-                List<FilterInstance> list = new ArrayList<>();
-                for (LoadedFilter f : chain) {
-                    list.add(vms.computeIfAbsent(WorkerVm.Key.of(f), k -> new WorkerVm(w, server))
-                            .add(f));
-                }
-                out.add(list);
+                http.add(instantiate(chain, vms, w, server));
             }
-            for (LoadedFilter s : services) {
-                vms.computeIfAbsent(WorkerVm.Key.of(s), k -> new WorkerVm(w, server))
-                        .add(s);
+            List<List<FilterInstance>> network = new ArrayList<>();
+            for (List<LoadedFilter> chain : networkChains) {
+                network.add(instantiate(chain, vms, w, server));
             }
+            instantiate(services, vms, w, server);
+            return new OnWorker(http, network, List.copyOf(vms.values()));
         } catch (WasmFailureException e) {
             vms.values().forEach(WorkerVm::retire);
             throw e;
         }
-        return new OnWorker(out, List.copyOf(vms.values()));
     }
 
-    /** The filters of the chain at {@code index} (a listener's), with their instances on each worker. */
+    private static List<FilterInstance> instantiate(
+            List<LoadedFilter> filters, Map<WorkerVm.Key, WorkerVm> vms, Worker w, ProxyServer server) {
+        List<FilterInstance> list = new ArrayList<>();
+        for (LoadedFilter f : filters) {
+            list.add(vms.computeIfAbsent(WorkerVm.Key.of(f), k -> new WorkerVm(w, server))
+                    .add(f));
+        }
+        return List.copyOf(list);
+    }
+
+    /** The filters of the HTTP chain at {@code index} (a listener's), with their instances on each worker. */
     FilterChain chain(int index) {
         List<List<FilterInstance>> instances = new ArrayList<>();
-        for (List<List<FilterInstance>> w : byWorker) {
-            instances.add(w.get(index));
+        for (OnWorker w : byWorker) {
+            instances.add(w.chains().get(index));
         }
         return new FilterChain(chains.get(index), instances);
     }
 
+    /** The network filters of TCP listener {@code listener} on {@code worker}. */
+    List<FilterInstance> networkInstances(Worker worker, int listener) {
+        return byWorker.get(worker.index()).network().get(listener);
+    }
+
     List<List<LoadedFilter>> chains() {
         return chains;
+    }
+
+    List<List<LoadedFilter>> networkChains() {
+        return networkChains;
     }
 
     List<LoadedFilter> services() {
@@ -107,8 +130,8 @@ final class WasmPlugins {
     }
 
     void retire(List<Worker> workers) {
-        for (int i = 0; i < vmsByWorker.size(); i++) {
-            List<WorkerVm> list = vmsByWorker.get(i);
+        for (int i = 0; i < byWorker.size(); i++) {
+            List<WorkerVm> list = byWorker.get(i).vms();
             workers.get(i).loop().execute(() -> list.forEach(WorkerVm::retire));
         }
     }

@@ -2,6 +2,8 @@ package dev.wasmesh.proxy;
 
 import dev.wasmesh.host.FailurePolicy;
 import dev.wasmesh.host.HttpContext;
+import dev.wasmesh.host.NetworkContext;
+import dev.wasmesh.host.NetworkControl;
 import dev.wasmesh.host.PluginConfig;
 import dev.wasmesh.host.RootContext;
 import dev.wasmesh.host.StreamControl;
@@ -110,12 +112,20 @@ final class WorkerVm {
         return plugins.get(index);
     }
 
-    /** Opens a stream context for a plugin; the caller applies the policy if this throws. */
+    /** Opens an HTTP stream context for a plugin; the caller applies the policy if this throws. */
     HttpContext open(int plugin, StreamControl control, StreamInfo info) {
         if (failure != null) {
             throw new WasmFailureException(failure);
         }
         return roots.get(plugin).newHttpContext(control, info);
+    }
+
+    /** Opens a network (TCP) connection context for a plugin; the caller applies the policy if this throws. */
+    NetworkContext openNetwork(int plugin, NetworkControl control, StreamInfo info) {
+        if (failure != null) {
+            throw new WasmFailureException(failure);
+        }
+        return roots.get(plugin).newNetworkContext(control, info);
     }
 
     void streamStarted() {
