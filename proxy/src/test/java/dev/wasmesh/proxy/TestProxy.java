@@ -29,17 +29,23 @@ final class TestProxy implements AutoCloseable {
         this.err = err;
     }
 
+    /** Starts the proxy with its first listener (and the admin endpoint) moved to free ports. */
     static TestProxy start(ProxyConfig config) throws Exception {
+        config.listen(new Endpoint("127.0.0.1", 0));
+        if (config.admin() != null) {
+            config.admin(new Endpoint("127.0.0.1", 0));
+        }
+        return startAsConfigured(config);
+    }
+
+    /** Starts the proxy on exactly the addresses {@code config} names. */
+    static TestProxy startAsConfigured(ProxyConfig config) throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         ProxyLog log = new ProxyLog(
                 config.logLevel(),
                 new PrintStream(out, true, StandardCharsets.UTF_8),
                 new PrintStream(err, true, StandardCharsets.UTF_8));
-        config.listen(new Endpoint("127.0.0.1", 0));
-        if (config.admin() != null) {
-            config.admin(new Endpoint("127.0.0.1", 0));
-        }
         return new TestProxy(ProxyServer.start(config, new ModuleSources(), log), out, err);
     }
 

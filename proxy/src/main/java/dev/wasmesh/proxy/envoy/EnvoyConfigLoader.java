@@ -18,6 +18,7 @@ import dev.wasmesh.proxy.ProxyConfig;
 import dev.wasmesh.proxy.RouteConfig;
 import dev.wasmesh.proxy.StatsTag;
 import dev.wasmesh.proxy.WasmServiceConfig;
+import dev.wasmesh.proxy.tcp.TcpProxyConfig;
 import dev.wasmesh.proxy.tls.DownstreamTls;
 import dev.wasmesh.proxy.tls.UpstreamTls;
 import java.io.IOException;
@@ -55,6 +56,9 @@ public final class EnvoyConfigLoader {
     static final String WASM_TYPE = "envoy.extensions.filters.http.wasm.v3.Wasm";
     static final String ROUTER_TYPE = "envoy.extensions.filters.http.router.v3.Router";
     static final String WASM_SERVICE_TYPE = "envoy.extensions.wasm.v3.WasmService";
+    static final String NETWORK_WASM_TYPE = "envoy.extensions.filters.network.wasm.v3.Wasm";
+    static final String TCP_PROXY_TYPE = "envoy.extensions.filters.network.tcp_proxy.v3.TcpProxy";
+    static final String TCP_PROXY = "envoy.filters.network.tcp_proxy";
     static final String STRING_VALUE = "type.googleapis.com/google.protobuf.StringValue";
     static final String BYTES_VALUE = "type.googleapis.com/google.protobuf.BytesValue";
     static final String HTTP_OPTIONS = "envoy.extensions.upstreams.http.v3.HttpProtocolOptions";
@@ -109,9 +113,14 @@ public final class EnvoyConfigLoader {
             config.addCluster(cluster(c, tls));
         }
         statics.done();
-        for (int i = 0; i < listeners.size(); i++) {
-            ListenerConfig lc = listener(listeners.get(i));
-            if (i == 0) {
+        boolean first = true;
+        for (Node ln : listeners) {
+            ListenerConfig lc = listener(ln);
+            if (lc == null) {
+                continue; // a TCP listener, already added
+            }
+            if (first) {
+                first = false;
                 config.listen(lc.listen())
                         .statPrefix(lc.statPrefix())
                         .limits(lc.limits())
@@ -122,6 +131,10 @@ public final class EnvoyConfigLoader {
             } else {
                 config.addListener(lc);
             }
+        }
+        if (first) {
+            throw statics.error(
+                    "listeners", "wasmesh needs at least one listener with an " + HCM + " (HTTP) filter chain");
         }
         for (Node ext : root.objects("bootstrap_extensions")) {
             bootstrapExtension(ext);
@@ -321,6 +334,61 @@ public final class EnvoyConfigLoader {
 
     private List<FilterConfig> wasmFilters;
 
+    /** Whether a network filter is the TCP proxy: by its typed_config's type, or by name without one. */
+    private static boolean isTcpProxy(Node f) throws EnvoyConfigException {
+        if (hasType(f)) {
+            Object any = f.raw("typed_config");
+            Object type = any instanceof Map<?, ?> m ? m.get("@type") : null;
+            return type instanceof String t && typeName(t).equals(TCP_PROXY_TYPE);
+        }
+        String name = f.string("name", "");
+        return name.equals(TCP_PROXY) || name.equals("envoy.tcp_proxy");
+    }
+
+    /**
+     * A TCP listener: network wasm filters ({@code envoy.extensions.filters.network.wasm.v3.Wasm}), then the TCP
+     * proxy to a cluster, as Envoy runs them.
+     */
+    private void tcpListener(Node l, Node chain, List<Node> filters, Endpoint listen) throws EnvoyConfigException {
+        if (chain.has("transport_socket")) {
+            throw chain.error("transport_socket", "TLS on TCP listeners is not supported by wasmesh");
+        }
+        chain.done();
+        List<FilterConfig> network = new ArrayList<>();
+        for (Node f : filters.subList(0, filters.size() - 1)) {
+            String name = f.requireString("name");
+            if (!hasType(f)) {
+                throw f.error("typed_config", "required for " + name + " (wasmesh runs network wasm filters)");
+            }
+            Typed typed = typed(f, "typed_config");
+            if (!typed.type().equals(NETWORK_WASM_TYPE)) {
+                throw new EnvoyConfigException(f.child("typed_config")
+                        + ": before the TCP proxy wasmesh runs network wasm filters, not " + typed.type());
+            }
+            Node tc = typed.body();
+            tc.accept("@type");
+            network.add(wasm(tc.object("config"), name));
+            tc.done();
+            f.done();
+        }
+        Node proxy = filters.get(filters.size() - 1);
+        proxy.accept("name");
+        Node tc = typed(proxy, "typed_config").body();
+        tc.accept("@type");
+        String statPrefix = tc.requireString("stat_prefix");
+        String cluster = tc.requireString("cluster");
+        tc.done();
+        proxy.done();
+        if (!config.clusters().containsKey(cluster)) {
+            throw tc.error(
+                    "cluster", "names cluster '" + cluster + "', which static_resources.clusters does not define");
+        }
+        l.accept("per_connection_buffer_limit_bytes", "metadata", "traffic_direction");
+        l.done();
+        config.addTcpListener(new TcpProxyConfig(listen, network, cluster, statPrefix));
+    }
+
+    /** An HTTP listener's configuration, or null for a TCP listener (added to the config directly). */
     private ListenerConfig listener(Node l) throws EnvoyConfigException {
         routes = new ArrayList<>();
         wasmFilters = new ArrayList<>();
@@ -340,9 +408,15 @@ public final class EnvoyConfigLoader {
         Node chain = chains.get(0);
         ListenerInfo info = new ListenerInfo(listenerMetadata, chain.string("name", ""), directionCode);
         List<Node> filters = chain.objects("filters");
+        if (!filters.isEmpty() && isTcpProxy(filters.get(filters.size() - 1))) {
+            tcpListener(l, chain, filters, listen);
+            return null;
+        }
         if (filters.size() != 1) {
             throw chain.error(
-                    "filters", "wasmesh runs exactly one network filter (" + HCM + "), found " + filters.size());
+                    "filters",
+                    "wasmesh runs one " + HCM + ", or network wasm filters then " + TCP_PROXY + ", found "
+                            + filters.size() + " filters");
         }
         DownstreamTls listenerTls = tls.downstream(chain);
         chain.done();
