@@ -75,6 +75,13 @@ final class StreamDirection {
         return lastSeen;
     }
 
+    /** Forgets what was forwarded after the first {@code size} bytes: the connection closed before it went out. */
+    void dropForwardedAfter(int size) {
+        byte[] all = forwarded.toByteArray();
+        forwarded.reset();
+        forwarded.write(all, 0, Math.min(size, all.length));
+    }
+
     byte[] forwarded() {
         return forwarded.toByteArray();
     }

@@ -62,7 +62,9 @@ public final class TcpStream extends FilterStream<TcpStream> implements AutoClos
     /** proxy_on_downstream_data with {@code chunk} added to whatever the filter still holds (see class doc). */
     public Action sendDownstreamData(byte[] chunk, boolean endOfStream) {
         requireOpen();
+        int before = downstream.forwarded().length;
         Action action = runCallback(() -> downstream.body(chunk, endOfStream, context::onDownstreamData));
+        dropIfClosing(downstream, before);
         harness.drain();
         return action;
     }
@@ -77,7 +79,9 @@ public final class TcpStream extends FilterStream<TcpStream> implements AutoClos
      */
     public Action sendUpstreamData(byte[] chunk, boolean endOfStream) {
         requireOpen();
+        int before = upstream.forwarded().length;
         Action action = runCallback(() -> upstream.body(chunk, endOfStream, context::onUpstreamData));
+        dropIfClosing(upstream, before);
         if (endOfStream && !upstreamClosed) {
             upstreamClosed = true;
             context.onUpstreamConnectionClose(PeerType.UNKNOWN);
@@ -214,6 +218,13 @@ public final class TcpStream extends FilterStream<TcpStream> implements AutoClos
 
         public void closeStream(StreamType type) {
             recordClose(type);
+        }
+    }
+
+    /** Data of a callback that closed the stream goes nowhere: Envoy closes the connection first, as the proxy does. */
+    private void dropIfClosing(StreamDirection direction, int forwardedBefore) {
+        if (closing) {
+            direction.dropForwardedAfter(forwardedBefore);
         }
     }
 

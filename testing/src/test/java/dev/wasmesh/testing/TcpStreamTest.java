@@ -156,6 +156,8 @@ class TcpStreamTest {
             TcpStream s = h.newTcpStream();
             assertThat(s.sendUpstreamData("bye", false)).isEqualTo(Action.CONTINUE);
             assertThat(s.closeCalls()).containsExactly(StreamType.UPSTREAM);
+            // The filter continued, but the connection closed first: the data goes nowhere, as in Envoy.
+            assertThat(s.forwardedUpstream()).isEmpty();
             assertThat(s.closed()).isTrue();
             assertThat(h.logs().messages(LogLevel.INFO)).containsExactly("downstream closed by 1", "log");
             assertThatThrownBy(() -> s.sendDownstreamData("more", false)).isInstanceOf(IllegalStateException.class);
