@@ -111,12 +111,15 @@ final class BudgetedMemory implements Memory {
         if (!reservation.budget.tryReserve(size)) {
             return -1;
         }
-        if (Thread.currentThread().isInterrupted()) {
+        // The callback deadline covers a large growth: its interrupt, during the allocation or before it, undoes it.
+        byte[] grown =
+                Thread.currentThread().isInterrupted() ? null : Arrays.copyOf(bytes, (int) (bytes.length + size));
+        if (grown == null || Thread.currentThread().isInterrupted()) {
             reservation.budget.release(size);
             throw new ChicoryInterruptedException("memory.grow interrupted");
         }
         reservation.bytes.addAndGet(size);
-        bytes = Arrays.copyOf(bytes, (int) (bytes.length + size));
+        bytes = grown;
         return before;
     }
 
