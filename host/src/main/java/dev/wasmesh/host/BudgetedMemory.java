@@ -11,6 +11,7 @@ import com.dylibso.chicory.wasm.UninstantiableException;
 import com.dylibso.chicory.wasm.types.ActiveDataSegment;
 import com.dylibso.chicory.wasm.types.DataSegment;
 import com.dylibso.chicory.wasm.types.MemoryLimits;
+import com.dylibso.chicory.wasm.types.PassiveDataSegment;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.lang.ref.Cleaner;
@@ -37,16 +38,15 @@ final class BudgetedMemory implements Memory {
             MethodHandles.byteArrayViewVarHandle(float[].class, ByteOrder.LITTLE_ENDIAN);
     private static final VarHandle DOUBLES =
             MethodHandles.byteArrayViewVarHandle(double[].class, ByteOrder.LITTLE_ENDIAN);
-    private static final byte[][] NO_SEGMENTS = new byte[0][];
-    private static final byte[] EMPTY = new byte[0];
+    private static final DataSegment[] NO_SEGMENTS = new DataSegment[0];
 
     private final MemoryLimits limits;
     private final int maximumPages;
     private final Reservation reservation;
     private final Cleaner.Cleanable cleanable;
     private byte[] bytes;
-    // The bytes of each data segment until it is dropped (an active one is dropped once it is written).
-    private byte[][] segments = NO_SEGMENTS;
+    // The instance's data segments: it drops one (data.drop) by replacing it in this array.
+    private DataSegment[] segments = NO_SEGMENTS;
 
     /** The pages one memory took from the budget, given back once. */
     private static final class Reservation implements Runnable {
@@ -153,10 +153,8 @@ final class BudgetedMemory implements Memory {
         if (dataSegments == null) {
             return;
         }
-        segments = new byte[dataSegments.length][];
-        for (int i = 0; i < dataSegments.length; i++) {
-            DataSegment segment = dataSegments[i];
-            segments[i] = segment.data();
+        segments = dataSegments;
+        for (DataSegment segment : dataSegments) {
             if (segment instanceof ActiveDataSegment) {
                 ActiveDataSegment active = (ActiveDataSegment) segment;
                 if (active.index() != memoryIndex) {
@@ -168,14 +166,15 @@ final class BudgetedMemory implements Memory {
                     throw new UninstantiableException("data segment does not fit: out of bounds memory access");
                 }
                 System.arraycopy(data, 0, bytes, offset, data.length);
-                segments[i] = EMPTY;
             }
         }
     }
 
     @Override
     public void initPassiveSegment(int segment, int dest, int offset, int length) {
-        byte[] data = segments[segment];
+        // An active segment counts as dropped once the instance has started, as the spec has it.
+        DataSegment source = segments[segment];
+        byte[] data = source instanceof ActiveDataSegment ? new byte[0] : source.data();
         if (Integer.toUnsignedLong(offset) + Integer.toUnsignedLong(length) > data.length || outside(dest, length)) {
             throw outOfBounds(dest, length);
         }
@@ -184,7 +183,7 @@ final class BudgetedMemory implements Memory {
 
     @Override
     public void drop(int segment) {
-        segments[segment] = EMPTY;
+        segments[segment] = PassiveDataSegment.EMPTY;
     }
 
     @Override
