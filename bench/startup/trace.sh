@@ -6,6 +6,7 @@
 #   CACHE      warm (default: the module cache is filled by an untraced launch first) or cold
 #   LAUNCHER   the wasmesh launcher (default: this checkout's ./wasmesh)
 #   JAVA_OPTS  passed on (added to the logging options)
+#   KEEP       a directory to copy the logs to
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -54,6 +55,7 @@ first=$(date +%s%N)
 cpu=$(awk -v hz="$(getconf CLK_TCK)" '{ printf "%d", ($14 + $15) * 1000 / hz }' "/proc/$pid/stat")
 sleep 0.5
 stop
+if [[ -n "${KEEP:-}" ]]; then mkdir -p "$KEEP" && cp "$work"/*.log "$KEEP/"; fi
 
 ms() { awk -v t="$1" -v s="$start" 'BEGIN { printf "%6d", (t - s) / 1e6 }'; }
 # The uptime (seconds, JVM clock) of the first line of a log that matches a pattern, as ms since launch: the JVM's
