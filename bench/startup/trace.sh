@@ -74,7 +74,7 @@ echo "| milestone | ms since launch (JVM uptime for the class, GC and VM rows) |
 echo "|---|---:|"
 echo "| JVM created (first class loaded) | $(at class.log 'java.lang.Object ') |"
 echo "| wasmesh's main class loaded | $(at class.log 'dev.wasmesh.cli.Wasmesh ') |"
-echo "| first proxy class (picocli done) | $(at class.log 'dev.wasmesh.proxy') |"
+echo "| first proxy class loaded | $(at class.log 'dev.wasmesh.proxy') |"
 echo "| first Chicory class (module load starts) | $(at class.log 'com.dylibso.chicory') |"
 echo "| first compiled-module class defined (\$gen) | $(at class.log 'chicory.\\$gen') |"
 echo "| last compiled-module class defined | $(last class.log 'chicory.\\$gen') |"
