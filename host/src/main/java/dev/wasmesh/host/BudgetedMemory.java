@@ -16,6 +16,7 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.lang.ref.Cleaner;
 import java.nio.ByteOrder;
+import java.nio.charset.Charset;
 import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -209,6 +210,14 @@ final class BudgetedMemory implements Memory {
             throw outOfBounds(addr, length);
         }
         return Arrays.copyOfRange(bytes, addr, addr + length);
+    }
+
+    @Override
+    public String readString(int addr, int length, Charset charset) {
+        if (outside(addr, length)) {
+            throw outOfBounds(addr, length);
+        }
+        return new String(bytes, addr, length, charset);
     }
 
     @Override
