@@ -8,6 +8,7 @@ import com.dylibso.chicory.runtime.Instance;
 import com.dylibso.chicory.wasm.ChicoryException;
 import com.dylibso.chicory.wasm.Parser;
 import com.dylibso.chicory.wasm.WasmModule;
+import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -60,6 +61,19 @@ class BudgetedMemoryTest {
                     .hasMessageContaining("out of bounds memory access");
         }
         assertThatThrownBy(() -> call(wasm, "load8", PAGE))
+                .isInstanceOf(ChicoryException.class)
+                .hasMessageContaining("out of bounds memory access");
+    }
+
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void stringsAreDecodedInPlaceWithinBounds(boolean compiled) {
+        Instance wasm = instance(compiled);
+        assertThat(wasm.memory().readString(10, 3, StandardCharsets.ISO_8859_1)).isEqualTo("abc");
+        call(wasm, "store64", PAGE - 8, 0xA9C3L); // "é" in UTF-8 (C3 A9), little-endian
+        assertThat(wasm.memory().readString((int) PAGE - 8, 2, StandardCharsets.UTF_8))
+                .isEqualTo("é");
+        assertThatThrownBy(() -> wasm.memory().readString((int) PAGE - 2, 3, StandardCharsets.UTF_8))
                 .isInstanceOf(ChicoryException.class)
                 .hasMessageContaining("out of bounds memory access");
     }
