@@ -9,7 +9,11 @@ public enum ExampleFilter {
     /** Sets {@code hello: world} on the response headers: the per-request benchmark filter. */
     SEED("seed"),
     /** Calls every host-function family; for {@code /} it takes the plain route (see examples/README.md). */
-    C_ALL("c-all");
+    C_ALL("c-all"),
+    /** examples/go: the official Go SDK on Go's wasip1 port; for {@code /} it counts and adds {@code x-go-path}. */
+    GO("go"),
+    /** examples/rust-sdk: the official Rust SDK; for {@code /} it counts and adds {@code x-rust-sdk-path}. */
+    RUST_SDK("rust-sdk");
 
     private final String directory;
 

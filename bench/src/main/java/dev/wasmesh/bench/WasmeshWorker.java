@@ -8,20 +8,22 @@ import dev.wasmesh.host.PluginConfig;
 import dev.wasmesh.host.ProxyWasmModule;
 import dev.wasmesh.host.RootContext;
 import dev.wasmesh.host.WasmVm;
+import java.time.Duration;
 
 /** One worker's VM on the wasmesh host with its plugin's root context, serving requests one at a time. */
 public final class WasmeshWorker {
     private final WasmVm vm;
     private final RootContext root;
 
-    private WasmeshWorker(ProxyWasmModule module) {
+    private WasmeshWorker(ProxyWasmModule module, Duration callbackDeadline) {
         // Logs are discarded, as the roastedroot worker does; the host still formats and filters them.
         HostEnvironment env = new HostEnvironment().logSink((level, plugin, message) -> {});
-        PluginConfig config = PluginConfig.builder()
-                .name("bench")
-                .rootId("bench")
-                .vmId("bench")
-                .build();
+        PluginConfig.Builder builder =
+                PluginConfig.builder().name("bench").rootId("bench").vmId("bench");
+        if (callbackDeadline != null) {
+            builder.callbackDeadline(callbackDeadline);
+        }
+        PluginConfig config = builder.build();
         this.vm = WasmVm.create(module, env, config);
         this.root = vm.createRootContext(config);
     }
@@ -41,7 +43,15 @@ public final class WasmeshWorker {
 
     /** Instantiates the compiled module and starts the plugin: what a new worker thread does. */
     public static WasmeshWorker start(ProxyWasmModule module) {
-        return new WasmeshWorker(module);
+        return new WasmeshWorker(module, null);
+    }
+
+    /**
+     * The same with another callback deadline: a Go filter's first requests run interpreted and, on a loaded
+     * machine, can pass the default second.
+     */
+    public static WasmeshWorker start(ProxyWasmModule module, Duration callbackDeadline) {
+        return new WasmeshWorker(module, callbackDeadline);
     }
 
     /**

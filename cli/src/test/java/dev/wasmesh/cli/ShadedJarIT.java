@@ -107,6 +107,39 @@ class ShadedJarIT {
         assertThat(secondOut).doesNotContain("building").startsWith("wasmesh ");
     }
 
+    @Test
+    void theScriptRecordsAClassArchiveForTestAndMapsItLater() throws Exception {
+        Path script = repositoryRoot().resolve("wasmesh");
+        Path jvm = tmp.resolve("cache/jvm");
+        Map<String, String> env =
+                Map.of("WASMESH_CACHE_DIR", tmp.resolve("cache").toString());
+
+        Process first = start(List.of(script.toString(), "test", "--help"), env);
+        String firstOut = output(first);
+        List<String> afterFirst = names(jvm);
+        Process second = start(List.of(script.toString(), "test", "--help"), env);
+        String secondOut = output(second);
+
+        assertThat(first.exitValue()).as(firstOut).isZero();
+        assertThat(second.exitValue()).as(secondOut).isZero();
+        // The first launch wrote its archive under its own name at exit; the second took it over and mapped it.
+        assertThat(afterFirst).singleElement().asString().startsWith("test-").endsWith(".part.jsa");
+        assertThat(names(jvm))
+                .singleElement()
+                .asString()
+                .startsWith("test-")
+                .endsWith(".jsa")
+                .doesNotContain("part");
+        // The JVM's warnings about classes it cannot archive stay out of the output.
+        assertThat(secondOut).isEqualTo(firstOut).doesNotContain("[warning]").contains("Usage");
+    }
+
+    private static List<String> names(Path dir) throws Exception {
+        try (var files = Files.list(dir)) {
+            return files.map(f -> f.getFileName().toString()).sorted().toList();
+        }
+    }
+
     private static Path repositoryRoot() {
         for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
             if (Files.isRegularFile(dir.resolve("wasmesh")) && Files.isDirectory(dir.resolve("cli"))) {

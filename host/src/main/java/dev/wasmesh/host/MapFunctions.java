@@ -8,6 +8,7 @@ import dev.wasmesh.host.abi.AbiException;
 import dev.wasmesh.host.abi.AbiVersion;
 import dev.wasmesh.host.abi.HeaderPairs;
 import dev.wasmesh.host.abi.MapType;
+import dev.wasmesh.host.abi.Status;
 
 /**
  * Header maps: request/response headers and trailers, call-out response headers, gRPC metadata. As in Envoy, reads
@@ -58,8 +59,10 @@ final class MapFunctions {
             String value = map == null ? null : map.first(key);
             if (value == null) {
                 // 0.1.0 answered a missing key with an empty value; 0.2.0 made it NOT_FOUND.
+                // Returned rather than thrown: a missing header is common (SDKs probe for optional ones on every
+                // request), and a throw across the host-call boundary unwinds through the JVM's slow path.
                 if (vm.module().abiVersion().atLeast(AbiVersion.V0_2_0)) {
-                    throw AbiException.NOT_FOUND;
+                    return Status.NOT_FOUND.code();
                 }
                 value = "";
             }

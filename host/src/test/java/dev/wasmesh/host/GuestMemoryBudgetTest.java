@@ -101,7 +101,7 @@ class GuestMemoryBudgetTest {
                 .build();
         WasmVm vm = WasmVm.create(MODULE, new HostEnvironment(), config, new WasmVm.Options().memoryBudget(budget));
         WasmFailureException e = catchThrowableOfType(WasmFailureException.class, () -> vm.createRootContext(config));
-        // 255 MiB is taken in steps; the watchdog's interrupt ends it between two of them.
+        // The watchdog's interrupt during the 255 MiB allocation undoes the growth.
         assertThat(e.failure().kind()).isEqualTo(WasmFailure.Kind.DEADLINE);
         assertThat(vm.guestMemoryBytes()).isLessThan(255 * MIB);
         vm.close();

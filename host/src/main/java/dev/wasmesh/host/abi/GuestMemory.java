@@ -4,6 +4,7 @@ import com.dylibso.chicory.runtime.ExportFunction;
 import com.dylibso.chicory.runtime.Memory;
 import dev.wasmesh.host.GuestLimits;
 import dev.wasmesh.host.HeaderMap;
+import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -43,20 +44,33 @@ public final class GuestMemory {
      */
     public byte[] read(long ptr, long len) {
         int p = checked(ptr, len);
-        if ((len & 0xFFFFFFFFL) > GuestLimits.HOST_CALL_MAX_BYTES) {
-            throw AbiException.BAD_ARGUMENT;
-        }
-        int l = (int) (len & 0xFFFFFFFFL);
+        int l = length(len);
         return l == 0 ? EMPTY : memory.readBytes(p, l);
     }
 
+    // The length of a read, which more than HOST_CALL_MAX_BYTES makes BAD_ARGUMENT.
+    private static int length(long len) {
+        if ((len & 0xFFFFFFFFL) > GuestLimits.HOST_CALL_MAX_BYTES) {
+            throw AbiException.BAD_ARGUMENT;
+        }
+        return (int) (len & 0xFFFFFFFFL);
+    }
+
+    // Decoded where the bytes are: the host's memory makes the string with one copy, where reading the bytes out
+    // first took two.
+    private String decode(long ptr, long len, Charset charset) {
+        int p = checked(ptr, len);
+        int l = length(len);
+        return l == 0 ? "" : memory.readString(p, l, charset);
+    }
+
     public String readString(long ptr, long len) {
-        return new String(read(ptr, len), StandardCharsets.UTF_8);
+        return decode(ptr, len, StandardCharsets.UTF_8);
     }
 
     /** Guest bytes as a header map's byte string ({@link HeaderMap#BYTES}), unchanged whatever their encoding. */
     public String readByteString(long ptr, long len) {
-        return new String(read(ptr, len), HeaderMap.BYTES);
+        return decode(ptr, len, HeaderMap.BYTES);
     }
 
     public int readU32AsInt(long ptr) {
