@@ -4,6 +4,8 @@ import dev.wasmesh.host.CodeCache;
 import dev.wasmesh.testing.cli.OutputOptions;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -106,7 +108,8 @@ public final class CacheCommand implements Callable<Integer> {
             name = "clear",
             mixinStandardHelpOptions = true,
             header = "Remove every compiled module from the cache.",
-            description = "Remove the cache's entries (of every version) and leftover temporary files; nothing else.",
+            description = "Remove the cache's entries (of every version), the class-data archives the wasmesh launcher"
+                    + " keeps in its jvm/ directory, and leftover temporary files; nothing else.",
             footerHeading = "%nExamples:%n",
             footer = {"  wasmesh cache clear", "  wasmesh cache --dir /tmp/wasmesh-cache clear"})
     static final class Clear implements Callable<Integer> {
@@ -121,7 +124,7 @@ public final class CacheCommand implements Callable<Integer> {
             CodeCache cache = parent.cache();
             int removed;
             try {
-                removed = cache.clear();
+                removed = cache.clear() + clearClassArchives(cache.dir().resolve("jvm"));
             } catch (IOException e) {
                 throw new CliException(
                         ExitCode.IO_ERROR, "cannot clear the cache " + cache.dir() + ": " + e.getMessage(), e);
@@ -131,6 +134,22 @@ public final class CacheCommand implements Callable<Integer> {
             out.flush();
             return ExitCode.OK;
         }
+    }
+
+    /** The launcher's class-data archives ({@code *.jsa}, finished or partly written); it records them anew. */
+    private static int clearClassArchives(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            return 0;
+        }
+        int removed = 0;
+        try (DirectoryStream<Path> archives = Files.newDirectoryStream(dir, "*.jsa")) {
+            for (Path a : archives) {
+                if (Files.deleteIfExists(a)) {
+                    removed++;
+                }
+            }
+        }
+        return removed;
     }
 
     private static String shortSha(String sha) {

@@ -57,9 +57,13 @@ class CacheCommandTest {
         assertThat(entry.get("usable")).isEqualTo(true);
         assertThat((String) entry.get("module")).hasSize(64);
 
+        // The launcher keeps its class-data archive beside the modules; clear removes it too.
+        Path archive = Files.createDirectories(cache.resolve("jvm")).resolve("run-0123abcd.jsa");
+        Files.write(archive, new byte[] {1, 2, 3});
         Cli.Result clear = wasmesh().run("cache", "--dir", cache.toString(), "clear");
         assertThat(clear.exitCode()).as(clear.toString()).isZero();
-        assertThat(clear.stdout()).contains("removed 1 file from " + cache);
+        assertThat(clear.stdout()).contains("removed 2 files from " + cache);
+        assertThat(archive).doesNotExist();
         assertThat(wasmesh().run("cache", "--dir", cache.toString()).stdout()).contains("entries: 0, 0 B");
     }
 
