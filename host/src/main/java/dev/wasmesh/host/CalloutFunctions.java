@@ -5,7 +5,7 @@ import static dev.wasmesh.host.HostFunctions.i32;
 import static dev.wasmesh.host.HostFunctions.ok;
 
 import dev.wasmesh.host.abi.AbiException;
-import dev.wasmesh.host.abi.HeaderPairs;
+import dev.wasmesh.host.internal.HeaderPairs;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;

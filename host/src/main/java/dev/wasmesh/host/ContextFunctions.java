@@ -5,9 +5,9 @@ import static dev.wasmesh.host.HostFunctions.ok;
 
 import dev.wasmesh.host.abi.AbiException;
 import dev.wasmesh.host.abi.BufferType;
-import dev.wasmesh.host.abi.HeaderPairs;
 import dev.wasmesh.host.abi.LogLevel;
 import dev.wasmesh.host.abi.StreamType;
+import dev.wasmesh.host.internal.HeaderPairs;
 
 /**
  * Logging, time, timers, effective context, stream control, local responses, foreign functions, and the 0.1.0

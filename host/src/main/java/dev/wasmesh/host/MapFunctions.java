@@ -6,9 +6,9 @@ import static dev.wasmesh.host.HostFunctions.ok;
 
 import dev.wasmesh.host.abi.AbiException;
 import dev.wasmesh.host.abi.AbiVersion;
-import dev.wasmesh.host.abi.HeaderPairs;
 import dev.wasmesh.host.abi.MapType;
 import dev.wasmesh.host.abi.Status;
+import dev.wasmesh.host.internal.HeaderPairs;
 
 /**
  * Header maps: request/response headers and trailers, call-out response headers, gRPC metadata. As in Envoy, reads

@@ -1,7 +1,7 @@
 package dev.wasmesh.host;
 
-import dev.wasmesh.host.abi.HeaderPairs;
 import dev.wasmesh.host.abi.MapType;
+import dev.wasmesh.host.internal.HeaderPairs;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;

@@ -8,7 +8,7 @@ import com.dylibso.chicory.runtime.ImportFunction;
 import com.dylibso.chicory.wasm.types.FunctionType;
 import com.dylibso.chicory.wasm.types.ValType;
 import dev.wasmesh.host.abi.AbiException;
-import dev.wasmesh.host.abi.GuestMemory;
+import dev.wasmesh.host.internal.GuestMemory;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;

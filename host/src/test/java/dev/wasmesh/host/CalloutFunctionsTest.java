@@ -29,9 +29,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.wasmesh.host.abi.AbiVersion;
 import dev.wasmesh.host.abi.BufferType;
-import dev.wasmesh.host.abi.HeaderPairs;
 import dev.wasmesh.host.abi.MapType;
 import dev.wasmesh.host.abi.Status;
+import dev.wasmesh.host.internal.HeaderPairs;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;

@@ -22,11 +22,11 @@ import static dev.wasmesh.host.Probe.Op.PROXY_SET_TICK_PERIOD_MILLISECONDS;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.wasmesh.host.abi.AbiVersion;
-import dev.wasmesh.host.abi.HeaderPairs;
 import dev.wasmesh.host.abi.LogLevel;
 import dev.wasmesh.host.abi.MapType;
 import dev.wasmesh.host.abi.Status;
 import dev.wasmesh.host.abi.StreamType;
+import dev.wasmesh.host.internal.HeaderPairs;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;

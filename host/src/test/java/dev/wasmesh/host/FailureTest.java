@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.wasmesh.host.abi.AbiVersion;
 import dev.wasmesh.host.abi.LogLevel;
+import dev.wasmesh.host.internal.HeaderPairs;
 import java.time.Duration;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -144,8 +145,7 @@ class FailureTest {
                 p.call(
                         Probe.Op.PROXY_HTTP_CALL,
                         p.str("c"),
-                        p.bytes(dev.wasmesh.host.abi.HeaderPairs.encode(
-                                HeaderMap.of(":method", "GET", ":path", "/", ":authority", "c"))),
+                        p.bytes(HeaderPairs.encode(HeaderMap.of(":method", "GET", ":path", "/", ":authority", "c"))),
                         p.str(""),
                         p.str(""),
                         100,

@@ -15,10 +15,10 @@ import static dev.wasmesh.host.Probe.Op.PROXY_SET_HEADER_MAP_PAIRS;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.wasmesh.host.abi.AbiVersion;
-import dev.wasmesh.host.abi.HeaderPairs;
 import dev.wasmesh.host.abi.MapType;
 import dev.wasmesh.host.abi.Status;
 import dev.wasmesh.host.abi.StreamType;
+import dev.wasmesh.host.internal.HeaderPairs;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.wasmesh.host.abi.AbiException;
-import dev.wasmesh.host.abi.HeaderPairs;
 import dev.wasmesh.host.abi.Status;
+import dev.wasmesh.host.internal.HeaderPairs;
 
 /**
  * Coverage-guided fuzzing of the header-pairs parser, which reads what a guest hands to proxy_set_header_map_pairs

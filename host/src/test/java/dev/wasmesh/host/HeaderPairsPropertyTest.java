@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.wasmesh.host.abi.AbiException;
-import dev.wasmesh.host.abi.HeaderPairs;
+import dev.wasmesh.host.internal.HeaderPairs;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;

@@ -1,9 +1,9 @@
 package dev.wasmesh.host;
 
 import dev.wasmesh.host.abi.AbiVersion;
-import dev.wasmesh.host.abi.GuestMemory;
 import dev.wasmesh.host.abi.LogLevel;
 import dev.wasmesh.host.abi.Status;
+import dev.wasmesh.host.internal.GuestMemory;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;

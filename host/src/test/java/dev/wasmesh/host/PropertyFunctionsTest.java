@@ -7,8 +7,8 @@ import static dev.wasmesh.host.Probe.Op.PROXY_GET_PROPERTY;
 import static dev.wasmesh.host.Probe.Op.PROXY_SET_PROPERTY;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.wasmesh.host.abi.HeaderPairs;
 import dev.wasmesh.host.abi.Status;
+import dev.wasmesh.host.internal.HeaderPairs;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;

@@ -1,7 +1,8 @@
-package dev.wasmesh.host.abi;
+package dev.wasmesh.host.internal;
 
 import dev.wasmesh.host.GuestLimits;
 import dev.wasmesh.host.HeaderMap;
+import dev.wasmesh.host.abi.AbiException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
