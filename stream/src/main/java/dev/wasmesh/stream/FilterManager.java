@@ -337,11 +337,6 @@ public final class FilterManager {
         return response.holding();
     }
 
-    /** The context of the filter at {@code index} in the chain; empty if it never opened or failed since. */
-    public Optional<HttpContext> context(int index) {
-        return Optional.ofNullable(contexts[index]);
-    }
-
     // ---- the filters -----------------------------------------------------------------------------------------
 
     private final class Stages implements Pipeline.Stages {
