@@ -5,7 +5,8 @@
 #   TARGETS    module:Class#method words (default: all of them, listed below)
 # The corpus each run grows stays in <module>/.cifuzz-corpus/ (not committed), so later runs go on from it. A
 # finding fails the run: Jazzer writes the input that reproduces it into the target's seed directory
-# (<module>/src/test/resources/dev/wasmesh/<module>/<Class>Inputs/<method>/crash-*), where `mvn verify` replays it.
+# (<module>/src/test/resources/<the class's package as a path>/<Class>Inputs/<method>/crash-*, e.g.
+# proxy/src/test/resources/dev/wasmesh/proxy/http1/Http1DecoderFuzzTestInputs/requests/), where `mvn verify` replays it.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"

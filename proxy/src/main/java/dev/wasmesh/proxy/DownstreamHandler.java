@@ -1,6 +1,9 @@
 package dev.wasmesh.proxy;
 
 import dev.wasmesh.host.HeaderMap;
+import dev.wasmesh.proxy.http1.Headers;
+import dev.wasmesh.proxy.http1.Http1Decoder;
+import dev.wasmesh.proxy.http1.Http1RequestDecoder;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
@@ -261,7 +264,7 @@ final class DownstreamHandler extends ChannelInboundHandlerAdapter implements Wo
         return cause instanceof TooLongFrameException
                 ? "http1.headers_too_large"
                 : cause instanceof Http1Decoder.Malformed
-                        ? ((Http1Decoder.Malformed) cause).details
+                        ? ((Http1Decoder.Malformed) cause).details()
                         : "http1.codec_error";
     }
 

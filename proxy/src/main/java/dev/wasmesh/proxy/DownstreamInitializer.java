@@ -1,5 +1,7 @@
 package dev.wasmesh.proxy;
 
+import dev.wasmesh.proxy.http1.Http1RequestDecoder;
+import dev.wasmesh.proxy.http1.Http1ResponseEncoder;
 import dev.wasmesh.proxy.tls.DownstreamTls;
 import dev.wasmesh.proxy.tls.TlsFailure;
 import io.netty.channel.Channel;

@@ -4,6 +4,7 @@ import dev.wasmesh.host.HeaderMap;
 import dev.wasmesh.host.LocalResponse;
 import dev.wasmesh.host.Metadata;
 import dev.wasmesh.host.StreamInfo;
+import dev.wasmesh.proxy.http1.Headers;
 import dev.wasmesh.stream.FilterManager;
 import dev.wasmesh.stream.FilterManagerCallbacks;
 import io.netty.channel.Channel;

@@ -1,6 +1,10 @@
 package dev.wasmesh.proxy;
 
 import dev.wasmesh.host.HeaderMap;
+import dev.wasmesh.proxy.http1.Framer;
+import dev.wasmesh.proxy.http1.Http1Encoder;
+import dev.wasmesh.proxy.http1.Http1Sink;
+import dev.wasmesh.proxy.http1.HttpObjectSink;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 

@@ -2,6 +2,8 @@ package dev.wasmesh.proxy;
 
 import dev.wasmesh.host.HeaderMap;
 import dev.wasmesh.host.Metadata;
+import dev.wasmesh.proxy.http1.Framer;
+import dev.wasmesh.proxy.http1.Headers;
 import dev.wasmesh.proxy.tls.TlsFailure;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.EventLoop;

@@ -1,6 +1,9 @@
 package dev.wasmesh.proxy;
 
 import dev.wasmesh.host.HeaderMap;
+import dev.wasmesh.proxy.http1.Framer;
+import dev.wasmesh.proxy.http1.Http1Sink;
+import dev.wasmesh.proxy.http1.UpstreamResponseDecoder;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.Channel;

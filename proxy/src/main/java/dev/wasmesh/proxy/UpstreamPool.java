@@ -1,5 +1,6 @@
 package dev.wasmesh.proxy;
 
+import dev.wasmesh.proxy.http1.UpstreamResponseDecoder;
 import dev.wasmesh.proxy.tls.TlsFailure;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.PooledByteBufAllocator;

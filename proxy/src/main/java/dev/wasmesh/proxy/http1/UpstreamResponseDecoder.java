@@ -1,4 +1,4 @@
-package dev.wasmesh.proxy;
+package dev.wasmesh.proxy.http1;
 
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.DefaultHttpResponse;
@@ -12,17 +12,17 @@ import io.netty.handler.codec.http.HttpVersion;
  * so the decoder is told directly, rather than by an encoder beside it, when the response to come answers a HEAD
  * and has no body.
  */
-final class UpstreamResponseDecoder extends Http1Decoder {
+public final class UpstreamResponseDecoder extends Http1Decoder {
     /** Envoy's default {@code max_response_headers_kb}, for the status line and for the header lines together. */
     static final int MAX_HEADER_BYTES = 60 * 1024;
 
     private boolean bodyless;
 
-    UpstreamResponseDecoder() {
+    public UpstreamResponseDecoder() {
         super(MAX_HEADER_BYTES, MAX_HEADER_BYTES);
     }
 
-    void expectBodyless(boolean bodyless) {
+    public void expectBodyless(boolean bodyless) {
         this.bodyless = bodyless;
     }
 

@@ -1,4 +1,4 @@
-package dev.wasmesh.proxy;
+package dev.wasmesh.proxy.http1;
 
 import dev.wasmesh.host.HeaderMap;
 import io.netty.buffer.ByteBuf;
@@ -9,7 +9,7 @@ import java.util.function.BooleanSupplier;
  * Writes a framed message as HTTP/1.1 bytes. The head waits for what follows it (a {@link Framer} always sends the
  * body or trailers right after the head), so that a short body goes out in the same buffer: one write, one segment.
  */
-final class Http1Sink implements Framer.Sink {
+public final class Http1Sink implements Framer.Sink {
     /** Bodies up to this size join the head's buffer; longer ones follow it as a buffer of their own. */
     private static final int JOIN_LIMIT = 16 * 1024;
 
@@ -21,7 +21,7 @@ final class Http1Sink implements Framer.Sink {
     private ByteBuf head;
 
     /** @param close for a response: whether to add {@code connection: close}, asked when the head is written */
-    Http1Sink(ByteBufAllocator alloc, boolean response, BooleanSupplier close, Framer.Output out) {
+    public Http1Sink(ByteBufAllocator alloc, boolean response, BooleanSupplier close, Framer.Output out) {
         this.alloc = alloc;
         this.response = response;
         this.close = close;

@@ -1,4 +1,4 @@
-package dev.wasmesh.proxy;
+package dev.wasmesh.proxy.http1;
 
 import dev.wasmesh.host.HeaderMap;
 import io.netty.buffer.ByteBuf;
@@ -13,7 +13,7 @@ import io.netty.util.CharsetUtil;
  * hashed, validated map first, which cost more than the rest of the encoding. What arrives here was checked where it
  * entered the proxy: decoded by Netty's codec, or set by a filter through the host, which refuses CR, LF and NUL.
  */
-final class Http1Encoder {
+public final class Http1Encoder {
     /** The body that follows is sent chunked. */
     static final long CHUNKED = -1;
     /** The head goes out with its headers as they are and no body follows (HEAD, 204, 304, a GET). */
@@ -66,7 +66,7 @@ final class Http1Encoder {
     }
 
     /** The status a response head states: {@code :status}, 200 if absent, 502 if it is not a number. */
-    static int status(HeaderMap h) {
+    public static int status(HeaderMap h) {
         try {
             return Integer.parseInt(orDefault(h.first(":status"), "200"));
         } catch (NumberFormatException e) {

@@ -1,4 +1,4 @@
-package dev.wasmesh.proxy;
+package dev.wasmesh.proxy.http1;
 
 import dev.wasmesh.host.HeaderMap;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
@@ -9,7 +9,7 @@ import io.netty.handler.codec.http.HttpVersion;
 import java.nio.charset.StandardCharsets;
 
 /** A downstream connection's requests (see {@link Http1Decoder}). */
-final class Http1RequestDecoder extends Http1Decoder {
+public final class Http1RequestDecoder extends Http1Decoder {
     private static final HttpMethod[] KNOWN = {
         HttpMethod.GET,
         HttpMethod.POST,
@@ -29,11 +29,11 @@ final class Http1RequestDecoder extends Http1Decoder {
     private final boolean tls;
 
     /** @param maxHeaderBytes the limit of the request line, and of the header lines together */
-    Http1RequestDecoder(int maxHeaderBytes) {
+    public Http1RequestDecoder(int maxHeaderBytes) {
         this(maxHeaderBytes, false);
     }
 
-    Http1RequestDecoder(int maxHeaderBytes, boolean tls) {
+    public Http1RequestDecoder(int maxHeaderBytes, boolean tls) {
         super(maxHeaderBytes, maxHeaderBytes);
         this.tls = tls;
     }

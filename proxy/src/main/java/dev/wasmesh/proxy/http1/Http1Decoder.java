@@ -1,4 +1,4 @@
-package dev.wasmesh.proxy;
+package dev.wasmesh.proxy.http1;
 
 import dev.wasmesh.host.HeaderMap;
 import io.netty.buffer.ByteBuf;
@@ -36,14 +36,14 @@ import java.util.List;
  * limits), a malformed body a last content with a failed result; either way the connection's remaining bytes are
  * discarded, as by Netty's decoder.
  */
-abstract class Http1Decoder extends ByteToMessageDecoder {
+public abstract class Http1Decoder extends ByteToMessageDecoder {
     /** A message this decoder refuses, with the response code details Envoy's HTTP/1 codec gives it. */
-    static final class Malformed extends IllegalArgumentException {
+    public static final class Malformed extends IllegalArgumentException {
         static final String INVALID_CHARACTERS = "http1.invalid_characters";
         static final String INVALID_TRANSFER_ENCODING = "http1.invalid_transfer_encoding";
         private static final long serialVersionUID = 1L;
 
-        final String details;
+        private final String details;
 
         Malformed(String message) {
             this("http1.codec_error", message);
@@ -52,6 +52,11 @@ abstract class Http1Decoder extends ByteToMessageDecoder {
         Malformed(String details, String message) {
             super(message);
             this.details = details;
+        }
+
+        /** Envoy's response code details for this refusal, e.g. {@code http1.invalid_characters}. */
+        public String details() {
+            return details;
         }
     }
 
@@ -179,12 +184,12 @@ abstract class Http1Decoder extends ByteToMessageDecoder {
     void headRead(HttpMessage m, HeaderMap headers) {}
 
     /** When the head being read began (System.nanoTime), or 0 if none is being read. */
-    final long headSince() {
+    public final long headSince() {
         return headSince;
     }
 
     /** Whether a byte of the head being read has arrived (the first head is waited for before it has any). */
-    final boolean headBytes() {
+    public final boolean headBytes() {
         return headBytes;
     }
 

@@ -1,4 +1,4 @@
-package dev.wasmesh.proxy;
+package dev.wasmesh.proxy.http1;
 
 import dev.wasmesh.host.HeaderMap;
 import io.netty.buffer.Unpooled;
@@ -9,10 +9,10 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.LastHttpContent;
 
 /** Writes a framed response as Netty's HTTP objects, which an HTTP/2 stream channel turns into frames. */
-final class HttpObjectSink implements Framer.Sink {
+public final class HttpObjectSink implements Framer.Sink {
     private final Framer.Output out;
 
-    HttpObjectSink(Framer.Output out) {
+    public HttpObjectSink(Framer.Output out) {
         this.out = out;
     }
 

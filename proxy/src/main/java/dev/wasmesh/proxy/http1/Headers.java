@@ -1,4 +1,4 @@
-package dev.wasmesh.proxy;
+package dev.wasmesh.proxy.http1;
 
 import dev.wasmesh.host.HeaderMap;
 import io.netty.handler.codec.http.DefaultHttpResponse;
@@ -11,7 +11,7 @@ import io.netty.handler.codec.http.HttpVersion;
 import java.util.Map;
 
 /** Converts between Netty's HTTP/1 messages and the proxy-wasm header maps (with their pseudo-headers). */
-final class Headers {
+public final class Headers {
     private Headers() {}
 
     /**
@@ -39,7 +39,7 @@ final class Headers {
      * and the proxy reads what it needs from the request before this): hop-by-hop headers and {@code host} leave
      * it and the pseudo-headers go in front.
      */
-    static HeaderMap ofRequest(HttpRequest r, String scheme) {
+    public static HeaderMap ofRequest(HttpRequest r, String scheme) {
         if (r.headers() instanceof HeaderMapHeaders) {
             HeaderMap h = ((HeaderMapHeaders) r.headers()).map();
             String host = h.first("host");
@@ -65,7 +65,7 @@ final class Headers {
     }
 
     /** The response's map; a decoder's is taken over, as in {@link #ofRequest}. */
-    static HeaderMap ofResponse(HttpResponse r) {
+    public static HeaderMap ofResponse(HttpResponse r) {
         String status = r.status().codeAsText().toString(); // cached by Netty for the standard codes
         if (r.headers() instanceof HeaderMapHeaders) {
             HeaderMap h = ((HeaderMapHeaders) r.headers()).map();
@@ -80,7 +80,7 @@ final class Headers {
     }
 
     /** The trailers' map; a decoder's is taken over, as in {@link #ofRequest}. */
-    static HeaderMap ofTrailers(HttpHeaders trailers) {
+    public static HeaderMap ofTrailers(HttpHeaders trailers) {
         if (trailers instanceof HeaderMapHeaders) {
             HeaderMap h = ((HeaderMapHeaders) trailers).map();
             h.removeIf(n -> !forwardable(n));

@@ -1,4 +1,4 @@
-package dev.wasmesh.proxy;
+package dev.wasmesh.proxy.http1;
 
 import dev.wasmesh.host.HeaderMap;
 import java.util.function.Predicate;
@@ -8,9 +8,9 @@ import java.util.function.Predicate;
  * that a body known whole gets an exact content-length; a body that streams, or has trailers, is sent chunked.
  * Messages that never carry a body (HEAD responses, 204, 304) keep their headers as they are and drop any body.
  */
-final class Framer {
+public final class Framer {
     /** How a framed message is written: HTTP/1.1 bytes, or Netty's HTTP objects for an HTTP/2 stream. */
-    interface Sink {
+    public interface Sink {
         /**
          * Always followed at once, within the same call into the framer, by {@link #body} or {@link #trailers}.
          *
@@ -21,11 +21,11 @@ final class Framer {
         void body(byte[] data, boolean last);
 
         /** Ends a chunked body with trailers. */
-        void trailers(HeaderMap trailers);
+        public void trailers(HeaderMap trailers);
     }
 
     /** Where a sink's messages go; {@code last} marks the message's final write. */
-    interface Output {
+    public interface Output {
         void write(Object message, boolean last);
     }
 
@@ -39,18 +39,18 @@ final class Framer {
     private long bytes;
 
     /** @param response a response always states its length; a request without a body needs none (a GET) */
-    Framer(boolean response, Predicate<HeaderMap> bodyless, Sink sink) {
+    public Framer(boolean response, Predicate<HeaderMap> bodyless, Sink sink) {
         this.response = response;
         this.bodyless = bodyless;
         this.sink = sink;
     }
 
     /** Body bytes written so far. */
-    long bytes() {
+    public long bytes() {
         return bytes;
     }
 
-    void headers(HeaderMap headers, boolean endOfStream) {
+    public void headers(HeaderMap headers, boolean endOfStream) {
         if (endOfStream) {
             boolean stated = response || headers.contains("content-length");
             sink.head(headers, bodyless.test(headers) || !stated ? Http1Encoder.AS_IS : 0);
@@ -60,7 +60,7 @@ final class Framer {
         }
     }
 
-    void data(byte[] data, boolean endOfStream) {
+    public void data(byte[] data, boolean endOfStream) {
         if (pending != null) {
             sendHead(endOfStream ? data.length : Http1Encoder.CHUNKED);
         }
@@ -70,7 +70,7 @@ final class Framer {
         sink.body(dropBody ? NONE : data, endOfStream);
     }
 
-    void trailers(HeaderMap trailers) {
+    public void trailers(HeaderMap trailers) {
         if (pending != null) {
             sendHead(Http1Encoder.CHUNKED);
         }

@@ -1,4 +1,4 @@
-package dev.wasmesh.proxy;
+package dev.wasmesh.proxy.http1;
 
 import dev.wasmesh.host.HeaderMap;
 import io.netty.handler.codec.DateFormatter;
@@ -20,7 +20,7 @@ import java.util.Set;
  * over as the stream's, pseudo-headers put in front, without a copy. Names that handlers add are checked as
  * Netty's default headers check them (RFC 9110 tokens) and values for control characters.
  */
-final class HeaderMapHeaders extends HttpHeaders {
+public final class HeaderMapHeaders extends HttpHeaders {
     private final HeaderMap map = new HeaderMap();
 
     /** The headers as received, names lower-cased. */
