@@ -79,16 +79,18 @@ final class PodExec {
                     .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
             if (stdin != null) {
                 // A command that ends early (it could not write, say) closes the stream: stop and report what it said.
-                for (int offset = 0; offset < stdin.length && drained(socket, session, timeout); offset += FRAME_SIZE) {
+                // It may close it between the check and the send, which the send's refusal tells.
+                boolean open = true;
+                for (int offset = 0;
+                        open && offset < stdin.length && drained(socket, session, timeout);
+                        offset += FRAME_SIZE) {
                     int length = Math.min(FRAME_SIZE, stdin.length - offset);
                     byte[] frame = new byte[length + 1];
                     frame[0] = STDIN;
                     System.arraycopy(stdin, offset, frame, 1, length);
-                    if (!socket.send(ByteBuffer.wrap(frame))) {
-                        throw new DeployException(what + " failed: the connection refused more input");
-                    }
+                    open = socket.send(ByteBuffer.wrap(frame));
                 }
-                if (drained(socket, session, timeout)) {
+                if (open && drained(socket, session, timeout)) {
                     socket.sendClose(1000, ""); // the end of stdin
                 }
             }
