@@ -39,7 +39,7 @@ public final class CodeCache {
 
     public static final String DIR_ENV = "WASMESH_CACHE_DIR";
     /** Bump when the compiler options in {@link ProxyWasmModule} or the entry layout change. */
-    static final int FORMAT = 1;
+    static final int FORMAT = 2;
 
     private static final byte[] MAGIC = {'W', 'A', 'S', 'M', 'E', 'S', 'H', 'C'};
     private static final String SUFFIX = ".code";

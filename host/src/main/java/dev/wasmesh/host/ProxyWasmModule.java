@@ -8,12 +8,28 @@ import com.dylibso.chicory.runtime.Machine;
 import com.dylibso.chicory.wasm.ChicoryException;
 import com.dylibso.chicory.wasm.Parser;
 import com.dylibso.chicory.wasm.WasmModule;
+import com.dylibso.chicory.wasm.types.CodeSection;
+import com.dylibso.chicory.wasm.types.CustomSection;
+import com.dylibso.chicory.wasm.types.DataCountSection;
+import com.dylibso.chicory.wasm.types.DataSection;
+import com.dylibso.chicory.wasm.types.ElementSection;
 import com.dylibso.chicory.wasm.types.Export;
+import com.dylibso.chicory.wasm.types.ExportSection;
 import com.dylibso.chicory.wasm.types.ExternalType;
+import com.dylibso.chicory.wasm.types.FunctionBody;
 import com.dylibso.chicory.wasm.types.FunctionImport;
+import com.dylibso.chicory.wasm.types.FunctionSection;
 import com.dylibso.chicory.wasm.types.FunctionType;
+import com.dylibso.chicory.wasm.types.GlobalSection;
 import com.dylibso.chicory.wasm.types.Import;
+import com.dylibso.chicory.wasm.types.ImportSection;
+import com.dylibso.chicory.wasm.types.MemorySection;
 import com.dylibso.chicory.wasm.types.NameCustomSection;
+import com.dylibso.chicory.wasm.types.SectionId;
+import com.dylibso.chicory.wasm.types.StartSection;
+import com.dylibso.chicory.wasm.types.TableSection;
+import com.dylibso.chicory.wasm.types.TagSection;
+import com.dylibso.chicory.wasm.types.TypeSection;
 import dev.wasmesh.host.abi.AbiVersion;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -21,6 +37,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -30,6 +47,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Collectors;
+import org.objectweb.asm.MethodTooLargeException;
 
 /**
  * A checked and compiled proxy-wasm module. Loading parses the bytes, finds the ABI marker, checks that every import
@@ -115,10 +133,13 @@ public final class ProxyWasmModule {
             throws ModuleLoadException {
         checkHeader(name, bytes);
         String sha256 = engine == Engine.COMPILER && cache != null ? CodeCache.sha256Hex(bytes) : null;
-        byte[] cached = sha256 == null ? null : cache.read(sha256);
+        StoredCode stored = sha256 == null ? null : StoredCode.of(cache.read(sha256));
         // An entry exists only for a module that this build validated and compiled before, so validating the same
-        // bytes again (much of the parse time of a large module) would only repeat that answer.
-        WasmModule module = parse(name, bytes, cached == null);
+        // bytes again (much of the parse time of a large module) would only repeat that answer. When every function
+        // was compiled, the function bodies are not read at all: the stored classes are the code.
+        WasmModule module = stored == null
+                ? parse(name, bytes, true)
+                : stored.interpreted() ? parse(name, bytes, false) : parseWithoutCode(name, bytes, sha256);
         Map<String, FunctionType> exports = exportedFunctions(name, module);
         AbiVersion abi = abiVersion(name, exports);
         checkImports(name, module);
@@ -130,9 +151,9 @@ public final class ProxyWasmModule {
                     + "proxy_on_memory_allocate or malloc so the host can hand it data");
         }
         Function<Instance, Machine> factory = null;
-        if (cached != null) {
+        if (stored != null) {
             try {
-                factory = compile(module, new ChicoryCache(cache, sha256, cached));
+                factory = compile(module, InterpreterFallback.WARN, new ChicoryCache(stored.classes()));
             } catch (RuntimeException | LinkageError e) {
                 // Whatever stops the stored code from loading (a jar without its main class, a VerifyError), the
                 // module itself is fine: compile it afresh, from validated bytes.
@@ -142,46 +163,165 @@ public final class ProxyWasmModule {
         }
         boolean fromCache = factory != null;
         if (engine == Engine.COMPILER && factory == null) {
-            try {
-                factory = compile(module, sha256 == null ? null : new ChicoryCache(cache, sha256, null));
-            } catch (ChicoryException | IllegalArgumentException | IllegalStateException e) {
-                throw new ModuleLoadException(name + ": cannot compile module: " + e.getMessage(), e);
-            }
+            factory = compileAndStore(name, module, cache, sha256);
         }
         return new ProxyWasmModule(name, module, abi, engine, factory, fromCache, exports, allocator, bytes.length);
     }
 
-    private static Function<Instance, Machine> compile(WasmModule module, Cache cache) {
+    /**
+     * Compiles every function to JVM bytecode, or, where a function's bytecode would exceed the JVM's method size
+     * limit, compiles the rest and leaves that function to the interpreter. A module whose functions all compiled
+     * is stored with a mark that its function bodies are not needed again.
+     */
+    private static Function<Instance, Machine> compileAndStore(
+            String name, WasmModule module, CodeCache cache, String sha256) throws ModuleLoadException {
+        try {
+            try {
+                return compile(
+                        module,
+                        InterpreterFallback.FAIL,
+                        sha256 == null ? null : new ChicoryCache(cache, sha256, false));
+            } catch (ChicoryException e) {
+                if (!(e.getCause() instanceof MethodTooLargeException)) {
+                    throw e;
+                }
+                return compile(
+                        module,
+                        InterpreterFallback.WARN,
+                        sha256 == null ? null : new ChicoryCache(cache, sha256, true));
+            }
+        } catch (ChicoryException | IllegalArgumentException | IllegalStateException e) {
+            throw new ModuleLoadException(name + ": cannot compile module: " + e.getMessage(), e);
+        }
+    }
+
+    private static Function<Instance, Machine> compile(WasmModule module, InterpreterFallback fallback, Cache cache) {
         // The options here are part of what a cache entry holds: change them and bump CodeCache.FORMAT.
         return MachineFactoryCompiler.builder(module)
-                .withInterpreterFallback(InterpreterFallback.WARN)
+                .withInterpreterFallback(fallback)
                 .withCache(cache)
                 .compile();
     }
 
     /**
-     * Chicory's hook for compiled code, for one load: hands over the entry already read (or none) and stores what
-     * the compiler produced. The key is ours: Chicory's own (the module digest) lacks the versions.
+     * A cache entry's payload: one byte saying whether some functions run in the interpreter (and so need their
+     * bodies), then the classes Chicory's compiler produced.
+     */
+    private record StoredCode(boolean interpreted, byte[] classes) {
+        static StoredCode of(byte[] payload) {
+            if (payload == null || payload.length < 2 || (payload[0] & 0xFE) != 0) {
+                return null;
+            }
+            return new StoredCode(payload[0] == 1, Arrays.copyOfRange(payload, 1, payload.length));
+        }
+
+        static byte[] payload(boolean interpreted, byte[] classes) {
+            byte[] out = new byte[classes.length + 1];
+            out[0] = (byte) (interpreted ? 1 : 0);
+            System.arraycopy(classes, 0, out, 1, classes.length);
+            return out;
+        }
+    }
+
+    /**
+     * Chicory's hook for compiled code, for one load: hands over the classes already stored, or stores what the
+     * compiler produced. The key is ours: Chicory's own (the module digest) lacks the versions.
      */
     private static final class ChicoryCache implements Cache {
         private final CodeCache cache;
         private final String sha256;
-        private final byte[] entry;
+        private final boolean interpreted;
+        private final byte[] classes;
 
-        ChicoryCache(CodeCache cache, String sha256, byte[] entry) {
+        /** Hands over stored classes. */
+        ChicoryCache(byte[] classes) {
+            this(null, null, false, classes);
+        }
+
+        /** Stores what the compiler produces. */
+        ChicoryCache(CodeCache cache, String sha256, boolean interpreted) {
+            this(cache, sha256, interpreted, null);
+        }
+
+        private ChicoryCache(CodeCache cache, String sha256, boolean interpreted, byte[] classes) {
             this.cache = cache;
             this.sha256 = sha256;
-            this.entry = entry;
+            this.interpreted = interpreted;
+            this.classes = classes;
         }
 
         @Override
         public byte[] get(String key) {
-            return entry;
+            return classes;
         }
 
         @Override
         public void putIfAbsent(String key, byte[] data) {
-            cache.write(sha256, data);
+            if (cache != null) {
+                cache.write(sha256, StoredCode.payload(interpreted, data));
+            }
+        }
+    }
+
+    /**
+     * The module without its function bodies, for code that comes compiled from the cache: a large module's bodies
+     * are most of its parse time and of the memory it holds. Each function keeps an empty body, so that the module
+     * has its shape (the compiled classes never read the bodies); the digest is the cache key, which Chicory needs
+     * to take stored code.
+     */
+    private static WasmModule parseWithoutCode(String name, byte[] bytes, String sha256) throws ModuleLoadException {
+        String oversized = ModuleCounts.check(bytes);
+        if (oversized != null) {
+            throw new ModuleLoadException(name + ": malformed module: " + oversized);
+        }
+        WasmModule.Builder module = WasmModule.builder().withValidation(false).withDigest(sha256);
+        Parser.Builder parser = Parser.builder().withValidation(false);
+        for (int id = SectionId.CUSTOM; id <= SectionId.TAG; id++) {
+            if (id != SectionId.CODE) {
+                parser.includeSectionId(id);
+            }
+        }
+        int[] functions = {0};
+        try {
+            parser.build().parse(new ByteArrayInputStream(bytes), section -> {
+                if (section instanceof CustomSection custom) {
+                    module.addCustomSection(custom.name(), custom);
+                } else if (section instanceof TypeSection s) {
+                    module.setTypeSection(s);
+                } else if (section instanceof ImportSection s) {
+                    module.setImportSection(s);
+                } else if (section instanceof FunctionSection s) {
+                    module.setFunctionSection(s);
+                    functions[0] = s.functionCount();
+                } else if (section instanceof TableSection s) {
+                    module.setTableSection(s);
+                } else if (section instanceof MemorySection s) {
+                    module.setMemorySection(s);
+                } else if (section instanceof GlobalSection s) {
+                    module.setGlobalSection(s);
+                } else if (section instanceof ExportSection s) {
+                    module.setExportSection(s);
+                } else if (section instanceof StartSection s) {
+                    module.setStartSection(s);
+                } else if (section instanceof ElementSection s) {
+                    module.setElementSection(s);
+                } else if (section instanceof DataSection s) {
+                    module.setDataSection(s);
+                } else if (section instanceof DataCountSection s) {
+                    module.setDataCountSection(s);
+                } else if (section instanceof TagSection s) {
+                    module.setTagSection(s);
+                }
+            });
+            CodeSection.Builder code = CodeSection.builder();
+            FunctionBody empty = new FunctionBody(List.of(), List.of());
+            for (int i = 0; i < functions[0]; i++) {
+                code.addFunctionBody(empty);
+            }
+            return module.setCodeSection(code.build()).build();
+        } catch (RuntimeException e) {
+            // Bytes that this build parsed and validated before: failing now means the entry is not what it says.
+            throw new ModuleLoadException(name + ": malformed module: " + e.getMessage(), e);
         }
     }
 

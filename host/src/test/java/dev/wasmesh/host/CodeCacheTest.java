@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.wasmesh.host.abi.LogLevel;
 import dev.wasmesh.testsupport.Examples;
+import dev.wasmesh.testsupport.Wat;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.nio.file.Files;
@@ -76,6 +77,86 @@ class CodeCacheTest {
             assertThat(e.usable()).isTrue();
             assertThat(e.sizeBytes()).isEqualTo(Files.size(entry(cache)));
         });
+    }
+
+    @Test
+    void codeFromTheCacheLeavesTheFunctionBodiesUnread() throws Exception {
+        CodeCache cache = new CodeCache(dir);
+        ProxyWasmModule compiled = load(cache);
+        assertThat(bodyInstructions(compiled)).isPositive();
+
+        ProxyWasmModule cached = load(cache);
+        assertThat(cached.codeFromCache()).isTrue();
+        assertThat(cached.wasmModule().codeSection().functionBodyCount())
+                .isEqualTo(compiled.wasmModule().codeSection().functionBodyCount());
+        assertThat(bodyInstructions(cached)).isZero();
+        assertRuns(cached);
+    }
+
+    @Test
+    void aFunctionTooLargeForOneJvmMethodRunsInTheInterpreterAlsoWhenItsCodeComesFromTheCache() throws Exception {
+        byte[] big = Wat.compile(tooLargeForOneMethod(40_000));
+        CodeCache cache = new CodeCache(dir);
+        ProxyWasmModule compiled = ProxyWasmModule.fromBytes("big.wasm", big, ProxyWasmModule.Engine.COMPILER, cache);
+        assertThat(compiled.codeFromCache()).isFalse();
+        assertThat(addsTheHeader(compiled)).isTrue();
+
+        ProxyWasmModule cached = ProxyWasmModule.fromBytes("big.wasm", big, ProxyWasmModule.Engine.COMPILER, cache);
+        assertThat(cached.codeFromCache()).isTrue();
+        assertThat(bodyInstructions(cached)).isPositive();
+        assertThat(addsTheHeader(cached)).isTrue();
+    }
+
+    private static long bodyInstructions(ProxyWasmModule module) {
+        return Stream.of(module.wasmModule().codeSection().functionBodies())
+                .mapToLong(b -> b.instructions().size())
+                .sum();
+    }
+
+    /**
+     * A filter whose response-headers callback adds {@code big: yes} when {@code $big}, a function of
+     * {@code additions} additions (too many for the 64 KiB a JVM method may hold), returns their sum.
+     */
+    private static String tooLargeForOneMethod(int additions) {
+        StringBuilder wat = new StringBuilder();
+        wat.append("""
+                (module
+                  (import "env" "proxy_add_header_map_value"
+                    (func $add_header (param i32 i32 i32 i32 i32) (result i32)))
+                  (memory (export "memory") 1)
+                  (data (i32.const 16) "bigyes")
+                  (global $heap (mut i32) (i32.const 1024))
+                  (func $proxy_abi_version_0_2_1 (export "proxy_abi_version_0_2_1"))
+                  (func $malloc (export "malloc") (param $size i32) (result i32)
+                    (local $at i32)
+                    (local.set $at (global.get $heap))
+                    (global.set $heap (i32.add (global.get $heap) (local.get $size)))
+                    (local.get $at))
+                  (func $proxy_on_context_create (export "proxy_on_context_create") (param i32 i32))
+                  (func $proxy_on_response_headers (export "proxy_on_response_headers")
+                      (param i32 i32 i32) (result i32)
+                """);
+        wat.append("    (if (i32.eq (call $big) (i32.const ").append(additions).append(")) (then\n");
+        wat.append("""
+                      (drop (call $add_header (i32.const 2) (i32.const 16) (i32.const 3) (i32.const 19) (i32.const 3)))))
+                    (i32.const 0))
+                  (func $big (result i32)
+                    (i32.const 0)
+                """);
+        for (int i = 0; i < additions; i++) {
+            wat.append("    i32.const 1\n    i32.add\n");
+        }
+        return wat.append("  ))\n").toString();
+    }
+
+    private static boolean addsTheHeader(ProxyWasmModule module) {
+        PluginConfig config = PluginConfig.builder().name("big").rootId("").build();
+        WasmVm vm = WasmVm.create(module, new HostEnvironment(), config);
+        HttpContext http = vm.createRootContext(config).newHttpContext();
+        HeaderMap response = HeaderMap.of(":status", "200");
+        http.onResponseHeaders(response, true);
+        http.finish();
+        return response.all("big").contains("yes");
     }
 
     @Test
