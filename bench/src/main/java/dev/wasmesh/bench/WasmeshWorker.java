@@ -1,6 +1,5 @@
 package dev.wasmesh.bench;
 
-import dev.wasmesh.host.HeaderMap;
 import dev.wasmesh.host.HostEnvironment;
 import dev.wasmesh.host.HttpContext;
 import dev.wasmesh.host.ModuleLoadException;
@@ -8,6 +7,7 @@ import dev.wasmesh.host.PluginConfig;
 import dev.wasmesh.host.ProxyWasmModule;
 import dev.wasmesh.host.RootContext;
 import dev.wasmesh.host.WasmVm;
+import dev.wasmesh.host.stream.HeaderMap;
 import java.time.Duration;
 
 /** One worker's VM on the wasmesh host with its plugin's root context, serving requests one at a time. */

@@ -6,6 +6,7 @@ import static dev.wasmesh.host.HostFunctions.ok;
 
 import dev.wasmesh.host.abi.AbiException;
 import dev.wasmesh.host.abi.BufferType;
+import dev.wasmesh.host.stream.Body;
 import java.util.EnumSet;
 import java.util.Set;
 

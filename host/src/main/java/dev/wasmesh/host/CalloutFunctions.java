@@ -6,6 +6,7 @@ import static dev.wasmesh.host.HostFunctions.ok;
 
 import dev.wasmesh.host.abi.AbiException;
 import dev.wasmesh.host.internal.HeaderPairs;
+import dev.wasmesh.host.stream.HeaderMap;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;

@@ -4,6 +4,10 @@ import dev.wasmesh.host.abi.AbiException;
 import dev.wasmesh.host.abi.BufferType;
 import dev.wasmesh.host.abi.MapType;
 import dev.wasmesh.host.abi.StreamType;
+import dev.wasmesh.host.internal.envoy.Properties;
+import dev.wasmesh.host.stream.Body;
+import dev.wasmesh.host.stream.HeaderMap;
+import dev.wasmesh.host.stream.StreamInfo;
 import java.util.Optional;
 
 /**
@@ -107,8 +111,8 @@ public abstract class Context {
         throw AbiException.NOT_FOUND;
     }
 
-    /** Stream info for property lookups; root contexts have none. */
-    StreamInfo streamInfo() {
+    /** The stream facts properties are read from; null for a root context, which has no stream. */
+    public StreamInfo streamInfo() {
         return null;
     }
 }

@@ -8,6 +8,8 @@ import dev.wasmesh.host.abi.BufferType;
 import dev.wasmesh.host.abi.LogLevel;
 import dev.wasmesh.host.abi.StreamType;
 import dev.wasmesh.host.internal.HeaderPairs;
+import dev.wasmesh.host.stream.Body;
+import dev.wasmesh.host.stream.LocalResponse;
 
 /**
  * Logging, time, timers, effective context, stream control, local responses, foreign functions, and the 0.1.0

@@ -1,6 +1,7 @@
 package dev.wasmesh.host;
 
 import dev.wasmesh.host.abi.AbiException;
+import dev.wasmesh.host.stream.HeaderMap;
 
 /**
  * What a filter may hand the host as a header, trailer or metadata entry. Envoy checks this only in debug builds

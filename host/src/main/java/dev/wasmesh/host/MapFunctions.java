@@ -9,6 +9,7 @@ import dev.wasmesh.host.abi.AbiVersion;
 import dev.wasmesh.host.abi.MapType;
 import dev.wasmesh.host.abi.Status;
 import dev.wasmesh.host.internal.HeaderPairs;
+import dev.wasmesh.host.stream.HeaderMap;
 
 /**
  * Header maps: request/response headers and trailers, call-out response headers, gRPC metadata. As in Envoy, reads

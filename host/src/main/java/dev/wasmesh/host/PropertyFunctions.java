@@ -4,6 +4,7 @@ import static dev.wasmesh.host.ContextFunctions.effective;
 import static dev.wasmesh.host.HostFunctions.ok;
 
 import dev.wasmesh.host.abi.AbiException;
+import dev.wasmesh.host.stream.StreamInfo;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;

@@ -3,6 +3,11 @@ package dev.wasmesh.host;
 import dev.wasmesh.host.abi.AbiException;
 import dev.wasmesh.host.abi.BufferType;
 import dev.wasmesh.host.abi.Status;
+import dev.wasmesh.host.stream.Body;
+import dev.wasmesh.host.stream.HeaderMap;
+import dev.wasmesh.host.stream.NetworkControl;
+import dev.wasmesh.host.stream.StreamControl;
+import dev.wasmesh.host.stream.StreamInfo;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -43,8 +48,8 @@ public final class RootContext extends Context {
         return config;
     }
 
-    /** As Envoy, the first declaration of a name stands. */
-    void declareProperty(String name, boolean readonly) {
+    /** Envoy's declare_property foreign function: as in Envoy, the first declaration of a name stands. */
+    public void declareProperty(String name, boolean readonly) {
         if (declaredProperties == null) {
             declaredProperties = new HashMap<>();
         }

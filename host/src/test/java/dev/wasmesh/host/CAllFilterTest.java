@@ -5,6 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.wasmesh.host.abi.AbiVersion;
 import dev.wasmesh.host.abi.LogLevel;
+import dev.wasmesh.host.stream.Body;
+import dev.wasmesh.host.stream.HeaderMap;
+import dev.wasmesh.host.stream.LocalResponse;
+import dev.wasmesh.host.stream.StreamInfo;
 import dev.wasmesh.testsupport.Examples;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;

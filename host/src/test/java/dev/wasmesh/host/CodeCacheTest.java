@@ -3,6 +3,7 @@ package dev.wasmesh.host;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.wasmesh.host.abi.LogLevel;
+import dev.wasmesh.host.stream.HeaderMap;
 import dev.wasmesh.testsupport.Examples;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;

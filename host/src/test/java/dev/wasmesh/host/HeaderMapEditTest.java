@@ -3,6 +3,7 @@ package dev.wasmesh.host;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.wasmesh.host.stream.HeaderMap;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;

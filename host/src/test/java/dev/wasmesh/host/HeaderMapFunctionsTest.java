@@ -19,6 +19,8 @@ import dev.wasmesh.host.abi.MapType;
 import dev.wasmesh.host.abi.Status;
 import dev.wasmesh.host.abi.StreamType;
 import dev.wasmesh.host.internal.HeaderPairs;
+import dev.wasmesh.host.stream.Body;
+import dev.wasmesh.host.stream.HeaderMap;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;

@@ -1,7 +1,16 @@
-package dev.wasmesh.host;
+package dev.wasmesh.host.internal.envoy;
 
+import dev.wasmesh.host.Context;
+import dev.wasmesh.host.HostEnvironment;
+import dev.wasmesh.host.NetworkContext;
+import dev.wasmesh.host.PluginConfig;
 import dev.wasmesh.host.abi.MapType;
 import dev.wasmesh.host.internal.HeaderPairs;
+import dev.wasmesh.host.stream.HeaderMap;
+import dev.wasmesh.host.stream.Metadata;
+import dev.wasmesh.host.stream.NodeInfo;
+import dev.wasmesh.host.stream.StreamInfo;
+import dev.wasmesh.host.stream.TlsInfo;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -12,7 +21,7 @@ import java.util.Set;
  * Envoy's attributes as proxy_get_property answers them: strings raw, integers as 8-byte little-endian, booleans as
  * one byte, timestamps and durations as 8-byte nanoseconds, maps in the header-pairs encoding.
  */
-final class Properties {
+public final class Properties {
     private Properties() {}
 
     /**
@@ -44,7 +53,7 @@ final class Properties {
             "listener_metadata",
             "upstream_host_metadata");
 
-    static boolean isAttribute(String name) {
+    public static boolean isAttribute(String name) {
         return ATTRIBUTES.contains(name);
     }
 
@@ -65,7 +74,7 @@ final class Properties {
         return new byte[] {(byte) (b ? 1 : 0)};
     }
 
-    static Optional<byte[]> resolve(Context ctx, String[] path) {
+    public static Optional<byte[]> resolve(Context ctx, String[] path) {
         PluginConfig plugin = ctx.plugin();
         switch (path[0]) {
             case "plugin_name":

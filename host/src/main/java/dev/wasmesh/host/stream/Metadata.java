@@ -1,5 +1,6 @@
-package dev.wasmesh.host;
+package dev.wasmesh.host.stream;
 
+import dev.wasmesh.host.internal.envoy.PropertyValues;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;

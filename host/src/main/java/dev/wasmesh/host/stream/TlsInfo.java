@@ -1,4 +1,4 @@
-package dev.wasmesh.host;
+package dev.wasmesh.host.stream;
 
 import java.util.Objects;
 

@@ -1,4 +1,4 @@
-package dev.wasmesh.host;
+package dev.wasmesh.host.stream;
 
 import java.util.HashMap;
 import java.util.Map;
@@ -140,7 +140,7 @@ public final class StreamInfo {
     }
 
     /** Whether the stream has a route, looked up now if need be. */
-    boolean routeKnown() {
+    public boolean routeKnown() {
         if (!routeFound && !lookedUp && routeLookup != null) {
             lookedUp = true; // a lookup that finds no route is not repeated for every attribute read
             routeLookup.run();
@@ -202,7 +202,8 @@ public final class StreamInfo {
         return this;
     }
 
-    byte[] attribute(String[] path) {
+    /** The attribute the embedder gave at exactly this path, or null. */
+    public byte[] attribute(String[] path) {
         return attributes == null ? null : attributes.get(String.join("\0", path));
     }
 
@@ -210,18 +211,19 @@ public final class StreamInfo {
      * proxy_set_property: as Envoy, the value goes into the stream's filter state (which every filter of the stream
      * shares) under the whole path as the filter sent it.
      */
-    void setFilterState(String key, byte[] value) {
+    public void setFilterState(String key, byte[] value) {
         if (filterState == null) {
             filterState = new HashMap<>();
         }
         filterState.put(key, value.clone());
     }
 
-    byte[] filterState(String key) {
+    /** The value proxy_set_property stored under {@code key}, or null. */
+    public byte[] filterState(String key) {
         return filterState == null ? null : filterState.get(key);
     }
 
-    boolean hasFilterState(String key) {
+    public boolean hasFilterState(String key) {
         return filterState != null && filterState.containsKey(key);
     }
 

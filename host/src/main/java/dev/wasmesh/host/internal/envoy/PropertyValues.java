@@ -1,6 +1,8 @@
-package dev.wasmesh.host;
+package dev.wasmesh.host.internal.envoy;
 
 import dev.wasmesh.host.abi.AbiException;
+import dev.wasmesh.host.stream.Metadata;
+import dev.wasmesh.host.stream.NodeInfo;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -17,7 +19,7 @@ import java.util.Optional;
  * (a list's items as keys with empty values), messages in their protobuf encoding, and a Struct's null fails
  * ({@code SERIALIZATION_FAILURE}), since Envoy's serializer has no case for it.
  */
-final class PropertyValues {
+public final class PropertyValues {
     private PropertyValues() {}
 
     /** A protobuf message: its fields by name as CEL sees them (well-known types unwrapped) and its encoding. */
@@ -193,7 +195,7 @@ final class PropertyValues {
         return buf.array();
     }
 
-    static byte[] encodeStruct(Map<String, Object> struct) {
+    public static byte[] encodeStruct(Map<String, Object> struct) {
         Proto p = new Proto();
         struct.forEach((k, v) ->
                 p.message(1, new Proto().string(1, k).message(2, encodeValue(v)).bytes()));

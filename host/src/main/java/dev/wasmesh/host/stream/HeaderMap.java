@@ -1,4 +1,4 @@
-package dev.wasmesh.host;
+package dev.wasmesh.host.stream;
 
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;

@@ -1,6 +1,10 @@
-package dev.wasmesh.host;
+package dev.wasmesh.host.internal.envoy;
 
+import dev.wasmesh.host.Context;
+import dev.wasmesh.host.GuestLimits;
+import dev.wasmesh.host.HostEnvironment;
 import dev.wasmesh.host.abi.AbiException;
+import dev.wasmesh.host.stream.StreamInfo;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -17,10 +21,10 @@ import java.util.zip.Inflater;
  * ({@code expr_create}, {@code expr_evaluate}, {@code expr_delete}) are not registered, so they answer NOT_FOUND, as
  * in an Envoy built without its CEL parser.
  */
-final class EnvoyForeignFunctions {
+public final class EnvoyForeignFunctions {
     private EnvoyForeignFunctions() {}
 
-    static void registerAll(HostEnvironment env) {
+    public static void registerAll(HostEnvironment env) {
         env.registerForeignFunction("compress", (args, caller) -> compress(args));
         env.registerForeignFunction("uncompress", (args, caller) -> uncompress(args));
         env.registerForeignFunction("clear_route_cache", (args, caller) -> {
@@ -106,17 +110,17 @@ final class EnvoyForeignFunctions {
     }
 
     /** A minimal protobuf reader for the argument messages above: malformed input → BAD_ARGUMENT. */
-    static final class ProtoReader {
+    public static final class ProtoReader {
         private ProtoReader() {}
 
-        static final class Fields {
+        public static final class Fields {
             private final Map<Integer, Object> last = new HashMap<>();
 
             String string(int field) {
                 return new String(bytes(field), StandardCharsets.UTF_8);
             }
 
-            byte[] bytes(int field) {
+            public byte[] bytes(int field) {
                 Object v = last.get(field);
                 if (v == null) {
                     return new byte[0];
@@ -139,7 +143,7 @@ final class EnvoyForeignFunctions {
             }
         }
 
-        static Fields read(byte[] in) {
+        public static Fields read(byte[] in) {
             Fields f = new Fields();
             int[] pos = {0};
             while (pos[0] < in.length) {
