@@ -1,6 +1,9 @@
 package dev.wasmesh.host;
 
 import dev.wasmesh.host.internal.envoy.EnvoyForeignFunctions;
+import dev.wasmesh.host.shared.Metrics;
+import dev.wasmesh.host.shared.SharedData;
+import dev.wasmesh.host.shared.SharedQueues;
 import dev.wasmesh.host.stream.NodeInfo;
 import java.util.Map;
 import java.util.Objects;

@@ -6,6 +6,7 @@ import static dev.wasmesh.host.HostFunctions.ok;
 import com.dylibso.chicory.wasm.types.ValType;
 import dev.wasmesh.host.abi.AbiException;
 import dev.wasmesh.host.abi.MetricType;
+import dev.wasmesh.host.shared.Metrics;
 
 /** Counters, gauges and histograms; see {@link Metrics} for Envoy's rules per type. */
 final class MetricFunctions {

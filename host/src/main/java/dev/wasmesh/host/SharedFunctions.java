@@ -5,6 +5,7 @@ import static dev.wasmesh.host.HostFunctions.i32;
 import static dev.wasmesh.host.HostFunctions.ok;
 
 import dev.wasmesh.host.abi.AbiException;
+import dev.wasmesh.host.shared.SharedData;
 
 /** Shared data (process-wide, with CAS) and shared queues. */
 final class SharedFunctions {

@@ -1,5 +1,6 @@
-package dev.wasmesh.host;
+package dev.wasmesh.host.shared;
 
+import dev.wasmesh.host.GuestLimits;
 import dev.wasmesh.host.abi.AbiException;
 import dev.wasmesh.host.abi.MetricType;
 import java.util.ArrayList;

@@ -1,5 +1,6 @@
-package dev.wasmesh.host;
+package dev.wasmesh.host.shared;
 
+import dev.wasmesh.host.GuestMemoryBudget;
 import dev.wasmesh.host.abi.AbiException;
 import java.util.Map;
 import java.util.Optional;
