@@ -49,7 +49,7 @@ public final class RootContext extends Context {
     }
 
     /** Envoy's declare_property foreign function: as in Envoy, the first declaration of a name stands. */
-    public void declareProperty(String name, boolean readonly) {
+    void declareProperty(String name, boolean readonly) {
         if (declaredProperties == null) {
             declaredProperties = new HashMap<>();
         }

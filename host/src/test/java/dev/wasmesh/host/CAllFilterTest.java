@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.wasmesh.host.abi.AbiVersion;
 import dev.wasmesh.host.abi.LogLevel;
+import dev.wasmesh.host.module.ModuleLoadException;
+import dev.wasmesh.host.module.ProxyWasmModule;
 import dev.wasmesh.host.shared.Metrics;
 import dev.wasmesh.host.stream.Body;
 import dev.wasmesh.host.stream.HeaderMap;

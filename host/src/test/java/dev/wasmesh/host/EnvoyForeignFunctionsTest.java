@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.wasmesh.host.abi.Status;
 import dev.wasmesh.host.internal.envoy.EnvoyForeignFunctions;
+import dev.wasmesh.host.module.ProxyWasmModule;
 import dev.wasmesh.host.stream.HeaderMap;
 import dev.wasmesh.host.stream.Metadata;
 import dev.wasmesh.host.stream.NodeInfo;

@@ -7,6 +7,8 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
 import com.dylibso.chicory.wasm.ChicoryException;
 import dev.wasmesh.host.abi.AbiVersion;
 import dev.wasmesh.host.abi.Status;
+import dev.wasmesh.host.internal.functions.ProcExitException;
+import dev.wasmesh.host.module.ProxyWasmModule;
 import dev.wasmesh.host.stream.Body;
 import dev.wasmesh.host.stream.HeaderMap;
 import java.time.Duration;

@@ -1,7 +1,7 @@
 package dev.wasmesh.testing.scenario;
 
-import dev.wasmesh.host.ProxyWasmModule;
 import dev.wasmesh.host.WasmFailureException;
+import dev.wasmesh.host.module.ProxyWasmModule;
 import dev.wasmesh.host.stream.HeaderMap;
 import dev.wasmesh.testing.FilterLoadException;
 import dev.wasmesh.testing.HarnessBuilder;

@@ -1,6 +1,7 @@
 package dev.wasmesh.host.internal.envoy;
 
 import dev.wasmesh.host.Context;
+import dev.wasmesh.host.GuestAccess;
 import dev.wasmesh.host.GuestLimits;
 import dev.wasmesh.host.HostEnvironment;
 import dev.wasmesh.host.abi.AbiException;
@@ -105,7 +106,7 @@ public final class EnvoyForeignFunctions {
         f.varint(3);
         f.bytes(4);
         f.varint(5);
-        caller.rootContext().declareProperty(name, readonly);
+        GuestAccess.declareProperty(caller.rootContext(), name, readonly);
         return new byte[0];
     }
 

@@ -1,4 +1,4 @@
-package dev.wasmesh.host;
+package dev.wasmesh.host.module;
 
 import com.dylibso.chicory.compiler.Cache;
 import com.dylibso.chicory.compiler.InterpreterFallback;
@@ -15,6 +15,7 @@ import com.dylibso.chicory.wasm.types.FunctionType;
 import com.dylibso.chicory.wasm.types.Import;
 import com.dylibso.chicory.wasm.types.NameCustomSection;
 import dev.wasmesh.host.abi.AbiVersion;
+import dev.wasmesh.host.internal.functions.HostFunctions;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -329,11 +330,13 @@ public final class ProxyWasmModule {
         return sizeBytes;
     }
 
-    WasmModule wasmModule() {
+    /** The parsed module, as Chicory instantiates it. */
+    public WasmModule wasmModule() {
         return module;
     }
 
-    Function<Instance, Machine> machineFactory() {
+    /** The compiled code's machine, or null for the interpreter. */
+    public Function<Instance, Machine> machineFactory() {
         return machineFactory;
     }
 
@@ -342,11 +345,13 @@ public final class ProxyWasmModule {
         return codeFromCache;
     }
 
-    Set<String> functionImports() {
+    /** The module's function imports as module and name joined by NUL: the host functions each VM binds. */
+    public Set<String> functionImports() {
         return functionImports;
     }
 
-    String allocator() {
+    /** The export the host allocates guest memory with. */
+    public String allocator() {
         return allocator;
     }
 
@@ -354,7 +359,7 @@ public final class ProxyWasmModule {
         return exportedFunctions.containsKey(export);
     }
 
-    Optional<FunctionType> exportType(String export) {
+    public Optional<FunctionType> exportType(String export) {
         return Optional.ofNullable(exportedFunctions.get(export));
     }
 
@@ -363,7 +368,7 @@ public final class ProxyWasmModule {
     }
 
     /** The name-section name of function {@code index}, or {@code func[index]}. */
-    String functionName(int index) {
+    public String functionName(int index) {
         String n = names == null ? null : names.nameOfFunction(index);
         return n == null ? "func[" + index + "]" : n;
     }

@@ -1,11 +1,12 @@
-package dev.wasmesh.host;
+package dev.wasmesh.host.internal.functions;
 
 import com.dylibso.chicory.runtime.ImportFunction;
+import dev.wasmesh.host.WasmVm;
 import java.util.List;
 import java.util.Set;
 
 /** The env.proxy_* imports, assembled from one class per concern. */
-final class ProxyFunctions {
+public final class ProxyFunctions {
     private final WasmVm vm;
     private final Set<String> wanted;
 

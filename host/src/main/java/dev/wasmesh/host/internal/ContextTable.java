@@ -1,18 +1,20 @@
-package dev.wasmesh.host;
+package dev.wasmesh.host.internal;
+
+import dev.wasmesh.host.Context;
 
 /**
  * A VM's live contexts by id: an open-addressing table with int keys. Every request puts and removes one context,
  * and a {@code HashMap<Integer, Context>} boxed the id and allocated a node for each. Not thread-safe, like the VM.
  */
-final class ContextTable {
+public final class ContextTable {
     private Context[] slots = new Context[16]; // a power of two, at most half full
     private int size;
 
-    int size() {
+    public int size() {
         return size;
     }
 
-    Context get(int id) {
+    public Context get(int id) {
         int mask = slots.length - 1;
         for (int i = id & mask; ; i = (i + 1) & mask) {
             Context c = slots[i];
@@ -23,7 +25,7 @@ final class ContextTable {
     }
 
     /** Adds {@code ctx}; ids are unique within a VM, so it is never already present. */
-    void put(Context ctx) {
+    public void put(Context ctx) {
         if (2 * (size + 1) > slots.length) {
             Context[] old = slots;
             slots = new Context[old.length * 2];
@@ -46,7 +48,7 @@ final class ContextTable {
         slots[i] = ctx;
     }
 
-    void remove(int id) {
+    public void remove(int id) {
         int mask = slots.length - 1;
         int i = id & mask;
         while (slots[i] != null && slots[i].id() != id) {

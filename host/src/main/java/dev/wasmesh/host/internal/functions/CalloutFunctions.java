@@ -1,18 +1,25 @@
-package dev.wasmesh.host;
+package dev.wasmesh.host.internal.functions;
 
-import static dev.wasmesh.host.ContextFunctions.effective;
-import static dev.wasmesh.host.HostFunctions.i32;
-import static dev.wasmesh.host.HostFunctions.ok;
+import static dev.wasmesh.host.internal.functions.ContextFunctions.effective;
+import static dev.wasmesh.host.internal.functions.HostFunctions.i32;
+import static dev.wasmesh.host.internal.functions.HostFunctions.ok;
 
+import dev.wasmesh.host.CallTransport;
+import dev.wasmesh.host.GrpcCallout;
+import dev.wasmesh.host.GuestAccess;
+import dev.wasmesh.host.HttpCallout;
+import dev.wasmesh.host.RootContext;
+import dev.wasmesh.host.WasmVm;
 import dev.wasmesh.host.abi.AbiException;
 import dev.wasmesh.host.internal.HeaderPairs;
+import dev.wasmesh.host.internal.HeaderRules;
 import dev.wasmesh.host.stream.HeaderMap;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
 
 /** HTTP call-outs and gRPC calls and streams, handed to the environment's {@link CallTransport}. */
-final class CalloutFunctions {
+public final class CalloutFunctions {
     /** Call-out kinds, the low two bits of their tokens (as in Envoy). */
     static final int HTTP_CALL = 0;
 
@@ -43,11 +50,11 @@ final class CalloutFunctions {
                 throw AbiException.BAD_ARGUMENT;
             }
             RootContext root = effective(vm).rootContext();
-            int token = vm.nextCalloutToken(HTTP_CALL);
+            int token = GuestAccess.nextCalloutToken(vm, HTTP_CALL);
             vm.memory().writeU32(a[9], token);
-            HttpCallout call =
-                    new HttpCallout(root, token, cluster, headers, body, trailers, Duration.ofMillis(timeoutMillis));
-            root.registerHttpCall(call);
+            HttpCallout call = GuestAccess.newHttpCall(
+                    root, token, cluster, headers, body, trailers, Duration.ofMillis(timeoutMillis));
+            GuestAccess.registerHttpCall(root, call);
             vm.env().transport().httpCall(call);
             return ok();
         });
@@ -69,24 +76,26 @@ final class CalloutFunctions {
             if (kind(a[0]) != GRPC_STREAM) {
                 throw AbiException.BAD_ARGUMENT;
             }
-            effective(vm).rootContext().grpcCall(i32(a[0])).send(message, a[3] != 0);
+            GuestAccess.send(GuestAccess.grpcCall(effective(vm).rootContext(), i32(a[0])), message, a[3] != 0);
             return ok();
         });
         b.add("proxy_grpc_cancel", 1, a -> {
             requireGrpc(a[0]);
-            effective(vm).rootContext().removeGrpcCall(i32(a[0])).cancel();
+            GuestAccess.cancel(GuestAccess.removeGrpcCall(effective(vm).rootContext(), i32(a[0])));
             return ok();
         });
         b.add("proxy_grpc_close", 1, a -> {
             requireGrpc(a[0]);
             RootContext root = effective(vm).rootContext();
-            GrpcCallout call = root.grpcCall(i32(a[0]));
+            GrpcCallout call = GuestAccess.grpcCall(root, i32(a[0]));
             if (!call.streaming()) {
-                root.removeGrpcCall(call.token()).cancel(); // as Envoy: closing a unary call cancels it
+                GuestAccess.cancel(
+                        GuestAccess.removeGrpcCall(root, call.token())); // as Envoy: closing a unary call cancels it
             } else {
-                call.closeFromFilter();
-                if (call.remoteClosed()) {
-                    root.removeGrpcCall(call.token()); // as Envoy: closed on both sides, the stream is gone
+                GuestAccess.closeFromFilter(call);
+                if (GuestAccess.remoteClosed(call)) {
+                    GuestAccess.removeGrpcCall(
+                            root, call.token()); // as Envoy: closed on both sides, the stream is gone
                 }
                 // otherwise the token stays known until the server's close has been delivered
             }
@@ -117,9 +126,9 @@ final class CalloutFunctions {
             throw AbiException.BAD_ARGUMENT;
         }
         RootContext root = effective(vm).rootContext();
-        return new GrpcCallout(
+        return GuestAccess.newGrpcCall(
                 root,
-                vm.nextCalloutToken(streaming ? GRPC_STREAM : GRPC_CALL),
+                GuestAccess.nextCalloutToken(vm, streaming ? GRPC_STREAM : GRPC_CALL),
                 target.cluster,
                 service,
                 method,
@@ -130,7 +139,7 @@ final class CalloutFunctions {
     }
 
     private static void start(WasmVm vm, GrpcCallout call) {
-        call.origin().registerGrpcCall(call);
+        GuestAccess.registerGrpcCall(call.origin(), call);
         vm.env().transport().grpcCall(call);
     }
 

@@ -1,9 +1,8 @@
-package dev.wasmesh.host;
+package dev.wasmesh.host.stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.wasmesh.host.stream.HeaderMap;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;

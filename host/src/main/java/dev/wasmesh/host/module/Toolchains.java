@@ -1,4 +1,4 @@
-package dev.wasmesh.host;
+package dev.wasmesh.host.module;
 
 import com.dylibso.chicory.wasm.WasmModule;
 import com.dylibso.chicory.wasm.types.DataSegment;

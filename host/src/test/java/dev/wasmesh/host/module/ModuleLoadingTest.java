@@ -1,8 +1,13 @@
-package dev.wasmesh.host;
+package dev.wasmesh.host.module;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.wasmesh.host.HostEnvironment;
+import dev.wasmesh.host.PluginConfig;
+import dev.wasmesh.host.WasmFailure;
+import dev.wasmesh.host.WasmFailureException;
+import dev.wasmesh.host.WasmVm;
 import dev.wasmesh.host.abi.AbiVersion;
 import dev.wasmesh.testsupport.Wat;
 import java.nio.charset.StandardCharsets;

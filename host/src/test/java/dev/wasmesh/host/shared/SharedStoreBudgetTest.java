@@ -1,12 +1,11 @@
-package dev.wasmesh.host;
+package dev.wasmesh.host.shared;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.wasmesh.host.GuestMemoryBudget;
 import dev.wasmesh.host.abi.AbiException;
 import dev.wasmesh.host.abi.Status;
-import dev.wasmesh.host.shared.SharedData;
-import dev.wasmesh.host.shared.SharedQueues;
 import org.junit.jupiter.api.Test;
 
 /** Shared data and queued messages count against the guest memory budget, so a guest cannot fill the heap. */

@@ -1,13 +1,20 @@
-package dev.wasmesh.host;
+package dev.wasmesh.host.internal.functions;
 
-import static dev.wasmesh.host.HostFunctions.i32;
-import static dev.wasmesh.host.HostFunctions.ok;
+import static dev.wasmesh.host.internal.functions.HostFunctions.i32;
+import static dev.wasmesh.host.internal.functions.HostFunctions.ok;
 
+import dev.wasmesh.host.Context;
+import dev.wasmesh.host.ForeignFunction;
+import dev.wasmesh.host.GuestAccess;
+import dev.wasmesh.host.HttpContext;
+import dev.wasmesh.host.RootContext;
+import dev.wasmesh.host.WasmVm;
 import dev.wasmesh.host.abi.AbiException;
 import dev.wasmesh.host.abi.BufferType;
 import dev.wasmesh.host.abi.LogLevel;
 import dev.wasmesh.host.abi.StreamType;
 import dev.wasmesh.host.internal.HeaderPairs;
+import dev.wasmesh.host.internal.HeaderRules;
 import dev.wasmesh.host.stream.Body;
 import dev.wasmesh.host.stream.LocalResponse;
 
@@ -15,7 +22,7 @@ import dev.wasmesh.host.stream.LocalResponse;
  * Logging, time, timers, effective context, stream control, local responses, foreign functions, and the 0.1.0
  * names of some of these.
  */
-final class ContextFunctions {
+public final class ContextFunctions {
     private ContextFunctions() {}
 
     static Context effective(WasmVm vm) {
@@ -41,7 +48,7 @@ final class ContextFunctions {
             return ok();
         });
         b.add("proxy_set_tick_period_milliseconds", 1, a -> {
-            effective(vm).rootContext().tickPeriodMillis(a[0] & 0xFFFFFFFFL);
+            GuestAccess.tickPeriodMillis(effective(vm).rootContext(), a[0] & 0xFFFFFFFFL);
             return ok();
         });
         b.add("proxy_set_effective_context", 1, a -> {
@@ -51,15 +58,15 @@ final class ContextFunctions {
             return ok();
         });
         b.add("proxy_done", 0, a -> {
-            effective(vm).done();
+            GuestAccess.done(effective(vm));
             return ok();
         });
         b.add("proxy_continue_stream", 1, a -> {
-            effective(vm).continueStream(StreamType.ofCode(i32(a[0])));
+            GuestAccess.continueStream(effective(vm), StreamType.ofCode(i32(a[0])));
             return ok();
         });
         b.add("proxy_close_stream", 1, a -> {
-            effective(vm).closeStream(StreamType.ofCode(i32(a[0])));
+            GuestAccess.closeStream(effective(vm), StreamType.ofCode(i32(a[0])));
             return ok();
         });
         b.add("proxy_send_local_response", 8, a -> {
@@ -72,10 +79,12 @@ final class ContextFunctions {
                 if (status < 100 || status > 999) {
                     throw AbiException.BAD_ARGUMENT;
                 }
-                http.sendLocalResponse(new LocalResponse(
-                        status, details, body, HeaderRules.check(HeaderPairs.decode(headers)), i32(a[7])));
+                GuestAccess.sendLocalResponse(
+                        http,
+                        new LocalResponse(
+                                status, details, body, HeaderRules.check(HeaderPairs.decode(headers)), i32(a[7])));
             }
-            vm.localReplySent();
+            GuestAccess.localReplySent(vm);
             return ok();
         });
         b.add("proxy_call_foreign_function", 6, a -> {
@@ -88,8 +97,8 @@ final class ContextFunctions {
         });
         b.add("proxy_get_status", 3, a -> {
             RootContext root = effective(vm).rootContext();
-            vm.memory().writeU32(a[0], root.statusCode());
-            vm.memory().returnString(root.statusMessage(), a[1], a[2]);
+            vm.memory().writeU32(a[0], GuestAccess.statusCode(root));
+            vm.memory().returnString(GuestAccess.statusMessage(root), a[1], a[2]);
             return ok();
         });
 
@@ -103,11 +112,11 @@ final class ContextFunctions {
             return ok();
         });
         b.add("proxy_continue_request", 0, a -> {
-            effective(vm).continueStream(StreamType.HTTP_REQUEST);
+            GuestAccess.continueStream(effective(vm), StreamType.HTTP_REQUEST);
             return ok();
         });
         b.add("proxy_continue_response", 0, a -> {
-            effective(vm).continueStream(StreamType.HTTP_RESPONSE);
+            GuestAccess.continueStream(effective(vm), StreamType.HTTP_RESPONSE);
             return ok();
         });
         // The proxy picks the route after the filter chain has run, so there is no cached route to clear.

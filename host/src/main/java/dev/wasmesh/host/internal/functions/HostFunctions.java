@@ -1,9 +1,10 @@
-package dev.wasmesh.host;
+package dev.wasmesh.host.internal.functions;
 
 import com.dylibso.chicory.runtime.HostFunction;
 import com.dylibso.chicory.runtime.ImportFunction;
 import com.dylibso.chicory.wasm.types.FunctionType;
 import com.dylibso.chicory.wasm.types.ValType;
+import dev.wasmesh.host.WasmVm;
 import dev.wasmesh.host.abi.AbiException;
 import dev.wasmesh.host.abi.Status;
 import dev.wasmesh.host.internal.GuestMemory;
@@ -17,7 +18,7 @@ import java.util.stream.Collectors;
  * Binds the host side of the ABI to a VM: every proxy-wasm function (0.1.0 to 0.2.1), WASI under both of its module
  * names, and the few extras SDKs import. The groups live in their own classes; this one owns the import table.
  */
-final class HostFunctions {
+public final class HostFunctions {
     /** The body of an ABI function: takes the raw arguments, returns a status (AbiException for errors). */
     @FunctionalInterface
     interface Impl {
@@ -49,11 +50,11 @@ final class HostFunctions {
         this.wanted = wanted;
     }
 
-    static String key(String module, String name) {
+    public static String key(String module, String name) {
         return module + "\0" + name;
     }
 
-    static boolean provides(String module, String name) {
+    public static boolean provides(String module, String name) {
         return PROVIDED.contains(key(module, name));
     }
 
@@ -61,7 +62,7 @@ final class HostFunctions {
      * The host functions for one VM. Only the {@code wanted} ones (a module's imports, as {@link #key}s) are built,
      * since instantiating all of them (about a hundred) was a quarter of a small filter's start-up; null builds all.
      */
-    static List<ImportFunction> create(WasmVm vm, Set<String> wanted) {
+    public static List<ImportFunction> create(WasmVm vm, Set<String> wanted) {
         List<ImportFunction> all = new ArrayList<>();
         all.addAll(new ProxyFunctions(vm, wanted).functions());
         all.addAll(new WasiFunctions(vm, "wasi_snapshot_preview1", wanted).functions());

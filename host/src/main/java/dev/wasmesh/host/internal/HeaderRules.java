@@ -1,4 +1,4 @@
-package dev.wasmesh.host;
+package dev.wasmesh.host.internal;
 
 import dev.wasmesh.host.abi.AbiException;
 import dev.wasmesh.host.stream.HeaderMap;
@@ -8,18 +8,18 @@ import dev.wasmesh.host.stream.HeaderMap;
  * and leaves the rest to its codecs; wasmesh refuses it at the host boundary, so a CR or LF can never split a header
  * line on the wire and a NUL can never cut one short.
  */
-final class HeaderRules {
+public final class HeaderRules {
     private HeaderRules() {}
 
     /** BAD_ARGUMENT unless the name is non-empty and neither part contains CR, LF or NUL. */
-    static void check(String name, String value) {
+    public static void check(String name, String value) {
         if (name.isEmpty() || !safe(name) || !safe(value)) {
             throw AbiException.BAD_ARGUMENT;
         }
     }
 
     /** {@link #check} for every entry; returns the map for chaining. */
-    static HeaderMap check(HeaderMap map) {
+    public static HeaderMap check(HeaderMap map) {
         for (int i = 0; i < map.size(); i++) {
             check(map.nameAt(i), map.valueAt(i));
         }
@@ -27,7 +27,7 @@ final class HeaderRules {
     }
 
     /** Whether {@code s} has no CR, LF or NUL. */
-    static boolean safe(String s) {
+    public static boolean safe(String s) {
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
             if (c == '\r' || c == '\n' || c == 0) {

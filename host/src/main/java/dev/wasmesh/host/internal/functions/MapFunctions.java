@@ -1,14 +1,18 @@
-package dev.wasmesh.host;
+package dev.wasmesh.host.internal.functions;
 
-import static dev.wasmesh.host.ContextFunctions.effective;
-import static dev.wasmesh.host.HostFunctions.i32;
-import static dev.wasmesh.host.HostFunctions.ok;
+import static dev.wasmesh.host.internal.functions.ContextFunctions.effective;
+import static dev.wasmesh.host.internal.functions.HostFunctions.i32;
+import static dev.wasmesh.host.internal.functions.HostFunctions.ok;
 
+import dev.wasmesh.host.Context;
+import dev.wasmesh.host.GuestAccess;
+import dev.wasmesh.host.WasmVm;
 import dev.wasmesh.host.abi.AbiException;
 import dev.wasmesh.host.abi.AbiVersion;
 import dev.wasmesh.host.abi.MapType;
 import dev.wasmesh.host.abi.Status;
 import dev.wasmesh.host.internal.HeaderPairs;
+import dev.wasmesh.host.internal.HeaderRules;
 import dev.wasmesh.host.stream.HeaderMap;
 
 /**
@@ -16,13 +20,13 @@ import dev.wasmesh.host.stream.HeaderMap;
  * see a stream's maps while they are available plus call-out maps during their callbacks; writes and sizes reach
  * only the stream's own four maps, and a map that cannot be reached now is BAD_ARGUMENT.
  */
-final class MapFunctions {
+public final class MapFunctions {
     private static final byte[] NONE = new byte[0];
 
     private MapFunctions() {}
 
     private static HeaderMap mutable(WasmVm vm, MapType type) {
-        HeaderMap map = effective(vm).mutableHeaderMapOrNull(type);
+        HeaderMap map = GuestAccess.mutableHeaderMap(effective(vm), type);
         if (map == null) {
             throw AbiException.BAD_ARGUMENT;
         }
@@ -32,7 +36,7 @@ final class MapFunctions {
     static void register(HostFunctions b, WasmVm vm) {
         b.add("proxy_get_header_map_pairs", 3, a -> {
             // A map that is not there reads as empty, and an empty map is handed over as 0 bytes, as in Envoy.
-            HeaderMap map = effective(vm).headerMapOrNull(MapType.ofCode(i32(a[0])));
+            HeaderMap map = GuestAccess.headerMap(effective(vm), MapType.ofCode(i32(a[0])));
             vm.memory().returnBytes(map == null || map.isEmpty() ? NONE : HeaderPairs.encode(map), a[1], a[2]);
             return ok();
         });
@@ -52,8 +56,8 @@ final class MapFunctions {
             MapType type = MapType.ofCode(i32(a[0]));
             String key = vm.memory().readByteString(a[1], a[2]);
             Context ctx = effective(vm);
-            HeaderMap map = ctx.headerMapOrNull(type);
-            if (map == null && !ctx.inAccessLog()) {
+            HeaderMap map = GuestAccess.headerMap(ctx, type);
+            if (map == null && !GuestAccess.inAccessLog(ctx)) {
                 throw AbiException.BAD_ARGUMENT;
             }
             // In proxy_on_log a missing map reads like a missing key.

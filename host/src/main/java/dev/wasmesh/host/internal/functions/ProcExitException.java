@@ -1,7 +1,7 @@
-package dev.wasmesh.host;
+package dev.wasmesh.host.internal.functions;
 
 /** WASI proc_exit: unwinds the guest. Exit code 0 during start-up is a normal end of a command-style _start. */
-final class ProcExitException extends RuntimeException {
+public final class ProcExitException extends RuntimeException {
     private static final long serialVersionUID = 1L;
     private final int exitCode;
 
@@ -10,7 +10,7 @@ final class ProcExitException extends RuntimeException {
         this.exitCode = exitCode;
     }
 
-    int exitCode() {
+    public int exitCode() {
         return exitCode;
     }
 }

@@ -1,4 +1,4 @@
-package dev.wasmesh.host;
+package dev.wasmesh.host.module;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,8 +1,11 @@
-package dev.wasmesh.host;
+package dev.wasmesh.host.internal.functions;
 
-import static dev.wasmesh.host.ContextFunctions.effective;
-import static dev.wasmesh.host.HostFunctions.ok;
+import static dev.wasmesh.host.internal.functions.ContextFunctions.effective;
+import static dev.wasmesh.host.internal.functions.HostFunctions.ok;
 
+import dev.wasmesh.host.Context;
+import dev.wasmesh.host.GuestAccess;
+import dev.wasmesh.host.WasmVm;
 import dev.wasmesh.host.abi.AbiException;
 import dev.wasmesh.host.stream.StreamInfo;
 import java.nio.charset.StandardCharsets;
@@ -10,7 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** proxy_get_property and proxy_set_property; paths are NUL-separated segments. */
-final class PropertyFunctions {
+public final class PropertyFunctions {
     private PropertyFunctions() {}
 
     /**
@@ -50,7 +53,7 @@ final class PropertyFunctions {
             if (info == null) {
                 throw AbiException.NOT_FOUND; // as Envoy: a value lives in a stream's state, and a root has none
             }
-            if (ctx.rootContext().readonlyProperty(key) && info.hasFilterState(key)) {
+            if (GuestAccess.readonlyProperty(ctx.rootContext(), key) && info.hasFilterState(key)) {
                 throw AbiException.BAD_ARGUMENT; // declare_property(readonly): set once
             }
             info.setFilterState(key, value);

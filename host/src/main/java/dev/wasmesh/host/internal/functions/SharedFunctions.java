@@ -1,14 +1,17 @@
-package dev.wasmesh.host;
+package dev.wasmesh.host.internal.functions;
 
-import static dev.wasmesh.host.ContextFunctions.effective;
-import static dev.wasmesh.host.HostFunctions.i32;
-import static dev.wasmesh.host.HostFunctions.ok;
+import static dev.wasmesh.host.internal.functions.ContextFunctions.effective;
+import static dev.wasmesh.host.internal.functions.HostFunctions.i32;
+import static dev.wasmesh.host.internal.functions.HostFunctions.ok;
 
+import dev.wasmesh.host.GuestAccess;
+import dev.wasmesh.host.RootContext;
+import dev.wasmesh.host.WasmVm;
 import dev.wasmesh.host.abi.AbiException;
 import dev.wasmesh.host.shared.SharedData;
 
 /** Shared data (process-wide, with CAS) and shared queues. */
-final class SharedFunctions {
+public final class SharedFunctions {
     private SharedFunctions() {}
 
     static void register(HostFunctions b, WasmVm vm) {
@@ -27,8 +30,9 @@ final class SharedFunctions {
         b.add("proxy_register_shared_queue", 3, a -> {
             String name = vm.memory().readString(a[0], a[1]);
             RootContext root = effective(vm).rootContext();
-            int token =
-                    vm.env().queues().register(vm.vmConfig().vmId(), name, t -> vm.post(() -> root.onQueueReady(t)));
+            int token = vm.env()
+                    .queues()
+                    .register(vm.vmConfig().vmId(), name, t -> vm.post(() -> GuestAccess.onQueueReady(root, t)));
             vm.memory().writeU32(a[2], token);
             return ok();
         });

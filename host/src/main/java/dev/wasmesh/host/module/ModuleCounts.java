@@ -1,4 +1,4 @@
-package dev.wasmesh.host;
+package dev.wasmesh.host.module;
 
 /**
  * Checks the counts in a module's sections against the bytes that must back them, before Chicory's parser sizes

@@ -1,9 +1,12 @@
-package dev.wasmesh.host;
+package dev.wasmesh.host.internal.functions;
 
-import static dev.wasmesh.host.ContextFunctions.effective;
-import static dev.wasmesh.host.HostFunctions.i32;
-import static dev.wasmesh.host.HostFunctions.ok;
+import static dev.wasmesh.host.internal.functions.ContextFunctions.effective;
+import static dev.wasmesh.host.internal.functions.HostFunctions.i32;
+import static dev.wasmesh.host.internal.functions.HostFunctions.ok;
 
+import dev.wasmesh.host.GuestAccess;
+import dev.wasmesh.host.GuestLimits;
+import dev.wasmesh.host.WasmVm;
 import dev.wasmesh.host.abi.AbiException;
 import dev.wasmesh.host.abi.BufferType;
 import dev.wasmesh.host.stream.Body;
@@ -11,7 +14,7 @@ import java.util.EnumSet;
 import java.util.Set;
 
 /** Bodies, call-out bodies, gRPC messages, configurations and foreign-function arguments. */
-final class BufferFunctions {
+public final class BufferFunctions {
     /** Envoy hands these over even when there is nothing: an empty buffer that cannot be written. */
     private static final Set<BufferType> ALWAYS_THERE = EnumSet.of(
             BufferType.HTTP_REQUEST_BODY,
@@ -32,7 +35,7 @@ final class BufferFunctions {
 
     /** The buffer to read: the one there now, an empty one for the ALWAYS_THERE types, else NOT_FOUND. */
     private static Body readable(WasmVm vm, BufferType type) {
-        Body body = effective(vm).bufferOrNull(type);
+        Body body = GuestAccess.buffer(effective(vm), type);
         if (body != null) {
             return body;
         }

@@ -1,4 +1,4 @@
-package dev.wasmesh.host;
+package dev.wasmesh.host.module;
 
 import java.util.List;
 import java.util.Map;

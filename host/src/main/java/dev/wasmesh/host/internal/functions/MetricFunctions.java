@@ -1,15 +1,16 @@
-package dev.wasmesh.host;
+package dev.wasmesh.host.internal.functions;
 
-import static dev.wasmesh.host.HostFunctions.i32;
-import static dev.wasmesh.host.HostFunctions.ok;
+import static dev.wasmesh.host.internal.functions.HostFunctions.i32;
+import static dev.wasmesh.host.internal.functions.HostFunctions.ok;
 
 import com.dylibso.chicory.wasm.types.ValType;
+import dev.wasmesh.host.WasmVm;
 import dev.wasmesh.host.abi.AbiException;
 import dev.wasmesh.host.abi.MetricType;
 import dev.wasmesh.host.shared.Metrics;
 
 /** Counters, gauges and histograms; see {@link Metrics} for Envoy's rules per type. */
-final class MetricFunctions {
+public final class MetricFunctions {
     private static final ValType[] ID_AND_I64 = {ValType.I32, ValType.I64};
 
     private MetricFunctions() {}

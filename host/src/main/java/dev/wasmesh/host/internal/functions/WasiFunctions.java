@@ -1,4 +1,4 @@
-package dev.wasmesh.host;
+package dev.wasmesh.host.internal.functions;
 
 import static com.dylibso.chicory.wasm.types.ValType.I32;
 import static com.dylibso.chicory.wasm.types.ValType.I64;
@@ -7,6 +7,9 @@ import com.dylibso.chicory.runtime.HostFunction;
 import com.dylibso.chicory.runtime.ImportFunction;
 import com.dylibso.chicory.wasm.types.FunctionType;
 import com.dylibso.chicory.wasm.types.ValType;
+import dev.wasmesh.host.GuestLimits;
+import dev.wasmesh.host.HostClock;
+import dev.wasmesh.host.WasmVm;
 import dev.wasmesh.host.abi.AbiException;
 import dev.wasmesh.host.internal.GuestMemory;
 import java.nio.ByteBuffer;
@@ -24,7 +27,7 @@ import java.util.Set;
  * preview exists, so any WASI import links; file-system and socket calls answer BADF or NOTSUP. Errors here are
  * WASI errno values, not proxy-wasm statuses.
  */
-final class WasiFunctions {
+public final class WasiFunctions {
     static final int SUCCESS = 0;
     static final int BADF = 8;
     static final int FAULT = 21;

@@ -1,4 +1,4 @@
-package dev.wasmesh.host;
+package dev.wasmesh.host.module;
 
 /** A module that cannot run here; the message is one line that says what is wrong and, where it can, what to do. */
 public final class ModuleLoadException extends Exception {

@@ -1,4 +1,4 @@
-package dev.wasmesh.host;
+package dev.wasmesh.host.internal;
 
 import com.dylibso.chicory.runtime.ChicoryInterruptedException;
 import com.dylibso.chicory.runtime.ConstantEvaluators;
@@ -12,6 +12,7 @@ import com.dylibso.chicory.wasm.types.ActiveDataSegment;
 import com.dylibso.chicory.wasm.types.DataSegment;
 import com.dylibso.chicory.wasm.types.MemoryLimits;
 import com.dylibso.chicory.wasm.types.PassiveDataSegment;
+import dev.wasmesh.host.GuestMemoryBudget;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.lang.ref.Cleaner;
@@ -29,7 +30,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * else when it is collected. A VM runs on one thread at a time; the atomic operations (threads proposal) hold the
  * memory's lock, which is all a single-threaded guest needs.
  */
-final class BudgetedMemory implements Memory {
+public final class BudgetedMemory implements Memory {
     private static final Cleaner CLEANER = Cleaner.create();
     private static final VarHandle SHORTS =
             MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.LITTLE_ENDIAN);
@@ -65,7 +66,7 @@ final class BudgetedMemory implements Memory {
     }
 
     /** @throws ChicoryException if the budget cannot hold the memory's initial pages */
-    BudgetedMemory(MemoryLimits limits, GuestMemoryBudget budget) {
+    public BudgetedMemory(MemoryLimits limits, GuestMemoryBudget budget) {
         this.limits = limits;
         this.maximumPages = Math.min(limits.maximumPages(), RUNTIME_MAX_PAGES);
         if (limits.initialPages() > maximumPages) {
@@ -85,7 +86,7 @@ final class BudgetedMemory implements Memory {
     }
 
     /** Gives the pages back to the budget now; the memory must not be used after this. */
-    void release() {
+    public void release() {
         cleanable.clean();
     }
 

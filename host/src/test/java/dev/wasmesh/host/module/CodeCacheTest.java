@@ -1,7 +1,11 @@
-package dev.wasmesh.host;
+package dev.wasmesh.host.module;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.wasmesh.host.HostEnvironment;
+import dev.wasmesh.host.HttpContext;
+import dev.wasmesh.host.PluginConfig;
+import dev.wasmesh.host.WasmVm;
 import dev.wasmesh.host.abi.LogLevel;
 import dev.wasmesh.host.stream.HeaderMap;
 import dev.wasmesh.testsupport.Examples;
