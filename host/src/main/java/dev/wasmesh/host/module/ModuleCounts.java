@@ -1,5 +1,7 @@
 package dev.wasmesh.host.module;
 
+import dev.wasmesh.host.GuestLimits;
+
 /**
  * Checks the counts in a module's sections against the bytes that must back them, before Chicory's parser sizes
  * arrays by them: an 8 KiB module whose function type claimed 300 million results made the parser allocate over a
@@ -8,9 +10,6 @@ package dev.wasmesh.host.module;
  * Only what the parser would size by is read; everything else stays the validator's job.
  */
 final class ModuleCounts {
-    /** The most locals one function may declare (V8's and wasmparser's limit). */
-    static final long MAX_LOCALS = 50_000;
-
     private static final int TYPE = 1;
     private static final int CODE = 10;
 
@@ -88,8 +87,8 @@ final class ModuleCounts {
             for (long e = 0; e < entries; e++) {
                 locals += leb();
                 pos++; // the type
-                if (locals > MAX_LOCALS) {
-                    return "function body " + i + " declares more than " + MAX_LOCALS + " locals";
+                if (locals > GuestLimits.FUNCTION_MAX_LOCALS) {
+                    return "function body " + i + " declares more than " + GuestLimits.FUNCTION_MAX_LOCALS + " locals";
                 }
             }
             pos = (int) bodyEnd;

@@ -95,8 +95,8 @@ class ModuleLoadingTest {
     @Test
     void malformedCodeThatBreaksTheParserIsALoadError() throws Exception {
         byte[] bytes;
-        try (java.io.InputStream in =
-                getClass().getResourceAsStream("ModuleLoadFuzzTestInputs/load/regression-parser-npe.wasm")) {
+        try (java.io.InputStream in = getClass()
+                .getResourceAsStream("/dev/wasmesh/host/ModuleLoadFuzzTestInputs/load/regression-parser-npe.wasm")) {
             bytes = in.readAllBytes();
         }
         assertThat(loadError(bytes))
