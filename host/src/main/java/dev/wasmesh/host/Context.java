@@ -47,7 +47,7 @@ public abstract class Context {
      * and gRPC metadata are readable from any context while their callback runs.
      */
     HeaderMap headerMapOrNull(MapType type) {
-        return vm.calloutMap(type);
+        return vm.callbackData.map(type);
     }
 
     /** The header map of this type the filter can change now, or null: as in Envoy, only a stream's own maps. */
@@ -67,7 +67,7 @@ public abstract class Context {
 
     /** {@link #buffer} without the Optional. As in Envoy, the VM configuration is readable from every context. */
     Body bufferOrNull(BufferType type) {
-        return type == BufferType.VM_CONFIGURATION ? rootContext().bufferOrNull(type) : vm.callbackBuffer(type);
+        return type == BufferType.VM_CONFIGURATION ? rootContext().bufferOrNull(type) : vm.callbackData.buffer(type);
     }
 
     /**

@@ -187,7 +187,8 @@ public final class RootContext extends Context {
             statusMessage = "reset";
         }
         try {
-            vm().withCalloutResponse(
+            vm().callbackData
+                    .withCalloutResponse(
                             headers,
                             failed ? null : new Body(body),
                             responseTrailers,
@@ -208,7 +209,8 @@ public final class RootContext extends Context {
         if (!grpcCalls.containsKey(token) || deleted) {
             return;
         }
-        vm().withGrpcMetadata(
+        vm().callbackData
+                .withGrpcMetadata(
                         metadata,
                         null,
                         () -> vm().callVoid(
@@ -222,7 +224,8 @@ public final class RootContext extends Context {
             return;
         }
         try {
-            vm().withGrpcMessage(
+            vm().callbackData
+                    .withGrpcMessage(
                             new Body(message),
                             () -> vm().callVoid(Callback.ON_GRPC_RECEIVE, this, id(), token, message.length));
         } finally {
@@ -236,7 +239,8 @@ public final class RootContext extends Context {
         if (!grpcCalls.containsKey(token) || deleted) {
             return;
         }
-        vm().withGrpcMetadata(
+        vm().callbackData
+                .withGrpcMetadata(
                         null,
                         metadata,
                         () -> vm().callVoid(
@@ -278,7 +282,8 @@ public final class RootContext extends Context {
 
     /** Runs proxy_on_foreign_function with {@code arguments} readable as FOREIGN_FUNCTION_ARGUMENTS. */
     public void callForeignFunction(int functionId, byte[] arguments) {
-        vm().withForeignArguments(
+        vm().callbackData
+                .withForeignArguments(
                         new Body(arguments),
                         () -> vm().callVoid(Callback.ON_FOREIGN_FUNCTION, this, id(), functionId, arguments.length));
     }

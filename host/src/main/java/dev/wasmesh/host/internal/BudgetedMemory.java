@@ -29,6 +29,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * Chicory's limit of 32 767 pages, which fits one array. The pages go back to the budget when the VM is closed, or
  * else when it is collected. A VM runs on one thread at a time; the atomic operations (threads proposal) hold the
  * memory's lock, which is all a single-threaded guest needs.
+ *
+ * <p>Longer than 500 lines on purpose: Chicory's {@code Memory} interface has a method for every width and kind of
+ * access (loads, stores, atomics, bulk copies and fills, data segments, about seventy in all), and every guest load
+ * and store calls one of them. They stay in this one final class, the only {@code Memory} a VM gets, so that the
+ * calls from compiled guest code stay monomorphic and inline; a split would put a hop on every access.
  */
 public final class BudgetedMemory implements Memory {
     private static final Cleaner CLEANER = Cleaner.create();

@@ -3,6 +3,8 @@ package dev.wasmesh.host.module;
 import com.dylibso.chicory.compiler.Cache;
 import com.dylibso.chicory.compiler.InterpreterFallback;
 import com.dylibso.chicory.compiler.MachineFactoryCompiler;
+import com.dylibso.chicory.runtime.ImportFunction;
+import com.dylibso.chicory.runtime.ImportValues;
 import com.dylibso.chicory.runtime.Instance;
 import com.dylibso.chicory.runtime.Machine;
 import com.dylibso.chicory.wasm.ChicoryException;
@@ -13,8 +15,13 @@ import com.dylibso.chicory.wasm.types.ExternalType;
 import com.dylibso.chicory.wasm.types.FunctionImport;
 import com.dylibso.chicory.wasm.types.FunctionType;
 import com.dylibso.chicory.wasm.types.Import;
+import com.dylibso.chicory.wasm.types.MemoryLimits;
 import com.dylibso.chicory.wasm.types.NameCustomSection;
+import dev.wasmesh.host.GuestMemoryBudget;
+import dev.wasmesh.host.WasmFailure;
+import dev.wasmesh.host.WasmFailureException;
 import dev.wasmesh.host.abi.AbiVersion;
+import dev.wasmesh.host.internal.BudgetedMemory;
 import dev.wasmesh.host.internal.functions.HostFunctions;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -330,14 +337,37 @@ public final class ProxyWasmModule {
         return sizeBytes;
     }
 
-    /** The parsed module, as Chicory instantiates it. */
-    public WasmModule wasmModule() {
-        return module;
-    }
-
-    /** The compiled code's machine, or null for the interpreter. */
-    public Function<Instance, Machine> machineFactory() {
-        return machineFactory;
+    /**
+     * A new Chicory instance of this module for one VM, not started (the VM runs the start-up itself): the host
+     * functions linked, the compiled code's machine, and a linear memory of at most {@code memoryLimitPages} whose
+     * pages are reserved from {@code budget}.
+     *
+     * @throws WasmFailureException if the module needs more memory at start than the limit
+     */
+    public Instance instantiate(List<ImportFunction> hostFunctions, int memoryLimitPages, GuestMemoryBudget budget) {
+        Instance.Builder builder = Instance.builder(module)
+                .withImportValues(
+                        ImportValues.builder().withFunctions(hostFunctions).build())
+                .withStart(false)
+                // Byte arrays rather than the default ByteBuffer memory: bulk reads (every header name and value a
+                // filter passes) copy whole pages; each page is reserved from the process's guest budget first.
+                .withMemoryFactory(limits -> new BudgetedMemory(limits, budget));
+        module.memorySection().filter(s -> s.memoryCount() > 0).ifPresent(s -> {
+            MemoryLimits declared = s.getMemory(0).limits();
+            int max = Math.min(declared.maximumPages(), memoryLimitPages);
+            if (declared.initialPages() > max) {
+                throw new WasmFailureException(new WasmFailure(
+                        WasmFailure.Kind.INSTANTIATION,
+                        "instantiate",
+                        "module needs " + declared.initialPages() + " memory pages at start but the limit is " + max,
+                        List.of()));
+            }
+            builder.withMemoryLimits(new MemoryLimits(declared.initialPages(), max));
+        });
+        if (machineFactory != null) {
+            builder.withMachineFactory(machineFactory);
+        }
+        return builder.build();
     }
 
     /** Whether the compiled code came from the {@link CodeCache} instead of the compiler. */
