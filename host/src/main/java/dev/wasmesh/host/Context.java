@@ -112,7 +112,7 @@ public abstract class Context {
     }
 
     /** The stream facts properties are read from; null for a root context, which has no stream. */
-    public StreamInfo streamInfo() {
+    StreamInfo streamInfo() {
         return null;
     }
 }

@@ -6,6 +6,7 @@ import dev.wasmesh.host.abi.StreamType;
 import dev.wasmesh.host.stream.Body;
 import dev.wasmesh.host.stream.HeaderMap;
 import dev.wasmesh.host.stream.LocalResponse;
+import dev.wasmesh.host.stream.StreamInfo;
 import java.time.Duration;
 
 /**
@@ -18,6 +19,11 @@ public final class GuestAccess {
     private GuestAccess() {}
 
     // ---- the effective context ---------------------------------------------------------------------------------
+
+    /** The stream facts properties are read from; null for a root context. */
+    public static StreamInfo streamInfo(Context ctx) {
+        return ctx.streamInfo();
+    }
 
     public static HeaderMap headerMap(Context ctx, MapType type) {
         return ctx.headerMapOrNull(type);

@@ -23,7 +23,7 @@ public abstract class StreamContext extends Context {
     }
 
     @Override
-    public final StreamInfo streamInfo() {
+    final StreamInfo streamInfo() {
         return info;
     }
 

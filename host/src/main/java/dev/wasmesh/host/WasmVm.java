@@ -8,7 +8,6 @@ import dev.wasmesh.host.abi.LogLevel;
 import dev.wasmesh.host.internal.BudgetedMemory;
 import dev.wasmesh.host.internal.ContextTable;
 import dev.wasmesh.host.internal.GuestMemory;
-import dev.wasmesh.host.internal.functions.CalloutFunctions;
 import dev.wasmesh.host.internal.functions.HostFunctions;
 import dev.wasmesh.host.internal.functions.ProcExitException;
 import dev.wasmesh.host.module.ProxyWasmModule;
@@ -267,7 +266,7 @@ public final class WasmVm {
         return true;
     }
 
-    /** @param kind one of {@link CalloutFunctions}' HTTP_CALL, GRPC_CALL and GRPC_STREAM */
+    /** @param kind one of the call-out kinds of {@code CalloutFunctions}: HTTP_CALL, GRPC_CALL, GRPC_STREAM */
     int nextCalloutToken(int kind) {
         return calloutTokens[kind] += 4;
     }

@@ -389,6 +389,7 @@ public final class ProxyWasmModule {
         return exportedFunctions.containsKey(export);
     }
 
+    /** The type of an exported function, or empty if the module exports no function of that name. */
     public Optional<FunctionType> exportType(String export) {
         return Optional.ofNullable(exportedFunctions.get(export));
     }

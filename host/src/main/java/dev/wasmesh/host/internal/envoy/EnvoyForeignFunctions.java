@@ -29,7 +29,7 @@ public final class EnvoyForeignFunctions {
         env.registerForeignFunction("compress", (args, caller) -> compress(args));
         env.registerForeignFunction("uncompress", (args, caller) -> uncompress(args));
         env.registerForeignFunction("clear_route_cache", (args, caller) -> {
-            StreamInfo info = caller.streamInfo();
+            StreamInfo info = GuestAccess.streamInfo(caller);
             if (info != null) {
                 info.clearRoute();
             }

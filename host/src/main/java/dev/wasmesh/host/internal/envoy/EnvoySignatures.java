@@ -19,7 +19,7 @@ import java.util.Locale;
  * that do not parse, or with no key or both forms of it, → BAD_ARGUMENT; a key that does not load → BAD_ARGUMENT, as
  * in Envoy, whose import fails then.
  */
-public final class EnvoySignatures {
+final class EnvoySignatures {
     private EnvoySignatures() {}
 
     /** VerifySignatureArguments: hash_function 1, public_key 2, signature 3, text 4, public_key_pem 5. */

@@ -1,6 +1,7 @@
 package dev.wasmesh.host.internal.envoy;
 
 import dev.wasmesh.host.Context;
+import dev.wasmesh.host.GuestAccess;
 import dev.wasmesh.host.HostEnvironment;
 import dev.wasmesh.host.NetworkContext;
 import dev.wasmesh.host.PluginConfig;
@@ -88,7 +89,7 @@ public final class Properties {
             default:
                 break;
         }
-        StreamInfo info = ctx.streamInfo();
+        StreamInfo info = GuestAccess.streamInfo(ctx);
         if (path[0].equals("xds")) {
             // As Envoy: the node is there for every context, the rest only on a stream.
             if (path.length >= 2 && path[1].equals("node")) {

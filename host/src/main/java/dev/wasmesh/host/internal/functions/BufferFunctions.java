@@ -14,7 +14,7 @@ import java.util.EnumSet;
 import java.util.Set;
 
 /** Bodies, call-out bodies, gRPC messages, configurations and foreign-function arguments. */
-public final class BufferFunctions {
+final class BufferFunctions {
     /** Envoy hands these over even when there is nothing: an empty buffer that cannot be written. */
     private static final Set<BufferType> ALWAYS_THERE = EnumSet.of(
             BufferType.HTTP_REQUEST_BODY,

@@ -19,7 +19,7 @@ import java.time.Duration;
 import java.util.Arrays;
 
 /** HTTP call-outs and gRPC calls and streams, handed to the environment's {@link CallTransport}. */
-public final class CalloutFunctions {
+final class CalloutFunctions {
     /** Call-out kinds, the low two bits of their tokens (as in Envoy). */
     static final int HTTP_CALL = 0;
 

@@ -22,7 +22,7 @@ import dev.wasmesh.host.stream.LocalResponse;
  * Logging, time, timers, effective context, stream control, local responses, foreign functions, and the 0.1.0
  * names of some of these.
  */
-public final class ContextFunctions {
+final class ContextFunctions {
     private ContextFunctions() {}
 
     static Context effective(WasmVm vm) {

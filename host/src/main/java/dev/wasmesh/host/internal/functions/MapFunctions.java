@@ -20,7 +20,7 @@ import dev.wasmesh.host.stream.HeaderMap;
  * see a stream's maps while they are available plus call-out maps during their callbacks; writes and sizes reach
  * only the stream's own four maps, and a map that cannot be reached now is BAD_ARGUMENT.
  */
-public final class MapFunctions {
+final class MapFunctions {
     private static final byte[] NONE = new byte[0];
 
     private MapFunctions() {}

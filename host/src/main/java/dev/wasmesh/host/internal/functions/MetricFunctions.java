@@ -10,7 +10,7 @@ import dev.wasmesh.host.abi.MetricType;
 import dev.wasmesh.host.shared.Metrics;
 
 /** Counters, gauges and histograms; see {@link Metrics} for Envoy's rules per type. */
-public final class MetricFunctions {
+final class MetricFunctions {
     private static final ValType[] ID_AND_I64 = {ValType.I32, ValType.I64};
 
     private MetricFunctions() {}

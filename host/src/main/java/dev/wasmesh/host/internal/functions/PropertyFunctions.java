@@ -13,7 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** proxy_get_property and proxy_set_property; paths are NUL-separated segments. */
-public final class PropertyFunctions {
+final class PropertyFunctions {
     private PropertyFunctions() {}
 
     /**
@@ -49,7 +49,7 @@ public final class PropertyFunctions {
             String key = vm.memory().readString(a[0], a[1]);
             byte[] value = vm.memory().read(a[2], a[3]);
             Context ctx = effective(vm);
-            StreamInfo info = ctx.streamInfo();
+            StreamInfo info = GuestAccess.streamInfo(ctx);
             if (info == null) {
                 throw AbiException.NOT_FOUND; // as Envoy: a value lives in a stream's state, and a root has none
             }

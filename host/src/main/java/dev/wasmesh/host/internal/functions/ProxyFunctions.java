@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Set;
 
 /** The env.proxy_* imports, assembled from one class per concern. */
-public final class ProxyFunctions {
+final class ProxyFunctions {
     private final WasmVm vm;
     private final Set<String> wanted;
 

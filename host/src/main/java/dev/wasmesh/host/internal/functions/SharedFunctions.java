@@ -11,7 +11,7 @@ import dev.wasmesh.host.abi.AbiException;
 import dev.wasmesh.host.shared.SharedData;
 
 /** Shared data (process-wide, with CAS) and shared queues. */
-public final class SharedFunctions {
+final class SharedFunctions {
     private SharedFunctions() {}
 
     static void register(HostFunctions b, WasmVm vm) {

@@ -27,7 +27,7 @@ import java.util.Set;
  * preview exists, so any WASI import links; file-system and socket calls answer BADF or NOTSUP. Errors here are
  * WASI errno values, not proxy-wasm statuses.
  */
-public final class WasiFunctions {
+final class WasiFunctions {
     static final int SUCCESS = 0;
     static final int BADF = 8;
     static final int FAULT = 21;
