@@ -3,6 +3,7 @@ package dev.wasmesh.host;
 import dev.wasmesh.host.abi.BufferType;
 import dev.wasmesh.host.abi.PeerType;
 import dev.wasmesh.host.abi.StreamType;
+import dev.wasmesh.host.stream.Action;
 import dev.wasmesh.host.stream.Body;
 import dev.wasmesh.host.stream.NetworkControl;
 import dev.wasmesh.host.stream.StreamInfo;

@@ -11,6 +11,7 @@ import dev.wasmesh.host.internal.GuestMemory;
 import dev.wasmesh.host.internal.functions.HostFunctions;
 import dev.wasmesh.host.internal.functions.ProcExitException;
 import dev.wasmesh.host.module.ProxyWasmModule;
+import dev.wasmesh.host.stream.Action;
 import dev.wasmesh.host.stream.NetworkControl;
 import dev.wasmesh.host.stream.StreamControl;
 import dev.wasmesh.host.stream.StreamInfo;

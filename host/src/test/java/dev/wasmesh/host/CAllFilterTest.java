@@ -8,6 +8,7 @@ import dev.wasmesh.host.abi.LogLevel;
 import dev.wasmesh.host.module.ModuleLoadException;
 import dev.wasmesh.host.module.ProxyWasmModule;
 import dev.wasmesh.host.shared.Metrics;
+import dev.wasmesh.host.stream.Action;
 import dev.wasmesh.host.stream.Body;
 import dev.wasmesh.host.stream.HeaderMap;
 import dev.wasmesh.host.stream.LocalResponse;

@@ -28,6 +28,7 @@ import dev.wasmesh.host.abi.Status;
 import dev.wasmesh.host.abi.StreamType;
 import dev.wasmesh.host.internal.HeaderPairs;
 import dev.wasmesh.host.module.ProxyWasmModule;
+import dev.wasmesh.host.stream.Action;
 import dev.wasmesh.host.stream.Body;
 import dev.wasmesh.host.stream.HeaderMap;
 import dev.wasmesh.host.stream.StreamInfo;

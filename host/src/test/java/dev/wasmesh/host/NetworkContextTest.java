@@ -25,6 +25,7 @@ import dev.wasmesh.host.abi.PeerType;
 import dev.wasmesh.host.abi.Status;
 import dev.wasmesh.host.abi.StreamType;
 import dev.wasmesh.host.module.ProxyWasmModule;
+import dev.wasmesh.host.stream.Action;
 import dev.wasmesh.host.stream.Body;
 import dev.wasmesh.host.stream.NetworkControl;
 import dev.wasmesh.host.stream.StreamInfo;

@@ -1,10 +1,10 @@
 package dev.wasmesh.stream;
 
-import dev.wasmesh.host.Action;
 import dev.wasmesh.host.FailurePolicy;
 import dev.wasmesh.host.HttpContext;
 import dev.wasmesh.host.WasmFailureException;
 import dev.wasmesh.host.abi.StreamType;
+import dev.wasmesh.host.stream.Action;
 import dev.wasmesh.host.stream.Body;
 import dev.wasmesh.host.stream.HeaderMap;
 import dev.wasmesh.host.stream.LocalResponse;

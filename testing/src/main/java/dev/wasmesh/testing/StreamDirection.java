@@ -1,6 +1,6 @@
 package dev.wasmesh.testing;
 
-import dev.wasmesh.host.Action;
+import dev.wasmesh.host.stream.Action;
 import dev.wasmesh.host.stream.Body;
 import dev.wasmesh.host.stream.HeaderMap;
 import java.io.ByteArrayOutputStream;

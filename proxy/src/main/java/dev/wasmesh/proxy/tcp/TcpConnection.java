@@ -1,11 +1,11 @@
 package dev.wasmesh.proxy.tcp;
 
-import dev.wasmesh.host.Action;
 import dev.wasmesh.host.FailurePolicy;
 import dev.wasmesh.host.NetworkContext;
 import dev.wasmesh.host.WasmFailureException;
 import dev.wasmesh.host.abi.PeerType;
 import dev.wasmesh.host.abi.StreamType;
+import dev.wasmesh.host.stream.Action;
 import dev.wasmesh.host.stream.Body;
 import dev.wasmesh.host.stream.NetworkControl;
 import dev.wasmesh.host.stream.StreamInfo;

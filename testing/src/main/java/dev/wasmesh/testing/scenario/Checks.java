@@ -1,9 +1,9 @@
 package dev.wasmesh.testing.scenario;
 
-import dev.wasmesh.host.Action;
 import dev.wasmesh.host.abi.LogLevel;
 import dev.wasmesh.host.abi.StreamType;
 import dev.wasmesh.host.shared.Metrics;
+import dev.wasmesh.host.stream.Action;
 import dev.wasmesh.host.stream.HeaderMap;
 import dev.wasmesh.host.stream.LocalResponse;
 import dev.wasmesh.testing.HttpStream;

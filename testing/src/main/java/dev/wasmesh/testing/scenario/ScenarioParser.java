@@ -1,9 +1,9 @@
 package dev.wasmesh.testing.scenario;
 
-import dev.wasmesh.host.Action;
 import dev.wasmesh.host.abi.LogLevel;
 import dev.wasmesh.host.abi.StreamType;
 import dev.wasmesh.host.module.ProxyWasmModule;
+import dev.wasmesh.host.stream.Action;
 import dev.wasmesh.host.stream.HeaderMap;
 import java.io.IOException;
 import java.io.StringReader;

@@ -1,4 +1,4 @@
-package dev.wasmesh.host;
+package dev.wasmesh.host.stream;
 
 /**
  * What a filter asked the host to do after a stream callback. The raw value the guest returned is mapped as Envoy
@@ -11,22 +11,22 @@ public enum Action {
     PAUSE;
 
     /** Headers: 0 continue, 2 (ContinueAndDontEndStream) continue; 1, 3, 4 and anything larger stop and buffer. */
-    static Action ofHeaders(long raw) {
+    public static Action ofHeaders(long raw) {
         return raw == 0 || raw == 2 ? CONTINUE : PAUSE;
     }
 
     /** Bodies: 0 continue; 1 StopIterationAndBuffer, 2 ...AndWatermark, 3 ...NoBuffer and larger stop. */
-    static Action ofBody(long raw) {
+    public static Action ofBody(long raw) {
         return raw == 0 ? CONTINUE : PAUSE;
     }
 
     /** Trailers: 0 continue; anything else stops. */
-    static Action ofTrailers(long raw) {
+    public static Action ofTrailers(long raw) {
         return raw == 0 ? CONTINUE : PAUSE;
     }
 
     /** Network filters (new connection, downstream and upstream data): 0 continue; anything else stops. */
-    static Action ofNetwork(long raw) {
+    public static Action ofNetwork(long raw) {
         return raw == 0 ? CONTINUE : PAUSE;
     }
 }
