@@ -374,7 +374,10 @@ public final class BudgetedMemory implements Memory {
         return addr;
     }
 
+    // lock, waitOn and notify are abstract in Chicory 1.7's Memory though deprecated for removal: they must be
+    // implemented until Chicory drops them.
     @Override
+    @SuppressWarnings("removal")
     public Object lock(int addr) {
         return this;
     }
@@ -385,11 +388,13 @@ public final class BudgetedMemory implements Memory {
     }
 
     @Override
+    @SuppressWarnings("removal")
     public int waitOn(int addr, int expected, long timeout) {
         return waitOn(readInt(aligned(addr, 4)) == expected, timeout);
     }
 
     @Override
+    @SuppressWarnings("removal")
     public int waitOn(int addr, long expected, long timeout) {
         return waitOn(readLong(aligned(addr, 8)) == expected, timeout);
     }
@@ -416,6 +421,7 @@ public final class BudgetedMemory implements Memory {
     }
 
     @Override
+    @SuppressWarnings("removal")
     public int notify(int addr, int count) {
         aligned(addr, 4);
         return 0;
