@@ -17,7 +17,9 @@ import dev.wasmesh.testing.cli.OutputOptions;
 import dev.wasmesh.testing.cli.TestCommand;
 import java.io.PrintWriter;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Help;
@@ -30,24 +32,6 @@ import picocli.CommandLine.Spec;
         name = "wasmesh",
         mixinStandardHelpOptions = true,
         description = "Build, inspect, test and run proxy-wasm filters (WebAssembly HTTP filters for Envoy and Istio).",
-        // One line per subcommand: its class is all picocli needs.
-        subcommands = {
-            InitCommand.class,
-            BuildCommand.class,
-            InspectCommand.class,
-            TestCommand.class,
-            RunCommand.class,
-            EchoCommand.class,
-            PushCommand.class,
-            PullCommand.class,
-            LoginCommand.class,
-            LogoutCommand.class,
-            DeployCommand.class,
-            UndeployCommand.class,
-            CacheCommand.class,
-            CompletionCommand.class,
-            CommandLine.HelpCommand.class,
-        },
         footerHeading = "%nExamples:%n",
         footer = {
             "  wasmesh init my-filter --language assemblyscript --yes",
@@ -63,7 +47,26 @@ import picocli.CommandLine.Spec;
             "  wasmesh help build",
         })
 public final class Wasmesh implements Runnable {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** One line per subcommand, in the order the usage lists them: its class is all picocli needs. */
+    private static final List<Class<?>> SUBCOMMANDS = List.of(
+            InitCommand.class,
+            BuildCommand.class,
+            InspectCommand.class,
+            TestCommand.class,
+            RunCommand.class,
+            EchoCommand.class,
+            PushCommand.class,
+            PullCommand.class,
+            LoginCommand.class,
+            LogoutCommand.class,
+            DeployCommand.class,
+            UndeployCommand.class,
+            CacheCommand.class,
+            CompletionCommand.class,
+            CommandLine.HelpCommand.class);
+
+    /** Commands that need the whole tree (the root's usage, completion scripts), even when named first. */
+    private static final Set<String> WHOLE_TREE = Set.of("help", "completion");
 
     @Spec
     private CommandSpec spec;
@@ -80,11 +83,22 @@ public final class Wasmesh implements Runnable {
 
     /** Runs one command line and returns its exit code; see {@link ExitCode}. */
     public static int run(String... args) {
-        return commandLine().execute(args);
+        return commandLine(args.length > 0 ? args[0] : null).execute(args);
     }
 
-    static CommandLine commandLine() {
+    /**
+     * The command tree for a command line whose first argument is {@code first}. When that names a subcommand, only
+     * that subcommand is built: picocli builds the model of every command it is given, instantiating each, which is
+     * most of the CLI's own start-up and would delay {@code run}'s first response for commands it never runs.
+     */
+    static CommandLine commandLine(String first) {
         CommandLine commandLine = new CommandLine(new Wasmesh(), Wasmesh::create);
+        Class<?> only = first == null || WHOLE_TREE.contains(first) ? null : subcommandNamed(first);
+        for (Class<?> sub : SUBCOMMANDS) {
+            if (only == null || sub == only) {
+                commandLine.addSubcommand(sub);
+            }
+        }
         commandLine.setCaseInsensitiveEnumValuesAllowed(true);
         // --plugin-config @FILE is the option's own syntax (the file's bytes), not picocli's argument file.
         commandLine.setExpandAtFiles(false);
@@ -93,6 +107,17 @@ public final class Wasmesh implements Runnable {
         commandLine.setExecutionExceptionHandler(Wasmesh::handleFailure);
         applyToAll(commandLine, new VersionProvider(), ExitCode.descriptions());
         return commandLine;
+    }
+
+    /** The subcommand class whose name is {@code name}, or null. */
+    private static Class<?> subcommandNamed(String name) {
+        for (Class<?> sub : SUBCOMMANDS) {
+            Command command = sub.getAnnotation(Command.class);
+            if (command != null && command.name().equals(name)) {
+                return sub;
+            }
+        }
+        return null;
     }
 
     /** Builds commands; {@code run} also learns to load filters from OCI registries and URLs. */
@@ -145,9 +170,14 @@ public final class Wasmesh implements Runnable {
 
     private static String json(Object value) {
         try {
-            return JSON.writeValueAsString(value);
+            return JsonOutput.MAPPER.writeValueAsString(value);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot write JSON: " + e.getOriginalMessage(), e);
         }
+    }
+
+    /** Set up on the first --output json only: the data-binding mapper is slow to set up, and `run` never needs it. */
+    private static final class JsonOutput {
+        static final ObjectMapper MAPPER = new ObjectMapper();
     }
 }

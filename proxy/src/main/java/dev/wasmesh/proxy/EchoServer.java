@@ -1,7 +1,7 @@
 package dev.wasmesh.proxy;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
 import dev.wasmesh.host.stream.HeaderMap;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -22,6 +22,9 @@ import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpServerExpectContinueHandler;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
@@ -33,7 +36,9 @@ import java.util.Map;
  * {@code trailers} when there are any).
  */
 public final class EchoServer implements AutoCloseable {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    // Jackson's streaming writer, not its data-binding mapper: that one is slow to set up, and the echo starts on the
+    // way to the proxy's first response.
+    private static final JsonFactory JSON = new JsonFactory();
 
     private static final int MAX_BODY = 64 * 1024 * 1024;
 
@@ -85,26 +90,36 @@ public final class EchoServer implements AutoCloseable {
      * @param received the request's headers as they arrived (the aggregator rewrites its framing headers)
      */
     static String describe(FullHttpRequest req, HttpHeaders received) {
-        Map<String, Object> doc = new LinkedHashMap<>();
-        doc.put("method", req.method().name());
-        doc.put("path", HeaderMap.text(req.uri()));
-        doc.put("headers", fields(received));
-        doc.put("body", req.content().toString(StandardCharsets.UTF_8));
-        if (!req.trailingHeaders().isEmpty()) {
-            doc.put("trailers", fields(req.trailingHeaders()));
+        StringWriter out = new StringWriter();
+        try (JsonGenerator doc = JSON.createGenerator(out)) {
+            doc.writeStartObject();
+            doc.writeStringField("method", req.method().name());
+            doc.writeStringField("path", HeaderMap.text(req.uri()));
+            writeFields(doc, "headers", received);
+            doc.writeStringField("body", req.content().toString(StandardCharsets.UTF_8));
+            if (!req.trailingHeaders().isEmpty()) {
+                writeFields(doc, "trailers", req.trailingHeaders());
+            }
+            doc.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write JSON", e);
         }
-        return json(doc);
+        return out.toString();
     }
 
-    private static Map<String, String> fields(HttpHeaders received) {
+    private static void writeFields(JsonGenerator doc, String name, HttpHeaders headers) throws IOException {
         Map<String, String> fields = new LinkedHashMap<>();
-        for (Map.Entry<String, String> e : received) {
+        for (Map.Entry<String, String> e : headers) {
             fields.merge(
                     HeaderMap.text(HeaderMap.lowerAscii(e.getKey())),
                     HeaderMap.text(e.getValue()),
                     (a, b) -> a + ", " + b);
         }
-        return fields;
+        doc.writeObjectFieldStart(name);
+        for (Map.Entry<String, String> f : fields.entrySet()) {
+            doc.writeStringField(f.getKey(), f.getValue());
+        }
+        doc.writeEndObject();
     }
 
     /** Keeps a copy of each request's headers before the aggregator sets content-length and drops chunking. */
@@ -145,14 +160,6 @@ public final class EchoServer implements AutoCloseable {
             } else {
                 ctx.writeAndFlush(r).addListener(ChannelFutureListener.CLOSE);
             }
-        }
-    }
-
-    private static String json(Object value) {
-        try {
-            return JSON.writeValueAsString(value);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot write JSON: " + e.getOriginalMessage(), e);
         }
     }
 }
