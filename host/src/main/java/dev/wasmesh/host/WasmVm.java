@@ -306,6 +306,10 @@ public final class WasmVm {
         return e;
     }
 
+    private List<String> wasmStack(Throwable e) {
+        return WasmFailure.wasmStack(e, module::functionName);
+    }
+
     // ---- calling into the guest ------------------------------------------------------------------------------
 
     long call(Callback cb, Context ctx, long missing, long... args) {
@@ -367,35 +371,15 @@ public final class WasmVm {
                             WasmFailure.Kind.DEADLINE,
                             name,
                             "ran longer than " + deadlineNanos / 1_000_000 + " ms and was interrupted",
-                            WasmFailure.wasmStack(e, module::functionName),
+                            wasmStack(e),
                             e)
-                    : fail(
-                            WasmFailure.Kind.TRAP,
-                            name,
-                            "interrupted",
-                            WasmFailure.wasmStack(e, module::functionName),
-                            e);
+                    : fail(WasmFailure.Kind.TRAP, name, "interrupted", wasmStack(e), e);
         } catch (ProcExitException e) {
-            throw fail(
-                    WasmFailure.Kind.TRAP,
-                    name,
-                    "proc_exit(" + e.exitCode() + ")",
-                    WasmFailure.wasmStack(e, module::functionName),
-                    e);
+            throw fail(WasmFailure.Kind.TRAP, name, "proc_exit(" + e.exitCode() + ")", wasmStack(e), e);
         } catch (StackOverflowError e) {
-            throw fail(
-                    WasmFailure.Kind.TRAP,
-                    name,
-                    "call stack exhausted",
-                    WasmFailure.wasmStack(e, module::functionName),
-                    e);
+            throw fail(WasmFailure.Kind.TRAP, name, "call stack exhausted", wasmStack(e), e);
         } catch (RuntimeException e) {
-            throw fail(
-                    WasmFailure.Kind.TRAP,
-                    name,
-                    WasmFailure.oneLine(e),
-                    WasmFailure.wasmStack(e, module::functionName),
-                    e);
+            throw fail(WasmFailure.Kind.TRAP, name, WasmFailure.oneLine(e), wasmStack(e), e);
         } finally {
             exitGuest(outermost);
             current = prevCurrent;
