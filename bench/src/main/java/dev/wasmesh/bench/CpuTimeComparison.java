@@ -1,6 +1,6 @@
 package dev.wasmesh.bench;
 
-import dev.wasmesh.host.ProxyWasmModule;
+import dev.wasmesh.host.module.ProxyWasmModule;
 import io.roastedroot.proxywasm.PluginFactory;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;

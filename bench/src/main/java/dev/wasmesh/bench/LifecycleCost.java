@@ -1,9 +1,9 @@
 package dev.wasmesh.bench;
 
-import dev.wasmesh.host.CodeCache;
-import dev.wasmesh.host.HeaderMap;
-import dev.wasmesh.host.ModuleLoadException;
-import dev.wasmesh.host.ProxyWasmModule;
+import dev.wasmesh.host.module.CodeCache;
+import dev.wasmesh.host.module.ModuleLoadException;
+import dev.wasmesh.host.module.ProxyWasmModule;
+import dev.wasmesh.host.stream.HeaderMap;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.time.Duration;

@@ -1,6 +1,6 @@
 package dev.wasmesh.bench;
 
-import dev.wasmesh.host.HeaderMap;
+import dev.wasmesh.host.stream.HeaderMap;
 import io.roastedroot.proxywasm.internal.ProxyMap;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;

@@ -3,7 +3,7 @@ package dev.wasmesh.bench;
 import com.dylibso.chicory.compiler.MachineFactoryCompiler;
 import com.dylibso.chicory.wasm.Parser;
 import com.dylibso.chicory.wasm.WasmModule;
-import dev.wasmesh.host.ProxyWasmModule;
+import dev.wasmesh.host.module.ProxyWasmModule;
 import io.roastedroot.proxywasm.LogHandler;
 import io.roastedroot.proxywasm.LogLevel;
 import io.roastedroot.proxywasm.PluginFactory;

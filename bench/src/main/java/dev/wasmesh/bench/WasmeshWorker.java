@@ -1,13 +1,13 @@
 package dev.wasmesh.bench;
 
-import dev.wasmesh.host.HeaderMap;
 import dev.wasmesh.host.HostEnvironment;
 import dev.wasmesh.host.HttpContext;
-import dev.wasmesh.host.ModuleLoadException;
 import dev.wasmesh.host.PluginConfig;
-import dev.wasmesh.host.ProxyWasmModule;
 import dev.wasmesh.host.RootContext;
 import dev.wasmesh.host.WasmVm;
+import dev.wasmesh.host.module.ModuleLoadException;
+import dev.wasmesh.host.module.ProxyWasmModule;
+import dev.wasmesh.host.stream.HeaderMap;
 import java.time.Duration;
 
 /** One worker's VM on the wasmesh host with its plugin's root context, serving requests one at a time. */

@@ -3,7 +3,7 @@ package dev.wasmesh.bench;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.wasmesh.host.ProxyWasmModule;
+import dev.wasmesh.host.module.ProxyWasmModule;
 import io.roastedroot.proxywasm.PluginFactory;
 import io.roastedroot.proxywasm.internal.ProxyMap;
 import org.junit.jupiter.params.ParameterizedTest;

@@ -2,8 +2,8 @@ package dev.wasmesh.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.wasmesh.host.HeaderMap;
-import dev.wasmesh.host.ProxyWasmModule;
+import dev.wasmesh.host.module.ProxyWasmModule;
+import dev.wasmesh.host.stream.HeaderMap;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 

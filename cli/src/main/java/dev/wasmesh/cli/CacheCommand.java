@@ -1,6 +1,6 @@
 package dev.wasmesh.cli;
 
-import dev.wasmesh.host.CodeCache;
+import dev.wasmesh.host.module.CodeCache;
 import dev.wasmesh.testing.cli.OutputOptions;
 import java.io.IOException;
 import java.io.PrintWriter;

@@ -1,8 +1,8 @@
 package dev.wasmesh.cli;
 
-import dev.wasmesh.host.ModuleInspector;
-import dev.wasmesh.host.ModuleLoadException;
-import dev.wasmesh.host.ModuleReport;
+import dev.wasmesh.host.module.ModuleInspector;
+import dev.wasmesh.host.module.ModuleLoadException;
+import dev.wasmesh.host.module.ModuleReport;
 import dev.wasmesh.testing.cli.OutputOptions;
 import java.io.IOException;
 import java.io.PrintWriter;

@@ -1,9 +1,9 @@
 package dev.wasmesh.cli;
 
-import dev.wasmesh.host.ModuleInspector;
-import dev.wasmesh.host.ModuleLoadException;
-import dev.wasmesh.host.ModuleReport;
-import dev.wasmesh.host.ProxyWasmModule;
+import dev.wasmesh.host.module.ModuleInspector;
+import dev.wasmesh.host.module.ModuleLoadException;
+import dev.wasmesh.host.module.ModuleReport;
+import dev.wasmesh.host.module.ProxyWasmModule;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,8 +1,8 @@
 package dev.wasmesh.deploy;
 
-import dev.wasmesh.host.ModuleInspector;
-import dev.wasmesh.host.ModuleLoadException;
-import dev.wasmesh.host.ModuleReport;
+import dev.wasmesh.host.module.ModuleInspector;
+import dev.wasmesh.host.module.ModuleLoadException;
+import dev.wasmesh.host.module.ModuleReport;
 import java.util.List;
 
 /**

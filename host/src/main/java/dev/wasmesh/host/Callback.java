@@ -1,5 +1,9 @@
 package dev.wasmesh.host;
 
+import com.dylibso.chicory.runtime.ExportFunction;
+import com.dylibso.chicory.runtime.Instance;
+import dev.wasmesh.host.module.ProxyWasmModule;
+
 /** The guest exports the host calls, by their ABI names. */
 enum Callback {
     ON_CONTEXT_CREATE("proxy_on_context_create"),
@@ -29,7 +33,7 @@ enum Callback {
     ON_LOG("proxy_on_log"),
     ON_DELETE("proxy_on_delete");
 
-    static final String LEGACY_GRPC_TRAILING_METADATA = "proxy_on_grpc_trailing_metadata";
+    private static final String LEGACY_GRPC_TRAILING_METADATA = "proxy_on_grpc_trailing_metadata";
 
     private final String exportName;
 
@@ -39,5 +43,23 @@ enum Callback {
 
     String exportName() {
         return exportName;
+    }
+
+    /**
+     * Finds the export that answers each callback in {@code instance}, by ordinal, with its parameter count; a
+     * callback the module does not export stays null.
+     */
+    static void bind(ProxyWasmModule module, Instance instance, ExportFunction[] exports, int[] arity) {
+        for (Callback cb : values()) {
+            String name = cb.exportName;
+            if (cb == ON_GRPC_RECEIVE_TRAILING_METADATA && !module.exportsFunction(name)) {
+                name = LEGACY_GRPC_TRAILING_METADATA;
+            }
+            if (module.exportsFunction(name)) {
+                exports[cb.ordinal()] = instance.export(name);
+                arity[cb.ordinal()] =
+                        module.exportType(name).orElseThrow().params().size();
+            }
+        }
     }
 }

@@ -4,6 +4,10 @@ import dev.wasmesh.host.abi.AbiException;
 import dev.wasmesh.host.abi.BufferType;
 import dev.wasmesh.host.abi.MapType;
 import dev.wasmesh.host.abi.StreamType;
+import dev.wasmesh.host.internal.envoy.Properties;
+import dev.wasmesh.host.stream.Body;
+import dev.wasmesh.host.stream.HeaderMap;
+import dev.wasmesh.host.stream.StreamInfo;
 import java.util.Optional;
 
 /**
@@ -43,7 +47,7 @@ public abstract class Context {
      * and gRPC metadata are readable from any context while their callback runs.
      */
     HeaderMap headerMapOrNull(MapType type) {
-        return vm.calloutMap(type);
+        return vm.callbackData.map(type);
     }
 
     /** The header map of this type the filter can change now, or null: as in Envoy, only a stream's own maps. */
@@ -63,7 +67,7 @@ public abstract class Context {
 
     /** {@link #buffer} without the Optional. As in Envoy, the VM configuration is readable from every context. */
     Body bufferOrNull(BufferType type) {
-        return type == BufferType.VM_CONFIGURATION ? rootContext().bufferOrNull(type) : vm.callbackBuffer(type);
+        return type == BufferType.VM_CONFIGURATION ? rootContext().bufferOrNull(type) : vm.callbackData.buffer(type);
     }
 
     /**
@@ -107,7 +111,7 @@ public abstract class Context {
         throw AbiException.NOT_FOUND;
     }
 
-    /** Stream info for property lookups; root contexts have none. */
+    /** The stream facts properties are read from; null for a root context, which has no stream. */
     StreamInfo streamInfo() {
         return null;
     }

@@ -1,5 +1,6 @@
 package dev.wasmesh.host;
 
+import dev.wasmesh.host.stream.HeaderMap;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;

@@ -1,9 +1,12 @@
 package dev.wasmesh.host;
 
+import java.time.Duration;
+
 /**
  * Every limit the host puts on what a guest can make the JVM do, in one place (as proxy-wasm-cpp-host's
  * {@code limits.h}). The proxy's per-stream and per-connection limits are in the proxy's own {@code Limits}; both
- * are listed with Envoy's equivalents in docs/host-differences.md.
+ * are listed with Envoy's equivalents in docs/host-differences.md. The rest of the host reads its limits and
+ * defaults from here rather than keeping its own.
  *
  * <p>Envoy's VMs keep their linear memory outside any heap limit; here it lives in the JVM heap, so besides the
  * per-VM limit all guest memory of the process is accounted against one budget ({@link GuestMemoryBudget}) before
@@ -26,11 +29,17 @@ public final class GuestLimits {
 
     public static final int PAIRS_MAX_COUNT = 1024;
 
+    /** Default time one callback may run before it is interrupted and the VM fails; per plugin, {@code PluginConfig}. */
+    public static final Duration DEFAULT_CALLBACK_DEADLINE = Duration.ofSeconds(1);
+
     /**
      * A module's own start-up ({@code _initialize}, {@code _start}) may run this many callback deadlines (10 s with
      * the default): a language runtime's set-up runs before the JIT has compiled any of it.
      */
     public static final int STARTUP_DEADLINE_FACTOR = 10;
+
+    /** The most locals one function of a module may declare (V8's and wasmparser's limit); more fails the load. */
+    public static final long FUNCTION_MAX_LOCALS = 50_000;
 
     /** Histogram samples kept per metric for /stats. */
     public static final int HISTOGRAM_SAMPLES = 1000;

@@ -1,5 +1,10 @@
 package dev.wasmesh.host;
 
+import dev.wasmesh.host.internal.envoy.EnvoyForeignFunctions;
+import dev.wasmesh.host.shared.Metrics;
+import dev.wasmesh.host.shared.SharedData;
+import dev.wasmesh.host.shared.SharedQueues;
+import dev.wasmesh.host.stream.NodeInfo;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -51,7 +56,8 @@ public final class HostEnvironment {
         return this;
     }
 
-    Optional<byte[]> nodeProperty(String dottedPath) {
+    /** A property set with {@link #setNodeProperty}, encoded. */
+    public Optional<byte[]> nodeProperty(String dottedPath) {
         return Optional.ofNullable(nodeProperties.get(dottedPath));
     }
 

@@ -3,6 +3,12 @@ package dev.wasmesh.host;
 import dev.wasmesh.host.abi.BufferType;
 import dev.wasmesh.host.abi.MapType;
 import dev.wasmesh.host.abi.StreamType;
+import dev.wasmesh.host.stream.Action;
+import dev.wasmesh.host.stream.Body;
+import dev.wasmesh.host.stream.HeaderMap;
+import dev.wasmesh.host.stream.LocalResponse;
+import dev.wasmesh.host.stream.StreamControl;
+import dev.wasmesh.host.stream.StreamInfo;
 import java.util.Optional;
 
 /**

@@ -3,6 +3,10 @@ package dev.wasmesh.host;
 import dev.wasmesh.host.abi.BufferType;
 import dev.wasmesh.host.abi.PeerType;
 import dev.wasmesh.host.abi.StreamType;
+import dev.wasmesh.host.stream.Action;
+import dev.wasmesh.host.stream.Body;
+import dev.wasmesh.host.stream.NetworkControl;
+import dev.wasmesh.host.stream.StreamInfo;
 
 /**
  * One TCP connection as a network filter sees it. The embedder calls the callbacks in Envoy's order: {@link

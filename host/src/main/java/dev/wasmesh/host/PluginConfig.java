@@ -106,7 +106,7 @@ public final class PluginConfig {
         private Map<String, String> environment = new LinkedHashMap<>();
         private LogLevel logLevel = LogLevel.INFO;
         private FailurePolicy failurePolicy = FailurePolicy.FAIL_CLOSED;
-        private Duration callbackDeadline = Duration.ofSeconds(1);
+        private Duration callbackDeadline = GuestLimits.DEFAULT_CALLBACK_DEADLINE;
         private int memoryLimitPages = GuestLimits.DEFAULT_VM_MEMORY_PAGES;
 
         public Builder name(String name) {

@@ -3,6 +3,11 @@ package dev.wasmesh.host;
 import dev.wasmesh.host.abi.AbiException;
 import dev.wasmesh.host.abi.BufferType;
 import dev.wasmesh.host.abi.Status;
+import dev.wasmesh.host.stream.Body;
+import dev.wasmesh.host.stream.HeaderMap;
+import dev.wasmesh.host.stream.NetworkControl;
+import dev.wasmesh.host.stream.StreamControl;
+import dev.wasmesh.host.stream.StreamInfo;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -43,7 +48,7 @@ public final class RootContext extends Context {
         return config;
     }
 
-    /** As Envoy, the first declaration of a name stands. */
+    /** Envoy's declare_property foreign function: as in Envoy, the first declaration of a name stands. */
     void declareProperty(String name, boolean readonly) {
         if (declaredProperties == null) {
             declaredProperties = new HashMap<>();
@@ -182,7 +187,8 @@ public final class RootContext extends Context {
             statusMessage = "reset";
         }
         try {
-            vm().withCalloutResponse(
+            vm().callbackData
+                    .withCalloutResponse(
                             headers,
                             failed ? null : new Body(body),
                             responseTrailers,
@@ -203,7 +209,8 @@ public final class RootContext extends Context {
         if (!grpcCalls.containsKey(token) || deleted) {
             return;
         }
-        vm().withGrpcMetadata(
+        vm().callbackData
+                .withGrpcMetadata(
                         metadata,
                         null,
                         () -> vm().callVoid(
@@ -217,7 +224,8 @@ public final class RootContext extends Context {
             return;
         }
         try {
-            vm().withGrpcMessage(
+            vm().callbackData
+                    .withGrpcMessage(
                             new Body(message),
                             () -> vm().callVoid(Callback.ON_GRPC_RECEIVE, this, id(), token, message.length));
         } finally {
@@ -231,7 +239,8 @@ public final class RootContext extends Context {
         if (!grpcCalls.containsKey(token) || deleted) {
             return;
         }
-        vm().withGrpcMetadata(
+        vm().callbackData
+                .withGrpcMetadata(
                         null,
                         metadata,
                         () -> vm().callVoid(
@@ -273,7 +282,8 @@ public final class RootContext extends Context {
 
     /** Runs proxy_on_foreign_function with {@code arguments} readable as FOREIGN_FUNCTION_ARGUMENTS. */
     public void callForeignFunction(int functionId, byte[] arguments) {
-        vm().withForeignArguments(
+        vm().callbackData
+                .withForeignArguments(
                         new Body(arguments),
                         () -> vm().callVoid(Callback.ON_FOREIGN_FUNCTION, this, id(), functionId, arguments.length));
     }

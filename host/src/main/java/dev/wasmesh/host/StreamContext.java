@@ -1,5 +1,7 @@
 package dev.wasmesh.host;
 
+import dev.wasmesh.host.stream.StreamInfo;
+
 /**
  * A context for one stream under a plugin's root context: an HTTP request ({@link HttpContext}) or a TCP connection
  * ({@link NetworkContext}). Both read their properties from a {@link StreamInfo} and end the same way.

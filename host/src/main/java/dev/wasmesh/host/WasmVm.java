@@ -2,16 +2,20 @@ package dev.wasmesh.host;
 
 import com.dylibso.chicory.runtime.ChicoryInterruptedException;
 import com.dylibso.chicory.runtime.ExportFunction;
-import com.dylibso.chicory.runtime.ImportValues;
 import com.dylibso.chicory.runtime.Instance;
 import com.dylibso.chicory.wasm.ChicoryException;
-import com.dylibso.chicory.wasm.types.MemoryLimits;
-import dev.wasmesh.host.abi.BufferType;
 import dev.wasmesh.host.abi.LogLevel;
-import dev.wasmesh.host.abi.MapType;
+import dev.wasmesh.host.internal.BudgetedMemory;
+import dev.wasmesh.host.internal.ContextTable;
 import dev.wasmesh.host.internal.GuestMemory;
+import dev.wasmesh.host.internal.functions.HostFunctions;
+import dev.wasmesh.host.internal.functions.ProcExitException;
+import dev.wasmesh.host.module.ProxyWasmModule;
+import dev.wasmesh.host.stream.Action;
+import dev.wasmesh.host.stream.NetworkControl;
+import dev.wasmesh.host.stream.StreamControl;
+import dev.wasmesh.host.stream.StreamInfo;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
@@ -22,8 +26,6 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongFunction;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * One instance of a proxy-wasm module with its contexts, as Envoy keeps one per worker thread. Not thread-safe:
@@ -31,8 +33,6 @@ import java.util.regex.Pattern;
  * responses) is handed over with {@link #post}.
  */
 public final class WasmVm {
-    private static final Pattern COMPILED_FRAME = Pattern.compile("func_(\\d+)");
-
     private final ProxyWasmModule module;
     private final HostEnvironment env;
     private final PluginConfig vmConfig;
@@ -69,13 +69,7 @@ public final class WasmVm {
     private boolean closed;
 
     // What the callback in progress may read besides its context's own maps and buffers.
-    private HeaderMap calloutHeaders;
-    private HeaderMap calloutTrailers;
-    private Body calloutBody;
-    private HeaderMap grpcInitialMetadata;
-    private HeaderMap grpcTrailingMetadata;
-    private Body grpcMessage;
-    private Body foreignArguments;
+    final CallbackData callbackData = new CallbackData();
 
     /** Options for {@link #create}: where posted work runs and who schedules timers. */
     public static final class Options {
@@ -109,47 +103,17 @@ public final class WasmVm {
         this.timerListener = options.timerListener;
         this.callbackDeadlineNanos = vmConfig.callbackDeadline().toNanos();
         this.deadlineNanos = callbackDeadlineNanos;
-        Instance.Builder builder = Instance.builder(module.wasmModule())
-                .withImportValues(ImportValues.builder()
-                        .withFunctions(HostFunctions.create(this, module.functionImports()))
-                        .build())
-                .withStart(false)
-                // Byte arrays rather than the default ByteBuffer memory: bulk reads (every header name and value a
-                // filter passes) copy whole pages; each page is reserved from the process's guest budget first.
-                .withMemoryFactory(limits -> new BudgetedMemory(limits, options.memoryBudget));
-        module.wasmModule().memorySection().filter(s -> s.memoryCount() > 0).ifPresent(s -> {
-            MemoryLimits declared = s.getMemory(0).limits();
-            int max = Math.min(declared.maximumPages(), vmConfig.memoryLimitPages());
-            if (declared.initialPages() > max) {
-                throw new WasmFailureException(new WasmFailure(
-                        WasmFailure.Kind.INSTANTIATION,
-                        "instantiate",
-                        "module needs " + declared.initialPages() + " memory pages at start but the limit is " + max,
-                        List.of()));
-            }
-            builder.withMemoryLimits(new MemoryLimits(declared.initialPages(), max));
-        });
-        if (module.machineFactory() != null) {
-            builder.withMachineFactory(module.machineFactory());
-        }
         try {
-            this.instance = builder.build();
+            this.instance = module.instantiate(
+                    HostFunctions.create(this, module.functionImports()),
+                    vmConfig.memoryLimitPages(),
+                    options.memoryBudget);
         } catch (ChicoryException | StackOverflowError | IllegalArgumentException e) {
             throw new WasmFailureException(
-                    new WasmFailure(WasmFailure.Kind.INSTANTIATION, "instantiate", oneLine(e), List.of()));
+                    new WasmFailure(WasmFailure.Kind.INSTANTIATION, "instantiate", WasmFailure.oneLine(e), List.of()));
         }
         this.memory = new GuestMemory(instance.memory(), instance.export(module.allocator()));
-        for (Callback cb : Callback.values()) {
-            String name = cb.exportName();
-            if (cb == Callback.ON_GRPC_RECEIVE_TRAILING_METADATA && !module.exportsFunction(name)) {
-                name = Callback.LEGACY_GRPC_TRAILING_METADATA;
-            }
-            if (module.exportsFunction(name)) {
-                callbacks[cb.ordinal()] = instance.export(name);
-                callbackArity[cb.ordinal()] =
-                        module.exportType(name).orElseThrow().params().size();
-            }
-        }
+        Callback.bind(module, instance, callbacks, callbackArity);
     }
 
     /**
@@ -303,7 +267,7 @@ public final class WasmVm {
         return true;
     }
 
-    /** @param kind one of {@link CalloutFunctions}' HTTP_CALL, GRPC_CALL and GRPC_STREAM */
+    /** @param kind one of the call-out kinds of {@code CalloutFunctions}: HTTP_CALL, GRPC_CALL, GRPC_STREAM */
     int nextCalloutToken(int kind) {
         return calloutTokens[kind] += 4;
     }
@@ -342,31 +306,8 @@ public final class WasmVm {
         return e;
     }
 
-    private static String oneLine(Throwable e) {
-        String m = e.getMessage();
-        if (m == null || m.isBlank()) {
-            m = e.getClass().getSimpleName();
-        }
-        int nl = m.indexOf('\n');
-        return nl < 0 ? m : m.substring(0, nl);
-    }
-
-    /** Wasm function names from a Java stack of compiled code (frames named func_N), innermost first. */
     private List<String> wasmStack(Throwable e) {
-        List<String> names = new ArrayList<>();
-        for (StackTraceElement frame : e.getStackTrace()) {
-            Matcher m = COMPILED_FRAME.matcher(frame.getMethodName());
-            if (m.matches()) {
-                String n = module.functionName(Integer.parseInt(m.group(1)));
-                if (names.isEmpty() || !names.get(names.size() - 1).equals(n)) {
-                    names.add(n);
-                }
-            }
-            if (names.size() == 16) {
-                break;
-            }
-        }
-        return names;
+        return WasmFailure.wasmStack(e, module::functionName);
     }
 
     // ---- calling into the guest ------------------------------------------------------------------------------
@@ -438,7 +379,7 @@ public final class WasmVm {
         } catch (StackOverflowError e) {
             throw fail(WasmFailure.Kind.TRAP, name, "call stack exhausted", wasmStack(e), e);
         } catch (RuntimeException e) {
-            throw fail(WasmFailure.Kind.TRAP, name, oneLine(e), wasmStack(e), e);
+            throw fail(WasmFailure.Kind.TRAP, name, WasmFailure.oneLine(e), wasmStack(e), e);
         } finally {
             exitGuest(outermost);
             current = prevCurrent;
@@ -500,79 +441,6 @@ public final class WasmVm {
             n++;
         }
         return n;
-    }
-
-    // ---- state visible only during particular callbacks --------------------------------------------------------
-
-    HeaderMap calloutMap(MapType type) {
-        switch (type) {
-            case HTTP_CALL_RESPONSE_HEADERS:
-                return calloutHeaders;
-            case HTTP_CALL_RESPONSE_TRAILERS:
-                return calloutTrailers;
-            case GRPC_CALL_INITIAL_METADATA:
-                return grpcInitialMetadata;
-            case GRPC_CALL_TRAILING_METADATA:
-                return grpcTrailingMetadata;
-            default:
-                return null;
-        }
-    }
-
-    Body callbackBuffer(BufferType type) {
-        switch (type) {
-            case HTTP_CALL_RESPONSE_BODY:
-                return calloutBody;
-            case GRPC_CALL_MESSAGE:
-                return grpcMessage;
-            case FOREIGN_FUNCTION_ARGUMENTS:
-                return foreignArguments;
-            default:
-                return null;
-        }
-    }
-
-    /** Runs {@code callback} with a call-out's response readable; any part may be null (not there). */
-    void withCalloutResponse(HeaderMap headers, Body body, HeaderMap trailers, Runnable callback) {
-        calloutHeaders = headers;
-        calloutBody = body;
-        calloutTrailers = trailers;
-        try {
-            callback.run();
-        } finally {
-            calloutHeaders = null;
-            calloutBody = null;
-            calloutTrailers = null;
-        }
-    }
-
-    void withGrpcMetadata(HeaderMap initial, HeaderMap trailing, Runnable callback) {
-        grpcInitialMetadata = initial;
-        grpcTrailingMetadata = trailing;
-        try {
-            callback.run();
-        } finally {
-            grpcInitialMetadata = null;
-            grpcTrailingMetadata = null;
-        }
-    }
-
-    void withGrpcMessage(Body message, Runnable callback) {
-        grpcMessage = message;
-        try {
-            callback.run();
-        } finally {
-            grpcMessage = null;
-        }
-    }
-
-    void withForeignArguments(Body args, Runnable callback) {
-        foreignArguments = args;
-        try {
-            callback.run();
-        } finally {
-            foreignArguments = null;
-        }
     }
 
     // ---- logs -------------------------------------------------------------------------------------------------

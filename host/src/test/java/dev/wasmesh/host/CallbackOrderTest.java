@@ -17,6 +17,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.wasmesh.host.abi.BufferType;
 import dev.wasmesh.host.abi.MapType;
 import dev.wasmesh.host.abi.Status;
+import dev.wasmesh.host.module.ProxyWasmModule;
+import dev.wasmesh.host.stream.Action;
+import dev.wasmesh.host.stream.Body;
+import dev.wasmesh.host.stream.HeaderMap;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 

@@ -2,6 +2,7 @@ package dev.wasmesh.host;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.wasmesh.host.internal.ContextTable;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;

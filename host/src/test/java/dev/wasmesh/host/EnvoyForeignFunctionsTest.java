@@ -8,6 +8,13 @@ import static dev.wasmesh.host.Probe.Op.PROXY_SET_PROPERTY;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.wasmesh.host.abi.Status;
+import dev.wasmesh.host.internal.envoy.EnvoyForeignFunctions;
+import dev.wasmesh.host.module.ProxyWasmModule;
+import dev.wasmesh.host.stream.HeaderMap;
+import dev.wasmesh.host.stream.Metadata;
+import dev.wasmesh.host.stream.NodeInfo;
+import dev.wasmesh.host.stream.StreamControl;
+import dev.wasmesh.host.stream.StreamInfo;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;

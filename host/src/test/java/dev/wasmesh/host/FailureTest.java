@@ -9,6 +9,8 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import dev.wasmesh.host.abi.AbiVersion;
 import dev.wasmesh.host.abi.LogLevel;
 import dev.wasmesh.host.internal.HeaderPairs;
+import dev.wasmesh.host.module.ProxyWasmModule;
+import dev.wasmesh.host.stream.HeaderMap;
 import java.time.Duration;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;

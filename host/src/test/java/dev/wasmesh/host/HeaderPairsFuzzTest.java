@@ -6,6 +6,7 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.wasmesh.host.abi.AbiException;
 import dev.wasmesh.host.abi.Status;
 import dev.wasmesh.host.internal.HeaderPairs;
+import dev.wasmesh.host.stream.HeaderMap;
 
 /**
  * Coverage-guided fuzzing of the header-pairs parser, which reads what a guest hands to proxy_set_header_map_pairs

@@ -10,6 +10,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.wasmesh.host.abi.MetricType;
 import dev.wasmesh.host.abi.Status;
+import dev.wasmesh.host.module.ProxyWasmModule;
+import dev.wasmesh.host.shared.Metrics;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

@@ -3,6 +3,10 @@ package dev.wasmesh.host;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
+import dev.wasmesh.host.module.ModuleLoadException;
+import dev.wasmesh.host.module.ProxyWasmModule;
+import dev.wasmesh.host.stream.Body;
+import dev.wasmesh.host.stream.HeaderMap;
 import dev.wasmesh.testsupport.Wat;
 import java.io.IOException;
 import java.io.InputStream;

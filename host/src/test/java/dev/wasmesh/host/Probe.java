@@ -4,6 +4,7 @@ import dev.wasmesh.host.abi.AbiVersion;
 import dev.wasmesh.host.abi.LogLevel;
 import dev.wasmesh.host.abi.Status;
 import dev.wasmesh.host.internal.GuestMemory;
+import dev.wasmesh.host.module.ProxyWasmModule;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;

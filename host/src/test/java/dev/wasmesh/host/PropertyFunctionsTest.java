@@ -9,6 +9,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.wasmesh.host.abi.Status;
 import dev.wasmesh.host.internal.HeaderPairs;
+import dev.wasmesh.host.module.ProxyWasmModule;
+import dev.wasmesh.host.stream.HeaderMap;
+import dev.wasmesh.host.stream.StreamControl;
+import dev.wasmesh.host.stream.StreamInfo;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;

@@ -1,6 +1,9 @@
 package dev.wasmesh.host;
 
 import dev.wasmesh.host.abi.StreamType;
+import dev.wasmesh.host.stream.LocalResponse;
+import dev.wasmesh.host.stream.NetworkControl;
+import dev.wasmesh.host.stream.StreamControl;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 

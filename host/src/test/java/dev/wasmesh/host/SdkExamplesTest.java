@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.wasmesh.host.abi.AbiVersion;
 import dev.wasmesh.host.abi.LogLevel;
+import dev.wasmesh.host.module.ProxyWasmModule;
+import dev.wasmesh.host.stream.Action;
+import dev.wasmesh.host.stream.HeaderMap;
 import dev.wasmesh.testsupport.Examples;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;

@@ -13,6 +13,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.wasmesh.host.abi.AbiVersion;
 import dev.wasmesh.host.abi.Status;
+import dev.wasmesh.host.module.ProxyWasmModule;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

@@ -3,6 +3,7 @@ package dev.wasmesh.host;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import dev.wasmesh.host.module.ProxyWasmModule;
 import dev.wasmesh.testsupport.Wat;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;

@@ -1,5 +1,7 @@
 package dev.wasmesh.host;
 
+import dev.wasmesh.host.module.ModuleLoadException;
+import dev.wasmesh.host.module.ProxyWasmModule;
 import dev.wasmesh.testsupport.Wat;
 
 /** The host tests' WAT fixtures ({@code src/test/resources/wat}), as text and as loaded modules. */

@@ -1,6 +1,6 @@
 package dev.wasmesh.proxy;
 
-import dev.wasmesh.host.HeaderMap;
+import dev.wasmesh.host.stream.HeaderMap;
 import java.time.Instant;
 
 /**

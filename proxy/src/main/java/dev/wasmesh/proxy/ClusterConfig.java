@@ -1,6 +1,6 @@
 package dev.wasmesh.proxy;
 
-import dev.wasmesh.host.Metadata;
+import dev.wasmesh.host.stream.Metadata;
 import dev.wasmesh.proxy.tls.UpstreamTls;
 import java.net.URI;
 import java.time.Duration;

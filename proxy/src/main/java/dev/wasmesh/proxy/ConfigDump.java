@@ -2,7 +2,7 @@ package dev.wasmesh.proxy;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.wasmesh.host.HeaderMap;
+import dev.wasmesh.host.stream.HeaderMap;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

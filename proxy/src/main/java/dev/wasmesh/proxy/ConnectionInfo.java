@@ -1,7 +1,7 @@
 package dev.wasmesh.proxy;
 
-import dev.wasmesh.host.StreamInfo;
-import dev.wasmesh.host.TlsInfo;
+import dev.wasmesh.host.stream.StreamInfo;
+import dev.wasmesh.host.stream.TlsInfo;
 import dev.wasmesh.proxy.tls.TlsSessions;
 import io.netty.channel.Channel;
 import io.netty.handler.ssl.SslHandler;

@@ -2,7 +2,7 @@ package dev.wasmesh.proxy;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
-import dev.wasmesh.host.HeaderMap;
+import dev.wasmesh.host.stream.HeaderMap;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;

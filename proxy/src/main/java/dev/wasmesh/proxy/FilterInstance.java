@@ -3,10 +3,10 @@ package dev.wasmesh.proxy;
 import dev.wasmesh.host.FailurePolicy;
 import dev.wasmesh.host.HttpContext;
 import dev.wasmesh.host.NetworkContext;
-import dev.wasmesh.host.NetworkControl;
-import dev.wasmesh.host.StreamControl;
-import dev.wasmesh.host.StreamInfo;
 import dev.wasmesh.host.WasmFailureException;
+import dev.wasmesh.host.stream.NetworkControl;
+import dev.wasmesh.host.stream.StreamControl;
+import dev.wasmesh.host.stream.StreamInfo;
 import dev.wasmesh.proxy.tcp.NetworkFilter;
 import dev.wasmesh.stream.ChainFilter;
 

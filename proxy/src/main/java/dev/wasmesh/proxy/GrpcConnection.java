@@ -1,7 +1,7 @@
 package dev.wasmesh.proxy;
 
 import dev.wasmesh.host.GrpcCallout;
-import dev.wasmesh.host.HeaderMap;
+import dev.wasmesh.host.stream.HeaderMap;
 import dev.wasmesh.proxy.tls.TlsFailure;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;

@@ -1,9 +1,9 @@
 package dev.wasmesh.proxy;
 
-import dev.wasmesh.host.HeaderMap;
-import dev.wasmesh.host.LocalResponse;
-import dev.wasmesh.host.Metadata;
-import dev.wasmesh.host.StreamInfo;
+import dev.wasmesh.host.stream.HeaderMap;
+import dev.wasmesh.host.stream.LocalResponse;
+import dev.wasmesh.host.stream.Metadata;
+import dev.wasmesh.host.stream.StreamInfo;
 import dev.wasmesh.proxy.http1.Headers;
 import dev.wasmesh.stream.FilterManager;
 import dev.wasmesh.stream.FilterManagerCallbacks;

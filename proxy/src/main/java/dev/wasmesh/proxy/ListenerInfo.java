@@ -1,7 +1,7 @@
 package dev.wasmesh.proxy;
 
-import dev.wasmesh.host.Metadata;
-import dev.wasmesh.host.StreamInfo;
+import dev.wasmesh.host.stream.Metadata;
+import dev.wasmesh.host.stream.StreamInfo;
 import java.util.Objects;
 
 /**

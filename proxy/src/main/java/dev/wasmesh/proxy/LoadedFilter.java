@@ -1,7 +1,7 @@
 package dev.wasmesh.proxy;
 
 import dev.wasmesh.host.PluginConfig;
-import dev.wasmesh.host.ProxyWasmModule;
+import dev.wasmesh.host.module.ProxyWasmModule;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;

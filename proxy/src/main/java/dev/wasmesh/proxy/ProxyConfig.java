@@ -1,7 +1,7 @@
 package dev.wasmesh.proxy;
 
-import dev.wasmesh.host.NodeInfo;
 import dev.wasmesh.host.abi.LogLevel;
+import dev.wasmesh.host.stream.NodeInfo;
 import dev.wasmesh.proxy.tcp.TcpProxyConfig;
 import dev.wasmesh.proxy.tls.DownstreamTls;
 import java.util.ArrayList;

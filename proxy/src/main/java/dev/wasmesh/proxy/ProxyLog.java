@@ -1,9 +1,9 @@
 package dev.wasmesh.proxy;
 
-import dev.wasmesh.host.HeaderMap;
 import dev.wasmesh.host.LogSink;
 import dev.wasmesh.host.PluginConfig;
 import dev.wasmesh.host.abi.LogLevel;
+import dev.wasmesh.host.stream.HeaderMap;
 import java.io.PrintStream;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;

@@ -2,10 +2,10 @@ package dev.wasmesh.proxy;
 
 import dev.wasmesh.host.GuestMemoryBudget;
 import dev.wasmesh.host.HostEnvironment;
-import dev.wasmesh.host.ModuleLoadException;
-import dev.wasmesh.host.ProxyWasmModule;
 import dev.wasmesh.host.WasmFailureException;
 import dev.wasmesh.host.abi.LogLevel;
+import dev.wasmesh.host.module.ModuleLoadException;
+import dev.wasmesh.host.module.ProxyWasmModule;
 import dev.wasmesh.proxy.tcp.TcpListener;
 import dev.wasmesh.proxy.tcp.TcpProxyConfig;
 import dev.wasmesh.proxy.tls.TlsProvider;

@@ -1,7 +1,7 @@
 package dev.wasmesh.proxy;
 
-import dev.wasmesh.host.HeaderMap;
-import dev.wasmesh.host.Metadata;
+import dev.wasmesh.host.stream.HeaderMap;
+import dev.wasmesh.host.stream.Metadata;
 import java.time.Duration;
 import java.util.List;
 import java.util.regex.Pattern;

@@ -1,7 +1,7 @@
 package dev.wasmesh.proxy;
 
-import dev.wasmesh.host.HeaderMap;
-import dev.wasmesh.host.Metadata;
+import dev.wasmesh.host.stream.HeaderMap;
+import dev.wasmesh.host.stream.Metadata;
 import dev.wasmesh.proxy.http1.Framer;
 import dev.wasmesh.proxy.http1.Headers;
 import dev.wasmesh.proxy.tls.TlsFailure;

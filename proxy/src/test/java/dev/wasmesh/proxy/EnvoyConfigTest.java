@@ -107,8 +107,8 @@ class EnvoyConfigTest {
                                 + "      cluster_name: other\n      endpoints:\n      - lb_endpoints:\n        - endpoint:\n"
                                 + "            address: { socket_address: { address: localhost, port_value: 9 } }\n");
         ProxyConfig c = parse(yaml);
-        dev.wasmesh.host.HeaderMap h =
-                dev.wasmesh.host.HeaderMap.of(":path", "/exact?q", ":authority", "x", "x-pick", "a");
+        dev.wasmesh.host.stream.HeaderMap h =
+                dev.wasmesh.host.stream.HeaderMap.of(":path", "/exact?q", ":authority", "x", "x-pick", "a");
         assertThat(c.routes().stream()
                         .filter(r -> r.matches(h))
                         .findFirst()

@@ -3,8 +3,8 @@ package dev.wasmesh.proxy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.wasmesh.host.HeaderMap;
 import dev.wasmesh.host.PluginConfig;
+import dev.wasmesh.host.stream.HeaderMap;
 import dev.wasmesh.testing.HarnessBuilder;
 import dev.wasmesh.testing.HttpStream;
 import dev.wasmesh.testing.ProxyWasmHarness;

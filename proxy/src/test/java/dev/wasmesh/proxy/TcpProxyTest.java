@@ -2,11 +2,11 @@ package dev.wasmesh.proxy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.wasmesh.host.Action;
 import dev.wasmesh.host.FailurePolicy;
 import dev.wasmesh.host.PluginConfig;
 import dev.wasmesh.host.abi.LogLevel;
 import dev.wasmesh.host.abi.PeerType;
+import dev.wasmesh.host.stream.Action;
 import dev.wasmesh.proxy.tcp.TcpProxyConfig;
 import dev.wasmesh.testing.ProxyWasmHarness;
 import dev.wasmesh.testing.TcpStream;

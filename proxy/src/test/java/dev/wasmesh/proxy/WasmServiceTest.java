@@ -2,9 +2,9 @@ package dev.wasmesh.proxy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.wasmesh.host.Metadata;
 import dev.wasmesh.host.PluginConfig;
 import dev.wasmesh.host.abi.LogLevel;
+import dev.wasmesh.host.stream.Metadata;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;

@@ -2,9 +2,9 @@ package dev.wasmesh.stream;
 
 import dev.wasmesh.host.FailurePolicy;
 import dev.wasmesh.host.HttpContext;
-import dev.wasmesh.host.StreamControl;
-import dev.wasmesh.host.StreamInfo;
 import dev.wasmesh.host.WasmFailureException;
+import dev.wasmesh.host.stream.StreamControl;
+import dev.wasmesh.host.stream.StreamInfo;
 
 /**
  * One wasm filter of a chain as the {@link FilterManager} sees it: a plugin on the VM that serves this stream. The

@@ -1,15 +1,15 @@
 package dev.wasmesh.stream;
 
-import dev.wasmesh.host.Action;
-import dev.wasmesh.host.Body;
 import dev.wasmesh.host.FailurePolicy;
-import dev.wasmesh.host.HeaderMap;
 import dev.wasmesh.host.HttpContext;
-import dev.wasmesh.host.LocalResponse;
-import dev.wasmesh.host.StreamControl;
-import dev.wasmesh.host.StreamInfo;
 import dev.wasmesh.host.WasmFailureException;
 import dev.wasmesh.host.abi.StreamType;
+import dev.wasmesh.host.stream.Action;
+import dev.wasmesh.host.stream.Body;
+import dev.wasmesh.host.stream.HeaderMap;
+import dev.wasmesh.host.stream.LocalResponse;
+import dev.wasmesh.host.stream.StreamControl;
+import dev.wasmesh.host.stream.StreamInfo;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Optional;

@@ -1,6 +1,6 @@
 package dev.wasmesh.stream;
 
-import dev.wasmesh.host.HeaderMap;
+import dev.wasmesh.host.stream.HeaderMap;
 
 /**
  * What a {@link FilterManager} asks of the transport around it (the proxy's codec and router, or the test harness):

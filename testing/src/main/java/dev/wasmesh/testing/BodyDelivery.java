@@ -1,6 +1,6 @@
 package dev.wasmesh.testing;
 
-import dev.wasmesh.host.Action;
+import dev.wasmesh.host.stream.Action;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 

@@ -1,7 +1,7 @@
 package dev.wasmesh.testing;
 
-import dev.wasmesh.host.Metrics;
 import dev.wasmesh.host.abi.MetricType;
+import dev.wasmesh.host.shared.Metrics;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;

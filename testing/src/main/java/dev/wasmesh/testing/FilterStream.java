@@ -1,10 +1,10 @@
 package dev.wasmesh.testing;
 
-import dev.wasmesh.host.Action;
-import dev.wasmesh.host.Body;
 import dev.wasmesh.host.StreamContext;
-import dev.wasmesh.host.StreamInfo;
 import dev.wasmesh.host.abi.StreamType;
+import dev.wasmesh.host.stream.Action;
+import dev.wasmesh.host.stream.Body;
+import dev.wasmesh.host.stream.StreamInfo;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,7 +1,7 @@
 package dev.wasmesh.testing;
 
-import dev.wasmesh.host.ModuleLoadException;
-import dev.wasmesh.host.ProxyWasmModule;
+import dev.wasmesh.host.module.ModuleLoadException;
+import dev.wasmesh.host.module.ProxyWasmModule;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

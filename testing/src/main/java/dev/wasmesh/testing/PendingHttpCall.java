@@ -1,7 +1,7 @@
 package dev.wasmesh.testing;
 
-import dev.wasmesh.host.HeaderMap;
 import dev.wasmesh.host.HttpCallout;
+import dev.wasmesh.host.stream.HeaderMap;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;

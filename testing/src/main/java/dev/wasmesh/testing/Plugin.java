@@ -4,10 +4,10 @@ import dev.wasmesh.host.FailurePolicy;
 import dev.wasmesh.host.HttpContext;
 import dev.wasmesh.host.PluginConfig;
 import dev.wasmesh.host.RootContext;
-import dev.wasmesh.host.StreamControl;
-import dev.wasmesh.host.StreamInfo;
 import dev.wasmesh.host.WasmFailureException;
 import dev.wasmesh.host.WasmVm;
+import dev.wasmesh.host.stream.StreamControl;
+import dev.wasmesh.host.stream.StreamInfo;
 import dev.wasmesh.stream.ChainFilter;
 
 /** One plugin of the harness: its root context on a VM it may share with other plugins, and its tick timer. */

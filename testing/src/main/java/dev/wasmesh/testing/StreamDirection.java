@@ -1,8 +1,8 @@
 package dev.wasmesh.testing;
 
-import dev.wasmesh.host.Action;
-import dev.wasmesh.host.Body;
-import dev.wasmesh.host.HeaderMap;
+import dev.wasmesh.host.stream.Action;
+import dev.wasmesh.host.stream.Body;
+import dev.wasmesh.host.stream.HeaderMap;
 import java.io.ByteArrayOutputStream;
 import java.util.function.BiFunction;
 

@@ -1,12 +1,12 @@
 package dev.wasmesh.testing;
 
-import dev.wasmesh.host.Action;
 import dev.wasmesh.host.NetworkContext;
-import dev.wasmesh.host.NetworkControl;
 import dev.wasmesh.host.RootContext;
-import dev.wasmesh.host.StreamInfo;
 import dev.wasmesh.host.abi.PeerType;
 import dev.wasmesh.host.abi.StreamType;
+import dev.wasmesh.host.stream.Action;
+import dev.wasmesh.host.stream.NetworkControl;
+import dev.wasmesh.host.stream.StreamInfo;
 import java.nio.charset.StandardCharsets;
 import java.util.EnumSet;
 import java.util.Map;

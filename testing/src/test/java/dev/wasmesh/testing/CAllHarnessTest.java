@@ -3,12 +3,12 @@ package dev.wasmesh.testing;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.wasmesh.host.Action;
-import dev.wasmesh.host.HeaderMap;
-import dev.wasmesh.host.LocalResponse;
 import dev.wasmesh.host.WasmFailure;
 import dev.wasmesh.host.abi.LogLevel;
 import dev.wasmesh.host.abi.StreamType;
+import dev.wasmesh.host.stream.Action;
+import dev.wasmesh.host.stream.HeaderMap;
+import dev.wasmesh.host.stream.LocalResponse;
 import dev.wasmesh.testsupport.Examples;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;

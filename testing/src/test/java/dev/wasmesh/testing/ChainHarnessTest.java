@@ -3,9 +3,9 @@ package dev.wasmesh.testing;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.wasmesh.host.Action;
 import dev.wasmesh.host.FailurePolicy;
 import dev.wasmesh.host.WasmFailureException;
+import dev.wasmesh.host.stream.Action;
 import dev.wasmesh.testsupport.Examples;
 import java.util.LinkedHashMap;
 import java.util.Map;

@@ -3,11 +3,11 @@ package dev.wasmesh.testing;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.wasmesh.host.Action;
 import dev.wasmesh.host.WasmFailure;
 import dev.wasmesh.host.WasmFailureException;
 import dev.wasmesh.host.abi.LogLevel;
 import dev.wasmesh.host.abi.StreamType;
+import dev.wasmesh.host.stream.Action;
 import dev.wasmesh.testsupport.Examples;
 import java.time.Duration;
 import java.util.HashSet;

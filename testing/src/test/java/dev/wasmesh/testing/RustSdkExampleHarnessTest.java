@@ -2,9 +2,9 @@ package dev.wasmesh.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.wasmesh.host.Action;
 import dev.wasmesh.host.abi.LogLevel;
 import dev.wasmesh.host.abi.StreamType;
+import dev.wasmesh.host.stream.Action;
 import dev.wasmesh.testsupport.Examples;
 import java.time.Duration;
 import java.util.Map;

@@ -3,11 +3,11 @@ package dev.wasmesh.testing;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.wasmesh.host.Action;
-import dev.wasmesh.host.StreamInfo;
 import dev.wasmesh.host.abi.LogLevel;
 import dev.wasmesh.host.abi.PeerType;
 import dev.wasmesh.host.abi.StreamType;
+import dev.wasmesh.host.stream.Action;
+import dev.wasmesh.host.stream.StreamInfo;
 import dev.wasmesh.testsupport.Wat;
 import java.util.List;
 import org.junit.jupiter.api.Test;

@@ -3,9 +3,9 @@ package dev.wasmesh.host.internal;
 import com.dylibso.chicory.runtime.ExportFunction;
 import com.dylibso.chicory.runtime.Memory;
 import dev.wasmesh.host.GuestLimits;
-import dev.wasmesh.host.HeaderMap;
 import dev.wasmesh.host.abi.AbiException;
 import dev.wasmesh.host.abi.Status;
+import dev.wasmesh.host.stream.HeaderMap;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 

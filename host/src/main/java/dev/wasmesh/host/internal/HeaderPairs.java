@@ -1,8 +1,8 @@
 package dev.wasmesh.host.internal;
 
 import dev.wasmesh.host.GuestLimits;
-import dev.wasmesh.host.HeaderMap;
 import dev.wasmesh.host.abi.AbiException;
+import dev.wasmesh.host.stream.HeaderMap;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 

@@ -1,6 +1,6 @@
 package dev.wasmesh.proxy.http1;
 
-import dev.wasmesh.host.HeaderMap;
+import dev.wasmesh.host.stream.HeaderMap;
 import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMessage;

@@ -1,6 +1,6 @@
 package dev.wasmesh.proxy.http1;
 
-import dev.wasmesh.host.HeaderMap;
+import dev.wasmesh.host.stream.HeaderMap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
@@ -127,7 +127,7 @@ public final class Http1Encoder {
         b.writeShort(CRLF);
     }
 
-    /** A byte string ({@link dev.wasmesh.host.HeaderMap#BYTES}) as its bytes: the method, path, names and values. */
+    /** A byte string ({@link dev.wasmesh.host.stream.HeaderMap#BYTES}) as its bytes: the method, path, names and values. */
     private static void bytes(ByteBuf b, String s) {
         b.writeCharSequence(s, CharsetUtil.ISO_8859_1);
     }

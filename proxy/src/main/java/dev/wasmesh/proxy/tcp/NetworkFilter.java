@@ -2,9 +2,9 @@ package dev.wasmesh.proxy.tcp;
 
 import dev.wasmesh.host.FailurePolicy;
 import dev.wasmesh.host.NetworkContext;
-import dev.wasmesh.host.NetworkControl;
-import dev.wasmesh.host.StreamInfo;
 import dev.wasmesh.host.WasmFailureException;
+import dev.wasmesh.host.stream.NetworkControl;
+import dev.wasmesh.host.stream.StreamInfo;
 
 /**
  * One network (TCP) wasm filter as a TCP connection sees it: a plugin on the VM of the connection's worker, which

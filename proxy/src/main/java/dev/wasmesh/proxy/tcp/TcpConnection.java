@@ -1,14 +1,14 @@
 package dev.wasmesh.proxy.tcp;
 
-import dev.wasmesh.host.Action;
-import dev.wasmesh.host.Body;
 import dev.wasmesh.host.FailurePolicy;
 import dev.wasmesh.host.NetworkContext;
-import dev.wasmesh.host.NetworkControl;
-import dev.wasmesh.host.StreamInfo;
 import dev.wasmesh.host.WasmFailureException;
 import dev.wasmesh.host.abi.PeerType;
 import dev.wasmesh.host.abi.StreamType;
+import dev.wasmesh.host.stream.Action;
+import dev.wasmesh.host.stream.Body;
+import dev.wasmesh.host.stream.NetworkControl;
+import dev.wasmesh.host.stream.StreamInfo;
 import dev.wasmesh.proxy.ConnectionInfo;
 import dev.wasmesh.proxy.Endpoint;
 import dev.wasmesh.proxy.Transport;

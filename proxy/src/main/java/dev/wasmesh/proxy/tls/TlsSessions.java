@@ -1,6 +1,6 @@
 package dev.wasmesh.proxy.tls;
 
-import dev.wasmesh.host.TlsInfo;
+import dev.wasmesh.host.stream.TlsInfo;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;

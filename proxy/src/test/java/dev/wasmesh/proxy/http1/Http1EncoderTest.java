@@ -3,7 +3,7 @@ package dev.wasmesh.proxy.http1;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.wasmesh.host.HeaderMap;
+import dev.wasmesh.host.stream.HeaderMap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.UnpooledByteBufAllocator;
 import java.nio.charset.StandardCharsets;

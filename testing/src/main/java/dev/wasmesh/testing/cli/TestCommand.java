@@ -2,7 +2,7 @@ package dev.wasmesh.testing.cli;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.wasmesh.host.ProxyWasmModule;
+import dev.wasmesh.host.module.ProxyWasmModule;
 import dev.wasmesh.testing.scenario.FileOutcome;
 import dev.wasmesh.testing.scenario.JUnitXmlReport;
 import dev.wasmesh.testing.scenario.Scenario;

@@ -1,11 +1,11 @@
 package dev.wasmesh.testing.scenario;
 
-import dev.wasmesh.host.Action;
-import dev.wasmesh.host.HeaderMap;
-import dev.wasmesh.host.LocalResponse;
-import dev.wasmesh.host.Metrics;
 import dev.wasmesh.host.abi.LogLevel;
 import dev.wasmesh.host.abi.StreamType;
+import dev.wasmesh.host.shared.Metrics;
+import dev.wasmesh.host.stream.Action;
+import dev.wasmesh.host.stream.HeaderMap;
+import dev.wasmesh.host.stream.LocalResponse;
 import dev.wasmesh.testing.HttpStream;
 import dev.wasmesh.testing.LogRecorder;
 import dev.wasmesh.testing.PendingGrpcCall;

@@ -1,8 +1,8 @@
 package dev.wasmesh.testing.scenario;
 
-import dev.wasmesh.host.ProxyWasmModule;
-import dev.wasmesh.host.StreamInfo;
 import dev.wasmesh.host.abi.LogLevel;
+import dev.wasmesh.host.module.ProxyWasmModule;
+import dev.wasmesh.host.stream.StreamInfo;
 import dev.wasmesh.testing.HarnessBuilder;
 import java.nio.charset.StandardCharsets;
 import java.util.List;

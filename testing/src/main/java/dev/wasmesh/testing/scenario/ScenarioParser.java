@@ -1,10 +1,10 @@
 package dev.wasmesh.testing.scenario;
 
-import dev.wasmesh.host.Action;
-import dev.wasmesh.host.HeaderMap;
-import dev.wasmesh.host.ProxyWasmModule;
 import dev.wasmesh.host.abi.LogLevel;
 import dev.wasmesh.host.abi.StreamType;
+import dev.wasmesh.host.module.ProxyWasmModule;
+import dev.wasmesh.host.stream.Action;
+import dev.wasmesh.host.stream.HeaderMap;
 import java.io.IOException;
 import java.io.StringReader;
 import java.nio.charset.MalformedInputException;

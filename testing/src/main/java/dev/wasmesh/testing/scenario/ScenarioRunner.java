@@ -1,8 +1,8 @@
 package dev.wasmesh.testing.scenario;
 
-import dev.wasmesh.host.HeaderMap;
-import dev.wasmesh.host.ProxyWasmModule;
 import dev.wasmesh.host.WasmFailureException;
+import dev.wasmesh.host.module.ProxyWasmModule;
+import dev.wasmesh.host.stream.HeaderMap;
 import dev.wasmesh.testing.FilterLoadException;
 import dev.wasmesh.testing.HarnessBuilder;
 import dev.wasmesh.testing.HttpStream;

@@ -1,6 +1,6 @@
 package dev.wasmesh.testing.scenario;
 
-import dev.wasmesh.host.HeaderMap;
+import dev.wasmesh.host.stream.HeaderMap;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

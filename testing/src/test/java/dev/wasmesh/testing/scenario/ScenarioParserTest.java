@@ -48,7 +48,7 @@ class ScenarioParserTest {
             assertThat(step.line()).isEqualTo(10);
             assertThat(step.action())
                     .isEqualTo(new StepAction.Headers(
-                            Direction.REQUEST, dev.wasmesh.host.HeaderMap.of(":path", "/"), true));
+                            Direction.REQUEST, dev.wasmesh.host.stream.HeaderMap.of(":path", "/"), true));
         });
     }
 
