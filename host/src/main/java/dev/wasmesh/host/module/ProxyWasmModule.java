@@ -142,6 +142,12 @@ public final class ProxyWasmModule {
         checkHeader(name, bytes);
         String sha256 = engine == Engine.COMPILER && cache != null ? CodeCache.sha256Hex(bytes) : null;
         StoredCode stored = sha256 == null ? null : StoredCode.of(cache.read(sha256));
+        if (stored == null
+                && sha256 != null
+                && CompilerProcess.wanted(bytes.length)
+                && CompilerProcess.compile(bytes, cache)) {
+            stored = StoredCode.of(cache.read(sha256));
+        }
         // An entry exists only for a module that this build validated and compiled before, so validating the same
         // bytes again (much of the parse time of a large module) would only repeat that answer. When every function
         // was compiled, the function bodies are not read at all: the stored classes are the code.
