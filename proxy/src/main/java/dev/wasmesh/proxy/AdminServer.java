@@ -3,6 +3,7 @@ package dev.wasmesh.proxy;
 import dev.wasmesh.host.Metrics;
 import dev.wasmesh.host.abi.LogLevel;
 import dev.wasmesh.host.abi.MetricType;
+import dev.wasmesh.proxy.config.Endpoint;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;

@@ -5,6 +5,7 @@ import dev.wasmesh.host.GrpcCallout;
 import dev.wasmesh.host.GuestLimits;
 import dev.wasmesh.host.HeaderMap;
 import dev.wasmesh.host.HttpCallout;
+import dev.wasmesh.proxy.config.ClusterConfig;
 import dev.wasmesh.proxy.http1.Framer;
 import dev.wasmesh.proxy.http1.Headers;
 import io.netty.buffer.ByteBufUtil;

@@ -3,6 +3,7 @@ package dev.wasmesh.proxy;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.wasmesh.host.HeaderMap;
+import dev.wasmesh.proxy.config.RouteConfig;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,6 +1,7 @@
 package dev.wasmesh.proxy;
 
 import dev.wasmesh.host.HeaderMap;
+import dev.wasmesh.proxy.config.Limits;
 import dev.wasmesh.proxy.http1.Headers;
 import dev.wasmesh.proxy.http1.Http1Decoder;
 import dev.wasmesh.proxy.http1.Http1RequestDecoder;

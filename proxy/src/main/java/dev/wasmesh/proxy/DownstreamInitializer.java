@@ -1,5 +1,6 @@
 package dev.wasmesh.proxy;
 
+import dev.wasmesh.proxy.config.Limits;
 import dev.wasmesh.proxy.http1.Http1RequestDecoder;
 import dev.wasmesh.proxy.http1.Http1ResponseEncoder;
 import dev.wasmesh.proxy.tls.DownstreamTls;

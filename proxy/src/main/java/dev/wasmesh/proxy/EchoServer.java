@@ -3,6 +3,7 @@ package dev.wasmesh.proxy;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.wasmesh.host.HeaderMap;
+import dev.wasmesh.proxy.config.Endpoint;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;

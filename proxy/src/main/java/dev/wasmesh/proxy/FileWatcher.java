@@ -1,5 +1,6 @@
 package dev.wasmesh.proxy;
 
+import dev.wasmesh.proxy.config.FilterConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -2,6 +2,8 @@ package dev.wasmesh.proxy;
 
 import dev.wasmesh.host.GrpcCallout;
 import dev.wasmesh.host.HeaderMap;
+import dev.wasmesh.proxy.config.ClusterConfig;
+import dev.wasmesh.proxy.config.Endpoint;
 import dev.wasmesh.proxy.tls.TlsFailure;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;

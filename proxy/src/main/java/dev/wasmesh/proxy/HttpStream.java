@@ -4,6 +4,8 @@ import dev.wasmesh.host.HeaderMap;
 import dev.wasmesh.host.LocalResponse;
 import dev.wasmesh.host.Metadata;
 import dev.wasmesh.host.StreamInfo;
+import dev.wasmesh.proxy.config.ClusterConfig;
+import dev.wasmesh.proxy.config.RouteConfig;
 import dev.wasmesh.proxy.http1.Headers;
 import dev.wasmesh.stream.FilterManager;
 import dev.wasmesh.stream.FilterManagerCallbacks;

@@ -1,5 +1,9 @@
 package dev.wasmesh.proxy;
 
+import dev.wasmesh.proxy.config.Endpoint;
+import dev.wasmesh.proxy.config.Limits;
+import dev.wasmesh.proxy.config.ListenerConfig;
+import dev.wasmesh.proxy.config.RouteConfig;
 import io.netty.channel.Channel;
 import java.net.InetSocketAddress;
 import java.util.List;

@@ -2,6 +2,7 @@ package dev.wasmesh.proxy;
 
 import dev.wasmesh.host.PluginConfig;
 import dev.wasmesh.host.ProxyWasmModule;
+import dev.wasmesh.proxy.config.FilterConfig;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;

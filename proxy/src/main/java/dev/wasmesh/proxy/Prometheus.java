@@ -1,5 +1,6 @@
 package dev.wasmesh.proxy;
 
+import dev.wasmesh.proxy.config.StatsTag;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

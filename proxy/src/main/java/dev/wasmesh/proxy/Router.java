@@ -2,6 +2,9 @@ package dev.wasmesh.proxy;
 
 import dev.wasmesh.host.HeaderMap;
 import dev.wasmesh.host.Metadata;
+import dev.wasmesh.proxy.config.ClusterConfig;
+import dev.wasmesh.proxy.config.Endpoint;
+import dev.wasmesh.proxy.config.RouteConfig;
 import dev.wasmesh.proxy.http1.Framer;
 import dev.wasmesh.proxy.http1.Headers;
 import dev.wasmesh.proxy.tls.TlsFailure;

@@ -1,6 +1,8 @@
 package dev.wasmesh.proxy;
 
 import dev.wasmesh.host.HeaderMap;
+import dev.wasmesh.proxy.config.ClusterConfig;
+import dev.wasmesh.proxy.config.Endpoint;
 import dev.wasmesh.proxy.http1.Framer;
 import dev.wasmesh.proxy.http1.Http1Sink;
 import dev.wasmesh.proxy.http1.UpstreamResponseDecoder;

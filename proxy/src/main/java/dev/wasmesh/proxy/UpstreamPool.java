@@ -1,5 +1,8 @@
 package dev.wasmesh.proxy;
 
+import dev.wasmesh.proxy.config.ClusterConfig;
+import dev.wasmesh.proxy.config.Endpoint;
+import dev.wasmesh.proxy.config.Limits;
 import dev.wasmesh.proxy.http1.UpstreamResponseDecoder;
 import dev.wasmesh.proxy.tls.TlsFailure;
 import io.netty.bootstrap.Bootstrap;

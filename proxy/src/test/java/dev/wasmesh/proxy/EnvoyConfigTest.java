@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.wasmesh.host.FailurePolicy;
 import dev.wasmesh.host.abi.LogLevel;
+import dev.wasmesh.proxy.config.Endpoint;
+import dev.wasmesh.proxy.config.Limits;
+import dev.wasmesh.proxy.config.ProxyConfig;
 import dev.wasmesh.proxy.envoy.EnvoyConfigException;
 import dev.wasmesh.proxy.envoy.EnvoyConfigLoader;
 import io.netty.channel.MultiThreadIoEventLoopGroup;

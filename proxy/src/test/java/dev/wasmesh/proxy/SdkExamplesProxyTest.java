@@ -3,6 +3,10 @@ package dev.wasmesh.proxy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.wasmesh.host.PluginConfig;
+import dev.wasmesh.proxy.config.ClusterConfig;
+import dev.wasmesh.proxy.config.Endpoint;
+import dev.wasmesh.proxy.config.ProxyConfig;
+import dev.wasmesh.proxy.config.RouteConfig;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import java.net.http.HttpResponse;
 import java.time.Duration;

@@ -2,6 +2,10 @@ package dev.wasmesh.proxy;
 
 import dev.wasmesh.host.PluginConfig;
 import dev.wasmesh.host.abi.LogLevel;
+import dev.wasmesh.proxy.config.Endpoint;
+import dev.wasmesh.proxy.config.FilterConfig;
+import dev.wasmesh.proxy.config.ModuleSources;
+import dev.wasmesh.proxy.config.ProxyConfig;
 import dev.wasmesh.testsupport.Examples;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;

@@ -5,6 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.wasmesh.host.PluginConfig;
 import dev.wasmesh.host.abi.LogLevel;
+import dev.wasmesh.proxy.config.ClusterConfig;
+import dev.wasmesh.proxy.config.Endpoint;
+import dev.wasmesh.proxy.config.FilterConfig;
+import dev.wasmesh.proxy.config.ProxyConfig;
+import dev.wasmesh.proxy.config.RouteConfig;
 import dev.wasmesh.proxy.envoy.EnvoyConfigLoader;
 import dev.wasmesh.proxy.tls.DownstreamTls;
 import dev.wasmesh.proxy.tls.TlsCertificate;

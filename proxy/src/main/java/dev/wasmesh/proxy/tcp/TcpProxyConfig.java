@@ -1,7 +1,7 @@
 package dev.wasmesh.proxy.tcp;
 
-import dev.wasmesh.proxy.Endpoint;
-import dev.wasmesh.proxy.FilterConfig;
+import dev.wasmesh.proxy.config.Endpoint;
+import dev.wasmesh.proxy.config.FilterConfig;
 import java.util.List;
 import java.util.Objects;
 

@@ -1,4 +1,4 @@
-package dev.wasmesh.proxy;
+package dev.wasmesh.proxy.config;
 
 import dev.wasmesh.host.NodeInfo;
 import dev.wasmesh.host.abi.LogLevel;
@@ -212,7 +212,7 @@ public final class ProxyConfig {
     }
 
     /** Whether the proxy must start the built-in echo upstream: nothing routes anywhere else. */
-    boolean needsEchoUpstream() {
+    public boolean needsEchoUpstream() {
         return routes.isEmpty();
     }
 }

@@ -1,4 +1,4 @@
-package dev.wasmesh.proxy;
+package dev.wasmesh.proxy.config;
 
 /** A host and port, as given on the command line or in an Envoy socket_address. */
 public record Endpoint(String host, int port) {

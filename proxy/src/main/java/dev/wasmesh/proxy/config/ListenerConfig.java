@@ -1,4 +1,4 @@
-package dev.wasmesh.proxy;
+package dev.wasmesh.proxy.config;
 
 import dev.wasmesh.proxy.tls.DownstreamTls;
 import java.util.List;

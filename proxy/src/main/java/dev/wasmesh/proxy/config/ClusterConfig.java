@@ -1,4 +1,4 @@
-package dev.wasmesh.proxy;
+package dev.wasmesh.proxy.config;
 
 import dev.wasmesh.host.Metadata;
 import dev.wasmesh.proxy.tls.UpstreamTls;

@@ -1,4 +1,4 @@
-package dev.wasmesh.proxy;
+package dev.wasmesh.proxy.config;
 
 import dev.wasmesh.host.Metadata;
 import dev.wasmesh.host.StreamInfo;
@@ -16,7 +16,7 @@ public record ListenerInfo(Metadata metadata, String filterChainName, int direct
         Objects.requireNonNull(filterChainName);
     }
 
-    void applyTo(StreamInfo info) {
+    public void applyTo(StreamInfo info) {
         info.listener(metadata, filterChainName).listenerDirection(direction);
     }
 }

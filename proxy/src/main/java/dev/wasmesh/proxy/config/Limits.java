@@ -1,4 +1,4 @@
-package dev.wasmesh.proxy;
+package dev.wasmesh.proxy.config;
 
 import dev.wasmesh.stream.FilterManager;
 import java.time.Duration;
@@ -159,7 +159,7 @@ public record Limits(
     }
 
     /** How often a worker looks for expired timeouts: often enough for the shortest one set, at most once a second. */
-    Duration sweepPeriod() {
+    public Duration sweepPeriod() {
         long min = 1000;
         for (Duration d : new Duration[] {requestHeadersTimeout, requestTimeout, streamIdleTimeout, idleTimeout}) {
             if (!d.isZero()) {

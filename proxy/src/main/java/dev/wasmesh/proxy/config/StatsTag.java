@@ -1,4 +1,4 @@
-package dev.wasmesh.proxy;
+package dev.wasmesh.proxy.config;
 
 import java.util.regex.Pattern;
 
