@@ -4,6 +4,8 @@ import dev.wasmesh.host.Metrics;
 import dev.wasmesh.host.abi.LogLevel;
 import dev.wasmesh.host.abi.MetricType;
 import dev.wasmesh.proxy.config.Endpoint;
+import dev.wasmesh.proxy.stats.Histogram;
+import dev.wasmesh.proxy.stats.Prometheus;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;

@@ -7,6 +7,7 @@ import dev.wasmesh.host.StreamInfo;
 import dev.wasmesh.proxy.config.ClusterConfig;
 import dev.wasmesh.proxy.config.RouteConfig;
 import dev.wasmesh.proxy.http1.Headers;
+import dev.wasmesh.proxy.log.AccessLog;
 import dev.wasmesh.stream.FilterManager;
 import dev.wasmesh.stream.FilterManagerCallbacks;
 import io.netty.channel.Channel;

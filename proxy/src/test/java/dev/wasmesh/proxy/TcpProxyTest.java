@@ -12,6 +12,7 @@ import dev.wasmesh.proxy.config.Endpoint;
 import dev.wasmesh.proxy.config.FilterConfig;
 import dev.wasmesh.proxy.config.Limits;
 import dev.wasmesh.proxy.config.ProxyConfig;
+import dev.wasmesh.proxy.stats.ProxyStats;
 import dev.wasmesh.proxy.tcp.TcpProxyConfig;
 import dev.wasmesh.testing.ProxyWasmHarness;
 import dev.wasmesh.testing.TcpStream;

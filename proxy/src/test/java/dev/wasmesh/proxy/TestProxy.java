@@ -6,6 +6,7 @@ import dev.wasmesh.proxy.config.Endpoint;
 import dev.wasmesh.proxy.config.FilterConfig;
 import dev.wasmesh.proxy.config.ModuleSources;
 import dev.wasmesh.proxy.config.ProxyConfig;
+import dev.wasmesh.proxy.log.ProxyLog;
 import dev.wasmesh.testsupport.Examples;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;

@@ -1,4 +1,4 @@
-package dev.wasmesh.proxy;
+package dev.wasmesh.proxy.stats;
 
 import java.util.Map;
 import java.util.TreeMap;
@@ -27,7 +27,7 @@ public final class ProxyStats {
         gaugeCell(name).addAndGet(delta);
     }
 
-    void computedGauge(String name, LongSupplier value) {
+    public void computedGauge(String name, LongSupplier value) {
         computed.put(name, value);
     }
 
@@ -42,12 +42,12 @@ public final class ProxyStats {
     }
 
     /** The counter itself, for code that bumps it on every request and so should not look it up each time. */
-    LongAdder counterCell(String name) {
+    public LongAdder counterCell(String name) {
         return counters.computeIfAbsent(name, k -> new LongAdder());
     }
 
     /** The gauge itself; see {@link #counterCell}. */
-    AtomicLong gaugeCell(String name) {
+    public AtomicLong gaugeCell(String name) {
         return gauges.computeIfAbsent(name, k -> new AtomicLong());
     }
 

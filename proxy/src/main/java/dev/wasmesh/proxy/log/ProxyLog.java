@@ -1,4 +1,4 @@
-package dev.wasmesh.proxy;
+package dev.wasmesh.proxy.log;
 
 import dev.wasmesh.host.HeaderMap;
 import dev.wasmesh.host.LogSink;
@@ -78,7 +78,7 @@ public final class ProxyLog implements LogSink {
      * An access-log line for stdout, formatted straight into the buffer: it waits there until {@link #flush} (the
      * proxy calls it every 100 ms) or until the buffer is full.
      */
-    void access(AccessLog.Entry entry) {
+    public void access(AccessLog.Entry entry) {
         Lines lines = threadBuffer.get();
         boolean full;
         synchronized (lines) {

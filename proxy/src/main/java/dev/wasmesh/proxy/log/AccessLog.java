@@ -1,4 +1,4 @@
-package dev.wasmesh.proxy;
+package dev.wasmesh.proxy.log;
 
 import dev.wasmesh.host.HeaderMap;
 import java.time.Instant;
@@ -8,7 +8,7 @@ import java.time.Instant;
  * {@code [START] "METHOD PATH PROTOCOL" CODE FLAGS RX TX DURATION "USER-AGENT" "X-REQUEST-ID" "AUTHORITY" "UPSTREAM" DETAILS}.
  * A line is a byte string ({@link HeaderMap#BYTES}): the request's fields as they arrived, the details in UTF-8.
  */
-final class AccessLog {
+public final class AccessLog {
     /** A second formatted as {@link Instant#toString()} does, without the zone: requests in it share the text. */
     private record Second(long epochSecond, String text) {}
 
@@ -16,7 +16,7 @@ final class AccessLog {
 
     private AccessLog() {}
 
-    record Entry(
+    public record Entry(
             Instant start,
             String method,
             String path,

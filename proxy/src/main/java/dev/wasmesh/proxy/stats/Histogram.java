@@ -1,4 +1,4 @@
-package dev.wasmesh.proxy;
+package dev.wasmesh.proxy.stats;
 
 import java.util.ArrayList;
 import java.util.Collections;
@@ -8,7 +8,7 @@ import java.util.List;
  * Renders a filter's histogram. The host keeps the most recent samples, so quantiles and buckets describe those;
  * the count is exact.
  */
-final class Histogram {
+public final class Histogram {
     /** Envoy's default bucket bounds. */
     private static final double[] BOUNDS = {
         0.5, 1, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000, 30000, 60000, 300000, 600000, 1800000, 3600000
@@ -19,7 +19,7 @@ final class Histogram {
     private Histogram() {}
 
     /** Envoy's /stats form: {@code P0(interval,cumulative) P25(...) ...}. */
-    static String envoyText(List<Long> samples) {
+    public static String envoyText(List<Long> samples) {
         if (samples.isEmpty()) {
             return "No recorded values";
         }

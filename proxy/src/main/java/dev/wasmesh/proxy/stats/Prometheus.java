@@ -1,4 +1,4 @@
-package dev.wasmesh.proxy;
+package dev.wasmesh.proxy.stats;
 
 import dev.wasmesh.proxy.config.StatsTag;
 import java.util.ArrayList;
@@ -15,9 +15,9 @@ import java.util.regex.Matcher;
  * {@code wasmcustom} namespace, which is dropped), and the series of one metric share one {@code # TYPE} line,
  * metrics sorted by name.
  */
-final class Prometheus {
+public final class Prometheus {
     /** The custom namespace Envoy puts filter metrics in. */
-    static final String CUSTOM_NAMESPACE = "wasmcustom.";
+    public static final String CUSTOM_NAMESPACE = "wasmcustom.";
 
     /**
      * Envoy's default tag extractors for the stats wasmesh keeps, by tag name: those without a fixed prefix first,
@@ -33,7 +33,7 @@ final class Prometheus {
 
     private final List<StatsTag> tags = new ArrayList<>();
 
-    Prometheus(List<StatsTag> configured, boolean useDefaults) {
+    public Prometheus(List<StatsTag> configured, boolean useDefaults) {
         tags.addAll(configured);
         if (useDefaults) {
             for (StatsTag d : DEFAULT_TAGS) {
@@ -102,11 +102,11 @@ final class Prometheus {
     }
 
     /** Collects series and writes them grouped by metric. */
-    final class Output {
+    public final class Output {
         private final Map<String, String> types = new TreeMap<>();
         private final Map<String, StringBuilder> series = new TreeMap<>();
 
-        void sample(String stat, String type, long value) {
+        public void sample(String stat, String type, long value) {
             Tagged t = extract(stat);
             String name = metricName(t.name());
             StringBuilder sb = family(name, type);
@@ -117,7 +117,7 @@ final class Prometheus {
             sb.append(' ').append(value).append('\n');
         }
 
-        void histogram(String stat, long count, List<Long> samples) {
+        public void histogram(String stat, long count, List<Long> samples) {
             Tagged t = extract(stat);
             String name = metricName(t.name());
             Histogram.prometheus(family(name, "histogram"), name, t.labels(), count, samples);
@@ -128,7 +128,7 @@ final class Prometheus {
             return series.computeIfAbsent(name, n -> new StringBuilder());
         }
 
-        String text() {
+        public String text() {
             StringBuilder sb = new StringBuilder();
             series.forEach((name, lines) -> sb.append("# TYPE ")
                     .append(name)
@@ -140,7 +140,7 @@ final class Prometheus {
         }
     }
 
-    Output output() {
+    public Output output() {
         return new Output();
     }
 }
