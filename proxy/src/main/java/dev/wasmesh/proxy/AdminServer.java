@@ -6,6 +6,7 @@ import dev.wasmesh.host.abi.MetricType;
 import dev.wasmesh.proxy.config.Endpoint;
 import dev.wasmesh.proxy.stats.Histogram;
 import dev.wasmesh.proxy.stats.Prometheus;
+import dev.wasmesh.proxy.transport.Transport;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.wasmesh.host.HeaderMap;
 import dev.wasmesh.proxy.config.Endpoint;
+import dev.wasmesh.proxy.transport.Transport;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;

@@ -5,6 +5,7 @@ import dev.wasmesh.host.HeaderMap;
 import dev.wasmesh.proxy.config.ClusterConfig;
 import dev.wasmesh.proxy.config.Endpoint;
 import dev.wasmesh.proxy.tls.TlsFailure;
+import dev.wasmesh.proxy.transport.Transport;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;

@@ -21,6 +21,7 @@ import dev.wasmesh.proxy.stats.ProxyStats;
 import dev.wasmesh.proxy.tcp.TcpListener;
 import dev.wasmesh.proxy.tcp.TcpProxyConfig;
 import dev.wasmesh.proxy.tls.TlsProvider;
+import dev.wasmesh.proxy.transport.Transport;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
@@ -98,11 +99,9 @@ public final class ProxyServer implements AutoCloseable {
         stats.computedGauge("wasm.guest_memory_used_bytes", GuestMemoryBudget.PROCESS::used);
         stats.computedGauge("wasm.guest_memory_budget_bytes", GuestMemoryBudget.PROCESS::limit);
         log.proxy(LogLevel.DEBUG, "transport " + Transport.currentName());
-        if (!Transport.WANTED.isEmpty() && !Transport.WANTED.equals(Transport.currentName())) {
-            log.proxy(
-                    LogLevel.WARN,
-                    "-Dwasmesh.transport=" + Transport.WANTED + " is not available here (io_uring,"
-                            + " epoll or nio); using " + Transport.currentName());
+        String wish = Transport.unavailableWish();
+        if (wish != null) {
+            log.proxy(LogLevel.WARN, wish);
         }
         this.boss = Transport.group(1);
         this.workerGroup = Transport.group(config.workers());

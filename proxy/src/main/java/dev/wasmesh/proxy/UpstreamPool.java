@@ -5,6 +5,7 @@ import dev.wasmesh.proxy.config.Endpoint;
 import dev.wasmesh.proxy.config.Limits;
 import dev.wasmesh.proxy.http1.UpstreamResponseDecoder;
 import dev.wasmesh.proxy.tls.TlsFailure;
+import dev.wasmesh.proxy.transport.Transport;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.Channel;

@@ -1,11 +1,11 @@
 package dev.wasmesh.proxy.tcp;
 
 import dev.wasmesh.proxy.ProxyServer;
-import dev.wasmesh.proxy.Transport;
 import dev.wasmesh.proxy.config.ClusterConfig;
 import dev.wasmesh.proxy.config.Endpoint;
 import dev.wasmesh.proxy.config.Limits;
 import dev.wasmesh.proxy.stats.ProxyStats;
+import dev.wasmesh.proxy.transport.Transport;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;

@@ -1,4 +1,4 @@
-package dev.wasmesh.proxy;
+package dev.wasmesh.proxy.transport;
 
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -37,7 +37,7 @@ public enum Transport {
     NIO;
 
     /** The {@code wasmesh.transport} property, or "" when unset. */
-    static final String WANTED = System.getProperty("wasmesh.transport", "");
+    private static final String WANTED = System.getProperty("wasmesh.transport", "");
 
     private static final Transport CURRENT = choose(WANTED);
 
@@ -64,8 +64,17 @@ public enum Transport {
     }
 
     /** The transport of this process, as {@code -Dwasmesh.transport} names it. */
-    static String currentName() {
+    public static String currentName() {
         return CURRENT.name().toLowerCase(Locale.ROOT);
+    }
+
+    /** What to warn about when {@code -Dwasmesh.transport} asked for a transport this process cannot use; or null. */
+    public static String unavailableWish() {
+        if (WANTED.isEmpty() || WANTED.equals(currentName())) {
+            return null;
+        }
+        return "-Dwasmesh.transport=" + WANTED + " is not available here (io_uring, epoll or nio); using "
+                + currentName();
     }
 
     public static MultiThreadIoEventLoopGroup group(int threads) {

@@ -1,4 +1,4 @@
-package dev.wasmesh.proxy;
+package dev.wasmesh.proxy.transport;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

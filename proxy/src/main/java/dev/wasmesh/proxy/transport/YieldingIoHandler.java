@@ -1,4 +1,4 @@
-package dev.wasmesh.proxy;
+package dev.wasmesh.proxy.transport;
 
 import io.netty.channel.IoHandle;
 import io.netty.channel.IoHandler;
