@@ -8,6 +8,7 @@ import dev.wasmesh.proxy.config.ClusterConfig;
 import dev.wasmesh.proxy.config.RouteConfig;
 import dev.wasmesh.proxy.http1.Headers;
 import dev.wasmesh.proxy.log.AccessLog;
+import dev.wasmesh.proxy.upstream.Router;
 import dev.wasmesh.stream.FilterManager;
 import dev.wasmesh.stream.FilterManagerCallbacks;
 import io.netty.channel.Channel;
@@ -82,7 +83,7 @@ final class HttpStream implements Router.Events, FilterManagerCallbacks {
                 http1 && HttpUtil.isKeepAlive(req),
                 "HEAD".equals(req.method().name()),
                 this::finish);
-        this.router = new Router(listener.routes(), server, worker, this);
+        this.router = new Router(listener.routes(), server.clusters(), server.stats(), worker.pool(), this);
         this.filters = new FilterManager(
                 listener.chain().instances(worker),
                 info,

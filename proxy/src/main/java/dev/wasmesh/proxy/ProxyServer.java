@@ -22,6 +22,8 @@ import dev.wasmesh.proxy.tcp.TcpListener;
 import dev.wasmesh.proxy.tcp.TcpProxyConfig;
 import dev.wasmesh.proxy.tls.TlsProvider;
 import dev.wasmesh.proxy.transport.Transport;
+import dev.wasmesh.proxy.upstream.ClusterTransport;
+import dev.wasmesh.proxy.upstream.EchoServer;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
@@ -36,6 +38,7 @@ import io.netty.util.concurrent.GlobalEventExecutor;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -92,7 +95,9 @@ public final class ProxyServer implements AutoCloseable {
         this.prometheus = new Prometheus(config.statsTags(), config.useAllDefaultTags());
         this.env = new HostEnvironment()
                 .logSink(log)
-                .transport(new ClusterTransport(this))
+                .transport(new ClusterTransport(
+                        Collections.unmodifiableMap(clusters),
+                        () -> currentWorker().pool()))
                 .node(config.node());
         stats.computedGauge(
                 "http." + config.statPrefix() + ".downstream_cx_tx_bytes_buffered", this::bytesQueuedDownstream);

@@ -1,5 +1,6 @@
 package dev.wasmesh.proxy;
 
+import dev.wasmesh.proxy.upstream.UpstreamPool;
 import io.netty.channel.EventLoop;
 import java.util.Collections;
 import java.util.IdentityHashMap;
@@ -22,7 +23,7 @@ final class Worker {
     Worker(int index, EventLoop loop, ProxyServer server) {
         this.index = index;
         this.loop = loop;
-        this.pool = new UpstreamPool(loop, server);
+        this.pool = new UpstreamPool(loop, server.stats(), server.config().limits());
         long period = server.config().limits().sweepPeriod().toMillis();
         loop.scheduleAtFixedRate(this::sweep, period, period, TimeUnit.MILLISECONDS);
     }

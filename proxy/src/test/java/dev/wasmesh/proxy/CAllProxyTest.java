@@ -8,6 +8,7 @@ import dev.wasmesh.proxy.config.Endpoint;
 import dev.wasmesh.proxy.config.ProxyConfig;
 import dev.wasmesh.proxy.config.RouteConfig;
 import dev.wasmesh.proxy.transport.Transport;
+import dev.wasmesh.proxy.upstream.EchoServer;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import java.io.IOException;
 import java.io.InputStream;

@@ -11,6 +11,7 @@ import dev.wasmesh.proxy.config.ProxyConfig;
 import dev.wasmesh.proxy.envoy.EnvoyConfigException;
 import dev.wasmesh.proxy.envoy.EnvoyConfigLoader;
 import dev.wasmesh.proxy.transport.Transport;
+import dev.wasmesh.proxy.upstream.EchoServer;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;

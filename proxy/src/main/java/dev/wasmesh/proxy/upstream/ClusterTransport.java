@@ -1,4 +1,4 @@
-package dev.wasmesh.proxy;
+package dev.wasmesh.proxy.upstream;
 
 import dev.wasmesh.host.CallTransport;
 import dev.wasmesh.host.GrpcCallout;
@@ -14,32 +14,41 @@ import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.io.ByteArrayOutputStream;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
  * Carries filters' HTTP call-outs (over the worker's pooled HTTP/1.1 connections) and gRPC calls (over h2c) to
  * the named clusters. Calls start on the calling VM's worker; answers are posted back to that VM by the host.
  */
-final class ClusterTransport implements CallTransport {
-    private final ProxyServer server;
+public final class ClusterTransport implements CallTransport {
+    private final Map<String, ClusterConfig> clusters;
+    private final Supplier<UpstreamPool> currentPool;
 
-    ClusterTransport(ProxyServer server) {
-        this.server = server;
+    /**
+     * @param clusters the clusters by name
+     * @param currentPool the upstream connections of the worker whose loop is running now (a call starts on the
+     *     calling VM's worker)
+     */
+    public ClusterTransport(Map<String, ClusterConfig> clusters, Supplier<UpstreamPool> currentPool) {
+        this.clusters = clusters;
+        this.currentPool = currentPool;
     }
 
     @Override
     public boolean hasCluster(String cluster) {
-        return server.cluster(cluster) != null;
+        return clusters.containsKey(cluster);
     }
 
     @Override
     public void httpCall(HttpCallout call) {
-        ClusterConfig cluster = server.cluster(call.cluster());
-        Worker worker = server.currentWorker();
+        ClusterConfig cluster = clusters.get(call.cluster());
+        UpstreamPool pool = currentPool.get();
         HttpCall listener = new HttpCall(call);
-        UpstreamExchange exchange = worker.pool().open(cluster, listener);
+        UpstreamExchange exchange = pool.open(cluster, listener);
         if (!call.timeout().isZero()) {
-            listener.timer = worker.loop()
+            listener.timer = pool.loop()
                     .schedule(
                             () -> {
                                 exchange.cancel();
@@ -62,8 +71,8 @@ final class ClusterTransport implements CallTransport {
 
     @Override
     public void grpcCall(GrpcCallout call) {
-        ClusterConfig cluster = server.cluster(call.cluster());
-        GrpcConnection.start(call, cluster, server.currentWorker().loop());
+        GrpcConnection.start(
+                call, clusters.get(call.cluster()), currentPool.get().loop());
     }
 
     /** Collects a call-out's response and hands it to the filter whole, as Envoy's async client does. */

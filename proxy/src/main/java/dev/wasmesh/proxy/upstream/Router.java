@@ -1,4 +1,4 @@
-package dev.wasmesh.proxy;
+package dev.wasmesh.proxy.upstream;
 
 import dev.wasmesh.host.HeaderMap;
 import dev.wasmesh.host.Metadata;
@@ -7,6 +7,7 @@ import dev.wasmesh.proxy.config.Endpoint;
 import dev.wasmesh.proxy.config.RouteConfig;
 import dev.wasmesh.proxy.http1.Framer;
 import dev.wasmesh.proxy.http1.Headers;
+import dev.wasmesh.proxy.stats.ProxyStats;
 import dev.wasmesh.proxy.tls.TlsFailure;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.EventLoop;
@@ -17,6 +18,7 @@ import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.net.InetSocketAddress;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -25,9 +27,9 @@ import java.util.concurrent.TimeUnit;
  * the upstream's response, or Envoy's local answers when there is none (503 connect failure or reset, 504
  * timeout, 404 no route).
  */
-final class Router {
+public final class Router {
     /** What the router tells its stream. */
-    interface Events {
+    public interface Events {
         /** The route found, and its cluster (null for a direct response). */
         void routed(RouteConfig route, ClusterConfig cluster);
 
@@ -48,7 +50,8 @@ final class Router {
     }
 
     private final List<RouteConfig> routes;
-    private final ProxyServer server;
+    private final Map<String, ClusterConfig> clusters;
+    private final ProxyStats stats;
     private final UpstreamPool pool;
     private final EventLoop loop;
     private final Events events;
@@ -60,16 +63,26 @@ final class Router {
     private boolean finished;
     private boolean readPaused;
 
-    Router(List<RouteConfig> routes, ProxyServer server, Worker worker, Events events) {
+    /**
+     * @param clusters the clusters by name
+     * @param pool the upstream connections of the stream's worker
+     */
+    public Router(
+            List<RouteConfig> routes,
+            Map<String, ClusterConfig> clusters,
+            ProxyStats stats,
+            UpstreamPool pool,
+            Events events) {
         this.routes = routes;
-        this.server = server;
-        this.pool = worker.pool();
-        this.loop = worker.loop();
+        this.clusters = clusters;
+        this.stats = stats;
+        this.pool = pool;
+        this.loop = pool.loop();
         this.events = events;
     }
 
     /** The first route that matches the request, or null. */
-    static RouteConfig match(List<RouteConfig> routes, HeaderMap request) {
+    public static RouteConfig match(List<RouteConfig> routes, HeaderMap request) {
         for (RouteConfig r : routes) {
             if (r.matches(request)) {
                 return r;
@@ -78,11 +91,11 @@ final class Router {
         return null;
     }
 
-    String upstreamHost() {
+    public String upstreamHost() {
         return exchange == null ? "" : exchange.remote();
     }
 
-    void headers(HeaderMap headers, boolean endOfStream) {
+    public void headers(HeaderMap headers, boolean endOfStream) {
         route = match(routes, headers);
         if (route == null) {
             events.upstreamFailed(404, "route_not_found", "", "NR");
@@ -94,7 +107,7 @@ final class Router {
                     route.direct().status(), "direct_response", route.direct().body(), "");
             return;
         }
-        ClusterConfig cluster = server.cluster(route.cluster());
+        ClusterConfig cluster = clusters.get(route.cluster());
         if (cluster == null) {
             events.upstreamFailed(503, "cluster_not_found", "", "NC");
             return;
@@ -112,7 +125,7 @@ final class Router {
         }
     }
 
-    void data(byte[] data, boolean endOfStream) {
+    public void data(byte[] data, boolean endOfStream) {
         if (framer != null) {
             framer.data(data, endOfStream);
             exchange.flush();
@@ -122,7 +135,7 @@ final class Router {
         }
     }
 
-    void trailers(HeaderMap trailers) {
+    public void trailers(HeaderMap trailers) {
         if (framer != null) {
             framer.trailers(trailers);
             exchange.flush();
@@ -141,13 +154,13 @@ final class Router {
         if (finished) {
             return;
         }
-        server.stats().inc("cluster." + route.cluster() + ".upstream_rq_timeout");
+        stats.inc("cluster." + route.cluster() + ".upstream_rq_timeout");
         cancel();
         events.upstreamFailed(504, "upstream_response_timeout", "upstream request timeout", "UT");
     }
 
     /** Reads the upstream's response only while the client takes it (flow control). */
-    void readUpstream(boolean read) {
+    public void readUpstream(boolean read) {
         readPaused = !read;
         if (exchange != null) {
             exchange.pauseRead(readPaused);
@@ -155,7 +168,7 @@ final class Router {
     }
 
     /** Abandons the upstream request (local reply, reset, downstream gone). */
-    void cancel() {
+    public void cancel() {
         finished = true;
         if (timeout != null) {
             timeout.cancel(false);

@@ -1,4 +1,4 @@
-package dev.wasmesh.proxy;
+package dev.wasmesh.proxy.upstream;
 
 import dev.wasmesh.host.GrpcCallout;
 import dev.wasmesh.host.HeaderMap;

@@ -1,9 +1,10 @@
-package dev.wasmesh.proxy;
+package dev.wasmesh.proxy.upstream;
 
 import dev.wasmesh.proxy.config.ClusterConfig;
 import dev.wasmesh.proxy.config.Endpoint;
 import dev.wasmesh.proxy.config.Limits;
 import dev.wasmesh.proxy.http1.UpstreamResponseDecoder;
+import dev.wasmesh.proxy.stats.ProxyStats;
 import dev.wasmesh.proxy.tls.TlsFailure;
 import dev.wasmesh.proxy.transport.Transport;
 import io.netty.bootstrap.Bootstrap;
@@ -25,9 +26,9 @@ import java.util.concurrent.atomic.LongAdder;
  * A worker's keep-alive HTTP/1.1 connections to upstream clusters, picked round-robin over a cluster's endpoints.
  * Every connection lives on the worker's own event loop, so streams and their upstreams never cross threads.
  */
-final class UpstreamPool {
+public final class UpstreamPool {
     private final EventLoop loop;
-    private final ProxyServer server;
+    private final ProxyStats stats;
     private final Map<String, ArrayDeque<Channel>> idle = new HashMap<>();
     private final Map<String, Integer> nextEndpoint = new HashMap<>();
     /** upstream_rq_total per cluster, looked up once (it is counted per request). */
@@ -35,11 +36,15 @@ final class UpstreamPool {
 
     private final WriteBufferWaterMark watermark;
 
-    UpstreamPool(EventLoop loop, ProxyServer server) {
+    public UpstreamPool(EventLoop loop, ProxyStats stats, Limits limits) {
         this.loop = loop;
-        this.server = server;
-        Limits limits = server.config().limits();
+        this.stats = stats;
         this.watermark = new WriteBufferWaterMark(limits.writeLowWatermark(), limits.writeHighWatermark());
+    }
+
+    /** The worker's loop, which every connection of the pool is on. */
+    public EventLoop loop() {
+        return loop;
     }
 
     /** What a request may queue on a connection before its reader waits (Envoy's per-connection buffer limit). */
@@ -51,7 +56,7 @@ final class UpstreamPool {
     UpstreamExchange open(ClusterConfig cluster, UpstreamExchange.Listener listener) {
         UpstreamExchange exchange = new UpstreamExchange(this, cluster, listener);
         rqTotalStats
-                .computeIfAbsent(cluster.name(), n -> server.stats().counterCell("cluster." + n + ".upstream_rq_total"))
+                .computeIfAbsent(cluster.name(), n -> stats.counterCell("cluster." + n + ".upstream_rq_total"))
                 .increment();
         ArrayDeque<Channel> q = idle.get(cluster.name());
         while (q != null && !q.isEmpty()) {
@@ -86,10 +91,10 @@ final class UpstreamPool {
                 .connect(ep.host(), ep.port());
         f.channel().attr(ENDPOINT).set(ep);
         forgetWhenClosed(cluster.name(), f.channel());
-        server.stats().inc("cluster." + cluster.name() + ".upstream_cx_total");
+        stats.inc("cluster." + cluster.name() + ".upstream_cx_total");
         f.addListener(done -> {
             if (!done.isSuccess()) {
-                server.stats().inc("cluster." + cluster.name() + ".upstream_cx_connect_fail");
+                stats.inc("cluster." + cluster.name() + ".upstream_cx_connect_fail");
                 exchange.connectFailed(done.cause());
             } else if (cluster.tls() == null) {
                 exchange.attach(f.channel());
@@ -97,12 +102,11 @@ final class UpstreamPool {
                 // As Envoy: the connection is usable, and a failed handshake is a connection failure, once TLS is up.
                 ssl[0].handshakeFuture().addListener(hs -> {
                     if (hs.isSuccess()) {
-                        server.stats().inc("cluster." + cluster.name() + ".ssl.handshake");
+                        stats.inc("cluster." + cluster.name() + ".ssl.handshake");
                         exchange.attach(f.channel());
                     } else {
-                        server.stats().inc("cluster." + cluster.name() + ".upstream_cx_connect_fail");
-                        TlsFailure.stats(hs.cause())
-                                .forEach(s -> server.stats().inc("cluster." + cluster.name() + "." + s));
+                        stats.inc("cluster." + cluster.name() + ".upstream_cx_connect_fail");
+                        TlsFailure.stats(hs.cause()).forEach(s -> stats.inc("cluster." + cluster.name() + "." + s));
                         f.channel().close();
                         exchange.connectFailed(hs.cause());
                     }
