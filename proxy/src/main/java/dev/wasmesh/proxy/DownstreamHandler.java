@@ -6,6 +6,7 @@ import dev.wasmesh.proxy.http1.Headers;
 import dev.wasmesh.proxy.http1.Http1Decoder;
 import dev.wasmesh.proxy.http1.Http1RequestDecoder;
 import dev.wasmesh.proxy.log.AccessLog;
+import dev.wasmesh.proxy.worker.Worker;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;

@@ -5,6 +5,7 @@ import dev.wasmesh.proxy.http1.Http1RequestDecoder;
 import dev.wasmesh.proxy.http1.Http1ResponseEncoder;
 import dev.wasmesh.proxy.tls.DownstreamTls;
 import dev.wasmesh.proxy.tls.TlsFailure;
+import dev.wasmesh.proxy.worker.Worker;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.handler.codec.http.HttpServerUpgradeHandler;

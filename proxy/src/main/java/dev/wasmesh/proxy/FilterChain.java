@@ -1,5 +1,6 @@
 package dev.wasmesh.proxy;
 
+import dev.wasmesh.proxy.worker.Worker;
 import java.util.List;
 
 /**

@@ -1,6 +1,7 @@
 package dev.wasmesh.proxy;
 
 import dev.wasmesh.host.abi.LogLevel;
+import dev.wasmesh.proxy.worker.Worker;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http2.Http2CodecUtil;

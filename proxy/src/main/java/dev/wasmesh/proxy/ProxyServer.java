@@ -24,6 +24,7 @@ import dev.wasmesh.proxy.tls.TlsProvider;
 import dev.wasmesh.proxy.transport.Transport;
 import dev.wasmesh.proxy.upstream.ClusterTransport;
 import dev.wasmesh.proxy.upstream.EchoServer;
+import dev.wasmesh.proxy.worker.Worker;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
@@ -111,12 +112,12 @@ public final class ProxyServer implements AutoCloseable {
         this.boss = Transport.group(1);
         this.workerGroup = Transport.group(config.workers());
         for (EventExecutor e : workerGroup) {
-            Worker w = new Worker(workers.size(), (EventLoop) e, this);
+            Worker w = new Worker(workers.size(), (EventLoop) e, stats, config.limits());
             workers.add(w);
             byLoop.put(e, w);
         }
         EventLoop main = (EventLoop) boss.next();
-        this.mainThread = new Worker(-1, main, this);
+        this.mainThread = new Worker(-1, main, stats, config.limits());
         byLoop.put(main, mainThread);
     }
 

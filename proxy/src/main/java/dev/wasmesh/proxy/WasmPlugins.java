@@ -1,6 +1,7 @@
 package dev.wasmesh.proxy;
 
 import dev.wasmesh.host.WasmFailureException;
+import dev.wasmesh.proxy.worker.Worker;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

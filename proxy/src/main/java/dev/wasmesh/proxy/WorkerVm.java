@@ -12,6 +12,7 @@ import dev.wasmesh.host.WasmFailure;
 import dev.wasmesh.host.WasmFailureException;
 import dev.wasmesh.host.WasmVm;
 import dev.wasmesh.host.abi.LogLevel;
+import dev.wasmesh.proxy.worker.Worker;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.util.ArrayList;
 import java.util.Arrays;

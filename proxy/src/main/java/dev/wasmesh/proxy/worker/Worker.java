@@ -1,5 +1,7 @@
-package dev.wasmesh.proxy;
+package dev.wasmesh.proxy.worker;
 
+import dev.wasmesh.proxy.config.Limits;
+import dev.wasmesh.proxy.stats.ProxyStats;
 import dev.wasmesh.proxy.upstream.UpstreamPool;
 import io.netty.channel.EventLoop;
 import java.util.Collections;
@@ -8,9 +10,9 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /** One event-loop thread with its own upstream connection pool and its own VMs. */
-final class Worker {
+public final class Worker {
     /** A connection or stream with timeouts, which the worker's sweep asks to act on the expired ones. */
-    interface Timed {
+    public interface Timed {
         void checkTimeouts(long nowNanos);
     }
 
@@ -20,42 +22,42 @@ final class Worker {
     /** Touched on the loop only. One sweep per worker rather than a timer per stream: nothing to schedule per request. */
     private final Set<Timed> timed = Collections.newSetFromMap(new IdentityHashMap<>());
 
-    Worker(int index, EventLoop loop, ProxyServer server) {
+    public Worker(int index, EventLoop loop, ProxyStats stats, Limits limits) {
         this.index = index;
         this.loop = loop;
-        this.pool = new UpstreamPool(loop, server.stats(), server.config().limits());
-        long period = server.config().limits().sweepPeriod().toMillis();
+        this.pool = new UpstreamPool(loop, stats, limits);
+        long period = limits.sweepPeriod().toMillis();
         loop.scheduleAtFixedRate(this::sweep, period, period, TimeUnit.MILLISECONDS);
     }
 
     /** The worker's index among the workers; -1 for the main thread, which runs the singleton wasm services. */
-    int index() {
+    public int index() {
         return index;
     }
 
     /** How logs name it: "worker 0", or "main thread". */
-    String description() {
+    public String description() {
         return index < 0 ? "main thread" : "worker " + index;
     }
 
     /** How stats name it: "worker_0", or "main_thread". */
-    String statName() {
+    public String statName() {
         return index < 0 ? "main_thread" : "worker_" + index;
     }
 
-    EventLoop loop() {
+    public EventLoop loop() {
         return loop;
     }
 
-    UpstreamPool pool() {
+    public UpstreamPool pool() {
         return pool;
     }
 
-    void watch(Timed t) {
+    public void watch(Timed t) {
         timed.add(t);
     }
 
-    void unwatch(Timed t) {
+    public void unwatch(Timed t) {
         timed.remove(t);
     }
 
