@@ -4,6 +4,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.wasmesh.host.HeaderMap;
 import dev.wasmesh.proxy.config.RouteConfig;
+import dev.wasmesh.proxy.wasm.FilterChain;
+import dev.wasmesh.proxy.wasm.LoadedFilter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -4,6 +4,7 @@ import dev.wasmesh.proxy.config.Endpoint;
 import dev.wasmesh.proxy.config.Limits;
 import dev.wasmesh.proxy.config.ListenerConfig;
 import dev.wasmesh.proxy.config.RouteConfig;
+import dev.wasmesh.proxy.wasm.FilterChain;
 import io.netty.channel.Channel;
 import java.net.InetSocketAddress;
 import java.util.List;

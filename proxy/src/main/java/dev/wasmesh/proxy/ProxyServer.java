@@ -3,7 +3,6 @@ package dev.wasmesh.proxy;
 import dev.wasmesh.host.GuestMemoryBudget;
 import dev.wasmesh.host.HostEnvironment;
 import dev.wasmesh.host.ModuleLoadException;
-import dev.wasmesh.host.ProxyWasmModule;
 import dev.wasmesh.host.WasmFailureException;
 import dev.wasmesh.host.abi.LogLevel;
 import dev.wasmesh.proxy.config.ClusterConfig;
@@ -24,6 +23,12 @@ import dev.wasmesh.proxy.tls.TlsProvider;
 import dev.wasmesh.proxy.transport.Transport;
 import dev.wasmesh.proxy.upstream.ClusterTransport;
 import dev.wasmesh.proxy.upstream.EchoServer;
+import dev.wasmesh.proxy.wasm.FileWatcher;
+import dev.wasmesh.proxy.wasm.FilterChain;
+import dev.wasmesh.proxy.wasm.FilterLoader;
+import dev.wasmesh.proxy.wasm.LoadedFilter;
+import dev.wasmesh.proxy.wasm.PluginHost;
+import dev.wasmesh.proxy.wasm.WasmPlugins;
 import dev.wasmesh.proxy.worker.Worker;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.Channel;
@@ -44,10 +49,8 @@ import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.stream.Stream;
 
 /**
  * The proxy: a listener whose connections are spread over the workers (one event loop each, each with its own
@@ -59,11 +62,12 @@ public final class ProxyServer implements AutoCloseable {
     private static final long ACCESS_LOG_FLUSH_MILLIS = 100;
 
     private final ProxyConfig config;
-    private final ModuleSources sources;
+    private final FilterLoader loader;
     private final ProxyLog log;
     private final ProxyStats stats = new ProxyStats();
     private final Prometheus prometheus;
     private final HostEnvironment env;
+    private final PluginHost host;
     private final MultiThreadIoEventLoopGroup boss;
     private final MultiThreadIoEventLoopGroup workerGroup;
     private final List<Worker> workers = new ArrayList<>();
@@ -91,7 +95,7 @@ public final class ProxyServer implements AutoCloseable {
 
     private ProxyServer(ProxyConfig config, ModuleSources sources, ProxyLog log) {
         this.config = config;
-        this.sources = sources;
+        this.loader = new FilterLoader(sources);
         this.log = log;
         this.prometheus = new Prometheus(config.statsTags(), config.useAllDefaultTags());
         this.env = new HostEnvironment()
@@ -100,6 +104,7 @@ public final class ProxyServer implements AutoCloseable {
                         Collections.unmodifiableMap(clusters),
                         () -> currentWorker().pool()))
                 .node(config.node());
+        this.host = new PluginHost(env, stats, log);
         stats.computedGauge(
                 "http." + config.statPrefix() + ".downstream_cx_tx_bytes_buffered", this::bytesQueuedDownstream);
         stats.computedGauge("wasm.guest_memory_used_bytes", GuestMemoryBudget.PROCESS::used);
@@ -194,11 +199,11 @@ public final class ProxyServer implements AutoCloseable {
             (svc.singleton() ? single : perWorker).add(loadForStart(svc.plugin()));
         }
         try {
-            plugins = WasmPlugins.start(chains, networkChains, perWorker, workers, this);
+            plugins = WasmPlugins.start(chains, networkChains, perWorker, workers, host);
             for (int i = 0; i < listeners.size(); i++) {
                 listeners.get(i).chain = plugins.chain(i);
             }
-            singletons = WasmPlugins.start(List.of(), List.of(), single, List.of(mainThread), this);
+            singletons = WasmPlugins.start(List.of(), List.of(), single, List.of(mainThread), host);
         } catch (WasmFailureException e) {
             throw new StartupException("filter failed to start: " + e.getMessage(), e);
         }
@@ -267,16 +272,10 @@ public final class ProxyServer implements AutoCloseable {
 
     private LoadedFilter loadForStart(FilterConfig f) throws StartupException {
         try {
-            return load(f);
+            return loader.load(f);
         } catch (IOException | ModuleLoadException e) {
             throw new StartupException(e.getMessage(), e);
         }
-    }
-
-    LoadedFilter load(FilterConfig f) throws IOException, ModuleLoadException {
-        byte[] code = f.inlineCode() != null ? f.inlineCode() : sources.fetch(f.location(), f.sha256());
-        String name = f.localFile() != null ? f.localFile().getFileName().toString() : f.location();
-        return LoadedFilter.of(f, ProxyWasmModule.fromBytes(name, code), code);
     }
 
     /**
@@ -286,56 +285,25 @@ public final class ProxyServer implements AutoCloseable {
      */
     void reload(Path file) {
         WasmPlugins current = plugins;
-        boolean affected = Stream.concat(current.chains().stream(), current.networkChains().stream())
-                .flatMap(List::stream)
-                .anyMatch(f -> Objects.equals(f.config().localFile(), file));
-        if (!affected) {
-            return;
-        }
         try {
-            Map<FilterConfig, LoadedFilter> fresh = new IdentityHashMap<>();
-            List<List<LoadedFilter>> next = reloaded(current.chains(), file, fresh);
-            List<List<LoadedFilter>> nextNetwork = reloaded(current.networkChains(), file, fresh);
-            WasmPlugins started = WasmPlugins.start(next, nextNetwork, current.services(), workers, this);
+            WasmPlugins started = current.reload(file, loader);
+            if (started == null) {
+                return;
+            }
             plugins = started;
             for (int i = 0; i < listeners.size(); i++) {
                 listeners.get(i).chain = started.chain(i);
             }
-            current.retire(workers);
+            current.retire();
             stats.inc("wasmesh.filter_reloads");
             log.stdout("wasmesh: reloaded " + file + " (proxy-wasm ABI "
-                    + fresh.values().iterator().next().module().abiVersion() + ")");
+                    + started.loadedFrom(file).module().abiVersion() + ")");
         } catch (IOException | ModuleLoadException | RuntimeException e) {
             stats.inc("wasmesh.filter_reload_failures");
             log.stdout("wasmesh: reload of " + file + " failed, still serving the previous filter: " + e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-    }
-
-    /** {@code chains} with the filters read from {@code file} loaded again, once each ({@code fresh}). */
-    private List<List<LoadedFilter>> reloaded(
-            List<List<LoadedFilter>> chains, Path file, Map<FilterConfig, LoadedFilter> fresh)
-            throws IOException, ModuleLoadException {
-        List<List<LoadedFilter>> next = new ArrayList<>();
-        for (List<LoadedFilter> chain : chains) {
-            List<LoadedFilter> n = new ArrayList<>();
-            for (LoadedFilter f : chain) {
-                FilterConfig fc = f.config();
-                if (!Objects.equals(fc.localFile(), file)) {
-                    n.add(f);
-                    continue;
-                }
-                LoadedFilter loaded = fresh.get(fc);
-                if (loaded == null) {
-                    loaded = load(fc);
-                    fresh.put(fc, loaded);
-                }
-                n.add(loaded);
-            }
-            next.add(n);
-        }
-        return next;
     }
 
     /** The line {@code run} prints when ready. */
@@ -528,10 +496,10 @@ public final class ProxyServer implements AutoCloseable {
             echo.close();
         }
         if (plugins != null) {
-            plugins.retire(workers);
+            plugins.retire();
         }
         if (singletons != null) {
-            singletons.retire(List.of(mainThread));
+            singletons.retire();
         }
         workerGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();

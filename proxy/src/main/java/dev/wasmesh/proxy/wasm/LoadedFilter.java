@@ -1,4 +1,4 @@
-package dev.wasmesh.proxy;
+package dev.wasmesh.proxy.wasm;
 
 import dev.wasmesh.host.PluginConfig;
 import dev.wasmesh.host.ProxyWasmModule;
@@ -12,7 +12,7 @@ import java.util.HexFormat;
  *
  * @param codeDigest the SHA-256 of the module's bytes, hex: plugins with the same code may share a VM
  */
-record LoadedFilter(FilterConfig config, ProxyWasmModule module, String codeDigest) {
+public record LoadedFilter(FilterConfig config, ProxyWasmModule module, String codeDigest) {
     static LoadedFilter of(FilterConfig config, ProxyWasmModule module, byte[] code) {
         try {
             return new LoadedFilter(
@@ -25,12 +25,12 @@ record LoadedFilter(FilterConfig config, ProxyWasmModule module, String codeDige
         }
     }
 
-    PluginConfig plugin() {
+    public PluginConfig plugin() {
         return config.plugin();
     }
 
     /** The name access logs and stats use: the plugin name, else the root id, else the module's file name. */
-    String label() {
+    public String label() {
         PluginConfig p = config.plugin();
         return !p.name().isEmpty() ? p.name() : !p.rootId().isEmpty() ? p.rootId() : module.name();
     }

@@ -1,4 +1,4 @@
-package dev.wasmesh.proxy;
+package dev.wasmesh.proxy.wasm;
 
 import dev.wasmesh.proxy.config.FilterConfig;
 import java.io.IOException;
@@ -18,7 +18,7 @@ import java.util.function.Consumer;
  * Polls the chain's local filter files and reports one that changed once it has stayed the same for one more
  * poll, so a file still being written is not loaded half-way. Polling also sees files replaced by rename.
  */
-final class FileWatcher implements AutoCloseable {
+public final class FileWatcher implements AutoCloseable {
     private static final long POLL_MILLIS = 250;
 
     private record Stamp(long modified, long size) {}
@@ -36,7 +36,7 @@ final class FileWatcher implements AutoCloseable {
         this.onChange = onChange;
     }
 
-    static FileWatcher start(List<FilterConfig> filters, Consumer<Path> onChange) {
+    public static FileWatcher start(List<FilterConfig> filters, Consumer<Path> onChange) {
         FileWatcher w = new FileWatcher(onChange);
         for (FilterConfig f : filters) {
             Path p = f.localFile();

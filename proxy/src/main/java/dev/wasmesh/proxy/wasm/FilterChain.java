@@ -1,13 +1,14 @@
-package dev.wasmesh.proxy;
+package dev.wasmesh.proxy.wasm;
 
 import dev.wasmesh.proxy.worker.Worker;
+import dev.wasmesh.stream.ChainFilter;
 import java.util.List;
 
 /**
  * A listener's filter chain in one generation of the wasm plugins ({@link WasmPlugins}): its loaded filters and
  * their instances on every worker.
  */
-final class FilterChain {
+public final class FilterChain {
     private final List<LoadedFilter> filters;
     private final List<List<FilterInstance>> byWorker;
 
@@ -16,11 +17,12 @@ final class FilterChain {
         this.byWorker = List.copyOf(byWorker);
     }
 
-    List<LoadedFilter> filters() {
+    public List<LoadedFilter> filters() {
         return filters;
     }
 
-    List<FilterInstance> instances(Worker worker) {
+    /** The chain's filters on {@code worker}, in configuration order. */
+    public List<? extends ChainFilter> instances(Worker worker) {
         return byWorker.get(worker.index());
     }
 }

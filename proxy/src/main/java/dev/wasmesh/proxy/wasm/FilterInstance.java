@@ -1,4 +1,4 @@
-package dev.wasmesh.proxy;
+package dev.wasmesh.proxy.wasm;
 
 import dev.wasmesh.host.FailurePolicy;
 import dev.wasmesh.host.HttpContext;

@@ -1,4 +1,4 @@
-package dev.wasmesh.proxy;
+package dev.wasmesh.proxy.wasm;
 
 import dev.wasmesh.host.FailurePolicy;
 import dev.wasmesh.host.HttpContext;
@@ -43,7 +43,7 @@ final class WorkerVm {
     }
 
     private final Worker worker;
-    private final ProxyServer server;
+    private final PluginHost host;
     private final List<LoadedFilter> plugins = new ArrayList<>();
     private final List<RootContext> roots = new ArrayList<>();
     private final Map<RootContext, ScheduledFuture<?>> timers = new HashMap<>();
@@ -54,9 +54,9 @@ final class WorkerVm {
     private int activeStreams;
     private boolean retired;
 
-    WorkerVm(Worker worker, ProxyServer server) {
+    WorkerVm(Worker worker, PluginHost host) {
         this.worker = worker;
-        this.server = server;
+        this.host = host;
     }
 
     /**
@@ -73,7 +73,7 @@ final class WorkerVm {
         } else {
             roots.add(vm.createRootContext(filter.plugin()));
         }
-        server.stats()
+        host.stats()
                 .computedGauge(
                         "wasm." + filter.label() + "." + worker.statName() + ".guest_memory_bytes",
                         this::guestMemoryBytes);
@@ -85,7 +85,7 @@ final class WorkerVm {
         WasmVm.Options options = new WasmVm.Options().executor(worker.loop()).timerListener(this::tickPeriodChanged);
         WasmVm created = null;
         try {
-            created = WasmVm.create(first.module(), server.env(), first.plugin(), options);
+            created = WasmVm.create(first.module(), host.env(), first.plugin(), options);
             List<RootContext> fresh = new ArrayList<>();
             for (LoadedFilter p : plugins) {
                 fresh.add(created.createRootContext(p.plugin()));
@@ -153,8 +153,8 @@ final class WorkerVm {
         boolean reload =
                 !retired && plugins.stream().anyMatch(p -> p.plugin().failurePolicy() == FailurePolicy.FAIL_RELOAD);
         for (LoadedFilter p : plugins) {
-            server.stats().inc("wasm." + p.label() + ".vm_failed");
-            server.log()
+            host.stats().inc("wasm." + p.label() + ".vm_failed");
+            host.log()
                     .proxy(
                             LogLevel.ERROR,
                             "filter " + p.label() + " failed on " + worker.description() + " ("
@@ -188,12 +188,12 @@ final class WorkerVm {
             create();
             failure = null;
             for (LoadedFilter p : plugins) {
-                server.stats().inc("wasm." + p.label() + ".vm_reloaded");
-                server.log().proxy(LogLevel.INFO, "filter " + p.label() + " reloaded on " + worker.description());
+                host.stats().inc("wasm." + p.label() + ".vm_reloaded");
+                host.log().proxy(LogLevel.INFO, "filter " + p.label() + " reloaded on " + worker.description());
             }
         } catch (WasmFailureException e) {
             failure = e.failure();
-            server.log()
+            host.log()
                     .proxy(
                             LogLevel.ERROR,
                             "filter " + plugins.get(0).label() + " reload failed on " + worker.description()
@@ -247,7 +247,7 @@ final class WorkerVm {
                 try {
                     deleted &= roots.get(i).shutdown();
                 } catch (WasmFailureException e) {
-                    server.log()
+                    host.log()
                             .proxy(
                                     LogLevel.WARN,
                                     "filter " + plugins.get(i).label() + " failed while shutting down: "
