@@ -15,7 +15,7 @@ import java.util.concurrent.atomic.LongAdder;
  * A running listener: its socket, its filter chain (one VM per filter and worker), routes, limits and the stats
  * of its http_connection_manager. Listeners share the workers, clusters and the host environment.
  */
-final class Listener {
+public final class Listener {
     private final ProxyServer server;
     private final ListenerConfig config;
     private final List<RouteConfig> routes;
@@ -38,7 +38,7 @@ final class Listener {
         this.rqActive = server.stats().gaugeCell(httpStat("downstream_rq_active"));
     }
 
-    ListenerConfig config() {
+    public ListenerConfig config() {
         return config;
     }
 
@@ -46,15 +46,15 @@ final class Listener {
         return config.limits();
     }
 
-    List<RouteConfig> routes() {
+    public List<RouteConfig> routes() {
         return routes;
     }
 
-    FilterChain chain() {
+    public FilterChain chain() {
         return chain;
     }
 
-    Endpoint address() {
+    public Endpoint address() {
         InetSocketAddress a = (InetSocketAddress) channel.localAddress();
         return new Endpoint(a.getAddress().getHostAddress(), a.getPort());
     }

@@ -5,6 +5,8 @@ import dev.wasmesh.host.HostEnvironment;
 import dev.wasmesh.host.ModuleLoadException;
 import dev.wasmesh.host.WasmFailureException;
 import dev.wasmesh.host.abi.LogLevel;
+import dev.wasmesh.proxy.admin.AdminServer;
+import dev.wasmesh.proxy.admin.ConfigDump;
 import dev.wasmesh.proxy.config.ClusterConfig;
 import dev.wasmesh.proxy.config.Endpoint;
 import dev.wasmesh.proxy.config.FilterConfig;
@@ -213,7 +215,16 @@ public final class ProxyServer implements AutoCloseable {
         startTcpListeners();
         if (config.admin() != null) {
             try {
-                admin = AdminServer.start(this, config.admin(), boss);
+                admin = AdminServer.start(
+                        config.admin(),
+                        boss,
+                        new AdminServer.Sources(
+                                stats,
+                                prometheus,
+                                env.metrics(),
+                                log,
+                                () -> !draining,
+                                () -> ConfigDump.of(config, listeners, clusters)));
             } catch (Exception e) {
                 throw new StartupException("cannot listen on admin " + config.admin() + ": " + e.getMessage(), e);
             }

@@ -1,8 +1,11 @@
-package dev.wasmesh.proxy;
+package dev.wasmesh.proxy.admin;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.wasmesh.host.HeaderMap;
+import dev.wasmesh.proxy.Listener;
+import dev.wasmesh.proxy.config.ClusterConfig;
+import dev.wasmesh.proxy.config.ProxyConfig;
 import dev.wasmesh.proxy.config.RouteConfig;
 import dev.wasmesh.proxy.wasm.FilterChain;
 import dev.wasmesh.proxy.wasm.LoadedFilter;
@@ -12,25 +15,28 @@ import java.util.List;
 import java.util.Map;
 
 /** The running configuration as JSON, in the shape of what it came from (listener, filters, routes, clusters). */
-final class ConfigDump {
+public final class ConfigDump {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private ConfigDump() {}
 
-    static String of(ProxyServer server) {
+    /**
+     * @param listeners the running HTTP listeners, the first one from the configuration's own fields
+     * @param clusters the clusters by name, with the built-in echo upstream if there is one
+     */
+    public static String of(ProxyConfig config, List<Listener> listeners, Map<String, ClusterConfig> clusters) {
         Map<String, Object> doc = new LinkedHashMap<>();
-        doc.put("listener", server.listenAddress().toString());
-        if (server.config().listenerTls() != null) {
+        Listener first = listeners.get(0);
+        doc.put("listener", first.address().toString());
+        if (config.listenerTls() != null) {
             doc.put(
                     "listener_tls",
-                    Map.of(
-                            "require_client_certificate",
-                            server.config().listenerTls().requireClientCertificate()));
+                    Map.of("require_client_certificate", config.listenerTls().requireClientCertificate()));
         }
-        doc.put("http_filters", filters(server.chain()));
-        doc.put("routes", routes(server.routes()));
+        doc.put("http_filters", filters(first.chain()));
+        doc.put("routes", routes(first.routes()));
         List<Object> more = new ArrayList<>();
-        for (Listener l : server.listeners().subList(1, server.listeners().size())) {
+        for (Listener l : listeners.subList(1, listeners.size())) {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("name", l.config().name());
             m.put("address", l.address().toString());
@@ -42,8 +48,8 @@ final class ConfigDump {
         if (!more.isEmpty()) {
             doc.put("more_listeners", more);
         }
-        Map<String, Object> clusters = new LinkedHashMap<>();
-        server.clusters().forEach((name, c) -> {
+        Map<String, Object> clusterDocs = new LinkedHashMap<>();
+        clusters.forEach((name, c) -> {
             List<String> eps = new ArrayList<>();
             c.endpoints().forEach(e -> eps.add(e.toString()));
             Map<String, Object> m = new LinkedHashMap<>();
@@ -54,10 +60,10 @@ final class ConfigDump {
                         "tls",
                         c.tls().sni() == null ? Map.of() : Map.of("sni", c.tls().sni()));
             }
-            clusters.put(name, m);
+            clusterDocs.put(name, m);
         });
-        doc.put("clusters", clusters);
-        doc.put("workers", server.config().workers());
+        doc.put("clusters", clusterDocs);
+        doc.put("workers", config.workers());
         return json(doc);
     }
 

@@ -1,11 +1,13 @@
-package dev.wasmesh.proxy;
+package dev.wasmesh.proxy.admin;
 
 import dev.wasmesh.host.Metrics;
 import dev.wasmesh.host.abi.LogLevel;
 import dev.wasmesh.host.abi.MetricType;
 import dev.wasmesh.proxy.config.Endpoint;
+import dev.wasmesh.proxy.log.ProxyLog;
 import dev.wasmesh.proxy.stats.Histogram;
 import dev.wasmesh.proxy.stats.Prometheus;
+import dev.wasmesh.proxy.stats.ProxyStats;
 import dev.wasmesh.proxy.transport.Transport;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -28,19 +30,37 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 /**
  * Envoy's admin endpoints that matter here: {@code /ready}, {@code /stats}, {@code /stats/prometheus},
  * {@code /config_dump} and {@code /logging}.
  */
-final class AdminServer implements AutoCloseable {
+public final class AdminServer implements AutoCloseable {
     private final Channel channel;
 
     private AdminServer(Channel channel) {
         this.channel = channel;
     }
 
-    static AdminServer start(ProxyServer server, Endpoint listen, EventLoopGroup group) throws InterruptedException {
+    /**
+     * What the admin endpoint reads and changes.
+     *
+     * @param customMetrics the filters' own metrics
+     * @param live whether the proxy takes traffic ({@code /ready}); false while it drains
+     * @param configDump the running configuration as JSON ({@link ConfigDump})
+     */
+    public record Sources(
+            ProxyStats stats,
+            Prometheus prometheus,
+            Metrics customMetrics,
+            ProxyLog log,
+            BooleanSupplier live,
+            Supplier<String> configDump) {}
+
+    public static AdminServer start(Endpoint listen, EventLoopGroup group, Sources sources)
+            throws InterruptedException {
         Channel ch = Transport.server(group, group)
                 .childHandler(new ChannelInitializer<Channel>() {
                     @Override
@@ -49,7 +69,7 @@ final class AdminServer implements AutoCloseable {
                                 .addLast(
                                         new HttpServerCodec(),
                                         new HttpObjectAggregator(64 * 1024),
-                                        new Handler(server));
+                                        new Handler(sources));
                     }
                 })
                 .bind(listen.host(), listen.port())
@@ -58,7 +78,7 @@ final class AdminServer implements AutoCloseable {
         return new AdminServer(ch);
     }
 
-    Endpoint address() {
+    public Endpoint address() {
         InetSocketAddress a = (InetSocketAddress) channel.localAddress();
         return new Endpoint(a.getAddress().getHostAddress(), a.getPort());
     }
@@ -71,10 +91,10 @@ final class AdminServer implements AutoCloseable {
     private static final String ENDPOINTS = "admin endpoints: /ready /stats /stats/prometheus /config_dump /logging\n";
 
     private static final class Handler extends SimpleChannelInboundHandler<FullHttpRequest> {
-        private final ProxyServer server;
+        private final Sources sources;
 
-        Handler(ProxyServer server) {
-            this.server = server;
+        Handler(Sources sources) {
+            this.sources = sources;
         }
 
         @Override
@@ -89,7 +109,7 @@ final class AdminServer implements AutoCloseable {
                     body = ENDPOINTS;
                     break;
                 case "/ready":
-                    boolean ready = !server.draining();
+                    boolean ready = sources.live().getAsBoolean();
                     status = ready ? HttpResponseStatus.OK : HttpResponseStatus.SERVICE_UNAVAILABLE;
                     body = ready ? "LIVE\n" : "DRAINING\n";
                     break;
@@ -101,7 +121,7 @@ final class AdminServer implements AutoCloseable {
                     contentType = "text/plain; version=0.0.4";
                     break;
                 case "/config_dump":
-                    body = ConfigDump.of(server);
+                    body = sources.configDump().get();
                     contentType = "application/json";
                     break;
                 case "/logging":
@@ -111,16 +131,16 @@ final class AdminServer implements AutoCloseable {
                         body = "This endpoint requires POST to change the level\n";
                     } else if (level != null) {
                         try {
-                            server.log().level(LogLevel.parse(level.get(0)));
+                            sources.log().level(LogLevel.parse(level.get(0)));
                             body = "active loggers:\n  wasm: "
-                                    + server.log().level().lowerName() + "\n";
+                                    + sources.log().level().lowerName() + "\n";
                         } catch (IllegalArgumentException e) {
                             status = HttpResponseStatus.BAD_REQUEST;
                             body = e.getMessage() + "\n";
                         }
                     } else {
                         body = "active loggers:\n  wasm: "
-                                + server.log().level().lowerName() + "\n";
+                                + sources.log().level().lowerName() + "\n";
                     }
                     break;
                 default:
@@ -142,9 +162,9 @@ final class AdminServer implements AutoCloseable {
         /** Envoy's text format: {@code name: value}, sorted, custom filter metrics under {@code wasmcustom.}. */
         private String stats() {
             Map<String, String> all = new TreeMap<>();
-            server.stats().counters().forEach((k, v) -> all.put(k, Long.toString(v)));
-            server.stats().gauges().forEach((k, v) -> all.put(k, Long.toString(v)));
-            for (Metrics.Metric m : server.env().metrics().all()) {
+            sources.stats().counters().forEach((k, v) -> all.put(k, Long.toString(v)));
+            sources.stats().gauges().forEach((k, v) -> all.put(k, Long.toString(v)));
+            for (Metrics.Metric m : sources.customMetrics().all()) {
                 all.put(
                         "wasmcustom." + m.name(),
                         m.type() == MetricType.HISTOGRAM ? Histogram.envoyText(m.samples()) : Long.toString(m.value()));
@@ -156,10 +176,10 @@ final class AdminServer implements AutoCloseable {
 
         /** Prometheus text, named and labelled as Envoy's tag extraction has it (see {@link Prometheus}). */
         private String prometheus() {
-            Prometheus.Output out = server.prometheus().output();
-            server.stats().counters().forEach((k, v) -> out.sample(k, "counter", v));
-            server.stats().gauges().forEach((k, v) -> out.sample(k, "gauge", v));
-            for (Metrics.Metric m : server.env().metrics().all()) {
+            Prometheus.Output out = sources.prometheus().output();
+            sources.stats().counters().forEach((k, v) -> out.sample(k, "counter", v));
+            sources.stats().gauges().forEach((k, v) -> out.sample(k, "gauge", v));
+            for (Metrics.Metric m : sources.customMetrics().all()) {
                 String stat = Prometheus.CUSTOM_NAMESPACE + m.name();
                 if (m.type() == MetricType.HISTOGRAM) {
                     out.histogram(stat, m.value(), m.samples());
