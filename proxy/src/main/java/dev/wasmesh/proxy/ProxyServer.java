@@ -15,7 +15,8 @@ import dev.wasmesh.proxy.config.ModuleSources;
 import dev.wasmesh.proxy.config.ProxyConfig;
 import dev.wasmesh.proxy.config.RouteConfig;
 import dev.wasmesh.proxy.config.WasmServiceConfig;
-import dev.wasmesh.proxy.log.AccessLog;
+import dev.wasmesh.proxy.downstream.DownstreamInitializer;
+import dev.wasmesh.proxy.downstream.Listener;
 import dev.wasmesh.proxy.log.ProxyLog;
 import dev.wasmesh.proxy.stats.Prometheus;
 import dev.wasmesh.proxy.stats.ProxyStats;
@@ -26,7 +27,6 @@ import dev.wasmesh.proxy.transport.Transport;
 import dev.wasmesh.proxy.upstream.ClusterTransport;
 import dev.wasmesh.proxy.upstream.EchoServer;
 import dev.wasmesh.proxy.wasm.FileWatcher;
-import dev.wasmesh.proxy.wasm.FilterChain;
 import dev.wasmesh.proxy.wasm.FilterLoader;
 import dev.wasmesh.proxy.wasm.LoadedFilter;
 import dev.wasmesh.proxy.wasm.PluginHost;
@@ -52,7 +52,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The proxy: a listener whose connections are spread over the workers (one event loop each, each with its own
@@ -181,7 +180,8 @@ public final class ProxyServer implements AutoCloseable {
                 filters.add(loadForStart(f));
             }
             chains.add(filters);
-            listeners.add(new Listener(this, lc, lc.routes()));
+            listeners.add(new Listener(
+                    lc, lc.routes(), stats, Collections.unmodifiableMap(clusters), log::access, env.clock()));
         }
         List<List<LoadedFilter>> networkChains = new ArrayList<>();
         for (TcpProxyConfig t : config.tcpListeners()) {
@@ -203,7 +203,7 @@ public final class ProxyServer implements AutoCloseable {
         try {
             plugins = WasmPlugins.start(chains, networkChains, perWorker, workers, host);
             for (int i = 0; i < listeners.size(); i++) {
-                listeners.get(i).chain = plugins.chain(i);
+                listeners.get(i).chain(plugins.chain(i));
             }
             singletons = WasmPlugins.start(List.of(), List.of(), single, List.of(mainThread), host);
         } catch (WasmFailureException e) {
@@ -241,7 +241,7 @@ public final class ProxyServer implements AutoCloseable {
     private void bind(Listener l) throws StartupException, InterruptedException {
         Endpoint at = l.config().listen();
         try {
-            l.channel = Transport.server(boss, workerGroup)
+            l.bound(Transport.server(boss, workerGroup)
                     .option(ChannelOption.SO_BACKLOG, 1024)
                     .childOption(ChannelOption.TCP_NODELAY, true)
                     // Netty 4.2's default (adaptive) allocator costs ~8% more CPU per proxied request (bench/load).
@@ -250,10 +250,10 @@ public final class ProxyServer implements AutoCloseable {
                             ChannelOption.WRITE_BUFFER_WATER_MARK,
                             new WriteBufferWaterMark(
                                     l.limits().writeLowWatermark(), l.limits().writeHighWatermark()))
-                    .childHandler(new DownstreamInitializer(this, l))
+                    .childHandler(new DownstreamInitializer(l, byLoop::get, connections, log))
                     .bind(at.host(), at.port())
                     .sync()
-                    .channel();
+                    .channel());
         } catch (InterruptedException e) {
             throw e;
         } catch (Exception e) {
@@ -271,8 +271,10 @@ public final class ProxyServer implements AutoCloseable {
                 tcpListeners.add(TcpListener.start(
                         t,
                         clusters.get(t.cluster()),
-                        this,
-                        loop -> plugins.networkInstances(workerFor(loop), index),
+                        stats,
+                        config.limits(),
+                        env.clock(),
+                        loop -> plugins.networkInstances(byLoop.get(loop), index),
                         boss,
                         workerGroup));
             } catch (Exception e) {
@@ -303,7 +305,7 @@ public final class ProxyServer implements AutoCloseable {
             }
             plugins = started;
             for (int i = 0; i < listeners.size(); i++) {
-                listeners.get(i).chain = started.chain(i);
+                listeners.get(i).chain(started.chain(i));
             }
             current.retire();
             stats.inc("wasmesh.filter_reloads");
@@ -337,7 +339,7 @@ public final class ProxyServer implements AutoCloseable {
                     .append(" on http://")
                     .append(l.address());
         }
-        List<LoadedFilter> fs = chain().filters();
+        List<LoadedFilter> fs = listeners.get(0).chain().filters();
         if (fs.isEmpty()) {
             sb.append(", no filters");
         }
@@ -387,46 +389,12 @@ public final class ProxyServer implements AutoCloseable {
         return stats;
     }
 
-    Prometheus prometheus() {
-        return prometheus;
-    }
-
     public HostEnvironment env() {
         return env;
     }
 
     public ProxyConfig config() {
         return config;
-    }
-
-    ProxyLog log() {
-        return log;
-    }
-
-    List<Listener> listeners() {
-        return listeners;
-    }
-
-    /** The first listener's filter chain. */
-    FilterChain chain() {
-        return listeners.get(0).chain();
-    }
-
-    /** The first listener's routes. */
-    List<RouteConfig> routes() {
-        return listeners.get(0).routes();
-    }
-
-    Map<String, ClusterConfig> clusters() {
-        return clusters;
-    }
-
-    ClusterConfig cluster(String name) {
-        return clusters.get(name);
-    }
-
-    boolean draining() {
-        return draining;
     }
 
     /** Bytes written to downstream connections and not yet taken by their sockets. */
@@ -441,17 +409,8 @@ public final class ProxyServer implements AutoCloseable {
         return n;
     }
 
-    /** Counts a new downstream connection in the connections whose queued bytes are reported. */
-    void opened(Channel ch) {
-        connections.add(ch);
-    }
-
-    Worker workerFor(EventExecutor loop) {
-        return byLoop.get(loop);
-    }
-
     /** The worker whose loop is running now (call-outs start on the calling VM's worker). */
-    Worker currentWorker() {
+    private Worker currentWorker() {
         for (Worker w : workers) {
             if (w.loop().inEventLoop()) {
                 return w;
@@ -460,16 +419,12 @@ public final class ProxyServer implements AutoCloseable {
         return workers.get(0);
     }
 
-    void accessLog(AccessLog.Entry entry) {
-        log.access(entry);
-    }
-
     /** Graceful shutdown: stop accepting, let in-flight requests finish (up to the drain timeout), then stop. */
     public void shutdown() throws InterruptedException {
         draining = true;
         for (Listener l : listeners) {
-            if (l.channel != null) {
-                l.channel.close().sync();
+            if (l.channel() != null) {
+                l.channel().close().sync();
             }
         }
         tcpListeners.forEach(TcpListener::close);
@@ -483,9 +438,9 @@ public final class ProxyServer implements AutoCloseable {
     /** Requests in flight on all listeners (listeners with one stat prefix share their gauge). */
     private long activeRequests() {
         return listeners.stream()
-                .map(l -> l.rqActive)
+                .map(l -> l.httpStat("downstream_rq_active"))
                 .distinct()
-                .mapToLong(AtomicLong::get)
+                .mapToLong(stats::gaugeValue)
                 .sum();
     }
 
@@ -495,8 +450,8 @@ public final class ProxyServer implements AutoCloseable {
             watcher.close();
         }
         for (Listener l : listeners) {
-            if (l.channel != null) {
-                l.channel.close().syncUninterruptibly();
+            if (l.channel() != null) {
+                l.channel().close().syncUninterruptibly();
             }
         }
         tcpListeners.forEach(TcpListener::close);

@@ -170,7 +170,7 @@ class CAllProxyTest {
             assertThat(r.body()).contains("wasm: warn");
             assertThat(proxy.adminGet("/logging?level=debug").statusCode()).isEqualTo(405);
         } finally {
-            proxy.server.log().level(dev.wasmesh.host.abi.LogLevel.INFO);
+            proxy.log.level(dev.wasmesh.host.abi.LogLevel.INFO);
         }
     }
 

@@ -1,4 +1,4 @@
-package dev.wasmesh.proxy;
+package dev.wasmesh.proxy.http2;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
@@ -13,12 +13,12 @@ import java.util.List;
  * pipeline into HTTP/2; otherwise this handler steps aside and the HTTP/1.1 handlers behind it read the bytes.
  * (Netty's own handler for this only works with its combined HTTP/1.1 codec.)
  */
-final class PriorKnowledge extends ByteToMessageDecoder {
+public final class PriorKnowledge extends ByteToMessageDecoder {
     private static final ByteBuf PREFACE = Unpooled.unreleasableBuffer(Http2CodecUtil.connectionPrefaceBuf());
 
     private final Runnable toHttp2;
 
-    PriorKnowledge(Runnable toHttp2) {
+    public PriorKnowledge(Runnable toHttp2) {
         this.toHttp2 = toHttp2;
     }
 

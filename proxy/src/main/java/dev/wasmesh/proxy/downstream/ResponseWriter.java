@@ -1,4 +1,4 @@
-package dev.wasmesh.proxy;
+package dev.wasmesh.proxy.downstream;
 
 import dev.wasmesh.host.HeaderMap;
 import dev.wasmesh.proxy.http1.Framer;

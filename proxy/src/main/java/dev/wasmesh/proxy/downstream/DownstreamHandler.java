@@ -1,4 +1,4 @@
-package dev.wasmesh.proxy;
+package dev.wasmesh.proxy.downstream;
 
 import dev.wasmesh.host.HeaderMap;
 import dev.wasmesh.proxy.config.Limits;
@@ -38,7 +38,6 @@ final class DownstreamHandler extends ChannelInboundHandlerAdapter implements Wo
             Unpooled.wrappedBuffer("HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.US_ASCII))
                     .asReadOnly());
 
-    private final ProxyServer server;
     private final Listener listener;
     private final Worker worker;
     private final boolean http1;
@@ -63,9 +62,7 @@ final class DownstreamHandler extends ChannelInboundHandlerAdapter implements Wo
      * @param decoder the HTTP/1.1 connection's decoder; null for an HTTP/2 stream
      * @param upgrade the HTTP/1.1 connection's h2c upgrade handler, removed once the first request is in; or null
      */
-    DownstreamHandler(
-            ProxyServer server, Listener listener, Worker worker, Http1RequestDecoder decoder, ChannelHandler upgrade) {
-        this.server = server;
+    DownstreamHandler(Listener listener, Worker worker, Http1RequestDecoder decoder, ChannelHandler upgrade) {
         this.listener = listener;
         this.worker = worker;
         this.http1 = decoder != null;
@@ -148,14 +145,14 @@ final class DownstreamHandler extends ChannelInboundHandlerAdapter implements Wo
         }
         long head = decoder.headSince();
         if (head != 0 && headersTimeout > 0 && now - head > headersTimeout) {
-            server.stats().inc(listener.httpStat("downstream_rq_header_timeout"));
+            listener.stats().inc(listener.httpStat("downstream_rq_header_timeout"));
             if (decoder.headBytes()) {
                 reject(HttpResponseStatus.REQUEST_TIMEOUT, "request_header_timeout", "", "");
             } else {
                 ctx.close(); // a connection that never sent a byte
             }
         } else if (head == 0 && idleTimeout > 0 && now - Math.max(lastRead, idleSince) > idleTimeout) {
-            server.stats().inc(listener.httpStat("downstream_cx_idle_timeout"));
+            listener.stats().inc(listener.httpStat("downstream_cx_idle_timeout"));
             discarding = true;
             ctx.close();
         }
@@ -211,7 +208,7 @@ final class DownstreamHandler extends ChannelInboundHandlerAdapter implements Wo
             headersEnded = end;
             String protocol =
                     http1 ? (req.protocolVersion().equals(HttpVersion.HTTP_1_0) ? "HTTP/1.0" : "HTTP/1.1") : "HTTP/2";
-            stream = new HttpStream(server, listener, worker, ctx.channel(), http1, protocol, req, this);
+            stream = new HttpStream(listener, worker, ctx.channel(), http1, protocol, req, this);
             stream.start(req, end);
         }
         if (msg instanceof HttpContent && stream != null && !headersEnded) {
@@ -256,8 +253,8 @@ final class DownstreamHandler extends ChannelInboundHandlerAdapter implements Wo
         r.headers().set("server", "envoy");
         HttpUtil.setContentLength(r, body.length);
         listener.countResponse(status.code());
-        Instant now = Instant.ofEpochSecond(0, server.env().clock().realtimeNanos()); // the clock filters read too
-        server.accessLog(new AccessLog.Entry(
+        Instant now = Instant.ofEpochSecond(0, listener.clock().realtimeNanos()); // the clock filters read too
+        listener.accessLog(new AccessLog.Entry(
                 now, "-", "-", "HTTP/1.1", status.code(), flags, 0, body.length, 0, null, null, null, null, details));
         discarding = true;
         ctx.writeAndFlush(r).addListener(ChannelFutureListener.CLOSE);

@@ -1,4 +1,4 @@
-package dev.wasmesh.proxy;
+package dev.wasmesh.proxy.downstream;
 
 import dev.wasmesh.host.StreamInfo;
 import dev.wasmesh.host.TlsInfo;

@@ -1,4 +1,4 @@
-package dev.wasmesh.proxy;
+package dev.wasmesh.proxy.downstream;
 
 import dev.wasmesh.host.HeaderMap;
 import dev.wasmesh.host.LocalResponse;
@@ -38,7 +38,6 @@ final class HttpStream implements Router.Events, FilterManagerCallbacks {
 
     private static final byte[] BAD_REQUEST = "Bad Request".getBytes(StandardCharsets.US_ASCII);
 
-    private final ProxyServer server;
     private final Listener listener;
     private final String protocol;
     private final Owner owner;
@@ -66,7 +65,6 @@ final class HttpStream implements Router.Events, FilterManagerCallbacks {
     private boolean downstreamFull;
 
     HttpStream(
-            ProxyServer server,
             Listener listener,
             Worker worker,
             Channel channel,
@@ -74,7 +72,6 @@ final class HttpStream implements Router.Events, FilterManagerCallbacks {
             String protocol,
             HttpRequest req,
             Owner owner) {
-        this.server = server;
         this.listener = listener;
         this.protocol = protocol;
         this.owner = owner;
@@ -84,7 +81,7 @@ final class HttpStream implements Router.Events, FilterManagerCallbacks {
                 http1 && HttpUtil.isKeepAlive(req),
                 "HEAD".equals(req.method().name()),
                 this::finish);
-        this.router = new Router(listener.routes(), server.clusters(), server.stats(), worker.pool(), this);
+        this.router = new Router(listener.routes(), listener.clusters(), listener.stats(), worker.pool(), this);
         this.filters = new FilterManager(
                 listener.chain().instances(worker),
                 info,
@@ -98,7 +95,7 @@ final class HttpStream implements Router.Events, FilterManagerCallbacks {
         // An HTTP/2 stream's connection is its parent; an HTTP/1.1 connection's parent is the listening socket.
         Channel conn = channel instanceof Http2StreamChannel ? channel.parent() : channel;
         ConnectionInfo.of(conn).applyTo(info);
-        startRealtimeNanos = server.env().clock().realtimeNanos();
+        startRealtimeNanos = listener.clock().realtimeNanos();
         info.protocol(protocol).startTimeNanos(startRealtimeNanos).routeLookup(this::lookUpRoute);
         listener.config().info().applyTo(info);
         listener.rqTotal.increment();
@@ -317,7 +314,7 @@ final class HttpStream implements Router.Events, FilterManagerCallbacks {
     private void lookUpRoute() {
         RouteConfig r = requestHeaders == null ? null : Router.match(listener.routes(), requestHeaders);
         if (r != null) {
-            describeRoute(r, r.direct() != null ? null : server.cluster(r.cluster()));
+            describeRoute(r, r.direct() != null ? null : listener.clusters().get(r.cluster()));
         }
     }
 
@@ -392,7 +389,7 @@ final class HttpStream implements Router.Events, FilterManagerCallbacks {
         }
         HeaderMap h = requestHeaders == null ? new HeaderMap() : requestHeaders;
         Instant start = Instant.ofEpochSecond(0, startRealtimeNanos);
-        server.accessLog(new AccessLog.Entry(
+        listener.accessLog(new AccessLog.Entry(
                 start,
                 h.get(":method").orElse("-"),
                 h.get(":path").orElse("-"),

@@ -1,6 +1,7 @@
-package dev.wasmesh.proxy;
+package dev.wasmesh.proxy.http2;
 
 import dev.wasmesh.host.abi.LogLevel;
+import dev.wasmesh.proxy.log.ProxyLog;
 import dev.wasmesh.proxy.worker.Worker;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -9,6 +10,7 @@ import io.netty.handler.codec.http2.Http2ConnectionAdapter;
 import io.netty.handler.codec.http2.Http2Exception;
 import io.netty.handler.codec.http2.Http2FrameCodec;
 import io.netty.handler.codec.http2.Http2Stream;
+import java.time.Duration;
 
 /**
  * The end of an HTTP/2 connection's pipeline: its errors and its idle timeout. Netty's frame codec hands every
@@ -17,20 +19,20 @@ import io.netty.handler.codec.http2.Http2Stream;
  * idle timeout is closed (GOAWAY, then close), as Envoy's {@code idle_timeout} does.
  */
 final class Http2Downstream extends ChannelInboundHandlerAdapter implements Worker.Timed {
-    private final ProxyServer server;
-    private final Listener listener;
     private final Worker worker;
     private final Http2FrameCodec frames;
     private final long idleNanos;
+    private final Runnable idleTimedOut;
+    private final ProxyLog log;
     private ChannelHandlerContext ctx;
     private long idleSince = System.nanoTime();
 
-    Http2Downstream(ProxyServer server, Listener listener, Worker worker, Http2FrameCodec frames) {
-        this.server = server;
-        this.listener = listener;
+    Http2Downstream(Worker worker, Http2FrameCodec frames, Duration idleTimeout, Runnable idleTimedOut, ProxyLog log) {
         this.worker = worker;
         this.frames = frames;
-        this.idleNanos = listener.limits().idleTimeout().toNanos();
+        this.idleNanos = idleTimeout.toNanos();
+        this.idleTimedOut = idleTimedOut;
+        this.log = log;
     }
 
     @Override
@@ -61,7 +63,7 @@ final class Http2Downstream extends ChannelInboundHandlerAdapter implements Work
     @Override
     public void checkTimeouts(long now) {
         if (frames.connection().numActiveStreams() == 0 && now - idleSince > idleNanos) {
-            server.stats().inc(listener.httpStat("downstream_cx_idle_timeout"));
+            idleTimedOut.run();
             worker.unwatch(this);
             ctx.close(); // the codec sends GOAWAY (NO_ERROR) first
         }
@@ -72,16 +74,12 @@ final class Http2Downstream extends ChannelInboundHandlerAdapter implements Work
         Http2Exception h2 = Http2CodecUtil.getEmbeddedHttp2Exception(cause);
         if (h2 != null) {
             // The codec sends GOAWAY with the error's code and closes after this returns.
-            server.log()
-                    .proxy(
-                            LogLevel.DEBUG,
-                            "http2 connection error from " + ctx.channel().remoteAddress() + ": " + h2.error() + " "
-                                    + h2.getMessage());
+            log.proxy(
+                    LogLevel.DEBUG,
+                    "http2 connection error from " + ctx.channel().remoteAddress() + ": " + h2.error() + " "
+                            + h2.getMessage());
         } else {
-            server.log()
-                    .proxy(
-                            LogLevel.DEBUG,
-                            "http2 connection from " + ctx.channel().remoteAddress() + " failed: " + cause);
+            log.proxy(LogLevel.DEBUG, "http2 connection from " + ctx.channel().remoteAddress() + " failed: " + cause);
             ctx.close();
         }
     }
