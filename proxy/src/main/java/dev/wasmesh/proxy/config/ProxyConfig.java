@@ -2,7 +2,6 @@ package dev.wasmesh.proxy.config;
 
 import dev.wasmesh.host.NodeInfo;
 import dev.wasmesh.host.abi.LogLevel;
-import dev.wasmesh.proxy.tcp.TcpProxyConfig;
 import dev.wasmesh.proxy.tls.DownstreamTls;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -8,6 +8,7 @@ import dev.wasmesh.proxy.config.ClusterConfig;
 import dev.wasmesh.proxy.config.RouteConfig;
 import dev.wasmesh.proxy.http1.Headers;
 import dev.wasmesh.proxy.log.AccessLog;
+import dev.wasmesh.proxy.transport.ConnectionInfo;
 import dev.wasmesh.proxy.upstream.Router;
 import dev.wasmesh.proxy.worker.Worker;
 import dev.wasmesh.stream.FilterManager;

@@ -10,7 +10,7 @@ import dev.wasmesh.host.WasmFailureException;
 import dev.wasmesh.host.abi.PeerType;
 import dev.wasmesh.host.abi.StreamType;
 import dev.wasmesh.proxy.config.Endpoint;
-import dev.wasmesh.proxy.downstream.ConnectionInfo;
+import dev.wasmesh.proxy.transport.ConnectionInfo;
 import dev.wasmesh.proxy.transport.Transport;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;

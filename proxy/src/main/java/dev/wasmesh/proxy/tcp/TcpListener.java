@@ -4,6 +4,7 @@ import dev.wasmesh.host.HostClock;
 import dev.wasmesh.proxy.config.ClusterConfig;
 import dev.wasmesh.proxy.config.Endpoint;
 import dev.wasmesh.proxy.config.Limits;
+import dev.wasmesh.proxy.config.TcpProxyConfig;
 import dev.wasmesh.proxy.stats.ProxyStats;
 import dev.wasmesh.proxy.transport.Transport;
 import io.netty.buffer.PooledByteBufAllocator;

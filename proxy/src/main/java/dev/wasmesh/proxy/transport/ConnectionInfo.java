@@ -1,4 +1,4 @@
-package dev.wasmesh.proxy.downstream;
+package dev.wasmesh.proxy.transport;
 
 import dev.wasmesh.host.StreamInfo;
 import dev.wasmesh.host.TlsInfo;
@@ -41,11 +41,6 @@ public record ConnectionInfo(
             connection.attr(KEY).set(info);
         }
         return info;
-    }
-
-    /** "https" on a TLS connection, else "http": the request's scheme as Envoy sets it. */
-    String scheme() {
-        return tls == null ? "http" : "https";
     }
 
     public void applyTo(StreamInfo stream) {

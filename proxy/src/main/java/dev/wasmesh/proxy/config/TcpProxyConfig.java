@@ -1,7 +1,5 @@
-package dev.wasmesh.proxy.tcp;
+package dev.wasmesh.proxy.config;
 
-import dev.wasmesh.proxy.config.Endpoint;
-import dev.wasmesh.proxy.config.FilterConfig;
 import java.util.List;
 import java.util.Objects;
 
