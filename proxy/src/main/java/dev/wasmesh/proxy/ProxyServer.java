@@ -370,12 +370,12 @@ public final class ProxyServer implements AutoCloseable {
         return listeners.get(0).address();
     }
 
-    /** Every listener's bound address, in configuration order. */
     /** The bound addresses of the TCP listeners, in configuration order. */
     public List<Endpoint> tcpListenAddresses() {
         return tcpListeners.stream().map(TcpListener::address).toList();
     }
 
+    /** Every HTTP listener's bound address, in configuration order. */
     public List<Endpoint> listenAddresses() {
         return listeners.stream().map(Listener::address).toList();
     }
@@ -385,16 +385,9 @@ public final class ProxyServer implements AutoCloseable {
         return admin == null ? null : admin.address();
     }
 
+    /** The proxy's own stats, as the admin endpoint's {@code /stats} shows them. */
     public ProxyStats stats() {
         return stats;
-    }
-
-    public HostEnvironment env() {
-        return env;
-    }
-
-    public ProxyConfig config() {
-        return config;
     }
 
     /** Bytes written to downstream connections and not yet taken by their sockets. */

@@ -30,7 +30,7 @@ public record LoadedFilter(FilterConfig config, ProxyWasmModule module, String c
     }
 
     /** The name access logs and stats use: the plugin name, else the root id, else the module's file name. */
-    public String label() {
+    String label() {
         PluginConfig p = config.plugin();
         return !p.name().isEmpty() ? p.name() : !p.rootId().isEmpty() ? p.rootId() : module.name();
     }
