@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.wasmesh.proxy.config.ClusterConfig;
 import dev.wasmesh.proxy.config.Endpoint;
+import dev.wasmesh.proxy.config.RouteConfig;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
@@ -28,6 +30,11 @@ import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.handler.codec.http2.Http2StreamChannelBootstrap;
 import io.netty.handler.codec.http2.Http2StreamFrame;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -64,6 +71,10 @@ class Http2StreamTest {
     }
 
     private static Answer exchange(Http2StreamFrame... frames) throws Exception {
+        return exchange(proxy, frames);
+    }
+
+    private static Answer exchange(TestProxy proxy, Http2StreamFrame... frames) throws Exception {
         Endpoint ep = proxy.server.listenAddress();
         Channel conn = new Bootstrap()
                 .group(group)
@@ -180,5 +191,41 @@ class Http2StreamTest {
         Answer a = exchange(frames.toArray(new Http2StreamFrame[0]));
         assertThat(a.headers().get(0).status().toString()).isEqualTo("200");
         assertThat(JSON.readTree(a.body()).get("body").asText()).hasSize(64 * chunk.length());
+    }
+
+    @Test
+    void anUpstreamsResponseTrailersEndTheStreamAsATrailersFrame() throws Exception {
+        try (ServerSocket upstream = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            Thread answer = new Thread(() -> {
+                try (Socket s = upstream.accept()) {
+                    s.setSoTimeout(20_000);
+                    InputStream in = s.getInputStream();
+                    for (int state = 0; state < 4; ) { // read up to the empty line ending the request's head
+                        int c = in.read();
+                        state = c < 0 ? 4 : (c == (state % 2 == 0 ? '\r' : '\n')) ? state + 1 : 0;
+                    }
+                    s.getOutputStream()
+                            .write(("HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\ncontent-type: text/plain\r\n\r\n"
+                                            + "5\r\nhello\r\n0\r\nx-resp-trailer: r\r\n\r\n")
+                                    .getBytes(StandardCharsets.US_ASCII));
+                    s.getOutputStream().flush();
+                    in.read(); // until the proxy closes or the test ends
+                } catch (IOException e) {
+                    // the test's assertions say what went wrong
+                }
+            });
+            answer.setDaemon(true);
+            answer.start();
+            try (TestProxy p = TestProxy.start(TestProxy.config()
+                    .addCluster(ClusterConfig.fromUrl("trailing", "http://127.0.0.1:" + upstream.getLocalPort()))
+                    .addRoute(RouteConfig.catchAll("trailing")))) {
+                Answer a = exchange(p, new DefaultHttp2HeadersFrame(request("GET", "/t"), true));
+                assertThat(a.headers()).hasSize(2);
+                assertThat(a.headers().get(0).status().toString()).isEqualTo("200");
+                assertThat(a.headers().get(0).contains("content-length")).isFalse();
+                assertThat(a.text()).isEqualTo("hello");
+                assertThat(a.headers().get(1).get("x-resp-trailer").toString()).isEqualTo("r");
+            }
+        }
     }
 }
