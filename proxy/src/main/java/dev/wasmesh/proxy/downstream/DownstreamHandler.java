@@ -31,7 +31,7 @@ import java.util.ArrayDeque;
 
 /**
  * Turns a downstream connection's HTTP messages into {@link HttpStream}s: one at a time on an HTTP/1.1
- * connection (pipelined requests wait their turn), one per stream channel on HTTP/2.
+ * connection, pipelined requests waiting their turn (HTTP/2 streams have {@link Http2StreamHandler}).
  */
 final class DownstreamHandler extends ChannelInboundHandlerAdapter implements Worker.Timed, HttpStream.Owner {
     private static final ByteBuf CONTINUE = Unpooled.unreleasableBuffer(
@@ -40,7 +40,6 @@ final class DownstreamHandler extends ChannelInboundHandlerAdapter implements Wo
 
     private final Listener listener;
     private final Worker worker;
-    private final boolean http1;
     private final Http1RequestDecoder decoder;
     private final long headersTimeout;
     private final long requestTimeout;
@@ -59,13 +58,12 @@ final class DownstreamHandler extends ChannelInboundHandlerAdapter implements Wo
     private long idleSince = lastRead;
 
     /**
-     * @param decoder the HTTP/1.1 connection's decoder; null for an HTTP/2 stream
+     * @param decoder the connection's decoder
      * @param upgrade the HTTP/1.1 connection's h2c upgrade handler, removed once the first request is in; or null
      */
     DownstreamHandler(Listener listener, Worker worker, Http1RequestDecoder decoder, ChannelHandler upgrade) {
         this.listener = listener;
         this.worker = worker;
-        this.http1 = decoder != null;
         this.decoder = decoder;
         this.upgrade = upgrade;
         Limits limits = listener.limits();
@@ -140,7 +138,7 @@ final class DownstreamHandler extends ChannelInboundHandlerAdapter implements Wo
             }
             return;
         }
-        if (!http1 || !backlog.isEmpty()) {
+        if (!backlog.isEmpty()) {
             return;
         }
         long head = decoder.headSince();
@@ -191,8 +189,7 @@ final class DownstreamHandler extends ChannelInboundHandlerAdapter implements Wo
                 rejectMalformed(req.decoderResult().cause());
                 return;
             }
-            if (http1
-                    && req.protocolVersion() == HttpVersion.HTTP_1_1
+            if (req.protocolVersion() == HttpVersion.HTTP_1_1
                     && req.headers().containsValue("expect", "100-continue", true)) {
                 // As Envoy by default: the proxy itself tells the client to go on, and the upstream never sees it.
                 ctx.writeAndFlush(CONTINUE.duplicate());
@@ -203,13 +200,20 @@ final class DownstreamHandler extends ChannelInboundHandlerAdapter implements Wo
                 FullHttpRequest full = (FullHttpRequest) msg;
                 end = !full.content().isReadable() && full.trailingHeaders().isEmpty();
             } else {
-                end = http1 && !HttpUtil.isTransferEncodingChunked(req) && HttpUtil.getContentLength(req, 0L) == 0;
+                end = !HttpUtil.isTransferEncodingChunked(req) && HttpUtil.getContentLength(req, 0L) == 0;
             }
             headersEnded = end;
-            String protocol =
-                    http1 ? (req.protocolVersion().equals(HttpVersion.HTTP_1_0) ? "HTTP/1.0" : "HTTP/1.1") : "HTTP/2";
-            stream = new HttpStream(listener, worker, ctx.channel(), http1, protocol, req, this);
-            stream.start(req, end);
+            String protocol = req.protocolVersion().equals(HttpVersion.HTTP_1_0) ? "HTTP/1.0" : "HTTP/1.1";
+            stream = new HttpStream(
+                    listener,
+                    worker,
+                    ctx.channel(),
+                    true,
+                    protocol,
+                    HttpUtil.isKeepAlive(req),
+                    "HEAD".equals(req.method().name()),
+                    this);
+            stream.start(Headers.ofRequest(req, HttpStream.scheme(ctx.channel())), end);
         }
         if (msg instanceof HttpContent && stream != null && !headersEnded) {
             HttpContent c = (HttpContent) msg;

@@ -23,8 +23,8 @@ import java.util.function.Function;
 
 /**
  * A downstream connection's pipeline: TLS if the listener has it, then HTTP/1.1 with keep-alive, and HTTP/2 both by
- * prior knowledge (or ALPN) and by {@code Upgrade: h2c}. Each HTTP/2 stream becomes a child channel that speaks the
- * same HTTP objects as HTTP/1.1.
+ * prior knowledge (or ALPN) and by {@code Upgrade: h2c}. Each HTTP/2 stream becomes a child channel whose
+ * {@link Http2StreamHandler} reads and writes its frames.
  */
 public final class DownstreamInitializer extends ChannelInitializer<Channel> {
     private final Listener listener;
@@ -80,7 +80,7 @@ public final class DownstreamInitializer extends ChannelInitializer<Channel> {
         Http1ResponseEncoder encoder = new Http1ResponseEncoder();
         Http2Connection http2 = new Http2Connection(
                 headerLimit,
-                () -> new DownstreamHandler(listener, worker, null, null),
+                () -> new Http2StreamHandler(listener, worker),
                 worker,
                 limits.idleTimeout(),
                 () -> stats.inc(listener.httpStat("downstream_cx_idle_timeout")),

@@ -6,7 +6,6 @@ import dev.wasmesh.host.Metadata;
 import dev.wasmesh.host.StreamInfo;
 import dev.wasmesh.proxy.config.ClusterConfig;
 import dev.wasmesh.proxy.config.RouteConfig;
-import dev.wasmesh.proxy.http1.Headers;
 import dev.wasmesh.proxy.log.AccessLog;
 import dev.wasmesh.proxy.transport.ConnectionInfo;
 import dev.wasmesh.proxy.upstream.Router;
@@ -14,8 +13,6 @@ import dev.wasmesh.proxy.worker.Worker;
 import dev.wasmesh.stream.FilterManager;
 import dev.wasmesh.stream.FilterManagerCallbacks;
 import io.netty.channel.Channel;
-import io.netty.handler.codec.http.HttpRequest;
-import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http2.Http2StreamChannel;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -71,17 +68,13 @@ final class HttpStream implements Router.Events, FilterManagerCallbacks {
             Channel channel,
             boolean http1,
             String protocol,
-            HttpRequest req,
+            boolean keepAlive,
+            boolean headRequest,
             Owner owner) {
         this.listener = listener;
         this.protocol = protocol;
         this.owner = owner;
-        this.writer = new ResponseWriter(
-                channel,
-                http1,
-                http1 && HttpUtil.isKeepAlive(req),
-                "HEAD".equals(req.method().name()),
-                this::finish);
+        this.writer = new ResponseWriter(channel, http1, keepAlive, headRequest, this::finish);
         this.router = new Router(listener.routes(), listener.clusters(), listener.stats(), worker.pool(), this);
         this.filters = new FilterManager(
                 listener.chain().instances(worker),
@@ -103,12 +96,19 @@ final class HttpStream implements Router.Events, FilterManagerCallbacks {
         listener.rqActive.incrementAndGet();
     }
 
-    /** The request's headers arrived; {@code endOfStream} if it has no body. */
-    void start(HttpRequest req, boolean endOfStream) {
-        String scheme = info.tls() == null ? "http" : "https";
-        requestHeaders = Headers.ofRequest(req, scheme);
+    /** The request's scheme as Envoy sets it: "https" on a TLS connection, else "http". */
+    static String scheme(Channel connection) {
+        return ConnectionInfo.of(connection).tls() == null ? "http" : "https";
+    }
+
+    /**
+     * The request's headers arrived, with their pseudo-headers ({@code :scheme} the connection's); {@code endOfStream}
+     * if it has no body.
+     */
+    void start(HeaderMap request, boolean endOfStream) {
+        requestHeaders = request;
         if (!requestHeaders.contains("x-forwarded-proto")) {
-            requestHeaders.add("x-forwarded-proto", scheme);
+            requestHeaders.add("x-forwarded-proto", requestHeaders.first(":scheme"));
         }
         if (!requestHeaders.contains("x-request-id")) {
             requestHeaders.add("x-request-id", requestId());

@@ -4,13 +4,13 @@ import dev.wasmesh.host.HeaderMap;
 import dev.wasmesh.proxy.http1.Framer;
 import dev.wasmesh.proxy.http1.Http1Encoder;
 import dev.wasmesh.proxy.http1.Http1Sink;
-import dev.wasmesh.proxy.http1.HttpObjectSink;
+import dev.wasmesh.proxy.http2.Http2FrameSink;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 
 /**
- * Writes a stream's response to the downstream channel: HTTP/1.1 bytes on a connection, HTTP objects on an HTTP/2
- * stream channel. Tells the stream when the last byte is written; an HTTP/1.1 connection that cannot be kept alive
+ * Writes a stream's response to the downstream channel: HTTP/1.1 bytes on a connection, frames on an HTTP/2 stream
+ * channel. Tells the stream when the last byte is written; an HTTP/1.1 connection that cannot be kept alive
  * closes then. What one call writes goes out with a single flush (headers and a whole body in one syscall).
  */
 final class ResponseWriter implements Framer.Output {
@@ -36,7 +36,7 @@ final class ResponseWriter implements Framer.Output {
 
     private Framer newFramer() {
         Framer.Sink sink =
-                http1 ? new Http1Sink(channel.alloc(), true, () -> !keepAlive, this) : new HttpObjectSink(this);
+                http1 ? new Http1Sink(channel.alloc(), true, () -> !keepAlive, this) : new Http2FrameSink(this);
         return new Framer(true, this::bodyless, new Framer.Sink() {
             @Override
             public void head(HeaderMap headers, long length) {

@@ -11,15 +11,14 @@ import io.netty.handler.codec.http2.Http2MultiplexHandler;
 import io.netty.handler.codec.http2.Http2ServerUpgradeCodec;
 import io.netty.handler.codec.http2.Http2Settings;
 import io.netty.handler.codec.http2.Http2StreamChannel;
-import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
 import java.time.Duration;
 import java.util.function.Supplier;
 
 /**
- * The HTTP/2 handlers of one downstream connection: Netty's frame codec, one child channel per stream (which speaks
- * the same HTTP objects as HTTP/1.1 to the stream handler), and {@link Http2Downstream} for the connection's errors
- * and idle timeout. They take over either from the start (prior knowledge, {@link PriorKnowledge}) or on
- * {@code Upgrade: h2c}.
+ * The HTTP/2 handlers of one downstream connection: Netty's frame codec, one child channel per stream whose handler
+ * reads and writes the stream's frames ({@link FrameHeaders} turns header blocks into header maps and back), and
+ * {@link Http2Downstream} for the connection's errors and idle timeout. They take over either from the start (prior
+ * knowledge, {@link PriorKnowledge}) or on {@code Upgrade: h2c}.
  */
 public final class Http2Connection {
     private final Http2FrameCodec frames;
@@ -28,7 +27,7 @@ public final class Http2Connection {
 
     /**
      * @param maxHeaderListSize the SETTINGS_MAX_HEADER_LIST_SIZE the connection announces
-     * @param streamHandler a new handler for each stream's channel
+     * @param streamHandler a new handler for each stream's channel, which reads and writes HTTP/2 frames
      * @param idleTimeout how long the connection may stay without streams (0: for ever)
      * @param idleTimedOut counts a connection closed for its idle timeout
      */
@@ -45,7 +44,7 @@ public final class Http2Connection {
         this.streams = new Http2MultiplexHandler(new ChannelInitializer<Http2StreamChannel>() {
             @Override
             protected void initChannel(Http2StreamChannel child) {
-                child.pipeline().addLast(new Http2StreamFrameToHttpObjectCodec(true), streamHandler.get());
+                child.pipeline().addLast(streamHandler.get());
             }
         });
         this.connection = new Http2Downstream(worker, frames, idleTimeout, idleTimedOut, log);
