@@ -1,6 +1,7 @@
 package dev.wasmesh.proxy;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -227,5 +228,18 @@ class Http2StreamTest {
                 assertThat(a.headers().get(1).get("x-resp-trailer").toString()).isEqualTo("r");
             }
         }
+    }
+
+    @Test
+    void aFieldValueWithCrOrLfResetsTheStreamInsteadOfReachingTheUpstream() throws Exception {
+        // Sent unvalidated: HTTP/1.1 upstream would read "x-injected" as a field of its own.
+        Http2Headers h = new DefaultHttp2Headers(false)
+                .method("GET")
+                .scheme("http")
+                .path("/inject")
+                .authority("h2.test")
+                .add("x-note", "a\r\nx-injected: 1");
+        assertThatThrownBy(() -> exchange(new DefaultHttp2HeadersFrame(h, true)))
+                .hasMessageContaining("stream closed early");
     }
 }

@@ -21,8 +21,8 @@ public final class FrameHeaders {
      * {@code :method} and {@code :scheme} (the connection's, whatever the client says), then the fields in order,
      * with the {@code cookie} fields joined into one at the end, as HTTP/1.1 carries them (RFC 9113 8.2.3).
      *
-     * @throws IllegalArgumentException if {@code :method} or {@code :path} is missing or malformed, or a
-     *     pseudo-header is unknown
+     * @throws IllegalArgumentException if {@code :method} or {@code :path} is missing or malformed, a pseudo-header
+     *     is unknown, or a field value holds NUL, CR or LF
      */
     public static HeaderMap request(Http2Headers block, String scheme) {
         CharSequence method = block.method();
@@ -40,7 +40,7 @@ public final class FrameHeaders {
                 continue;
             }
             name = HeaderMap.lowerAscii(name);
-            String value = e.getValue().toString();
+            String value = value(e.getValue());
             if (name.equals("cookie")) {
                 cookies = cookies == null
                         ? new StringBuilder(value)
@@ -57,9 +57,9 @@ public final class FrameHeaders {
         CharSequence authority = block.authority();
         fields.prepend(
                 ":authority",
-                authority != null ? authority.toString() : host == null ? "" : host,
+                authority != null ? value(authority) : host == null ? "" : host,
                 ":path",
-                path.toString(),
+                value(path),
                 ":method",
                 method(method),
                 ":scheme",
@@ -86,8 +86,9 @@ public final class FrameHeaders {
                 continue;
             }
             any = true;
+            String value = value(e.getValue());
             if (Headers.forwardable(name)) {
-                fields.add(name, e.getValue().toString());
+                fields.add(name, value);
             }
         }
         return any ? fields : null;
@@ -148,6 +149,20 @@ public final class FrameHeaders {
         if (Http2Headers.PseudoHeaderName.getPseudoHeader(name) == null) {
             throw new IllegalArgumentException("an unknown pseudo-header " + name);
         }
+    }
+
+    /**
+     * RFC 9113 8.2.1: a field value with NUL, CR or LF makes the message malformed; HTTP/1.1 on the way upstream
+     * would read such a value as more than one field.
+     */
+    private static String value(CharSequence value) {
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c == 0 || c == '\r' || c == '\n') {
+                throw new IllegalArgumentException("a field value with NUL, CR or LF");
+            }
+        }
+        return value.toString();
     }
 
     /** A method is a non-empty token; surrounding whitespace is dropped, as HTTP/1.1's request line has none. */
