@@ -3,7 +3,7 @@ package dev.wasmesh.cli;
 import dev.wasmesh.deploy.DeployException;
 import dev.wasmesh.deploy.oci.RegistryClient;
 import dev.wasmesh.deploy.oci.RemoteModuleFetcher;
-import dev.wasmesh.proxy.ModuleSource;
+import dev.wasmesh.proxy.config.ModuleSource;
 import java.io.IOException;
 import java.net.URI;
 import java.util.Locale;

@@ -5,10 +5,33 @@ import dev.wasmesh.host.HostEnvironment;
 import dev.wasmesh.host.WasmFailureException;
 import dev.wasmesh.host.abi.LogLevel;
 import dev.wasmesh.host.module.ModuleLoadException;
-import dev.wasmesh.host.module.ProxyWasmModule;
+import dev.wasmesh.proxy.admin.AdminServer;
+import dev.wasmesh.proxy.admin.ConfigDump;
+import dev.wasmesh.proxy.config.ClusterConfig;
+import dev.wasmesh.proxy.config.Endpoint;
+import dev.wasmesh.proxy.config.FilterConfig;
+import dev.wasmesh.proxy.config.ListenerConfig;
+import dev.wasmesh.proxy.config.ModuleSources;
+import dev.wasmesh.proxy.config.ProxyConfig;
+import dev.wasmesh.proxy.config.RouteConfig;
+import dev.wasmesh.proxy.config.TcpProxyConfig;
+import dev.wasmesh.proxy.config.WasmServiceConfig;
+import dev.wasmesh.proxy.downstream.DownstreamInitializer;
+import dev.wasmesh.proxy.downstream.Listener;
+import dev.wasmesh.proxy.log.ProxyLog;
+import dev.wasmesh.proxy.stats.Prometheus;
+import dev.wasmesh.proxy.stats.ProxyStats;
 import dev.wasmesh.proxy.tcp.TcpListener;
-import dev.wasmesh.proxy.tcp.TcpProxyConfig;
 import dev.wasmesh.proxy.tls.TlsProvider;
+import dev.wasmesh.proxy.transport.Transport;
+import dev.wasmesh.proxy.upstream.ClusterTransport;
+import dev.wasmesh.proxy.upstream.EchoServer;
+import dev.wasmesh.proxy.wasm.FileWatcher;
+import dev.wasmesh.proxy.wasm.FilterLoader;
+import dev.wasmesh.proxy.wasm.LoadedFilter;
+import dev.wasmesh.proxy.wasm.PluginHost;
+import dev.wasmesh.proxy.wasm.WasmPlugins;
+import dev.wasmesh.proxy.worker.Worker;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
@@ -23,14 +46,12 @@ import io.netty.util.concurrent.GlobalEventExecutor;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.stream.Stream;
 
 /**
  * The proxy: a listener whose connections are spread over the workers (one event loop each, each with its own
@@ -42,11 +63,12 @@ public final class ProxyServer implements AutoCloseable {
     private static final long ACCESS_LOG_FLUSH_MILLIS = 100;
 
     private final ProxyConfig config;
-    private final ModuleSources sources;
+    private final FilterLoader loader;
     private final ProxyLog log;
     private final ProxyStats stats = new ProxyStats();
     private final Prometheus prometheus;
     private final HostEnvironment env;
+    private final PluginHost host;
     private final MultiThreadIoEventLoopGroup boss;
     private final MultiThreadIoEventLoopGroup workerGroup;
     private final List<Worker> workers = new ArrayList<>();
@@ -74,33 +96,34 @@ public final class ProxyServer implements AutoCloseable {
 
     private ProxyServer(ProxyConfig config, ModuleSources sources, ProxyLog log) {
         this.config = config;
-        this.sources = sources;
+        this.loader = new FilterLoader(sources);
         this.log = log;
         this.prometheus = new Prometheus(config.statsTags(), config.useAllDefaultTags());
         this.env = new HostEnvironment()
                 .logSink(log)
-                .transport(new ClusterTransport(this))
+                .transport(new ClusterTransport(
+                        Collections.unmodifiableMap(clusters),
+                        () -> currentWorker().pool()))
                 .node(config.node());
+        this.host = new PluginHost(env, stats, log);
         stats.computedGauge(
                 "http." + config.statPrefix() + ".downstream_cx_tx_bytes_buffered", this::bytesQueuedDownstream);
         stats.computedGauge("wasm.guest_memory_used_bytes", GuestMemoryBudget.PROCESS::used);
         stats.computedGauge("wasm.guest_memory_budget_bytes", GuestMemoryBudget.PROCESS::limit);
         log.proxy(LogLevel.DEBUG, "transport " + Transport.currentName());
-        if (!Transport.WANTED.isEmpty() && !Transport.WANTED.equals(Transport.currentName())) {
-            log.proxy(
-                    LogLevel.WARN,
-                    "-Dwasmesh.transport=" + Transport.WANTED + " is not available here (io_uring,"
-                            + " epoll or nio); using " + Transport.currentName());
+        String wish = Transport.unavailableWish();
+        if (wish != null) {
+            log.proxy(LogLevel.WARN, wish);
         }
         this.boss = Transport.group(1);
         this.workerGroup = Transport.group(config.workers());
         for (EventExecutor e : workerGroup) {
-            Worker w = new Worker(workers.size(), (EventLoop) e, this);
+            Worker w = new Worker(workers.size(), (EventLoop) e, stats, config.limits());
             workers.add(w);
             byLoop.put(e, w);
         }
         EventLoop main = (EventLoop) boss.next();
-        this.mainThread = new Worker(-1, main, this);
+        this.mainThread = new Worker(-1, main, stats, config.limits());
         byLoop.put(main, mainThread);
     }
 
@@ -157,7 +180,8 @@ public final class ProxyServer implements AutoCloseable {
                 filters.add(loadForStart(f));
             }
             chains.add(filters);
-            listeners.add(new Listener(this, lc, lc.routes()));
+            listeners.add(new Listener(
+                    lc, lc.routes(), stats, Collections.unmodifiableMap(clusters), log::access, env.clock()));
         }
         List<List<LoadedFilter>> networkChains = new ArrayList<>();
         for (TcpProxyConfig t : config.tcpListeners()) {
@@ -177,11 +201,11 @@ public final class ProxyServer implements AutoCloseable {
             (svc.singleton() ? single : perWorker).add(loadForStart(svc.plugin()));
         }
         try {
-            plugins = WasmPlugins.start(chains, networkChains, perWorker, workers, this);
+            plugins = WasmPlugins.start(chains, networkChains, perWorker, workers, host);
             for (int i = 0; i < listeners.size(); i++) {
-                listeners.get(i).chain = plugins.chain(i);
+                listeners.get(i).chain(plugins.chain(i));
             }
-            singletons = WasmPlugins.start(List.of(), List.of(), single, List.of(mainThread), this);
+            singletons = WasmPlugins.start(List.of(), List.of(), single, List.of(mainThread), host);
         } catch (WasmFailureException e) {
             throw new StartupException("filter failed to start: " + e.getMessage(), e);
         }
@@ -191,7 +215,16 @@ public final class ProxyServer implements AutoCloseable {
         startTcpListeners();
         if (config.admin() != null) {
             try {
-                admin = AdminServer.start(this, config.admin(), boss);
+                admin = AdminServer.start(
+                        config.admin(),
+                        boss,
+                        new AdminServer.Sources(
+                                stats,
+                                prometheus,
+                                env.metrics(),
+                                log,
+                                () -> !draining,
+                                () -> ConfigDump.of(config, listeners, clusters)));
             } catch (Exception e) {
                 throw new StartupException("cannot listen on admin " + config.admin() + ": " + e.getMessage(), e);
             }
@@ -208,7 +241,7 @@ public final class ProxyServer implements AutoCloseable {
     private void bind(Listener l) throws StartupException, InterruptedException {
         Endpoint at = l.config().listen();
         try {
-            l.channel = Transport.server(boss, workerGroup)
+            l.bound(Transport.server(boss, workerGroup)
                     .option(ChannelOption.SO_BACKLOG, 1024)
                     .childOption(ChannelOption.TCP_NODELAY, true)
                     // Netty 4.2's default (adaptive) allocator costs ~8% more CPU per proxied request (bench/load).
@@ -217,10 +250,10 @@ public final class ProxyServer implements AutoCloseable {
                             ChannelOption.WRITE_BUFFER_WATER_MARK,
                             new WriteBufferWaterMark(
                                     l.limits().writeLowWatermark(), l.limits().writeHighWatermark()))
-                    .childHandler(new DownstreamInitializer(this, l))
+                    .childHandler(new DownstreamInitializer(l, byLoop::get, connections, log))
                     .bind(at.host(), at.port())
                     .sync()
-                    .channel();
+                    .channel());
         } catch (InterruptedException e) {
             throw e;
         } catch (Exception e) {
@@ -238,8 +271,10 @@ public final class ProxyServer implements AutoCloseable {
                 tcpListeners.add(TcpListener.start(
                         t,
                         clusters.get(t.cluster()),
-                        this,
-                        loop -> plugins.networkInstances(workerFor(loop), index),
+                        stats,
+                        config.limits(),
+                        env.clock(),
+                        loop -> plugins.networkInstances(byLoop.get(loop), index),
                         boss,
                         workerGroup));
             } catch (Exception e) {
@@ -250,16 +285,10 @@ public final class ProxyServer implements AutoCloseable {
 
     private LoadedFilter loadForStart(FilterConfig f) throws StartupException {
         try {
-            return load(f);
+            return loader.load(f);
         } catch (IOException | ModuleLoadException e) {
             throw new StartupException(e.getMessage(), e);
         }
-    }
-
-    LoadedFilter load(FilterConfig f) throws IOException, ModuleLoadException {
-        byte[] code = f.inlineCode() != null ? f.inlineCode() : sources.fetch(f.location(), f.sha256());
-        String name = f.localFile() != null ? f.localFile().getFileName().toString() : f.location();
-        return LoadedFilter.of(f, ProxyWasmModule.fromBytes(name, code), code);
     }
 
     /**
@@ -269,56 +298,25 @@ public final class ProxyServer implements AutoCloseable {
      */
     void reload(Path file) {
         WasmPlugins current = plugins;
-        boolean affected = Stream.concat(current.chains().stream(), current.networkChains().stream())
-                .flatMap(List::stream)
-                .anyMatch(f -> Objects.equals(f.config().localFile(), file));
-        if (!affected) {
-            return;
-        }
         try {
-            Map<FilterConfig, LoadedFilter> fresh = new IdentityHashMap<>();
-            List<List<LoadedFilter>> next = reloaded(current.chains(), file, fresh);
-            List<List<LoadedFilter>> nextNetwork = reloaded(current.networkChains(), file, fresh);
-            WasmPlugins started = WasmPlugins.start(next, nextNetwork, current.services(), workers, this);
+            WasmPlugins started = current.reload(file, loader);
+            if (started == null) {
+                return;
+            }
             plugins = started;
             for (int i = 0; i < listeners.size(); i++) {
-                listeners.get(i).chain = started.chain(i);
+                listeners.get(i).chain(started.chain(i));
             }
-            current.retire(workers);
+            current.retire();
             stats.inc("wasmesh.filter_reloads");
             log.stdout("wasmesh: reloaded " + file + " (proxy-wasm ABI "
-                    + fresh.values().iterator().next().module().abiVersion() + ")");
+                    + started.loadedFrom(file).module().abiVersion() + ")");
         } catch (IOException | ModuleLoadException | RuntimeException e) {
             stats.inc("wasmesh.filter_reload_failures");
             log.stdout("wasmesh: reload of " + file + " failed, still serving the previous filter: " + e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-    }
-
-    /** {@code chains} with the filters read from {@code file} loaded again, once each ({@code fresh}). */
-    private List<List<LoadedFilter>> reloaded(
-            List<List<LoadedFilter>> chains, Path file, Map<FilterConfig, LoadedFilter> fresh)
-            throws IOException, ModuleLoadException {
-        List<List<LoadedFilter>> next = new ArrayList<>();
-        for (List<LoadedFilter> chain : chains) {
-            List<LoadedFilter> n = new ArrayList<>();
-            for (LoadedFilter f : chain) {
-                FilterConfig fc = f.config();
-                if (!Objects.equals(fc.localFile(), file)) {
-                    n.add(f);
-                    continue;
-                }
-                LoadedFilter loaded = fresh.get(fc);
-                if (loaded == null) {
-                    loaded = load(fc);
-                    fresh.put(fc, loaded);
-                }
-                n.add(loaded);
-            }
-            next.add(n);
-        }
-        return next;
     }
 
     /** The line {@code run} prints when ready. */
@@ -341,7 +339,7 @@ public final class ProxyServer implements AutoCloseable {
                     .append(" on http://")
                     .append(l.address());
         }
-        List<LoadedFilter> fs = chain().filters();
+        List<LoadedFilter> fs = listeners.get(0).chain().filters();
         if (fs.isEmpty()) {
             sb.append(", no filters");
         }
@@ -372,12 +370,12 @@ public final class ProxyServer implements AutoCloseable {
         return listeners.get(0).address();
     }
 
-    /** Every listener's bound address, in configuration order. */
     /** The bound addresses of the TCP listeners, in configuration order. */
     public List<Endpoint> tcpListenAddresses() {
         return tcpListeners.stream().map(TcpListener::address).toList();
     }
 
+    /** Every HTTP listener's bound address, in configuration order. */
     public List<Endpoint> listenAddresses() {
         return listeners.stream().map(Listener::address).toList();
     }
@@ -387,50 +385,9 @@ public final class ProxyServer implements AutoCloseable {
         return admin == null ? null : admin.address();
     }
 
+    /** The proxy's own stats, as the admin endpoint's {@code /stats} shows them. */
     public ProxyStats stats() {
         return stats;
-    }
-
-    Prometheus prometheus() {
-        return prometheus;
-    }
-
-    public HostEnvironment env() {
-        return env;
-    }
-
-    public ProxyConfig config() {
-        return config;
-    }
-
-    ProxyLog log() {
-        return log;
-    }
-
-    List<Listener> listeners() {
-        return listeners;
-    }
-
-    /** The first listener's filter chain. */
-    FilterChain chain() {
-        return listeners.get(0).chain();
-    }
-
-    /** The first listener's routes. */
-    List<RouteConfig> routes() {
-        return listeners.get(0).routes();
-    }
-
-    Map<String, ClusterConfig> clusters() {
-        return clusters;
-    }
-
-    ClusterConfig cluster(String name) {
-        return clusters.get(name);
-    }
-
-    boolean draining() {
-        return draining;
     }
 
     /** Bytes written to downstream connections and not yet taken by their sockets. */
@@ -445,17 +402,8 @@ public final class ProxyServer implements AutoCloseable {
         return n;
     }
 
-    /** Counts a new downstream connection in the connections whose queued bytes are reported. */
-    void opened(Channel ch) {
-        connections.add(ch);
-    }
-
-    Worker workerFor(EventExecutor loop) {
-        return byLoop.get(loop);
-    }
-
     /** The worker whose loop is running now (call-outs start on the calling VM's worker). */
-    Worker currentWorker() {
+    private Worker currentWorker() {
         for (Worker w : workers) {
             if (w.loop().inEventLoop()) {
                 return w;
@@ -464,16 +412,12 @@ public final class ProxyServer implements AutoCloseable {
         return workers.get(0);
     }
 
-    void accessLog(AccessLog.Entry entry) {
-        log.access(entry);
-    }
-
     /** Graceful shutdown: stop accepting, let in-flight requests finish (up to the drain timeout), then stop. */
     public void shutdown() throws InterruptedException {
         draining = true;
         for (Listener l : listeners) {
-            if (l.channel != null) {
-                l.channel.close().sync();
+            if (l.channel() != null) {
+                l.channel().close().sync();
             }
         }
         tcpListeners.forEach(TcpListener::close);
@@ -487,9 +431,9 @@ public final class ProxyServer implements AutoCloseable {
     /** Requests in flight on all listeners (listeners with one stat prefix share their gauge). */
     private long activeRequests() {
         return listeners.stream()
-                .map(l -> l.rqActive)
+                .map(l -> l.httpStat("downstream_rq_active"))
                 .distinct()
-                .mapToLong(AtomicLong::get)
+                .mapToLong(stats::gaugeValue)
                 .sum();
     }
 
@@ -499,8 +443,8 @@ public final class ProxyServer implements AutoCloseable {
             watcher.close();
         }
         for (Listener l : listeners) {
-            if (l.channel != null) {
-                l.channel.close().syncUninterruptibly();
+            if (l.channel() != null) {
+                l.channel().close().syncUninterruptibly();
             }
         }
         tcpListeners.forEach(TcpListener::close);
@@ -511,10 +455,10 @@ public final class ProxyServer implements AutoCloseable {
             echo.close();
         }
         if (plugins != null) {
-            plugins.retire(workers);
+            plugins.retire();
         }
         if (singletons != null) {
-            singletons.retire(List.of(mainThread));
+            singletons.retire();
         }
         workerGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();

@@ -3,6 +3,12 @@ package dev.wasmesh.proxy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.wasmesh.proxy.config.ClusterConfig;
+import dev.wasmesh.proxy.config.Endpoint;
+import dev.wasmesh.proxy.config.ProxyConfig;
+import dev.wasmesh.proxy.config.RouteConfig;
+import dev.wasmesh.proxy.transport.Transport;
+import dev.wasmesh.proxy.upstream.EchoServer;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import java.io.IOException;
 import java.io.InputStream;
@@ -164,7 +170,7 @@ class CAllProxyTest {
             assertThat(r.body()).contains("wasm: warn");
             assertThat(proxy.adminGet("/logging?level=debug").statusCode()).isEqualTo(405);
         } finally {
-            proxy.server.log().level(dev.wasmesh.host.abi.LogLevel.INFO);
+            proxy.log.level(dev.wasmesh.host.abi.LogLevel.INFO);
         }
     }
 

@@ -3,6 +3,7 @@ package dev.wasmesh.proxy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.wasmesh.proxy.config.ProxyConfig;
 import dev.wasmesh.proxy.envoy.EnvoyConfigException;
 import java.net.http.HttpResponse;
 import java.time.Duration;

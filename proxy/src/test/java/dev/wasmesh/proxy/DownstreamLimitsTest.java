@@ -3,6 +3,11 @@ package dev.wasmesh.proxy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
+import dev.wasmesh.proxy.config.ClusterConfig;
+import dev.wasmesh.proxy.config.Endpoint;
+import dev.wasmesh.proxy.config.Limits;
+import dev.wasmesh.proxy.config.ProxyConfig;
+import dev.wasmesh.proxy.config.RouteConfig;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

@@ -5,8 +5,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.wasmesh.host.FailurePolicy;
 import dev.wasmesh.host.abi.LogLevel;
+import dev.wasmesh.proxy.config.Endpoint;
+import dev.wasmesh.proxy.config.Limits;
+import dev.wasmesh.proxy.config.ProxyConfig;
 import dev.wasmesh.proxy.envoy.EnvoyConfigException;
 import dev.wasmesh.proxy.envoy.EnvoyConfigLoader;
+import dev.wasmesh.proxy.transport.Transport;
+import dev.wasmesh.proxy.upstream.EchoServer;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;

@@ -3,6 +3,11 @@ package dev.wasmesh.proxy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.wasmesh.host.PluginConfig;
+import dev.wasmesh.proxy.config.ClusterConfig;
+import dev.wasmesh.proxy.config.Endpoint;
+import dev.wasmesh.proxy.config.FilterConfig;
+import dev.wasmesh.proxy.config.ProxyConfig;
+import dev.wasmesh.proxy.config.RouteConfig;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.http.HttpResponse;

@@ -3,6 +3,8 @@ package dev.wasmesh.proxy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.wasmesh.host.abi.LogLevel;
+import dev.wasmesh.proxy.config.ProxyConfig;
+import dev.wasmesh.proxy.config.WasmServiceConfig;
 import dev.wasmesh.proxy.envoy.EnvoyConfigLoader;
 import java.io.IOException;
 import java.net.InetAddress;

@@ -3,6 +3,9 @@ package dev.wasmesh.proxy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.wasmesh.host.PluginConfig;
+import dev.wasmesh.proxy.config.ClusterConfig;
+import dev.wasmesh.proxy.config.FilterConfig;
+import dev.wasmesh.proxy.config.ProxyConfig;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import java.net.http.HttpResponse;

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.wasmesh.host.PluginConfig;
 import dev.wasmesh.host.stream.HeaderMap;
+import dev.wasmesh.proxy.config.ProxyConfig;
 import dev.wasmesh.testing.HarnessBuilder;
 import dev.wasmesh.testing.HttpStream;
 import dev.wasmesh.testing.ProxyWasmHarness;

@@ -3,6 +3,7 @@ package dev.wasmesh.proxy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.wasmesh.proxy.cli.RunCommand;
+import dev.wasmesh.proxy.config.ModuleSources;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;

@@ -3,6 +3,12 @@ package dev.wasmesh.proxy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.wasmesh.host.PluginConfig;
+import dev.wasmesh.proxy.config.ClusterConfig;
+import dev.wasmesh.proxy.config.Endpoint;
+import dev.wasmesh.proxy.config.ProxyConfig;
+import dev.wasmesh.proxy.config.RouteConfig;
+import dev.wasmesh.proxy.transport.Transport;
+import dev.wasmesh.proxy.upstream.EchoServer;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import java.net.http.HttpResponse;
 import java.time.Duration;

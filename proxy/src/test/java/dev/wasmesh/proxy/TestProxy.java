@@ -2,6 +2,11 @@ package dev.wasmesh.proxy;
 
 import dev.wasmesh.host.PluginConfig;
 import dev.wasmesh.host.abi.LogLevel;
+import dev.wasmesh.proxy.config.Endpoint;
+import dev.wasmesh.proxy.config.FilterConfig;
+import dev.wasmesh.proxy.config.ModuleSources;
+import dev.wasmesh.proxy.config.ProxyConfig;
+import dev.wasmesh.proxy.log.ProxyLog;
 import dev.wasmesh.testsupport.Examples;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -16,6 +21,7 @@ import java.time.Duration;
 /** A proxy started in-process on loopback ports chosen by the OS, with its output captured. */
 final class TestProxy implements AutoCloseable {
     final ProxyServer server;
+    final ProxyLog log;
     private final ByteArrayOutputStream out;
     private final ByteArrayOutputStream err;
     final HttpClient client = HttpClient.newBuilder()
@@ -23,8 +29,9 @@ final class TestProxy implements AutoCloseable {
             .connectTimeout(Duration.ofSeconds(10))
             .build();
 
-    private TestProxy(ProxyServer server, ByteArrayOutputStream out, ByteArrayOutputStream err) {
+    private TestProxy(ProxyServer server, ProxyLog log, ByteArrayOutputStream out, ByteArrayOutputStream err) {
         this.server = server;
+        this.log = log;
         this.out = out;
         this.err = err;
     }
@@ -46,7 +53,13 @@ final class TestProxy implements AutoCloseable {
                 config.logLevel(),
                 new PrintStream(out, true, StandardCharsets.UTF_8),
                 new PrintStream(err, true, StandardCharsets.UTF_8));
-        return new TestProxy(ProxyServer.start(config, new ModuleSources(), log), out, err);
+        return new TestProxy(ProxyServer.start(config, new ModuleSources(), log), log, out, err);
+    }
+
+    /** A stat of the first listener, as Envoy names it: {@code listener.ADDRESS_PORT.name}. */
+    String listenerStat(String name) {
+        Endpoint ep = server.listenAddress();
+        return "listener." + ep.host() + "_" + ep.port() + "." + name;
     }
 
     static ProxyConfig config(String... examples) {

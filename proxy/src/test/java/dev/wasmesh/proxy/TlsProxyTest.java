@@ -5,6 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.wasmesh.host.PluginConfig;
 import dev.wasmesh.host.abi.LogLevel;
+import dev.wasmesh.proxy.config.ClusterConfig;
+import dev.wasmesh.proxy.config.Endpoint;
+import dev.wasmesh.proxy.config.FilterConfig;
+import dev.wasmesh.proxy.config.ProxyConfig;
+import dev.wasmesh.proxy.config.RouteConfig;
 import dev.wasmesh.proxy.envoy.EnvoyConfigLoader;
 import dev.wasmesh.proxy.tls.DownstreamTls;
 import dev.wasmesh.proxy.tls.TlsCertificate;
@@ -365,7 +370,7 @@ abstract class TlsProxyTest {
             HttpResponse<String> r1 = get(h1, p, null);
             assertThat(r1.version()).isEqualTo(HttpClient.Version.HTTP_1_1);
             assertThat(r1.body()).contains("\"x-forwarded-proto\":\"https\"");
-            assertThat(p.server.stats().counter(p.server.listeners().get(0).listenerStat("ssl.handshake")))
+            assertThat(p.server.stats().counter(p.listenerStat("ssl.handshake")))
                     .isEqualTo(1);
             HttpClient h2 = client(withCert, HttpClient.Version.HTTP_2);
             HttpResponse<String> r2 = get(h2, p, null);
@@ -427,14 +432,13 @@ abstract class TlsProxyTest {
             HttpClient wrong = client(stranger.context(ca.certificate()), HttpClient.Version.HTTP_1_1);
             assertThatThrownBy(() -> get(wrong, p, null)).isInstanceOf(IOException.class);
             long end = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-            while (p.server.stats().counter(p.server.listeners().get(0).listenerStat("ssl.connection_error")) < 2
-                    && System.nanoTime() < end) {
+            while (p.server.stats().counter(p.listenerStat("ssl.connection_error")) < 2 && System.nanoTime() < end) {
                 Thread.sleep(10);
             }
             // Every refused handshake is counted (the JDK's client may try a refused connection twice).
-            assertThat(p.server.stats().counter(p.server.listeners().get(0).listenerStat("ssl.connection_error")))
+            assertThat(p.server.stats().counter(p.listenerStat("ssl.connection_error")))
                     .isGreaterThanOrEqualTo(2);
-            assertThat(p.server.stats().counter(p.server.listeners().get(0).listenerStat("ssl.handshake")))
+            assertThat(p.server.stats().counter(p.listenerStat("ssl.handshake")))
                     .isZero();
         }
     }

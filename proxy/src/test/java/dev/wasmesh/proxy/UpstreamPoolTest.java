@@ -2,6 +2,9 @@ package dev.wasmesh.proxy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.wasmesh.proxy.config.ClusterConfig;
+import dev.wasmesh.proxy.config.Endpoint;
+import dev.wasmesh.proxy.config.RouteConfig;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;

@@ -1,8 +1,8 @@
 package dev.wasmesh.proxy.cli;
 
-import dev.wasmesh.proxy.EchoServer;
-import dev.wasmesh.proxy.Endpoint;
-import dev.wasmesh.proxy.Transport;
+import dev.wasmesh.proxy.config.Endpoint;
+import dev.wasmesh.proxy.transport.Transport;
+import dev.wasmesh.proxy.upstream.EchoServer;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import java.io.PrintStream;
 import java.util.concurrent.Callable;

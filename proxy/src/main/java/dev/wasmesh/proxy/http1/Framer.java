@@ -9,7 +9,7 @@ import java.util.function.Predicate;
  * Messages that never carry a body (HEAD responses, 204, 304) keep their headers as they are and drop any body.
  */
 public final class Framer {
-    /** How a framed message is written: HTTP/1.1 bytes, or Netty's HTTP objects for an HTTP/2 stream. */
+    /** How a framed message is written: HTTP/1.1 bytes, or HTTP/2 frames on a stream channel. */
     public interface Sink {
         /**
          * Always followed at once, within the same call into the framer, by {@link #body} or {@link #trailers}.

@@ -261,7 +261,7 @@ public final class HeaderMapHeaders extends HttpHeaders {
         String v = value.toString();
         for (int i = 0; i < v.length(); i++) {
             char c = v.charAt(i);
-            if (Http1Decoder.control(c)) {
+            if (Http1Syntax.control(c)) {
                 throw new IllegalArgumentException("a header value contains a control character");
             }
         }

@@ -1,13 +1,9 @@
 package dev.wasmesh.proxy.http1;
 
 import dev.wasmesh.host.stream.HeaderMap;
-import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.HttpHeaders;
-import io.netty.handler.codec.http.HttpMessage;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
-import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.codec.http.HttpVersion;
 import java.util.Map;
 
 /** Converts between Netty's HTTP/1 messages and the proxy-wasm header maps (with their pseudo-headers). */
@@ -19,7 +15,7 @@ public final class Headers {
      * Netty's HTTP/2 conversion notes. Asked for every header of every message, several times: by length first, so
      * that most names are passed without hashing or comparing.
      */
-    static boolean forwardable(String lowerName) {
+    public static boolean forwardable(String lowerName) {
         if (lowerName.startsWith("x-http2-")) {
             return false;
         }
@@ -91,37 +87,12 @@ public final class Headers {
         return h;
     }
 
-    /** Netty's own headers (an HTTP/2 stream's, converted): names lower-cased on the way. */
+    /** Netty's own headers (not a decoder's): names lower-cased on the way. */
     private static void copyInto(HttpHeaders from, HeaderMap to, String skip) {
         for (Map.Entry<String, String> e : from) {
             String name = HeaderMap.lowerAscii(e.getKey());
             if (forwardable(name) && !name.equals(skip)) {
                 to.add(name, e.getValue());
-            }
-        }
-    }
-
-    /** A response for an HTTP/2 stream channel; HTTP/1.1 responses are written as bytes by {@link Http1Encoder}. */
-    static HttpResponse toResponse(HeaderMap h) {
-        HttpResponse r =
-                new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(Http1Encoder.status(h)));
-        copyOut(h, r);
-        return r;
-    }
-
-    static void copyTrailers(HeaderMap from, HttpHeaders to) {
-        for (int i = 0; i < from.size(); i++) {
-            if (!from.nameAt(i).startsWith(":")) {
-                to.add(from.nameAt(i), from.valueAt(i));
-            }
-        }
-    }
-
-    private static void copyOut(HeaderMap h, HttpMessage m) {
-        for (int i = 0; i < h.size(); i++) {
-            String name = h.nameAt(i);
-            if (!name.startsWith(":") && forwardable(name) && !name.equals("host")) {
-                m.headers().add(name, h.valueAt(i));
             }
         }
     }

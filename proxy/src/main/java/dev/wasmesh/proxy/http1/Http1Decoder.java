@@ -15,8 +15,6 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
-import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -24,7 +22,8 @@ import java.util.List;
  * ({@link Http1RequestDecoder}), responses on an upstream one ({@link UpstreamResponseDecoder}). It hands on Netty's
  * HTTP objects, as Netty's decoder does, so that Netty's h2c upgrade handler works with it; what it saves is the
  * parsing, which was a fifth of the proxy's user time: each line is copied once into a reused array, common names
- * are matched there without a copy, and every value is one string.
+ * are matched there without a copy, and every value is one string. This class keeps the state of the message being
+ * read and its framing; the syntax of a line's parts is {@link Http1Syntax}'s.
  * <p>
  * It reads strictly, as a proxy must so that it never finds other message boundaries in the same bytes than a
  * proxy in front of it (request smuggling). Malformed are: a line not ended by CRLF; anything but empty lines
@@ -76,62 +75,6 @@ public abstract class Http1Decoder extends ByteToMessageDecoder {
     private static final int MAX_CHUNK_LINE = 4096;
 
     private static final short CRLF = ('\r' << 8) | '\n';
-    private static final boolean[] TCHAR = new boolean[256];
-    /** Common header names by length, lower-case: a received name equal to one, in any case, shares its string. */
-    private static final String[][] COMMON_BY_LENGTH = byLength(
-            "host",
-            "date",
-            "vary",
-            "etag",
-            "range",
-            "accept",
-            "cookie",
-            "server",
-            "origin",
-            "expect",
-            "pragma",
-            "referer",
-            "upgrade",
-            "location",
-            "connection",
-            "keep-alive",
-            "set-cookie",
-            "user-agent",
-            "grpc-status",
-            "content-type",
-            "x-request-id",
-            "grpc-message",
-            "authorization",
-            "cache-control",
-            "last-modified",
-            "if-none-match",
-            "content-length",
-            "accept-encoding",
-            "accept-language",
-            "x-forwarded-for",
-            "transfer-encoding",
-            "x-forwarded-proto",
-            "if-modified-since",
-            "grpc-encoding",
-            "accept-ranges",
-            "content-encoding");
-
-    private static final byte[][][] COMMON_BYTES_BY_LENGTH = new byte[COMMON_BY_LENGTH.length][][];
-
-    static {
-        for (int c = 0; c < 256; c++) {
-            TCHAR[c] = Http1Encoder.token((char) c);
-        }
-        for (int n = 0; n < COMMON_BY_LENGTH.length; n++) {
-            if (COMMON_BY_LENGTH[n] != null) {
-                COMMON_BYTES_BY_LENGTH[n] = new byte[COMMON_BY_LENGTH[n].length][];
-                for (int c = 0; c < COMMON_BY_LENGTH[n].length; c++) {
-                    COMMON_BYTES_BY_LENGTH[n][c] = COMMON_BY_LENGTH[n][c].getBytes(StandardCharsets.US_ASCII);
-                }
-            }
-        }
-    }
-
     private final int maxLineLength;
     private final int maxHeaderSize;
     private byte[] line = new byte[128];
@@ -261,7 +204,7 @@ public abstract class Http1Decoder extends ByteToMessageDecoder {
                 if (len < 0) {
                     return false;
                 }
-                remaining = chunkSize(line, len);
+                remaining = Http1Syntax.chunkSize(line, len);
                 if (remaining == 0) {
                     trailers = new HeaderMapHeaders();
                     headers = trailers.map();
@@ -346,7 +289,8 @@ public abstract class Http1Decoder extends ByteToMessageDecoder {
         headSince = 0;
         headBytes = false;
         if (lengths > 0) {
-            remaining = contentLength(); // checked even where no body follows: the head is forwarded as it is
+            remaining = Http1Syntax.contentLength(
+                    length, lengths); // checked even where no body follows: the head is forwarded as it is
         }
         if (bodyless(m)) {
             out.add(m);
@@ -356,7 +300,7 @@ public abstract class Http1Decoder extends ByteToMessageDecoder {
             if (m.protocolVersion() != HttpVersion.HTTP_1_1) { // RFC 9112 6.1: the framing is faulty
                 throw new Malformed(Malformed.INVALID_TRANSFER_ENCODING, "transfer-encoding in HTTP/1.0");
             }
-            boolean chunked = chunkedLast(headers.all("transfer-encoding"));
+            boolean chunked = Http1Syntax.chunkedLast(headers.all("transfer-encoding"));
             if (!chunked && !readsUntilClose()) {
                 throw new Malformed(Malformed.INVALID_TRANSFER_ENCODING, "a request's coding must end with chunked");
             }
@@ -400,12 +344,12 @@ public abstract class Http1Decoder extends ByteToMessageDecoder {
             throw new Malformed("an empty header name");
         }
         for (int i = 0; i < nameEnd; i++) {
-            if (!TCHAR[b[i] & 0xFF]) {
+            if (!Http1Syntax.token(b[i])) {
                 throw new Malformed(Malformed.INVALID_CHARACTERS, "a header name is not a token");
             }
         }
-        pendingName = name(b, nameEnd);
-        pendingValue = value(b, colon + 1, n);
+        pendingName = Http1Syntax.name(b, nameEnd);
+        pendingValue = Http1Syntax.value(b, colon + 1, n);
     }
 
     /**
@@ -420,53 +364,8 @@ public abstract class Http1Decoder extends ByteToMessageDecoder {
                 || pendingName.equals("transfer-encoding")) {
             throw new Malformed("a folded header line");
         }
-        String more = value(line, 0, n);
+        String more = Http1Syntax.value(line, 0, n);
         pendingValue = pendingValue.isEmpty() ? more : more.isEmpty() ? pendingValue : pendingValue + ' ' + more;
-    }
-
-    /** The common name's shared string, else the name lower-cased; the name's bytes are tokens. */
-    private static String name(byte[] b, int n) {
-        if (n < COMMON_BY_LENGTH.length && COMMON_BY_LENGTH[n] != null) {
-            byte[][] bytes = COMMON_BYTES_BY_LENGTH[n];
-            for (int c = 0; c < bytes.length; c++) {
-                if (sameIgnoringCase(bytes[c], b)) {
-                    return COMMON_BY_LENGTH[n][c];
-                }
-            }
-        }
-        for (int i = 0; i < n; i++) {
-            if (b[i] >= 'A' && b[i] <= 'Z') {
-                b[i] += 'a' - 'A';
-            }
-        }
-        return new String(b, 0, n, StandardCharsets.ISO_8859_1);
-    }
-
-    /** For token bytes only: OR-ing in 0x20 lower-cases a letter and leaves '-' and digits as they are. */
-    private static boolean sameIgnoringCase(byte[] lower, byte[] b) {
-        for (int i = 0; i < lower.length; i++) {
-            if ((b[i] | 0x20) != lower[i]) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    /** {@code b[from..to)} without surrounding whitespace; no other control character may be in it. */
-    private static String value(byte[] b, int from, int to) {
-        while (from < to && (b[from] == ' ' || b[from] == '\t')) {
-            from++;
-        }
-        while (to > from && (b[to - 1] == ' ' || b[to - 1] == '\t')) {
-            to--;
-        }
-        for (int i = from; i < to; i++) {
-            int c = b[i] & 0xFF;
-            if (control(c)) {
-                throw new Malformed(Malformed.INVALID_CHARACTERS, "a header value contains a control character");
-            }
-        }
-        return from == to ? "" : new String(b, from, to - from, StandardCharsets.ISO_8859_1);
     }
 
     /**
@@ -507,116 +406,6 @@ public abstract class Http1Decoder extends ByteToMessageDecoder {
                         : new TooLongHttpLineException("A chunk line is larger than " + limit + " bytes.");
     }
 
-    /**
-     * The size a chunk line states in hex. Its extensions are ignored but must be well formed (RFC 9112 7.1.1:
-     * {@code ;name} or {@code ;name=token} or {@code ;name="quoted"}), so that no CR, LF or stray quote in them can
-     * be read otherwise by another parser.
-     */
-    private static long chunkSize(byte[] b, int n) {
-        long size = 0;
-        int i = 0;
-        for (; i < n; i++) {
-            int d = Character.digit(b[i], 16);
-            if (d < 0) {
-                break;
-            }
-            if (size > Long.MAX_VALUE >>> 4) {
-                throw new Malformed("a chunk size too large");
-            }
-            size = size * 16 + d;
-        }
-        if (i == 0) {
-            throw new Malformed("a chunk line without a size");
-        }
-        while ((i = whitespace(b, i, n)) < n) {
-            if (b[i] != ';') {
-                throw new Malformed("a malformed chunk size");
-            }
-            i = token(b, whitespace(b, i + 1, n), n);
-            int j = whitespace(b, i, n);
-            if (j < n && b[j] == '=') {
-                j = whitespace(b, j + 1, n);
-                i = j < n && b[j] == '"' ? quoted(b, j, n) : token(b, j, n);
-            }
-        }
-        return size;
-    }
-
-    private static int whitespace(byte[] b, int i, int n) {
-        while (i < n && (b[i] == ' ' || b[i] == '\t')) {
-            i++;
-        }
-        return i;
-    }
-
-    /** The end of the token at {@code i}, which must not be empty. */
-    private static int token(byte[] b, int i, int n) {
-        int start = i;
-        while (i < n && TCHAR[b[i] & 0xFF]) {
-            i++;
-        }
-        if (i == start) {
-            throw new Malformed("a malformed chunk extension");
-        }
-        return i;
-    }
-
-    /** The end of the quoted string that opens at {@code i} (RFC 9110 5.6.4). */
-    private static int quoted(byte[] b, int i, int n) {
-        for (i++; i < n; i++) {
-            int c = b[i] & 0xFF;
-            if (c == '"') {
-                return i + 1;
-            }
-            if (c == '\\') {
-                i++;
-                c = i < n ? b[i] & 0xFF : 0;
-            }
-            if (control(c)) {
-                throw new Malformed("a malformed chunk extension");
-            }
-        }
-        throw new Malformed("a chunk extension's quoted string does not end");
-    }
-
-    /** Whether the final transfer coding is chunked (RFC 9112 6.1); chunked before the last one is malformed. */
-    private static boolean chunkedLast(List<String> values) {
-        boolean last = false;
-        for (String v : values) {
-            for (String coding : v.split(",", -1)) {
-                String c = coding.trim();
-                if (c.isEmpty()) {
-                    continue;
-                }
-                if (last) {
-                    throw new Malformed(Malformed.INVALID_TRANSFER_ENCODING, "a transfer coding after chunked");
-                }
-                last = c.equalsIgnoreCase("chunked");
-            }
-        }
-        return last;
-    }
-
-    /** One content-length, all digits (RFC 9112 6.3: several, even equal, are refused here, as by Netty). */
-    private long contentLength() {
-        if (lengths != 1) {
-            throw new Malformed("more than one content-length");
-        }
-        String v = length;
-        if (v.isEmpty()) {
-            throw new Malformed("a malformed content-length");
-        }
-        long n = 0;
-        for (int i = 0; i < v.length(); i++) {
-            char c = v.charAt(i);
-            if (c < '0' || c > '9' || n > (Long.MAX_VALUE - 9) / 10) {
-                throw new Malformed("a malformed content-length");
-            }
-            n = n * 10 + (c - '0');
-        }
-        return n;
-    }
-
     /** The rest of the connection is discarded; the message in progress is handed on as failed. */
     private void fail(ByteBuf in, List<Object> out, RuntimeException cause) {
         boolean inHead = state == State.START || state == State.HEADERS;
@@ -644,54 +433,5 @@ public abstract class Http1Decoder extends ByteToMessageDecoder {
             out.add(LastHttpContent.EMPTY_LAST_CONTENT);
         }
         state = State.BAD;
-    }
-
-    /** A control character other than HTAB: what field values, reason phrases and quoted strings may not hold. */
-    static boolean control(int c) {
-        return (c < ' ' && c != '\t') || c == 0x7F;
-    }
-
-    /** HTTP/1.1 or HTTP/1.0, the versions an HTTP/1 proxy speaks; anything else is malformed. */
-    static HttpVersion version(byte[] b, int from, int to) {
-        if (matches("HTTP/1.1", b, from, to - from)) {
-            return HttpVersion.HTTP_1_1;
-        }
-        if (matches("HTTP/1.0", b, from, to - from)) {
-            return HttpVersion.HTTP_1_0;
-        }
-        throw new Malformed("an HTTP version other than 1.1 and 1.0");
-    }
-
-    /** Whether {@code b[from..from+n)} is {@code ascii}, exactly. */
-    static boolean matches(String ascii, byte[] b, int from, int n) {
-        if (ascii.length() != n) {
-            return false;
-        }
-        for (int i = 0; i < n; i++) {
-            if (b[from + i] != ascii.charAt(i)) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    static int indexOf(byte[] b, int from, int to, byte value) {
-        for (int i = from; i < to; i++) {
-            if (b[i] == value) {
-                return i;
-            }
-        }
-        return -1;
-    }
-
-    private static String[][] byLength(String... names) {
-        String[][] table = new String[32][];
-        for (String n : names) {
-            String[] bucket = table[n.length()];
-            bucket = bucket == null ? new String[1] : Arrays.copyOf(bucket, bucket.length + 1);
-            bucket[bucket.length - 1] = n;
-            table[n.length()] = bucket;
-        }
-        return table;
     }
 }

@@ -15,9 +15,9 @@ import io.netty.util.CharsetUtil;
  */
 public final class Http1Encoder {
     /** The body that follows is sent chunked. */
-    static final long CHUNKED = -1;
+    public static final long CHUNKED = -1;
     /** The head goes out with its headers as they are and no body follows (HEAD, 204, 304, a GET). */
-    static final long AS_IS = -2;
+    public static final long AS_IS = -2;
 
     private static final int CRLF = ('\r' << 8) | '\n';
     private static final int COLON_SPACE = (':' << 8) | ' ';

@@ -41,8 +41,8 @@ public final class Http1RequestDecoder extends Http1Decoder {
     /** RFC 9112 3: method SP request-target SP HTTP-version, each space a single one. */
     @Override
     HttpMessage startLine(byte[] b, int n, HeaderMapHeaders headers) {
-        int sp1 = indexOf(b, 0, n, (byte) ' ');
-        int sp2 = sp1 < 0 ? -1 : indexOf(b, sp1 + 1, n, (byte) ' ');
+        int sp1 = Http1Syntax.indexOf(b, 0, n, (byte) ' ');
+        int sp2 = sp1 < 0 ? -1 : Http1Syntax.indexOf(b, sp1 + 1, n, (byte) ' ');
         if (sp1 <= 0 || sp2 < 0 || sp2 == sp1 + 1) {
             throw new Malformed("a malformed request line");
         }
@@ -59,7 +59,7 @@ public final class Http1RequestDecoder extends Http1Decoder {
         if (scheme > 0) {
             target = originForm(target, scheme);
         }
-        return new DefaultHttpRequest(version(b, sp2 + 1, n), method, target, headers);
+        return new DefaultHttpRequest(Http1Syntax.version(b, sp2 + 1, n), method, target, headers);
     }
 
     /**
@@ -110,7 +110,7 @@ public final class Http1RequestDecoder extends Http1Decoder {
 
     private static HttpMethod method(byte[] b, int n) {
         for (HttpMethod m : KNOWN) {
-            if (matches(m.name(), b, 0, n)) {
+            if (Http1Syntax.matches(m.name(), b, 0, n)) {
                 return m;
             }
         }

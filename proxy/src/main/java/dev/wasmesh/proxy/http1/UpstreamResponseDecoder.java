@@ -29,7 +29,7 @@ public final class UpstreamResponseDecoder extends Http1Decoder {
     /** RFC 9112 4: HTTP-version SP 3DIGIT SP reason-phrase; the reason is not kept, as Envoy does not keep it. */
     @Override
     HttpMessage startLine(byte[] b, int n, HeaderMapHeaders headers) {
-        int sp = indexOf(b, 0, n, (byte) ' ');
+        int sp = Http1Syntax.indexOf(b, 0, n, (byte) ' ');
         if (sp < 0 || n < sp + 4 || (n > sp + 4 && b[sp + 4] != ' ')) {
             throw new Malformed("a malformed status line");
         }
@@ -45,11 +45,11 @@ public final class UpstreamResponseDecoder extends Http1Decoder {
         }
         for (int i = sp + 4; i < n; i++) {
             int c = b[i] & 0xFF;
-            if (Http1Decoder.control(c)) {
+            if (Http1Syntax.control(c)) {
                 throw new Malformed(Malformed.INVALID_CHARACTERS, "a control character in the reason phrase");
             }
         }
-        return new DefaultHttpResponse(version(b, 0, sp), HttpResponseStatus.valueOf(code), headers);
+        return new DefaultHttpResponse(Http1Syntax.version(b, 0, sp), HttpResponseStatus.valueOf(code), headers);
     }
 
     @Override

@@ -1,11 +1,12 @@
 package dev.wasmesh.proxy.tcp;
 
-import dev.wasmesh.proxy.ClusterConfig;
-import dev.wasmesh.proxy.Endpoint;
-import dev.wasmesh.proxy.Limits;
-import dev.wasmesh.proxy.ProxyServer;
-import dev.wasmesh.proxy.ProxyStats;
-import dev.wasmesh.proxy.Transport;
+import dev.wasmesh.host.HostClock;
+import dev.wasmesh.proxy.config.ClusterConfig;
+import dev.wasmesh.proxy.config.Endpoint;
+import dev.wasmesh.proxy.config.Limits;
+import dev.wasmesh.proxy.config.TcpProxyConfig;
+import dev.wasmesh.proxy.stats.ProxyStats;
+import dev.wasmesh.proxy.transport.Transport;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
@@ -25,7 +26,9 @@ import java.util.function.Function;
 public final class TcpListener implements AutoCloseable {
     private final TcpProxyConfig config;
     private final ClusterConfig cluster;
-    private final ProxyServer server;
+    private final ProxyStats stats;
+    private final Limits limits;
+    private final HostClock clock;
     private final Function<EventLoop, List<? extends NetworkFilter>> filters;
     private final WriteBufferWaterMark watermark;
     private final AtomicInteger nextEndpoint = new AtomicInteger();
@@ -34,13 +37,16 @@ public final class TcpListener implements AutoCloseable {
     private TcpListener(
             TcpProxyConfig config,
             ClusterConfig cluster,
-            ProxyServer server,
+            ProxyStats stats,
+            Limits limits,
+            HostClock clock,
             Function<EventLoop, List<? extends NetworkFilter>> filters) {
         this.config = config;
         this.cluster = cluster;
-        this.server = server;
+        this.stats = stats;
+        this.limits = limits;
+        this.clock = clock;
         this.filters = filters;
-        Limits limits = server.config().limits();
         this.watermark = new WriteBufferWaterMark(limits.writeLowWatermark(), limits.writeHighWatermark());
     }
 
@@ -53,12 +59,14 @@ public final class TcpListener implements AutoCloseable {
     public static TcpListener start(
             TcpProxyConfig config,
             ClusterConfig cluster,
-            ProxyServer server,
+            ProxyStats stats,
+            Limits limits,
+            HostClock clock,
             Function<EventLoop, List<? extends NetworkFilter>> filters,
             EventLoopGroup boss,
             EventLoopGroup workers)
             throws InterruptedException {
-        TcpListener l = new TcpListener(config, cluster, server, filters);
+        TcpListener l = new TcpListener(config, cluster, stats, limits, clock, filters);
         l.channel = Transport.server(boss, workers)
                 .option(ChannelOption.SO_BACKLOG, 1024)
                 .childOption(ChannelOption.TCP_NODELAY, true)
@@ -98,15 +106,15 @@ public final class TcpListener implements AutoCloseable {
 
     /** What a connection may hold in each direction before it stops reading (Envoy's connection buffer limit). */
     long bufferLimit() {
-        return server.config().limits().bufferLimitBytes();
+        return limits.bufferLimitBytes();
     }
 
     long realtimeNanos() {
-        return server.env().clock().realtimeNanos();
+        return clock.realtimeNanos();
     }
 
     ProxyStats stats() {
-        return server.stats();
+        return stats;
     }
 
     /** A tcp_proxy stat, as Envoy names it. */
