@@ -1,5 +1,6 @@
 package dev.wasmesh.cli;
 
+import dev.wasmesh.testsupport.ProxyProcess;
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -38,11 +39,12 @@ public final class Cli {
 
     /** The java launcher and classpath that run {@link Wasmesh} in a fresh process. */
     public static List<String> javaCommand() {
-        return List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp",
-                System.getProperty("java.class.path"),
-                Wasmesh.class.getName());
+        return ProxyProcess.javaCommand(List.of(), Wasmesh.class.getName());
+    }
+
+    /** {@code wasmesh run ARGS…} in {@code dir} as a process of its own, once it is ready. */
+    public static ProxyProcess runProxy(Path dir, String... args) throws Exception {
+        return ProxyProcess.run(javaCommand(), dir, args);
     }
 
     public Result run(String... args) throws IOException, InterruptedException {

@@ -26,14 +26,14 @@ import org.junit.jupiter.api.Test;
 class CAllProxyTest {
     static MultiThreadIoEventLoopGroup group;
     static EchoServer echo;
-    static Backend backend;
+    static TestUpstream backend;
     static TestProxy proxy;
 
     @BeforeAll
     static void start() throws Exception {
         group = Transport.group(1);
         echo = EchoServer.start(new Endpoint("127.0.0.1", 0), group);
-        backend = new Backend();
+        backend = new TestUpstream("backend");
         ProxyConfig c = TestProxy.config("c-all")
                 .addCluster(ClusterConfig.fromUrl("echo", "http://" + echo.address()))
                 .addCluster(ClusterConfig.fromUrl("backend", backend.url()))

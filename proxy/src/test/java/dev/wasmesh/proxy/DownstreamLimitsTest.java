@@ -282,7 +282,7 @@ class DownstreamLimitsTest {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-            Backend.reply(ex, 200, "late");
+            HttpsBackend.reply(ex, 200, "late");
         });
         slow.start();
         try {

@@ -2,6 +2,7 @@ package dev.wasmesh.proxy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.wasmesh.testsupport.ProxyProcess;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -20,13 +21,13 @@ class GuestMemoryOomProcessTest {
     @TempDir
     Path dir;
 
-    private RunProcess proxy(String policy) throws Exception {
+    private ProxyProcess proxy(String policy) throws Exception {
         return RunProcess.run(SMALL_HEAP, Fixtures.compile(dir, "hostile").toString(), "--fail-strategy", policy);
     }
 
     @Test
     void failClosedAnswers503AndKeepsServing() throws Exception {
-        try (RunProcess p = proxy("FAIL_CLOSE")) {
+        try (ProxyProcess p = proxy("FAIL_CLOSE")) {
             assertThat(p.adminGet("/stats").body())
                     .contains("wasm.hostile.worker_0.guest_memory_bytes: 131072")
                     .containsPattern("wasm.guest_memory_budget_bytes: [1-9]");
@@ -43,7 +44,7 @@ class GuestMemoryOomProcessTest {
 
     @Test
     void failOpenSkipsTheFilterAfterAStepByStepGrowth() throws Exception {
-        try (RunProcess p = proxy("FAIL_OPEN")) {
+        try (ProxyProcess p = proxy("FAIL_OPEN")) {
             assertThat(p.get("/attack", "x-attack", "s").statusCode()).isEqualTo(200);
             assertThat(p.get("/after").statusCode()).isEqualTo(200);
             assertThat(p.output()).doesNotContain("OutOfMemoryError");
@@ -52,7 +53,7 @@ class GuestMemoryOomProcessTest {
 
     @Test
     void failReloadSurvivesEveryGrowthAndRandomGetAttack() throws Exception {
-        try (RunProcess p = proxy("FAIL_RELOAD")) {
+        try (ProxyProcess p = proxy("FAIL_RELOAD")) {
             assertThat(p.get("/attack", "x-attack", "g").statusCode()).isEqualTo(503);
             awaitReloads(p, 1);
             assertThat(p.get("/attack", "x-attack", "s").statusCode()).isEqualTo(503);
@@ -63,7 +64,7 @@ class GuestMemoryOomProcessTest {
         }
     }
 
-    private static void awaitReloads(RunProcess p, int count) throws InterruptedException {
+    private static void awaitReloads(ProxyProcess p, int count) throws InterruptedException {
         long end = System.nanoTime() + Duration.ofSeconds(15).toNanos();
         while (p.output()
                         .lines()

@@ -1,10 +1,14 @@
 package dev.wasmesh.proxy;
 
+import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsExchange;
 import com.sun.net.httpserver.HttpsParameters;
 import com.sun.net.httpserver.HttpsServer;
+import java.io.IOException;
+import java.io.OutputStream;
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.security.cert.X509Certificate;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -41,7 +45,7 @@ final class HttpsBackend implements AutoCloseable {
             }
         });
         server.setExecutor(Executors.newFixedThreadPool(2));
-        server.createContext("/callout-target", ex -> Backend.reply(ex, 200, "backend-says-hi"));
+        server.createContext("/callout-target", ex -> reply(ex, 200, "backend-says-hi"));
         server.createContext("/", ex -> {
             String client;
             try {
@@ -49,7 +53,7 @@ final class HttpsBackend implements AutoCloseable {
             } catch (SSLPeerUnverifiedException e) {
                 client = "none";
             }
-            Backend.reply(ex, 200, name + " " + ex.getRequestURI() + " client=" + client);
+            reply(ex, 200, name + " " + ex.getRequestURI() + " client=" + client);
         });
         server.start();
     }
@@ -62,5 +66,15 @@ final class HttpsBackend implements AutoCloseable {
     public void close() {
         server.stop(0);
         ((ExecutorService) server.getExecutor()).shutdownNow();
+    }
+
+    /** Answers {@code ex} with {@code status} and a text {@code body}, after reading the request's body. */
+    static void reply(HttpExchange ex, int status, String body) throws IOException {
+        byte[] b = body.getBytes(StandardCharsets.UTF_8);
+        ex.getRequestBody().readAllBytes();
+        ex.sendResponseHeaders(status, b.length);
+        try (OutputStream os = ex.getResponseBody()) {
+            os.write(b);
+        }
     }
 }

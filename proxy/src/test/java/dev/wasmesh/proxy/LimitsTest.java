@@ -79,7 +79,7 @@ class LimitsTest {
 
     @Test
     void upstreamTimeoutGets504() throws Exception {
-        try (Backend slow = new Backend()) {
+        try (TestUpstream slow = new TestUpstream("backend")) {
             ProxyConfig c = TestProxy.config("seed")
                     .addCluster(ClusterConfig.fromUrl("slow", slow.url()))
                     .addRoute(new RouteConfig("slow", List.of(), "/", null, List.of(), "slow", Duration.ofMillis(300)));

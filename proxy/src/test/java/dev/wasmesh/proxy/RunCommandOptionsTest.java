@@ -2,6 +2,7 @@ package dev.wasmesh.proxy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.wasmesh.testsupport.ProxyProcess;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.http.HttpResponse;
@@ -25,7 +26,7 @@ class RunCommandOptionsTest {
     @Test
     void upstreamSendsRequestsToTheGivenServerInsteadOfTheEcho() throws Exception {
         try (TestUpstream upstream = new TestUpstream("given");
-                RunProcess p = RunProcess.run(TestProxy.wasm("seed").toString(), "--upstream", upstream.url())) {
+                ProxyProcess p = RunProcess.run(TestProxy.wasm("seed").toString(), "--upstream", upstream.url())) {
             assertThat(p.output()).doesNotContain("built-in echo");
             HttpResponse<String> r = p.get("/via?x=1");
             assertThat(r.statusCode()).isEqualTo(200);
@@ -38,7 +39,7 @@ class RunCommandOptionsTest {
     @Test
     void rootIdVmIdAndBothConfigurationsReachTheFilter() throws Exception {
         Path vmConfig = Files.writeString(dir.resolve("vm.txt"), "vm settings from a file");
-        try (RunProcess p = RunProcess.run(
+        try (ProxyProcess p = RunProcess.run(
                 TestProxy.wasm("c-all").toString(),
                 "--root-id",
                 "my-root",
@@ -65,7 +66,7 @@ class RunCommandOptionsTest {
     @Test
     void pluginConfigurationFromAFileReachesTheFilter() throws Exception {
         Path config = Files.writeString(dir.resolve("plugin.txt"), "from-a-file");
-        try (RunProcess p = RunProcess.run(
+        try (ProxyProcess p = RunProcess.run(
                 TestProxy.wasm("as-solo").toString(), "--root-id", "as_solo", "--plugin-config", "@" + config)) {
             HttpResponse<String> r = p.get("/");
             assertThat(r.statusCode()).isEqualTo(200);
@@ -80,7 +81,7 @@ class RunCommandOptionsTest {
     @Test
     void aMissingConfigurationFileIsAUsageError() throws Exception {
         Path missing = dir.resolve("missing.txt");
-        try (RunProcess p = RunProcess.start(
+        try (ProxyProcess p = RunProcess.start(
                 "run",
                 TestProxy.wasm("seed").toString(),
                 "--plugin-config",
@@ -97,13 +98,13 @@ class RunCommandOptionsTest {
     @Test
     void callbackDeadlineSetsHowLongACallbackMayRun() throws Exception {
         Path hostile = Fixtures.compile(dir, "hostile");
-        try (RunProcess p = RunProcess.run(hostile.toString(), "--callback-deadline", "150ms")) {
+        try (ProxyProcess p = RunProcess.run(hostile.toString(), "--callback-deadline", "150ms")) {
             assertThat(p.get("/loop", "x-attack", "l").statusCode()).isEqualTo(503);
             assertThat(p.awaitOutput("ran longer than 150 ms", Duration.ofSeconds(5)))
                     .as(p.output())
                     .isTrue();
         }
-        try (RunProcess p = RunProcess.start(
+        try (ProxyProcess p = RunProcess.start(
                 "run",
                 hostile.toString(),
                 "--callback-deadline",
@@ -120,7 +121,7 @@ class RunCommandOptionsTest {
 
     @Test
     void logLevelDebugShowsTheFiltersDebugLogs() throws Exception {
-        try (RunProcess p = RunProcess.run(
+        try (ProxyProcess p = RunProcess.run(
                 TestProxy.wasm("as-solo").toString(),
                 "--root-id",
                 "as_solo",
@@ -135,8 +136,8 @@ class RunCommandOptionsTest {
 
     @Test
     void clusterNamesTheTargetOfAFiltersCallout() throws Exception {
-        try (Backend backend = new Backend();
-                RunProcess p =
+        try (TestUpstream backend = new TestUpstream("backend");
+                ProxyProcess p =
                         RunProcess.run(TestProxy.wasm("c-all").toString(), "--cluster", "backend=" + backend.url())) {
             HttpResponse<String> r = p.get("/callout");
             assertThat(r.statusCode()).isEqualTo(200);
@@ -150,7 +151,7 @@ class RunCommandOptionsTest {
     @CsvSource({"FAIL_CLOSE, 503", "FAIL_OPEN, 200"})
     void failStrategyDecidesWhatATrappedFilterAnswers(String strategy, int status) throws Exception {
         Path trap = Fixtures.trapFilter(dir, false);
-        try (RunProcess p = RunProcess.run(trap.toString(), "--fail-strategy", strategy)) {
+        try (ProxyProcess p = RunProcess.run(trap.toString(), "--fail-strategy", strategy)) {
             assertThat(p.get("/ok").statusCode()).isEqualTo(200);
             assertThat(p.get("/boom", "x-trap", "1").statusCode()).isEqualTo(status);
             assertThat(p.get("/after").statusCode()).isEqualTo(status);
@@ -160,7 +161,7 @@ class RunCommandOptionsTest {
     @Test
     void failReloadRecreatesTheTrappedVm() throws Exception {
         Path trap = Fixtures.trapFilter(dir, false);
-        try (RunProcess p = RunProcess.run(trap.toString(), "--fail-strategy", "FAIL_RELOAD")) {
+        try (ProxyProcess p = RunProcess.run(trap.toString(), "--fail-strategy", "FAIL_RELOAD")) {
             assertThat(p.get("/boom", "x-trap", "1").statusCode()).isEqualTo(503);
             assertThat(p.awaitOutput("filter trap reloaded on worker 0", WAIT)).isTrue();
             assertThat(p.get("/after").statusCode()).isEqualTo(200);
@@ -171,7 +172,7 @@ class RunCommandOptionsTest {
     void watchReloadsTheFilterWhenItsFileIsReplaced() throws Exception {
         Path filter = dir.resolve("filter.wasm");
         Files.copy(TestProxy.wasm("seed"), filter);
-        try (RunProcess p = RunProcess.run(filter.toString(), "--watch")) {
+        try (ProxyProcess p = RunProcess.run(filter.toString(), "--watch")) {
             assertThat(p.get("/").headers().firstValue("x-rust")).isEmpty();
             Path next = dir.resolve("next.tmp");
             Files.copy(TestProxy.wasm("rust"), next);
@@ -195,7 +196,7 @@ class RunCommandOptionsTest {
     @Test
     void configRunsAnEnvoyBootstrapsListenerFilterRouteAndCluster() throws Exception {
         try (TestUpstream upstream = new TestUpstream("from-yaml")) {
-            try (RunProcess p = RunProcess.start(
+            try (ProxyProcess p = RunProcess.start(
                     "run", "--config", envoyYaml(upstream.port(), "").toString(), "--workers", "1")) {
                 assertThat(p.awaitReady())
                         .contains("filter " + TestProxy.wasm("seed"))
@@ -215,7 +216,7 @@ class RunCommandOptionsTest {
             Path yaml = envoyYaml(upstream.port(), "");
             Files.writeString(
                     yaml, Files.readString(yaml).replace("admin:\n", "admin:\n  access_log_path: /dev/null\n"));
-            try (RunProcess p = RunProcess.start("run", "--config", yaml.toString(), "--workers", "1")) {
+            try (ProxyProcess p = RunProcess.start("run", "--config", yaml.toString(), "--workers", "1")) {
                 p.awaitReady();
                 assertThat(p.output())
                         .contains("wasmesh run: notice: admin.access_log_path: accepted and not used (wasmesh keeps"
@@ -228,7 +229,7 @@ class RunCommandOptionsTest {
     @Test
     void configWithAnUnsupportedFieldExitsWith2NamingItsPath() throws Exception {
         Path yaml = envoyYaml(9, "          use_remote_address: true\n");
-        try (RunProcess p = RunProcess.start("run", "--config", yaml.toString())) {
+        try (ProxyProcess p = RunProcess.start("run", "--config", yaml.toString())) {
             assertThat(p.awaitExit()).isEqualTo(2);
             assertThat(p.output().strip())
                     .isEqualTo("wasmesh run: static_resources.listeners[0].filter_chains[0]"
@@ -244,11 +245,11 @@ class RunCommandOptionsTest {
         }
         try (TestUpstream upstream = new TestUpstream("from-yaml")) {
             Path yaml = envoyYaml(upstream.port(), "");
-            try (RunProcess p = RunProcess.start(
+            try (ProxyProcess p = RunProcess.start(
                     "run", "--config", yaml.toString(), "--listen", "127.0.0.1:" + port, "--workers", "1")) {
                 assertThat(p.awaitReady()).contains("listening on http://127.0.0.1:" + port);
             }
-            try (RunProcess p = RunProcess.start("run", "--config", yaml.toString(), "--root-id", "other")) {
+            try (ProxyProcess p = RunProcess.start("run", "--config", yaml.toString(), "--root-id", "other")) {
                 assertThat(p.awaitExit()).isEqualTo(2);
                 assertThat(p.output().strip())
                         .isEqualTo("wasmesh run: --root-id configures FILTER; with --config it " + "comes from " + yaml

@@ -2,6 +2,7 @@ package dev.wasmesh.proxy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.wasmesh.testsupport.ProxyProcess;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
@@ -26,7 +27,7 @@ class RunCommandProcessTest {
 
     @Test
     void runPrintsReadyLineProxiesAndStopsWithZeroOnSigterm() throws Exception {
-        try (RunProcess p = RunProcess.run(TestProxy.wasm("seed").toString())) {
+        try (ProxyProcess p = RunProcess.run(TestProxy.wasm("seed").toString())) {
             assertThat(p.output())
                     .contains("wasmesh proxy ready")
                     .contains("seed/filter.wasm")
@@ -51,7 +52,7 @@ class RunCommandProcessTest {
     @ValueSource(strings = {"", "epoll", "nio"})
     void everyTransportProxiesKeepAliveRequestsAndBodies(String transport) throws Exception {
         List<String> jvm = transport.isEmpty() ? List.of() : List.of("-Dwasmesh.transport=" + transport);
-        try (RunProcess p = RunProcess.run(jvm, TestProxy.wasm("seed").toString(), "--log-level", "debug")) {
+        try (ProxyProcess p = RunProcess.run(jvm, TestProxy.wasm("seed").toString(), "--log-level", "debug")) {
             assertThat(p.awaitOutput("transport " + (transport.isEmpty() ? "" : transport + "\n"), WAIT))
                     .isTrue();
             HttpClient client =
@@ -72,7 +73,7 @@ class RunCommandProcessTest {
 
     @Test
     void anUnknownTransportIsNamedInAWarningAndTheDefaultServes() throws Exception {
-        try (RunProcess p = RunProcess.run(
+        try (ProxyProcess p = RunProcess.run(
                 List.of("-Dwasmesh.transport=iouring"), TestProxy.wasm("seed").toString())) {
             assertThat(p.awaitOutput("[warn] -Dwasmesh.transport=iouring is not available here", WAIT))
                     .isTrue();
@@ -83,7 +84,7 @@ class RunCommandProcessTest {
     @Test
     void sigtermRefusesNewConnectionsDrainsTheRequestInFlightAndExitsWithZero() throws Exception {
         try (TestUpstream upstream = new TestUpstream("slow");
-                RunProcess p = RunProcess.run(TestProxy.wasm("seed").toString(), "--upstream", upstream.url())) {
+                ProxyProcess p = RunProcess.run(TestProxy.wasm("seed").toString(), "--upstream", upstream.url())) {
             HttpClient client =
                     HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
             CompletableFuture<HttpResponse<String>> inFlight = client.sendAsync(
@@ -124,7 +125,7 @@ class RunCommandProcessTest {
 
     @Test
     void runWithAMissingFilterFailsWithOneLine() throws Exception {
-        try (RunProcess p = RunProcess.start(
+        try (ProxyProcess p = RunProcess.start(
                 "run", "/nonexistent/filter.wasm", "--listen", "127.0.0.1:0", "--admin", "127.0.0.1:0")) {
             assertThat(p.awaitExit()).isEqualTo(1);
             assertThat(p.output().strip()).isEqualTo("wasmesh run: /nonexistent/filter.wasm: no such file");
@@ -133,7 +134,7 @@ class RunCommandProcessTest {
 
     @Test
     void echoCommandAnswersWithWhatItReceived() throws Exception {
-        try (RunProcess p = RunProcess.start("echo", "--listen", "127.0.0.1:0")) {
+        try (ProxyProcess p = RunProcess.start("echo", "--listen", "127.0.0.1:0")) {
             assertThat(p.awaitOutput("http://", WAIT)).isTrue();
             Matcher m = Pattern.compile("http://([0-9.]+:\\d+)").matcher(p.output());
             assertThat(m.find()).isTrue();

@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
 class SdkExamplesProxyTest {
     static MultiThreadIoEventLoopGroup group;
     static EchoServer echo;
-    static Backend backend;
+    static TestUpstream backend;
     static TestProxy go;
     static TestProxy rust;
 
@@ -32,7 +32,7 @@ class SdkExamplesProxyTest {
     static void start() throws Exception {
         group = Transport.group(1);
         echo = EchoServer.start(new Endpoint("127.0.0.1", 0), group);
-        backend = new Backend();
+        backend = new TestUpstream("backend");
         // A generous deadline: a Go collection is slow before the JIT has warmed up, and speed is not tested here.
         go = TestProxy.start(config("go", "go_root", Duration.ofSeconds(30)));
         rust = TestProxy.start(config(

@@ -29,7 +29,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * An HTTP/1.1 upstream on loopback that names itself in every answer (header {@code x-upstream}, and a body
  * {@code NAME METHOD URI host=HOST}), counts the connections it accepted, and holds requests to {@code /hold}
- * until {@link #release} so a test can act while one is in flight.
+ * until {@link #release} so a test can act while one is in flight. The example filters' call-out and buffering
+ * paths have answers of their own: {@code /callout-target} says {@code backend-says-hi}, {@code /buffered-response}
+ * says {@code upstream body} with the headers that make the filters buffer it, and {@code /slow} says {@code late}
+ * after three seconds.
  */
 final class TestUpstream implements AutoCloseable {
     private final String name;
@@ -99,19 +102,29 @@ final class TestUpstream implements AutoCloseable {
             String body = name + " " + req.method() + " " + req.uri() + " host="
                     + req.headers().get("host");
             boolean keepAlive = HttpUtil.isKeepAlive(req);
-            if (req.uri().startsWith("/hold")) {
+            String path = req.uri();
+            if (path.startsWith("/hold")) {
                 holding.countDown();
-                released.thenRun(() -> ctx.executor().execute(() -> answer(ctx, body, keepAlive)));
+                released.thenRun(() -> ctx.executor().execute(() -> answer(ctx, body, keepAlive, false)));
+            } else if (path.equals("/callout-target")) {
+                answer(ctx, "backend-says-hi", keepAlive, false);
+            } else if (path.equals("/buffered-response")) {
+                answer(ctx, "upstream body", keepAlive, true);
+            } else if (path.equals("/slow")) {
+                ctx.executor().schedule(() -> answer(ctx, "late", keepAlive, false), 3, TimeUnit.SECONDS);
             } else {
-                answer(ctx, body, keepAlive);
+                answer(ctx, body, keepAlive, false);
             }
         }
 
-        private void answer(ChannelHandlerContext ctx, String body, boolean keepAlive) {
+        private void answer(ChannelHandlerContext ctx, String body, boolean keepAlive, boolean buffered) {
             byte[] b = body.getBytes(StandardCharsets.UTF_8);
             FullHttpResponse r =
                     new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK, Unpooled.wrappedBuffer(b));
             r.headers().set("content-type", "text/plain").set("x-upstream", name);
+            if (buffered) {
+                r.headers().set("x-buffer-response", "1").set("x-powered-by", "test");
+            }
             HttpUtil.setContentLength(r, b.length);
             HttpUtil.setKeepAlive(r, keepAlive);
             if (keepAlive) {

@@ -7,6 +7,7 @@ import dev.wasmesh.host.abi.LogLevel;
 import dev.wasmesh.proxy.config.ProxyConfig;
 import dev.wasmesh.proxy.envoy.EnvoyConfigException;
 import dev.wasmesh.proxy.envoy.EnvoyConfigLoader;
+import dev.wasmesh.testsupport.ProxyProcess;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -32,7 +33,7 @@ class TlsRunCommandTest {
         Path serverCrt = server.write(dir, "server");
         Path caCrt = Files.writeString(dir.resolve("ca.crt"), ca.certificatePem());
         try (HttpsBackend upstream = new HttpsBackend("secure", server, null);
-                RunProcess p = RunProcess.run(
+                ProxyProcess p = RunProcess.run(
                         TestProxy.wasm("seed").toString(),
                         "--upstream",
                         "https://localhost:" + upstream.port(),
@@ -82,7 +83,7 @@ class TlsRunCommandTest {
                 List.of("--upstream", "ftp://example.com"))) {
             List<String> all = new java.util.ArrayList<>(List.of("run", seed));
             all.addAll(args);
-            try (RunProcess p = RunProcess.start(all.toArray(String[]::new))) {
+            try (ProxyProcess p = RunProcess.start(all.toArray(String[]::new))) {
                 assertThat(p.awaitExit()).as(args.toString()).isEqualTo(2);
                 assertThat(p.output())
                         .as(args.toString())

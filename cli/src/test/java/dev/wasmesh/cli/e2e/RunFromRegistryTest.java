@@ -4,9 +4,9 @@ import static dev.wasmesh.cli.Cli.wasmesh;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.wasmesh.cli.Cli;
-import dev.wasmesh.cli.ProxyProcess;
 import dev.wasmesh.deploy.testing.LocalRegistry;
 import dev.wasmesh.testsupport.Examples;
+import dev.wasmesh.testsupport.ProxyProcess;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -32,7 +32,7 @@ class RunFromRegistryTest {
         assertThat(push.exitCode()).as(push.toString()).isZero();
         assertThat(push.stdout() + push.stderr()).contains("sha256:");
 
-        try (ProxyProcess proxy = ProxyProcess.run(tmp, "oci://" + ref)) {
+        try (ProxyProcess proxy = Cli.runProxy(tmp, "oci://" + ref)) {
             HttpResponse<String> response = proxy.get("/from-registry");
             assertThat(response.statusCode()).isEqualTo(200);
             assertThat(response.headers().firstValue("hello")).contains("world");

@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
 import dev.wasmesh.cli.Cli;
-import dev.wasmesh.cli.ProxyProcess;
 import dev.wasmesh.testsupport.Examples;
+import dev.wasmesh.testsupport.ProxyProcess;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -60,7 +60,7 @@ class RunFromUrlTest {
     void aGzippedModuleWithItsSha256ServesTraffic() throws Exception {
         String sha256 =
                 HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(seed));
-        try (ProxyProcess proxy = ProxyProcess.run(tmp, url(), "--sha256", sha256)) {
+        try (ProxyProcess proxy = Cli.runProxy(tmp, url(), "--sha256", sha256)) {
             HttpResponse<String> response = proxy.get("/from-url");
             assertThat(response.statusCode()).isEqualTo(200);
             assertThat(response.headers().firstValue("hello")).contains("world");

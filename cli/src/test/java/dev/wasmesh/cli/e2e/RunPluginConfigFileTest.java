@@ -2,8 +2,9 @@ package dev.wasmesh.cli.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.wasmesh.cli.ProxyProcess;
+import dev.wasmesh.cli.Cli;
 import dev.wasmesh.testsupport.Examples;
+import dev.wasmesh.testsupport.ProxyProcess;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,7 +19,7 @@ class RunPluginConfigFileTest {
     @Test
     void aConfigurationFileWithSpacesReachesTheFilterWhole() throws Exception {
         Path config = Files.writeString(tmp.resolve("plugin config.txt"), "two words");
-        try (ProxyProcess proxy = ProxyProcess.run(
+        try (ProxyProcess proxy = Cli.runProxy(
                 tmp, Examples.wasm("as-solo").toString(), "--root-id", "as_solo", "--plugin-config", "@" + config)) {
             HttpResponse<String> response = proxy.get("/");
             assertThat(response.statusCode()).isEqualTo(200);

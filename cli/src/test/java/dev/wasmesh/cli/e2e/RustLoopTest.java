@@ -4,8 +4,8 @@ import static dev.wasmesh.cli.Cli.wasmesh;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.wasmesh.cli.Cli;
-import dev.wasmesh.cli.ProxyProcess;
 import dev.wasmesh.deploy.testing.RequiredTools;
+import dev.wasmesh.testsupport.ProxyProcess;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -43,7 +43,7 @@ class RustLoopTest {
         assertThat(test.exitCode()).as(test.toString()).isZero();
         assertThat(test.stdout()).contains("1 passed, 0 failed");
 
-        try (ProxyProcess proxy = ProxyProcess.run(project, "filter.wasm")) {
+        try (ProxyProcess proxy = Cli.runProxy(project, "filter.wasm")) {
             assertThat(proxy.readyLine()).contains("127.0.0.1:" + proxy.port(), "ABI 0.2.1");
             HttpResponse<String> response = proxy.get("/loop");
             assertThat(response.statusCode()).isEqualTo(200);
