@@ -210,10 +210,9 @@ public final class ConfigMap {
         }
     }
 
-    /** An error at a key's value (at the mapping if the key is not there). */
+    /** An error about a key's value, at the key's line (at the mapping's if the key is not there). */
     public ConfigException error(String key, String problem) {
-        ConfigValue v = values.get(key);
-        return new ConfigException(self.source(), v == null ? line() : v.line(), child(key), problem);
+        return new ConfigException(self.source(), keyLine(key), child(key), problem);
     }
 
     /** An error at the mapping itself. */
