@@ -11,8 +11,11 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import org.snakeyaml.engine.v2.common.FlowStyle;
 import org.snakeyaml.engine.v2.nodes.MappingNode;
+import org.snakeyaml.engine.v2.nodes.Node;
 import org.snakeyaml.engine.v2.nodes.NodeTuple;
+import org.snakeyaml.engine.v2.nodes.Tag;
 
 /**
  * A mapping read strictly: every accessor records the key as read, and {@link #done()} fails on a key nobody read
@@ -147,6 +150,21 @@ public final class ConfigMap {
     public ConfigMap optMap(String key) throws ConfigException {
         ConfigValue v = optional(key).orElse(null);
         return v == null ? null : v.asMap();
+    }
+
+    /**
+     * A nested mapping, or an empty one (at the key's path, at this mapping's line) if absent or null: for messages
+     * whose fields are all optional.
+     */
+    public ConfigMap mapOrEmpty(String key) throws ConfigException {
+        ConfigValue v = optional(key).orElse(null);
+        if (v != null) {
+            return v.asMap();
+        }
+        Node at = self.node();
+        MappingNode empty =
+                new MappingNode(Tag.MAP, true, new ArrayList<>(), FlowStyle.FLOW, at.getStartMark(), at.getEndMark());
+        return new ConfigValue(self.context(), empty, child(key)).asMap();
     }
 
     /** A list of mappings; empty if absent. */

@@ -119,6 +119,18 @@ class StrictYamlTest {
     }
 
     @Test
+    void anAbsentMappingCanBeReadAsAnEmptyOne() throws Exception {
+        ConfigMap root = read("x: 1\nm: {}\n");
+        ConfigMap absent = root.mapOrEmpty("a");
+        assertThat(absent.keys()).isEmpty();
+        assertThat(absent.string("k", "d")).isEqualTo("d");
+        assertThat(error(() -> absent.requireString("k"))).hasMessage("c.yaml:1: a.k: required");
+        assertThat(root.mapOrEmpty("m").path()).isEqualTo("m");
+        assertThat(error(() -> root.mapOrEmpty("x")))
+                .hasMessage("c.yaml:1: x: expected a mapping (key: value), not a value");
+    }
+
+    @Test
     void theSameMappingKeepsItsRecordOfKeysRead() throws Exception {
         ConfigMap root = read("a: {b: 1}\n");
         root.map("a").longValue("b", 0);
