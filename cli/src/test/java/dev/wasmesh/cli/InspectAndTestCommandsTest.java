@@ -181,7 +181,8 @@ class InspectAndTestCommandsTest {
         Cli.Result result = wasmesh().in(tmp).run("test", "broken.yaml", "unparsable.yaml");
 
         assertThat(result.exitCode()).as(result.toString()).isEqualTo(ExitCode.USAGE);
-        assertThat(result.stderr()).contains("ERROR broken.yaml:5: unknown key 'header' in 'expect'");
+        assertThat(result.stderr())
+                .contains("ERROR broken.yaml:5: steps[0].expect.header: unknown key 'header' (expected one of:");
         assertThat(result.stderr()).containsPattern("ERROR unparsable\\.yaml:\\d+: invalid YAML");
         assertThat(result.stdout()).contains("0 passed, 2 failed");
         assertThat(scenario).exists();

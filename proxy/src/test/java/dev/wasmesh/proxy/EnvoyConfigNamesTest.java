@@ -126,19 +126,21 @@ class EnvoyConfigNamesTest {
                 .allSatisfy(n -> assertThat(n).contains(": accepted and not used ("))
                 .anySatisfy(n -> assertThat(n).startsWith("admin.access_log:"));
         assertThatThrownBy(() -> parse(bootstrap(ROUTER, "").replace("cluster: echo}", "cluster: nowhere}")))
-                .hasMessage("static_resources.listeners[0].filter_chains[0].filters[0].typed_config.route_config"
-                        + ".virtual_hosts[0].routes[0].route.cluster: 'nowhere' is not defined in"
-                        + " static_resources.clusters");
+                .hasMessage(
+                        "line 15: static_resources.listeners[0].filter_chains[0].filters[0].typed_config.route_config"
+                                + ".virtual_hosts[0].routes[0].route.cluster: 'nowhere' is not defined in"
+                                + " static_resources.clusters");
         assertThatThrownBy(() -> parse(bootstrap(ROUTER, "overload_manager: {}")))
-                .hasMessage("overload_manager: field not supported by wasmesh");
+                .hasMessage("line 24: overload_manager: field not supported by wasmesh");
         assertThatThrownBy(() -> parse(bootstrap(ROUTER, "")
                         .replace("- name: echo\n", "- name: echo\n    metadata: {typed_filter_metadata: {}}\n")))
-                .hasMessage("static_resources.clusters[0].metadata.typed_filter_metadata: field not supported by"
-                        + " wasmesh");
+                .hasMessage(
+                        "line 20: static_resources.clusters[0].metadata.typed_filter_metadata: field not supported by"
+                                + " wasmesh");
         assertThatThrownBy(() -> parse(bootstrap(ROUTER, "stats_config: {stats_tags: [{tag_name: t, regex: '('}]}")))
                 .hasMessageContaining("stats_config.stats_tags[0].regex: not a valid regex");
         assertThatThrownBy(() -> parse(bootstrap(ROUTER, "stats_config: {stats_matcher: {reject_all: true}}")))
-                .hasMessage("stats_config.stats_matcher: field not supported by wasmesh");
+                .hasMessage("line 24: stats_config.stats_matcher: field not supported by wasmesh");
     }
 
     @Test

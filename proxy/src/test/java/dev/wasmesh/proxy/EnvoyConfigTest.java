@@ -60,9 +60,9 @@ class EnvoyConfigTest {
                         "          codec_type: AUTO\n          use_remote_address: true\n");
         assertThatThrownBy(() -> parse(yaml))
                 .isInstanceOf(EnvoyConfigException.class)
-                .hasMessage(
-                        "static_resources.listeners[0].filter_chains[0].filters[0].typed_config.use_remote_address: "
-                                + "field not supported by wasmesh");
+                .hasMessage("line 18: static_resources.listeners[0].filter_chains[0].filters[0].typed_config"
+                        + ".use_remote_address: "
+                        + "field not supported by wasmesh");
     }
 
     @Test

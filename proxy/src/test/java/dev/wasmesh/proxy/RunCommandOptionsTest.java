@@ -227,12 +227,12 @@ class RunCommandOptionsTest {
     }
 
     @Test
-    void configWithAnUnsupportedFieldExitsWith2NamingItsPath() throws Exception {
+    void configWithAnUnsupportedFieldExitsWith2NamingItsFileLineAndPath() throws Exception {
         Path yaml = envoyYaml(9, "          use_remote_address: true\n");
         try (ProxyProcess p = RunProcess.start("run", "--config", yaml.toString())) {
             assertThat(p.awaitExit()).isEqualTo(2);
             assertThat(p.output().strip())
-                    .isEqualTo("wasmesh run: static_resources.listeners[0].filter_chains[0]"
+                    .isEqualTo("wasmesh run: " + yaml + ":18: static_resources.listeners[0].filter_chains[0]"
                             + ".filters[0].typed_config.use_remote_address: field not supported by wasmesh");
         }
     }

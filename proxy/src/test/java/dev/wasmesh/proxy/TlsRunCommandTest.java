@@ -155,7 +155,7 @@ class TlsRunCommandTest {
                 .hasMessageContaining("require_client_certificate needs a validation_context with trusted_ca");
         assertThatThrownBy(() -> parse(CERTS + "  tls_params: {tls_minimum_protocol_version: TLSv1_3}\n"))
                 .isInstanceOf(EnvoyConfigException.class)
-                .hasMessage("static_resources.listeners[0].filter_chains[0].transport_socket.typed_config"
+                .hasMessage("line 14: static_resources.listeners[0].filter_chains[0].transport_socket.typed_config"
                         + ".common_tls_context.tls_params: field not supported by wasmesh");
         assertThatThrownBy(() -> parse(CERTS.replace("server.key", "nope.key")))
                 .isInstanceOf(EnvoyConfigException.class)

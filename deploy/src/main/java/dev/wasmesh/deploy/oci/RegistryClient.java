@@ -1,38 +1,33 @@
 package dev.wasmesh.deploy.oci;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import static dev.wasmesh.deploy.oci.RegistryTransport.errorDetail;
+import static dev.wasmesh.deploy.oci.RegistryTransport.request;
+import static dev.wasmesh.deploy.oci.RegistryTransport.resolve;
+import static dev.wasmesh.deploy.oci.RegistryTransport.retryAfter;
+import static dev.wasmesh.deploy.oci.RegistryTransport.served;
+import static dev.wasmesh.deploy.oci.RegistryTransport.sleep;
+
 import dev.wasmesh.deploy.DeployException;
-import java.io.ByteArrayInputStream;
+import dev.wasmesh.deploy.oci.RegistryTransport.Reply;
+import dev.wasmesh.deploy.oci.RegistryTransport.Request;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.PrintStream;
 import java.net.ConnectException;
 import java.net.URI;
-import java.net.URISyntaxException;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
-import javax.net.ssl.SSLException;
 
 /**
  * The parts of the OCI distribution API that pushing and pulling one image needs, over the JDK's HTTP client. Handles
  * both auth schemes registries use (Basic, and the Bearer token flow Docker Hub, GHCR and others use), retries 429 and
  * 5xx with backoff, and verifies every manifest and blob it downloads against its digest. Plain downloads of modules
- * served over HTTP go through the same retries.
+ * served over HTTP go through the same retries. How it talks HTTP is {@link RegistryTransport}'s, how it authenticates
+ * {@link RegistryAuth}'s.
  */
 public final class RegistryClient {
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final int MAX_REDIRECTS = 5;
 
     /**
@@ -66,27 +61,14 @@ public final class RegistryClient {
     /** A manifest as served, with the digest it was verified against. */
     public record FetchedManifest(Manifest manifest, byte[] bytes, String digest) {}
 
-    private record Request(String method, URI uri, Map<String, String> headers, byte[] body, String progressTask) {}
-
-    private record Reply(int status, java.net.http.HttpHeaders headers, byte[] body, URI uri) {
-        Optional<String> header(String name) {
-            return headers.firstValue(name);
-        }
-    }
-
     private final Settings settings;
-    private final HttpClient http;
-    /** Authorization header values: Basic per host, Bearer per host and scope. */
-    private final Map<String, String> authorizations = new ConcurrentHashMap<>();
+    private final RegistryTransport transport;
+    private final RegistryAuth auth;
 
     public RegistryClient(Settings settings) {
         this.settings = settings;
-        this.http = HttpClient.newBuilder()
-                .version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(settings.timeout())
-                .followRedirects(
-                        HttpClient.Redirect.NEVER) // redirects to blob storage must not carry our Authorization
-                .build();
+        this.transport = new RegistryTransport(settings);
+        this.auth = new RegistryAuth(settings, transport);
     }
 
     public boolean blobExists(ImageReference ref, String digest) {
@@ -190,7 +172,7 @@ public final class RegistryClient {
             Request get = new Request("GET", uri, Map.of(), null, progressTask);
             Reply reply = sameHost
                     ? exchange(ref, "pull", get)
-                    : exchangeWithoutAuth(get, e -> unreachable(ref, get.uri(), e));
+                    : transport.exchangeWithoutAuth(get, e -> transport.unreachable(ref, get.uri(), e));
             if (reply.status() / 100 == 3 && reply.header("Location").isPresent()) {
                 uri = served(ref, reply.uri(), reply.header("Location").get(), "redirect");
                 continue;
@@ -223,7 +205,7 @@ public final class RegistryClient {
                 e);
         URI at = uri;
         for (int hop = 0; hop <= MAX_REDIRECTS; hop++) {
-            Reply reply = exchangeWithoutAuth(request("GET", at, null, null), unreachable);
+            Reply reply = transport.exchangeWithoutAuth(request("GET", at, null, null), unreachable);
             Optional<URI> next = reply.status() / 100 == 3
                     ? reply.header("Location").flatMap(location -> resolve(reply.uri(), location))
                     : Optional.empty();
@@ -250,28 +232,12 @@ public final class RegistryClient {
     public void checkLogin(String registry) {
         ImageReference ref = new ImageReference(registry, "", null, null);
         URI uri = URI.create((settings.plainHttp() ? "http" : "https") + "://" + ref.apiHost() + "/v2/");
-        Function<IOException, DeployException> unreachable = e -> unreachable(ref, uri, e);
-        Reply reply = exchangeWithoutAuth(request("GET", uri, null, null), unreachable);
+        Function<IOException, DeployException> unreachable = e -> transport.unreachable(ref, uri, e);
+        Reply reply = transport.exchangeWithoutAuth(request("GET", uri, null, null), unreachable);
         if (reply.status() == 401) {
-            AuthChallenge challenge = AuthChallenge.parse(
-                            reply.header("WWW-Authenticate").orElse(null))
-                    .orElseThrow(() -> new DeployException(
-                            "registry " + registry + " answered 401 without an authentication" + " challenge"));
-            Credentials credentials = settings.credentials()
-                    .lookup(registry)
-                    .orElseThrow(() -> new DeployException("no credentials for " + registry));
-            String authorization;
-            if (challenge.isBasic() && credentials.hasPassword()) {
-                authorization = credentials.basicAuthorization();
-            } else if (challenge.isBearer()) {
-                authorization = "Bearer " + fetchToken(ref, challenge, null, Optional.of(credentials));
-            } else {
-                throw new DeployException("registry " + registry + " asks for " + challenge.scheme()
-                        + " authentication, which wasmesh does not speak (Basic and Bearer only)");
-            }
-            reply = sendWithRetry(
+            reply = transport.sendWithRetry(
                     request("GET", uri, null, null),
-                    authorization,
+                    auth.loginAuthorization(ref, reply),
                     settings.retry().maxAttempts(),
                     unreachable); // as the last attempt: it throws rather than retries
         }
@@ -297,42 +263,20 @@ public final class RegistryClient {
         return base(ref).resolve("manifests/" + reference);
     }
 
-    /** A URL the registry handed out (a Location, a token realm), resolved against where it came from. */
-    private static URI served(ImageReference ref, URI base, String location, String what) {
-        return resolve(base, location)
-                .orElseThrow(() -> new DeployException(
-                        "registry " + ref.registry() + " sent an unusable " + what + " '" + location + "'"));
-    }
-
-    /** {@code location} resolved against {@code base} (or taken as absolute), if that is an HTTP(S) URL with a host. */
-    private static Optional<URI> resolve(URI base, String location) {
-        URI uri;
-        try {
-            uri = base == null ? new URI(location) : base.resolve(new URI(location));
-        } catch (URISyntaxException | IllegalArgumentException e) {
-            return Optional.empty();
-        }
-        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-        return (scheme.equals("http") || scheme.equals("https")) && uri.getHost() != null
-                ? Optional.of(uri)
-                : Optional.empty();
-    }
-
-    private static Request request(String method, URI uri, Map<String, String> headers, byte[] body) {
-        return new Request(method, uri, headers == null ? Map.of() : headers, body, null);
-    }
-
     private Reply exchange(ImageReference ref, String actions, Request request) {
         String scope = "repository:" + ref.repository() + ":" + actions;
         boolean authenticated = false;
         for (int attempt = 1; ; attempt++) {
-            Reply reply = sendWithRetry(
-                    request, authorization(ref.apiHost(), scope), attempt, e -> unreachable(ref, request.uri(), e));
+            Reply reply = transport.sendWithRetry(
+                    request,
+                    auth.authorization(ref.apiHost(), scope),
+                    attempt,
+                    e -> transport.unreachable(ref, request.uri(), e));
             if (reply == null) {
                 continue;
             }
             if (reply.status() == 401 && !authenticated) {
-                authenticate(ref, scope, reply);
+                auth.authenticate(ref, scope, reply);
                 authenticated = true;
                 attempt--; // answering a challenge is not a retry
                 continue;
@@ -346,244 +290,17 @@ public final class RegistryClient {
         }
     }
 
-    private Reply exchangeWithoutAuth(Request request, Function<IOException, DeployException> unreachable) {
-        for (int attempt = 1; ; attempt++) {
-            Reply reply = sendWithRetry(request, null, attempt, unreachable);
-            if (reply == null) {
-                continue;
-            }
-            if (RetryPolicy.isRetryable(reply.status())
-                    && attempt < settings.retry().maxAttempts()) {
-                sleep(settings.retry().backoff(attempt, retryAfter(reply)));
-                continue;
-            }
-            return reply;
-        }
-    }
-
-    /**
-     * @param unreachable the error for a connection that failed for the last time; TLS failures are not retried
-     * @return null when the connection failed and another attempt is due
-     */
-    private Reply sendWithRetry(
-            Request request, String authorization, int attempt, Function<IOException, DeployException> unreachable) {
-        try {
-            return send(request, authorization);
-        } catch (IOException e) {
-            if (attempt < settings.retry().maxAttempts() && !(e instanceof SSLException)) {
-                sleep(settings.retry().backoff(attempt, null));
-                return null;
-            }
-            throw unreachable.apply(e);
-        }
-    }
-
-    private Reply send(Request request, String authorization) throws IOException {
-        HttpRequest.Builder builder = HttpRequest.newBuilder(request.uri()).timeout(settings.timeout());
-        request.headers().forEach(builder::header);
-        if (authorization != null) {
-            builder.header("Authorization", authorization);
-        }
-        byte[] body = request.body();
-        HttpRequest.BodyPublisher publisher;
-        if (body == null) {
-            publisher = HttpRequest.BodyPublishers.noBody();
-        } else if (request.progressTask() != null) {
-            publisher = HttpRequest.BodyPublishers.fromPublisher(
-                    HttpRequest.BodyPublishers.ofInputStream(() -> TransferProgress.wrap(
-                            new ByteArrayInputStream(body), request.progressTask(), body.length, progressSink())),
-                    body.length);
-        } else {
-            publisher = HttpRequest.BodyPublishers.ofByteArray(body);
-        }
-        builder.method(request.method(), publisher);
-        try {
-            HttpResponse<InputStream> response = http.send(builder.build(), HttpResponse.BodyHandlers.ofInputStream());
-            long length = response.headers().firstValueAsLong("Content-Length").orElse(-1);
-            boolean download = request.progressTask() != null && body == null && response.statusCode() == 200;
-            try (InputStream in = TransferProgress.wrap(
-                    response.body(), request.progressTask(), length, download ? progressSink() : null)) {
-                return new Reply(response.statusCode(), response.headers(), in.readAllBytes(), response.uri());
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new DeployException(
-                    "interrupted while talking to " + request.uri().getAuthority());
-        }
-    }
-
-    private PrintStream progressSink() {
-        return settings.progress() ? System.err : null;
-    }
-
-    private String authorization(String host, String scope) {
-        String bearer = authorizations.get(host + " " + scope);
-        return bearer != null ? bearer : authorizations.get(host);
-    }
-
-    private void authenticate(ImageReference ref, String scope, Reply challenged) {
-        AuthChallenge challenge = AuthChallenge.parse(
-                        challenged.header("WWW-Authenticate").orElse(null))
-                .orElseThrow(() -> new DeployException(
-                        "registry " + ref.registry() + " answered 401 without an authentication" + " challenge"));
-        Optional<Credentials> credentials = settings.credentials().lookup(ref.registry());
-        if (challenge.isBasic()) {
-            Credentials basic =
-                    credentials.filter(Credentials::hasPassword).orElseThrow(() -> authenticationRequired(ref));
-            authorizations.put(ref.apiHost(), basic.basicAuthorization());
-        } else if (challenge.isBearer()) {
-            authorizations.put(ref.apiHost() + " " + scope, "Bearer " + fetchToken(ref, challenge, scope, credentials));
-        } else {
-            throw new DeployException("registry " + ref.registry() + " asks for " + challenge.scheme()
-                    + " authentication, which wasmesh does not speak (Basic and Bearer only)");
-        }
-    }
-
-    /**
-     * The token flow: ask the realm for a token for this scope (none: a login check), logged in when we have
-     * credentials.
-     */
-    private String fetchToken(
-            ImageReference ref, AuthChallenge challenge, String scope, Optional<Credentials> credentials) {
-        String realm = challenge.parameters().get("realm");
-        if (realm == null) {
-            throw new DeployException("registry " + ref.registry() + " sent a Bearer challenge without a realm");
-        }
-        String service = challenge.parameters().getOrDefault("service", "");
-        Map<String, String> query = new LinkedHashMap<>();
-        if (!service.isEmpty()) {
-            query.put("service", service);
-        }
-        if (scope != null) {
-            query.put("scope", scope);
-        }
-        Request request;
-        if (credentials.isPresent() && credentials.get().identityToken() != null) {
-            // An identity token is an OAuth2 refresh token: exchange it with a POST, as Docker does.
-            query.put("grant_type", "refresh_token");
-            query.put("client_id", "wasmesh");
-            query.put("refresh_token", credentials.get().identityToken());
-            request = new Request(
-                    "POST",
-                    served(ref, null, realm, "token realm"),
-                    Map.of("Content-Type", "application/x-www-form-urlencoded"),
-                    form(query).getBytes(StandardCharsets.UTF_8),
-                    null);
-        } else {
-            request = new Request(
-                    "GET",
-                    served(ref, null, realm + (realm.contains("?") ? "&" : "?") + form(query), "token realm"),
-                    Map.of(),
-                    null,
-                    null);
-        }
-        String authorization = credentials
-                .filter(Credentials::hasPassword)
-                .map(Credentials::basicAuthorization)
-                .orElse(null);
-        Reply reply;
-        try {
-            reply = send(request, authorization);
-        } catch (IOException e) {
-            throw unreachable(ref, request.uri(), e);
-        }
-        if (reply.status() == 401 || reply.status() == 403) {
-            throw credentials.isPresent()
-                    ? new DeployException("authentication to " + ref.registry() + " refused by its token service "
-                            + realm + " (HTTP " + reply.status() + errorDetail(reply) + ")")
-                    : authenticationRequired(ref);
-        }
-        if (reply.status() != 200) {
-            throw new DeployException("token service " + realm + " of " + ref.registry() + " answered HTTP "
-                    + reply.status() + errorDetail(reply));
-        }
-        try {
-            JsonNode answer = JSON.readTree(reply.body());
-            String token =
-                    answer.path("token").asText(answer.path("access_token").asText(""));
-            if (token.isEmpty()) {
-                throw new DeployException(
-                        "token service " + realm + " of " + ref.registry() + " answered without a token");
-            }
-            return token;
-        } catch (IOException e) {
-            throw new DeployException("token service " + realm + " of " + ref.registry() + " answered invalid JSON");
-        }
-    }
-
-    private static String form(Map<String, String> fields) {
-        StringBuilder out = new StringBuilder();
-        fields.forEach((name, value) -> out.append(out.length() == 0 ? "" : "&")
-                .append(name)
-                .append('=')
-                .append(URLEncoder.encode(value, StandardCharsets.UTF_8)));
-        return out.toString();
-    }
-
-    private DeployException authenticationRequired(ImageReference ref) {
-        return new DeployException("registry " + ref.registry() + " requires authentication for " + ref.repository()
-                + ": run wasmesh login " + ref.registry() + " or pass --username and --password-stdin");
-    }
-
     private DeployException failure(ImageReference ref, String what, Reply reply) {
         String detail = " (HTTP " + reply.status() + errorDetail(reply) + ")";
         return switch (reply.status()) {
             case 401 ->
                 settings.credentials().lookup(ref.registry()).isPresent()
                         ? new DeployException("authentication to " + ref.registry() + " refused for " + what + detail)
-                        : authenticationRequired(ref);
+                        : RegistryAuth.authenticationRequired(ref);
             case 403 -> new DeployException("registry " + ref.registry() + " denied access to " + what + detail);
             case 404 -> new DeployException(what + " not found in " + ref.registry() + detail);
             default -> new DeployException("registry " + ref.registry() + " failed on " + what + detail);
         };
-    }
-
-    /** The first entry of the distribution API's error body, {@code {"errors":[{"code":…,"message":…}]}}. */
-    private static String errorDetail(Reply reply) {
-        try {
-            JsonNode first = JSON.readTree(reply.body()).path("errors").path(0);
-            String code = first.path("code").asText("");
-            String message = first.path("message").asText("");
-            return code.isEmpty() && message.isEmpty() ? "" : " " + (code + " " + message).trim();
-        } catch (IOException | RuntimeException e) {
-            return "";
-        }
-    }
-
-    private DeployException unreachable(ImageReference ref, URI uri, IOException e) {
-        String reason;
-        if (e instanceof ConnectException) {
-            reason = "connection refused";
-        } else if (e instanceof HttpTimeoutException) {
-            reason = "timed out after " + settings.timeout().toSeconds() + " s";
-        } else if (e instanceof SSLException && !settings.plainHttp()) {
-            reason = "TLS failed (" + e.getMessage() + "); for a registry that serves plain HTTP pass --plain-http";
-        } else {
-            reason = e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
-        }
-        return new DeployException(
-                "registry " + ref.registry() + " unreachable at " + uri.getScheme() + "://" + uri.getAuthority() + ": "
-                        + reason,
-                e);
-    }
-
-    private static Duration retryAfter(Reply reply) {
-        try {
-            return reply.header("Retry-After")
-                    .map(s -> Duration.ofSeconds(Math.min(Long.parseLong(s.trim()), 60)))
-                    .orElse(null);
-        } catch (NumberFormatException e) {
-            return null; // an HTTP date: fall back to our own backoff
-        }
-    }
-
-    private static void sleep(Duration duration) {
-        try {
-            Thread.sleep(duration.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new DeployException("interrupted while waiting to retry");
-        }
     }
 
     static String shortDigest(String digest) {

@@ -1,5 +1,7 @@
 package dev.wasmesh.proxy.envoy;
 
+import dev.wasmesh.config.ConfigException;
+import dev.wasmesh.config.ConfigMap;
 import dev.wasmesh.proxy.tls.DownstreamTls;
 import dev.wasmesh.proxy.tls.TlsCertificate;
 import dev.wasmesh.proxy.tls.UpstreamTls;
@@ -28,17 +30,17 @@ final class TlsContexts {
     }
 
     /** The {@code transport_socket} of a cluster, or null if none (plain text). */
-    UpstreamTls upstream(Node parent) throws EnvoyConfigException {
-        Node context = typedConfig(parent, UPSTREAM_TYPE);
+    UpstreamTls upstream(ConfigMap parent) throws ConfigException {
+        ConfigMap context = typedConfig(parent, UPSTREAM_TYPE);
         if (context == null) {
             return null;
         }
         String sni = context.string("sni", null);
-        Node common = context.optObject("common_tls_context");
+        ConfigMap common = context.optMap("common_tls_context");
         Common c = common == null ? new Common() : common(common);
         context.done();
         if (c.certificates.size() > 1) {
-            throw new EnvoyConfigException(common.child("tls_certificates") + ": an upstream presents one certificate");
+            throw common.error("tls_certificates", "an upstream presents one certificate");
         }
         try {
             return new UpstreamTls(
@@ -49,37 +51,37 @@ final class TlsContexts {
                     c.subjectAltNames,
                     c.verify);
         } catch (IllegalArgumentException e) {
-            throw new EnvoyConfigException(context.path() + ": " + e.getMessage());
+            throw context.error(e.getMessage());
         }
     }
 
     /** The {@code transport_socket} of a filter chain, or null if none (plain text). */
-    DownstreamTls downstream(Node parent) throws EnvoyConfigException {
-        Node context = typedConfig(parent, DOWNSTREAM_TYPE);
+    DownstreamTls downstream(ConfigMap parent) throws ConfigException {
+        ConfigMap context = typedConfig(parent, DOWNSTREAM_TYPE);
         if (context == null) {
             return null;
         }
         boolean require = context.bool("require_client_certificate", false);
-        Node common = context.object("common_tls_context");
+        ConfigMap common = context.map("common_tls_context");
         Common c = common(common);
         context.done();
         if (c.certificates.size() != 1) {
-            throw new EnvoyConfigException(common.child("tls_certificates")
-                    + ": wasmesh serves exactly one certificate, found " + c.certificates.size());
+            throw common.error(
+                    "tls_certificates", "wasmesh serves exactly one certificate, found " + c.certificates.size());
         }
         if (!c.subjectAltNames.isEmpty()) {
-            throw new EnvoyConfigException(common.child("validation_context")
-                    + ": match_typed_subject_alt_names on client certificates is not supported");
+            throw common.error(
+                    "validation_context", "match_typed_subject_alt_names on client certificates is not supported");
         }
         try {
             return new DownstreamTls(c.certificates.get(0), c.verify ? c.trustedCa : null, require, c.alpn);
         } catch (IllegalArgumentException e) {
-            throw new EnvoyConfigException(context.path() + ": " + e.getMessage());
+            throw context.error(e.getMessage());
         }
     }
 
-    private static Node typedConfig(Node parent, String type) throws EnvoyConfigException {
-        Node socket = parent.optObject("transport_socket");
+    private static ConfigMap typedConfig(ConfigMap parent, String type) throws ConfigException {
+        ConfigMap socket = parent.optMap("transport_socket");
         if (socket == null) {
             return null;
         }
@@ -87,9 +89,9 @@ final class TlsContexts {
         if (!name.equals(TLS) && !name.equals("tls")) {
             throw socket.error("name", "wasmesh runs the " + TLS + " transport socket, not " + name);
         }
-        Node context = socket.object("typed_config");
+        ConfigMap context = socket.map("typed_config");
         socket.done();
-        context.expectType(type);
+        Extensions.expectType(context, type);
         return context;
     }
 
@@ -101,32 +103,32 @@ final class TlsContexts {
         List<String> alpn = List.of();
     }
 
-    private Common common(Node common) throws EnvoyConfigException {
+    private Common common(ConfigMap common) throws ConfigException {
         Common c = new Common();
-        for (Node cert : common.objects("tls_certificates")) {
-            byte[] chain = dataSource(cert.object("certificate_chain"));
-            byte[] key = dataSource(cert.object("private_key"));
+        for (ConfigMap cert : common.maps("tls_certificates")) {
+            byte[] chain = dataSource(cert.map("certificate_chain"));
+            byte[] key = dataSource(cert.map("private_key"));
             cert.done();
             try {
                 c.certificates.add(new TlsCertificate(chain, key, cert.path()));
             } catch (IllegalArgumentException e) {
-                throw new EnvoyConfigException(cert.path() + ": " + e.getMessage());
+                throw cert.error(e.getMessage());
             }
         }
         c.alpn = common.strings("alpn_protocols");
-        Node validation = common.optObject("validation_context");
+        ConfigMap validation = common.optMap("validation_context");
         if (validation != null) {
-            Node ca = validation.optObject("trusted_ca");
+            ConfigMap ca = validation.optMap("trusted_ca");
             c.trustedCa = ca == null ? null : dataSource(ca);
-            for (Node san : validation.objects("match_typed_subject_alt_names")) {
+            for (ConfigMap san : validation.maps("match_typed_subject_alt_names")) {
                 String type = san.requireString("san_type");
                 if (!type.equals("DNS") && !type.equals("IP_ADDRESS")) {
                     throw san.error("san_type", "wasmesh matches DNS and IP_ADDRESS names, not " + type);
                 }
-                c.subjectAltNames.add(exact(san.object("matcher")));
+                c.subjectAltNames.add(exact(san.map("matcher")));
                 san.done();
             }
-            for (Node m : validation.objects("match_subject_alt_names")) {
+            for (ConfigMap m : validation.maps("match_subject_alt_names")) {
                 c.subjectAltNames.add(exact(m));
             }
             String trust = validation.string("trust_chain_verification", "VERIFY_TRUST_CHAIN");
@@ -141,17 +143,17 @@ final class TlsContexts {
         return c;
     }
 
-    private static String exact(Node matcher) throws EnvoyConfigException {
+    private static String exact(ConfigMap matcher) throws ConfigException {
         String exact = matcher.string("exact", null);
         if (exact == null) {
-            throw new EnvoyConfigException(matcher.path() + ": wasmesh matches subject alt names by exact only");
+            throw matcher.error("wasmesh matches subject alt names by exact only");
         }
         matcher.done();
         return exact;
     }
 
     /** Envoy's DataSource: a file (relative to the base directory), inline text or inline base64 bytes. */
-    private byte[] dataSource(Node source) throws EnvoyConfigException {
+    private byte[] dataSource(ConfigMap source) throws ConfigException {
         String file = source.string("filename", null);
         String text = source.string("inline_string", null);
         String bytes = source.string("inline_bytes", null);
@@ -168,8 +170,8 @@ final class TlsContexts {
                 return Base64.getDecoder().decode(bytes);
             }
         } catch (IllegalArgumentException e) {
-            throw new EnvoyConfigException(source.path() + ": " + e.getMessage());
+            throw source.error(e.getMessage());
         }
-        throw new EnvoyConfigException(source.path() + ": needs filename, inline_string or inline_bytes");
+        throw source.error("needs filename, inline_string or inline_bytes");
     }
 }

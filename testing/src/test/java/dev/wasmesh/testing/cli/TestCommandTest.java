@@ -76,7 +76,9 @@ class TestCommandTest {
         assertThat(r.exit()).isEqualTo(2);
         assertThat(r.err())
                 .containsPattern("ERROR " + java.util.regex.Pattern.quote(badYaml.toString()) + ":[45]: invalid YAML");
-        assertThat(r.err()).contains("ERROR " + unknownKey + ":8: unknown key 'header' in 'expect'");
+        assertThat(r.err())
+                .contains("ERROR " + unknownKey
+                        + ":8: steps[0].expect.header: unknown key 'header' (expected one of: action, body");
         assertThat(r.outLines()).last().isEqualTo("1 passed, 2 failed");
     }
 
@@ -130,7 +132,8 @@ class TestCommandTest {
                 .contains("    expected: \"mars\"", "    actual:   \"world\"");
         Map<?, ?> malformed = (Map<?, ?>) files.get(2);
         assertThat(malformed.get("line")).isEqualTo(8L);
-        assertThat((String) malformed.get("error")).contains("unknown key 'header' in 'expect'");
+        assertThat((String) malformed.get("error"))
+                .contains("steps[0].expect.header: unknown key 'header' (expected one of:");
     }
 
     @Test

@@ -88,8 +88,9 @@ class ScenarioParserTest {
                       header: {a: b}
                 """);
         assertThat(e.line()).isEqualTo(6);
-        assertThat(e.problem()).contains("unknown key 'header'").contains("headers");
-        assertThat(error("filter: f.wasm\nstep: []\n").problem()).contains("unknown key 'step'");
+        assertThat(e.problem()).startsWith("steps[0].expect.header: unknown key 'header' (expected one of: action,");
+        assertThat(e.problem()).contains(" headers,");
+        assertThat(error("filter: f.wasm\nstep: []\n").problem()).startsWith("step: unknown key 'step'");
         assertThat(error("filter: f.wasm\nsteps:\n  - requestHedaers: {}\n").line())
                 .isEqualTo(3);
     }
@@ -97,7 +98,12 @@ class ScenarioParserTest {
     @Test
     void valueErrorsAreSpecific() {
         assertThat(error("steps: [{tick: 1}]\n").problem()).contains("needs 'filter'");
-        assertThat(error("filter: f\nsteps: [{tick: many}]\n").problem()).contains("whole number");
+        assertThat(error("filter: f\nsteps: [{tick: many}]\n").problem())
+                .isEqualTo("steps[0].tick: expected a whole number, got 'many'");
+        assertThat(error("filter: f\nsteps: [{tick: 0}]\n").problem())
+                .isEqualTo("steps[0].tick: must be between 1 and 100000 ticks, got 0");
+        assertThat(error("- filter: f\n  steps: [{tick: 1}]\n- filter: g\n  steps: [{enqueue: {value: v}}]\n"))
+                .hasMessage(FILE + ":4: [1].steps[0].enqueue.queue: required");
         assertThat(error("filter: f\nsteps: [{tick: 1, complete: true}]\n").problem())
                 .contains("several actions");
         assertThat(error("filter: f\nsteps: [{tick: 1, endOfStream: true}]\n").problem())
@@ -111,7 +117,7 @@ class ScenarioParserTest {
                 .contains("continue or pause");
         assertThat(error("filter: f\n").problem()).contains("has no steps");
         assertThat(error("filter: f\nfilter: g\nsteps: [{tick: 1}]\n").problem())
-                .contains("duplicate key");
+                .isEqualTo("filter: duplicate key 'filter'");
         assertThat(error("").problem()).contains("no scenarios");
         assertThat(error("filter: f\nsteps: [{httpCallResponse: {status: 42}}]\n")
                         .problem())
