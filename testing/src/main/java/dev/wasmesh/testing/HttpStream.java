@@ -10,6 +10,7 @@ import dev.wasmesh.host.stream.HeaderMap;
 import dev.wasmesh.host.stream.LocalResponse;
 import dev.wasmesh.host.stream.StreamControl;
 import dev.wasmesh.host.stream.StreamInfo;
+import dev.wasmesh.stream.CallbackObserver;
 import dev.wasmesh.stream.ChainFilter;
 import dev.wasmesh.stream.FilterManager;
 import dev.wasmesh.stream.FilterManagerCallbacks;
@@ -386,7 +387,7 @@ public final class HttpStream extends FilterStream<HttpStream> implements AutoCl
         }
     }
 
-    private final class Observer implements FilterManager.CallbackObserver {
+    private final class Observer implements CallbackObserver {
         @Override
         public void headers(int filter, boolean responsePath, Action result) {
             recordAction(result);

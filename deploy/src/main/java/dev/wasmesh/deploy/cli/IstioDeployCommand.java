@@ -3,10 +3,10 @@ package dev.wasmesh.deploy.cli;
 import dev.wasmesh.deploy.DeployException;
 import dev.wasmesh.deploy.istio.DeployMode;
 import dev.wasmesh.deploy.istio.DeploySpec;
+import dev.wasmesh.deploy.istio.DeployedModule;
 import dev.wasmesh.deploy.istio.FailStrategy;
 import dev.wasmesh.deploy.istio.IstioDeployer;
 import dev.wasmesh.deploy.istio.Manifests;
-import dev.wasmesh.deploy.istio.ModuleSource;
 import dev.wasmesh.deploy.istio.PatchContext;
 import dev.wasmesh.deploy.istio.Phase;
 import dev.wasmesh.deploy.istio.PullPolicy;
@@ -230,7 +230,7 @@ public final class IstioDeployCommand implements Callable<Integer> {
 
     /** Fetches and inspects the module, so that a bad one is refused before the cluster is touched. */
     private DeploySpec deploySpec(String targetNamespace) {
-        ModuleSource source = ModuleSource.load(module, registry.settings(stdin, false), sha256);
+        DeployedModule source = DeployedModule.load(module, registry.settings(stdin, false), sha256);
         String deploymentName = name != null ? name : DeploymentNames.from(module);
         List<TargetRef> targets = targetRefs.stream().map(TargetRef::parse).toList();
         return new DeploySpec(

@@ -17,7 +17,7 @@ import java.util.Map;
 public record DeploySpec(
         String name,
         String namespace,
-        ModuleSource module,
+        DeployedModule module,
         DeployMode mode,
         PatchContext context,
         Map<String, String> selector,

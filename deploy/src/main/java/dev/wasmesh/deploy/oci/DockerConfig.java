@@ -196,8 +196,7 @@ public final class DockerConfig implements CredentialSource {
 
     private Optional<Credentials> fromAuths(String registry) {
         JsonNode auths = config.path("auths");
-        for (Iterator<Map.Entry<String, JsonNode>> it = auths.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> entry = it.next();
+        for (Map.Entry<String, JsonNode> entry : auths.properties()) {
             if (hostOf(entry.getKey()).equals(hostOf(serverKey(registry)))) {
                 return decode(entry.getValue(), entry.getKey());
             }

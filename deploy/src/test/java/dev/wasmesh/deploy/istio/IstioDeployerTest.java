@@ -33,8 +33,8 @@ class IstioDeployerTest {
 
     private MockCluster cluster;
     private KubernetesClient client;
-    private final ModuleSource seed =
-            ModuleSource.load(TestModules.seedFilterPath().toString(), RegistryClient.Settings.defaults(), null);
+    private final DeployedModule seed =
+            DeployedModule.load(TestModules.seedFilterPath().toString(), RegistryClient.Settings.defaults(), null);
 
     @BeforeEach
     void cluster() {
@@ -53,7 +53,7 @@ class IstioDeployerTest {
         cluster.close();
     }
 
-    private DeploySpec spec(DeployMode mode, ModuleSource module) {
+    private DeploySpec spec(DeployMode mode, DeployedModule module) {
         return new DeploySpec(
                 "filter",
                 "default",
@@ -131,7 +131,8 @@ class IstioDeployerTest {
                 Files.createTempDirectory("wasmesh").resolve("filter.wasm"),
                 TestModules.minimal("proxy_abi_version_0_2_1", 3 << 20));
         DeploySpec spec = spec(
-                DeployMode.ENVOYFILTER, ModuleSource.load(large.toString(), RegistryClient.Settings.defaults(), null));
+                DeployMode.ENVOYFILTER,
+                DeployedModule.load(large.toString(), RegistryClient.Settings.defaults(), null));
 
         new IstioDeployer(client).deploy(spec);
 
@@ -141,9 +142,9 @@ class IstioDeployerTest {
     }
 
     /** A module istio-agent fetches itself: nothing is copied into pods. */
-    private ModuleSource remote() {
+    private DeployedModule remote() {
         String url = "https://modules.example.test/filter.wasm";
-        return new ModuleSource(url, seed.module(), seed.moduleSha256(), url, seed.moduleSha256());
+        return new DeployedModule(url, seed.module(), seed.moduleSha256(), url, seed.moduleSha256());
     }
 
     @Test
@@ -191,7 +192,8 @@ class IstioDeployerTest {
                 Files.createTempDirectory("wasmesh").resolve("filter.wasm"),
                 TestModules.minimal("proxy_abi_version_0_2_1", 10));
         DeploySpec second = spec(
-                DeployMode.ENVOYFILTER, ModuleSource.load(newer.toString(), RegistryClient.Settings.defaults(), null));
+                DeployMode.ENVOYFILTER,
+                DeployedModule.load(newer.toString(), RegistryClient.Settings.defaults(), null));
         deployer.deploy(second);
 
         assertThat(second.podPath()).isNotEqualTo(first.podPath());
@@ -298,9 +300,9 @@ class IstioDeployerTest {
                 .hasMessage("none of the 1 pods matching app=legacy in namespace default has an istio-proxy container:"
                         + " is sidecar injection enabled?");
         Path notProxyWasm = Files.write(dir.resolve("app.wasm"), TestModules.minimal("_start", 0));
-        assertThatThrownBy(() -> ModuleSource.load(notProxyWasm.toString(), RegistryClient.Settings.defaults(), null))
+        assertThatThrownBy(() -> DeployedModule.load(notProxyWasm.toString(), RegistryClient.Settings.defaults(), null))
                 .hasMessageContaining(notProxyWasm + ": missing or unknown proxy-wasm ABI version");
-        assertThatThrownBy(() -> ModuleSource.load(
+        assertThatThrownBy(() -> DeployedModule.load(
                         dir.resolve("missing.wasm").toString(), RegistryClient.Settings.defaults(), null))
                 .hasMessage("module file " + dir.resolve("missing.wasm") + " does not exist");
 

@@ -14,7 +14,6 @@ import dev.cel.runtime.CelRuntimeFactory;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -65,8 +64,7 @@ final class CelRules {
         }
         if (value.isObject()) {
             JsonNode properties = schema.path("properties");
-            for (Iterator<Map.Entry<String, JsonNode>> it = value.fields(); it.hasNext(); ) {
-                Map.Entry<String, JsonNode> field = it.next();
+            for (Map.Entry<String, JsonNode> field : value.properties()) {
                 JsonNode fieldSchema = properties.has(field.getKey())
                         ? properties.get(field.getKey())
                         : schema.path("additionalProperties");
@@ -92,7 +90,7 @@ final class CelRules {
     private static Object toCel(JsonNode node) {
         if (node.isObject()) {
             Map<String, Object> map = new LinkedHashMap<>();
-            node.fields().forEachRemaining(e -> map.put(e.getKey(), toCel(e.getValue())));
+            node.properties().forEach(e -> map.put(e.getKey(), toCel(e.getValue())));
             return map;
         }
         if (node.isArray()) {

@@ -93,7 +93,7 @@ public final class CrdSchemas {
             if (object.path("x-kubernetes-preserve-unknown-fields").asBoolean(false)) {
                 return; // free-form below here
             }
-            object.fields().forEachRemaining(field -> strict(field.getValue()));
+            object.properties().forEach(field -> strict(field.getValue()));
         } else if (node.isArray()) {
             node.forEach(CrdSchemas::strict);
         }

@@ -1,8 +1,5 @@
 package dev.wasmesh.host.module;
 
-import com.dylibso.chicory.compiler.Cache;
-import com.dylibso.chicory.compiler.InterpreterFallback;
-import com.dylibso.chicory.compiler.MachineFactoryCompiler;
 import com.dylibso.chicory.runtime.ImportFunction;
 import com.dylibso.chicory.runtime.ImportValues;
 import com.dylibso.chicory.runtime.Instance;
@@ -45,7 +42,6 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -55,7 +51,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Collectors;
-import org.objectweb.asm.MethodTooLargeException;
 
 /**
  * A checked and compiled proxy-wasm module. Loading parses the bytes, finds the ABI marker, checks that every import
@@ -141,12 +136,12 @@ public final class ProxyWasmModule {
             throws ModuleLoadException {
         checkHeader(name, bytes);
         String sha256 = engine == Engine.COMPILER && cache != null ? CodeCache.sha256Hex(bytes) : null;
-        StoredCode stored = sha256 == null ? null : StoredCode.of(cache.read(sha256));
+        ModuleCompiler.StoredCode stored = sha256 == null ? null : ModuleCompiler.StoredCode.of(cache.read(sha256));
         if (stored == null
                 && sha256 != null
                 && CompilerProcess.wanted(bytes.length)
                 && CompilerProcess.compile(bytes, cache)) {
-            stored = StoredCode.of(cache.read(sha256));
+            stored = ModuleCompiler.StoredCode.of(cache.read(sha256));
         }
         // An entry exists only for a module that this build validated and compiled before, so validating the same
         // bytes again (much of the parse time of a large module) would only repeat that answer. When every function
@@ -167,7 +162,7 @@ public final class ProxyWasmModule {
         Function<Instance, Machine> factory = null;
         if (stored != null) {
             try {
-                factory = compile(module, InterpreterFallback.WARN, new ChicoryCache(stored.classes()));
+                factory = ModuleCompiler.fromStored(module, stored);
             } catch (RuntimeException | LinkageError e) {
                 // Whatever stops the stored code from loading (a jar without its main class, a VerifyError), the
                 // module itself is fine: compile it afresh, from validated bytes.
@@ -177,104 +172,9 @@ public final class ProxyWasmModule {
         }
         boolean fromCache = factory != null;
         if (engine == Engine.COMPILER && factory == null) {
-            factory = compileAndStore(name, module, cache, sha256);
+            factory = ModuleCompiler.compileAndStore(name, module, cache, sha256);
         }
         return new ProxyWasmModule(name, module, abi, engine, factory, fromCache, exports, allocator, bytes.length);
-    }
-
-    /**
-     * Compiles every function to JVM bytecode, or, where a function's bytecode would exceed the JVM's method size
-     * limit, compiles the rest and leaves that function to the interpreter. A module whose functions all compiled
-     * is stored with a mark that its function bodies are not needed again.
-     */
-    private static Function<Instance, Machine> compileAndStore(
-            String name, WasmModule module, CodeCache cache, String sha256) throws ModuleLoadException {
-        try {
-            try {
-                return compile(
-                        module,
-                        InterpreterFallback.FAIL,
-                        sha256 == null ? null : new ChicoryCache(cache, sha256, false));
-            } catch (ChicoryException e) {
-                if (!(e.getCause() instanceof MethodTooLargeException)) {
-                    throw e;
-                }
-                return compile(
-                        module,
-                        InterpreterFallback.WARN,
-                        sha256 == null ? null : new ChicoryCache(cache, sha256, true));
-            }
-        } catch (ChicoryException | IllegalArgumentException | IllegalStateException e) {
-            throw new ModuleLoadException(name + ": cannot compile module: " + e.getMessage(), e);
-        }
-    }
-
-    private static Function<Instance, Machine> compile(WasmModule module, InterpreterFallback fallback, Cache cache) {
-        // The options here are part of what a cache entry holds: change them and bump CodeCache.FORMAT.
-        return MachineFactoryCompiler.builder(module)
-                .withInterpreterFallback(fallback)
-                .withCache(cache)
-                .compile();
-    }
-
-    /**
-     * A cache entry's payload: one byte saying whether some functions run in the interpreter (and so need their
-     * bodies), then the classes Chicory's compiler produced.
-     */
-    private record StoredCode(boolean interpreted, byte[] classes) {
-        static StoredCode of(byte[] payload) {
-            if (payload == null || payload.length < 2 || (payload[0] & 0xFE) != 0) {
-                return null;
-            }
-            return new StoredCode(payload[0] == 1, Arrays.copyOfRange(payload, 1, payload.length));
-        }
-
-        static byte[] payload(boolean interpreted, byte[] classes) {
-            byte[] out = new byte[classes.length + 1];
-            out[0] = (byte) (interpreted ? 1 : 0);
-            System.arraycopy(classes, 0, out, 1, classes.length);
-            return out;
-        }
-    }
-
-    /**
-     * Chicory's hook for compiled code, for one load: hands over the classes already stored, or stores what the
-     * compiler produced. The key is ours: Chicory's own (the module digest) lacks the versions.
-     */
-    private static final class ChicoryCache implements Cache {
-        private final CodeCache cache;
-        private final String sha256;
-        private final boolean interpreted;
-        private final byte[] classes;
-
-        /** Hands over stored classes. */
-        ChicoryCache(byte[] classes) {
-            this(null, null, false, classes);
-        }
-
-        /** Stores what the compiler produces. */
-        ChicoryCache(CodeCache cache, String sha256, boolean interpreted) {
-            this(cache, sha256, interpreted, null);
-        }
-
-        private ChicoryCache(CodeCache cache, String sha256, boolean interpreted, byte[] classes) {
-            this.cache = cache;
-            this.sha256 = sha256;
-            this.interpreted = interpreted;
-            this.classes = classes;
-        }
-
-        @Override
-        public byte[] get(String key) {
-            return classes;
-        }
-
-        @Override
-        public void putIfAbsent(String key, byte[] data) {
-            if (cache != null) {
-                cache.write(sha256, StoredCode.payload(interpreted, data));
-            }
-        }
     }
 
     /**

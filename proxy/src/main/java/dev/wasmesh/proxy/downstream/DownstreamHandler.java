@@ -30,10 +30,10 @@ import java.time.Instant;
 import java.util.ArrayDeque;
 
 /**
- * Turns a downstream connection's HTTP messages into {@link HttpStream}s: one at a time on an HTTP/1.1
+ * Turns a downstream connection's HTTP messages into {@link ActiveStream}s: one at a time on an HTTP/1.1
  * connection, pipelined requests waiting their turn (HTTP/2 streams have {@link Http2StreamHandler}).
  */
-final class DownstreamHandler extends ChannelInboundHandlerAdapter implements Worker.Timed, HttpStream.Owner {
+final class DownstreamHandler extends ChannelInboundHandlerAdapter implements Worker.Timed, ActiveStream.Owner {
     private static final ByteBuf CONTINUE = Unpooled.unreleasableBuffer(
             Unpooled.wrappedBuffer("HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.US_ASCII))
                     .asReadOnly());
@@ -46,7 +46,7 @@ final class DownstreamHandler extends ChannelInboundHandlerAdapter implements Wo
     private final long streamIdleTimeout;
     private final long idleTimeout;
     private final ArrayDeque<Object> backlog = new ArrayDeque<>();
-    private HttpStream stream;
+    private ActiveStream stream;
     private boolean headersEnded;
     private boolean discarding;
     private ChannelHandlerContext ctx;
@@ -204,7 +204,7 @@ final class DownstreamHandler extends ChannelInboundHandlerAdapter implements Wo
             }
             headersEnded = end;
             String protocol = req.protocolVersion().equals(HttpVersion.HTTP_1_0) ? "HTTP/1.0" : "HTTP/1.1";
-            stream = new HttpStream(
+            stream = new ActiveStream(
                     listener,
                     worker,
                     ctx.channel(),
@@ -213,7 +213,7 @@ final class DownstreamHandler extends ChannelInboundHandlerAdapter implements Wo
                     HttpUtil.isKeepAlive(req),
                     "HEAD".equals(req.method().name()),
                     this);
-            stream.start(Headers.ofRequest(req, HttpStream.scheme(ctx.channel())), end);
+            stream.start(Headers.ofRequest(req, ActiveStream.scheme(ctx.channel())), end);
         }
         if (msg instanceof HttpContent && stream != null && !headersEnded) {
             HttpContent c = (HttpContent) msg;

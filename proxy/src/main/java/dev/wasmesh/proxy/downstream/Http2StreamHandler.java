@@ -12,17 +12,17 @@ import io.netty.handler.codec.http2.Http2HeadersFrame;
 import io.netty.util.ReferenceCountUtil;
 
 /**
- * One HTTP/2 stream's channel: its HEADERS and DATA frames go straight into one {@link HttpStream} (the header block
+ * One HTTP/2 stream's channel: its HEADERS and DATA frames go straight into one {@link ActiveStream} (the header block
  * becomes the request's map, with no HTTP/1 message in between), and the response goes back as frames. Reading the
  * stream waits while the stream takes no more of the body, which holds back the stream's flow-control window.
  */
-final class Http2StreamHandler extends ChannelInboundHandlerAdapter implements Worker.Timed, HttpStream.Owner {
+final class Http2StreamHandler extends ChannelInboundHandlerAdapter implements Worker.Timed, ActiveStream.Owner {
     private final Listener listener;
     private final Worker worker;
     private final long requestTimeout;
     private final long streamIdleTimeout;
     private ChannelHandlerContext ctx;
-    private HttpStream stream;
+    private ActiveStream stream;
     private long lastRead = System.nanoTime();
 
     Http2StreamHandler(Listener listener, Worker worker) {
@@ -66,12 +66,12 @@ final class Http2StreamHandler extends ChannelInboundHandlerAdapter implements W
             HeaderMap request;
             try {
                 request = FrameHeaders.request(
-                        frame.headers(), HttpStream.scheme(ctx.channel().parent()));
+                        frame.headers(), ActiveStream.scheme(ctx.channel().parent()));
             } catch (IllegalArgumentException e) {
                 ctx.close(); // a malformed request: the stream is reset
                 return;
             }
-            stream = new HttpStream(
+            stream = new ActiveStream(
                     listener,
                     worker,
                     ctx.channel(),

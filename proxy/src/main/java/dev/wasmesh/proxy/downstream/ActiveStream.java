@@ -24,7 +24,7 @@ import java.util.concurrent.ThreadLocalRandom;
  * {@link ResponseWriter} out) and the {@link Router} to the stream's {@link FilterManager}, which runs the filter
  * chain with Envoy's rules. It owns what is the transport's: flow control, timeouts, codec errors, the access log.
  */
-final class HttpStream implements Router.Events, FilterManagerCallbacks {
+final class ActiveStream implements Router.Events, FilterManagerCallbacks {
     /** The connection (HTTP/1.1) or stream channel (HTTP/2) a stream belongs to. */
     interface Owner {
         /** The stream is over: the next request may go. */
@@ -62,7 +62,7 @@ final class HttpStream implements Router.Events, FilterManagerCallbacks {
     private boolean responseBlocked;
     private boolean downstreamFull;
 
-    HttpStream(
+    ActiveStream(
             Listener listener,
             Worker worker,
             Channel channel,

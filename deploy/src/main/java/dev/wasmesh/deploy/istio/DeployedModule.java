@@ -14,22 +14,22 @@ import dev.wasmesh.deploy.oci.RemoteModuleFetcher;
  * @param remoteUrl the URL istio-agent can fetch the module from, or null for a local file that must be copied in
  * @param remoteSha256 the checksum Istio verifies for {@code remoteUrl} (for oci:// the manifest digest), hex
  */
-public record ModuleSource(String source, byte[] module, String moduleSha256, String remoteUrl, String remoteSha256) {
+public record DeployedModule(String source, byte[] module, String moduleSha256, String remoteUrl, String remoteSha256) {
     /**
      * Loads {@code source} and runs the module check on it.
      *
      * @param expectedSha256 hex or {@code sha256:}hex that the module (for oci://, the image manifest, as in Istio)
      *     must have, or null to trust what the source serves now
      */
-    public static ModuleSource load(String source, RegistryClient.Settings registry, String expectedSha256) {
+    public static DeployedModule load(String source, RegistryClient.Settings registry, String expectedSha256) {
         // The fetcher reads a blank sha256 as none; a blank --sha256 is a mistake, refused here.
         String expected = expectedSha256 == null ? null : Digests.normalizeHex(expectedSha256);
         RemoteModuleFetcher.Fetched fetched = new RemoteModuleFetcher(registry).load(source, expected);
         ProxyWasmModuleCheck.check(fetched.module(), source);
         boolean remote = source.startsWith("oci://") || source.startsWith("https://") || source.startsWith("http://");
         return remote
-                ? new ModuleSource(source, fetched.module(), fetched.moduleSha256(), source, fetched.urlSha256())
-                : new ModuleSource(source, fetched.module(), fetched.moduleSha256(), null, null);
+                ? new DeployedModule(source, fetched.module(), fetched.moduleSha256(), source, fetched.urlSha256())
+                : new DeployedModule(source, fetched.module(), fetched.moduleSha256(), null, null);
     }
 
     public boolean isLocal() {
