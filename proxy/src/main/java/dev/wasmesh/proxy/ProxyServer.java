@@ -97,6 +97,7 @@ public final class ProxyServer implements AutoCloseable {
     private ProxyServer(ProxyConfig config, ModuleSources sources, ProxyLog log) {
         this.config = config;
         this.loader = new FilterLoader(sources);
+        loader.loadEarly(allFilters(config));
         this.log = log;
         this.prometheus = new Prometheus(config.statsTags(), config.useAllDefaultTags());
         this.env = new HostEnvironment()
@@ -125,6 +126,15 @@ public final class ProxyServer implements AutoCloseable {
         EventLoop main = (EventLoop) boss.next();
         this.mainThread = new Worker(-1, main, stats, config.limits());
         byLoop.put(main, mainThread);
+    }
+
+    /** Every plugin the configuration names: the HTTP listeners' chains, the TCP listeners', the wasm services. */
+    private static List<FilterConfig> allFilters(ProxyConfig config) {
+        List<FilterConfig> all = new ArrayList<>(config.filters());
+        config.moreListeners().forEach(l -> all.addAll(l.filters()));
+        config.tcpListeners().forEach(t -> all.addAll(t.filters()));
+        config.services().forEach(s -> all.add(s.plugin()));
+        return all;
     }
 
     /**
