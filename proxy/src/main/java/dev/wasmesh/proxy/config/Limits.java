@@ -30,6 +30,21 @@ public record Limits(
         Duration streamIdleTimeout,
         Duration idleTimeout,
         int maxConnections) {
+    /** An upstream response's status line and header lines, each (Envoy's default {@code max_response_headers_kb}). */
+    public static final int UPSTREAM_MAX_HEADERS_BYTES = 60 * 1024;
+
+    /** A chunk-size line of a chunked HTTP/1.1 body: 16 hex digits and a generous allowance for extensions. */
+    public static final int CHUNK_LINE_MAX_BYTES = 4096;
+
+    /** A request body the built-in echo upstream accepts. */
+    public static final int ECHO_MAX_BODY_BYTES = 64 * 1024 * 1024;
+
+    /**
+     * The longest wait before a failed VM is started again under FAIL_RELOAD (the wait doubles from 1 s), and how
+     * long a VM must stay up before the wait starts from 1 s again.
+     */
+    public static final long RELOAD_MAX_BACKOFF_MILLIS = 10_000;
+
     public static final Limits DEFAULT = new Limits(
             60 * 1024,
             FilterManager.DEFAULT_BUFFER_LIMIT_BYTES,

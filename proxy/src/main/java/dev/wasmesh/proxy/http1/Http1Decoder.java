@@ -1,6 +1,7 @@
 package dev.wasmesh.proxy.http1;
 
 import dev.wasmesh.host.stream.HeaderMap;
+import dev.wasmesh.proxy.config.Limits;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
@@ -70,9 +71,6 @@ public abstract class Http1Decoder extends ByteToMessageDecoder {
         UNTIL_CLOSE,
         BAD
     }
-
-    /** A chunk-size line: 16 hex digits and a generous allowance for extensions, which are ignored. */
-    private static final int MAX_CHUNK_LINE = 4096;
 
     private static final short CRLF = ('\r' << 8) | '\n';
     private final int maxLineLength;
@@ -200,7 +198,7 @@ public abstract class Http1Decoder extends ByteToMessageDecoder {
                 }
                 return true;
             case CHUNK_SIZE:
-                int len = readLine(in, MAX_CHUNK_LINE, false);
+                int len = readLine(in, Limits.CHUNK_LINE_MAX_BYTES, false);
                 if (len < 0) {
                     return false;
                 }
@@ -215,7 +213,7 @@ public abstract class Http1Decoder extends ByteToMessageDecoder {
                 }
                 return true;
             case CHUNK_END:
-                int end = readLine(in, MAX_CHUNK_LINE, false);
+                int end = readLine(in, Limits.CHUNK_LINE_MAX_BYTES, false);
                 if (end < 0) {
                     return false;
                 }

@@ -1,5 +1,6 @@
 package dev.wasmesh.proxy.http1;
 
+import dev.wasmesh.proxy.config.Limits;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.HttpMessage;
@@ -13,13 +14,10 @@ import io.netty.handler.codec.http.HttpVersion;
  * and has no body.
  */
 public final class UpstreamResponseDecoder extends Http1Decoder {
-    /** Envoy's default {@code max_response_headers_kb}, for the status line and for the header lines together. */
-    static final int MAX_HEADER_BYTES = 60 * 1024;
-
     private boolean bodyless;
 
     public UpstreamResponseDecoder() {
-        super(MAX_HEADER_BYTES, MAX_HEADER_BYTES);
+        super(Limits.UPSTREAM_MAX_HEADERS_BYTES, Limits.UPSTREAM_MAX_HEADERS_BYTES);
     }
 
     public void expectBodyless(boolean bodyless) {

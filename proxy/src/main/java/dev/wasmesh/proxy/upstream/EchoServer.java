@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.wasmesh.host.stream.HeaderMap;
 import dev.wasmesh.proxy.config.Endpoint;
+import dev.wasmesh.proxy.config.Limits;
 import dev.wasmesh.proxy.transport.Transport;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -42,8 +43,6 @@ public final class EchoServer implements AutoCloseable {
     // way to the proxy's first response.
     private static final JsonFactory JSON = new JsonFactory();
 
-    private static final int MAX_BODY = 64 * 1024 * 1024;
-
     private final Channel channel;
 
     private EchoServer(Channel channel) {
@@ -61,7 +60,7 @@ public final class EchoServer implements AutoCloseable {
                                         new HttpServerCodec(),
                                         new HttpServerExpectContinueHandler(),
                                         received,
-                                        new HttpObjectAggregator(MAX_BODY),
+                                        new HttpObjectAggregator(Limits.ECHO_MAX_BODY_BYTES),
                                         new Handler(received));
                     }
                 })

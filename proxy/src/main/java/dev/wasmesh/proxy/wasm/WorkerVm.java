@@ -12,6 +12,7 @@ import dev.wasmesh.host.abi.LogLevel;
 import dev.wasmesh.host.stream.NetworkControl;
 import dev.wasmesh.host.stream.StreamControl;
 import dev.wasmesh.host.stream.StreamInfo;
+import dev.wasmesh.proxy.config.Limits;
 import dev.wasmesh.proxy.worker.Worker;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.util.ArrayList;
@@ -32,7 +33,6 @@ import java.util.concurrent.TimeUnit;
  */
 final class WorkerVm {
     private static final long MIN_BACKOFF_MILLIS = 1000;
-    private static final long MAX_BACKOFF_MILLIS = 10_000;
 
     /** What makes plugins share a VM, as Envoy's VM key: the code, vm_id, VM configuration and environment. */
     record Key(String codeDigest, String vmId, String vmConfiguration, Map<String, String> environment) {
@@ -147,7 +147,7 @@ final class WorkerVm {
         failure = e.failure();
         cancelTimers();
         closeVm();
-        if (System.nanoTime() - upSinceNanos > TimeUnit.MILLISECONDS.toNanos(MAX_BACKOFF_MILLIS)) {
+        if (System.nanoTime() - upSinceNanos > TimeUnit.MILLISECONDS.toNanos(Limits.RELOAD_MAX_BACKOFF_MILLIS)) {
             backoffMillis = MIN_BACKOFF_MILLIS;
         }
         boolean reload =
@@ -168,7 +168,7 @@ final class WorkerVm {
 
     private void scheduleReload() {
         long delay = backoffMillis;
-        backoffMillis = Math.min(backoffMillis * 2, MAX_BACKOFF_MILLIS);
+        backoffMillis = Math.min(backoffMillis * 2, Limits.RELOAD_MAX_BACKOFF_MILLIS);
         worker.loop().schedule(this::reload, delay, TimeUnit.MILLISECONDS);
     }
 
