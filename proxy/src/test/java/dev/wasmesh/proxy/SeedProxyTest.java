@@ -2,22 +2,15 @@ package dev.wasmesh.proxy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.wasmesh.proxy.config.Endpoint;
-import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.ChannelInitializer;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.http2.DefaultHttp2Headers;
 import io.netty.handler.codec.http2.DefaultHttp2HeadersFrame;
-import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
 import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.handler.codec.http2.Http2HeadersFrame;
-import io.netty.handler.codec.http2.Http2MultiplexHandler;
 import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.handler.codec.http2.Http2StreamChannelBootstrap;
 import java.net.http.HttpClient;
@@ -110,22 +103,7 @@ class SeedProxyTest {
         MultiThreadIoEventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         try {
             CompletableFuture<Http2Headers> response = new CompletableFuture<>();
-            Endpoint ep = proxy.server.listenAddress();
-            Channel conn = new Bootstrap()
-                    .group(group)
-                    .channel(NioSocketChannel.class)
-                    .handler(new ChannelInitializer<Channel>() {
-                        @Override
-                        protected void initChannel(Channel ch) {
-                            ch.pipeline()
-                                    .addLast(
-                                            Http2FrameCodecBuilder.forClient().build(),
-                                            new Http2MultiplexHandler(new ChannelInboundHandlerAdapter()));
-                        }
-                    })
-                    .connect(ep.host(), ep.port())
-                    .sync()
-                    .channel();
+            Channel conn = proxy.connectHttp2(group);
             Http2StreamChannel stream = new Http2StreamChannelBootstrap(conn)
                     .handler(new SimpleChannelInboundHandler<Http2HeadersFrame>() {
                         @Override

@@ -8,6 +8,14 @@ import dev.wasmesh.proxy.config.ModuleSources;
 import dev.wasmesh.proxy.config.ProxyConfig;
 import dev.wasmesh.proxy.log.ProxyLog;
 import dev.wasmesh.testsupport.Examples;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
+import io.netty.handler.codec.http2.Http2MultiplexHandler;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.URI;
@@ -123,6 +131,26 @@ final class TestProxy implements AutoCloseable {
 
     String stderr() {
         return err.toString(StandardCharsets.UTF_8);
+    }
+
+    /** An HTTP/2 connection by prior knowledge to the listener, on {@code group}; streams open on it as children. */
+    Channel connectHttp2(EventLoopGroup group) throws InterruptedException {
+        Endpoint ep = server.listenAddress();
+        return new Bootstrap()
+                .group(group)
+                .channel(NioSocketChannel.class)
+                .handler(new ChannelInitializer<Channel>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                        ch.pipeline()
+                                .addLast(
+                                        Http2FrameCodecBuilder.forClient().build(),
+                                        new Http2MultiplexHandler(new ChannelInboundHandlerAdapter()));
+                    }
+                })
+                .connect(ep.host(), ep.port())
+                .sync()
+                .channel();
     }
 
     /** Waits (bounded) until stdout or stderr contains {@code text}. */

@@ -44,44 +44,21 @@ public final class Wat {
     /** wasm bytes for {@code wat}, with a name section naming its functions. */
     public static byte[] compile(String wat) {
         byte[] wasm = Wat2Wasm.parse(wat);
-        ByteArrayOutputStream names = new ByteArrayOutputStream();
         int count = 0;
         ByteArrayOutputStream entries = new ByteArrayOutputStream();
         Matcher m = FUNC.matcher(wat.replaceAll(";;[^\\n]*", ""));
         for (int index = 0; m.find(); index++) {
             if (m.group(1) != null) {
-                leb(entries, index);
-                string(entries, m.group(1));
+                WasmBinary.leb(entries, index);
+                WasmBinary.name(entries, m.group(1));
                 count++;
             }
         }
-        ByteArrayOutputStream subsection = new ByteArrayOutputStream();
-        leb(subsection, count);
-        subsection.writeBytes(entries.toByteArray());
-        string(names, "name");
-        names.write(1); // function names
-        leb(names, subsection.size());
-        names.writeBytes(subsection.toByteArray());
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        out.writeBytes(wasm);
-        out.write(0); // custom section
-        leb(out, names.size());
-        out.writeBytes(names.toByteArray());
-        return out.toByteArray();
-    }
-
-    private static void string(ByteArrayOutputStream out, String s) {
-        byte[] b = s.getBytes(StandardCharsets.UTF_8);
-        leb(out, b.length);
-        out.writeBytes(b);
-    }
-
-    private static void leb(ByteArrayOutputStream out, int value) {
-        int v = value;
-        do {
-            int b = v & 0x7f;
-            v >>>= 7;
-            out.write(v == 0 ? b : b | 0x80);
-        } while (v != 0);
+        ByteArrayOutputStream functionNames = new ByteArrayOutputStream();
+        WasmBinary.leb(functionNames, count);
+        functionNames.writeBytes(entries.toByteArray());
+        ByteArrayOutputStream payload = new ByteArrayOutputStream();
+        WasmBinary.section(payload, 1, functionNames.toByteArray()); // the function-names subsection
+        return WasmBinary.withCustomSection(wasm, "name", payload.toByteArray());
     }
 }

@@ -1,5 +1,6 @@
 package dev.wasmesh.deploy.testing;
 
+import dev.wasmesh.testsupport.WasmBinary;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -31,46 +32,30 @@ public final class TestModules {
     public static byte[] minimal(String exportName, int padding) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         out.writeBytes(new byte[] {0, 'a', 's', 'm', 1, 0, 0, 0});
-        section(out, 1, new byte[] {1, 0x60, 0, 0}); // one type: () -> ()
-        section(out, 3, new byte[] {1, 0}); // one function of type 0
-        section(out, 5, new byte[] {1, 0, 1}); // one memory of one page
+        WasmBinary.section(out, 1, new byte[] {1, 0x60, 0, 0}); // one type: () -> ()
+        WasmBinary.section(out, 3, new byte[] {1, 0}); // one function of type 0
+        WasmBinary.section(out, 5, new byte[] {1, 0, 1}); // one memory of one page
         byte[] name = exportName.getBytes(StandardCharsets.UTF_8);
         ByteArrayOutputStream exports = new ByteArrayOutputStream();
         exports.write(2);
-        leb(exports, name.length);
+        WasmBinary.leb(exports, name.length);
         exports.writeBytes(name);
         exports.write(0); // function
         exports.write(0); // index 0
         // The allocator export a proxy-wasm host looks for; its body does not matter to checks that never run it.
-        leb(exports, 6);
+        WasmBinary.leb(exports, 6);
         exports.writeBytes("malloc".getBytes(StandardCharsets.US_ASCII));
         exports.write(0);
         exports.write(0);
-        section(out, 7, exports.toByteArray());
-        section(out, 10, new byte[] {1, 2, 0, 0x0b}); // one body: no locals, end
-        if (padding > 0) {
-            ByteArrayOutputStream custom = new ByteArrayOutputStream();
-            custom.write(7);
-            custom.writeBytes("padding".getBytes(StandardCharsets.US_ASCII));
-            for (int i = 0; i < padding; i++) {
-                custom.write(i * 31 + 7); // not all zeros, so gzip cannot hide a size problem
-            }
-            section(out, 0, custom.toByteArray());
+        WasmBinary.section(out, 7, exports.toByteArray());
+        WasmBinary.section(out, 10, new byte[] {1, 2, 0, 0x0b}); // one body: no locals, end
+        if (padding == 0) {
+            return out.toByteArray();
         }
-        return out.toByteArray();
-    }
-
-    private static void section(ByteArrayOutputStream out, int id, byte[] content) {
-        out.write(id);
-        leb(out, content.length);
-        out.writeBytes(content);
-    }
-
-    private static void leb(ByteArrayOutputStream out, int value) {
-        do {
-            int b = value & 0x7f;
-            value >>>= 7;
-            out.write(value != 0 ? b | 0x80 : b);
-        } while (value != 0);
+        byte[] bytes = new byte[padding];
+        for (int i = 0; i < padding; i++) {
+            bytes[i] = (byte) (i * 31 + 7); // not all zeros, so gzip cannot hide a size problem
+        }
+        return WasmBinary.withCustomSection(out.toByteArray(), "padding", bytes);
     }
 }

@@ -9,8 +9,7 @@ import dev.wasmesh.host.PluginConfig;
 import dev.wasmesh.host.WasmVm;
 import dev.wasmesh.host.stream.HeaderMap;
 import dev.wasmesh.testsupport.Examples;
-import java.io.ByteArrayOutputStream;
-import java.nio.charset.StandardCharsets;
+import dev.wasmesh.testsupport.WasmBinary;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterEach;
@@ -42,25 +41,7 @@ class CompilerProcessTest {
     /** The seed filter with a custom section that makes it as large as a module that is compiled apart. */
     private static byte[] largeSeed() throws Exception {
         byte[] seed = Files.readAllBytes(Examples.wasm("seed"));
-        byte[] name = "padding".getBytes(StandardCharsets.UTF_8);
-        ByteArrayOutputStream body = new ByteArrayOutputStream();
-        leb(body, name.length);
-        body.writeBytes(name);
-        body.writeBytes(new byte[CompilerProcess.MIN_BYTES]);
-        ByteArrayOutputStream module = new ByteArrayOutputStream();
-        module.writeBytes(seed);
-        module.write(0); // a custom section
-        leb(module, body.size());
-        module.writeBytes(body.toByteArray());
-        return module.toByteArray();
-    }
-
-    private static void leb(ByteArrayOutputStream out, int value) {
-        do {
-            int b = value & 0x7f;
-            value >>>= 7;
-            out.write(value != 0 ? b | 0x80 : b);
-        } while (value != 0);
+        return WasmBinary.withCustomSection(seed, "padding", new byte[CompilerProcess.MIN_BYTES]);
     }
 
     @Test
