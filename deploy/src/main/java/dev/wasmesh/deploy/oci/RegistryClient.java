@@ -3,9 +3,7 @@ package dev.wasmesh.deploy.oci;
 import static dev.wasmesh.deploy.oci.RegistryTransport.errorDetail;
 import static dev.wasmesh.deploy.oci.RegistryTransport.request;
 import static dev.wasmesh.deploy.oci.RegistryTransport.resolve;
-import static dev.wasmesh.deploy.oci.RegistryTransport.retryAfter;
 import static dev.wasmesh.deploy.oci.RegistryTransport.served;
-import static dev.wasmesh.deploy.oci.RegistryTransport.sleep;
 
 import dev.wasmesh.deploy.DeployException;
 import dev.wasmesh.deploy.oci.RegistryTransport.Reply;
@@ -265,29 +263,14 @@ public final class RegistryClient {
 
     private Reply exchange(ImageReference ref, String actions, Request request) {
         String scope = "repository:" + ref.repository() + ":" + actions;
-        boolean authenticated = false;
-        for (int attempt = 1; ; attempt++) {
-            Reply reply = transport.sendWithRetry(
-                    request,
-                    auth.authorization(ref.apiHost(), scope),
-                    attempt,
-                    e -> transport.unreachable(ref, request.uri(), e));
-            if (reply == null) {
-                continue;
-            }
-            if (reply.status() == 401 && !authenticated) {
-                auth.authenticate(ref, scope, reply);
-                authenticated = true;
-                attempt--; // answering a challenge is not a retry
-                continue;
-            }
-            if (RetryPolicy.isRetryable(reply.status())
-                    && attempt < settings.retry().maxAttempts()) {
-                sleep(settings.retry().backoff(attempt, retryAfter(reply)));
-                continue;
-            }
-            return reply;
-        }
+        return transport.exchange(
+                request,
+                () -> auth.authorization(ref.apiHost(), scope),
+                reply -> {
+                    auth.authenticate(ref, scope, reply);
+                    return true;
+                },
+                e -> transport.unreachable(ref, request.uri(), e));
     }
 
     private DeployException failure(ImageReference ref, String what, Reply reply) {

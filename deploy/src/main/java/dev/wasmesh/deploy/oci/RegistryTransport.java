@@ -20,6 +20,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
 import javax.net.ssl.SSLException;
 
 /**
@@ -56,9 +58,30 @@ final class RegistryTransport {
     }
 
     Reply exchangeWithoutAuth(Request request, Function<IOException, DeployException> unreachable) {
+        return exchange(request, () -> null, reply -> false, unreachable);
+    }
+
+    /**
+     * Sends {@code request} until a reply that is not retried: a failed connection or a retryable status backs off
+     * and tries again, as many times as the retry policy allows. A 401 goes to {@code challenged} once, which answers
+     * the registry's challenge and says whether to send again (not counted as a retry).
+     *
+     * @param authorization the Authorization header for each attempt, or null for none
+     */
+    Reply exchange(
+            Request request,
+            Supplier<String> authorization,
+            Predicate<Reply> challenged,
+            Function<IOException, DeployException> unreachable) {
+        boolean answered = false;
         for (int attempt = 1; ; attempt++) {
-            Reply reply = sendWithRetry(request, null, attempt, unreachable);
+            Reply reply = sendWithRetry(request, authorization.get(), attempt, unreachable);
             if (reply == null) {
+                continue;
+            }
+            if (reply.status() == 401 && !answered && challenged.test(reply)) {
+                answered = true;
+                attempt--; // answering a challenge is not a retry
                 continue;
             }
             if (RetryPolicy.isRetryable(reply.status())
@@ -175,7 +198,7 @@ final class RegistryTransport {
                 : Optional.empty();
     }
 
-    static Duration retryAfter(Reply reply) {
+    private static Duration retryAfter(Reply reply) {
         try {
             return reply.header("Retry-After")
                     .map(s -> Duration.ofSeconds(Math.min(Long.parseLong(s.trim()), 60)))
@@ -185,7 +208,7 @@ final class RegistryTransport {
         }
     }
 
-    static void sleep(Duration duration) {
+    private static void sleep(Duration duration) {
         try {
             Thread.sleep(duration.toMillis());
         } catch (InterruptedException e) {
