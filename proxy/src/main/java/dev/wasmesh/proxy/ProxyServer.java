@@ -94,10 +94,9 @@ public final class ProxyServer implements AutoCloseable {
     private EchoServer echo;
     private FileWatcher watcher;
 
-    private ProxyServer(ProxyConfig config, ModuleSources sources, ProxyLog log) {
+    private ProxyServer(ProxyConfig config, FilterLoader loader, ProxyLog log) {
         this.config = config;
-        this.loader = new FilterLoader(sources);
-        loader.loadEarly(allFilters(config));
+        this.loader = loader;
         this.log = log;
         this.prometheus = new Prometheus(config.statsTags(), config.useAllDefaultTags());
         this.env = new HostEnvironment()
@@ -144,7 +143,16 @@ public final class ProxyServer implements AutoCloseable {
      */
     public static ProxyServer start(ProxyConfig config, ModuleSources sources, ProxyLog log)
             throws StartupException, InterruptedException {
-        ProxyServer s = new ProxyServer(config, sources, log);
+        // The modules load on a thread of their own while the event loops and the echo start.
+        FilterLoader loader = new FilterLoader(sources);
+        loader.loadEarly(allFilters(config));
+        ProxyServer s;
+        try {
+            s = new ProxyServer(config, loader, log);
+        } catch (RuntimeException e) {
+            loader.cancelEarly();
+            throw e;
+        }
         try {
             s.startUp();
             return s;
@@ -449,6 +457,7 @@ public final class ProxyServer implements AutoCloseable {
 
     @Override
     public void close() {
+        loader.cancelEarly();
         if (watcher != null) {
             watcher.close();
         }

@@ -18,11 +18,14 @@ import io.netty.handler.codec.http2.DefaultHttp2DataFrame;
 import io.netty.handler.codec.http2.DefaultHttp2Headers;
 import io.netty.handler.codec.http2.DefaultHttp2HeadersFrame;
 import io.netty.handler.codec.http2.Http2DataFrame;
+import io.netty.handler.codec.http2.Http2Error;
 import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.handler.codec.http2.Http2HeadersFrame;
+import io.netty.handler.codec.http2.Http2ResetFrame;
 import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.handler.codec.http2.Http2StreamChannelBootstrap;
 import io.netty.handler.codec.http2.Http2StreamFrame;
+import io.netty.util.ReferenceCountUtil;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -89,6 +92,15 @@ class Http2StreamTest {
                             if (end) {
                                 done.complete(new Answer(headers, body.toByteArray()));
                             }
+                        }
+
+                        @Override
+                        public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+                            if (event instanceof Http2ResetFrame reset) {
+                                done.completeExceptionally(new IllegalStateException(
+                                        "stream reset: " + Http2Error.valueOf(reset.errorCode())));
+                            }
+                            ReferenceCountUtil.release(event);
                         }
 
                         @Override
@@ -218,6 +230,14 @@ class Http2StreamTest {
                 .authority("h2.test")
                 .add("x-note", "a\r\nx-injected: 1");
         assertThatThrownBy(() -> exchange(new DefaultHttp2HeadersFrame(h, true)))
-                .hasMessageContaining("stream closed early");
+                .hasMessageContaining("stream reset: PROTOCOL_ERROR");
+    }
+
+    @Test
+    void aRequestWithoutAMethodIsResetAsAProtocolError() throws Exception {
+        Http2Headers h =
+                new DefaultHttp2Headers(false).scheme("http").path("/no-method").authority("h2.test");
+        assertThatThrownBy(() -> exchange(new DefaultHttp2HeadersFrame(h, true)))
+                .hasMessageContaining("stream reset: PROTOCOL_ERROR");
     }
 }

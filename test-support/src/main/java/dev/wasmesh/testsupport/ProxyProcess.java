@@ -29,6 +29,9 @@ public final class ProxyProcess implements AutoCloseable {
     private final Process process;
     private final Thread reader;
     private final StringBuilder output = new StringBuilder();
+    /** The output has ended: the process closed it (it exited) or it was killed. Guarded by {@code output}. */
+    private boolean ended;
+
     private final HttpClient client = HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(10))
@@ -94,6 +97,10 @@ public final class ProxyProcess implements AutoCloseable {
         } catch (IOException e) {
             // The stream was closed as the process was killed: there is nothing more to read.
         }
+        synchronized (output) {
+            ended = true;
+            output.notifyAll();
+        }
     }
 
     /** Everything the process printed so far. */
@@ -103,13 +110,13 @@ public final class ProxyProcess implements AutoCloseable {
         }
     }
 
-    /** Waits (bounded) until the output contains {@code text}. */
+    /** Waits (bounded) until the output contains {@code text}; false if it ends or the time runs out first. */
     public boolean awaitOutput(String text, Duration max) throws InterruptedException {
         long end = System.nanoTime() + max.toNanos();
         synchronized (output) {
             while (output.indexOf(text) < 0) {
                 long left = TimeUnit.NANOSECONDS.toMillis(end - System.nanoTime());
-                if (left <= 0) {
+                if (left <= 0 || ended) {
                     return false;
                 }
                 output.wait(left);

@@ -38,7 +38,7 @@ public final class CodeCache {
     public static final String DIR_PROPERTY = "wasmesh.cache.dir";
 
     public static final String DIR_ENV = "WASMESH_CACHE_DIR";
-    /** Bump when the compiler options in {@link ProxyWasmModule} or the entry layout change. */
+    /** Bump when the compiler options in {@link ModuleCompiler} or the layout of an entry or its payload change. */
     static final int FORMAT = 2;
 
     private static final byte[] MAGIC = {'W', 'A', 'S', 'M', 'E', 'S', 'H', 'C'};
@@ -131,6 +131,16 @@ public final class CodeCache {
             return null;
         }
         return payload(file, sha256);
+    }
+
+    /** Whether entries can be written here: the directory exists, or can be made, and is writable. */
+    boolean writable() {
+        try {
+            Files.createDirectories(dir);
+            return Files.isWritable(dir);
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     /** Stores compiled code; failures are reported once and otherwise ignored. */

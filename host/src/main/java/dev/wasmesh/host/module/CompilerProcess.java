@@ -3,9 +3,9 @@ package dev.wasmesh.host.module;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Path;
-import java.util.ArrayList;
+import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Compiles a module into the {@link CodeCache} in a JVM of its own, started for that job alone and run with the
@@ -28,6 +28,9 @@ public final class CompilerProcess {
      */
     static final int MIN_BYTES = 1 << 20;
 
+    /** The longest a compile may take apart; past it the module is compiled in the calling process instead. */
+    static final Duration MAX_WAIT = Duration.ofMinutes(5);
+
     private CompilerProcess() {}
 
     /** Whether a module of {@code size} bytes is compiled apart. */
@@ -35,56 +38,72 @@ public final class CompilerProcess {
         return size >= MIN_BYTES && Boolean.getBoolean(PROPERTY);
     }
 
-    /** Compiles {@code bytes} into {@code cache} in another JVM; true once its entry is written. */
+    /**
+     * Compiles {@code bytes} into {@code cache} in another JVM; true once its entry is written. Nothing is started
+     * for a cache that cannot be written (the entry is the only way back), and the child does not outlive this
+     * process: it is stopped when this thread is interrupted, when it runs past {@link #MAX_WAIT}, and when this JVM
+     * exits.
+     */
     static boolean compile(byte[] bytes, CodeCache cache) {
-        Optional<String> java = ProcessHandle.current().info().command();
-        String classPath = System.getProperty("java.class.path");
-        if (java.isEmpty() || classPath == null || classPath.isEmpty()) {
+        if (!cache.writable()) {
             return false;
         }
-        List<String> command = new ArrayList<>(List.of(
-                java.get(),
+        String classPath = System.getProperty("java.class.path");
+        if (classPath == null || classPath.isEmpty()) {
+            return false;
+        }
+        List<String> command = List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-XX:TieredStopAtLevel=1",
                 "-XX:+UseSerialGC",
-                "-Xshare:auto",
                 "-cp",
                 classPath,
                 CompilerProcess.class.getName(),
-                cache.dir().toString()));
-        Process process = null;
+                cache.dir().toString());
+        Process process;
         try {
             process = new ProcessBuilder(command)
                     .redirectOutput(ProcessBuilder.Redirect.DISCARD)
                     .redirectError(ProcessBuilder.Redirect.DISCARD)
                     .start();
+        } catch (IOException e) {
+            return false;
+        }
+        Thread stop = new Thread(process::destroyForcibly, "wasmesh-compile-stop");
+        Runtime.getRuntime().addShutdownHook(stop);
+        try {
             try (OutputStream in = process.getOutputStream()) {
                 in.write(bytes);
             }
-            return process.waitFor() == 0;
+            return process.waitFor(MAX_WAIT.toMillis(), TimeUnit.MILLISECONDS) && process.exitValue() == 0;
         } catch (IOException e) {
             return false;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return false;
         } finally {
-            if (process != null && process.isAlive()) {
-                process.destroyForcibly();
+            process.destroyForcibly();
+            try {
+                Runtime.getRuntime().removeShutdownHook(stop);
+            } catch (IllegalStateException e) {
+                // this JVM is exiting already: the hook stops the child
             }
         }
     }
 
     /**
      * The compiling JVM: reads a module from standard input and loads it with the cache at {@code args[0]}, which
-     * compiles it and stores the code. Exits 0 when the module loaded, 1 when it did not.
+     * compiles it and stores the code. Exits 0 when the entry is there, 1 when the module did not load or its code
+     * could not be stored.
      */
     public static void main(String[] args) throws IOException {
         byte[] bytes = System.in.readAllBytes();
+        CodeCache cache = new CodeCache(Path.of(args[0]));
         try {
-            ProxyWasmModule.fromBytes(
-                    "module", bytes, ProxyWasmModule.Engine.COMPILER, new CodeCache(Path.of(args[0])));
+            ProxyWasmModule.fromBytes("module", bytes, ProxyWasmModule.Engine.COMPILER, cache);
         } catch (ModuleLoadException e) {
             System.exit(1);
         }
-        System.exit(0);
+        System.exit(cache.read(CodeCache.sha256Hex(bytes)) != null ? 0 : 1);
     }
 }

@@ -31,19 +31,17 @@ final class ModuleCompiler {
     static Function<Instance, Machine> compileAndStore(String name, WasmModule module, CodeCache cache, String sha256)
             throws ModuleLoadException {
         try {
+            if (sha256 == null) {
+                // Nothing is stored, so whether some functions are interpreted matters to no one.
+                return compile(module, InterpreterFallback.WARN, null);
+            }
             try {
-                return compile(
-                        module,
-                        InterpreterFallback.FAIL,
-                        sha256 == null ? null : new ChicoryCache(cache, sha256, false));
+                return compile(module, InterpreterFallback.FAIL, new ChicoryCache(cache, sha256, false));
             } catch (ChicoryException e) {
                 if (!(e.getCause() instanceof MethodTooLargeException)) {
                     throw e;
                 }
-                return compile(
-                        module,
-                        InterpreterFallback.WARN,
-                        sha256 == null ? null : new ChicoryCache(cache, sha256, true));
+                return compile(module, InterpreterFallback.WARN, new ChicoryCache(cache, sha256, true));
             }
         } catch (ChicoryException | IllegalArgumentException | IllegalStateException e) {
             throw new ModuleLoadException(name + ": cannot compile module: " + e.getMessage(), e);
@@ -112,9 +110,12 @@ final class ModuleCompiler {
 
         @Override
         public void putIfAbsent(String key, byte[] data) {
-            if (cache != null) {
-                cache.write(sha256, StoredCode.payload(interpreted, data));
+            if (cache == null) {
+                // Handing over stored classes, Chicory compiled instead: with a module that may have no function
+                // bodies, that code would be wrong. The caller compiles the whole module afresh.
+                throw new IllegalStateException("the stored code was not taken");
             }
+            cache.write(sha256, StoredCode.payload(interpreted, data));
         }
     }
 }

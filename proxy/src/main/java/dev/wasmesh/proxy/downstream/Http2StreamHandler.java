@@ -7,7 +7,9 @@ import dev.wasmesh.proxy.worker.Worker;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http2.DefaultHttp2ResetFrame;
 import io.netty.handler.codec.http2.Http2DataFrame;
+import io.netty.handler.codec.http2.Http2Error;
 import io.netty.handler.codec.http2.Http2HeadersFrame;
 import io.netty.util.ReferenceCountUtil;
 
@@ -68,7 +70,7 @@ final class Http2StreamHandler extends ChannelInboundHandlerAdapter implements W
                 request = FrameHeaders.request(
                         frame.headers(), ActiveStream.scheme(ctx.channel().parent()));
             } catch (IllegalArgumentException e) {
-                ctx.close(); // a malformed request: the stream is reset
+                resetMalformed();
                 return;
             }
             stream = new ActiveStream(
@@ -86,7 +88,7 @@ final class Http2StreamHandler extends ChannelInboundHandlerAdapter implements W
             try {
                 trailers = FrameHeaders.requestTrailers(frame.headers());
             } catch (IllegalArgumentException e) {
-                ctx.close();
+                resetMalformed();
                 return;
             }
             if (trailers == null) {
@@ -143,6 +145,12 @@ final class Http2StreamHandler extends ChannelInboundHandlerAdapter implements W
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        ctx.close();
+    }
+
+    /** A malformed request is a stream error of type PROTOCOL_ERROR (RFC 9113, section 8.1.1). */
+    private void resetMalformed() {
+        ctx.writeAndFlush(new DefaultHttp2ResetFrame(Http2Error.PROTOCOL_ERROR));
         ctx.close();
     }
 }

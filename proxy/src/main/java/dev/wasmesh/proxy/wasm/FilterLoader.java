@@ -22,6 +22,8 @@ public final class FilterLoader {
     /** Loads begun by {@link #loadEarly}, until {@link #load} takes them; used on the starting thread only. */
     private final Map<FilterConfig, Future<LoadedFilter>> early = new IdentityHashMap<>();
 
+    private ExecutorService earlyThread;
+
     public FilterLoader(ModuleSources sources) {
         this.sources = sources;
     }
@@ -41,6 +43,16 @@ public final class FilterLoader {
             early.computeIfAbsent(f, k -> thread.submit(() -> fetchAndCompile(k)));
         }
         thread.shutdown();
+        earlyThread = thread;
+    }
+
+    /** Stops the loads begun early that nobody took: the proxy did not start, or is closing. */
+    public void cancelEarly() {
+        early.values().forEach(f -> f.cancel(true));
+        early.clear();
+        if (earlyThread != null) {
+            earlyThread.shutdownNow();
+        }
     }
 
     public LoadedFilter load(FilterConfig f) throws IOException, ModuleLoadException {
