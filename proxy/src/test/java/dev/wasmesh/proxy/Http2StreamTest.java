@@ -60,8 +60,8 @@ class Http2StreamTest {
         group.shutdownGracefully();
     }
 
-    /** What came back on one stream: the headers of its HEADERS frames in order, and the body. */
-    record Answer(List<Http2Headers> headers, byte[] body) {
+    /** What came back on one stream: the headers of its HEADERS frames in order, the body, and its DATA frames. */
+    record Answer(List<Http2Headers> headers, byte[] body, int dataFrames) {
         String text() {
             return new String(body, StandardCharsets.UTF_8);
         }
@@ -77,6 +77,7 @@ class Http2StreamTest {
             CompletableFuture<Answer> done = new CompletableFuture<>();
             List<Http2Headers> headers = new ArrayList<>();
             ByteArrayOutputStream body = new ByteArrayOutputStream();
+            int[] dataFrames = {0};
             Http2StreamChannel stream = new Http2StreamChannelBootstrap(conn)
                     .handler(new SimpleChannelInboundHandler<Http2StreamFrame>() {
                         @Override
@@ -87,10 +88,11 @@ class Http2StreamTest {
                                 end = h.isEndStream();
                             } else if (f instanceof Http2DataFrame d) {
                                 body.writeBytes(ByteBufUtil.getBytes(d.content()));
+                                dataFrames[0]++;
                                 end = d.isEndStream();
                             }
                             if (end) {
-                                done.complete(new Answer(headers, body.toByteArray()));
+                                done.complete(new Answer(headers, body.toByteArray(), dataFrames[0]));
                             }
                         }
 
@@ -168,6 +170,7 @@ class Http2StreamTest {
         assertThat(a.headers().get(0).status().toString()).isEqualTo("200");
         assertThat(a.headers().get(0).get("hello").toString()).isEqualTo("world");
         assertThat(a.body()).isEmpty();
+        assertThat(a.dataFrames()).as("one HEADERS frame ends the stream").isZero();
     }
 
     @Test
